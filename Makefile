@@ -1,0 +1,58 @@
+# Debatemap: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install install-dev browser migrate demo clean help
+
+help:
+	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   install test tools and Chromium, lint, run the whole suite"
+	@echo "make lint   ruff check and format check"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	@HOST=$(HOST) PORT=$(PORT) bin/serve-dev
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev browser lint
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations"; exit 1; }
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache test-artifacts

@@ -1,0 +1,160 @@
+"""Annotations: spans and relations in layers, assignments, and the history of every change.
+
+A layer is one annotator's spans on one document, or the gold layer (``annotator`` is null)
+that only adjudication writes.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+from debate.models import Actor, Document, TimeStampedModel
+
+GOLD = "gold"
+
+
+class Span(TimeStampedModel):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="spans")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="spans",
+        help_text="The layer: this annotator's, or the gold layer when empty.",
+    )
+    start = models.PositiveIntegerField(help_text="First code point, inclusive.")
+    end = models.PositiveIntegerField(help_text="Last code point, exclusive.")
+    quote = models.TextField(help_text="Exactly text[start:end].")
+    stance = models.CharField(max_length=32)
+    role = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="spans"
+    )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    client_id = models.CharField(
+        max_length=64, blank=True, help_text="Client-chosen key that makes a retried create safe."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["document", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__gte=0), name="span_start_not_negative"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+            # The quote is exactly as long as the offsets say, in code points on every backend.
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("quote")), name="span_quote_fits_offsets"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="span_version_positive"),
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"],
+                condition=~Q(client_id=""),
+                name="span_client_id_unique_per_user",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "annotator", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.layer}:{self.start}-{self.end} {self.stance}/{self.role}"
+
+    @property
+    def layer(self) -> str:
+        """Return the layer name: ``gold`` or the annotator's username."""
+        return GOLD if self.annotator_id is None else self.annotator.username
+
+
+class Relation(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relations")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="relations",
+        help_text="The layer: this annotator's, or the gold layer when empty.",
+    )
+    source = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="incoming")
+    type = models.CharField(max_length=32)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="relation_endpoints_distinct"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "type"], name="relation_unique_per_pair_and_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.type} {self.target_id}"
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Assignment(TimeStampedModel):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "annotator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "annotator"], name="one_assignment_per_annotator"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssignmentStatus.values), name="assignment_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on {self.document}: {self.status}"
+
+
+class SpanEventAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPDATED = "updated", "Updated"
+    DELETED = "deleted", "Deleted"
+
+
+class SpanEvent(models.Model):
+    """One change to a span; kept after the span is deleted, hence no foreign key to it."""
+
+    span_pk = models.BigIntegerField(db_index=True)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="span_events")
+    action = models.CharField(max_length=16, choices=SpanEventAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["span_pk", "id"]
+
+    def __str__(self) -> str:
+        return f"span {self.span_pk} {self.action} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+__all__ = ["GOLD", "Assignment", "AssignmentStatus", "Relation", "Span", "SpanEvent"]

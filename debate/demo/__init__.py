@@ -1,0 +1,158 @@
+"""The demo debate on client-side scanning versus end-to-end encryption, as data.
+
+``seed_demo`` loads it; every step only creates what is missing, so loading twice changes
+nothing and never undoes what users changed since.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from debate.models import Actor, ActorKind, Debate, Membership, Role
+from debate.services import DocumentInput, debate_create, document_create
+
+DEMO_DIR = Path(__file__).resolve().parent
+DEMO_PASSWORD = "debatemap-demo"  # noqa: S105 - the documented demo login
+DEMO_SOURCE = "Debatemap demo corpus (written for the project)"
+
+DEBATE = {
+    "slug": "encryption",
+    "title": "Client-side scanning vs end-to-end encryption",
+    "proposition": (
+        "Messaging platforms should be able to scan the content of private, end-to-end "
+        "encrypted messages (client-side scanning) when children's safety is at stake."
+    ),
+}
+
+# Pro = for scanning; contra = for end-to-end encryption without that access.
+SCHEME = {
+    "stances": [
+        {"key": "pro", "label": "Pro scanning", "side": "pro", "color": "#1f6feb"},
+        {"key": "contra", "label": "Contra (keep E2EE)", "side": "contra", "color": "#c2410c"},
+        {"key": "neutral", "label": "Neutral", "side": "neutral", "color": "#57606a"},
+    ],
+    "roles": [
+        {"key": "claim", "label": "Claim"},
+        {"key": "premise", "label": "Premise"},
+    ],
+    "relation_types": [
+        {"key": "supports", "label": "Supports", "polarity": "support"},
+        {"key": "attacks", "label": "Attacks", "polarity": "attack"},
+    ],
+}
+
+ACTORS = [
+    ("Kate Robertson", ActorKind.PERSON, "Citizen Lab", ["Robertson", "Citizen Lab"]),
+    (
+        "Rani Govender",
+        ActorKind.PERSON,
+        "NSPCC",
+        ["Govender", "Senior Policy Officer at the NSPCC"],
+    ),
+    (
+        "Susie Hargreaves",
+        ActorKind.PERSON,
+        "Internet Watch Foundation",
+        ["Hargreaves", "Internet Watch Foundation", "IWF"],
+    ),
+    (
+        "Tech firms",
+        ActorKind.COLLECTIVE,
+        "",
+        [
+            "tech firms",
+            "tech companies",
+            "technology companies",
+            "technology firms",
+            "platforms",
+            "messaging apps",
+            "the companies",
+        ],
+    ),
+    ("NSPCC", ActorKind.ORGANISATION, "", ["the charity", "children's charity", "NSPCC\u2019s"]),
+    (
+        "Home Office",
+        ActorKind.ORGANISATION,
+        "UK Government",
+        ["Home Office spokesman", "Home Secretary"],
+    ),
+    (
+        "John Campion",
+        ActorKind.PERSON,
+        "West Mercia Police and Crime Commissioner",
+        ["Campion", "PCC"],
+    ),
+    ("Peter Wanless", ActorKind.PERSON, "NSPCC", ["Wanless"]),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+
+
+USERS = [
+    DemoUser("annotator", Role.ANNOTATOR),
+    DemoUser("annotator2", Role.ANNOTATOR),
+    DemoUser("reviewer", Role.REVIEWER),
+    DemoUser("manager", Role.MANAGER),
+    DemoUser("researcher", Role.RESEARCHER),
+]
+
+
+@dataclass
+class SeedReport:
+    created: list[str]
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    """Create whatever part of the demo debate is missing; return what was created."""
+    # Imported here: annotations depends on debate, never the other way round at import time.
+    from annotations.models import Assignment
+
+    report = SeedReport(created=[])
+    debate = Debate.objects.filter(slug=DEBATE["slug"]).first()
+    if debate is None:
+        debate = debate_create(scheme=SCHEME, **DEBATE)
+        report.add(f"debate {debate.slug}")
+    for name, kind, affiliation, aliases in ACTORS:
+        _actor, created = Actor.objects.get_or_create(
+            debate=debate,
+            name=name,
+            defaults={"kind": kind, "affiliation": affiliation, "aliases": aliases},
+        )
+        if created:
+            report.add(f"actor {name}")
+    User = get_user_model()
+    annotators = []
+    for demo in USERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = User.objects.create_user(
+                demo.username, password=DEMO_PASSWORD, is_staff=demo.role == Role.MANAGER
+            )
+            report.add(f"user {demo.username}")
+        _membership, created = Membership.objects.get_or_create(
+            debate=debate, user=user, defaults={"role": demo.role}
+        )
+        if created:
+            report.add(f"membership {demo.username} ({demo.role})")
+        if demo.role == Role.ANNOTATOR:
+            annotators.append(user)
+    for path in sorted(DEMO_DIR.glob("*.txt")):
+        document, created = document_create(
+            debate=debate,
+            data=DocumentInput(text=path.read_text(encoding="utf-8"), source=DEMO_SOURCE),
+        )
+        if created:
+            report.add(f"document {document.title}")
+        for annotator in annotators:
+            Assignment.objects.get_or_create(document=document, annotator=annotator)
+    return report

@@ -1,0 +1,205 @@
+"""The debate domain: debates with their label scheme, actors, documents and memberships."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact, GreaterThan
+
+from debate.scheme import default_scheme, validate_scheme
+from debate.text import normalize_text, text_sha256
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    ANNOTATOR = "annotator", "Annotator"
+    REVIEWER = "reviewer", "Reviewer"
+    MANAGER = "manager", "Manager"
+    RESEARCHER = "researcher", "Researcher"
+
+
+class DebateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DebateQuerySet":
+        """Return the debates a user is a member of (all of them for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user)
+
+    def managed_by(self, user) -> "DebateQuerySet":
+        """Return the debates a user manages (all of them for a superuser)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user, memberships__role=Role.MANAGER)
+
+
+class Debate(TimeStampedModel):
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    proposition = models.TextField(
+        help_text="The claim both sides argue about; pro stances are for it, contra against it."
+    )
+    scheme = models.JSONField(
+        default=default_scheme,
+        validators=[validate_scheme],
+        help_text="Label scheme: stances (with their side), roles and relation types.",
+    )
+    annotators_per_document = models.PositiveSmallIntegerField(
+        default=2, help_text="How many annotators must submit a document before review."
+    )
+
+    objects = DebateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_document__gte=1), name="debate_needs_an_annotator"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(TimeStampedModel):
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["debate", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="one_membership_per_debate"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.debate}"
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    COLLECTIVE = "collective", "Collective"
+
+
+class Actor(TimeStampedModel):
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="actors")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=ActorKind.choices, default=ActorKind.PERSON)
+    affiliation = models.CharField(max_length=200, blank=True)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other names used for this actor in text."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "name"], name="actor_name_unique_in_debate"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(alias, str) and alias.strip() for alias in self.aliases
+        ):
+            raise ValidationError({"aliases": "Aliases must be a list of non-empty strings."})
+
+
+class DocumentStatus(models.TextChoices):
+    NEW = "new", "New"
+    ANNOTATING = "annotating", "Being annotated"
+    READY_FOR_REVIEW = "ready_for_review", "Ready for review"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DocumentQuerySet":
+        """Return the documents of the debates a user is a member of."""
+        return self.filter(debate__in=Debate.objects.visible_to(user))
+
+
+class DocumentTextLocked(ValidationError):
+    """The text of a document that annotations point into cannot change."""
+
+
+class Document(TimeStampedModel):
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    text = models.TextField(help_text="Unicode NFC with \\n line ends; offsets are code points.")
+    sha256 = models.CharField(max_length=64, editable=False)
+    status = models.CharField(
+        max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.NEW
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "sha256"], name="document_unique_in_debate"),
+            models.CheckConstraint(
+                condition=Exact(Length("sha256"), 64), name="document_sha256_is_hex64"
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length("text"), 0), name="document_text_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DocumentStatus.values), name="document_status_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["debate", "published"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.text = normalize_text(self.text)
+        self.sha256 = text_sha256(self.text)
+        if self.pk is not None and self.is_annotated():
+            stored = Document.objects.filter(pk=self.pk).values_list("sha256", flat=True).first()
+            if stored is not None and stored != self.sha256:
+                raise DocumentTextLocked(
+                    {"text": "The text cannot change: annotations point into it."}
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def length(self) -> int:
+        """Return the length of the text in code points, the unit of every offset."""
+        return len(self.text)
+
+    def is_annotated(self) -> bool:
+        """Return whether any span of any layer points into this document."""
+        return self.pk is not None and self.spans.exists()
+
+
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "Debate",
+    "Document",
+    "DocumentStatus",
+    "DocumentTextLocked",
+    "Membership",
+    "Role",
+]

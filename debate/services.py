@@ -1,0 +1,159 @@
+"""Writes of the debate domain: debates, members, actors and documents."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.scheme import default_scheme, validate_scheme
+from debate.text import normalize_text, text_sha256
+
+User = get_user_model()
+
+
+@transaction.atomic
+def debate_create(
+    *, slug: str, title: str, proposition: str, scheme: dict[str, Any] | None = None
+) -> Debate:
+    """Create a debate with a validated label scheme (the default one unless given)."""
+    scheme = default_scheme() if scheme is None else scheme
+    validate_scheme(scheme)
+    debate = Debate(slug=slug, title=title, proposition=proposition, scheme=scheme)
+    debate.full_clean()
+    debate.save()
+    return debate
+
+
+@dataclass(frozen=True)
+class MemberChange:
+    user: AbstractBaseUser
+    user_created: bool
+    password_set: bool
+    role_before: str | None
+    role_after: str
+
+    def describe(self, debate: Debate) -> str:
+        """Return one line per change, for a person at a terminal."""
+        lines = []
+        if self.user_created:
+            lines.append(f"Created user {self.user.get_username()!r}.")
+        elif self.password_set:
+            lines.append(f"Set a new password for {self.user.get_username()!r}.")
+        if self.role_before is None:
+            lines.append(
+                f"Added {self.user.get_username()!r} to {debate.slug} as {self.role_after}."
+            )
+        elif self.role_before != self.role_after:
+            lines.append(
+                f"Changed {self.user.get_username()!r} in {debate.slug} "
+                f"from {self.role_before} to {self.role_after}."
+            )
+        else:
+            lines.append(
+                f"{self.user.get_username()!r} already is {self.role_after} of {debate.slug}."
+            )
+        return "\n".join(lines)
+
+
+@transaction.atomic
+def member_add(
+    *, debate: Debate, username: str, role: str, password: str | None = None
+) -> MemberChange:
+    """Make a user (created if needed) a member of a debate with a role; report what changed."""
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": f"Unknown role {role!r}; use one of {', '.join(Role.values)}."}
+        )
+    user = User.objects.filter(username=username).first()
+    user_created = user is None
+    if user_created:
+        user = User(username=username)
+        user.full_clean(exclude=["password"])
+    if password is not None:
+        user.set_password(password)
+    elif user_created:
+        user.set_unusable_password()
+    if role == Role.MANAGER and not user.is_staff:
+        user.is_staff = True  # managers work in the Django admin, scoped to their debates
+    user.save()
+    membership = Membership.objects.filter(debate=debate, user=user).first()
+    role_before = membership.role if membership else None
+    if membership is None:
+        Membership.objects.create(debate=debate, user=user, role=role)
+    elif membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role", "updated_at"])
+    return MemberChange(
+        user=user,
+        user_created=user_created,
+        password_set=password is not None,
+        role_before=role_before,
+        role_after=role,
+    )
+
+
+@transaction.atomic
+def actor_create(
+    *,
+    debate: Debate,
+    name: str,
+    kind: str = ActorKind.PERSON,
+    affiliation: str = "",
+    aliases: list[str] | None = None,
+) -> Actor:
+    """Create an actor of a debate after validating its fields."""
+    actor = Actor(
+        debate=debate, name=name, kind=kind, affiliation=affiliation, aliases=aliases or []
+    )
+    actor.full_clean()
+    actor.save()
+    return actor
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: date | None = None
+
+
+def document_title_from_text(text: str) -> str:
+    """Return the first non-empty line of a text, shortened to fit a title."""
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line if len(line) <= 200 else line[:199].rstrip() + "…"
+    return "Untitled"
+
+
+def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
+    """Create a document from raw text unless the debate holds the same text; return (doc, created).
+
+    The text is normalised first, so the duplicate check compares what would be stored.
+    """
+    text = normalize_text(data.text)
+    if not text.strip():
+        raise ValidationError({"text": "The text is empty."})
+    existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
+    if existing is not None:
+        return existing, False
+    document = Document(
+        debate=debate,
+        text=text,
+        title=(data.title.strip() or document_title_from_text(text))[:300],
+        source=data.source[:300],
+        url=data.url,
+        published=data.published,
+    )
+    document.sha256 = text_sha256(text)
+    document.full_clean(exclude=["debate"], validate_unique=False, validate_constraints=False)
+    with transaction.atomic():
+        document.save()
+    return document, True

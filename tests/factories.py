@@ -1,0 +1,103 @@
+"""Factories for test data; every test builds what it needs and nothing more."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from annotations.models import Assignment, Relation, Span
+from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.scheme import default_scheme
+from debate.text import normalize_text, text_sha256
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class DebateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debate
+
+    slug = factory.Sequence(lambda n: f"debate-{n}")
+    title = factory.Sequence(lambda n: f"Debate {n}")
+    proposition = "Messaging platforms should scan private messages for child safety."
+    scheme = factory.LazyFunction(default_scheme)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    debate = factory.SubFactory(DebateFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ANNOTATOR
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    debate = factory.SubFactory(DebateFactory)
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    kind = ActorKind.PERSON
+    aliases = factory.LazyFunction(list)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    debate = factory.SubFactory(DebateFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    source = "test"
+    text = factory.Sequence(lambda n: f"Article {n}: tech firms say a backdoor weakens security.")
+    sha256 = factory.LazyAttribute(lambda o: text_sha256(normalize_text(o.text)))
+
+
+class SpanFactory(factory.django.DjangoModelFactory):
+    """A span over ``text[start:end]`` of its document; pass start and end."""
+
+    class Meta:
+        model = Span
+
+    document = factory.SubFactory(DocumentFactory)
+    annotator = factory.SubFactory(UserFactory)
+    start = 0
+    end = 7
+    quote = factory.LazyAttribute(lambda o: o.document.text[o.start : o.end])
+    stance = "pro"
+    role = "claim"
+    created_by = factory.LazyAttribute(lambda o: o.annotator or UserFactory())
+
+
+class RelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Relation
+
+    source = factory.SubFactory(SpanFactory)
+    target = factory.SubFactory(
+        SpanFactory,
+        document=factory.SelfAttribute("..source.document"),
+        annotator=factory.SelfAttribute("..source.annotator"),
+        start=8,
+        end=12,
+    )
+    document = factory.SelfAttribute("source.document")
+    annotator = factory.SelfAttribute("source.annotator")
+    type = "supports"
+    created_by = factory.SelfAttribute("source.created_by")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    document = factory.SubFactory(DocumentFactory)
+    annotator = factory.SubFactory(UserFactory)
