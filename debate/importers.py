@@ -13,8 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PreformattedString, Tag
 
 from debate.services import DocumentInput
+from debate.text import normalize_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 # Elements whose content a reader never sees.
@@ -31,38 +33,39 @@ class ImportItem:
     error: str = ""
 
 
+def _unsupported(path: Path) -> ImportItem:
+    return ImportItem(
+        str(path),
+        error=(
+            f"unsupported file type {path.suffix or '(none)'!r}; "
+            f"use {', '.join(SUPPORTED_SUFFIXES)}"
+        ),
+    )
+
+
 def collect_paths(paths: list[Path]) -> tuple[list[Path], list[ImportItem]]:
-    """Expand folders into their supported files (sorted); report what cannot be read."""
+    """Expand folders into their supported files (sorted); report what cannot be read.
+
+    Hidden files and folders (a name starting with a dot) inside a folder are passed over.
+    """
     files: list[Path] = []
     problems: list[ImportItem] = []
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(
-                    p.startswith(".") for p in child.relative_to(path).parts
+                if not child.is_file() or any(
+                    part.startswith(".") for part in child.relative_to(path).parts
                 ):
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(child)
-                    else:
-                        problems.append(
-                            ImportItem(
-                                str(child),
-                                error=f"unsupported file type {child.suffix or '(none)'!r}",
-                            )
-                        )
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                else:
+                    problems.append(_unsupported(child))
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.append(path)
             else:
-                problems.append(
-                    ImportItem(
-                        str(path),
-                        error=(
-                            f"unsupported file type {path.suffix or '(none)'!r}; "
-                            f"use {', '.join(SUPPORTED_SUFFIXES)}"
-                        ),
-                    )
-                )
+                problems.append(_unsupported(path))
         else:
             problems.append(ImportItem(str(path), error="no such file or folder"))
     return files, problems
@@ -78,6 +81,8 @@ def read_import_items(path: Path) -> Iterator[ImportItem]:
     except OSError as exc:
         yield ImportItem(str(path), error=f"cannot read: {exc.strerror}")
         return
+    # Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
+    raw = raw.removeprefix("\ufeff")
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         yield from _read_jsonl(path, raw)
@@ -87,27 +92,80 @@ def read_import_items(path: Path) -> Iterator[ImportItem]:
         yield _plain(path, raw)
 
 
+# An ATX heading (CommonMark): up to three spaces, 1-6 hashes, a space, the title, and an
+# optional closing run of hashes after a space (so "# Lessons from C#" keeps its "#").
+MARKDOWN_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+
+
 def _plain(path: Path, raw: str) -> ImportItem:
     if not raw.strip():
         return ImportItem(str(path), error="the file is empty")
     title = ""
     if path.suffix.lower() == ".md":
-        heading = re.search(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", raw, flags=re.MULTILINE)
+        heading = MARKDOWN_HEADING.search(normalize_text(raw))
         title = heading.group(1) if heading else ""
     return ImportItem(str(path), DocumentInput(text=raw, title=title, source=path.name))
 
 
+# Elements a browser lays out on lines of their own; everything else flows inline.
+# fmt: off
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "nav", "ol", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+# fmt: on
+# HTML collapses runs of these into one space; a no-break space (U+00A0) is content.
+HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+_BREAK = "\n"
+_PARAGRAPH = "\n\n"
+
+
+def _is_hidden(tag: Tag) -> bool:
+    style = re.sub(r"\s+", "", str(tag.get("style", ""))).lower()
+    return (
+        tag.name in INVISIBLE_TAGS
+        or tag.has_attr("hidden")
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
+def _visible_chunks(node: Tag, chunks: list[str], preformatted: bool = False) -> None:
+    for child in node.children:
+        if isinstance(child, Tag):
+            if _is_hidden(child):
+                continue
+            if child.name == "br":
+                chunks.append(_BREAK)
+                continue
+            block = child.name in BLOCK_TAGS
+            if block:
+                chunks.append(_PARAGRAPH)
+            _visible_chunks(child, chunks, preformatted or child.name == "pre")
+            if block:
+                chunks.append(_PARAGRAPH)
+        elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
+            # Comments, doctypes and CDATA are PreformattedStrings: never shown.
+            chunks.append(str(child) if preformatted else HTML_WHITESPACE.sub(" ", child))
+
+
 def html_visible_text(raw: str) -> tuple[str, str]:
-    """Return (title, visible text) of an HTML page, one block of text per line."""
+    """Return (title, visible text) of an HTML page: blocks apart, inline text joined.
+
+    Source line breaks inside a paragraph are spaces, as a browser shows them; block elements
+    become paragraphs separated by a blank line and ``<br>`` a line break.
+    """
     soup = BeautifulSoup(raw, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(INVISIBLE_TAGS):
-        tag.decompose()
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in soup.get_text("\n").split("\n"))
+    title = HTML_WHITESPACE.sub(" ", soup.title.get_text()).strip(" ") if soup.title else ""
+    chunks: list[str] = []
+    _visible_chunks(soup, chunks)
+    lines = [line.strip(" ") for line in "".join(chunks).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     if not title:
         heading = soup.find("h1")
-        title = heading.get_text(" ", strip=True) if heading else ""
+        title = HTML_WHITESPACE.sub(" ", heading.get_text()).strip(" ") if heading else ""
     return title, text
 
 
@@ -136,7 +194,10 @@ def _parse_published(value: object) -> date | None:
 
 def _read_jsonl(path: Path, raw: str) -> Iterator[ImportItem]:
     found = False
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # Split on line ends only: str.splitlines() would also split at U+2028, U+0085 and other
+    # characters that JSON strings may hold unescaped, and so misnumber every later line.
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         found = True

@@ -1,5 +1,6 @@
 """Writes of the debate domain: debates, members, actors and documents."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -133,6 +134,11 @@ def document_title_from_text(text: str) -> str:
     return "Untitled"
 
 
+def _single_line(value: str) -> str:
+    """Return a title or source in NFC on one line, without surrounding spaces."""
+    return re.sub(r"[ \t\n]+", " ", normalize_text(value)).strip(" ")
+
+
 def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
     """Create a document from raw text unless the debate holds the same text; return (doc, created).
 
@@ -141,15 +147,19 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     text = normalize_text(data.text)
     if not text.strip():
         raise ValidationError({"text": "The text is empty."})
+    # PostgreSQL cannot store NUL in text columns; refuse it the same way on every backend.
+    nul = [name for name in ("text", "title", "source", "url") if "\x00" in getattr(data, name)]
+    if nul:
+        raise ValidationError({name: "Contains a NUL character (U+0000)." for name in nul})
     existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
     if existing is not None:
         return existing, False
     document = Document(
         debate=debate,
         text=text,
-        title=(data.title.strip() or document_title_from_text(text))[:300],
-        source=data.source[:300],
-        url=data.url,
+        title=(_single_line(data.title) or document_title_from_text(text))[:300],
+        source=_single_line(data.source)[:300],
+        url=data.url.strip(),
         published=data.published,
     )
     document.sha256 = text_sha256(text)
