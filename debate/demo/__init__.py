@@ -1,7 +1,8 @@
 """The demo debate on client-side scanning versus end-to-end encryption, as data.
 
-``seed_demo`` loads it; every step only creates what is missing, so loading twice changes
-nothing and never undoes what users changed since.
+``seed_demo`` loads it once: the debate's slug marks the demo as loaded, so a second run
+changes nothing and never undoes what users did since (a renamed actor is not created again,
+an edited text does not come back as a second document, a removed assignment stays removed).
 """
 
 from dataclasses import dataclass
@@ -10,8 +11,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from debate.models import Actor, ActorKind, Debate, Membership, Role
-from debate.services import DocumentInput, debate_create, document_create
+from debate.models import ActorKind, Debate, Role
+from debate.services import (
+    DocumentInput,
+    actor_create,
+    debate_create,
+    document_create,
+    member_add,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "debatemap-demo"  # noqa: S105 - the documented demo login
@@ -113,46 +120,35 @@ class SeedReport:
 
 @transaction.atomic
 def seed_demo() -> SeedReport:
-    """Create whatever part of the demo debate is missing; return what was created."""
+    """Load the demo debate unless it is already there; return what was created."""
     # Imported here: annotations depends on debate, never the other way round at import time.
     from annotations.models import Assignment
 
     report = SeedReport(created=[])
-    debate = Debate.objects.filter(slug=DEBATE["slug"]).first()
-    if debate is None:
-        debate = debate_create(scheme=SCHEME, **DEBATE)
-        report.add(f"debate {debate.slug}")
+    if Debate.objects.filter(slug=DEBATE["slug"]).exists():
+        return report
+    debate = debate_create(scheme=SCHEME, **DEBATE)
+    report.add(f"debate {debate.slug}")
     for name, kind, affiliation, aliases in ACTORS:
-        _actor, created = Actor.objects.get_or_create(
-            debate=debate,
-            name=name,
-            defaults={"kind": kind, "affiliation": affiliation, "aliases": aliases},
-        )
-        if created:
-            report.add(f"actor {name}")
+        actor_create(debate=debate, name=name, kind=kind, affiliation=affiliation, aliases=aliases)
+        report.add(f"actor {name}")
     User = get_user_model()
     annotators = []
     for demo in USERS:
-        user = User.objects.filter(username=demo.username).first()
-        if user is None:
-            user = User.objects.create_user(
-                demo.username, password=DEMO_PASSWORD, is_staff=demo.role == Role.MANAGER
-            )
+        # A user of that name who already exists keeps their password.
+        if not User.objects.filter(username=demo.username).exists():
+            User.objects.create_user(demo.username, password=DEMO_PASSWORD)
             report.add(f"user {demo.username}")
-        _membership, created = Membership.objects.get_or_create(
-            debate=debate, user=user, defaults={"role": demo.role}
-        )
-        if created:
-            report.add(f"membership {demo.username} ({demo.role})")
+        change = member_add(debate=debate, username=demo.username, role=demo.role)
+        report.add(f"membership {demo.username} ({demo.role})")
         if demo.role == Role.ANNOTATOR:
-            annotators.append(user)
+            annotators.append(change.user)
     for path in sorted(DEMO_DIR.glob("*.txt")):
-        document, created = document_create(
+        document, _created = document_create(
             debate=debate,
             data=DocumentInput(text=path.read_text(encoding="utf-8"), source=DEMO_SOURCE),
         )
-        if created:
-            report.add(f"document {document.title}")
+        report.add(f"document {document.title}")
         for annotator in annotators:
-            Assignment.objects.get_or_create(document=document, annotator=annotator)
+            Assignment.objects.create(document=document, annotator=annotator)
     return report
