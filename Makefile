@@ -10,7 +10,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
-	@echo "make test   install test tools and Chromium, lint, run the whole suite"
+	@echo "make test   install test tools and Chromium, lint, run the JS and Python suites"
 	@echo "make lint   ruff check and format check"
 
 $(VENV)/bin/python:
@@ -52,6 +52,7 @@ format: install-dev
 
 test: install-dev browser lint
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations"; exit 1; }
+	node --test frontend/static/frontend/js/tests/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

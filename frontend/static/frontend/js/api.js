@@ -1,0 +1,53 @@
+// The page's only door to the API: JSON in and out, the CSRF token for session auth, and a
+// result object instead of an exception so callers (and the save queue) can decide.
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+/**
+ * Send one request; resolve to {status, data, etag}. A network failure gives status 0.
+ * @param {string} method
+ * @param {string} url
+ * @param {{body?: any, headers?: Record<string, string>}} [options]
+ */
+export async function api(method, url, { body, headers = {} } = {}) {
+  const init = {
+    method,
+    credentials: "same-origin",
+    headers: { Accept: "application/json", ...headers },
+  };
+  if (method !== "GET" && method !== "HEAD") init.headers["X-CSRFToken"] = csrfToken();
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    return { status: 0, data: { detail: "The server is unreachable." }, etag: null };
+  }
+  let data = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (response.status !== 204 && type.includes("json")) {
+    try {
+      data = await response.json();
+    } catch (error) {
+      data = null;
+    }
+  }
+  return { status: response.status, data, etag: response.headers.get("ETag") };
+}
+
+/** Return a readable message from a DRF error body, naming the fields. */
+export function errorMessage(result) {
+  const data = result && result.data;
+  if (!data) return result && result.status ? `Error ${result.status}` : "The server is unreachable.";
+  if (typeof data === "string") return data;
+  if (data.detail) return String(data.detail);
+  return Object.entries(data)
+    .map(([field, problems]) => `${field}: ${[].concat(problems).join(" ")}`)
+    .join("; ");
+}
