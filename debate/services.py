@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -76,6 +77,8 @@ def member_add(
         user = User(username=username)
         user.full_clean(exclude=["password"])
     if password is not None:
+        # The same rules as every other way to set a password (AUTH_PASSWORD_VALIDATORS).
+        validate_password(password, user)
         user.set_password(password)
     elif user_created:
         user.set_unusable_password()

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             change = member_add(debate=target, username=username, role=role, password=password)
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(change.describe(target))
         if change.user_created and password is None:
             self.stdout.write(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from debate.models import Debate
+from debate.scheme import validate_scheme
 from debate.services import debate_create
 
 
@@ -26,10 +27,16 @@ class Command(BaseCommand):
         if scheme is not None:
             try:
                 data = json.loads(scheme.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise CommandError(f"Cannot read the scheme file {scheme}: {exc}") from exc
+            try:
+                validate_scheme(data)
+            except ValidationError as exc:
+                raise CommandError(
+                    f"Invalid scheme file {scheme}: " + " ".join(exc.messages)
+                ) from exc
         try:
             debate = debate_create(slug=slug, title=title, proposition=proposition, scheme=data)
         except ValidationError as exc:
-            raise CommandError("Invalid debate: " + "; ".join(exc.messages)) from exc
+            raise CommandError("Invalid debate: " + " ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(f"Created debate {debate.slug!r}: {debate.title}"))
