@@ -1,0 +1,173 @@
+"""Start-up behaviour of the settings, each case in a fresh ``manage.py`` process.
+
+Every variable the settings read is removed from the child's environment first, so a value
+set in the shell that runs the tests cannot change the outcome.
+"""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+
+MANAGE = str(settings.BASE_DIR / "manage.py")
+SETTINGS_VARIABLES = {
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "CONN_MAX_AGE",
+    "REDIS_URL",
+    "CACHE_URL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "LOG_LEVEL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "THROTTLE_LOGIN",
+}
+STRONG_KEY = secrets.token_urlsafe(64)
+POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": POSTGRES,
+}
+
+
+def _manage(*args: str, **variables: str) -> subprocess.CompletedProcess:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "AXES_")) and name not in SETTINGS_VARIABLES
+    }
+    env.update(variables)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _refused(result: subprocess.CompletedProcess, message: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"django.core.exceptions.ImproperlyConfigured: {message}"
+    )
+
+
+SECRET_KEY_MESSAGE = (
+    "SECRET_KEY must be set to a random value of at least 50 characters in production "
+    '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+)
+HOSTS_MESSAGE = "ALLOWED_HOSTS must list the host names this site serves in production (no '*')."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": None}, SECRET_KEY_MESSAGE),
+        ({"SECRET_KEY": "too-short-to-be-a-key"}, SECRET_KEY_MESSAGE),
+        ({"SECRET_KEY": "abab" * 20}, SECRET_KEY_MESSAGE),  # long but guessable
+        ({"SECRET_KEY": "django-insecure-" + STRONG_KEY}, SECRET_KEY_MESSAGE),
+        ({"ALLOWED_HOSTS": None}, HOSTS_MESSAGE),
+        ({"ALLOWED_HOSTS": "*"}, HOSTS_MESSAGE),
+        ({"ALLOWED_HOSTS": "example.org,*"}, HOSTS_MESSAGE),
+        ({"DEBUG": "true"}, "DEBUG must be off in production."),
+        ({"DATABASE_URL": None}, "Production needs PostgreSQL: set DATABASE_URL=postgres://..."),
+        (
+            {"DATABASE_URL": "sqlite:////tmp/debatemap.sqlite3"},
+            "Production needs PostgreSQL: set DATABASE_URL=postgres://...",
+        ),
+        (
+            {"DJANGO_ENV": "staging"},
+            "DJANGO_ENV must be development, production or test, not 'staging'.",
+        ),
+    ],
+)
+def test_production_refuses_an_insecure_start(overrides, message):
+    variables = {
+        name: value for name, value in (PRODUCTION | overrides).items() if value is not None
+    }
+    _refused(_manage("check", **variables), message)
+
+
+def test_production_passes_check_deploy_without_a_warning():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+    assert result.stderr == ""  # in particular no eager-mode line: production never falls back
+
+
+SHOW_SETTINGS = (
+    "import json; from django.conf import settings as s; print(json.dumps({"
+    "'debug': s.DEBUG, 'engine': s.DATABASES['default']['ENGINE'], "
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL}))"
+)
+
+
+def test_development_needs_no_variable():
+    result = _manage("check")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+@pytest.fixture
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens once the socket is closed
+
+
+@pytest.fixture
+def listening_port() -> Iterator[int]:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        yield server.getsockname()[1]
+
+
+def _eager_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "CELERY EAGER MODE" in line]
+
+
+def test_development_without_redis_runs_tasks_eagerly_and_says_so_once(closed_port):
+    redis_url = f"redis://127.0.0.1:{closed_port}/0"
+
+    result = _manage("shell", "-v", "0", "-c", SHOW_SETTINGS, REDIS_URL=redis_url)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "debug": True,
+        "engine": "django.db.backends.sqlite3",
+        "eager": True,
+        "broker": redis_url,
+    }
+    [line] = _eager_lines(result.stderr)
+    assert line.endswith(
+        f"WARNING debate: CELERY EAGER MODE: Redis does not answer at {redis_url}; "
+        "background tasks run inside the web process."
+    )
+
+
+def test_development_with_redis_answering_uses_the_broker(listening_port):
+    redis_url = f"redis://127.0.0.1:{listening_port}/0"
+
+    result = _manage("shell", "-v", "0", "-c", SHOW_SETTINGS, REDIS_URL=redis_url)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["eager"] is False
+    assert _eager_lines(result.stderr) == []
