@@ -415,3 +415,31 @@ export function openQuoteBefore(text, from, offset) {
   if (straight === null) return curly;
   return Math.min(curly, straight);
 }
+
+/**
+ * Return the double-quoted passages of text[from, to) as [{start, end}], outermost only, each
+ * from its opening mark to just after its closing mark (or to `to` when it stays open, as
+ * quotations continued in the next paragraph do). Quote marks follow openQuoteBefore's rules.
+ */
+export function quotationsIn(text, from, to) {
+  const quotations = [];
+  let depth = 0;
+  let opened = null;
+  let straight = false;
+  for (let i = from; i < to; i++) {
+    const char = text[i];
+    if (char === "“" || char === "„" || char === "«") {
+      if (depth === 0 && !straight) opened = i;
+      depth++;
+    } else if ((char === "”" || char === "»") && depth > 0) {
+      depth--;
+      if (depth === 0 && !straight) quotations.push({ start: opened, end: i + 1 });
+    } else if (char === '"') {
+      if (!straight && depth === 0) opened = i;
+      if (straight && depth === 0) quotations.push({ start: opened, end: i + 1 });
+      straight = !straight;
+    }
+  }
+  if (depth > 0 || straight) quotations.push({ start: opened, end: to });
+  return quotations;
+}
