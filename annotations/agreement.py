@@ -87,6 +87,7 @@ class F1Counts:
         return 2 * self.matched / total if total else None
 
     def __add__(self, other: "F1Counts") -> "F1Counts":
+        """Return the pooled counts."""
         return F1Counts(
             self.matched + other.matched, self.left + other.left, self.right + other.right
         )
@@ -222,9 +223,7 @@ def boundary_alpha(documents: Iterable[AnnotatedDocument]) -> float | None:
     """
     units: Counter[tuple[Hashable, ...]] = Counter()
     for document in documents:
-        coders = len(set(document.annotators))
-        for inside, characters in _coverage(document).items():
-            units[(True,) * inside + (False,) * (coders - inside)] += characters
+        units.update(_character_units(document))
     return _alpha(units)
 
 
@@ -325,8 +324,7 @@ class _Tally:
             self.units_agreed += unit.agreed
             for attribute, values in _unit_values(unit.spans, names).items():
                 self.values[attribute][values] += 1
-        for inside, characters in _coverage(document).items():
-            self.characters[(True,) * inside + (False,) * (len(names) - inside)] += characters
+        self.characters.update(_character_units(document))
         by_annotator: dict[str, list[AnnotatedSpan]] = {name: [] for name in names}
         for span in document.spans:
             by_annotator[span.annotator].append(span)
@@ -386,10 +384,12 @@ def _unit_values(
     }
 
 
-def _coverage(document: AnnotatedDocument) -> Counter[int]:
-    """Count the document's characters by how many annotators' spans cover them."""
+def _character_units(document: AnnotatedDocument) -> Counter[tuple[bool, ...]]:
+    """Count the document's characters by their values: inside (True) or not, per annotator."""
     ranges: dict[str, list[tuple[int, int]]] = {name: [] for name in document.annotators}
     for span in document.spans:
+        if span.start < 0 or span.end <= span.start:
+            raise ValueError(f"span {span.id} has an empty or negative range")
         if span.annotator not in ranges:
             raise ValueError(f"span {span.id} belongs to unlisted annotator {span.annotator!r}")
         if span.end > document.text_length:
@@ -414,7 +414,14 @@ def _coverage(document: AnnotatedDocument) -> Counter[int]:
         inside += changes[boundary]
         position = boundary
     covered[inside] += document.text_length - position
-    return +covered  # drops the zero-length runs
+    # Which annotators cover a character does not matter to alpha, only how many do.
+    return Counter(
+        {
+            (True,) * inside + (False,) * (len(ranges) - inside): characters
+            for inside, characters in covered.items()
+            if characters
+        }
+    )
 
 
 def _is_missing(value: object) -> bool:
@@ -442,8 +449,8 @@ def _alpha(units: Mapping[tuple[Hashable, ...], int]) -> float | None:
                     pairs_by_size[len(values)][c, k] += weight * pairs
     coincidences: defaultdict[tuple[Hashable, Hashable], Fraction] = defaultdict(Fraction)
     for size, pairs in pairs_by_size.items():
-        for values, count in pairs.items():
-            coincidences[values] += Fraction(count, size - 1)
+        for pair, count in pairs.items():
+            coincidences[pair] += Fraction(count, size - 1)
 
     totals: defaultdict[Hashable, Fraction] = defaultdict(Fraction)
     for (c, _), coincidence in coincidences.items():

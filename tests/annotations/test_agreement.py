@@ -239,9 +239,17 @@ def test_identical_boundaries_are_one_and_no_spans_are_undefined():
     assert boundary_alpha([]) is None
 
 
-def test_span_past_the_end_of_the_text_is_refused():
-    with pytest.raises(ValueError, match="span 2 ends after the text of document 1"):
-        boundary_alpha([document([span(1, "a", 0, 5), span(2, "b", 5, 11)], text_length=10)])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (span(2, "b", 5, 11), "span 2 ends after the text of document 1"),
+        (span(2, "b", 5, 5), "span 2 has an empty or negative range"),
+        (span(2, "x", 0, 5), "span 2 belongs to unlisted annotator 'x'"),
+    ],
+)
+def test_impossible_spans_are_refused_by_boundary_alpha(bad, message):
+    with pytest.raises(ValueError, match=message):
+        boundary_alpha([document([span(1, "a", 0, 5), bad], text_length=10)])
 
 
 # Random debates against the package ---------------------------------------------------------
