@@ -6,12 +6,50 @@ that only adjudication writes.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length
 
-from debate.models import Actor, Document, TimeStampedModel
+from debate.models import (
+    LAYER_READER_ROLES,
+    Actor,
+    Document,
+    DocumentStatus,
+    Membership,
+    TimeStampedModel,
+)
 
 GOLD = "gold"
+
+
+class LayeredQuerySet(models.QuerySet):
+    """Rows that belong to one layer (``annotator``, null for gold) of one ``document``."""
+
+    def visible_to(self, user) -> "LayeredQuerySet":
+        """Return the rows whose layer a user may read; the one rule for spans, relations, events.
+
+        Reviewers, managers and researchers read every layer of their debates; an annotator
+        reads their own layer, and the gold layer of a document once it is adjudicated and
+        they submitted their layer of it (so gold never leaks into work in progress).
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        reads_all = Membership.objects.filter(user=user, role__in=LAYER_READER_ROLES)
+        member_of = Membership.objects.filter(user=user)
+        submitted_here = Assignment.objects.filter(
+            document=OuterRef("document"), annotator=user, status=AssignmentStatus.SUBMITTED
+        )
+        gold_after_review = Q(
+            annotator__isnull=True, document__status=DocumentStatus.ADJUDICATED
+        ) & Exists(submitted_here)
+        return self.filter(
+            Q(document__debate__in=reads_all.values("debate"))
+            | (
+                Q(document__debate__in=member_of.values("debate"))
+                & (Q(annotator=user) | gold_after_review)
+            )
+        )
 
 
 class Span(TimeStampedModel):
@@ -40,6 +78,8 @@ class Span(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = LayeredQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "start", "end", "id"]
@@ -85,6 +125,8 @@ class Relation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LayeredQuerySet.as_manager()
 
     class Meta:
         ordering = ["document", "id"]
@@ -143,12 +185,22 @@ class SpanEvent(models.Model):
 
     span_pk = models.BigIntegerField(db_index=True)
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="span_events")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The span's layer, kept so history stays readable by the same people.",
+    )
     action = models.CharField(max_length=16, choices=SpanEventAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
+
+    objects = LayeredQuerySet.as_manager()
 
     class Meta:
         ordering = ["span_pk", "id"]

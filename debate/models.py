@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", "Researcher"
 
 
+# Roles that read every annotator's layer (and gold) in their debates.
+LAYER_READER_ROLES = (Role.REVIEWER, Role.MANAGER, Role.RESEARCHER)
+
+
 class DebateQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DebateQuerySet":
         """Return the debates a user is a member of (all of them for a superuser)."""
@@ -91,6 +95,12 @@ class Membership(TimeStampedModel):
         return f"{self.user} is {self.role} of {self.debate}"
 
 
+class ActorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ActorQuerySet":
+        """Return the actors of the debates a user is a member of."""
+        return self.filter(debate__in=Debate.objects.visible_to(user))
+
+
 class ActorKind(models.TextChoices):
     PERSON = "person", "Person"
     ORGANISATION = "organisation", "Organisation"
@@ -105,6 +115,8 @@ class Actor(TimeStampedModel):
     aliases = models.JSONField(
         default=list, blank=True, help_text="Other names used for this actor in text."
     )
+
+    objects = ActorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -194,6 +206,7 @@ class Document(TimeStampedModel):
 
 
 __all__ = [
+    "LAYER_READER_ROLES",
     "Actor",
     "ActorKind",
     "Debate",

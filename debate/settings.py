@@ -167,7 +167,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in and out: one format to document, test and keep safe.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "debate.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "debate.api.ApiSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
     },
@@ -186,6 +190,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "debate.api.postprocess_schema",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "debate.models.Role",
+        "DocumentStatusEnum": "debate.models.DocumentStatus",
+        "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
+    },
 }
 
 # --- Cache (throttling and lockout counters) ------------------------------------------------

@@ -1,0 +1,163 @@
+"""API shapes of annotations. Server-owned fields (layer, version, created_by) are output only."""
+
+from rest_framework import serializers
+
+from annotations.models import GOLD, Assignment, Relation, Span, SpanEvent
+from annotations.services import SpanInput
+from debate.serializers import StrictInputSerializer
+
+MAX_NOTE = 5000
+
+
+class LayerField(serializers.CharField):
+    """The layer a row belongs to: ``gold`` or the annotator's username."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "`gold`, or the username of the annotator.")
+        super().__init__(source="annotator", read_only=True, **kwargs)
+
+    def to_representation(self, annotator) -> str:
+        return GOLD if annotator is None else annotator.get_username()
+
+    def get_attribute(self, instance):
+        # The default would stop at a null annotator and skip to_representation.
+        return instance.annotator
+
+
+class SpanSerializer(serializers.ModelSerializer):
+    layer = LayerField()
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    actor = serializers.IntegerField(source="actor_id", read_only=True, allow_null=True)
+    client_id = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Span
+        fields = [
+            "id",
+            "document",
+            "layer",
+            "start",
+            "end",
+            "quote",
+            "stance",
+            "role",
+            "actor",
+            "note",
+            "version",
+            "client_id",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SpanWriteFields(StrictInputSerializer):
+    start = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text="First code point of the span, inclusive."
+    )
+    end = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="Code point after the span (exclusive)."
+    )
+    quote = serializers.CharField(
+        trim_whitespace=False,
+        max_length=100_000,
+        help_text="Exactly text[start:end] of the document, counted in code points.",
+    )
+    stance = serializers.CharField(max_length=32, help_text="A stance key of the debate's scheme.")
+    role = serializers.CharField(max_length=32, help_text="A role key of the debate's scheme.")
+    actor = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of one of the debate's actors, or null.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=MAX_NOTE
+    )
+
+
+class SpanCreateSerializer(SpanWriteFields):
+    client_id = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="A key you choose; sending the same key again returns the span created the "
+        "first time instead of a second one. Same as the Idempotency-Key header.",
+    )
+
+    def to_input(self, *, client_id: str = "") -> SpanInput:
+        data = self.validated_data
+        return span_input(data, client_id=data.get("client_id", client_id))
+
+
+def span_input(data: dict, *, client_id: str = "") -> SpanInput:
+    """Return validated span fields as the service's input."""
+    return SpanInput(
+        start=data["start"],
+        end=data["end"],
+        quote=data["quote"],
+        stance=data["stance"],
+        role=data["role"],
+        actor=data.get("actor"),
+        note=data.get("note", ""),
+        client_id=client_id,
+    )
+
+
+class SpanUpdateSerializer(SpanWriteFields):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version you read; instead of the If-Match header.",
+    )
+
+
+class SpanEventSerializer(serializers.ModelSerializer):
+    span = serializers.IntegerField(source="span_pk", read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True)
+    before = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="The span before the change; null if created."
+    )
+    after = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="The span after the change; null if deleted."
+    )
+
+    class Meta:
+        model = SpanEvent
+        fields = ["id", "span", "action", "by", "at", "before", "after", "reason"]
+        read_only_fields = fields
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    layer = LayerField()
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    source = serializers.IntegerField(source="source_id", read_only=True)
+    target = serializers.IntegerField(source="target_id", read_only=True)
+
+    class Meta:
+        model = Relation
+        fields = ["id", "document", "layer", "source", "target", "type", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class RelationCreateSerializer(StrictInputSerializer):
+    source = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of the span the relation starts from."
+    )
+    target = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of a span in the same layer."
+    )
+    type = serializers.CharField(
+        max_length=32, help_text="A relation type key of the debate's scheme."
+    )
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    annotator = serializers.CharField(source="annotator.username", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["document", "annotator", "status", "submitted_at"]
+        read_only_fields = fields

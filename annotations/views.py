@@ -1,0 +1,586 @@
+"""API views of annotations: spans, relations, history, submission and the annotator's queue.
+
+Views parse and check the request, call one selector or service, and shape the answer.
+"""
+
+import re
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotations.models import GOLD, Relation, Span, SpanEvent
+from annotations.permissions import (
+    WritesLayerOrReadOnly,
+    WritesSomeLayerOrReadOnly,
+    layer_write_refusal,
+)
+from annotations.selectors import (
+    ALL,
+    MINE,
+    queue_next,
+    relation_endpoint,
+    relation_get,
+    relation_list,
+    span_get,
+    span_history,
+    span_list,
+)
+from annotations.serializers import (
+    AssignmentSerializer,
+    RelationCreateSerializer,
+    RelationSerializer,
+    SpanCreateSerializer,
+    SpanEventSerializer,
+    SpanSerializer,
+    SpanUpdateSerializer,
+    span_input,
+)
+from annotations.services import (
+    MAX_BULK,
+    BulkValidationError,
+    IdempotencyKeyReused,
+    LayerSubmitted,
+    StaleVersion,
+    document_submit,
+    relation_create,
+    relation_delete,
+    span_bulk_create,
+    span_create,
+    span_delete,
+    span_update,
+)
+from debate.api import (
+    Conflict,
+    CursorPage,
+    CursorPageInTextOrder,
+    DetailSerializer,
+    PreconditionRequired,
+    StrictQueryMixin,
+    UnprocessableContent,
+)
+from debate.models import Document
+from debate.permissions import Annotates, DebateAccess
+from debate.selectors import debate_access, document_get
+from debate.serializers import DocumentSerializer
+from debate.views import DebateScopedMixin
+
+# --- Request parts --------------------------------------------------------------------------
+LAYER_MAX = 150
+IDEMPOTENCY_KEY_MAX = 59  # leaves room for ":<index>" in bulk keys within client_id's 64
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]+$")
+_SPAN_ETAG = re.compile(r'^(?:W/)?"span-(\d+)-v(\d+)"$')
+
+LAYER_PARAMETER = OpenApiParameter(
+    "layer",
+    str,
+    description="Which layer: `mine` (default), `gold`, `all` or an annotator's username. "
+    "Annotators read their own layer, and gold once a document they submitted is adjudicated; "
+    "reviewers, managers and researchers read every layer. A layer you may not read is empty.",
+    default=MINE,
+)
+WRITE_LAYER_PARAMETER = OpenApiParameter(
+    "layer",
+    str,
+    enum=[MINE, GOLD],
+    description="The layer to write: `mine` (annotators, the default) or `gold` (reviewers).",
+    default=MINE,
+)
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="A key you choose (visible ASCII, at most 59 characters) that makes a retried "
+    "POST safe: the same key returns the span(s) created the first time, with 200. In a bulk "
+    "POST item i gets the key `<key>:<i>` unless it has its own `client_id`.",
+    pattern=r"^[\x21-\x7e]{1,59}$",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description='The ETag you read (`"span-<id>-v<version>"`), or `*`. Either this or the '
+    "version you read is required; a stale one gets 412 and changes nothing.",
+)
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    str,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description="The span's version as an entity tag; send it back in If-Match.",
+)
+
+StaleSerializer = inline_serializer(
+    "Stale",
+    fields={
+        "detail": serializers.CharField(),
+        "current_version": serializers.IntegerField(
+            allow_null=True, help_text="The version now stored; null if the span was deleted."
+        ),
+    },
+)
+STALE_RESPONSE = OpenApiResponse(
+    StaleSerializer, description="Stale: the span changed since you read it; nothing changed."
+)
+PRECONDITION_REQUIRED_RESPONSE = OpenApiResponse(
+    DetailSerializer, description="Neither If-Match nor the version you read was sent."
+)
+SUBMITTED_RESPONSE = OpenApiResponse(
+    DetailSerializer, description="You submitted this document; your layer of it is final."
+)
+
+
+def read_layer(request: Request) -> str:
+    """Return the layer a list asks for; any name is allowed, unreadable ones are empty."""
+    layer = request.query_params.get("layer", MINE)
+    if not layer or len(layer) > LAYER_MAX:
+        raise ValidationError({"layer": [f"Give a layer name of 1 to {LAYER_MAX} characters."]})
+    return layer
+
+
+def write_layer(request: Request, access: DebateAccess) -> AbstractBaseUser | None:
+    """Return the layer a write targets (a user, or None for gold) after checking the writer."""
+    layer = request.query_params.get("layer", MINE)
+    if layer == GOLD:
+        annotator = None
+    elif layer in (MINE, request.user.get_username()):
+        annotator = request.user
+    elif layer == ALL or not layer:
+        raise ValidationError({"layer": ["Write to one layer: mine or gold."]})
+    else:
+        raise PermissionDenied("You can write only your own layer.")
+    refusal = layer_write_refusal(
+        access=access, annotator_id=None if annotator is None else annotator.pk
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+    return annotator
+
+
+def idempotency_key(request: Request) -> str:
+    """Return the Idempotency-Key header, or "" when absent."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return ""
+    if len(key) > IDEMPOTENCY_KEY_MAX or not _IDEMPOTENCY_KEY.match(key):
+        raise ValidationError(
+            {
+                "Idempotency-Key": [
+                    f"Use 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters, no spaces."
+                ]
+            }
+        )
+    return key
+
+
+def span_etag(span: Span) -> str:
+    """Return the entity tag of a span's current version."""
+    return f'"span-{span.pk}-v{span.version}"'
+
+
+def expected_version(request: Request, span: Span, version: int | None) -> int | None:
+    """Return the version the client read, from If-Match or ``version``; 412/428 otherwise.
+
+    ``If-Match: *`` asks for no version check. The service checks again under a row lock, so
+    a change between this check and the write is still caught.
+    """
+    header = request.headers.get("If-Match")
+    if header is None and version is None:
+        raise PreconditionRequired()
+    expected = None
+    if header is not None:
+        tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+        if tags != ["*"]:
+            read = {
+                int(match[2])
+                for tag in tags
+                if (match := _SPAN_ETAG.match(tag)) and int(match[1]) == span.pk
+            }
+            if span.version not in read:
+                raise StaleVersion(span.version)
+            expected = span.version
+    if version is not None:
+        if version != span.version:
+            raise StaleVersion(span.version)
+        expected = version
+    return expected
+
+
+# --- Views ----------------------------------------------------------------------------------
+class AnnotationErrorsMixin:
+    """Answer the services' domain errors with their HTTP status."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, StaleVersion):
+            response = Response(
+                {"detail": str(exc), "current_version": exc.current_version},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+            if exc.current_version is not None:
+                response["ETag"] = f'"span-{self.kwargs.get("pk")}-v{exc.current_version}"'
+            return response
+        if isinstance(exc, LayerSubmitted):
+            exc = Conflict(str(exc))
+        elif isinstance(exc, IdempotencyKeyReused):
+            exc = UnprocessableContent(str(exc))
+        elif isinstance(exc, BulkValidationError):
+            exc = ValidationError({str(index): errors for index, errors in exc.errors.items()})
+        return super().handle_exception(exc)
+
+
+class DocumentScopedMixin(StrictQueryMixin):
+    """A view under ``documents/<document_id>/``: 404 unless the document is visible."""
+
+    _document: Document | None = None
+    _access: DebateAccess | None = None
+
+    def get_document(self) -> Document:
+        if self._document is None:
+            try:
+                self._document = document_get(user=self.request.user, pk=self.kwargs["pk"])
+            except Document.DoesNotExist:
+                raise Http404("No document with this id.") from None
+        return self._document
+
+    def get_access(self) -> DebateAccess:
+        if self._access is None:
+            self._access = debate_access(user=self.request.user, debate=self.get_document().debate)
+        return self._access
+
+
+SpanOrSpans = PolymorphicProxySerializer(
+    component_name="SpanOrSpans",
+    serializers=[SpanSerializer(), SpanSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the spans of one layer of a document, in text order",
+        parameters=[LAYER_PARAMETER],
+    ),
+    post=extend_schema(
+        summary="Create a span, or several at once (all or none)",
+        description="Send one span object, or a list of up to 1000 (bulk: all are created or "
+        "none, and errors are keyed by list index, then field). Offsets are Unicode code "
+        "points into the document's text, half-open [start, end); `quote` must equal "
+        "text[start:end]. A retry with a known Idempotency-Key or client_id returns the "
+        "original span(s) with 200 and `Idempotent-Replayed: true`.",
+        parameters=[WRITE_LAYER_PARAMETER, IDEMPOTENCY_KEY_PARAMETER],
+        request=PolymorphicProxySerializer(
+            component_name="SpanCreateOrBulk",
+            serializers=[SpanCreateSerializer(), SpanCreateSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={
+            201: OpenApiResponse(SpanOrSpans, description="Created."),
+            200: OpenApiResponse(SpanOrSpans, description="Replayed: created by an earlier try."),
+            409: SUBMITTED_RESPONSE,
+            422: OpenApiResponse(
+                DetailSerializer, description="The key was used for a different span."
+            ),
+        },
+    ),
+)
+class SpanListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIView):
+    queryset = Span.objects.none()  # only tells the schema the model; see get_queryset
+    serializer_class = SpanSerializer
+    permission_classes = [IsAuthenticated, WritesSomeLayerOrReadOnly]
+    pagination_class = CursorPageInTextOrder
+    extra_query_params = ("layer",)
+
+    def get_queryset(self):
+        return span_list(
+            user=self.request.user, document=self.get_document(), layer=read_layer(self.request)
+        )
+
+    def post(self, request: Request, pk: int) -> Response:
+        document = self.get_document()
+        annotator = write_layer(request, self.get_access())
+        key = idempotency_key(request)
+        if isinstance(request.data, list):
+            return self._create_many(request, document, annotator, key)
+        serializer = SpanCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client_id = serializer.validated_data.get("client_id", key)
+        if key and client_id != key:
+            raise ValidationError({"client_id": ["Differs from the Idempotency-Key header."]})
+        write = span_create(
+            document=document,
+            annotator=annotator,
+            by=request.user,
+            data=span_input(serializer.validated_data, client_id=client_id),
+        )
+        headers = {
+            "ETag": span_etag(write.span),
+            "Location": reverse("api-span-detail", kwargs={"pk": write.span.pk}),
+        }
+        if not write.created:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(
+            SpanSerializer(write.span).data,
+            status=status.HTTP_201_CREATED if write.created else status.HTTP_200_OK,
+            headers=headers,
+        )
+
+    def _create_many(self, request, document, annotator, key: str) -> Response:
+        serializer = SpanCreateSerializer(
+            data=request.data, many=True, allow_empty=False, max_length=MAX_BULK
+        )
+        if not serializer.is_valid():
+            errors = serializer.errors
+            if isinstance(errors, list):
+                errors = {str(index): item for index, item in enumerate(errors) if item}
+            raise ValidationError(errors)
+        items = [
+            span_input(data, client_id=data.get("client_id") or (f"{key}:{index}" if key else ""))
+            for index, data in enumerate(serializer.validated_data)
+        ]
+        writes = span_bulk_create(
+            document=document, annotator=annotator, by=request.user, items=items
+        )
+        created = any(write.created for write in writes)
+        return Response(
+            SpanSerializer([write.span for write in writes], many=True).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={} if created else {"Idempotent-Replayed": "true"},
+        )
+
+
+class SpanObjectMixin(AnnotationErrorsMixin, StrictQueryMixin):
+    """A view of one span the user can see (404 otherwise)."""
+
+    _span: Span | None = None
+    _access: DebateAccess | None = None
+
+    def get_object(self) -> Span:
+        if self._span is None:
+            try:
+                self._span = span_get(user=self.request.user, pk=self.kwargs["pk"])
+            except Span.DoesNotExist:
+                raise Http404("No span with this id.") from None
+            self.check_object_permissions(self.request, self._span)
+        return self._span
+
+    def get_access(self) -> DebateAccess:
+        if self._access is None:
+            self._access = debate_access(
+                user=self.request.user, debate=self.get_object().document.debate
+            )
+        return self._access
+
+
+class SpanDetailView(SpanObjectMixin, generics.GenericAPIView):
+    serializer_class = SpanSerializer
+    permission_classes = [IsAuthenticated, WritesLayerOrReadOnly]
+
+    def known_query_params(self) -> set[str]:
+        return {"version"} if self.request.method == "DELETE" else set()
+
+    def _answer(self, span: Span) -> Response:
+        return Response(SpanSerializer(span).data, headers={"ETag": span_etag(span)})
+
+    @extend_schema(summary="Get a span", parameters=[ETAG_HEADER])
+    def get(self, request: Request, pk: int) -> Response:
+        return self._answer(self.get_object())
+
+    @extend_schema(
+        summary="Change a span (needs the version you read)",
+        description="Send only the fields that change, with `If-Match: <ETag>` or the "
+        "`version` you read. If the span changed since, the answer is 412 and nothing changes.",
+        parameters=[IF_MATCH_PARAMETER, ETAG_HEADER],
+        request=SpanUpdateSerializer,
+        responses={
+            200: SpanSerializer,
+            409: SUBMITTED_RESPONSE,
+            412: STALE_RESPONSE,
+            428: PRECONDITION_REQUIRED_RESPONSE,
+        },
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        span = self.get_object()
+        serializer = SpanUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        version = changes.pop("version", None)
+        updated = span_update(
+            span=span,
+            by=request.user,
+            expected_version=expected_version(request, span, version),
+            changes=changes,
+        )
+        return self._answer(span_get(user=request.user, pk=updated.pk))
+
+    @extend_schema(
+        summary="Delete a span and its relations (needs the version you read)",
+        parameters=[
+            IF_MATCH_PARAMETER,
+            OpenApiParameter(
+                "version", int, description="The version you read; instead of If-Match."
+            ),
+        ],
+        responses={
+            204: None,
+            409: SUBMITTED_RESPONSE,
+            412: STALE_RESPONSE,
+            428: PRECONDITION_REQUIRED_RESPONSE,
+        },
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        span = self.get_object()
+        version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+        raw = request.query_params.get("version")
+        try:
+            read = None if raw is None else version.run_validation(raw)
+        except ValidationError as exc:
+            raise ValidationError({"version": exc.detail}) from None
+        span_delete(
+            span=span, by=request.user, expected_version=expected_version(request, span, read)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List every change of a span: who, when, before and after",
+        description="Also for a deleted span, as long as you could read its layer.",
+    )
+)
+class SpanHistoryView(StrictQueryMixin, generics.ListAPIView):
+    queryset = SpanEvent.objects.none()  # only tells the schema the model; see get_queryset
+    serializer_class = SpanEventSerializer
+    pagination_class = CursorPage
+
+    def get_queryset(self):
+        return span_history(user=self.request.user, span_pk=self.kwargs["pk"])
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        if not self.get_queryset().exists():
+            raise Http404("No span with this id.")
+        return super().list(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the relations of one layer of a document", parameters=[LAYER_PARAMETER]
+    ),
+    post=extend_schema(
+        summary="Link two spans of one layer: supports, attacks, ...",
+        description="Both spans must be in this document and in the same layer, one you write.",
+        request=RelationCreateSerializer,
+        responses={201: RelationSerializer, 409: SUBMITTED_RESPONSE},
+    ),
+)
+class RelationListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIView):
+    queryset = Relation.objects.none()  # only tells the schema the model; see get_queryset
+    serializer_class = RelationSerializer
+    permission_classes = [IsAuthenticated, WritesSomeLayerOrReadOnly]
+    pagination_class = CursorPage
+
+    def known_query_params(self) -> set[str]:
+        return super().known_query_params() | ({"layer"} if self.request.method == "GET" else set())
+
+    def get_queryset(self):
+        return relation_list(
+            user=self.request.user, document=self.get_document(), layer=read_layer(self.request)
+        )
+
+    def post(self, request: Request, pk: int) -> Response:
+        document = self.get_document()
+        serializer = RelationCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        ends, errors = {}, {}
+        for field in ("source", "target"):
+            ends[field] = relation_endpoint(user=request.user, document=document, pk=data[field])
+            if ends[field] is None:
+                errors[field] = [f"No span {data[field]} in this document."]
+        if errors:
+            raise ValidationError(errors)
+        relation = relation_create(document=document, by=request.user, type=data["type"], **ends)
+        relation = relation_get(user=request.user, pk=relation.pk)
+        return Response(RelationSerializer(relation).data, status=status.HTTP_201_CREATED)
+
+
+class RelationDetailView(AnnotationErrorsMixin, StrictQueryMixin, generics.GenericAPIView):
+    serializer_class = RelationSerializer
+    permission_classes = [IsAuthenticated, WritesLayerOrReadOnly]
+
+    _relation: Relation | None = None
+    _access: DebateAccess | None = None
+
+    def get_object(self) -> Relation:
+        if self._relation is None:
+            try:
+                self._relation = relation_get(user=self.request.user, pk=self.kwargs["pk"])
+            except Relation.DoesNotExist:
+                raise Http404("No relation with this id.") from None
+            self.check_object_permissions(self.request, self._relation)
+        return self._relation
+
+    def get_access(self) -> DebateAccess:
+        if self._access is None:
+            self._access = debate_access(
+                user=self.request.user, debate=self.get_object().document.debate
+            )
+        return self._access
+
+    @extend_schema(summary="Get a relation")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RelationSerializer(self.get_object()).data)
+
+    @extend_schema(summary="Delete a relation", responses={204: None, 409: SUBMITTED_RESPONSE})
+    def delete(self, request: Request, pk: int) -> Response:
+        relation_delete(relation=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentSubmitView(AnnotationErrorsMixin, DocumentScopedMixin, generics.GenericAPIView):
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsAuthenticated, Annotates]
+
+    @extend_schema(
+        summary="Submit your layer of a document (annotators)",
+        description="Your layer of this document becomes final. Submitting again changes "
+        "nothing and answers the same. Once the debate's number of annotators have "
+        "submitted, the document is ready for review.",
+        request=None,
+        responses={200: AssignmentSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        assignment = document_submit(document=self.get_document(), annotator=request.user)
+        return Response(AssignmentSerializer(assignment).data)
+
+
+class QueueNextView(DebateScopedMixin, generics.GenericAPIView):
+    serializer_class = DocumentSerializer
+
+    @extend_schema(
+        summary="Get the next document assigned to you",
+        description="Documents in progress come first, then newly assigned ones, oldest first.",
+        responses={
+            200: DocumentSerializer,
+            204: OpenApiResponse(description="Nothing is waiting for you."),
+        },
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        document = queue_next(user=request.user, debate=self.get_debate())
+        if document is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(DocumentSerializer(document).data)

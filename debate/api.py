@@ -1,0 +1,171 @@
+"""Plumbing shared by every API view: pagination, errors, query checking and the schema.
+
+Error bodies follow DRF: ``{"detail": "..."}`` for everything but validation, which names
+each field (``{"start": ["..."]}``), or each list index then field for bulk writes.
+"""
+
+import logging
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+# --- Pagination -----------------------------------------------------------------------------
+class CursorPage(CursorPagination):
+    """Cursor pages: stable under concurrent inserts and cheap however deep the page."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "id"
+
+
+class CursorPageBySlug(CursorPage):
+    ordering = "slug"
+
+
+class CursorPageByName(CursorPage):
+    ordering = "name"
+
+
+class CursorPageInTextOrder(CursorPage):
+    """Spans in text order; pages are large because the annotate page needs them all."""
+
+    ordering = ("start", "end", "id")
+    page_size = 500
+    max_page_size = 5000
+
+
+# --- Errors ---------------------------------------------------------------------------------
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send If-Match with the ETag you read, or the version field."
+    default_code = "precondition_required"
+
+
+class UnprocessableContent(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed."
+    default_code = "unprocessable"
+
+
+def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """Return a Django ValidationError as DRF's field -> messages mapping."""
+    if hasattr(exc, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+
+
+def exception_handler(exc, context):
+    """Turn domain errors raised below the view into DRF responses; the rest as DRF does."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(django_errors(exc))
+    elif isinstance(exc, IntegrityError):
+        # Validation runs first, so only a race with a concurrent write gets here.
+        logger.info("Integrity error answered with 409: %s", exc)
+        exc = Conflict("A concurrent change conflicts with this one; read again and retry.")
+    return drf_exception_handler(exc, context)
+
+
+# --- Views ----------------------------------------------------------------------------------
+class StrictQueryMixin:
+    """Refuse query parameters a view does not know, instead of silently ignoring them.
+
+    A typo (``?stauts=``) or an attempt at ORM traversal (``?created_by__password=``) gets a
+    400 naming the parameter, so a script never mistakes an unfiltered list for a filtered one.
+    """
+
+    extra_query_params: tuple[str, ...] = ()
+
+    def known_query_params(self) -> set[str]:
+        known = set(self.extra_query_params)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None and self.request.method == "GET":
+            known.add(paginator.cursor_query_param)
+            if paginator.page_size_query_param:
+                known.add(paginator.page_size_query_param)
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None and self.request.method == "GET":
+            known.update(filterset_class.base_filters)
+        return known
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.known_query_params())
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+
+
+# --- Schema ---------------------------------------------------------------------------------
+DetailSerializer = inline_serializer("Detail", fields={"detail": serializers.CharField()})
+FieldErrorsSerializer = inline_serializer(
+    "FieldErrors",
+    fields={
+        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False)
+    },
+)
+
+_ERRORS = {
+    400: OpenApiResponse(
+        FieldErrorsSerializer,
+        description="Invalid input: each offending field (or list index, then field) with "
+        "the reasons.",
+    ),
+    401: OpenApiResponse(DetailSerializer, description="Not signed in."),
+    403: OpenApiResponse(DetailSerializer, description="Signed in, but not allowed to do this."),
+    404: OpenApiResponse(
+        DetailSerializer, description="Not found, or in a debate you are not a member of."
+    ),
+}
+
+
+class ApiSchema(AutoSchema):
+    """Document the error responses every operation can give, beside its own.
+
+    Any operation can answer 400, since unknown query parameters are refused; views with a
+    narrower set name it in ``error_statuses``.
+    """
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        view_errors = getattr(self.view, "error_statuses", None)
+        codes = [401, 403, 404, 400] if view_errors is None else view_errors
+        for code in codes:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    _ERRORS[code], str(code), direction=direction
+                )
+        return responses
+
+
+def postprocess_schema(result, generator, request, public):
+    """Declare request bodies closed: the API refuses properties it does not know."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

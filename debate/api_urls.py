@@ -1,0 +1,20 @@
+"""The REST API, version 1, mounted at /api/v1/."""
+
+from django.urls import include, path
+
+from debate import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("debates/", views.DebateListView.as_view(), name="api-debate-list"),
+    path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="api-debate-detail"),
+    path("debates/<slug:slug>/actors/", views.ActorListView.as_view(), name="api-actor-list"),
+    path("debates/<slug:slug>/members/", views.MemberListView.as_view(), name="api-member-list"),
+    path(
+        "debates/<slug:slug>/documents/",
+        views.DocumentListView.as_view(),
+        name="api-document-list",
+    ),
+    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
+    path("", include("annotations.urls")),
+]

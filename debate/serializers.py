@@ -1,0 +1,237 @@
+"""API shapes of the debate domain. Input and output shapes are separate serializers."""
+
+from collections.abc import Mapping
+
+from django.contrib.auth import authenticate, get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.scheme import POLARITIES, SIDES, validate_scheme
+
+User = get_user_model()
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """An input shape that refuses fields it does not declare, rather than ignoring them.
+
+    Server-owned fields (``layer``, ``created_by``, ``version`` where it is not an input)
+    then fail loudly instead of appearing to be written.
+    """
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = {
+                key: ["Unknown or read-only field; it cannot be written."]
+                for key in data
+                if key not in writable
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                exc.detail.update(unknown)
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
+
+
+# --- Auth -----------------------------------------------------------------------------------
+class TokenRequestSerializer(StrictInputSerializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        # Axes counts failures and refuses locked-out users from the Django request, which
+        # DRF wraps; passing the wrapped one lets its middleware see the lockout flag.
+        request = self.context["request"]
+        user = authenticate(
+            request=request._request, username=attrs["username"], password=attrs["password"]
+        )
+        if getattr(request._request, "axes_locked_out", False):
+            attrs["locked_out"] = True
+            return attrs
+        if user is None or not user.is_active:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with the given username and password."]}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+# --- Debates --------------------------------------------------------------------------------
+class StanceSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=32)
+    label = serializers.CharField(required=False, allow_blank=True)
+    side = serializers.ChoiceField(choices=SIDES)
+    color = serializers.CharField(required=False, allow_blank=True)
+
+
+class ArgumentRoleSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=32)
+    label = serializers.CharField(required=False, allow_blank=True)
+
+
+class RelationTypeSerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=32)
+    label = serializers.CharField(required=False, allow_blank=True)
+    polarity = serializers.ChoiceField(choices=POLARITIES)
+
+
+class SchemeSerializer(serializers.Serializer):
+    """The label scheme of a debate: which stances, roles and relation types it uses."""
+
+    stances = StanceSerializer(many=True)
+    roles = ArgumentRoleSerializer(many=True)
+    relation_types = RelationTypeSerializer(many=True)
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "kind", "affiliation", "aliases"]
+        read_only_fields = fields
+
+
+class ActorCreateSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=ActorKind.choices, default=ActorKind.PERSON)
+    affiliation = serializers.CharField(max_length=200, required=False, default="")
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=50
+    )
+
+    def validate_name(self, name: str) -> str:
+        if Actor.objects.filter(debate=self.context["debate"], name=name).exists():
+            raise serializers.ValidationError("This debate already has an actor of that name.")
+        return name
+
+
+class DebateSerializer(serializers.ModelSerializer):
+    my_role = serializers.ChoiceField(
+        choices=Role.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Your role in this debate; null for a superuser who is not a member.",
+    )
+
+    class Meta:
+        model = Debate
+        fields = [
+            "slug",
+            "title",
+            "proposition",
+            "annotators_per_document",
+            "my_role",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DebateDetailSerializer(DebateSerializer):
+    scheme = SchemeSerializer(read_only=True)
+    actors = ActorSerializer(many=True, read_only=True)
+
+    class Meta(DebateSerializer.Meta):
+        fields = [*DebateSerializer.Meta.fields, "scheme", "actors"]
+        read_only_fields = fields
+
+
+class DebateCreateSerializer(StrictInputSerializer):
+    slug = serializers.SlugField(max_length=64)
+    title = serializers.CharField(max_length=200)
+    proposition = serializers.CharField()
+    scheme = SchemeSerializer(
+        required=False, help_text="The label scheme; the default one when left out."
+    )
+
+    def validate_slug(self, slug: str) -> str:
+        if Debate.objects.filter(slug=slug).exists():
+            raise serializers.ValidationError("A debate with this slug already exists.")
+        return slug
+
+    def validate_scheme(self, scheme: dict) -> dict:
+        try:
+            validate_scheme(scheme)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return scheme
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["username", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipWriteSerializer(StrictInputSerializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_username(self, username: str) -> str:
+        if not User.objects.filter(username=username).exists():
+            raise serializers.ValidationError("No user has this username.")
+        return username
+
+
+# --- Documents ------------------------------------------------------------------------------
+class DocumentSerializer(serializers.ModelSerializer):
+    """A document without its text, as lists show it."""
+
+    debate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    length = serializers.IntegerField(
+        source="text_length", read_only=True, help_text="Length of the text in code points."
+    )
+    my_status = serializers.ChoiceField(
+        choices=["assigned", "in_progress", "submitted"],
+        read_only=True,
+        allow_null=True,
+        help_text="Your assignment status for this document; null when not assigned to you.",
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "debate",
+            "title",
+            "source",
+            "url",
+            "published",
+            "sha256",
+            "length",
+            "status",
+            "my_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    """A document with its text, the string every span offset points into."""
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class DocumentCreateSerializer(StrictInputSerializer):
+    text = serializers.CharField(
+        trim_whitespace=False,
+        max_length=2_000_000,
+        help_text="Stored in Unicode NFC with \\n line ends; offsets count its code points.",
+    )
+    title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    source = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    url = serializers.URLField(max_length=1000, required=False, default="", allow_blank=True)
+    published = serializers.DateField(required=False, allow_null=True, default=None)
