@@ -11,6 +11,7 @@ come from a fixed seed, so runs are comparable.
 """
 
 import argparse
+import os
 import platform
 import random
 import time
@@ -60,8 +61,8 @@ def generate(documents: int, annotators: int, spans: int, seed: int) -> list[Ann
                 layer.append(AnnotatedSpan(next_id, name, start, end, stance, role, actor))
                 next_id += 1
             if rng.random() < 0.3:  # a stray span only this annotator sees
-                start = rng.randint(0, text_length - 20)
-                end = start + rng.randint(5, 20)
+                start = rng.randint(0, max(0, text_length - 20))
+                end = min(text_length, start + rng.randint(5, 20))
                 stance, role = rng.choice(STANCES), rng.choice(ROLES)
                 layer.append(AnnotatedSpan(next_id, name, start, end, stance, role))
                 next_id += 1
@@ -88,7 +89,7 @@ def main() -> None:
 
     documents = generate(options.documents, options.annotators, options.spans, options.seed)
     total_spans = sum(len(document.spans) for document in documents)
-    print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor()}")
+    print(f"python {platform.python_version()} on {_processor()}, {os.cpu_count()} CPUs")
     print(
         f"{len(documents)} documents x {options.annotators} annotators, "
         f"{total_spans} spans ({total_spans / len(documents) / options.annotators:.1f} "
@@ -112,11 +113,20 @@ def main() -> None:
     if alpha != report.stance_alpha:  # the table is the report's own input
         raise SystemExit(f"alpha from the table {alpha} != report {report.stance_alpha}")
 
+    figures = {
+        "alpha stance": report.stance_alpha,
+        "role": report.role_alpha,
+        "actor": report.actor_alpha,
+        "boundaries": report.boundary_alpha,
+        "F1 exact": report.exact.f1,
+        "overlap": report.overlap.f1,
+    }
     print(
-        f"units {report.units} (all agree {report.units_agreed}); alpha stance "
-        f"{report.stance_alpha:.3f} role {report.role_alpha:.3f} actor {report.actor_alpha:.3f} "
-        f"boundaries {report.boundary_alpha:.3f}; F1 exact {report.exact.f1:.3f} "
-        f"overlap {report.overlap.f1:.3f}"
+        f"units {report.units} (all agree {report.units_agreed}); "
+        + ", ".join(
+            f"{name} {'undefined' if value is None else f'{value:.3f}'}"
+            for name, value in figures.items()
+        )
     )
 
 
@@ -130,6 +140,18 @@ def _stance_table(documents: list[AnnotatedDocument]) -> list[list[object]]:
                 span = unit.span_of(name)
                 row.append(NOT_MARKED if span is None else span.stance)
     return rows
+
+
+def _processor() -> str:
+    # platform.processor() is empty on many Linux systems; the kernel knows the model.
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 if __name__ == "__main__":
