@@ -329,7 +329,9 @@ export function sentenceAround(text, start, end) {
     : { start, end };
   // A selection that begins with the opening quotation mark is inside that quotation.
   const inside = start < end && /[“„«"]/u.test(text[start]) ? start + 1 : start;
-  return { ...range, leadIn: leadInFor(text, paragraph, inside) };
+  const leadIn = leadInFor(text, paragraph, inside);
+  const overlaps = leadIn !== null && leadIn.start < range.end && range.start < leadIn.end;
+  return { ...range, leadIn: overlaps ? null : leadIn };
 }
 
 /**
