@@ -2,8 +2,9 @@
 //
 // Offsets are UTF-16, half-open [start, end). Names and aliases match case-insensitively, on
 // word boundaries, with ' and ’ interchangeable and any run of whitespace (NBSP, newline)
-// matching a space. At one position the longest name wins ("Senior Policy Officer at the
-// NSPCC" over "NSPCC"); a name listed for two actors goes to the first.
+// matching a space. At one position the longest name that fits in the range searched wins
+// ("Senior Policy Officer at the NSPCC" over "NSPCC"); a name listed for two actors goes to
+// the first.
 //
 // Pure functions, no DOM: imported by the annotate page and by node --test.
 
@@ -170,15 +171,20 @@ export function compileActorMatcher(actors) {
   const matcher = {
     /** Return [{start, end, actor}] for every naming of an actor inside [from, to). */
     mentions(text, from = 0, to = text.length) {
-      if (pattern === null) return [];
+      if (pattern === null || from >= to) return [];
+      // Search only the range, plus two units each side so the word-boundary checks still see
+      // the characters around it (one code point, which may be a surrogate pair).
+      const offset = Math.max(0, from - 2);
+      const window = text.slice(offset, Math.min(text.length, to + 2));
       const found = [];
-      pattern.lastIndex = from;
-      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        const end = match.index + match[0].length;
-        if (match.index >= to) break;
+      pattern.lastIndex = from - offset;
+      for (let match = pattern.exec(window); match !== null; match = pattern.exec(window)) {
+        const start = offset + match.index;
+        const end = start + match[0].length;
+        if (start >= to) break;
         if (end <= to) {
           const group = match.findIndex((value, index) => index > 0 && value !== undefined);
-          found.push({ start: match.index, end, actor: terms[group - 1].actor });
+          found.push({ start, end, actor: terms[group - 1].actor });
         }
       }
       return found;
@@ -292,12 +298,7 @@ function pickAround(attributions, offset) {
 function attributionsIn({ text, matcher }, range) {
   const mentions = matcher.mentions(text, range.start, range.end);
   const found = [];
-  VERB_PATTERN.lastIndex = range.start;
-  for (let verb = VERB_PATTERN.exec(text); verb !== null; verb = VERB_PATTERN.exec(text)) {
-    const verbStart = verb.index;
-    const verbEnd = verbStart + verb[0].length;
-    if (verbEnd > range.end) break;
-    const word = verb[0].toLowerCase().replace(/\s+/gu, " ");
+  for (const { start: verbStart, end: verbEnd, word } of verbsIn(text, range.start, range.end)) {
     const attribution = { verbStart, verbEnd };
     const subject = word === "according to" ? null : subjectBefore(text, mentions, verbStart);
     if (subject) {
@@ -314,6 +315,21 @@ function attributionsIn({ text, matcher }, range) {
     if (object) found.push({ ...attribution, speaker: object });
   }
   return found;
+}
+
+// The speech verbs inside [from, to), searched with two units of context each side.
+function verbsIn(text, from, to) {
+  const offset = Math.max(0, from - 2);
+  const window = text.slice(offset, Math.min(text.length, to + 2));
+  const verbs = [];
+  VERB_PATTERN.lastIndex = from - offset;
+  for (let verb = VERB_PATTERN.exec(window); verb !== null; verb = VERB_PATTERN.exec(window)) {
+    const start = offset + verb.index;
+    const end = start + verb[0].length;
+    if (end > to) break;
+    verbs.push({ start, end, word: verb[0].toLowerCase().replace(/\s+/gu, " ") });
+  }
+  return verbs;
 }
 
 function gapWords(gap) {
@@ -405,12 +421,11 @@ function leadInAttribution(context, leadIn) {
   const found = attributionsIn(context, leadIn).at(-1);
   if (found) return found;
   const { text, matcher } = context;
-  VERB_PATTERN.lastIndex = leadIn.start;
-  const verb = VERB_PATTERN.exec(text);
-  if (verb === null || verb.index >= leadIn.end) return null;
+  const [verb] = verbsIn(text, leadIn.start, leadIn.end);
+  if (verb === undefined) return null;
   const mentions = matcher.mentions(text, leadIn.start, leadIn.end);
   const speaker =
-    mentions.filter((m) => m.end <= verb.index).at(-1) ??
-    mentions.find((m) => m.start >= verb.index + verb[0].length);
-  return speaker ? { verbStart: verb.index, verbEnd: verb.index + verb[0].length, speaker } : null;
+    mentions.filter((m) => m.end <= verb.start).at(-1) ??
+    mentions.find((m) => m.start >= verb.end);
+  return speaker ? { verbStart: verb.start, verbEnd: verb.end, speaker } : null;
 }

@@ -1,8 +1,8 @@
 // Shape a raw text selection into the span an annotator meant.
 //
 // All offsets are UTF-16 (what Selection/Range and String indexes use), half-open [start, end).
-// Every function returns a new {start, end} and never splits a surrogate pair, a ZWJ emoji
-// sequence or a flag when it moves a boundary.
+// The functions return new {start, end} objects; when they move a boundary they never leave it
+// inside a surrogate pair, a ZWJ emoji sequence or a flag.
 //
 // Pure functions, no DOM: imported by the annotate page and by node --test.
 
