@@ -1,0 +1,774 @@
+// The annotate page: select text, tag it, link spans, submit. Every change goes through the
+// save queue at once; the server's code point offsets are converted at the edge
+// (offsets.js), so the rest of this file works in the browser's UTF-16 offsets.
+
+import { api, errorMessage } from "./api.js";
+import { createOffsetConverter } from "./offsets.js";
+import { SaveQueue } from "./savequeue.js";
+import { buildSegments } from "./segments.js";
+import { snapToWords, trimSelection } from "./selection.js";
+import { suggestActor } from "./actors.js";
+
+const data = JSON.parse(document.getElementById("annotate-data").textContent);
+const text = data.document.text;
+const conv = createOffsetConverter(text);
+const readOnly = !data.can_write;
+
+const el = {
+  text: document.getElementById("doc-text"),
+  list: document.getElementById("span-list"),
+  count: document.getElementById("span-count"),
+  empty: document.getElementById("span-empty"),
+  status: document.getElementById("save-status"),
+  failures: document.getElementById("save-failures"),
+  notice: document.getElementById("notice"),
+  popover: document.getElementById("tag-popover"),
+  form: document.getElementById("tag-form"),
+  popTitle: document.getElementById("tag-title"),
+  quote: document.getElementById("tag-quote"),
+  actor: document.getElementById("tag-actor"),
+  actorHint: document.getElementById("tag-actor-hint"),
+  note: document.getElementById("tag-note"),
+  snap: document.getElementById("snap-words"),
+  detail: document.getElementById("span-detail"),
+  help: document.getElementById("help"),
+  submit: document.getElementById("submit-doc"),
+  submitConfirm: document.getElementById("submit-confirm"),
+  docStatus: document.getElementById("doc-status"),
+  mode: document.getElementById("mode"),
+};
+
+const stances = data.scheme.stances;
+const roles = data.scheme.roles;
+const relationTypes = data.scheme.relation_types;
+const stanceByKey = new Map(stances.map((s) => [s.key, s]));
+const actorById = new Map(data.actors.map((a) => [a.id, a]));
+
+// Shortcut letters for roles and relation types, chosen by the server (also shown in help).
+const roleKeys = new Map(data.role_keys);
+const relationKeys = new Map(data.relation_keys);
+
+/** Local state: spans by id (UTF-16 offsets), relations, selection and modes. */
+const state = {
+  spans: new Map(),
+  relations: [],
+  selectedId: null,
+  draft: null, // {start, end} of a new span being tagged, or {spanId} when editing
+  linkFrom: null,
+  linkTarget: null,
+  pendingDelete: null,
+  tempCounter: 0,
+  idMap: new Map(), // temporary id -> id the server gave
+};
+
+const EDITABLE = ["stance", "role", "actor", "note"];
+
+function pick(object, keys) {
+  return Object.fromEntries(keys.map((key) => [key, object[key]]));
+}
+
+const queue = new SaveQueue({ onChange: renderSaveStatus });
+
+// ---------------------------------------------------------------- conversion at the edge
+
+function fromApi(span) {
+  const { start, end } = conv.rangeToUtf16(span.start, span.end);
+  return { ...span, start16: start, end16: end };
+}
+
+function toApiRange(start16, end16) {
+  return conv.rangeToCodePoints(start16, end16);
+}
+
+// ---------------------------------------------------------------- rendering
+
+function spanLabel(span) {
+  const stance = stanceByKey.get(span.stance);
+  const role = roles.find((r) => r.key === span.role);
+  const actor = span.actor ? actorById.get(span.actor) : null;
+  return [
+    stance ? stance.label : span.stance,
+    role ? role.label : span.role,
+    actor ? actor.name : "no actor",
+  ].join(" · ");
+}
+
+function orderedSpans() {
+  return [...state.spans.values()].sort(
+    (a, b) => a.start16 - b.start16 || b.end16 - a.end16 || String(a.id).localeCompare(String(b.id)),
+  );
+}
+
+function renderText() {
+  const spans = orderedSpans().map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+  const fragment = document.createDocumentFragment();
+  for (const segment of buildSegments(text, spans)) {
+    const chunk = text.slice(segment.start, segment.end);
+    if (segment.spanIds.length === 0) {
+      fragment.append(document.createTextNode(chunk));
+      continue;
+    }
+    const mark = document.createElement("mark");
+    const inner = state.spans.get(segment.spanIds[segment.spanIds.length - 1]);
+    mark.className = `hl stance-${cssKey(inner.stance)}`;
+    const stance = stanceByKey.get(inner.stance);
+    if (stance && stance.color) mark.style.setProperty("--stance", stance.color);
+    mark.dataset.ids = segment.spanIds.join(" ");
+    mark.dataset.depth = String(Math.min(segment.spanIds.length, 4));
+    if (segment.spanIds.includes(state.selectedId)) mark.classList.add("selected");
+    if (state.linkTarget !== null && segment.spanIds.includes(state.linkTarget)) {
+      mark.classList.add("link-target");
+    }
+    mark.title = segment.spanIds
+      .map((id) => state.spans.get(id))
+      .map((s) => spanLabel(s) + (s.note ? ` — ${s.note}` : ""))
+      .join("\n");
+    mark.textContent = chunk;
+    fragment.append(mark);
+  }
+  el.text.replaceChildren(fragment);
+}
+
+function cssKey(key) {
+  return String(key).replace(/[^a-z0-9_-]/gi, "_");
+}
+
+function renderList() {
+  const items = orderedSpans();
+  el.count.textContent = String(items.length);
+  el.empty.hidden = items.length > 0;
+  const fragment = document.createDocumentFragment();
+  for (const span of items) {
+    const li = document.createElement("li");
+    li.className = "span-item";
+    li.dataset.id = String(span.id);
+    li.tabIndex = -1;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", String(span.id === state.selectedId));
+    const badge = document.createElement("span");
+    badge.className = `badge stance-${cssKey(span.stance)}`;
+    const stance = stanceByKey.get(span.stance);
+    if (stance && stance.color) badge.style.setProperty("--stance", stance.color);
+    badge.textContent = stance ? stance.label : span.stance;
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = spanLabel(span).split(" · ").slice(1).join(" · ");
+    const quote = document.createElement("q");
+    quote.textContent = span.quote.length > 90 ? `${span.quote.slice(0, 88)}…` : span.quote;
+    li.append(badge, " ", meta, quote);
+    if (span.pending) {
+      const pending = document.createElement("span");
+      pending.className = "pending";
+      pending.textContent = "saving…";
+      li.append(pending);
+    }
+    fragment.append(li);
+  }
+  el.list.replaceChildren(fragment);
+}
+
+function renderDetail() {
+  const span = state.spans.get(state.selectedId);
+  el.detail.replaceChildren();
+  if (!span) {
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = "Select a span in the text or the list to see and edit it.";
+    el.detail.append(p);
+    return;
+  }
+  const h = document.createElement("h3");
+  h.textContent = spanLabel(span);
+  const q = document.createElement("blockquote");
+  q.textContent = span.quote;
+  const where = document.createElement("p");
+  where.className = "muted";
+  where.textContent = `Characters ${span.start}–${span.end}` + (span.version ? ` · version ${span.version}` : "");
+  el.detail.append(h, q, where);
+  if (span.note) {
+    const note = document.createElement("p");
+    note.textContent = `Note: ${span.note}`;
+    el.detail.append(note);
+  }
+  const rels = state.relations.filter((r) => r.source === span.id || r.target === span.id);
+  if (rels.length) {
+    const ul = document.createElement("ul");
+    ul.className = "relations";
+    for (const rel of rels) {
+      const li = document.createElement("li");
+      const other = state.spans.get(rel.source === span.id ? rel.target : rel.source);
+      const arrow = rel.source === span.id ? `${rel.type} →` : `← ${rel.type} by`;
+      li.textContent = `${arrow} “${other ? other.quote.slice(0, 60) : "?"}” `;
+      if (!readOnly) {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "small";
+        remove.dataset.action = "delete-relation";
+        remove.dataset.id = String(rel.id);
+        remove.textContent = "Remove link";
+        li.append(remove);
+      }
+      ul.append(li);
+    }
+    el.detail.append(ul);
+  }
+  if (readOnly) return;
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  for (const [action, label] of [
+    ["edit", "Edit (E)"],
+    ["link", "Link to… (R)"],
+    ["delete", "Delete (Del)"],
+  ]) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.action = action;
+    button.textContent = label;
+    actions.append(button);
+  }
+  el.detail.append(actions);
+  if (state.pendingDelete === span.id) {
+    const confirm = document.createElement("div");
+    confirm.className = "confirm";
+    confirm.setAttribute("role", "alertdialog");
+    confirm.setAttribute("aria-label", "Confirm delete");
+    const p = document.createElement("p");
+    p.textContent = "Delete this span and its links?";
+    const yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "danger";
+    yes.dataset.action = "confirm-delete";
+    yes.textContent = "Delete";
+    const no = document.createElement("button");
+    no.type = "button";
+    no.dataset.action = "cancel-delete";
+    no.textContent = "Keep";
+    confirm.append(p, yes, " ", no);
+    el.detail.append(confirm);
+    yes.focus();
+  }
+}
+
+function render() {
+  renderText();
+  renderList();
+  renderDetail();
+  renderMode();
+}
+
+function renderMode() {
+  if (state.linkFrom !== null) {
+    const keys = [...relationKeys].map(([k, v]) => `${k.toUpperCase()} = ${v}`).join(", ");
+    el.mode.textContent = `Linking: choose the target span (click it, or J/K), then ${keys}. Esc cancels.`;
+    el.mode.hidden = false;
+  } else {
+    el.mode.hidden = true;
+  }
+}
+
+function renderSaveStatus(snapshot) {
+  const words = {
+    saved: "All changes saved",
+    saving: `Saving ${snapshot.pending} change${snapshot.pending === 1 ? "" : "s"}…`,
+    failed: "Not saved: retrying",
+  };
+  el.status.textContent = words[snapshot.state];
+  el.status.dataset.state = snapshot.state;
+  el.failures.replaceChildren();
+  for (const item of snapshot.items.filter((i) => i.state === "failed")) {
+    const li = document.createElement("li");
+    const seconds = item.retryInMs === null ? 0 : Math.ceil(item.retryInMs / 1000);
+    li.textContent = `${item.label}: ${item.error}, attempt ${item.attempts}; next try in ${seconds} s. `;
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.dataset.action = "retry";
+    retry.textContent = "Retry now";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.dataset.action = "discard";
+    discard.dataset.id = String(item.id);
+    discard.textContent = "Discard";
+    li.append(retry, " ", discard);
+    el.failures.append(li);
+  }
+}
+
+function notify(message, kind = "info") {
+  el.notice.textContent = message;
+  el.notice.dataset.kind = kind;
+  el.notice.hidden = !message;
+}
+
+// ---------------------------------------------------------------- selection and popover
+
+function rangeOffsets(range) {
+  const before = document.createRange();
+  before.selectNodeContents(el.text);
+  before.setEnd(range.startContainer, range.startOffset);
+  const start = before.toString().length;
+  return { start, end: start + range.toString().length };
+}
+
+function currentSelection() {
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  if (!el.text.contains(range.commonAncestorContainer)) return null;
+  let { start, end } = rangeOffsets(range);
+  ({ start, end } = trimSelection(text, start, end));
+  if (el.snap.checked && end > start) ({ start, end } = snapToWords(text, start, end));
+  if (end <= start) return null;
+  return { start, end };
+}
+
+function openPopover(draft, anchorRect) {
+  if (readOnly) return;
+  state.draft = draft;
+  const editing = draft.spanId !== undefined;
+  const span = editing ? state.spans.get(draft.spanId) : null;
+  const start = editing ? span.start16 : draft.start;
+  const end = editing ? span.end16 : draft.end;
+  el.popTitle.textContent = editing ? "Edit span" : "Tag selection";
+  el.quote.textContent = text.slice(start, end);
+  const previous = orderedSpans().filter((s) => s.end16 <= start).pop();
+  const stance = editing ? span.stance : previous ? previous.stance : stances[0].key;
+  el.form.elements.stance.value = stance;
+  el.form.elements.role.value = editing ? span.role : roles[0].key;
+  el.note.value = editing ? span.note || "" : "";
+  let actor = editing ? span.actor : null;
+  el.actorHint.textContent = "";
+  if (!editing) {
+    const suggestion = suggestActor(text, start, end, data.actors);
+    if (suggestion) {
+      actor = suggestion.actorId;
+      el.actorHint.textContent = `Suggested: ${suggestion.reason}`;
+    }
+  }
+  el.actor.value = actor === null || actor === undefined ? "" : String(actor);
+  el.popover.hidden = false;
+  const rect = anchorRect || el.text.getBoundingClientRect();
+  const top = window.scrollY + rect.bottom + 8;
+  const left = Math.max(8, Math.min(window.scrollX + rect.left, window.innerWidth - 380));
+  el.popover.style.top = `${top}px`;
+  el.popover.style.left = `${left}px`;
+  el.form.querySelector(`input[name=stance][value="${CSS.escape(stance)}"]`)?.focus();
+}
+
+function closePopover() {
+  el.popover.hidden = true;
+  state.draft = null;
+}
+
+// ---------------------------------------------------------------- writes
+
+function spanPayload(start16, end16, fields) {
+  const { start, end } = toApiRange(start16, end16);
+  return { start, end, quote: text.slice(start16, end16), ...fields };
+}
+
+function createSpan(start16, end16, fields) {
+  const tempId = `tmp-${++state.tempCounter}`;
+  const clientId = crypto.randomUUID();
+  const payload = spanPayload(start16, end16, fields);
+  const local = { ...payload, id: tempId, start16, end16, pending: true, version: 0 };
+  state.spans.set(tempId, local);
+  select(tempId);
+  queue
+    .enqueue(`Create span “${payload.quote.slice(0, 30)}”`, () =>
+      api("POST", data.urls.spans, {
+        body: { ...payload, client_id: clientId },
+        headers: { "Idempotency-Key": clientId },
+      }),
+    )
+    .then((result) => {
+      const saved = fromApi(result.data);
+      const local = state.spans.get(tempId);
+      state.spans.delete(tempId);
+      state.idMap.set(tempId, saved.id);
+      // Edits queued meanwhile were applied locally and will be sent next; keep showing them.
+      // A span deleted while its create was in flight stays deleted (the delete is queued).
+      if (local) state.spans.set(saved.id, { ...saved, ...pick(local, EDITABLE), pending: false });
+      for (const rel of state.relations) {
+        if (rel.source === tempId) rel.source = saved.id;
+        if (rel.target === tempId) rel.target = saved.id;
+      }
+      if (state.selectedId === tempId) state.selectedId = saved.id;
+      render();
+    })
+    .catch((result) => {
+      state.spans.delete(tempId);
+      state.relations = state.relations.filter((r) => r.source !== tempId && r.target !== tempId);
+      if (state.selectedId === tempId) state.selectedId = null;
+      if (result.status !== "discarded") notify(`The span was not saved: ${errorMessage(result)}`, "error");
+      render();
+    });
+  render();
+}
+
+// Writes queued while a span is still being created name it by its temporary id; the queue
+// runs them after the create, and they look up the real id when they run.
+function resolveId(id) {
+  return state.idMap.get(id) ?? id;
+}
+
+function ifMatch(span) {
+  return { "If-Match": `"${span.version}"` };
+}
+
+const NOT_CREATED = { status: 410, data: { detail: "The span it belongs to was never saved." } };
+
+async function reloadSpan(id, message) {
+  const result = await api("GET", `${data.urls.span_detail}${id}/`);
+  if (result.status === 200) {
+    state.spans.set(id, fromApi(result.data));
+  } else if (result.status === 404) {
+    state.spans.delete(id);
+  }
+  notify(message, "warning");
+  render();
+}
+
+function updateSpan(id, fields) {
+  const span = state.spans.get(id);
+  if (!span) return;
+  const before = Object.fromEntries(Object.keys(fields).map((key) => [key, span[key]]));
+  Object.assign(span, fields);
+  render();
+  queue
+    .enqueue(`Edit span “${span.quote.slice(0, 30)}”`, async () => {
+      const current = state.spans.get(resolveId(id));
+      if (!current || current.pending) return NOT_CREATED;
+      return api("PATCH", `${data.urls.span_detail}${current.id}/`, { body: fields, headers: ifMatch(current) });
+    })
+    .then((result) => {
+      state.spans.set(result.data.id, fromApi(result.data));
+      render();
+    })
+    .catch((result) => {
+      const realId = resolveId(id);
+      if (result.status === 412) {
+        reloadSpan(realId, "This span was changed elsewhere; your edit was not applied and the span has been reloaded.");
+        return;
+      }
+      const current = state.spans.get(realId);
+      if (current) Object.assign(current, before);
+      if (result.status !== "discarded") notify(`The edit was not saved: ${errorMessage(result)}`, "error");
+      render();
+    });
+}
+
+function deleteSpan(id) {
+  const span = state.spans.get(id);
+  if (!span) return;
+  state.spans.delete(id);
+  const removedRelations = state.relations.filter((r) => r.source === id || r.target === id);
+  state.relations = state.relations.filter((r) => !removedRelations.includes(r));
+  state.pendingDelete = null;
+  if (state.selectedId === id) state.selectedId = null;
+  render();
+  queue
+    .enqueue(`Delete span “${span.quote.slice(0, 30)}”`, async () => {
+      const realId = resolveId(id);
+      if (typeof realId === "string") return NOT_CREATED;
+      return api("DELETE", `${data.urls.span_detail}${realId}/`, { headers: ifMatch(span) });
+    })
+    .catch((result) => {
+      if (result.status === 404 || result.status === 410) return; // gone already, or never made
+      const realId = resolveId(id);
+      state.spans.set(realId, { ...span, id: realId });
+      state.relations.push(...removedRelations);
+      if (result.status === 412) {
+        reloadSpan(realId, "This span was changed elsewhere, so it was not deleted; it has been reloaded.");
+        return;
+      }
+      if (result.status !== "discarded") notify(`The span was not deleted: ${errorMessage(result)}`, "error");
+      render();
+    });
+}
+
+function createRelation(sourceId, targetId, type) {
+  const tempId = `tmp-rel-${++state.tempCounter}`;
+  state.relations.push({ id: tempId, source: sourceId, target: targetId, type, pending: true });
+  render();
+  queue
+    .enqueue(`Link ${type}`, async () => {
+      const source = resolveId(sourceId);
+      const target = resolveId(targetId);
+      if (typeof source === "string" || typeof target === "string") return NOT_CREATED;
+      return api("POST", data.urls.relations, { body: { source, target, type } });
+    })
+    .then((result) => {
+      const rel = state.relations.find((r) => r.id === tempId);
+      if (rel) Object.assign(rel, result.data, { pending: false });
+      render();
+    })
+    .catch((result) => {
+      state.relations = state.relations.filter((r) => r.id !== tempId);
+      if (result.status !== "discarded") notify(`The link was not saved: ${errorMessage(result)}`, "error");
+      render();
+    });
+}
+
+function deleteRelation(id) {
+  const rel = state.relations.find((r) => String(r.id) === String(id));
+  if (!rel || rel.pending) return;
+  state.relations = state.relations.filter((r) => r !== rel);
+  render();
+  queue
+    .enqueue(`Remove link ${rel.type}`, () => api("DELETE", `${data.urls.relation_detail}${rel.id}/`))
+    .catch((result) => {
+      if (result.status === 404) return;
+      state.relations.push(rel);
+      if (result.status !== "discarded") notify(`The link was not removed: ${errorMessage(result)}`, "error");
+      render();
+    });
+}
+
+// ---------------------------------------------------------------- selection of spans
+
+function select(id, { scroll = false } = {}) {
+  state.selectedId = id;
+  state.pendingDelete = null;
+  render();
+  if (scroll && id !== null) {
+    el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`)?.scrollIntoView({ block: "nearest" });
+    el.text.querySelector("mark.selected")?.scrollIntoView({ block: "nearest" });
+  }
+}
+
+function step(direction) {
+  const items = orderedSpans();
+  if (!items.length) return;
+  const current = state.linkFrom !== null ? state.linkTarget : state.selectedId;
+  let index = items.findIndex((s) => s.id === current);
+  index = index < 0 ? (direction > 0 ? 0 : items.length - 1) : (index + direction + items.length) % items.length;
+  if (state.linkFrom !== null) {
+    if (items[index].id === state.linkFrom) index = (index + direction + items.length) % items.length;
+    state.linkTarget = items[index].id;
+    render();
+  } else {
+    select(items[index].id, { scroll: true });
+  }
+}
+
+function startLink() {
+  if (state.selectedId === null || readOnly) return;
+  state.linkFrom = state.selectedId;
+  state.linkTarget = null;
+  notify("");
+  render();
+}
+
+function finishLink(type) {
+  if (state.linkFrom === null || state.linkTarget === null) return;
+  const from = state.linkFrom;
+  const to = state.linkTarget;
+  state.linkFrom = null;
+  state.linkTarget = null;
+  createRelation(from, to, type);
+}
+
+// ---------------------------------------------------------------- events
+
+el.text.addEventListener("mouseup", () => {
+  if (state.linkFrom !== null) return;
+  const draft = currentSelection();
+  if (draft) {
+    const rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
+    openPopover(draft, rect);
+  }
+});
+
+el.text.addEventListener("click", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (!mark || !window.getSelection().isCollapsed) return;
+  const ids = mark.dataset.ids.split(" ");
+  const id = ids[ids.length - 1];
+  const key = state.spans.has(id) ? id : Number(id);
+  if (state.linkFrom !== null) {
+    if (key !== state.linkFrom) state.linkTarget = key;
+    render();
+  } else {
+    select(key, { scroll: true });
+  }
+});
+
+el.list.addEventListener("click", (event) => {
+  const li = event.target.closest("li.span-item");
+  if (!li) return;
+  const key = state.spans.has(li.dataset.id) ? li.dataset.id : Number(li.dataset.id);
+  if (state.linkFrom !== null) {
+    if (key !== state.linkFrom) state.linkTarget = key;
+    render();
+  } else {
+    select(key, { scroll: true });
+  }
+});
+
+el.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const fields = {
+    stance: el.form.elements.stance.value,
+    role: el.form.elements.role.value,
+    actor: el.actor.value === "" ? null : Number(el.actor.value),
+    note: el.note.value,
+  };
+  const draft = state.draft;
+  closePopover();
+  window.getSelection().removeAllRanges();
+  if (draft.spanId !== undefined) updateSpan(draft.spanId, fields);
+  else createSpan(draft.start, draft.end, fields);
+  el.text.focus();
+});
+
+document.getElementById("tag-cancel").addEventListener("click", () => {
+  closePopover();
+  el.text.focus();
+});
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  const action = button.dataset.action;
+  if (action === "edit" && state.selectedId !== null) openPopover({ spanId: state.selectedId }, null);
+  if (action === "link") startLink();
+  if (action === "delete" && state.selectedId !== null) {
+    state.pendingDelete = state.selectedId;
+    renderDetail();
+  }
+  if (action === "confirm-delete" && state.pendingDelete !== null) deleteSpan(state.pendingDelete);
+  if (action === "cancel-delete") {
+    state.pendingDelete = null;
+    renderDetail();
+  }
+  if (action === "delete-relation") deleteRelation(button.dataset.id);
+  if (action === "retry") queue.retryNow();
+  if (action === "discard") queue.discard(Number(button.dataset.id));
+  if (action === "help") toggleHelp();
+});
+
+function toggleHelp() {
+  if (el.help.open) el.help.close();
+  else el.help.showModal();
+}
+
+function inFormField(target) {
+  return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    if (!el.popover.hidden) closePopover();
+    else if (state.linkFrom !== null) {
+      state.linkFrom = null;
+      state.linkTarget = null;
+      render();
+    } else if (state.pendingDelete !== null) {
+      state.pendingDelete = null;
+      renderDetail();
+    } else select(null);
+    el.text.focus();
+    return;
+  }
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    el.submit.click();
+    return;
+  }
+  const popoverOpen = !el.popover.hidden;
+  if (popoverOpen && event.target.closest("textarea, select")) return;
+  if (!popoverOpen && inFormField(event.target)) return;
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  const key = event.key.toLowerCase();
+  const stanceIndex = Number(event.key) - 1;
+  if (popoverOpen) {
+    if (Number.isInteger(stanceIndex) && stances[stanceIndex]) {
+      el.form.elements.stance.value = stances[stanceIndex].key;
+      event.preventDefault();
+    } else if (roleKeys.has(key)) {
+      el.form.elements.role.value = roleKeys.get(key);
+      event.preventDefault();
+    } else if (event.key === "Enter" && !event.target.closest("button")) {
+      event.preventDefault();
+      el.form.requestSubmit();
+    }
+    return;
+  }
+  if (state.linkFrom !== null) {
+    if (key === "j" || event.key === "ArrowDown") step(1);
+    else if (key === "k" || event.key === "ArrowUp") step(-1);
+    else if (relationKeys.has(key)) finishLink(relationKeys.get(key));
+    else return;
+    event.preventDefault();
+    return;
+  }
+  if (key === "?") toggleHelp();
+  else if (key === "j") step(1);
+  else if (key === "k") step(-1);
+  else if (key === "t") {
+    const draft = currentSelection();
+    if (draft) openPopover(draft, window.getSelection().getRangeAt(0).getBoundingClientRect());
+    else notify("Select some text first (with the mouse, or with Shift and the arrow keys after F7).");
+  } else if (key === "e" || (event.key === "Enter" && event.target === el.text)) {
+    if (state.selectedId !== null) openPopover({ spanId: state.selectedId }, null);
+  } else if (key === "r") startLink();
+  else if (event.key === "Delete" || event.key === "Backspace") {
+    if (state.selectedId === null || readOnly) return;
+    state.pendingDelete = state.selectedId;
+    renderDetail();
+  } else if (Number.isInteger(stanceIndex) && stances[stanceIndex] && state.selectedId !== null) {
+    updateSpan(state.selectedId, { stance: stances[stanceIndex].key });
+  } else if (roleKeys.has(key) && state.selectedId !== null) {
+    updateSpan(state.selectedId, { role: roleKeys.get(key) });
+  } else return;
+  event.preventDefault();
+});
+
+// ---------------------------------------------------------------- submit
+
+el.submit?.addEventListener("click", () => {
+  el.submitConfirm.hidden = false;
+  el.submitConfirm.querySelector("button[data-submit=yes]").focus();
+});
+el.submitConfirm?.addEventListener("click", async (event) => {
+  const choice = event.target.closest("button")?.dataset.submit;
+  if (!choice) return;
+  el.submitConfirm.hidden = true;
+  if (choice !== "yes") return;
+  if (queue.snapshot().pending) {
+    notify("Wait until every change is saved before submitting.", "warning");
+    return;
+  }
+  const result = await api("POST", data.urls.submit);
+  if (result.status >= 200 && result.status < 300) {
+    el.docStatus.textContent = "Submitted";
+    notify("Document submitted. Thank you!", "success");
+    document.getElementById("next-doc")?.focus();
+  } else {
+    notify(`Could not submit: ${errorMessage(result)}`, "error");
+  }
+});
+
+window.addEventListener("beforeunload", (event) => {
+  if (queue.snapshot().pending) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+
+// ---------------------------------------------------------------- start
+
+async function load() {
+  const [spans, relations] = await Promise.all([api("GET", data.urls.spans), api("GET", data.urls.relations)]);
+  if (spans.status !== 200) {
+    notify(`Could not load the spans: ${errorMessage(spans)}`, "error");
+    return;
+  }
+  for (const span of spans.data.results ?? spans.data) state.spans.set(span.id, fromApi(span));
+  if (relations.status === 200) state.relations = relations.data.results ?? relations.data;
+  render();
+  renderSaveStatus(queue.snapshot());
+  document.body.dataset.ready = "true";
+}
+
+load();
