@@ -1,34 +1,184 @@
+"""Django admin for annotations, scoped to the debates a manager manages (see debate.admin).
+
+The API and the review screens are where annotations are made; the admin is for repairs, so
+it validates a span the way the database cannot (the quote is the text at its offsets, labels
+come from the debate's scheme) and refuses to overwrite a span that changed since the form
+was opened. History is written by the services only and never edited here.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import F
+from django.http import HttpRequest
 
 from annotations.models import Assignment, Relation, Span, SpanEvent
 from debate.admin import ManagedDebateAdmin
+from debate.models import Membership
+from debate.scheme import scheme_keys
+
+DEBATE_FILTER = ("document__debate", admin.RelatedOnlyFieldListFilter)
+
+
+def _not_a_member(document, user) -> bool:
+    return (
+        user is not None
+        and not Membership.objects.filter(debate_id=document.debate_id, user=user).exists()
+    )
+
+
+class SpanAdminForm(forms.ModelForm):
+    # The version the form was opened at: saving over a newer version would lose that change.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Span
+        fields = [
+            "document",
+            "annotator",
+            "start",
+            "end",
+            "quote",
+            "stance",
+            "role",
+            "actor",
+            "note",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        document = cleaned.get("document") or getattr(self.instance, "document", None)
+        start, end, quote = cleaned.get("start"), cleaned.get("end"), cleaned.get("quote")
+        if document is None or None in (start, end, quote):
+            return cleaned
+        errors: dict[str, str] = {}
+        text = document.text
+        if end > len(text):
+            errors["end"] = f"Must be at most {len(text)}, the length of the text in code points."
+        elif end <= start:
+            errors["end"] = "Must be greater than start: a span covers at least one character."
+        elif quote != text[start:end]:
+            errors["quote"] = f"Must equal text[{start}:{end}], which is {text[start:end]!r}."
+        for field, part in (("stance", "stances"), ("role", "roles")):
+            keys = scheme_keys(document.debate.scheme, part)
+            if field in cleaned and cleaned[field] not in keys:
+                errors[field] = f"Must be one of this debate's {part}: {', '.join(keys)}."
+        actor = cleaned.get("actor")
+        if actor is not None and actor.debate_id != document.debate_id:
+            errors["actor"] = "The actor belongs to another debate."
+        if _not_a_member(document, cleaned.get("annotator")):
+            errors["annotator"] = "The annotator is not a member of this document's debate."
+        opened = cleaned.get("opened_version")
+        if self.instance.pk is not None and opened is not None:
+            current = Span.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if current.first() != opened:
+                errors[NON_FIELD_ERRORS] = (
+                    f"The span changed since this page was opened (now version "
+                    f"{current.first()}); reload the page and make your change again."
+                )
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
 
 @admin.register(Span)
 class SpanAdmin(ManagedDebateAdmin):
+    form = SpanAdminForm
     debate_path = "document__debate"
     list_display = ["id", "document", "layer", "start", "end", "stance", "role", "actor", "version"]
-    list_filter = ["document__debate", "stance", "role"]
+    list_filter = [DEBATE_FILTER, "stance", "role"]
     search_fields = ["quote", "note"]
     list_select_related = ["document", "annotator", "actor"]
     raw_id_fields = ["document", "actor"]
     readonly_fields = ["version", "created_by", "created_at", "updated_at", "client_id"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["document", "annotator"]  # relations hang on both; a span never moves
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Span, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        elif form.has_changed():
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            obj.refresh_from_db(fields=["version"])
+
+
+class RelationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Relation
+        fields = ["document", "annotator", "source", "target", "type"]
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("source"), cleaned.get("target")
+        document, kind = cleaned.get("document"), cleaned.get("type")
+        if None in (source, target, document):
+            return cleaned
+        errors: dict[str, str] = {}
+        if source == target:
+            errors["target"] = "A span cannot point to itself."
+        elif source.document_id != document.pk or target.document_id != document.pk:
+            errors["target"] = "Both spans must belong to the relation's document."
+        elif (
+            not source.annotator_id
+            == target.annotator_id
+            == getattr(cleaned.get("annotator"), "pk", None)
+        ):
+            errors["target"] = "Both spans must belong to the relation's layer."
+        keys = scheme_keys(document.debate.scheme, "relation_types")
+        if kind is not None and kind not in keys:
+            errors["type"] = f"Must be one of this debate's relation types: {', '.join(keys)}."
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
 
 @admin.register(Relation)
 class RelationAdmin(ManagedDebateAdmin):
+    form = RelationAdminForm
     debate_path = "document__debate"
     list_display = ["id", "document", "source", "type", "target", "annotator"]
-    list_filter = ["document__debate", "type"]
+    list_filter = [DEBATE_FILTER, "type"]
     raw_id_fields = ["document", "source", "target"]
     readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: Relation, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["document", "annotator", "status", "submitted_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        document = cleaned.get("document")
+        if document is not None and _not_a_member(document, cleaned.get("annotator")):
+            raise ValidationError(
+                {"annotator": "The annotator is not a member of this document's debate."}
+            )
+        return cleaned
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(ManagedDebateAdmin):
+    form = AssignmentAdminForm
     debate_path = "document__debate"
     list_display = ["document", "annotator", "status", "submitted_at"]
-    list_filter = ["document__debate", "status"]
+    list_filter = [DEBATE_FILTER, "status"]
     raw_id_fields = ["document"]
 
 
@@ -36,11 +186,15 @@ class AssignmentAdmin(ManagedDebateAdmin):
 class SpanEventAdmin(ManagedDebateAdmin):
     debate_path = "document__debate"
     list_display = ["span_pk", "action", "by", "at", "document"]
-    list_filter = ["document__debate", "action"]
+    list_filter = [DEBATE_FILTER, "action"]
     readonly_fields = ["span_pk", "document", "action", "by", "at", "before", "after", "reason"]
 
-    def has_add_permission(self, request) -> bool:
-        return False  # history is written by the services only
+    # History is written by the services only; nobody adds, edits or removes it here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -1,14 +1,44 @@
 """Django admin, usable by a debate's managers: each sees and edits only the debates they manage.
 
 Managers are staff users without Django model permissions; what they may touch is decided by
-their memberships, through ``Debate.objects.managed_by``.
+their memberships, through ``Debate.objects.managed_by``. Every way into another debate is
+closed: querysets, the choices of foreign keys (raw id fields included), list filters and the
+inlines of a debate.
 """
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from debate.models import Actor, Debate, Document, Membership
+from debate.text import normalize_text, text_sha256
+
+
+def managed_debates(request: HttpRequest) -> QuerySet[Debate]:
+    """Return the debates the signed-in user may administer."""
+    return Debate.objects.managed_by(request.user)
+
+
+def managed_choices(request: HttpRequest, field_name: str) -> QuerySet | None:
+    """Return the rows a foreign key named ``field_name`` may point to, or None for any."""
+    # Imported here: annotations depends on debate, never the other way round at import time.
+    from annotations.models import Span
+
+    debates = managed_debates(request)
+    if field_name == "debate":
+        return debates
+    if field_name == "document":
+        return Document.objects.filter(debate__in=debates)
+    if field_name == "actor":
+        return Actor.objects.filter(debate__in=debates)
+    if field_name in ("source", "target"):
+        return Span.objects.filter(document__debate__in=debates)
+    if field_name == "annotator":
+        return get_user_model().objects.filter(memberships__debate__in=debates).distinct()
+    return None
 
 
 class ManagedDebateAdmin(admin.ModelAdmin):
@@ -16,11 +46,10 @@ class ManagedDebateAdmin(admin.ModelAdmin):
 
     debate_path = "debate"
 
-    def _managed(self, request: HttpRequest) -> QuerySet[Debate]:
-        return Debate.objects.managed_by(request.user)
-
     def _manages_any(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff and self._managed(request).exists()
+        return (
+            request.user.is_active and request.user.is_staff and managed_debates(request).exists()
+        )
 
     def _manages(self, request: HttpRequest, obj) -> bool:
         if obj is None:
@@ -31,11 +60,13 @@ class ManagedDebateAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.debate_path}__in": self._managed(request)})
+        return queryset.filter(**{f"{self.debate_path}__in": managed_debates(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "debate" and not request.user.is_superuser:
-            kwargs["queryset"] = self._managed(request)
+        if not request.user.is_superuser:
+            choices = managed_choices(request, db_field.name)
+            if choices is not None:
+                kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -54,15 +85,46 @@ class ManagedDebateAdmin(admin.ModelAdmin):
         return request.user.is_superuser or self._manages_any(request)
 
 
-class ActorInline(admin.TabularInline):
-    model = Actor
+class ManagedDebateInline(admin.TabularInline):
+    """An inline of a debate, open to whoever manages that debate."""
+
     extra = 0
+
+    def _manages(self, request: HttpRequest, obj) -> bool:
+        if request.user.is_superuser:
+            return True
+        debates = managed_debates(request)
+        # Without a debate (Django asks so when it builds the inline's queryset), any will do:
+        # the parent admin already opened only debates this user manages.
+        return request.user.is_staff and (
+            debates.exists() if obj is None else debates.filter(pk=obj.pk).exists()
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages(request, obj)
+
+
+class ActorInline(ManagedDebateInline):
+    model = Actor
     fields = ["name", "kind", "affiliation", "aliases"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ManagedDebateInline):
     model = Membership
-    extra = 0
+    fields = ["user", "role"]
+
+
+# Filters list only debates that appear in the (already limited) rows, never all of them.
+DEBATE_FILTER = ("debate", admin.RelatedOnlyFieldListFilter)
 
 
 @admin.register(Debate)
@@ -73,26 +135,51 @@ class DebateAdmin(ManagedDebateAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ActorInline, MembershipInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        return queryset if request.user.is_superuser else queryset & self._managed(request)
-
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Creating a debate makes a new project: staff-wide, not per debate.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting one ends a project and everything annotated in it, so it is as rare as adding.
         return request.user.is_superuser
 
 
 @admin.register(Actor)
 class ActorAdmin(ManagedDebateAdmin):
     list_display = ["name", "kind", "affiliation", "debate"]
-    list_filter = ["debate", "kind"]
+    list_filter = [DEBATE_FILTER, "kind"]
     search_fields = ["name", "affiliation"]
+
+
+class DocumentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["debate", "title", "source", "url", "published", "text", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        debate, text = cleaned.get("debate", self.instance.debate_id), cleaned.get("text")
+        if debate is None or text is None or "text" not in self.fields:
+            return cleaned
+        text = normalize_text(text)
+        if not text.strip():
+            raise ValidationError({"text": "The text is empty."})
+        duplicate = Document.objects.filter(debate=debate, sha256=text_sha256(text)).exclude(
+            pk=self.instance.pk
+        )
+        if duplicate.exists():
+            raise ValidationError(
+                {"text": f"The debate already holds this text: {duplicate.first().title!r}."}
+            )
+        cleaned["text"] = text
+        return cleaned
 
 
 @admin.register(Document)
 class DocumentAdmin(ManagedDebateAdmin):
+    form = DocumentAdminForm
     list_display = ["title", "debate", "source", "published", "status"]
-    list_filter = ["debate", "status"]
+    list_filter = [DEBATE_FILTER, "status"]
     search_fields = ["title", "source", "url"]
     date_hierarchy = "published"
     readonly_fields = ["sha256", "created_at", "updated_at"]
@@ -107,5 +194,5 @@ class DocumentAdmin(ManagedDebateAdmin):
 @admin.register(Membership)
 class MembershipAdmin(ManagedDebateAdmin):
     list_display = ["user", "debate", "role", "created_at"]
-    list_filter = ["debate", "role"]
+    list_filter = [DEBATE_FILTER, "role"]
     search_fields = ["user__username", "user__email"]
