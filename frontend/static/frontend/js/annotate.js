@@ -59,9 +59,17 @@ const state = {
   pendingDelete: null,
   tempCounter: 0,
   idMap: new Map(), // temporary id -> id the server gave
+  versions: new Map(), // server id -> latest version the server returned
+  deleted: new Set(), // ids (temporary or real) the user deleted
 };
 
 const EDITABLE = ["stance", "role", "actor", "note"];
+
+const SUGGESTION_REASONS = {
+  selection: "named in the selection",
+  sentence: "named in this sentence",
+  attribution: "speaker of this quotation or passage",
+};
 
 function pick(object, keys) {
   return Object.fromEntries(keys.map((key) => [key, object[key]]));
@@ -71,7 +79,10 @@ const queue = new SaveQueue({ onChange: renderSaveStatus });
 
 // ---------------------------------------------------------------- conversion at the edge
 
+// Every span the server returns passes through here, so the latest version known for each
+// id is always at hand for If-Match, even for a span deleted locally meanwhile.
 function fromApi(span) {
+  state.versions.set(span.id, span.version);
   const { start, end } = conv.rangeToUtf16(span.start, span.end);
   return { ...span, start16: start, end16: end };
 }
@@ -341,7 +352,8 @@ function openPopover(draft, anchorRect) {
     const suggestion = suggestActor(text, start, end, data.actors);
     if (suggestion) {
       actor = suggestion.actorId;
-      el.actorHint.textContent = `Suggested: ${suggestion.reason}`;
+      const why = SUGGESTION_REASONS[suggestion.reason] || suggestion.reason;
+      el.actorHint.textContent = `Suggested: ${actorById.get(actor)?.name ?? "?"} (${why})`;
     }
   }
   el.actor.value = actor === null || actor === undefined ? "" : String(actor);
@@ -411,8 +423,9 @@ function resolveId(id) {
   return state.idMap.get(id) ?? id;
 }
 
-function ifMatch(span) {
-  return { "If-Match": `"${span.version}"` };
+// The API's entity tag for a span version (see the span detail endpoint in the API docs).
+function ifMatch(id, version) {
+  return { "If-Match": `"span-${id}-v${version}"` };
 }
 
 const NOT_CREATED = { status: 410, data: { detail: "The span it belongs to was never saved." } };
@@ -436,12 +449,17 @@ function updateSpan(id, fields) {
   render();
   queue
     .enqueue(`Edit span “${span.quote.slice(0, 30)}”`, async () => {
-      const current = state.spans.get(resolveId(id));
-      if (!current || current.pending) return NOT_CREATED;
-      return api("PATCH", `${data.urls.span_detail}${current.id}/`, { body: fields, headers: ifMatch(current) });
+      const realId = resolveId(id);
+      if (typeof realId === "string") return NOT_CREATED;
+      return api("PATCH", `${data.urls.span_detail}${realId}/`, {
+        body: fields,
+        headers: ifMatch(realId, state.versions.get(realId)),
+      });
     })
     .then((result) => {
-      state.spans.set(result.data.id, fromApi(result.data));
+      const saved = fromApi(result.data);
+      if (state.deleted.has(id) || state.deleted.has(saved.id)) return;
+      state.spans.set(saved.id, saved);
       render();
     })
     .catch((result) => {
@@ -461,6 +479,7 @@ function deleteSpan(id) {
   const span = state.spans.get(id);
   if (!span) return;
   state.spans.delete(id);
+  state.deleted.add(id);
   const removedRelations = state.relations.filter((r) => r.source === id || r.target === id);
   state.relations = state.relations.filter((r) => !removedRelations.includes(r));
   state.pendingDelete = null;
@@ -470,12 +489,15 @@ function deleteSpan(id) {
     .enqueue(`Delete span “${span.quote.slice(0, 30)}”`, async () => {
       const realId = resolveId(id);
       if (typeof realId === "string") return NOT_CREATED;
-      return api("DELETE", `${data.urls.span_detail}${realId}/`, { headers: ifMatch(span) });
+      return api("DELETE", `${data.urls.span_detail}${realId}/`, {
+        headers: ifMatch(realId, state.versions.get(realId)),
+      });
     })
     .catch((result) => {
       if (result.status === 404 || result.status === 410) return; // gone already, or never made
       const realId = resolveId(id);
-      state.spans.set(realId, { ...span, id: realId });
+      state.deleted.delete(id);
+      state.spans.set(realId, { ...span, id: realId, version: state.versions.get(realId) });
       state.relations.push(...removedRelations);
       if (result.status === 412) {
         reloadSpan(realId, "This span was changed elsewhere, so it was not deleted; it has been reloaded.");

@@ -1,0 +1,267 @@
+"""The annotate page in Chromium: exact offsets, edits, links, submit, failed saves, shortcuts."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from annotations.models import Assignment, AssignmentStatus, Relation, Span
+from debate.models import Role
+from tests.factories import PASSWORD, ActorFactory, AssignmentFactory, DocumentFactory
+
+# Emoji (two UTF-16 units, one code point), curly quotes, an accent, a non-breaking space.
+TEXT = (
+    "Tech firms 🔐 say: “a backdoor would make services less secure for all.” "
+    "Café owners agree.\n\n"
+    "Susie Hargreaves said: “Without robust safety measures, end\u2011to\u2011end encryption "
+    "will be a smokescreen for abusers.”\u00a0That was last week."
+)
+PHRASE = "a backdoor would make services less secure for all"
+SMOKESCREEN = "end\u2011to\u2011end encryption will be a smokescreen for abusers"
+
+SELECT_JS = """([start, end]) => {
+  const root = document.getElementById('doc-text');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let seen = 0, node, startSet = false;
+  while ((node = walker.nextNode())) {
+    const length = node.data.length;
+    if (!startSet && start <= seen + length) {
+      range.setStart(node, start - seen);
+      startSet = true;
+    }
+    if (end <= seen + length) { range.setEnd(node, end - seen); break; }
+    seen += length;
+  }
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}"""
+
+TEXT_BEFORE_FIRST_MARK_JS = """() => {
+  const root = document.getElementById('doc-text');
+  const range = document.createRange();
+  range.selectNodeContents(root);
+  range.setEndBefore(root.querySelector('mark'));
+  return range.toString();
+}"""
+
+
+def utf16(text: str, code_points: int) -> int:
+    return len(text[:code_points].encode("utf-16-le")) // 2
+
+
+@pytest.fixture
+def scene(debate, member):
+    annotator = member(Role.ANNOTATOR, username="ann")
+    hargreaves = ActorFactory(
+        debate=debate, name="Susie Hargreaves", aliases=["Hargreaves", "Internet Watch Foundation"]
+    )
+    firms = ActorFactory(debate=debate, name="Tech firms", aliases=["tech firms", "platforms"])
+    document = DocumentFactory(debate=debate, title="Emoji article", text=TEXT)
+    AssignmentFactory(document=document, annotator=annotator)
+    return {"annotator": annotator, "document": document, "hargreaves": hargreaves, "firms": firms}
+
+
+def open_annotate(page: Page, live_server, login, document) -> None:
+    login(page, "ann", PASSWORD)
+    page.goto(f"{live_server.url}/documents/{document.id}/annotate/")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def select_phrase(page: Page, phrase: str) -> None:
+    start = utf16(TEXT, TEXT.index(phrase))
+    page.evaluate(SELECT_JS, [start, start + len(phrase.encode("utf-16-le")) // 2])
+
+
+def tag_with_mouse(page: Page, phrase: str, stance: str, role: str) -> None:
+    select_phrase(page, phrase)
+    page.locator("#doc-text").dispatch_event("mouseup")
+    popover = page.locator("#tag-popover")
+    expect(popover).to_be_visible()
+    popover.get_by_label(stance, exact=False).first.check()
+    popover.get_by_label(role).check()
+    popover.get_by_role("button", name="Save (Enter)").click()
+
+
+def wait_saved(page: Page) -> None:
+    expect(page.locator("#save-status")).to_have_text("All changes saved")
+
+
+def test_tagging_after_an_emoji_stores_exact_code_points_and_survives_reload(
+    live_server, page, login, scene, artifacts
+):
+    open_annotate(page, live_server, login, scene["document"])
+    expect(page.locator("#span-empty")).to_be_visible()
+
+    tag_with_mouse(page, PHRASE, "Contra", "Claim")
+    wait_saved(page)
+
+    span = Span.objects.get()
+    start = TEXT.index(PHRASE)
+    assert (span.start, span.end, span.quote) == (start, start + len(PHRASE), PHRASE)
+    assert (start, utf16(TEXT, start)) == (19, 20)  # the emoji is one code point, two units
+    assert (span.stance, span.role, span.annotator, span.actor) == (
+        "contra",
+        "claim",
+        scene["annotator"],
+        scene["firms"],
+    )  # the actor was suggested from "Tech firms" in the sentence
+
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    marks = page.locator("#doc-text mark.hl")
+    expect(marks).to_have_count(1)
+    expect(marks.first).to_have_text(PHRASE)
+    text_before_mark = page.evaluate(TEXT_BEFORE_FIRST_MARK_JS)
+    assert text_before_mark == TEXT[:start]
+
+    response = page.request.get(f"{live_server.url}/api/v1/documents/{scene['document'].id}/spans/")
+    body = response.json()
+    items = body["results"] if isinstance(body, dict) else body
+    assert [(i["start"], i["end"], i["quote"]) for i in items] == [(19, 19 + len(PHRASE), PHRASE)]
+    page.screenshot(path=str(artifacts / "annotate-page.png"), full_page=True)
+    assert page.dialogs == []
+
+
+def test_suggests_the_speaker_of_a_quote_and_edits_links_deletes_and_submits(
+    live_server, page, login, scene
+):
+    open_annotate(page, live_server, login, scene["document"])
+    tag_with_mouse(page, PHRASE, "Contra", "Claim")
+    wait_saved(page)
+
+    select_phrase(page, SMOKESCREEN)
+    page.locator("#doc-text").dispatch_event("mouseup")
+    expect(page.locator("#tag-actor-hint")).to_contain_text("Susie Hargreaves")
+    expect(page.locator("#tag-actor")).to_have_value(str(scene["hargreaves"].id))
+    page.locator("#tag-popover").get_by_label("Pro").check()
+    page.locator("#tag-popover").get_by_label("Claim").check()
+    page.locator("#tag-popover").get_by_role("button", name="Save (Enter)").click()
+    wait_saved(page)
+    smokescreen = Span.objects.get(quote=SMOKESCREEN)
+    assert smokescreen.start == TEXT.index(SMOKESCREEN)
+    assert smokescreen.actor == scene["hargreaves"]
+
+    # Edit the first span from the list: role becomes premise, with a note with markup in it.
+    page.locator("#span-list li").first.click()
+    page.get_by_role("button", name="Edit (E)").click()
+    page.locator("#tag-popover").get_by_label("Premise").check()
+    page.locator("#tag-note").fill("<b>not bold</b>")
+    page.locator("#tag-popover").get_by_role("button", name="Save (Enter)").click()
+    wait_saved(page)
+    backdoor = Span.objects.get(quote=PHRASE)
+    assert (backdoor.role, backdoor.note, backdoor.version) == ("premise", "<b>not bold</b>", 2)
+    expect(page.locator("#span-detail")).to_contain_text("Note: <b>not bold</b>")
+
+    # Link: the backdoor premise attacks the smokescreen claim.
+    page.get_by_role("button", name="Link to… (R)").click()
+    page.locator("#span-list li").nth(1).click()
+    page.keyboard.press("a")
+    wait_saved(page)
+    relation = Relation.objects.get()
+    assert (relation.source, relation.target, relation.type) == (backdoor, smokescreen, "attacks")
+
+    # Delete the smokescreen span (with confirmation); its link goes with it.
+    page.locator("#span-list li").nth(1).click()
+    page.get_by_role("button", name="Delete (Del)").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    wait_saved(page)
+    assert list(Span.objects.values_list("quote", flat=True)) == [PHRASE]
+    assert Relation.objects.count() == 0
+
+    page.get_by_role("button", name="Submit document").click()
+    page.locator("#submit-confirm").get_by_role("button", name="Submit").click()
+    expect(page.locator("#doc-status")).to_have_text("Submitted")
+    assignment = Assignment.objects.get()
+    assert assignment.status == AssignmentStatus.SUBMITTED
+    assert page.dialogs == []
+
+
+def test_a_save_that_fails_while_the_server_is_unreachable_is_shown_and_retried(
+    live_server, page, login, scene
+):
+    open_annotate(page, live_server, login, scene["document"])
+    spans_url = re.compile(r".*/api/v1/documents/\d+/spans/$")
+    page.route(
+        spans_url,
+        lambda route: (
+            route.abort("connectionrefused")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+
+    tag_with_mouse(page, PHRASE, "Contra", "Claim")
+
+    expect(page.locator("#save-status")).to_have_text("Not saved: retrying")
+    expect(page.locator("#save-failures")).to_contain_text("server unreachable")
+    expect(page.locator("#span-list li")).to_have_count(1)  # the work stays on screen
+    assert Span.objects.count() == 0
+
+    page.unroute(spans_url)
+    page.get_by_role("button", name="Retry now").click()
+    wait_saved(page)
+    expect(page.locator("#save-failures li")).to_have_count(0)
+    assert Span.objects.get().quote == PHRASE
+
+
+def test_keyboard_only_tagging_navigation_and_help(live_server, page, login, scene):
+    open_annotate(page, live_server, login, scene["document"])
+    page.locator("#doc-text").focus()
+
+    select_phrase(page, PHRASE)
+    page.keyboard.press("t")
+    expect(page.locator("#tag-popover")).to_be_visible()
+    page.keyboard.press("2")  # second stance: contra
+    page.keyboard.press("Enter")
+    wait_saved(page)
+    select_phrase(page, SMOKESCREEN)
+    page.keyboard.press("t")
+    page.keyboard.press("1")
+    page.keyboard.press("p")  # premise
+    page.keyboard.press("Enter")
+    wait_saved(page)
+    assert sorted(Span.objects.values_list("stance", "role")) == [
+        ("contra", "claim"),
+        ("pro", "premise"),
+    ]
+
+    page.keyboard.press("j")
+    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("a backdoor")
+    page.keyboard.press("j")
+    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("smokescreen")
+    page.keyboard.press("k")
+    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("a backdoor")
+    page.keyboard.press("3")  # stance of the selected span: neutral
+    wait_saved(page)
+    assert Span.objects.get(quote=PHRASE).stance == "neutral"
+
+    page.keyboard.press("Delete")
+    page.keyboard.press("Enter")  # the focused confirm button
+    wait_saved(page)
+    assert Span.objects.count() == 1
+
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    expect(page.locator("#help")).to_contain_text("Next / previous span")
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+
+
+def test_a_stale_edit_is_refused_shown_and_the_span_reloaded(live_server, page, login, scene):
+    open_annotate(page, live_server, login, scene["document"])
+    tag_with_mouse(page, PHRASE, "Contra", "Claim")
+    wait_saved(page)
+    # Someone else (another tab, say) changes the span meanwhile.
+    span = Span.objects.get()
+    Span.objects.filter(pk=span.pk).update(stance="neutral", version=span.version + 1)
+
+    page.locator("#span-list li").first.click()
+    page.keyboard.press("p")  # role: premise, from the stale version 1
+
+    expect(page.locator("#notice")).to_contain_text("changed elsewhere")
+    expect(page.locator("#span-list li").first).to_contain_text("Neutral")
+    expect(page.locator("#span-list li").first).to_contain_text("Claim")
+    span.refresh_from_db()
+    assert (span.stance, span.role, span.version) == ("neutral", "claim", 2)
