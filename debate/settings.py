@@ -148,6 +148,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Development and tests serve from the apps' static folders (runserver_nostatic + finders);
+# production serves the collected, hashed copies. An empty STATIC_ROOT keeps WhiteNoise quiet.
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
