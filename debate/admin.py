@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from debate.models import Actor, Debate, Document, Membership
+from debate.scheme import scheme_keys, validate_scheme
 from debate.text import normalize_text, text_sha256
 
 
@@ -127,8 +128,43 @@ class MembershipInline(ManagedDebateInline):
 DEBATE_FILTER = ("debate", admin.RelatedOnlyFieldListFilter)
 
 
+class DebateAdminForm(forms.ModelForm):
+    class Meta:
+        model = Debate
+        fields = ["slug", "title", "proposition", "scheme", "annotators_per_document"]
+
+    def clean_scheme(self):
+        scheme = self.cleaned_data["scheme"]
+        validate_scheme(scheme)
+        if self.instance.pk is None:
+            return scheme
+        # Imported here: annotations depends on debate, never the other way round at import time.
+        from annotations.models import Relation, Span
+
+        spans = Span.objects.filter(document__debate=self.instance)
+        in_use = {
+            "stances": spans.values_list("stance", flat=True),
+            "roles": spans.values_list("role", flat=True),
+            "relation_types": Relation.objects.filter(document__debate=self.instance).values_list(
+                "type", flat=True
+            ),
+        }
+        dropped = {
+            part: sorted(set(used.distinct()) - set(scheme_keys(scheme, part)))
+            for part, used in in_use.items()
+        }
+        if any(dropped.values()):
+            raise ValidationError(
+                "Annotations use labels this scheme drops: "
+                + "; ".join(f"{part} {', '.join(keys)}" for part, keys in dropped.items() if keys)
+                + "."
+            )
+        return scheme
+
+
 @admin.register(Debate)
 class DebateAdmin(ManagedDebateAdmin):
+    form = DebateAdminForm
     debate_path = "pk"
     list_display = ["title", "slug", "annotators_per_document", "created_at"]
     search_fields = ["title", "slug", "proposition"]
@@ -154,7 +190,7 @@ class ActorAdmin(ManagedDebateAdmin):
 class DocumentAdminForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["debate", "title", "source", "url", "published", "text", "status"]
+        fields = ["debate", "title", "source", "url", "published", "text"]
 
     def clean(self):
         cleaned = super().clean()
@@ -182,7 +218,8 @@ class DocumentAdmin(ManagedDebateAdmin):
     list_filter = [DEBATE_FILTER, "status"]
     search_fields = ["title", "source", "url"]
     date_hierarchy = "published"
-    readonly_fields = ["sha256", "created_at", "updated_at"]
+    # The status follows the work (assignments submitted, review done), never a hand edit.
+    readonly_fields = ["status", "sha256", "created_at", "updated_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -212,46 +212,68 @@ def test_manager_cannot_add_or_delete_a_debate(world, manager_client):
 # --- what a manager changes -------------------------------------------------------------------
 
 
+def _debate_form(world, **fields) -> dict:
+    """Return the POST data of debate A's change page, inlines untouched, with ``fields``."""
+    memberships = world.alpha.memberships.order_by("user__username")
+    actors = world.alpha.actors.order_by("name")
+    data = {
+        "slug": "alpha",
+        "title": world.alpha.title,
+        "proposition": world.alpha.proposition,
+        "scheme": json.dumps(world.alpha.scheme),
+        "annotators_per_document": world.alpha.annotators_per_document,
+        "actors-TOTAL_FORMS": len(actors),
+        "actors-INITIAL_FORMS": len(actors),
+        "memberships-TOTAL_FORMS": len(memberships),
+        "memberships-INITIAL_FORMS": len(memberships),
+    }
+    for i, actor in enumerate(actors):
+        data |= {
+            f"actors-{i}-id": actor.pk,
+            f"actors-{i}-debate": world.alpha.pk,
+            f"actors-{i}-name": actor.name,
+            f"actors-{i}-kind": actor.kind,
+            f"actors-{i}-affiliation": actor.affiliation,
+            f"actors-{i}-aliases": json.dumps(actor.aliases),
+        }
+    for i, membership in enumerate(memberships):
+        data |= {
+            f"memberships-{i}-id": membership.pk,
+            f"memberships-{i}-debate": world.alpha.pk,
+            f"memberships-{i}-user": membership.user_id,
+            f"memberships-{i}-role": membership.role,
+        }
+    return data | fields
+
+
 def test_manager_edits_actors_and_members_inline_on_their_debate(world, manager_client):
     page = manager_client.get(_url(world.alpha))
     assert page.status_code == 200
     assert 'name="actors-TOTAL_FORMS"' in page.content.decode()
     assert 'name="memberships-TOTAL_FORMS"' in page.content.decode()
+    # memberships-0 is the annotator's (ordered by username), actors-0 the one actor.
+    assert Membership.objects.filter(debate=world.alpha).order_by("user__username")[0].user == (
+        world.annotator
+    )
 
     response = manager_client.post(
         _url(world.alpha),
-        {
-            "slug": "alpha",
-            "title": "Debate Alpha, renamed",
-            "proposition": world.alpha.proposition,
-            "scheme": json.dumps(world.alpha.scheme),
-            "annotators_per_document": 3,
-            "actors-TOTAL_FORMS": 2,
-            "actors-INITIAL_FORMS": 1,
-            "actors-0-id": world.actor.pk,
-            "actors-0-debate": world.alpha.pk,
-            "actors-0-name": "Alpha actor",
-            "actors-0-kind": "person",
-            "actors-0-affiliation": "Citizen Lab",
-            "actors-0-aliases": '["Alpha"]',
-            "actors-1-debate": world.alpha.pk,
-            "actors-1-name": "Home Office",
-            "actors-1-kind": "organisation",
-            "actors-1-affiliation": "",
-            "actors-1-aliases": "[]",
-            "memberships-TOTAL_FORMS": 2,
-            "memberships-INITIAL_FORMS": 2,
+        _debate_form(
+            world,
             **{
-                f"memberships-{i}-{field}": value
-                for i, m in enumerate(world.alpha.memberships.order_by("user__username"))
-                for field, value in (
-                    ("id", m.pk),
-                    ("debate", world.alpha.pk),
-                    ("user", m.user_id),
-                    ("role", Role.REVIEWER if m.user == world.annotator else m.role),
-                )
+                "title": "Debate Alpha, renamed",
+                "annotators_per_document": 3,
+                "actors-TOTAL_FORMS": 2,
+                "actors-0-affiliation": "Citizen Lab",
+                "actors-0-aliases": '["Alpha"]',
+                "actors-1-debate": world.alpha.pk,
+                "actors-1-name": "Home Office",
+                "actors-1-kind": "organisation",
+                "actors-1-affiliation": "",
+                "actors-1-aliases": "[]",
+                "memberships-0-role": Role.REVIEWER,
             },
-        },
+        ),
     )
 
     assert response.status_code == 302, _errors(response)
@@ -260,11 +282,47 @@ def test_manager_edits_actors_and_members_inline_on_their_debate(world, manager_
         "Debate Alpha, renamed",
         3,
     )
-    assert set(world.alpha.actors.values_list("name", "affiliation")) == {
-        ("Alpha actor", "Citizen Lab"),
-        ("Home Office", ""),
-    }
+    assert sorted(world.alpha.actors.values_list("name", "affiliation", "aliases")) == [
+        ("Alpha actor", "Citizen Lab", ["Alpha"]),
+        ("Home Office", "", []),
+    ]
     assert Membership.objects.get(debate=world.alpha, user=world.annotator).role == Role.REVIEWER
+
+
+def test_scheme_cannot_drop_labels_that_annotations_use(world, manager_client):
+    scheme = world.alpha.scheme
+    without_pro_and_supports = {
+        "stances": [s for s in scheme["stances"] if s["key"] != "pro"],
+        "roles": scheme["roles"],
+        "relation_types": [t for t in scheme["relation_types"] if t["key"] != "supports"],
+    }
+    without_neutral = scheme | {"stances": [s for s in scheme["stances"] if s["key"] != "neutral"]}
+
+    refused = manager_client.post(
+        _url(world.alpha), _debate_form(world, scheme=json.dumps(without_pro_and_supports))
+    )
+    invalid = manager_client.post(
+        _url(world.alpha), _debate_form(world, scheme=json.dumps({"stances": []}))
+    )
+    accepted = manager_client.post(
+        _url(world.alpha), _debate_form(world, scheme=json.dumps(without_neutral))
+    )
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "scheme": [
+            "Annotations use labels this scheme drops: stances pro; relation_types supports."
+        ]
+    }
+    assert invalid.status_code == 200
+    assert invalid.context["adminform"].form.errors["scheme"] == [
+        "stances: must be a non-empty list.",
+        "roles: must be a non-empty list.",
+        "relation_types: must be a non-empty list.",
+    ]
+    assert accepted.status_code == 302, _errors(accepted)
+    world.alpha.refresh_from_db()
+    assert [s["key"] for s in world.alpha.scheme["stances"]] == ["pro", "contra"]
 
 
 def test_manager_changes_a_document_actor_and_membership(world, manager_client):
@@ -332,6 +390,7 @@ def test_annotated_text_is_read_only_in_the_admin(world, manager_client):
     world.document.refresh_from_db()
     assert world.document.title == "Alpha article, retitled"
     assert world.document.text == ALPHA_TEXT
+    assert world.document.status == "new"  # the workflow moves it, not the form
 
 
 def test_document_admin_refuses_a_text_the_debate_already_holds(world, manager_client):

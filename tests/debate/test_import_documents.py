@@ -1,6 +1,8 @@
 import datetime
 import hashlib
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -331,6 +333,29 @@ def test_an_item_that_fails_while_saving_leaves_no_row(debate, run_command, tmp_
         "Before.",
         "After.",
     ]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_on_a_terminal_only(debate, run_command, tmp_path, monkeypatch):
+    _write(tmp_path, "a.txt", "First.")
+    _write(tmp_path, "b.txt", "Second.")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    stdout, _ = run_command("import_documents", "encryption", str(tmp_path))
+
+    assert stdout == "Imported 2, skipped 0 duplicate(s), rejected 0 into encryption.\n"
+    assert "Importing: 100%" in terminal.getvalue()
+    assert "2/2" in terminal.getvalue()
+
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    run_command("import_documents", "encryption", str(tmp_path), verbosity=0)
+    assert quiet.getvalue() == ""
 
 
 def test_unknown_debate_is_an_error(db, run_command, tmp_path):
