@@ -348,26 +348,44 @@ def test_short_claims_sharing_two_words_do_not_merge():
     similarity = LexicalSimilarity()
     texts = ["Encryption protects privacy.", "Encryption protects children."]
     assert similarity.score(*texts) == 0.5
-    assert list(similarity.similar_pairs(texts)) == []
-    assert list(similarity.similar_pairs(["Encryption protects.", "encryption PROTECTS"])) == [
-        (0, 1, 1.0)
-    ]
+    assert list(similarity.similar_pairs(texts, [1, 2])) == []
+    same = ["Encryption protects.", "encryption PROTECTS"]
+    assert list(similarity.similar_pairs(same, [1, 2])) == [(0, 1, 1.0)]
+    assert list(similarity.similar_pairs(same, [1, 1])) == []
 
 
-def test_similar_pairs_finds_exactly_the_pairs_an_all_pairs_scan_finds():
+def _components(count, pairs):
+    parent = list(range(count))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j, _score in pairs:
+        parent[find(max(i, j))] = find(min(i, j))
+    return {frozenset(k for k in range(count) if find(k) == root) for root in range(count)} - {
+        frozenset()
+    }
+
+
+def test_similar_pairs_connects_exactly_what_an_all_pairs_scan_connects():
     rng = random.Random(7)
     vocabulary = [f"word{i}" for i in range(40)]
-    texts = [" ".join(rng.sample(vocabulary, rng.randint(3, 9))) for _ in range(200)]
+    texts = [" ".join(rng.sample(vocabulary, rng.randint(3, 9))) for _ in range(300)]
+    groups = [i // 3 for i in range(len(texts))]
     similarity = LexicalSimilarity(threshold=0.4)
-    expected = set()
+    expected = []
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             a, b = content_words(texts[i]), content_words(texts[j])
             score = argmap.jaccard(a, b)
-            if score >= 0.4 and (len(a & b) >= 3 or a == b):
-                expected.add((i, j, score))
-    assert expected
-    assert set(similarity.similar_pairs(texts)) == expected
+            if groups[i] != groups[j] and score >= 0.4 and (len(a & b) >= 3 or a == b):
+                expected.append((i, j, score))
+    found = list(similarity.similar_pairs(texts, groups))
+    assert len(expected) > len(found) > 100
+    assert set(found) <= set(expected)
+    assert _components(len(texts), found) == _components(len(texts), expected)
 
 
 def _span(span_id, document_id, quote, stance="contra", role="claim", actor_id=None):
@@ -434,7 +452,7 @@ def test_similarity_is_pluggable():
         method = "test/always"
         threshold = 0.1
 
-        def similar_pairs(self, texts):
+        def similar_pairs(self, texts, groups):
             return [(i, j, 1.0) for i in range(len(texts)) for j in range(i + 1, len(texts))]
 
         def explain(self, text_a, text_b):
@@ -555,9 +573,11 @@ def test_builder_imports_no_django():
         assert imported <= {
             "__future__",
             "collections",
+            "contextlib",
             "dataclasses",
             "debate",
             "functools",
+            "gc",
             "hashlib",
             "itertools",
             "json",
