@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from annotations.models import Assignment, Relation, Span, SpanEvent, SpanEventAction
@@ -116,6 +117,15 @@ def test_manager_logs_in_and_sees_the_debate_apps_only(world):
 
 def test_annotators_are_sent_to_the_admin_login(world):
     client = Client()
+    refused = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "annotator", "password": PASSWORD, "next": "/admin/"},
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "Please enter the correct username and password for a staff account. "
+        "Note that both fields may be case-sensitive."
+    ]
     client.force_login(world.annotator)
     for url in ("/admin/", "/admin/debate/document/", _url(world.document)):
         response = client.get(url)
@@ -192,6 +202,10 @@ def test_objects_of_another_debate_do_not_exist_for_the_manager(
         # Django answers an object outside get_queryset() as a missing one: back to the index.
         assert response.status_code == 302
         assert response.headers["Location"] == "/admin/"
+        assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
+            f"{obj._meta.verbose_name} with ID \u201c{obj.pk}\u201d doesn\u2019t "
+            "exist. Perhaps it was deleted?"
+        )
     for response in (
         manager_client.get(_url(obj, "delete")),
         manager_client.post(_url(obj, "delete"), {"post": "yes"}),
