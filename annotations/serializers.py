@@ -14,14 +14,11 @@ class LayerField(serializers.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "`gold`, or the username of the annotator.")
-        super().__init__(source="annotator", read_only=True, **kwargs)
+        # The whole row, since DRF would print a null annotator as null rather than "gold".
+        super().__init__(source="*", read_only=True, **kwargs)
 
-    def to_representation(self, annotator) -> str:
-        return GOLD if annotator is None else annotator.get_username()
-
-    def get_attribute(self, instance):
-        # The default would stop at a null annotator and skip to_representation.
-        return instance.annotator
+    def to_representation(self, row) -> str:
+        return GOLD if row.annotator_id is None else row.annotator.get_username()
 
 
 class SpanSerializer(serializers.ModelSerializer):

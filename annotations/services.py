@@ -389,10 +389,14 @@ def span_create(
     return _span_insert(document=document, annotator=annotator, by=by, item=data, reason=reason)
 
 
+def _stored_version(pk: int) -> int | None:
+    return Span.objects.filter(pk=pk).values_list("version", flat=True).first()
+
+
 def _lock_writable(*, span: Span, by: AbstractBaseUser, expected_version: int | None) -> Span:
     """Lock the span's row, then check who writes and which version, in that order."""
     current = (
-        Span.objects.select_for_update()
+        Span.objects.select_for_update(of=("self",))
         .select_related("document__debate", "annotator")
         .filter(pk=span.pk)
         .first()
@@ -440,7 +444,7 @@ def span_update(
         updated_at=now,
     )
     if updated != 1:
-        raise StaleVersion(None)
+        raise StaleVersion(_stored_version(current.pk))
     for field in changes:
         setattr(current, "actor_id" if field == "actor" else field, values[field])
     current.version += 1
@@ -472,7 +476,7 @@ def span_delete(
         before["relations"] = sorted([other, kind] for other, kind in relations)
     deleted = Span.objects.filter(pk=current.pk, version=current.version).delete()[0]
     if not deleted:
-        raise StaleVersion(None)
+        raise StaleVersion(_stored_version(current.pk))
     _event(
         span=current,
         action=SpanEventAction.DELETED,

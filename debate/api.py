@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
@@ -53,6 +53,12 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class Unavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is busy or unreachable; nothing was written. Retry shortly."
+    default_code = "unavailable"
+
+
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The resource changed since you read it."
@@ -89,6 +95,13 @@ def exception_handler(exc, context):
         # Validation runs first, so only a race with a concurrent write gets here.
         logger.info("Integrity error answered with 409: %s", exc)
         exc = Conflict("A concurrent change conflicts with this one; read again and retry.")
+    elif isinstance(exc, OperationalError):
+        # A lost connection or a lock that could not be had: the transaction rolled back, so
+        # the client may simply retry. Logged in full, since it may also be an outage.
+        logger.error("Database unavailable, answered 503", exc_info=exc)
+        response = drf_exception_handler(Unavailable(), context)
+        response["Retry-After"] = "1"
+        return response
     return drf_exception_handler(exc, context)
 
 

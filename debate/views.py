@@ -4,10 +4,14 @@ Views only parse, check and shape; what may be seen comes from ``debate.selector
 is written from ``debate.services``.
 """
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.db import transaction
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled
@@ -313,3 +317,21 @@ class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
             return document_get(user=self.request.user, pk=self.kwargs["pk"])
         except Document.DoesNotExist:
             raise Http404("No document with this id.") from None
+
+
+# --- Docs -----------------------------------------------------------------------------------
+# Swagger UI and Redoc inject their own <style> elements (Redoc's search also runs in a blob
+# worker); these two pages show only the schema, never user data, so they alone get that.
+_DOCS_CSP = csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
+
+
+@method_decorator(_DOCS_CSP, name="dispatch")
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI, served from local files; its start-up script is a separate request (CSP)."""
+
+
+@method_decorator(_DOCS_CSP, name="dispatch")
+class ApiRedocView(SpectacularRedocView):
+    """Redoc, served from local files and without web fonts."""
+
+    template_name = "debate/redoc.html"

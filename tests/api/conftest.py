@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Assignment, Span
+from annotations.services import SpanInput, span_create
 from debate.models import Actor, Debate, Document, Role
 from tests.factories import (
     ActorFactory,
@@ -62,6 +63,7 @@ class World:
     foreign_actor: Actor
     users: dict
     span_ann: Span
+    span_ann_b: Span
     span_ann2: Span
     span_gold: Span
     span_foreign: Span
@@ -79,7 +81,11 @@ class World:
         return {**quote(self.document.text, start, end), "stance": "pro", "role": "claim", **extra}
 
 
-ROLES = ["ann", "ann2", "rev", "man", "res", "outsider"]
+def make_span(document, annotator, by, needle: str, role: str = "claim") -> Span:
+    """Create a span over the first ``needle`` of the document through the service."""
+    start, end = find(document.text, needle)
+    data = SpanInput(start=start, end=end, quote=needle, stance="pro", role=role)
+    return span_create(document=document, annotator=annotator, by=by, data=data).span
 
 
 @pytest.fixture
@@ -109,15 +115,11 @@ def world(db) -> World:
     foreign_document = DocumentFactory(debate=foreign, text=TEXT, title="Foreign copy")
     for who in ("ann", "ann2"):
         AssignmentFactory(document=document, annotator=users[who])
-    start, end = find(TEXT, "Tech firms")
-    span_ann = SpanFactory(document=document, annotator=users["ann"], start=start, end=end)
-    start, end = find(TEXT, "weakens security")
-    span_ann2 = SpanFactory(
-        document=document, annotator=users["ann2"], start=start, end=end, stance="contra"
-    )
-    span_gold = SpanFactory(
-        document=document, annotator=None, created_by=users["rev"], start=start, end=end
-    )
+    # Spans come through the services, as the API writes them, so their history exists.
+    span_ann = make_span(document, users["ann"], users["ann"], "Tech firms")
+    span_ann_b = make_span(document, users["ann"], users["ann"], "weakens security", "premise")
+    span_ann2 = make_span(document, users["ann2"], users["ann2"], "weakens security")
+    span_gold = make_span(document, None, users["rev"], "weakens security")
     span_foreign = SpanFactory(
         document=foreign_document, annotator=users["outsider"], start=0, end=4
     )
@@ -130,6 +132,7 @@ def world(db) -> World:
         foreign_actor=ActorFactory(debate=foreign, name="Someone Else"),
         users=users,
         span_ann=span_ann,
+        span_ann_b=span_ann_b,
         span_ann2=span_ann2,
         span_gold=span_gold,
         span_foreign=span_foreign,

@@ -1,0 +1,277 @@
+"""The permission matrix: role x endpoint x own/other/foreign -> exact status, and no leaks.
+
+Roles in the debate ``encryption``: two annotators (ann, ann2), a reviewer, a manager and a
+researcher; ``outsider`` manages only the foreign debate ``other``; ``root`` is a superuser
+with no membership; ``anon`` sends no credentials. A refused write must change nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from annotations.models import Relation, Span, SpanEvent
+from debate.models import Actor, Debate, Document, Membership
+from tests.api.conftest import etag
+
+WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: Callable
+    body: Callable | None = None
+    headers: Callable | None = None
+
+
+def _relation(world) -> Relation:
+    return Relation.objects.create(
+        document=world.document,
+        annotator=world.users["ann"],
+        source=world.span_ann,
+        target=world.span_ann_b,
+        type="supports",
+        created_by=world.users["ann"],
+    )
+
+
+CALLS = {
+    # --- debates ---
+    "debate list": Call("get", lambda w: "/api/v1/debates/"),
+    "debate create": Call(
+        "post",
+        lambda w: "/api/v1/debates/",
+        lambda w: {"slug": "new-one", "title": "New", "proposition": "Something holds."},
+    ),
+    "debate detail": Call("get", lambda w: "/api/v1/debates/encryption/"),
+    "foreign debate detail": Call("get", lambda w: "/api/v1/debates/other/"),
+    "actor list": Call("get", lambda w: "/api/v1/debates/encryption/actors/"),
+    "actor create": Call(
+        "post", lambda w: "/api/v1/debates/encryption/actors/", lambda w: {"name": "Home Office"}
+    ),
+    "foreign actor create": Call(
+        "post", lambda w: "/api/v1/debates/other/actors/", lambda w: {"name": "Home Office"}
+    ),
+    "member list": Call("get", lambda w: "/api/v1/debates/encryption/members/"),
+    "member add": Call(
+        "post",
+        lambda w: "/api/v1/debates/encryption/members/",
+        lambda w: {"username": "root", "role": "researcher"},
+    ),
+    "queue next": Call("get", lambda w: "/api/v1/debates/encryption/queue/next/"),
+    # --- documents ---
+    "document list": Call("get", lambda w: "/api/v1/debates/encryption/documents/"),
+    "document create": Call(
+        "post",
+        lambda w: "/api/v1/debates/encryption/documents/",
+        lambda w: {"text": "A new article about scanning."},
+    ),
+    "document detail": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/"),
+    "foreign document detail": Call("get", lambda w: f"/api/v1/documents/{w.foreign_document.pk}/"),
+    "document submit": Call("post", lambda w: f"/api/v1/documents/{w.document.pk}/submit/"),
+    # --- spans ---
+    "span list": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/spans/"),
+    "foreign span list": Call(
+        "get", lambda w: f"/api/v1/documents/{w.foreign_document.pk}/spans/?layer=all"
+    ),
+    "span create mine": Call(
+        "post", lambda w: f"/api/v1/documents/{w.document.pk}/spans/", lambda w: w.span_payload()
+    ),
+    "span create gold": Call(
+        "post",
+        lambda w: f"/api/v1/documents/{w.document.pk}/spans/?layer=gold",
+        lambda w: w.span_payload(),
+    ),
+    "span create in ann's layer": Call(
+        "post",
+        lambda w: f"/api/v1/documents/{w.document.pk}/spans/?layer=ann",
+        lambda w: w.span_payload(),
+    ),
+    "foreign span create": Call(
+        "post",
+        lambda w: f"/api/v1/documents/{w.foreign_document.pk}/spans/",
+        lambda w: w.span_payload(),
+    ),
+    "ann's span get": Call("get", lambda w: f"/api/v1/spans/{w.span_ann.pk}/"),
+    "gold span get": Call("get", lambda w: f"/api/v1/spans/{w.span_gold.pk}/"),
+    "foreign span get": Call("get", lambda w: f"/api/v1/spans/{w.span_foreign.pk}/"),
+    "ann's span patch": Call(
+        "patch",
+        lambda w: f"/api/v1/spans/{w.span_ann.pk}/",
+        lambda w: {"note": "changed"},
+        lambda w: {"HTTP_IF_MATCH": etag(w.span_ann)},
+    ),
+    "gold span patch": Call(
+        "patch",
+        lambda w: f"/api/v1/spans/{w.span_gold.pk}/",
+        lambda w: {"note": "changed"},
+        lambda w: {"HTTP_IF_MATCH": etag(w.span_gold)},
+    ),
+    "foreign span patch": Call(
+        "patch",
+        lambda w: f"/api/v1/spans/{w.span_foreign.pk}/",
+        lambda w: {"note": "changed"},
+        lambda w: {"HTTP_IF_MATCH": etag(w.span_foreign)},
+    ),
+    "ann's span delete": Call(
+        "delete",
+        lambda w: f"/api/v1/spans/{w.span_ann.pk}/",
+        None,
+        lambda w: {"HTTP_IF_MATCH": etag(w.span_ann)},
+    ),
+    "gold span delete": Call(
+        "delete",
+        lambda w: f"/api/v1/spans/{w.span_gold.pk}/",
+        None,
+        lambda w: {"HTTP_IF_MATCH": etag(w.span_gold)},
+    ),
+    "ann's span history": Call("get", lambda w: f"/api/v1/spans/{w.span_ann.pk}/history/"),
+    "gold span history": Call("get", lambda w: f"/api/v1/spans/{w.span_gold.pk}/history/"),
+    # --- relations ---
+    "relation list": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/relations/"),
+    "relation create in ann's layer": Call(
+        "post",
+        lambda w: f"/api/v1/documents/{w.document.pk}/relations/",
+        lambda w: {"source": w.span_ann.pk, "target": w.span_ann_b.pk, "type": "supports"},
+    ),
+    "relation get": Call("get", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
+    "relation delete": Call("delete", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
+}
+
+# fmt: off
+MATRIX = {
+    # endpoint                          ann  ann2 rev  man  res  outsider root anon
+    "debate list":                     (200, 200, 200, 200, 200, 200, 200, 401),
+    "debate create":                   (403, 403, 403, 201, 403, 201, 201, 401),
+    "debate detail":                   (200, 200, 200, 200, 200, 404, 200, 401),
+    "foreign debate detail":           (404, 404, 404, 404, 404, 200, 200, 401),
+    "actor list":                      (200, 200, 200, 200, 200, 404, 200, 401),
+    "actor create":                    (403, 403, 403, 201, 403, 404, 201, 401),
+    "foreign actor create":            (404, 404, 404, 404, 404, 201, 201, 401),
+    "member list":                     (403, 403, 200, 200, 200, 404, 200, 401),
+    "member add":                      (403, 403, 403, 201, 403, 404, 201, 401),
+    "queue next":                      (200, 200, 204, 204, 204, 404, 204, 401),
+    "document list":                   (200, 200, 200, 200, 200, 404, 200, 401),
+    "document create":                 (403, 403, 403, 201, 403, 404, 201, 401),
+    "document detail":                 (200, 200, 200, 200, 200, 404, 200, 401),
+    "foreign document detail":         (404, 404, 404, 404, 404, 200, 200, 401),
+    "document submit":                 (200, 200, 403, 403, 403, 404, 403, 401),
+    "span list":                       (200, 200, 200, 200, 200, 404, 200, 401),
+    "foreign span list":               (404, 404, 404, 404, 404, 200, 200, 401),
+    "span create mine":                (201, 201, 403, 403, 403, 404, 403, 401),
+    "span create gold":                (403, 403, 201, 403, 403, 404, 201, 401),
+    "span create in ann's layer":      (201, 403, 403, 403, 403, 404, 403, 401),
+    "foreign span create":             (404, 404, 404, 404, 404, 403, 403, 401),
+    "ann's span get":                  (200, 404, 200, 200, 200, 404, 200, 401),
+    "gold span get":                   (404, 404, 200, 200, 200, 404, 200, 401),
+    "foreign span get":                (404, 404, 404, 404, 404, 200, 200, 401),
+    "ann's span patch":                (200, 404, 403, 403, 403, 404, 403, 401),
+    "gold span patch":                 (404, 404, 200, 403, 403, 404, 200, 401),
+    "foreign span patch":              (404, 404, 404, 404, 404, 403, 403, 401),
+    "ann's span delete":               (204, 404, 403, 403, 403, 404, 403, 401),
+    "gold span delete":                (404, 404, 204, 403, 403, 404, 204, 401),
+    "ann's span history":              (200, 404, 200, 200, 200, 404, 200, 401),
+    "gold span history":               (404, 404, 200, 200, 200, 404, 200, 401),
+    "relation list":                   (200, 200, 200, 200, 200, 404, 200, 401),
+    # ann2 cannot see ann's spans, so to ann2 they do not exist in this document (400).
+    "relation create in ann's layer":  (201, 400, 403, 403, 403, 404, 403, 401),
+    "relation get":                    (200, 404, 200, 200, 200, 404, 200, 401),
+    "relation delete":                 (204, 404, 403, 403, 403, 404, 403, 401),
+}
+# fmt: on
+
+CASES = [
+    pytest.param(endpoint, who, statuses[index], id=f"{endpoint} as {who}")
+    for endpoint, statuses in MATRIX.items()
+    for index, who in enumerate(WHO)
+]
+
+
+def _state() -> tuple:
+    """Return everything a refused request must leave as it was."""
+    return (
+        Debate.objects.count(),
+        Actor.objects.count(),
+        Membership.objects.count(),
+        Document.objects.count(),
+        sorted(Span.objects.values_list("pk", "version", "note")),
+        Relation.objects.count(),
+        SpanEvent.objects.count(),
+    )
+
+
+def test_matrix_covers_every_endpoint_for_everyone():
+    assert set(MATRIX) == set(CALLS)
+    assert all(len(statuses) == len(WHO) for statuses in MATRIX.values())
+
+
+@pytest.mark.parametrize(("endpoint", "who", "expected"), CASES)
+def test_permission_matrix(world, endpoint, who, expected):
+    call = CALLS[endpoint]
+    url = call.url(world)
+    kwargs = {"format": "json"}
+    if call.body is not None:
+        kwargs["data"] = call.body(world)
+    if call.headers is not None:
+        kwargs.update(call.headers(world))
+    before = _state()
+
+    response = getattr(world.client(None if who == "anon" else who), call.method)(url, **kwargs)
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert _state() == before
+        assert set(response.json()) <= {"detail", "source", "target"}
+
+
+@pytest.mark.parametrize("who", ["ann2", "outsider"])
+def test_hidden_objects_answer_exactly_like_missing_ones(world, who):
+    client = world.client(who)
+    hidden = client.get(f"/api/v1/spans/{world.span_ann.pk}/")
+    missing = client.get("/api/v1/spans/999999/")
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+
+
+def test_span_lists_show_each_role_exactly_its_layers(world):
+    url = f"/api/v1/documents/{world.document.pk}/spans/"
+
+    def ids(who: str, layer: str) -> list[int]:
+        response = world.client(who).get(url, {"layer": layer})
+        assert response.status_code == 200
+        return [span["id"] for span in response.json()["results"]]
+
+    ann, ann_b, ann2, gold = (
+        world.span_ann.pk,
+        world.span_ann_b.pk,
+        world.span_ann2.pk,
+        world.span_gold.pk,
+    )
+    assert ids("ann", "mine") == [ann, ann_b]
+    assert ids("ann", "ann") == [ann, ann_b]
+    assert ids("ann", "ann2") == []
+    assert ids("ann", "gold") == []
+    assert ids("ann", "all") == [ann, ann_b]
+    assert ids("rev", "mine") == []
+    assert ids("rev", "ann2") == [ann2]
+    assert ids("rev", "gold") == [gold]
+    # Text order: ann_b, ann2 and gold cover the same characters, so id breaks the tie.
+    assert ids("res", "all") == [ann, ann_b, ann2, gold]
+    assert ids("man", "all") == [ann, ann_b, ann2, gold]
+
+
+def test_annotator_reads_gold_only_once_adjudicated_and_submitted(world):
+    from tests.api.conftest import submitted
+
+    url = f"/api/v1/documents/{world.document.pk}/spans/?layer=gold"
+    client = world.client("ann")
+    submitted(world.document, world.users["ann"])
+    assert client.get(url).json()["results"] == []
+
+    Document.objects.filter(pk=world.document.pk).update(status="adjudicated")
+
+    assert [s["id"] for s in client.get(url).json()["results"]] == [world.span_gold.pk]
+    assert client.get(f"/api/v1/spans/{world.span_gold.pk}/").status_code == 200
+    # ann2 has not submitted, so gold stays hidden from them.
+    assert world.client("ann2").get(url).json()["results"] == []
+    assert world.client("ann2").get(f"/api/v1/spans/{world.span_gold.pk}/").status_code == 404
