@@ -425,6 +425,11 @@ def test_document_admin_refuses_a_text_the_debate_already_holds(world, manager_c
     assert Document.objects.get(title="Again").text == "Not annotated\nyet, and longer."
     assert Document.objects.filter(debate=world.alpha).count() == 3
 
+    # A byte-order mark alone passes the form's "required" but is no text once normalised.
+    empty = add("\ufeff")
+    assert empty.status_code == 200
+    assert empty.context["adminform"].form.errors == {"text": ["The text is empty."]}
+
 
 @pytest.mark.parametrize(
     ("url", "data", "field_error"),
