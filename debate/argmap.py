@@ -41,7 +41,7 @@ import json
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -407,17 +407,18 @@ class LexicalSimilarity:
     ) -> Iterable[tuple[int, int, float]]:
         """Yield a spanning forest of the pairs at or above the threshold, never within a group."""
         sets = [content_words(text) for text in texts]
-        frequency: dict[str, int] = defaultdict(int)
-        for words in sets:
-            for word in words:
-                frequency[word] += 1
-        rank = {word: (count, word) for word, count in frequency.items()}
-        threshold = self.threshold
+        frequency = Counter(word for words in sets for word in words)
+        # Words as integer ranks, rarest first, so a text's prefix is a plain integer sort.
+        rank = {
+            word: position
+            for position, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))
+        }
+        threshold, min_shared = self.threshold, self.min_shared
         parent = list(range(len(sets)))
         # Prefix posting lists, grouped by the component their members belonged to when they
         # were added: a text skips a whole group it is already connected to in one step, so a
         # popular argument's thousands of paraphrases are not compared with each other.
-        postings: dict[str, dict[int, list[int]]] = defaultdict(dict)
+        postings: dict[int, dict[int, list[int]]] = defaultdict(dict)
         # The words of each component so far: a text sharing too few of them with a component
         # cannot reach the threshold with any of its members, so the group is skipped unread.
         component_words: dict[int, set[str]] = {}
@@ -426,38 +427,46 @@ class LexicalSimilarity:
             key=lambda index: (len(sets[index]), index),
         )
         for x in order:
-            words = sets[x]
+            words, group = sets[x], groups[x]
             size = len(words)
-            prefix = sorted(words, key=rank.__getitem__)[
-                : size - math.ceil(threshold * size - 1e-9) + 1
-            ]
+            ordered = sorted(map(rank.__getitem__, words))
             smallest = threshold * size - 1e-9
-            needed = max(math.ceil(threshold * size - 1e-9), min(self.min_shared, size))
-            for word in prefix:
+            # Texts come smallest first, so every indexed text is at most as long as this one:
+            # a match needs t * |x| shared words from this text's side and 2t / (1 + t) * |y|
+            # from the indexed text's side, and each prefix only has to be long enough for its
+            # own bound (All-Pairs, Bayardo et al.).
+            needed = max(math.ceil(smallest), min(min_shared, size))
+            needed_indexed = max(
+                math.ceil(2 * threshold / (1 + threshold) * size - 1e-9), min(min_shared, size)
+            )
+            own = x
+            for word in ordered[: size - needed + 1]:
                 by_component = postings.get(word)
-                if not by_component:
+                if by_component is None:
                     continue
-                _compact(by_component, parent, component_words)
-                own = _find(parent, x)
                 for component, members in list(by_component.items()):
+                    count = len(members)
                     root = _find(parent, component)
+                    if root != component:
+                        _regroup(by_component, component, root)
                     if root == own or len(words & component_words[root]) < needed:
                         continue
-                    for y in members:
+                    for y in members[:count]:
                         other = sets[y]
-                        if len(other) < smallest or groups[y] == groups[x]:
+                        if len(other) < smallest or groups[y] == group:
                             continue
                         shared = len(words & other)
                         score = shared / (size + len(other) - shared)
-                        if score >= threshold and (shared >= self.min_shared or words == other):
-                            _join(parent, component_words, x, y)
-                            own = _find(parent, x)
+                        if score >= threshold and (shared >= min_shared or words == other):
+                            own = _join(parent, component_words, x, y)
                             yield (min(x, y), max(x, y), score)
                             break
-            root = _find(parent, x)
-            component_words.setdefault(root, set()).update(words)
-            for word in prefix:
-                postings[word].setdefault(root, []).append(x)
+            component_words.setdefault(own, set()).update(words)
+            for word in ordered[: size - needed_indexed + 1]:
+                postings[word].setdefault(own, []).append(x)
+
+
+DEFAULT_SIMILARITY = LexicalSimilarity()
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -473,7 +482,7 @@ def _union(parent: list[int], a: int, b: int) -> None:
     parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-def _join(parent: list[int], words: dict[int, set[str]], a: int, b: int) -> None:
+def _join(parent: list[int], words: dict[int, set[str]], a: int, b: int) -> int:
     root_a, root_b = _find(parent, a), _find(parent, b)
     _union(parent, a, b)
     root, other = min(root_a, root_b), max(root_a, root_b)
@@ -483,26 +492,21 @@ def _join(parent: list[int], words: dict[int, set[str]], a: int, b: int) -> None
         merged, extra = extra, merged
     merged.update(extra)
     words[root] = merged
+    return root
 
 
-def _compact(
-    by_component: dict[int, list[int]], parent: list[int], words: dict[int, set[str]]
-) -> None:
-    """Regroup posting-list members under their components' current roots."""
-    for component in [c for c in by_component if parent[c] != c]:
-        members = by_component.pop(component)
-        root = _find(parent, component)
-        present = by_component.get(root)
-        if present is None:
-            by_component[root] = members
-        elif len(present) >= len(members):
-            present.extend(members)
-        else:
-            members.extend(present)
-            by_component[root] = members
-
-
-DEFAULT_SIMILARITY = LexicalSimilarity()
+def _regroup(by_component: dict[int, list[int]], component: int, root: int) -> None:
+    """Move a posting-list group whose component was merged under its current root."""
+    members = by_component.pop(component)
+    present = by_component.get(root)
+    if present is None:
+        by_component[root] = members
+    elif len(present) >= len(members):
+        present.extend(members)
+    else:
+        # The longer list is kept and extended; its first items stay where they were.
+        members.extend(present)
+        by_component[root] = members
 
 
 # --- DF-QuAD ----------------------------------------------------------------------------------
