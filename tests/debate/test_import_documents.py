@@ -146,7 +146,7 @@ def test_html_without_visible_text_is_rejected(debate, run_command, tmp_path):
 def test_jsonl_imports_good_lines_and_names_each_bad_line(debate, run_command, tmp_path):
     good = {
         "text": "Kate Robertson warns against scanning.",
-        "title": "Robertson warns",
+        "title": " Robertson\r\nwarns at the cafe\u0301 ",  # stored NFC, on one line
         "source": "Citizen Lab",
         "url": "https://example.org/robertson",
         "published": "2023-07-01",
@@ -169,7 +169,7 @@ def test_jsonl_imports_good_lines_and_names_each_bad_line(debate, run_command, t
         json.dumps({"text": "Numeric date.", "published": 20230701}),  # 11
         json.dumps({"text": "   "}),  # 12
     ]
-    path = _write(tmp_path, "batch.jsonl", "\r\n".join(lines) + "\r\n")
+    path = _write(tmp_path, "batch.jsonl", "\ufeff" + "\r\n".join(lines) + "\r\n")
 
     stdout, stderr = run_command("import_documents", "encryption", str(path))
 
@@ -188,7 +188,7 @@ def test_jsonl_imports_good_lines_and_names_each_bad_line(debate, run_command, t
     first, second = Document.objects.order_by("id")
     assert (first.text, first.title, first.source, first.url, first.published) == (
         "Kate Robertson warns against scanning.",
-        "Robertson warns",
+        "Robertson warns at the caf\u00e9",
         "Citizen Lab",
         "https://example.org/robertson",
         datetime.date(2023, 7, 1),
