@@ -3,21 +3,25 @@
 The API and the review screens are where annotations are made; the admin is for repairs, so
 it validates a span the way the database cannot (the quote is the text at its offsets, labels
 come from the debate's scheme) and refuses to overwrite a span that changed since the form
-was opened. History is written by the services only and never edited here.
+was opened. Each change made here is recorded in the span's history like any other; the
+history itself is never edited here.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from annotations.models import Assignment, Relation, Span, SpanEvent
+from annotations.models import Assignment, Relation, Span, SpanEvent, SpanEventAction
+from annotations.services import span_snapshot
 from debate.admin import ManagedDebateAdmin
 from debate.models import Membership
 from debate.scheme import scheme_keys
 
 DEBATE_FILTER = ("document__debate", admin.RelatedOnlyFieldListFilter)
+ADMIN_REASON = "changed in the Django admin"
 
 
 def _not_a_member(document, user) -> bool:
@@ -25,6 +29,31 @@ def _not_a_member(document, user) -> bool:
         user is not None
         and not Membership.objects.filter(debate_id=document.debate_id, user=user).exists()
     )
+
+
+def _record(span: Span, action: str, *, by, before=None, after=None) -> None:
+    """Write the history of a change made here, as the services write theirs."""
+    SpanEvent.objects.create(
+        span_pk=span.pk,
+        document_id=span.document_id,
+        annotator_id=span.annotator_id,
+        action=action,
+        by=by,
+        before=before,
+        after=after,
+        reason=ADMIN_REASON,
+    )
+
+
+def _deleted_snapshot(span: Span) -> dict:
+    snapshot = span_snapshot(span)
+    relations = list(Relation.objects.filter(source=span).values_list("target_id", "type")) + list(
+        Relation.objects.filter(target=span).values_list("source_id", "type")
+    )
+    if relations:
+        # Relations go with the span; name them so the history shows what else went.
+        snapshot["relations"] = sorted([other, kind] for other, kind in relations)
+    return snapshot
 
 
 class SpanAdminForm(forms.ModelForm):
@@ -104,13 +133,33 @@ class SpanAdmin(ManagedDebateAdmin):
         return fields
 
     def save_model(self, request: HttpRequest, obj: Span, form, change: bool) -> None:
-        if not change:
+        if change and not form.has_changed():
+            return
+        before = None
+        if change:
+            before = span_snapshot(Span.objects.select_related("annotator").get(pk=obj.pk))
+            obj.version = F("version") + 1  # so an API client holding the old version gets 409
+        else:
             obj.created_by = request.user
-        elif form.has_changed():
-            obj.version = F("version") + 1
         super().save_model(request, obj, form, change)
-        if change and form.has_changed():
-            obj.refresh_from_db(fields=["version"])
+        obj.refresh_from_db(fields=["version"])
+        _record(
+            obj,
+            SpanEventAction.UPDATED if change else SpanEventAction.CREATED,
+            by=request.user,
+            before=before,
+            after=span_snapshot(obj),
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Span) -> None:
+        _record(obj, SpanEventAction.DELETED, by=request.user, before=_deleted_snapshot(obj))
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for span in queryset.select_related("annotator"):
+            _record(span, SpanEventAction.DELETED, by=request.user, before=_deleted_snapshot(span))
+        super().delete_queryset(request, queryset)
 
 
 class RelationAdminForm(forms.ModelForm):
@@ -187,9 +236,19 @@ class SpanEventAdmin(ManagedDebateAdmin):
     debate_path = "document__debate"
     list_display = ["span_pk", "action", "by", "at", "document"]
     list_filter = [DEBATE_FILTER, "action"]
-    readonly_fields = ["span_pk", "document", "action", "by", "at", "before", "after", "reason"]
+    readonly_fields = [
+        "span_pk",
+        "document",
+        "annotator",
+        "action",
+        "by",
+        "at",
+        "before",
+        "after",
+        "reason",
+    ]
 
-    # History is written by the services only; nobody adds, edits or removes it here.
+    # History is written with each change; nobody adds, edits or removes it by hand.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from annotations.admin import ADMIN_REASON
 from annotations.models import Assignment, Relation, Span, SpanEvent, SpanEventAction
 from debate.models import Actor, Debate, Document, Membership, Role
 from tests.factories import (
@@ -550,6 +551,26 @@ def test_manager_adds_a_span_that_matches_the_text(world, manager_client):
         1,
     )
     assert span.created_by == world.manager
+    event = SpanEvent.objects.get(span_pk=span.pk)
+    assert (event.action, event.by, event.annotator, event.reason, event.before) == (
+        SpanEventAction.CREATED,
+        world.manager,
+        world.annotator,
+        ADMIN_REASON,
+        None,
+    )
+    assert event.after == {
+        "document": world.document.pk,
+        "layer": "annotator",
+        "start": 17,
+        "end": 25,
+        "quote": "backdoor",
+        "stance": "contra",
+        "role": "claim",
+        "actor": world.actor.pk,
+        "note": "",
+        "version": 1,
+    }
 
 
 def test_manager_changes_a_span_and_its_version_moves_on(world, manager_client):
@@ -576,10 +597,47 @@ def test_manager_changes_a_span_and_its_version_moves_on(world, manager_client):
         "narrowed",
         2,
     )
+    event = SpanEvent.objects.get(span_pk=world.span.pk, action=SpanEventAction.UPDATED)
+    assert (event.by, event.reason) == (world.manager, ADMIN_REASON)
+    changed = {k for k in event.after if event.after[k] != event.before[k]}
+    assert changed == {"end", "quote", "stance", "role", "actor", "note", "version"}
+    assert (event.before["quote"], event.after["quote"]) == ("Tech firms", "Tech")
+    assert (event.before["version"], event.after["version"]) == (1, 2)
     # The document and layer of a span never change, whatever the form says.
     manager_client.post(_url(world.span), data | {"document": world.draft.pk, "opened_version": 2})
     world.span.refresh_from_db()
     assert (world.span.document, world.span.annotator) == (world.document, world.annotator)
+    # Saving a form without a change is no change: no new version, no history.
+    assert world.span.version == 2
+    assert SpanEvent.objects.filter(span_pk=world.span.pk).count() == 2  # fixture's + update
+
+
+def test_spans_deleted_in_the_admin_leave_their_history(world, manager_client):
+    single = manager_client.post(_url(world.span, "delete"), {"post": "yes"})
+    assert single.status_code == 302
+    extra = SpanFactory(document=world.document, annotator=world.annotator, start=26, end=33)
+    bulk = manager_client.post(
+        "/admin/annotations/span/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [world.target.pk, extra.pk],
+            "post": "yes",
+        },
+    )
+    assert bulk.status_code == 302
+
+    assert not Span.objects.filter(document=world.document).exists()
+    assert not Relation.objects.filter(pk=world.relation.pk).exists()
+    deleted = {
+        e.span_pk: e
+        for e in SpanEvent.objects.filter(action=SpanEventAction.DELETED, by=world.manager)
+    }
+    assert set(deleted) == {world.span.pk, world.target.pk, extra.pk}
+    assert deleted[world.span.pk].before["relations"] == [[world.target.pk, "supports"]]
+    assert deleted[world.span.pk].before["quote"] == "Tech firms"
+    assert "relations" not in deleted[world.target.pk].before  # went with the first span
+    assert deleted[extra.pk].before["quote"] == ALPHA_TEXT[26:33]
+    assert all(e.after is None and e.reason == ADMIN_REASON for e in deleted.values())
 
 
 def test_span_changed_since_the_form_opened_is_not_overwritten(world, manager_client):
