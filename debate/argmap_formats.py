@@ -230,10 +230,13 @@ def export_argdown(argument_map: ArgumentMap, *, version_id: object | None = Non
     lines += [f"{key}: {value}" for key, value in sorted(_header(m, version_id).items())]
     lines += ["===", ""]
     defined: set[str] = set()
+    # Claims directly under the proposition are written out there, not where another claim
+    # that attacks or supports them happens to come first.
+    top_level = {edge.source for edge in children.get(PROPOSITION_ID, ())}
 
     def walk(node_id: str, depth: int, prefix: str, path: frozenset[str]) -> None:
         indent = "  " * depth
-        if node_id in defined:
+        if node_id in defined or (depth > 1 and node_id in top_level):
             lines.append(f"{indent}{prefix}{reference(node_id)}")
             return
         defined.add(node_id)
@@ -294,12 +297,14 @@ def export_graphml(argument_map: ArgumentMap, *, version_id: object | None = Non
         ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
         ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
     ]
+    header = _header(m, version_id)
     for domain, name, kind in _GRAPHML_KEYS:
+        if domain == "graph" and name not in header:
+            continue
         lines.append(
             f'  <key id="{domain[0]}_{name}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>'
         )
     lines.append('  <graph id="argument_map" edgedefault="directed">')
-    header = _header(m, version_id)
     lines += [line[2:] for line in data("g", header)]
     nodes: list[tuple[str, dict[str, object]]] = [
         (
