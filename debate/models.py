@@ -187,6 +187,9 @@ class Document(TimeStampedModel):
     def save(self, *args, **kwargs) -> None:
         self.text = normalize_text(self.text)
         self.sha256 = text_sha256(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sha256"}  # the hash follows the text
         if self.pk is not None and self.is_annotated():
             stored = Document.objects.filter(pk=self.pk).values_list("sha256", flat=True).first()
             if stored is not None and stored != self.sha256:

@@ -4,6 +4,12 @@ from debate.models import Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s per hash by design; tests hash many passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def debate(db):
     return DebateFactory(slug="encryption", title="Encryption")

@@ -14,9 +14,3 @@ def run_command(db):
         return stdout.getvalue(), stderr.getvalue()
 
     return run
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # PBKDF2 costs ~0.3 s per hash by design; tests hash dozens of demo passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

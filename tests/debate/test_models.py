@@ -233,3 +233,13 @@ def test_debates_and_documents_are_visible_to_members_only():
     assert list(Debate.objects.visible_to(outsider)) == []
     assert list(Debate.objects.visible_to(AnonymousUser())) == []
     assert list(Debate.objects.managed_by(AnonymousUser())) == []
+
+
+@pytest.mark.django_db
+def test_saving_only_the_text_also_stores_its_new_hash():
+    document = DocumentFactory(text="Old text.")
+    document.text = "New text."
+    document.save(update_fields=["text"])
+
+    document.refresh_from_db()
+    assert (document.text, document.sha256) == ("New text.", text_sha256("New text."))
