@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -201,6 +202,7 @@ def main() -> None:
     parser.add_argument("--arguments", type=int, default=3_000)
     parser.add_argument("--actors", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="rebuilds to time")
     options = parser.parse_args()
 
     started = time.perf_counter()
@@ -228,7 +230,7 @@ def main() -> None:
     merged = sum(1 for n in argument_map.arguments if len(n.sources) > 1)
     purity, split = merge_quality(argument_map, truth)
     print(f"input hash      {hashed:6.2f} s  {digest[:16]}")
-    print(f"build           {built:6.2f} s  (target <= 60 s; includes the input hash)")
+    print(f"build (cold)    {built:6.2f} s  (target <= 60 s; includes the input hash)")
     print(f"JSON            {serialised:6.2f} s  {len(text) / 1e6:.1f} MB")
     print(
         f"map: {len(argument_map.arguments):,} arguments ({merged:,} merged from several "
@@ -238,20 +240,24 @@ def main() -> None:
     )
     print(f"merge purity {purity:.3f}; nodes per underlying argument {split:.2f}")
 
-    # One more reviewer decision: one more accepted gold span, then a full rebuild.
+    # One more reviewer decision: one more accepted gold span, then a full rebuild in the
+    # same process (a map-build worker keeps its tokenisation and per-group pair caches).
     last = data.spans[-1]
-    extra = replace(
-        last,
-        id=len(data.spans) + 1,
-        start=last.end + 1,
-        end=last.end + 1 + len(last.quote),
-    )
-    started = time.perf_counter()
-    rebuilt = build_map(replace(data, spans=[*data.spans, extra]))
-    rebuild = time.perf_counter() - started
+    timings = []
+    for extra_id in range(options.repeat):
+        extra = replace(
+            last,
+            id=len(data.spans) + 1 + extra_id,
+            start=last.end + 1,
+            end=last.end + 1 + len(last.quote),
+        )
+        started = time.perf_counter()
+        rebuilt = build_map(replace(data, spans=[*data.spans, extra]))
+        timings.append(time.perf_counter() - started)
     kept = len({n.id for n in argument_map.arguments} & {n.id for n in rebuilt.arguments})
     print(
-        f"rebuild after one more decision {rebuild:6.2f} s  (target <= 5 s); "
+        f"rebuild after one more decision {min(timings):6.2f} s best, "
+        f"{statistics.median(timings):.2f} s median of {options.repeat} (target <= 5 s); "
         f"{kept:,} of {len(argument_map.arguments):,} argument ids unchanged"
     )
 

@@ -41,7 +41,7 @@ import json
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -58,6 +58,7 @@ DEFAULT_BASE_SCORE = 0.5
 DFQUAD_TOLERANCE = 1e-9
 DFQUAD_PLAIN_ROUNDS = 100
 DFQUAD_MAX_ROUNDS = 1000
+RECENT_GROUPS = 32
 
 Id = int | str
 
@@ -391,6 +392,9 @@ class LexicalSimilarity:
         self.threshold = threshold
         self.min_shared = min_shared
         self.method = f"lexical-jaccard/v1 (min_shared={min_shared})"
+        # The pairs of the last few groups of texts: a rebuild after one reviewer decision
+        # changes one (kind, side) group, and the others are answered from here.
+        self._recent: OrderedDict[tuple[tuple[str, ...], tuple[object, ...]], tuple] = OrderedDict()
 
     def score(self, text_a: str, text_b: str) -> float:
         """Return the similarity of two texts."""
@@ -405,7 +409,21 @@ class LexicalSimilarity:
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
-        """Yield a spanning forest of the pairs at or above the threshold, never within a group."""
+        """Return a spanning forest of the pairs at or above the threshold, never within a group."""
+        key = (tuple(texts), tuple(groups))
+        pairs = self._recent.get(key)
+        if pairs is None:
+            pairs = tuple(self._spanning_pairs(texts, groups))
+            self._recent[key] = pairs
+            if len(self._recent) > RECENT_GROUPS:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(key)
+        return pairs
+
+    def _spanning_pairs(
+        self, texts: Sequence[str], groups: Sequence[object]
+    ) -> Iterator[tuple[int, int, float]]:
         sets = [content_words(text) for text in texts]
         frequency = Counter(word for words in sets for word in words)
         # Words as integer ranks, rarest first, so a text's prefix is a plain integer sort.
@@ -444,9 +462,9 @@ class LexicalSimilarity:
                 by_component = postings.get(word)
                 if by_component is None:
                     continue
-                for component, members in list(by_component.items()):
+                for component, members in tuple(by_component.items()):
                     count = len(members)
-                    root = _find(parent, component)
+                    root = component if parent[component] == component else _find(parent, component)
                     if root != component:
                         _regroup(by_component, component, root)
                     if root == own or len(words & component_words[root]) < needed:
@@ -597,6 +615,7 @@ def _collector_paused() -> Iterator[None]:
 # --- hashing and ids --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 18)
 def _id_key(value: str) -> tuple[int, int, str]:
     # Database ids are integers: order them as numbers so "10" follows "9".
     if value.isascii() and value.isdigit():

@@ -388,6 +388,18 @@ def test_similar_pairs_connects_exactly_what_an_all_pairs_scan_connects():
     assert _components(len(texts), found) == _components(len(texts), expected)
 
 
+def test_similarity_answers_a_repeated_group_of_texts_from_its_cache():
+    similarity = LexicalSimilarity()
+    texts = [BACKDOOR_000, BACKDOOR_004, HOLES_004]
+    first = similarity.similar_pairs(texts, ["100", "104", "104"])
+    assert first == ((0, 1, 0.75),)
+    assert similarity.similar_pairs(list(texts), ("100", "104", "104")) is first
+    assert similarity.similar_pairs(texts, ["104", "104", "104"]) == ()
+    for index in range(argmap.RECENT_GROUPS):
+        similarity.similar_pairs([f"text {index}"], [0])
+    assert similarity.similar_pairs(texts, ["100", "104", "104"]) is not first
+
+
 def _span(span_id, document_id, quote, stance="contra", role="claim", actor_id=None):
     return GoldSpan(span_id, document_id, 0, len(quote), quote, stance, role, actor_id)
 
