@@ -7,7 +7,8 @@ proposition (support) and each contra claim (attack), and ``voiced`` from an act
 argument they voiced.
 
 Merging. Claims merge only with claims and premises only with premises, of the same side, and
-a pair of spans is only ever compared across documents. Two spans are paraphrases when a
+a pair of spans is only ever compared across documents (the same span annotated twice, with
+the same document and offsets, is one argument too). Two spans are paraphrases when a
 pluggable ``ClaimSimilarity`` scores them at or above its threshold; the default,
 ``LexicalSimilarity``, is the Jaccard index of their stemmed content words (see its docstring
 for the threshold and why). Nodes are the connected components of the paraphrase graph (single
@@ -66,6 +67,7 @@ DFQUAD_TOLERANCE = 1e-9
 DFQUAD_PLAIN_ROUNDS = 100
 DFQUAD_MAX_ROUNDS = 1000
 RECENT_GROUPS = 32
+SAME_OFFSETS = "same-offsets"
 
 Id = int | str
 
@@ -830,8 +832,6 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
             anchor.source.start,
             anchor.source.end,
         )
-        if node_id in arguments:
-            raise RuntimeError(f"argument id collision: {node_id}")
         sources = tuple(member.source for member in members)
         for source in sources:
             node_of_span[source.span_id] = node_id
@@ -917,6 +917,14 @@ def _merge(
             for i, j, score in similarity.similar_pairs(texts, documents)
             if documents[i] != documents[j]
         ]
+        # The same span annotated twice (same document and offsets) is one argument; joining
+        # these first also keeps every anchor, and so every argument id, unique.
+        duplicates = {
+            (i - 1, i)
+            for i in range(1, len(members))
+            if members[i].key[:3] == members[i - 1].key[:3]
+        }
+        pairs.extend((i, j, 1.0) for i, j in duplicates)
         # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
         # maximum spanning forest as its explanation; ties are broken by position, which
         # depends only on content, never on input order.
@@ -934,13 +942,18 @@ def _merge(
             groups[_find(parent, index)].append(index)
         steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
         for i, j, score in accepted:
+            duplicate = (i, j) in duplicates
             steps_by_root[_find(parent, i)].append(
                 MergeStep(
                     span_id=members[j].source.span_id,
                     matched_span_id=members[i].source.span_id,
                     score=round(score, 4),
-                    method=similarity.method,
-                    basis=similarity.explain(texts[i], texts[j]),
+                    method=SAME_OFFSETS if duplicate else similarity.method,
+                    basis=(
+                        "same document, start and end"
+                        if duplicate
+                        else similarity.explain(texts[i], texts[j])
+                    ),
                 )
             )
         for root, indexes in groups.items():

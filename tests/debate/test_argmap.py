@@ -434,6 +434,18 @@ def test_paraphrases_within_one_document_stay_apart():
     assert len(result.arguments) == 2
 
 
+def test_the_same_span_annotated_twice_is_one_argument():
+    text = "Scanning is needed."
+    spans = [_span(1, 1, text), _span(2, 1, text), _span(3, 1, text, role="premise")]
+    result = build_map(_small_input(spans))
+    [claim] = [n for n in result.arguments if n.kind == "claim"]
+    assert [s.span_id for s in claim.sources] == ["1", "2"]
+    assert [(m.span_id, m.matched_span_id, m.score, m.method) for m in claim.merges] == [
+        ("2", "1", 1.0, "same-offsets")
+    ]
+    assert len(result.arguments) == 2
+
+
 def test_three_paraphrases_chain_into_one_node_explained_by_a_spanning_tree():
     spans = [
         _span(1, 1, "a backdoor makes messaging services less secure for all users"),
