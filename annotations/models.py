@@ -209,4 +209,99 @@ class SpanEvent(models.Model):
         return f"span {self.span_pk} {self.action} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-__all__ = ["GOLD", "Assignment", "AssignmentStatus", "Relation", "Span", "SpanEvent"]
+class ReviewDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewDecisionQuerySet":
+        """Return the decisions of debates whose every layer the user reads."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        reads_all = Membership.objects.filter(user=user, role__in=LAYER_READER_ROLES)
+        return self.filter(document__debate__in=reads_all.values("debate"))
+
+
+class DocumentReview(TimeStampedModel):
+    """The review of one document: a version every decision bumps, and who finished it.
+
+    The version is the document's review ETag: a decision sent with a stale one is refused,
+    so a second reviewer cannot silently overwrite the first.
+    """
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="review")
+    version = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document"]
+
+    def __str__(self) -> str:
+        return f"review of {self.document_id} at version {self.version}"
+
+
+class ReviewAction(models.TextChoices):
+    ACCEPT = "accept", "Accept one annotator's version"
+    EDIT = "edit", "Edit"
+    REJECT = "reject", "Reject"
+    ADD = "add", "Add a span"
+    LINK = "link", "Add a relation"
+    UNLINK = "unlink", "Remove a relation"
+    FINISH = "finish", "Finish the review"
+
+
+class ReviewDecision(models.Model):
+    """One reviewer decision on one unit of a document; kept even after its gold span goes.
+
+    ``unit_key`` names the unit: ``u-<span ids>`` for the annotators' spans aligned together,
+    ``g-<gold span id>`` for a gold span that no aligned unit holds. ``source_span_ids`` are
+    the annotator spans the decision took its values from; ``gold_span_pk`` the gold span it
+    produced or changed (no foreign key, so the record survives the span).
+    """
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="review_decisions"
+    )
+    unit_key = models.CharField(max_length=200, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=16, choices=ReviewAction.choices)
+    source_span_ids = models.JSONField(default=list, blank=True)
+    gold_span_pk = models.BigIntegerField(null=True, blank=True)
+    gold_relation_pk = models.BigIntegerField(null=True, blank=True)
+    review_version = models.PositiveIntegerField(
+        help_text="The document's review version this decision produced."
+    )
+
+    objects = ReviewDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "id"]
+        indexes = [models.Index(fields=["document", "unit_key"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ReviewAction.values), name="review_action_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.unit_key or '-'} on {self.document_id} by {self.reviewer_id}"
+
+
+__all__ = [
+    "GOLD",
+    "Assignment",
+    "AssignmentStatus",
+    "DocumentReview",
+    "Relation",
+    "ReviewAction",
+    "ReviewDecision",
+    "Span",
+    "SpanEvent",
+]
