@@ -632,7 +632,8 @@ def dfquad_strengths(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block that allocates millions of objects."""
     # A build allocates millions of small objects that reference counting frees and that form
     # no cycles; with the cyclic collector on, its repeated full passes over the growing heap
     # took two thirds of a 100k-span build. It is switched back on however the build ends.
@@ -709,7 +710,7 @@ def input_hash(
     base_score: float = DEFAULT_BASE_SCORE,
 ) -> str:
     """Return the SHA-256 of the canonical serialisation of a build's input and settings."""
-    with _collector_paused():
+    with collector_paused():
         canonical = _canonical_input(data, similarity, base_score)
         text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -761,7 +762,7 @@ def build_map(
     base_score: float = DEFAULT_BASE_SCORE,
 ) -> ArgumentMap:
     """Return the argument map of a debate's gold spans and relations."""
-    with _collector_paused():
+    with collector_paused():
         return _build(data, similarity, base_score)
 
 
@@ -1231,7 +1232,7 @@ def map_from_dict(data: Mapping[str, Any]) -> ArgumentMap:
 
 def map_to_json(argument_map: ArgumentMap) -> str:
     """Return the map as compact JSON with sorted keys, byte-identical for the same input."""
-    with _collector_paused():
+    with collector_paused():
         return json.dumps(
             map_to_dict(argument_map), ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )

@@ -105,7 +105,8 @@ def test_json_export_is_the_map_with_its_version(seed_map):
     assert data == json.loads(json.dumps(map_to_dict(seed_map)))
     assert data["input_hash"] == seed_map.input_hash
     text = export_json(seed_map)
-    assert text.startswith('{\n  "actors": [\n')
+    assert text.startswith('{"actors":[{"actor_id":"1","affiliation":"Citizen Lab",')
+    assert text.endswith("}\n")
     assert "\u2018backdoor\u2019" in text
 
 
@@ -286,6 +287,21 @@ def test_argdown_writes_arguments_outside_the_proposition_tree_as_their_own_bloc
         "",
         f"<Encryption is a neutral technical fact here>: {quote}",
     ]
+
+
+def test_argdown_writes_a_premise_chain_deeper_than_the_recursion_limit():
+    scheme = MapScheme({"pro": "pro"}, {"supports": "support"})
+    depth = 1500
+    texts = [f"Reason number {i}." for i in range(depth + 1)]
+    spans = [
+        GoldSpan(i, 1, 20 * i, 20 * i + len(t), t, "pro", "claim" if i == 0 else "premise")
+        for i, t in enumerate(texts)
+    ]
+    relations = [GoldRelation(i + 1, i, "supports") for i in range(depth)]
+    argument_map = build_map(MapInput("P.", scheme, [], [MapDocument(1, "D")], spans, relations))
+    lines = export_argdown(argument_map).splitlines()
+    assert len(lines) == 6 + 1 + 1 + depth
+    assert lines[-1] == "  " * (depth + 1) + f"+ [Reason number {depth}]: Reason number {depth}."
 
 
 # --- GraphML ----------------------------------------------------------------------------------
