@@ -435,7 +435,7 @@ class LexicalSimilarity:
         """Return the shared content words of two texts and how many there are of all."""
         a, b = content_words(text_a), content_words(text_b)
         shared = sorted(a & b)
-        return f"{len(shared)} of {len(a | b)} content words shared: {' '.join(shared)}"
+        return f"{len(shared)} of {len(a | b)} content-word stems shared: {' '.join(shared)}"
 
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]

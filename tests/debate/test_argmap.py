@@ -189,7 +189,7 @@ def test_backdoor_argument_of_two_articles_is_one_node_with_two_sources(seed_map
     [step] = node.merges
     assert (step.span_id, step.matched_span_id, step.score) == ("5", "2", 0.75)
     assert step.method == "lexical-jaccard/v1 (min_shared=3)"
-    assert step.basis == "6 of 8 content words shared: backdoor build less mak secur servic"
+    assert step.basis == "6 of 8 content-word stems shared: backdoor build less mak secur servic"
 
 
 def test_seed_map_has_the_expected_nodes_and_edges(seed_map):
