@@ -113,6 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif PRODUCTION:
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
+else:
+    # Tests use a file, not memory, so a Celery worker a test starts can open the same database;
+    # the timeout lets the two processes take turns writing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -260,6 +265,17 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_TRACK_STARTED = True
+# Map builds and exports have their own queues, so a long build never delays an export.
+CELERY_MAP_QUEUE = env.str("CELERY_MAP_QUEUE", default="maps")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# A running build whose heartbeat is older than this is taken to be dead and re-sent.
+MAP_BUILD_STALE_SECONDS = env.int("MAP_BUILD_STALE_SECONDS", default=120)
+# A request not yet handed to the broker after this long is sent again by the reconciler.
+MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", default=10)
+# Waiting builds whose message was lost (Redis was down) are re-sent by this periodic task.
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-map-builds": {"task": "debate.tasks.reconcile_map_builds", "schedule": 30.0},
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,6 @@
 import pytest
 
+from debate.celery import app as celery_app
 from debate.models import Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 
@@ -8,6 +9,25 @@ from tests.factories import DebateFactory, MembershipFactory, UserFactory
 def fast_password_hashing(settings):
     # PBKDF2 costs ~0.3 s per hash by design; tests hash many passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_runs_tasks_inline():
+    # Unit tests run tasks in-process; tests about Celery itself start a real worker instead.
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings, tmp_path):
+    """Start a real Celery worker process on this test's own queue; stop it afterwards."""
+    from tests.celery_worker import start_worker
+
+    worker = start_worker(tmp_path)
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,266 @@
+"""The argument-map job: request a build, run it, and recover builds a broker or worker lost.
+
+The database is the source of truth. A request is a ``MapBuild`` row written in the caller's
+transaction; sending it to Celery happens after commit and may fail (Redis down) without
+losing it, because ``map_builds_reconcile`` re-sends whatever waits too long. Running a build
+is idempotent: a build runs only from ``queued`` (or from ``running`` when its worker is known
+dead), and the same input hash never makes a second ``MapVersion``.
+"""
+
+import logging
+import socket
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from debate.argmap import build_map, input_hash, map_to_json
+from debate.models import Debate, MapBuild, MapBuildStatus, MapVersion
+
+logger = logging.getLogger(__name__)
+
+
+class MapBuildBusy(Exception):
+    """Another build of the same debate is running; try again shortly."""
+
+
+@transaction.atomic
+def map_build_request(
+    *, debate: Debate, reason: str, requested_by: AbstractBaseUser | None = None
+) -> MapBuild:
+    """Ask for a new map of a debate; join the build already waiting, if there is one."""
+    build = (
+        MapBuild.objects.select_for_update()
+        .filter(debate=debate, status=MapBuildStatus.QUEUED)
+        .first()
+    )
+    if build is not None:
+        MapBuild.objects.filter(pk=build.pk).update(requests=F("requests") + 1)
+        build.refresh_from_db()
+        return build
+    try:
+        with transaction.atomic():
+            build = MapBuild.objects.create(
+                debate=debate,
+                reason=reason[:300],
+                requested_by=requested_by if requested_by and requested_by.pk else None,
+            )
+    except IntegrityError:
+        # A concurrent request created the waiting build first: join it.
+        build = MapBuild.objects.get(debate=debate, status=MapBuildStatus.QUEUED)
+        MapBuild.objects.filter(pk=build.pk).update(requests=F("requests") + 1)
+        build.refresh_from_db()
+        return build
+    build_id = build.pk
+    transaction.on_commit(lambda: map_build_dispatch(build_id=build_id))
+    return build
+
+
+def map_build_dispatch(*, build_id: int) -> bool:
+    """Send a build to the Celery queue; return False (and keep it queued) if that fails."""
+    from debate.tasks import build_argument_map  # tasks import this module
+
+    try:
+        build_argument_map.apply_async(args=[build_id], queue=settings.CELERY_MAP_QUEUE)
+    except Exception:  # the broker is down or unreachable: the reconciler will resend
+        logger.warning("Map build %s stays queued: the broker is unreachable.", build_id)
+        return False
+    MapBuild.objects.filter(pk=build_id).update(dispatched_at=timezone.now())
+    return True
+
+
+def _stale_before() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.MAP_BUILD_STALE_SECONDS)
+
+
+def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
+    """Mark a build running for this worker; None if it is finished or someone else runs it.
+
+    A build left ``running`` by a worker that died (its heartbeat is stale, or the same worker
+    name restarted) can be taken over. Raises MapBuildBusy while another build of the same
+    debate is running.
+    """
+    now = timezone.now()
+    claimable = Q(status=MapBuildStatus.QUEUED) | Q(
+        Q(heartbeat_at__lt=_stale_before()) | Q(worker=worker), status=MapBuildStatus.RUNNING
+    )
+    try:
+        with transaction.atomic():
+            claimed = MapBuild.objects.filter(claimable, pk=build_id).update(
+                status=MapBuildStatus.RUNNING,
+                worker=worker,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
+                progress=0,
+                message="Starting",
+            )
+    except IntegrityError as exc:  # one_running_map_build_per_debate
+        raise MapBuildBusy(
+            f"Another build of this debate is running (build {build_id} waits)."
+        ) from exc
+    if not claimed:
+        return None
+    return MapBuild.objects.select_related("debate").get(pk=build_id)
+
+
+def _progress(build: MapBuild, percent: int, message: str) -> None:
+    MapBuild.objects.filter(pk=build.pk, worker=build.worker).update(
+        progress=percent, message=message, heartbeat_at=timezone.now()
+    )
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    build_id: int
+    status: str
+    version_id: int | None
+    reused: bool
+
+
+def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome | None:
+    """Run one build: read the gold layer, build the map, store it unless the input is known.
+
+    Return None when there is nothing to do (finished already, or another worker has it).
+    A failure marks the build failed with its error and leaves the current map as it was.
+    """
+    # The one place the map job reads annotations, through their narrow door.
+    from annotations.gold import gold_map_input
+
+    worker = worker or f"inline@{socket.gethostname()}"
+    build = map_build_claim(build_id=build_id, worker=worker)
+    if build is None:
+        return None
+    debate = build.debate
+    try:
+        _progress(build, 10, "Reading the gold layer")
+        data = gold_map_input(debate=debate)
+        digest = input_hash(data)
+        existing = MapVersion.objects.filter(debate=debate, input_hash=digest).first()
+        if existing is None:
+            _progress(build, 40, f"Building from {len(data.spans)} gold spans")
+            graph = build_map(data)
+            _progress(build, 80, "Saving the map")
+            version, created = _store_version(debate, digest, graph, len(data.documents))
+        else:
+            version, created = existing, False
+    except Exception as exc:
+        if _is_transient(exc):
+            _release(build)
+            raise
+        MapBuild.objects.filter(pk=build.pk, worker=worker).update(
+            status=MapBuildStatus.FAILED,
+            error="".join(traceback.format_exception_only(exc)).strip()[:5000],
+            message="Failed; the previous map stays current",
+            finished_at=timezone.now(),
+        )
+        logger.exception("Map build %s of %s failed", build.pk, debate.slug)
+        return BuildOutcome(build.pk, MapBuildStatus.FAILED, None, False)
+    MapBuild.objects.filter(pk=build.pk, worker=worker).update(
+        status=MapBuildStatus.DONE,
+        version=version,
+        reused_version=not created,
+        progress=100,
+        message="Built a new version" if created else "Input unchanged: kept the same version",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    return BuildOutcome(build.pk, MapBuildStatus.DONE, version.pk, not created)
+
+
+def _store_version(debate: Debate, digest: str, graph, document_count: int):
+    try:
+        with transaction.atomic():
+            version = MapVersion.objects.create(
+                debate=debate,
+                input_hash=digest,
+                builder_version=graph.builder,
+                graph_json=map_to_json(graph),
+                argument_count=len(graph.arguments),
+                source_count=sum(len(node.sources) for node in graph.arguments),
+                document_count=document_count,
+            )
+        return version, True
+    except IntegrityError:
+        # The same input was stored meanwhile (a redelivered task): that version is ours.
+        return MapVersion.objects.get(debate=debate, input_hash=digest), False
+
+
+def _is_transient(exc: Exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _requeue(builds, message: str) -> None:
+    """Put running builds back in the queue; one that a newer waiting build supersedes fails."""
+    for build in builds:
+        try:
+            with transaction.atomic():
+                MapBuild.objects.filter(pk=build.pk, status=MapBuildStatus.RUNNING).update(
+                    status=MapBuildStatus.QUEUED, message=message
+                )
+        except IntegrityError:  # one_queued_map_build_per_debate: the newer one reads newer data
+            MapBuild.objects.filter(pk=build.pk).update(
+                status=MapBuildStatus.FAILED,
+                error="Superseded by a newer request for the same debate.",
+                message=message,
+                finished_at=timezone.now(),
+            )
+
+
+def _release(build: MapBuild) -> None:
+    """Put a build back in the queue after a transient error, so a retry can claim it."""
+    try:
+        _requeue([build], "Retrying after a database error")
+    except Exception:  # the database is still away: the retry takes it over as its own worker
+        logger.warning("Could not release map build %s; its retry will take it over.", build.pk)
+
+
+def map_builds_reconcile(
+    *, worker_restarted: str | None = None, restarted_at: datetime | None = None
+) -> list[int]:
+    """Re-send builds a lost message or a dead worker left behind; return their ids.
+
+    ``worker_restarted`` names a worker node (Celery hostname) that just started: builds its
+    previous processes were running died with them and are re-queued at once instead of after
+    the stale delay (only builds started before ``restarted_at``: the new processes may
+    already be running fresh ones). Worker ids are ``<hostname>:<pid>``.
+    """
+    if worker_restarted:
+        _requeue(
+            MapBuild.objects.filter(
+                status=MapBuildStatus.RUNNING,
+                worker__startswith=f"{worker_restarted}:",
+                started_at__lt=restarted_at or timezone.now(),
+            ).only("pk"),
+            "Re-queued: its worker restarted",
+        )
+    stale = _stale_before()
+    # A request sent a moment ago may still be on its way; leave it to its own dispatch.
+    grace = timezone.now() - timedelta(seconds=settings.MAP_BUILD_DISPATCH_GRACE_SECONDS)
+    waiting = MapBuild.objects.filter(
+        Q(status=MapBuildStatus.QUEUED, dispatched_at__isnull=True, requested_at__lt=grace)
+        | Q(status=MapBuildStatus.QUEUED, dispatched_at__lt=stale)
+        | Q(status=MapBuildStatus.RUNNING, heartbeat_at__lt=stale)
+    ).values_list("pk", flat=True)
+    resent = [pk for pk in waiting if map_build_dispatch(build_id=pk)]
+    if resent:
+        logger.info("Re-sent map builds %s", resent)
+    return resent
+
+
+def map_version_current(*, debate: Debate) -> MapVersion | None:
+    """Return the map of the latest successful build of a debate (failed builds keep it)."""
+    build = (
+        MapBuild.objects.filter(debate=debate, status=MapBuildStatus.DONE, version__isnull=False)
+        .select_related("version")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    return build.version if build else None

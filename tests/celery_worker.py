@@ -1,0 +1,132 @@
+"""A real Celery worker process for tests about Celery, on its own queue and the test database.
+
+The worker is a separate ``celery -A debate worker`` process talking to the Redis at
+``REDIS_URL`` and to the database the test runs on (PostgreSQL in CI, or SQLite's test file),
+so what is tested is what runs in production: messages, acknowledgements, redelivery.
+Each test gets a fresh queue name, so no other worker on the machine can take its tasks.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connection
+
+from debate.celery import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    """Return a DATABASE_URL for the database this test process uses."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
+    return f"postgres://{user}{password}@{host}/{db['NAME']}"
+
+
+def redis_answers(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+class WorkerProcess:
+    """One worker process; start, kill and restart it like an operator would."""
+
+    def __init__(self, queue: str, log_dir: Path, extra_env: dict[str, str] | None = None):
+        self.queue = queue
+        self.name = f"{queue}@{socket.gethostname()}"
+        self.log_path = log_dir / f"{queue}.log"
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_MAP_QUEUE": self.queue,
+            **self.extra_env,
+        }
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "debate",
+                "worker",
+                "-Q",
+                self.queue,
+                "-n",
+                self.name,
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.log_path.read_bytes()[offset:].decode("utf-8", "replace")
+            if " ready." in text:
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(f"The Celery worker did not start; its log:\n{self.log()}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool), as the OOM killer would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
+
+
+def start_worker(log_dir: Path, **extra_env: str) -> WorkerProcess:
+    """Start a worker on a fresh queue and point this process's map builds at it."""
+    if not redis_answers(settings.CELERY_BROKER_URL):
+        raise RuntimeError(
+            f"Redis does not answer at {settings.CELERY_BROKER_URL}; the Celery worker tests "
+            "need it (start it with redis-server, see README)."
+        )
+    worker = WorkerProcess(f"test-{uuid.uuid4().hex[:10]}", log_dir, extra_env)
+    settings.CELERY_MAP_QUEUE = worker.queue
+    app.conf.task_always_eager = False
+    worker.start()
+    return worker
