@@ -48,6 +48,7 @@ import hashlib
 import json
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -56,6 +57,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
+# Part of every input hash: bump it with any change that changes a built map, so that the same
+# gold layer then makes a new version instead of matching one built by the old code.
 BUILDER_VERSION = "argmap/1"
 SIDES = ("pro", "contra", "neutral")
 POLARITIES = ("support", "attack")
@@ -426,6 +429,7 @@ class LexicalSimilarity:
         # The pairs of the last few groups of texts: a rebuild after one reviewer decision
         # changes one (kind, side) group, and the others are answered from here.
         self._recent: OrderedDict[tuple[tuple[str, ...], tuple[object, ...]], tuple] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def score(self, text_a: str, text_b: str) -> float:
         """Return the similarity of two texts."""
@@ -442,14 +446,16 @@ class LexicalSimilarity:
     ) -> Iterable[tuple[int, int, float]]:
         """Return a spanning forest of the pairs at or above the threshold, never within a group."""
         key = (tuple(texts), tuple(groups))
-        pairs = self._recent.get(key)
-        if pairs is None:
-            pairs = tuple(self._spanning_pairs(texts, groups))
+        with self._recent_lock:
+            pairs = self._recent.get(key)
+            if pairs is not None:
+                self._recent.move_to_end(key)
+                return pairs
+        pairs = tuple(self._spanning_pairs(texts, groups))
+        with self._recent_lock:
             self._recent[key] = pairs
             if len(self._recent) > RECENT_GROUPS:
                 self._recent.popitem(last=False)
-        else:
-            self._recent.move_to_end(key)
         return pairs
 
     def _spanning_pairs(

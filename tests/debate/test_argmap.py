@@ -608,6 +608,7 @@ def test_builder_imports_no_django():
             "math",
             "re",
             "textwrap",
+            "threading",
             "typing",
             "unicodedata",
             "xml",
