@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -260,6 +261,8 @@ def main() -> None:
         f"{statistics.median(timings):.2f} s median of {options.repeat} (target <= 5 s); "
         f"{kept:,} of {len(argument_map.arguments):,} argument ids unchanged"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of the whole run {peak:,.0f} MB")
 
 
 if __name__ == "__main__":
