@@ -1,6 +1,6 @@
 """API routes of annotations, mounted under /api/v1/ by debate.api_urls."""
 
-from django.urls import path
+from django.urls import include, path
 
 from annotations import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("spans/<int:pk>/history/", views.SpanHistoryView.as_view(), name="api-span-history"),
     path("relations/<int:pk>/", views.RelationDetailView.as_view(), name="api-relation-detail"),
     path("debates/<slug:slug>/queue/next/", views.QueueNextView.as_view(), name="api-queue-next"),
+    path("", include("annotations.review_urls")),
 ]
