@@ -30,11 +30,12 @@ precedes the anchor in that order.
 Strength. Every argument and the proposition get a DF-QuAD strength (Rago et al., KR 2016):
 with base score ``b``, attackers' aggregate ``va = 1 - prod(1 - s(a))`` and supporters'
 aggregate ``vs`` likewise (0 when there are none), the strength is ``b - b * (va - vs)`` when
-``va >= vs`` and ``b + (1 - b) * (vs - va)`` otherwise. It is computed by synchronous
-(Jacobi) iteration from the base scores, which reaches the exact values on an acyclic graph
-after its depth plus one round and approximates the fixed point on cycles (mutual attacks);
-after ``DFQUAD_PLAIN_ROUNDS`` rounds without convergence it switches to damped updates (the
-mean of the old and the new value), which keep the fixed points and stop oscillation.
+``va >= vs`` and ``b + (1 - b) * (vs - va)`` otherwise. Strongly connected components are
+evaluated in influence order: an argument outside any cycle gets its exact value in one step,
+and a cycle (mutual attacks) is iterated synchronously (Jacobi) from the base scores to its
+fixed point; after ``DFQUAD_PLAIN_ROUNDS`` rounds without convergence the updates are damped
+(the mean of the old and the new value), which keeps the fixed points and stops oscillation.
+``StrengthReport`` records the most rounds a cycle took and whether every cycle converged.
 
 Versions. ``input_hash`` is the SHA-256 of a canonical serialisation of the input and the
 builder's settings, so a job can refuse to create a second version for the same input;
@@ -599,42 +600,108 @@ def dfquad_strengths(
     max_rounds: int = DFQUAD_MAX_ROUNDS,
 ) -> StrengthResult:
     """Return DF-QuAD strengths of a support/attack graph given as (source, target) pairs."""
-    supporters: dict[str, list[str]] = defaultdict(list)
-    attackers: dict[str, list[str]] = defaultdict(list)
-    for source, target in supports:
-        supporters[target].append(source)
-    for source, target in attacks:
-        attackers[target].append(source)
+    supporters: dict[str, set[str]] = defaultdict(set)
+    attackers: dict[str, set[str]] = defaultdict(set)
+    for edges, into in ((supports, supporters), (attacks, attackers)):
+        for source, target in edges:
+            if source not in base or target not in base:
+                raise ValueError(f"edge {source} -> {target} joins a node without a base score")
+            into[target].add(source)
     # Sorted so the floating-point products are taken in one order whatever the input order.
-    nodes = sorted(base)
-    plan = [
-        (
-            node,
-            base[node],
-            sorted(set(attackers.get(node, ()))),
-            sorted(set(supporters.get(node, ()))),
-        )
-        for node in nodes
-    ]
-    strengths = dict(base)
-    for round_number in range(1, max_rounds + 1):
-        damped = round_number > DFQUAD_PLAIN_ROUNDS
-        updated: dict[str, float] = {}
-        change = 0.0
-        for node, score, node_attackers, node_supporters in plan:
-            value = dfquad_combine(
-                score,
+    plan = {
+        node: (sorted(attackers.get(node, ())), sorted(supporters.get(node, ()))) for node in base
+    }
+    strengths: dict[str, float] = {}
+    rounds, converged = 1, True
+    # Strongly connected components, each after every argument that attacks or supports it:
+    # an acyclic part is computed exactly in one pass, and only cycles are iterated.
+    for component in _influence_order(plan):
+        if len(component) == 1 and component[0] not in _influencers(plan, component[0]):
+            node = component[0]
+            node_attackers, node_supporters = plan[node]
+            strengths[node] = dfquad_combine(
+                base[node],
                 _aggregate(strengths[a] for a in node_attackers),
                 _aggregate(strengths[s] for s in node_supporters),
             )
-            if damped:
-                value = (value + strengths[node]) / 2.0
-            change = max(change, abs(value - strengths[node]))
-            updated[node] = value
-        strengths = updated
-        if change <= tolerance:
-            return StrengthResult(strengths, round_number, True)
-    return StrengthResult(strengths, max_rounds, False)
+            continue
+        current = {node: base[node] for node in component}
+        for round_number in range(1, max_rounds + 1):
+            damped = round_number > DFQUAD_PLAIN_ROUNDS
+            updated: dict[str, float] = {}
+            change = 0.0
+            for node in component:
+                node_attackers, node_supporters = plan[node]
+                # Influencers outside the cycle are final already; those inside are not yet.
+                value = dfquad_combine(
+                    base[node],
+                    _aggregate(
+                        current[a] if a in current else strengths[a] for a in node_attackers
+                    ),
+                    _aggregate(
+                        current[s] if s in current else strengths[s] for s in node_supporters
+                    ),
+                )
+                if damped:
+                    value = (value + current[node]) / 2.0
+                change = max(change, abs(value - current[node]))
+                updated[node] = value
+            current = updated
+            if change <= tolerance:
+                rounds = max(rounds, round_number)
+                break
+        else:
+            rounds, converged = max_rounds, False
+        strengths.update(current)
+    return StrengthResult(strengths, rounds, converged)
+
+
+def _influencers(plan: Mapping[str, tuple[list[str], list[str]]], node: str) -> list[str]:
+    node_attackers, node_supporters = plan[node]
+    return node_attackers + node_supporters
+
+
+def _influence_order(plan: Mapping[str, tuple[list[str], list[str]]]) -> list[list[str]]:
+    """Return the strongly connected components, each after all that influence it (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    order: list[list[str]] = []
+    for root in sorted(plan):
+        if root in index:
+            continue
+        # Iterative, so a long support chain cannot exhaust the recursion limit.
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, position = work[-1]
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            influencers = _influencers(plan, node)
+            if position < len(influencers):
+                work[-1] = (node, position + 1)
+                other = influencers[position]
+                if other not in index:
+                    work.append((other, 0))
+                elif other in on_stack:
+                    low[node] = min(low[node], index[other])
+                continue
+            work.pop()
+            if work:
+                caller = work[-1][0]
+                low[caller] = min(low[caller], low[node])
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                order.append(sorted(component))
+    return order
 
 
 @contextmanager

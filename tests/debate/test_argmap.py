@@ -662,6 +662,29 @@ def test_dfquad_mutual_attack_converges_to_its_fixed_point():
     assert cycle == pytest.approx(dict.fromkeys("abc", 1 / 3), abs=1e-8)
 
 
+def test_dfquad_uses_the_settled_cycle_downstream():
+    # a and b attack each other (1/3 each); b attacks c: c = .5 - .5 * 1/3 = 1/3.
+    result = dfquad_strengths(
+        dict.fromkeys("abcd", 0.5), [("c", "d")], [("a", "b"), ("b", "a"), ("b", "c")]
+    )
+    assert result.converged
+    assert result.strengths == pytest.approx(
+        {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 0.5 + 0.5 / 3}, abs=1e-8
+    )
+
+
+def test_dfquad_acyclic_graphs_take_one_round_and_self_attack_is_a_cycle():
+    assert dfquad_strengths(dict.fromkeys("abc", 0.5), [("a", "b")], [("b", "c")]).rounds == 1
+    alone = dfquad_strengths({"a": 0.5}, [], [("a", "a")])
+    assert alone.converged
+    assert alone.strengths["a"] == pytest.approx(1 / 3, abs=1e-8)
+
+
+def test_dfquad_refuses_edges_to_nodes_without_a_base_score():
+    with pytest.raises(ValueError, match="edge a -> z joins a node without a base score"):
+        dfquad_strengths({"a": 0.5}, [("a", "z")], [])
+
+
 def test_dfquad_reports_when_it_stopped_short():
     result = dfquad_strengths({"a": 0.5, "b": 0.5}, [], [("a", "b"), ("b", "a")], max_rounds=3)
     assert (result.rounds, result.converged) == (3, False)
