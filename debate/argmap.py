@@ -52,7 +52,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -828,18 +828,33 @@ def _side_position(sides: Mapping[str, int]) -> str:
     return "pro" if pro > contra else "contra"
 
 
+Progress = Callable[[float, str], object]
+
+
+def _no_progress(fraction: float, stage: str) -> None:
+    return None
+
+
 def build_map(
     data: MapInput,
     *,
     similarity: ClaimSimilarity = DEFAULT_SIMILARITY,
     base_score: float = DEFAULT_BASE_SCORE,
+    progress: Progress = _no_progress,
 ) -> ArgumentMap:
-    """Return the argument map of a debate's gold spans and relations."""
+    """Return the argument map of a debate's gold spans and relations.
+
+    ``progress(fraction, stage)`` is called as the build goes, from 0 to 1, so a job can show
+    how far it is; it does not change the map.
+    """
     with collector_paused():
-        return _build(data, similarity, base_score)
+        return _build(data, similarity, base_score, progress)
 
 
-def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> ArgumentMap:
+def _build(
+    data: MapInput, similarity: ClaimSimilarity, base_score: float, progress: Progress
+) -> ArgumentMap:
+    progress(0.0, "checking the input")
     problems = _validate(data)
     documents = {str(d.id): d for d in data.documents}
     actors = {str(a.id): a for a in data.actors}
@@ -897,7 +912,7 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
     notes: list[str] = []
     node_of_span: dict[str, str] = {}
     arguments: dict[str, ArgumentNode] = {}
-    for members, merges in _merge(spans, similarity):
+    for members, merges in _merge(spans, similarity, progress):
         anchor = members[0]
         node_id = f"{anchor.kind}-" + _digest(
             anchor.kind,
@@ -923,6 +938,7 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
             strength=0.0,
         )
 
+    progress(0.8, "linking arguments")
     edges = _relation_edges(data.relations, spans, node_of_span, scheme, notes)
     for node in arguments.values():
         if node.kind == CLAIM and node.side in ("pro", "contra"):
@@ -942,6 +958,7 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
     actor_nodes, positions, voiced = _actor_parts(arguments, actors)
     edges.extend(voiced)
 
+    progress(0.9, "computing strengths")
     strength = dfquad_strengths(
         {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
         ((e.source, e.target) for e in edges if e.kind == "support"),
@@ -951,7 +968,8 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
     def rounded(node_id: str) -> float:
         return round(strength.strengths[node_id], 6)
 
-    return ArgumentMap(
+    progress(0.95, "assembling the map")
+    built = ArgumentMap(
         builder=BUILDER_VERSION,
         input_hash=input_hash(data, similarity=similarity, base_score=base_score),
         similarity={"method": similarity.method, "threshold": similarity.threshold},
@@ -972,17 +990,24 @@ def _build(data: MapInput, similarity: ClaimSimilarity, base_score: float) -> Ar
         positions=positions,
         notes=tuple(sorted(notes)),
     )
+    progress(1.0, "done")
+    return built
 
 
 def _merge(
-    spans: Mapping[str, _Span], similarity: ClaimSimilarity
+    spans: Mapping[str, _Span], similarity: ClaimSimilarity, progress: Progress
 ) -> list[tuple[list[_Span], tuple[MergeStep, ...]]]:
     """Return the argument clusters with the spanning-tree merges that explain each."""
     buckets: dict[tuple[str, str], list[_Span]] = defaultdict(list)
     for span in spans.values():
         buckets[(span.kind, span.side)].append(span)
     clusters: list[tuple[list[_Span], tuple[MergeStep, ...]]] = []
+    done = 0
     for bucket_key in sorted(buckets):
+        kind, side = bucket_key
+        # Merging is most of a build: it runs from 5 to 80 percent, in proportion to spans.
+        progress(0.05 + 0.75 * done / max(len(spans), 1), f"merging {side} {kind}s")
+        done += len(buckets[bucket_key])
         members = sorted(buckets[bucket_key], key=lambda s: s.key)
         texts = [m.source.quote for m in members]
         documents = [m.source.document_id for m in members]

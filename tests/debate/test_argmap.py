@@ -491,6 +491,26 @@ def test_similarity_is_pluggable():
     assert result.input_hash != build_map(_small_input(spans)).input_hash
 
 
+def test_build_reports_its_progress_from_zero_to_one():
+    reported = []
+    result = build_map(seed_map_input(), progress=lambda f, stage: reported.append((f, stage)))
+    fractions = [fraction for fraction, _ in reported]
+    assert fractions == sorted(fractions)
+    assert (fractions[0], fractions[-1]) == (0.0, 1.0)
+    assert [stage for _, stage in reported] == [
+        "checking the input",
+        "merging contra claims",
+        "merging pro claims",
+        "merging contra premises",
+        "merging pro premises",
+        "linking arguments",
+        "computing strengths",
+        "assembling the map",
+        "done",
+    ]
+    assert map_to_json(result) == map_to_json(build_map(seed_map_input()))
+
+
 # --- ids, determinism, hashing ----------------------------------------------------------------
 
 
