@@ -1,6 +1,6 @@
 """The REST API, version 1, mounted at /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from debate import views
 
@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
     path("", include("annotations.urls")),
+    # Anything else under /api/v1/ answers in JSON too, not with the site's HTML 404 page.
+    re_path(r"", views.api_not_found),
 ]

@@ -189,6 +189,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     """A document without its text, as lists show it."""
 
     debate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.CharField(read_only=True, help_text="Where it appeared; empty if unknown.")
     length = serializers.IntegerField(
         source="text_length", read_only=True, help_text="Length of the text in code points."
     )
@@ -233,5 +234,7 @@ class DocumentCreateSerializer(StrictInputSerializer):
     )
     title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
     source = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
-    url = serializers.URLField(max_length=1000, required=False, default="", allow_blank=True)
+    url = serializers.URLField(
+        max_length=1000, required=False, default="", help_text="Leave out when unknown."
+    )
     published = serializers.DateField(required=False, allow_null=True, default=None)

@@ -7,6 +7,7 @@ is written from ``debate.services``.
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_filters import rest_framework as filters
@@ -14,6 +15,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -60,6 +62,15 @@ from debate.serializers import (
     TokenSerializer,
 )
 from debate.services import DocumentInput, actor_create, debate_create, document_create, member_add
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@authentication_classes([])
+def api_not_found(request: Request) -> Response:
+    """Answer a path the API does not have."""
+    raise Http404("No such API path. (Paths end with a slash.)")
 
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -263,9 +274,7 @@ class DocumentFilter(filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         for word in value.split():
-            queryset = queryset.filter(title__icontains=word) | queryset.filter(
-                text__icontains=word
-            )
+            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
         return queryset
 
 

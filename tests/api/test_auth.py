@@ -1,0 +1,134 @@
+"""Tokens, their revocation, login throttling and lockout, and session auth with CSRF."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+def login(username: str, password: str, ip: str = "10.0.0.1", **kwargs):
+    return APIClient().post(
+        TOKEN_URL,
+        {"username": username, "password": password},
+        format=kwargs.pop("format", "json"),
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_a_password_buys_a_token_that_opens_the_api(world):
+    response = login("res", PASSWORD)
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=world.users["res"]).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/debates/").status_code == 200
+    # Asking again gives the same token until it is revoked.
+    assert login("res", PASSWORD).json() == {"token": token}
+
+
+def test_form_encoded_logins_work_too(world):
+    response = login("res", PASSWORD, format="multipart")
+    assert response.status_code == 415
+    response = APIClient().post(
+        TOKEN_URL,
+        "username=res&password=" + PASSWORD,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("res", "wrong"), ("nobody", PASSWORD), ("res", "")]
+)
+def test_bad_credentials_get_one_message(world, username, password):
+    response = login(username, password)
+    assert response.status_code == 400
+    if password:
+        assert response.json() == {
+            "non_field_errors": ["Unable to log in with the given username and password."]
+        }
+    else:
+        assert response.json() == {"password": ["This field may not be blank."]}
+    assert not Token.objects.filter(user__username=username).exists()
+
+
+def test_inactive_users_get_no_token(world):
+    world.users["res"].is_active = False
+    world.users["res"].save()
+    assert login("res", PASSWORD).status_code == 400
+
+
+def test_revoking_a_token_signs_every_client_out(world):
+    client = world.client("res")
+    token = Token.objects.get(user=world.users["res"]).key
+
+    assert client.delete(TOKEN_URL).status_code == 204
+
+    assert not Token.objects.filter(key=token).exists()
+    assert client.get("/api/v1/debates/").status_code == 401
+    # A revoked token in the header does not stop its owner from logging in again.
+    response = client.post(TOKEN_URL, {"username": "res", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    assert response.json()["token"] != token
+
+
+def test_revoking_needs_a_signed_in_user(db):
+    response = APIClient().delete(TOKEN_URL)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_token_endpoint_is_throttled_per_address(world):
+    rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
+    statuses = [login("res", PASSWORD).status_code for _ in range(rate + 1)]
+    assert statuses == [200] * rate + [429]
+    assert login("res", PASSWORD, ip="10.0.0.2").status_code == 200
+
+
+def test_twenty_bad_passwords_lock_the_user_out_from_anywhere(world):
+    limit = settings.AXES_FAILURE_LIMIT
+    assert limit == 20
+    # Spread over addresses, so only the username can be what locks; the 20th failure is
+    # already answered as a lockout.
+    statuses = [login("ann", "wrong", ip=f"10.1.0.{n}").status_code for n in range(limit)]
+    assert statuses == [400] * (limit - 1) + [429]
+
+    locked = login("ann", PASSWORD, ip="10.2.0.1")
+
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert locked.json()["detail"].startswith(
+        "Too many failed logins: this account is locked for a while."
+    )
+    assert not Token.objects.filter(user=world.users["ann"]).exists()
+    assert AccessAttempt.objects.filter(username="ann").exists()
+    # Other users are not affected.
+    assert login("ann2", PASSWORD, ip="10.2.0.1").status_code == 200
+
+
+def test_nineteen_bad_passwords_do_not_lock(world):
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        login("ann", "wrong", ip=f"10.1.0.{attempt}")
+    assert login("ann", PASSWORD, ip="10.2.0.1").status_code == 200
+
+
+def test_session_auth_needs_the_csrf_token(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.get("/login/")  # sets the CSRF cookie, as the browser's login page does
+    client.force_login(world.users["ann"])
+    url = f"/api/v1/documents/{world.document.pk}/spans/"
+
+    assert client.get(url).status_code == 200
+    refused = client.post(url, world.span_payload(), format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("CSRF Failed")
+
+    csrf = client.cookies["csrftoken"].value
+    accepted = client.post(url, world.span_payload(), format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert accepted.status_code == 201

@@ -1,0 +1,340 @@
+"""Debates, actors, members and documents through the API: shapes, writes, filters, pages."""
+
+import datetime
+
+import pytest
+
+from debate.models import Debate, Document, Membership
+from debate.scheme import default_scheme
+from debate.text import text_sha256
+from tests.factories import DocumentFactory, UserFactory
+
+
+# --- Debates --------------------------------------------------------------------------------
+def test_debate_detail_has_its_scheme_actors_and_my_role(world):
+    response = world.client("res").get("/api/v1/debates/encryption/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {
+        "slug": "encryption",
+        "title": "Encryption",
+        "proposition": world.debate.proposition,
+        "annotators_per_document": 2,
+        "my_role": "researcher",
+        "created_at": body["created_at"],
+        "scheme": default_scheme(),
+        "actors": [
+            {
+                "id": world.actor.pk,
+                "name": "Rani Govender",
+                "kind": "person",
+                "affiliation": "",
+                "aliases": [],
+            }
+        ],
+    }
+
+
+def test_staff_create_a_debate_and_manage_it(world):
+    response = world.client("man").post(
+        "/api/v1/debates/",
+        {"slug": "age-checks", "title": "Age checks", "proposition": "Sites should check age."},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["my_role"] == "manager"
+    assert response.json()["scheme"] == default_scheme()
+    debate = Debate.objects.get(slug="age-checks")
+    assert Membership.objects.get(debate=debate).user == world.users["man"]
+
+
+def test_debate_with_its_own_scheme(world):
+    scheme = {
+        "stances": [{"key": "yes", "label": "Yes", "side": "pro"}],
+        "roles": [{"key": "claim", "label": "Claim"}, {"key": "example", "label": "Example"}],
+        "relation_types": [{"key": "supports", "label": "Supports", "polarity": "support"}],
+    }
+    response = world.client("man").post(
+        "/api/v1/debates/",
+        {"slug": "s2", "title": "Second", "proposition": "P.", "scheme": scheme},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Debate.objects.get(slug="s2").scheme == scheme
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        (
+            {"slug": "encryption", "title": "T", "proposition": "P"},
+            {"slug": ["A debate with this slug already exists."]},
+        ),
+        (
+            {"slug": "not a slug", "title": "T", "proposition": "P"},
+            {
+                "slug": [
+                    'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+                ]
+            },
+        ),
+        (
+            {
+                "slug": "x",
+                "title": "T",
+                "proposition": "P",
+                "scheme": {
+                    "stances": [{"key": "a", "label": "A", "side": "sideways"}],
+                    "roles": [],
+                    "relation_types": [],
+                },
+            },
+            {
+                "scheme": {
+                    "stances": {"0": {"side": ['"sideways" is not a valid choice.']}},
+                }
+            },
+        ),
+        (
+            {
+                "slug": "x",
+                "title": "T",
+                "proposition": "P",
+                "scheme": {
+                    "stances": [{"key": "a", "label": "A", "side": "pro"}],
+                    "roles": [],
+                    "relation_types": [{"key": "supports", "label": "S", "polarity": "support"}],
+                },
+            },
+            {"scheme": ["roles: must be a non-empty list."]},
+        ),
+    ],
+)
+def test_debate_create_names_each_bad_field(world, body, errors):
+    before = Debate.objects.count()
+    response = world.client("man").post("/api/v1/debates/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Debate.objects.count() == before
+
+
+# --- Actors and members ---------------------------------------------------------------------
+def test_manager_adds_an_actor(world):
+    response = world.client("man").post(
+        "/api/v1/debates/encryption/actors/",
+        {
+            "name": "Home Office",
+            "kind": "organisation",
+            "affiliation": "UK Government",
+            "aliases": ["Home Secretary"],
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body == {
+        "id": body["id"],
+        "name": "Home Office",
+        "kind": "organisation",
+        "affiliation": "UK Government",
+        "aliases": ["Home Secretary"],
+    }
+
+
+def test_actor_names_are_unique_in_a_debate(world):
+    response = world.client("man").post(
+        "/api/v1/debates/encryption/actors/", {"name": "Rani Govender"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"name": ["This debate already has an actor of that name."]}
+
+
+def test_actors_are_listed_by_name(world):
+    client = world.client("man")
+    for name in ("Zed", "Anna"):
+        client.post("/api/v1/debates/encryption/actors/", {"name": name}, format="json")
+    names = [a["name"] for a in client.get("/api/v1/debates/encryption/actors/").json()["results"]]
+    assert names == ["Anna", "Rani Govender", "Zed"]
+
+
+def test_manager_adds_members_and_changes_roles(world):
+    UserFactory(username="newbie")
+    client = world.client("man")
+    url = "/api/v1/debates/encryption/members/"
+    added = client.post(url, {"username": "newbie", "role": "annotator"}, format="json")
+    changed = client.post(url, {"username": "newbie", "role": "reviewer"}, format="json")
+    assert (added.status_code, changed.status_code) == (201, 200)
+    assert changed.json() == {
+        "username": "newbie",
+        "role": "reviewer",
+        "created_at": added.json()["created_at"],
+    }
+    unknown = client.post(url, {"username": "nobody", "role": "annotator"}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.json() == {"username": ["No user has this username."]}
+    roles = {m["username"]: m["role"] for m in client.get(url).json()["results"]}
+    assert roles == {
+        "ann": "annotator",
+        "ann2": "annotator",
+        "rev": "reviewer",
+        "man": "manager",
+        "res": "researcher",
+        "newbie": "reviewer",
+    }
+
+
+# --- Documents ------------------------------------------------------------------------------
+def test_document_detail_has_text_sha_and_my_status(world):
+    response = world.client("ann").get(f"/api/v1/documents/{world.document.pk}/")
+    body = response.json()
+    assert body == {
+        "id": world.document.pk,
+        "debate": "encryption",
+        "title": "Scanning row",
+        "source": "test",
+        "url": "",
+        "published": None,
+        "sha256": text_sha256(world.document.text),
+        "length": len(world.document.text),
+        "status": "annotating",
+        "my_status": "in_progress",
+        "created_at": body["created_at"],
+        "text": world.document.text,
+    }
+    assert (
+        world.client("res").get(f"/api/v1/documents/{world.document.pk}/").json()["my_status"]
+        is None
+    )
+
+
+def test_manager_imports_a_normalised_document_once(world):
+    client = world.client("man")
+    url = "/api/v1/debates/encryption/documents/"
+    body = {
+        "text": "Cafe\u0301 owners\r\nsay no.",
+        "title": "Owners",
+        "url": "https://example.org/a",
+        "published": "2024-03-01",
+    }
+    created = client.post(url, body, format="json")
+    again = client.post(url, {**body, "text": "Caf\u00e9 owners\nsay no."}, format="json")
+
+    assert (created.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == created.json()["id"]
+    assert created.json()["text"] == "Caf\u00e9 owners\nsay no."
+    assert created.json()["length"] == 19
+    assert created.json()["sha256"] == text_sha256("Caf\u00e9 owners\nsay no.")
+    assert created.json()["published"] == "2024-03-01"
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"text": ""}, {"text": ["This field may not be blank."]}),
+        ({"text": "   \n  "}, {"text": ["The text is empty."]}),
+        ({"text": "ok", "url": "not a url"}, {"url": ["Enter a valid URL."]}),
+        (
+            {"text": "ok", "published": "1 March"},
+            {"published": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]},
+        ),
+        ({"title": "no text"}, {"text": ["This field is required."]}),
+    ],
+)
+def test_document_import_names_each_bad_field(world, body, errors):
+    before = Document.objects.count()
+    response = world.client("man").post(
+        "/api/v1/debates/encryption/documents/", body, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Document.objects.count() == before
+
+
+@pytest.fixture
+def library(world):
+    """Documents with titles, texts, dates and statuses to filter on."""
+    made = {
+        "a": DocumentFactory(
+            debate=world.debate,
+            title="Apple scanning plan",
+            text="Apple drops its scanning plan.",
+            published=datetime.date(2022, 12, 7),
+        ),
+        "b": DocumentFactory(
+            debate=world.debate,
+            title="Ofcom powers",
+            text="The regulator could demand scanning technology.",
+            published=datetime.date(2023, 9, 19),
+            status="ready_for_review",
+        ),
+        "c": DocumentFactory(
+            debate=world.debate,
+            title="Signal threatens to leave",
+            text="Signal would walk away from the UK.",
+            published=datetime.date(2023, 2, 24),
+        ),
+    }
+    return made
+
+
+def listed(world, **params) -> list[int]:
+    response = world.client("res").get("/api/v1/debates/encryption/documents/", params)
+    assert response.status_code == 200, response.json()
+    return [document["id"] for document in response.json()["results"]]
+
+
+def test_document_filters(world, library):
+    a, b, c = library["a"].pk, library["b"].pk, library["c"].pk
+    assert listed(world, search="scanning") == [world.document.pk, a, b]
+    assert listed(world, search="scanning plan") == [a]
+    assert listed(world, search="SIGNAL") == [c]
+    assert listed(world, published_after="2023-01-01") == [b, c]
+    assert listed(world, published_before="2023-03-01") == [a, c]
+    assert listed(world, published_after="2023-01-01", published_before="2023-03-01") == [c]
+    assert listed(world, status="ready_for_review") == [b]
+
+
+@pytest.mark.parametrize(
+    ("params", "errors"),
+    [
+        (
+            {"status": "lost"},
+            {"status": ["Select a valid choice. lost is not one of the available choices."]},
+        ),
+        ({"published_after": "soon"}, {"published_after": ["Enter a valid date."]}),
+        ({"stauts": "new"}, {"stauts": ["Unknown query parameter."]}),
+        (
+            {"created_by__password__startswith": "pbkdf2"},
+            {"created_by__password__startswith": ["Unknown query parameter."]},
+        ),
+        ({"text__contains": "a"}, {"text__contains": ["Unknown query parameter."]}),
+    ],
+)
+def test_bad_and_unknown_filters_are_refused_by_name(world, params, errors):
+    response = world.client("res").get("/api/v1/debates/encryption/documents/", params)
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_cursor_pages_walk_every_document_once(world, library):
+    client = world.client("res")
+    url = "/api/v1/debates/encryption/documents/?page_size=2"
+    seen, pages = [], 0
+    while url:
+        body = client.get(url).json()
+        seen += [document["id"] for document in body["results"]]
+        url, pages = body["next"], pages + 1
+    assert seen == sorted(Document.objects.filter(debate=world.debate).values_list("pk", flat=True))
+    assert pages == 2
+
+
+def test_list_items_leave_out_the_text(world):
+    item = world.client("res").get("/api/v1/debates/encryption/documents/").json()["results"][0]
+    assert "text" not in item
+    assert item["length"] == len(world.document.text)
+
+
+def test_a_bad_cursor_is_a_client_error(world):
+    response = world.client("res").get("/api/v1/debates/encryption/documents/?cursor=zzz")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}

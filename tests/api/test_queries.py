@@ -1,0 +1,130 @@
+"""Every list runs a bounded number of queries, whatever the number of rows it shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations.models import Relation, Span
+from annotations.services import span_update
+from debate.models import Role
+from tests.factories import (
+    ActorFactory,
+    AssignmentFactory,
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+TEXT = "Tech firms say a backdoor weakens security for everyone who uses messaging. " * 5
+
+
+def grow(world, size: int, tag: str, span) -> dict:
+    """Add ``size`` rows of every kind to the world under ``tag``; return what lists show."""
+    debate = world.debate
+    document = DocumentFactory(debate=debate, text=f"{TEXT} {tag}", title=tag)
+    annotators = [UserFactory(username=f"{tag}{n}") for n in range(size)]
+    for user in annotators:
+        MembershipFactory(debate=debate, user=user, role=Role.ANNOTATOR)
+        AssignmentFactory(document=document, annotator=user)
+    for n in range(size):
+        ActorFactory(debate=debate, name=f"{tag} actor {n}")
+        DocumentFactory(debate=debate, text=f"Filler {tag} {n}.")
+        MembershipFactory(debate=DebateFactory(), user=world.users["man"], role=Role.RESEARCHER)
+    # Annotator i holds spans i, i + size and i + 2 * size.
+    spans = Span.objects.bulk_create(
+        Span(
+            document=document,
+            annotator=annotators[n % size],
+            start=n,
+            end=n + 4,
+            quote=TEXT[n : n + 4],
+            stance="pro",
+            role="claim",
+            actor=world.actor,
+            created_by=annotators[n % size],
+        )
+        for n in range(size * 3)
+    )
+    # And the first annotator's layer grows with size too.
+    Span.objects.bulk_create(
+        Span(
+            document=document,
+            annotator=annotators[0],
+            start=n,
+            end=n + 6,
+            quote=TEXT[n : n + 6],
+            stance="contra",
+            role="premise",
+            created_by=annotators[0],
+        )
+        for n in range(size)
+    )
+    Relation.objects.bulk_create(
+        Relation(
+            document=document,
+            annotator=spans[n].annotator,
+            source=spans[n],
+            target=spans[n + size],
+            type="supports",
+            created_by=spans[n].annotator,
+        )
+        for n in range(size * 2)
+    )
+    for n in range(size):
+        span = span_update(
+            span=span, by=world.users["ann"], expected_version=None, changes={"note": f"{n}"}
+        )
+    return {"document": document, "span": span, "layer": f"{tag}0"}
+
+
+LISTS = {
+    "debates": lambda w, g: "/api/v1/debates/",
+    "debate detail": lambda w, g: "/api/v1/debates/encryption/",
+    "actors": lambda w, g: "/api/v1/debates/encryption/actors/",
+    "members": lambda w, g: "/api/v1/debates/encryption/members/",
+    "documents": lambda w, g: "/api/v1/debates/encryption/documents/",
+    "documents filtered": lambda w, g: (
+        "/api/v1/debates/encryption/documents/?search=Filler&status=new"
+    ),
+    "document detail": lambda w, g: f"/api/v1/documents/{g['document'].pk}/",
+    "spans of all layers": lambda w, g: f"/api/v1/documents/{g['document'].pk}/spans/?layer=all",
+    "spans of one layer": lambda w, g: (
+        f"/api/v1/documents/{g['document'].pk}/spans/?layer={g['layer']}"
+    ),
+    "relations": lambda w, g: f"/api/v1/documents/{g['document'].pk}/relations/?layer=all",
+    "span history": lambda w, g: f"/api/v1/spans/{g['span'].pk}/history/",
+    "span detail": lambda w, g: f"/api/v1/spans/{g['span'].pk}/",
+}
+
+# Token, parent (debate or document), role, rows; the debate detail adds its actors.
+MAX_QUERIES = 5
+
+
+def count_queries(client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    rows = len(body["results"]) if "results" in body else 1
+    return len(queries), rows
+
+
+@pytest.mark.parametrize("endpoint", list(LISTS))
+def test_lists_run_the_same_few_queries_for_few_and_many_rows(
+    world, endpoint, django_assert_max_num_queries
+):
+    client = world.client("man")
+    url = LISTS[endpoint]
+    small = grow(world, 2, "few", world.span_ann)
+    few_queries, few_rows = count_queries(client, url(world, small))
+
+    large = grow(world, 40, "many", world.span_ann_b)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url(world, large))
+    assert response.status_code == 200
+    many_queries, many_rows = count_queries(client, url(world, large))
+
+    assert many_queries == few_queries
+    if endpoint not in ("span detail", "document detail", "debate detail"):
+        assert many_rows > few_rows

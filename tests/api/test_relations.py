@@ -1,0 +1,94 @@
+"""Relations: two spans of one document and one layer, typed from the debate's scheme."""
+
+from annotations.models import Relation
+from tests.api.conftest import make_span
+from tests.factories import DocumentFactory
+
+
+def relations_url(world) -> str:
+    return f"/api/v1/documents/{world.document.pk}/relations/"
+
+
+def link(world, source, target, who: str = "ann", type: str = "supports"):
+    body = {"source": source.pk, "target": target.pk, "type": type}
+    return world.client(who).post(relations_url(world), body, format="json")
+
+
+def test_annotator_links_two_spans_of_their_layer(world):
+    response = link(world, world.span_ann_b, world.span_ann)
+    assert response.status_code == 201
+    relation = Relation.objects.get()
+    assert response.json() == {
+        "id": relation.pk,
+        "document": world.document.pk,
+        "layer": "ann",
+        "source": world.span_ann_b.pk,
+        "target": world.span_ann.pk,
+        "type": "supports",
+        "created_by": "ann",
+        "created_at": response.json()["created_at"],
+    }
+
+
+def test_a_relation_across_layers_is_refused(world):
+    response = link(world, world.span_gold, world.span_ann2, who="rev")
+    assert response.status_code == 400
+    assert response.json() == {
+        "target": ["Must be in the same layer as the source (gold), not ann2."]
+    }
+    assert not Relation.objects.exists()
+
+
+def test_a_span_of_another_document_is_refused(world):
+    other = DocumentFactory(debate=world.debate, text="Another text about scanning here.")
+    foreign_span = make_span(other, world.users["ann"], world.users["ann"], "scanning")
+    response = link(world, world.span_ann, foreign_span)
+    assert response.status_code == 400
+    assert response.json() == {"target": [f"No span {foreign_span.pk} in this document."]}
+
+
+def test_a_span_the_user_cannot_see_does_not_exist_for_them(world):
+    response = link(world, world.span_ann, world.span_ann2)
+    assert response.status_code == 400
+    assert response.json() == {"target": [f"No span {world.span_ann2.pk} in this document."]}
+
+
+def test_relation_type_comes_from_the_scheme(world):
+    response = link(world, world.span_ann, world.span_ann_b, type="hugs")
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": ["Must be one of this debate's relation types: supports, attacks."]
+    }
+
+
+def test_a_span_cannot_relate_to_itself_nor_twice_the_same_way(world):
+    itself = link(world, world.span_ann, world.span_ann)
+    assert itself.status_code == 400
+    assert itself.json() == {"target": ["A span cannot be related to itself."]}
+    assert link(world, world.span_ann, world.span_ann_b).status_code == 201
+    twice = link(world, world.span_ann, world.span_ann_b)
+    assert twice.status_code == 400
+    assert twice.json() == {"non_field_errors": ["These spans already have this relation."]}
+    assert link(world, world.span_ann, world.span_ann_b, type="attacks").status_code == 201
+
+
+def test_reviewer_links_gold_spans(world):
+    other_gold = make_span(world.document, None, world.users["rev"], "NSPCC")
+    response = link(world, other_gold, world.span_gold, who="rev", type="attacks")
+    assert response.status_code == 201
+    assert response.json()["layer"] == "gold"
+
+
+def test_relation_lists_follow_the_layer_parameter(world):
+    link(world, world.span_ann, world.span_ann_b)
+    assert len(world.client("ann").get(relations_url(world)).json()["results"]) == 1
+    assert world.client("ann2").get(relations_url(world)).json()["results"] == []
+    rev = world.client("rev").get(relations_url(world), {"layer": "ann"}).json()["results"]
+    assert [relation["layer"] for relation in rev] == ["ann"]
+
+
+def test_deleting_a_relation(world):
+    relation_id = link(world, world.span_ann, world.span_ann_b).json()["id"]
+    response = world.client("ann").delete(f"/api/v1/relations/{relation_id}/")
+    assert response.status_code == 204
+    assert not Relation.objects.exists()

@@ -1,0 +1,167 @@
+"""The OpenAPI schema: valid without warnings, served with offline docs, and kept by the API.
+
+The schemathesis run sends generated requests (valid and invalid) to every operation of the
+schema, in-process, as three roles, and fails on any 5xx or any answer the schema does not
+describe (status, content type, headers, body).
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.management import call_command
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from annotations.models import Relation
+from debate.wsgi import application
+
+
+def test_schema_generates_and_validates_without_warnings(tmp_path):
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+    schema = (tmp_path / "schema.yaml").read_text()
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/debates/{slug}/documents/",
+        "/api/v1/documents/{id}/spans/",
+        "/api/v1/spans/{id}/history/",
+        "/api/v1/debates/{slug}/queue/next/",
+    ):
+        assert f"  {path}:" in schema
+
+
+def test_schema_is_public(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/"])
+def test_docs_are_served_from_local_files(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "http://" not in html and "https://" not in html
+    assert "<script>" not in html  # the CSP allows only scripts from this site
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self' 'unsafe-inline'"
+
+
+def test_swagger_start_up_script_is_a_separate_request(client):
+    response = client.get("/api/docs/?script=")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in response.content.decode()
+
+
+# --- Schemathesis ---------------------------------------------------------------------------
+REAL_IDS: dict[str, object] = {}
+
+
+@pytest.fixture
+def in_process(world):
+    """Keep the test's transaction open across requests sent straight to the WSGI app.
+
+    Django's test client does the same: at the end of a request Django closes a connection
+    that is inside a transaction, which would end the test's own.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def real_ids(world, in_process) -> dict:
+    """Name a real object for every kind of path parameter, for the hook below."""
+    relation = Relation.objects.create(
+        document=world.document,
+        annotator=world.users["ann"],
+        source=world.span_ann,
+        target=world.span_ann_b,
+        type="supports",
+        created_by=world.users["ann"],
+    )
+    REAL_IDS.update(
+        {
+            "documents": world.document.pk,
+            "spans": world.span_ann.pk,
+            "relations": relation.pk,
+            "slug": world.debate.slug,
+        }
+    )
+    yield REAL_IDS
+    REAL_IDS.clear()
+
+
+# Loaded once, when the tests are collected; the schema endpoint needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    """Aim half of the cases at real objects: generated ids almost never exist."""
+    if not path_parameters:
+        return st.just(path_parameters)
+    real = dict(path_parameters)
+    if "slug" in real:
+        real["slug"] = REAL_IDS["slug"]
+    if "id" in real:
+        real["id"] = REAL_IDS[context.operation.path.split("/")[3]]
+    return st.sampled_from([path_parameters, real])
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+BOUNDED = settings(
+    max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+
+
+def call_as(who: str, case, world) -> None:
+    assert REAL_IDS, "the real_ids fixture must be in use"
+    token, _ = Token.objects.get_or_create(user=world.users[who])
+    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)
+
+
+# One run per role, since each reaches other answers (an annotator writes its layer, a
+# reviewer writes gold, a manager imports documents and adds members).
+@schema.parametrize()
+@BOUNDED
+def test_api_keeps_its_schema_for_an_annotator(case, world, real_ids):
+    call_as("ann", case, world)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_api_keeps_its_schema_for_a_reviewer(case, world, real_ids):
+    call_as("rev", case, world)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_api_keeps_its_schema_for_a_manager(case, world, real_ids):
+    call_as("man", case, world)
