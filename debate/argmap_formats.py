@@ -438,6 +438,8 @@ def export_dot(argument_map: ArgumentMap, *, version_id: object | None = None) -
 
 @dataclass(frozen=True, slots=True)
 class ExportFormat:
+    """A map format: its name in ``?format=``, media type, file extension and renderer."""
+
     name: str
     media_type: str
     extension: str
