@@ -6,6 +6,7 @@ switches to a hardened mode that refuses to start without a real ``SECRET_KEY`` 
 ``ALLOWED_HOSTS``. Every variable is listed in ``.env.example``.
 """
 
+import os
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -117,7 +118,8 @@ else:
     # Tests use a file, not memory, so a Celery worker a test starts can open the same database;
     # the timeout lets the two processes take turns writing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # One file per test run, so runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------------
