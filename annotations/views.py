@@ -146,7 +146,7 @@ SUBMITTED_RESPONSE = OpenApiResponse(
 def read_layer(request: Request) -> str:
     """Return the layer a list asks for; any name is allowed, unreadable ones are empty."""
     layer = request.query_params.get("layer", MINE)
-    if not layer or len(layer) > LAYER_MAX:
+    if not layer or len(layer) > LAYER_MAX or "\x00" in layer:
         raise ValidationError({"layer": [f"Give a layer name of 1 to {LAYER_MAX} characters."]})
     return layer
 

@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, OperationalError
+from django.db import DataError, IntegrityError, OperationalError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
@@ -119,6 +119,17 @@ def exception_handler(exc, context):
         # Validation runs first, so only a race with a concurrent write gets here.
         logger.info("Integrity error answered with 409: %s", exc)
         exc = Conflict("A concurrent change conflicts with this one; read again and retry.")
+    elif isinstance(exc, DataError):
+        # A value the fields let through but the database cannot store or compare, such as
+        # a NUL character on PostgreSQL: the client's to fix, not a server fault.
+        logger.info("Data error answered with 400: %s", exc)
+        exc = ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    "A value cannot be stored (e.g. a NUL character)."
+                ]
+            }
+        )
     elif isinstance(exc, OperationalError):
         # A lost connection or a lock that could not be had: the transaction rolled back, so
         # the client may simply retry. Logged in full, since it may also be an outage.

@@ -442,3 +442,26 @@ def test_an_unchanged_patch_writes_no_history(world):
     assert response.status_code == 200
     assert response.json()["version"] == 1
     assert counts() == before
+
+
+@pytest.mark.parametrize("layer", ["", "x" * 151, "ann\x00"])
+def test_a_malformed_layer_name_is_a_field_error(world, layer):
+    response = world.client("res").get(
+        f"/api/v1/documents/{world.document.pk}/spans/", {"layer": layer}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"layer": ["Give a layer name of 1 to 150 characters."]}
+
+
+def test_values_the_database_cannot_store_are_client_errors(world):
+    # The fields refuse NUL characters, but should a value slip past them, PostgreSQL refuses
+    # it with a DataError: the client hears 400, not 500.
+    from django.db import DataError
+
+    from debate.api import exception_handler
+
+    response = exception_handler(DataError("invalid byte sequence"), {})
+    assert response.status_code == 400
+    assert response.data == {
+        "non_field_errors": ["A value cannot be stored (e.g. a NUL character)."]
+    }
