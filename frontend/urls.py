@@ -10,4 +10,8 @@ urlpatterns = [
     path("d/<slug:slug>/", views.debate_home, name="debate-home"),
     path("d/<slug:slug>/next/", views.queue_next, name="queue-next"),
     path("documents/<int:document_id>/annotate/", views.annotate, name="annotate"),
+    path("d/<slug:slug>/review/", views.review_queue_page, name="review-queue"),
+    path("d/<slug:slug>/dashboard/", views.dashboard_page, name="dashboard"),
+    path("d/<slug:slug>/assign/", views.assign_page, name="assign"),
+    path("documents/<int:document_id>/review/", views.review_page, name="review"),
 ]

@@ -1,14 +1,26 @@
 """Server-rendered pages; their data comes from the same querysets as the API."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotations.models import Assignment, AssignmentStatus
-from debate.models import Debate, Document, Membership, Role
+from annotations.review_selectors import (
+    annotator_loads,
+    debate_agreement_get,
+    debate_assignments,
+    review_queue,
+)
+from annotations.review_serializers import DebateAgreementSerializer
+from annotations.review_services import assignments_spread
+from debate.models import Debate, Document, DocumentStatus, Membership, Role
+from debate.permissions import DebateAccess
+from debate.selectors import debate_access
 
 # Letters the annotate page uses for its own shortcuts (see annotate.js and the help overlay).
 RESERVED_SHORTCUTS = frozenset("jkertn?")
@@ -134,5 +146,165 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "role_keys": [(k, labels["roles"][v]) for k, v in role_keys],
             "relation_keys": [(k, labels["relation_types"][v]) for k, v in relation_keys],
             "page_data": page_data,
+        },
+    )
+
+
+# --- Review, dashboard and assignment pages (issue 5) ---------------------------------------
+def _debate_for(request: HttpRequest, slug: str) -> tuple[Debate, DebateAccess]:
+    """Return a debate the user is a member of (404 otherwise) and their access to it."""
+    debate = get_object_or_404(Debate.objects.visible_to(request.user), slug=slug)
+    return debate, debate_access(user=request.user, debate=debate)
+
+
+def _stance_styles(debate: Debate) -> list[dict]:
+    return [
+        {"key": s["key"], "label": s.get("label", s["key"]), "color": s.get("color", "#57606a")}
+        for s in debate.scheme["stances"]
+    ]
+
+
+@login_required
+def review_queue_page(request: HttpRequest, slug: str) -> HttpResponse:
+    debate, access = _debate_for(request, slug)
+    if not (access.writes_gold or access.can_manage):
+        raise PermissionDenied("Only reviewers and managers of this debate see the review queue.")
+    return render(
+        request,
+        "frontend/review_queue.html",
+        {
+            "debate": debate,
+            "can_decide": access.writes_gold,
+            "ready": review_queue(user=request.user, debate=debate),
+            "adjudicated": review_queue(
+                user=request.user, debate=debate, status=DocumentStatus.ADJUDICATED
+            ),
+        },
+    )
+
+
+@login_required
+def review_page(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("debate"), pk=document_id
+    )
+    debate = document.debate
+    access = debate_access(user=request.user, debate=debate)
+    if not (access.writes_gold or access.can_manage):
+        raise PermissionDenied("Only reviewers and managers of this debate see reviews.")
+    page_data = {
+        "document": {
+            "id": document.id,
+            "title": document.title,
+            "text": document.text,
+            "status": document.status,
+        },
+        "scheme": debate.scheme,
+        "actors": [{"id": actor.id, "name": actor.name} for actor in debate.actors.all()],
+        "can_decide": access.writes_gold,
+        "urls": {
+            "review": reverse("api-review", args=[document.id]),
+            "decisions": reverse("api-review-decisions", args=[document.id]),
+            "finish": reverse("api-review-finish", args=[document.id]),
+            "queue": reverse("review-queue", args=[debate.slug]),
+        },
+    }
+    return render(
+        request,
+        "frontend/review.html",
+        {
+            "debate": debate,
+            "document": document,
+            "scheme": debate.scheme,
+            "actors": debate.actors.all(),
+            "can_decide": access.writes_gold,
+            "page_data": page_data,
+        },
+    )
+
+
+@login_required
+def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
+    debate, access = _debate_for(request, slug)
+    if not access.reads_all_layers:
+        raise PermissionDenied(
+            "Only reviewers, managers and researchers of this debate see its agreement."
+        )
+    agreement = debate_agreement_get(debate=debate)
+    assignments = debate_assignments(debate=debate)
+    documents = [
+        {
+            "document": document,
+            "assignments": assignments.get(document.id, []),
+            "submitted": sum(a.status == "submitted" for a in assignments.get(document.id, [])),
+        }
+        for document in debate.documents.only("id", "title", "status").order_by("id")
+    ]
+    progress = agreement.progress
+    return render(
+        request,
+        "frontend/dashboard.html",
+        {
+            "debate": debate,
+            "can_review": access.writes_gold or access.can_manage,
+            "can_manage": access.can_manage,
+            "progress": progress,
+            "report": agreement.report,
+            "documents": documents,
+            "page_data": {
+                "agreement": DebateAgreementSerializer(agreement).data,
+                "stances": _stance_styles(debate),
+                "status_labels": dict(DocumentStatus.choices),
+            },
+        },
+    )
+
+
+@login_required
+def assign_page(request: HttpRequest, slug: str) -> HttpResponse:
+    debate, access = _debate_for(request, slug)
+    if not access.can_manage:
+        raise PermissionDenied("Only managers of this debate assign documents.")
+    annotators = list(
+        get_user_model()
+        .objects.filter(memberships__debate=debate, memberships__role=Role.ANNOTATOR)
+        .order_by("username")
+    )
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("annotators"))
+        picked = [user for user in annotators if user.get_username() in chosen]
+        try:
+            created = assignments_spread(debate=debate, annotators=picked, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"Made {len(created)} assignment(s) over {len(picked)} annotator(s).",
+                )
+            else:
+                messages.info(request, "Every document already has its annotators.")
+        return redirect("assign", slug=debate.slug)
+    loads = annotator_loads(debate=debate, annotators=[user.pk for user in annotators])
+    assignments = debate_assignments(debate=debate)
+    documents = [
+        {"document": document, "assignments": assignments.get(document.id, [])}
+        for document in debate.documents.only("id", "title", "status").order_by("id")
+    ]
+    return render(
+        request,
+        "frontend/dashboard_assign.html",
+        {
+            "debate": debate,
+            "annotators": [(user, loads[user.pk]) for user in annotators],
+            "documents": documents,
+            "needed": debate.annotators_per_document,
+            "unfilled": sum(
+                1
+                for row in documents
+                if row["document"].status in (DocumentStatus.NEW, DocumentStatus.ANNOTATING)
+                and len(row["assignments"]) < debate.annotators_per_document
+            ),
         },
     )
