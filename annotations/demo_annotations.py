@@ -1,0 +1,176 @@
+"""Two demo annotators' layers of the first demo article, tagged differently, for trying review.
+
+Only ``python manage.py seed_demo_annotations`` loads them: ``seed_demo`` leaves every layer
+empty so annotators can try the annotate page fresh. The two layers agree on some spans and
+differ on others in every way the review page names (boundaries, stance, role, actor, and
+spans only one of them marked), and both are submitted, so the article is ready for review.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from annotations.models import Assignment, AssignmentStatus, Span
+from annotations.services import SpanInput, document_submit, relation_create, span_create
+from debate.demo import DEBATE, DEMO_SOURCE
+from debate.models import Debate, Document
+
+
+class DemoNotLoaded(Exception):
+    """The demo debate (``seed_demo``) is not there to annotate."""
+
+
+@dataclass(frozen=True)
+class DemoSpan:
+    key: str
+    quote: str
+    stance: str
+    role: str
+    actor: str | None
+
+
+ARTICLE_TITLE = "Encryption row: charities and tech firms clash over message scanning"
+SMOKESCREEN = "end\u2011to\u2011end encryption will become a \u201csmokescreen\u201d for abusers"
+
+LAYERS: dict[str, list[DemoSpan]] = {
+    "annotator": [
+        DemoSpan(
+            "false-choice",
+            "the choice between safety and privacy is a false one",
+            "pro",
+            "claim",
+            "Rani Govender",
+        ),
+        DemoSpan(
+            "invest",
+            "platforms should invest in technical solutions that can detect grooming without "
+            "breaking privacy for everyone else",
+            "pro",
+            "premise",
+            "Rani Govender",
+        ),
+        DemoSpan("smokescreen", SMOKESCREEN, "pro", "claim", "Susie Hargreaves"),
+        DemoSpan(
+            "backdoor",
+            "building a backdoor into encrypted services would make them less secure for all users",
+            "contra",
+            "claim",
+            "Tech firms",
+        ),
+        DemoSpan(
+            "rely",
+            "journalists, activists and victims of domestic abuse rely on that protection",
+            "contra",
+            "premise",
+            "Tech firms",
+        ),
+    ],
+    "annotator2": [
+        DemoSpan(
+            "false-choice",
+            "the choice between safety and privacy is a false one",
+            "pro",
+            "claim",
+            "Rani Govender",
+        ),
+        DemoSpan(
+            "invest",
+            "platforms should invest in technical solutions",
+            "neutral",
+            "premise",
+            "NSPCC",
+        ),
+        DemoSpan(
+            "smokescreen",
+            f"without robust safety measures, {SMOKESCREEN}, helping them hide what they are doing",
+            "pro",
+            "claim",
+            "Susie Hargreaves",
+        ),
+        DemoSpan(
+            "backdoor",
+            "building a backdoor into encrypted services would make them less secure for all users",
+            "contra",
+            "claim",
+            "Tech firms",
+        ),
+        DemoSpan(
+            "rely",
+            "journalists, activists and victims of domestic abuse rely on that protection",
+            "contra",
+            "claim",
+            "Tech firms",
+        ),
+        DemoSpan(
+            "flared",
+            "The long argument over private messages flared again this week",
+            "neutral",
+            "claim",
+            None,
+        ),
+    ],
+}
+# (annotator, source key, relation type, target key)
+RELATIONS = [
+    ("annotator", "invest", "supports", "false-choice"),
+    ("annotator", "rely", "supports", "backdoor"),
+    ("annotator2", "rely", "supports", "backdoor"),
+    ("annotator2", "backdoor", "attacks", "smokescreen"),
+]
+
+
+@transaction.atomic
+def seed_demo_annotations() -> list[str]:
+    """Tag and submit the first demo article as both demo annotators; return what was done.
+
+    A layer that already has spans, or is submitted, is left as it is, so running this twice
+    (or after an annotator started) changes nothing of theirs.
+    """
+    debate = Debate.objects.filter(slug=DEBATE["slug"]).first()
+    if debate is None:
+        raise DemoNotLoaded("Load the demo debate first: python manage.py seed_demo")
+    document = Document.objects.filter(
+        debate=debate, title=ARTICLE_TITLE, source=DEMO_SOURCE
+    ).first()
+    if document is None:
+        raise DemoNotLoaded(f"The demo article {ARTICLE_TITLE!r} is not in the demo debate.")
+    actors = dict(debate.actors.values_list("name", "pk"))
+    done: list[str] = []
+    for username, layer in LAYERS.items():
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise DemoNotLoaded(f"The demo user {username!r} does not exist.")
+        started = Span.objects.filter(document=document, annotator=user).exists()
+        submitted = Assignment.objects.filter(
+            document=document, annotator=user, status=AssignmentStatus.SUBMITTED
+        ).exists()
+        if started or submitted:
+            done.append(f"{username}: layer already started, left as it is")
+            continue
+        spans = {}
+        for item in layer:
+            start = document.text.index(item.quote)
+            data = SpanInput(
+                start=start,
+                end=start + len(item.quote),
+                quote=item.quote,
+                stance=item.stance,
+                role=item.role,
+                actor=actors.get(item.actor) if item.actor else None,
+            )
+            spans[item.key] = span_create(
+                document=document, annotator=user, by=user, data=data
+            ).span
+        for owner, source, kind, target in RELATIONS:
+            if owner == username:
+                relation_create(
+                    document=document,
+                    by=user,
+                    source=spans[source],
+                    target=spans[target],
+                    type=kind,
+                )
+        document_submit(document=document, annotator=user)
+        done.append(f"{username}: {len(spans)} spans tagged and submitted")
+    return done

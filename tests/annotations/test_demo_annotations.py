@@ -1,0 +1,46 @@
+"""The optional demo layers: two annotators who disagree, ready for the demo reviewer."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from annotations.demo_annotations import ARTICLE_TITLE
+from annotations.models import Assignment, Relation, Span
+from annotations.review_selectors import review_state_get
+from debate.demo import seed_demo
+from debate.models import Document, DocumentStatus
+
+
+@pytest.mark.django_db
+def test_demo_annotations_make_the_article_ready_for_review_with_named_differences(capsys):
+    seed_demo()
+    assert not Span.objects.exists()  # seed_demo itself leaves every layer empty
+
+    call_command("seed_demo_annotations")
+
+    document = Document.objects.get(title=ARTICLE_TITLE)
+    assert document.status == DocumentStatus.READY_FOR_REVIEW
+    assert Span.objects.filter(document=document, annotator__username="annotator").count() == 5
+    assert Span.objects.filter(document=document, annotator__username="annotator2").count() == 6
+    assert Relation.objects.filter(document=document).count() == 4
+    state = review_state_get(document=document)
+    assert state.annotators == ("annotator", "annotator2")
+    assert [(unit.agreed, unit.differing, unit.missing) for unit in state.units] == [
+        (False, (), ("annotator",)),
+        (True, (), ()),
+        (False, ("boundaries", "stance", "actor"), ()),
+        (False, ("boundaries",), ()),
+        (True, (), ()),
+        (False, ("role",), ()),
+    ]
+    assert "Log in as reviewer" in capsys.readouterr().out
+
+    # Again: nothing more, and the other demo articles are untouched.
+    call_command("seed_demo_annotations")
+    assert Span.objects.count() == 11
+    assert Assignment.objects.filter(status="submitted").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_annotations_need_the_demo_debate():
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("seed_demo_annotations")
