@@ -9,6 +9,7 @@ dead), and the same input hash never makes a second ``MapVersion``.
 
 import logging
 import socket
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -109,10 +110,46 @@ def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
     return MapBuild.objects.select_related("debate").get(pk=build_id)
 
 
-def _progress(build: MapBuild, percent: int, message: str) -> None:
-    MapBuild.objects.filter(pk=build.pk, worker=build.worker).update(
-        progress=percent, message=message, heartbeat_at=timezone.now()
-    )
+# A build reports progress (and so its heartbeat) at most this often; the builder may call
+# back far more often on a large map, and every report is a database write.
+PROGRESS_INTERVAL_SECONDS = 0.5
+
+
+class _ProgressReport:
+    """Write a running build's progress, message and heartbeat, throttled.
+
+    ``step`` writes at once (the few fixed steps of a build); the builder's own callbacks
+    (``during``) are written at most every ``PROGRESS_INTERVAL_SECONDS``, and never move the
+    percentage backwards.
+    """
+
+    def __init__(self, build: MapBuild) -> None:
+        self.build = build
+        self.percent = 0
+        self.written_at: float | None = None
+
+    def step(self, percent: int, message: str) -> None:
+        """Record a step of the build now."""
+        self._write(percent, message)
+
+    def during(self, first: int, last: int, prefix: str):
+        """Return a ``progress(fraction, stage)`` callback mapping 0..1 onto first..last percent."""
+
+        def report(fraction: float, stage: str) -> None:
+            now = time.monotonic()
+            if self.written_at is not None and now - self.written_at < PROGRESS_INTERVAL_SECONDS:
+                return
+            fraction = min(max(fraction, 0.0), 1.0)
+            self._write(first + int((last - first) * fraction), f"{prefix}: {stage}")
+
+        return report
+
+    def _write(self, percent: int, message: str) -> None:
+        self.percent = max(self.percent, min(percent, 99))
+        self.written_at = time.monotonic()
+        MapBuild.objects.filter(pk=self.build.pk, worker=self.build.worker).update(
+            progress=self.percent, message=message[:300], heartbeat_at=timezone.now()
+        )
 
 
 @dataclass(frozen=True)
@@ -137,15 +174,17 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
     if build is None:
         return None
     debate = build.debate
+    report = _ProgressReport(build)
     try:
-        _progress(build, 10, "Reading the gold layer")
+        report.step(10, "Reading the gold layer")
         data = gold_map_input(debate=debate)
         digest = input_hash(data)
         existing = MapVersion.objects.filter(debate=debate, input_hash=digest).first()
         if existing is None:
-            _progress(build, 40, f"Building from {len(data.spans)} gold spans")
-            graph = build_map(data)
-            _progress(build, 80, "Saving the map")
+            building = f"Building from {len(data.spans)} gold spans"
+            report.step(15, building)
+            graph = build_map(data, progress=report.during(15, 85, building))
+            report.step(90, "Saving the map")
             version, created = _store_version(debate, digest, graph, len(data.documents))
         else:
             version, created = existing, False
@@ -197,14 +236,17 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
-def _requeue(builds, message: str) -> None:
-    """Put running builds back in the queue; one that a newer waiting build supersedes fails."""
+def _requeue(builds, message: str) -> list[int]:
+    """Put running builds back in the queue and return their ids; one that a newer waiting
+    build supersedes fails instead."""
+    requeued = []
     for build in builds:
         try:
             with transaction.atomic():
-                MapBuild.objects.filter(pk=build.pk, status=MapBuildStatus.RUNNING).update(
-                    status=MapBuildStatus.QUEUED, message=message
-                )
+                if MapBuild.objects.filter(pk=build.pk, status=MapBuildStatus.RUNNING).update(
+                    status=MapBuildStatus.QUEUED, message=message, dispatched_at=None
+                ):
+                    requeued.append(build.pk)
         except IntegrityError:  # one_queued_map_build_per_debate: the newer one reads newer data
             MapBuild.objects.filter(pk=build.pk).update(
                 status=MapBuildStatus.FAILED,
@@ -212,6 +254,7 @@ def _requeue(builds, message: str) -> None:
                 message=message,
                 finished_at=timezone.now(),
             )
+    return requeued
 
 
 def _release(build: MapBuild) -> None:
@@ -232,8 +275,9 @@ def map_builds_reconcile(
     the stale delay (only builds started before ``restarted_at``: the new processes may
     already be running fresh ones). Worker ids are ``<hostname>:<pid>``.
     """
+    restarted: list[int] = []
     if worker_restarted:
-        _requeue(
+        restarted = _requeue(
             MapBuild.objects.filter(
                 status=MapBuildStatus.RUNNING,
                 worker__startswith=f"{worker_restarted}:",
@@ -244,12 +288,16 @@ def map_builds_reconcile(
     stale = _stale_before()
     # A request sent a moment ago may still be on its way; leave it to its own dispatch.
     grace = timezone.now() - timedelta(seconds=settings.MAP_BUILD_DISPATCH_GRACE_SECONDS)
-    waiting = MapBuild.objects.filter(
-        Q(status=MapBuildStatus.QUEUED, dispatched_at__isnull=True, requested_at__lt=grace)
-        | Q(status=MapBuildStatus.QUEUED, dispatched_at__lt=stale)
-        | Q(status=MapBuildStatus.RUNNING, heartbeat_at__lt=stale)
-    ).values_list("pk", flat=True)
-    resent = [pk for pk in waiting if map_build_dispatch(build_id=pk)]
+    waiting = (
+        MapBuild.objects.filter(
+            Q(status=MapBuildStatus.QUEUED, dispatched_at__isnull=True, requested_at__lt=grace)
+            | Q(status=MapBuildStatus.QUEUED, dispatched_at__lt=stale)
+            | Q(status=MapBuildStatus.RUNNING, heartbeat_at__lt=stale)
+        )
+        .exclude(pk__in=restarted)
+        .values_list("pk", flat=True)
+    )
+    resent = [pk for pk in [*restarted, *waiting] if map_build_dispatch(build_id=pk)]
     if resent:
         logger.info("Re-sent map builds %s", resent)
     return resent

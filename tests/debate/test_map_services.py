@@ -251,10 +251,11 @@ def test_a_restarted_worker_requeues_its_dead_build(debate, gold, no_dispatch):
     build = map_build_request(debate=debate, reason="x")
     map_build_claim(build_id=build.pk, worker="node-a@host:41")
 
-    map_builds_reconcile(worker_restarted="node-a@host", restarted_at=timezone.now())
+    resent = map_builds_reconcile(worker_restarted="node-a@host", restarted_at=timezone.now())
 
     build.refresh_from_db()
     assert (build.status, build.message) == ("queued", "Re-queued: its worker restarted")
+    assert resent == [build.pk] == no_dispatch
 
 
 def test_a_request_survives_a_broker_that_is_down(
