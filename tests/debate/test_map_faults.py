@@ -15,11 +15,40 @@ from tests.celery_worker import WorkerProcess, start_worker
 
 pytestmark = pytest.mark.celery_worker
 
-WORDS = (
-    "encryption backdoor privacy safety children abuse platform scanning message secure "
-    "vulnerable journalist regulator police grooming evidence report client server key "
-    "device trust harm law duty care risk access content private public network"
-).split()
+WORDS = [
+    "encryption",
+    "backdoor",
+    "privacy",
+    "safety",
+    "children",
+    "abuse",
+    "platform",
+    "scanning",
+    "message",
+    "secure",
+    "vulnerable",
+    "journalist",
+    "regulator",
+    "police",
+    "grooming",
+    "evidence",
+    "report",
+    "client",
+    "server",
+    "key",
+    "device",
+    "trust",
+    "harm",
+    "law",
+    "duty",
+    "care",
+    "risk",
+    "access",
+    "content",
+    "private",
+    "public",
+    "network",
+]
 
 
 def make_gold_layer(debate: Debate, documents: int, spans_per_document: int, seed: int) -> int:
