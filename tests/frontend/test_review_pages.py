@@ -1,0 +1,120 @@
+"""The review queue, review, dashboard and assignment pages: who sees them, what they embed."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Assignment
+from debate.models import DocumentStatus, Role
+from tests.factories import AssignmentFactory, DebateFactory, DocumentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+XSS = '</script><script>alert("x")</script>'
+ROLES = [Role.ANNOTATOR, Role.REVIEWER, Role.MANAGER, Role.RESEARCHER]
+
+
+def embedded(html: str, element_id: str) -> dict:
+    opening = f'<script id="{element_id}" type="application/json">'
+    start = html.index(opening) + len(opening)
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+@pytest.mark.parametrize(
+    ("page", "statuses"),
+    [
+        ("review-queue", [403, 200, 200, 403]),
+        ("dashboard", [403, 200, 200, 200]),
+        ("assign", [403, 403, 200, 403]),
+        ("review", [403, 200, 200, 403]),
+    ],
+)
+def test_who_sees_each_page(client, debate, member, page, statuses):
+    document = DocumentFactory(debate=debate, status=DocumentStatus.READY_FOR_REVIEW)
+    args = [document.id] if page == "review" else [debate.slug]
+    got = []
+    for role in ROLES:
+        client.force_login(member(role))
+        got.append(client.get(reverse(page, args=args)).status_code)
+    assert got == statuses
+    # A member of another debate only: 404, as for every page of a debate.
+    stranger = UserFactory()
+    DebateFactory().memberships.create(user=stranger, role=Role.MANAGER)
+    client.force_login(stranger)
+    assert client.get(reverse(page, args=args)).status_code == 404
+
+
+def test_review_page_embeds_the_document_safely_and_says_who_decides(client, debate, member):
+    document = DocumentFactory(debate=debate, title=XSS, text=f"Text {XSS} 🔐 end")
+    client.force_login(member(Role.REVIEWER))
+    response = client.get(reverse("review", args=[document.id]))
+    html = response.content.decode()
+    assert XSS not in html
+    payload = embedded(html, "review-data")
+    assert payload["document"]["text"] == document.text
+    assert payload["can_decide"] is True
+    assert payload["urls"]["decisions"] == f"/api/v1/documents/{document.id}/review/decisions/"
+    assert "Content-Security-Policy" in response.headers
+
+    client.force_login(member(Role.MANAGER))
+    html = client.get(reverse("review", args=[document.id])).content.decode()
+    assert embedded(html, "review-data")["can_decide"] is False
+    assert 'id="accept-agreed"' not in html
+
+
+def test_dashboard_embeds_the_agreement_api_answer(client, debate, member):
+    DocumentFactory(debate=debate, title=XSS)
+    client.force_login(member(Role.RESEARCHER))
+    response = client.get(reverse("dashboard", args=[debate.slug]))
+    html = response.content.decode()
+    assert XSS not in html
+    payload = embedded(html, "dashboard-data")
+    api = client.get(f"/api/v1/debates/{debate.slug}/agreement/").json()
+    assert payload["agreement"] == api
+    assert payload["agreement"]["progress"]["documents"]["new"] == 1
+
+
+def test_the_assign_page_spreads_documents_over_the_chosen_annotators(client, debate, member):
+    manager = member(Role.MANAGER)
+    third = [member(Role.ANNOTATOR, username=n) for n in ("a1", "a2", "a3")][-1]
+    documents = [DocumentFactory(debate=debate) for _ in range(2)]
+    AssignmentFactory(document=documents[0], annotator=third)
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("assign", args=[debate.slug]), {"annotators": ["a1", "a2"]}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Made 3 assignment(s) over 2 annotator(s)." in response.content.decode()
+    assert sorted(Assignment.objects.values_list("document_id", "annotator__username")) == sorted(
+        [
+            (documents[0].id, "a3"),
+            (documents[0].id, "a1"),
+            (documents[1].id, "a1"),
+            (documents[1].id, "a2"),
+        ]
+    )
+    again = client.post(reverse("assign", args=[debate.slug]), {"annotators": ["a1"]}, follow=True)
+    assert "Every document already has its annotators." in again.content.decode()
+    nobody = client.post(reverse("assign", args=[debate.slug]), {}, follow=True)
+    assert "Name at least one annotator." in nobody.content.decode()
+
+
+def test_debate_home_links_each_role_to_its_pages(client, debate, member):
+    links = {}
+    for role in ROLES:
+        client.force_login(member(role))
+        html = client.get(reverse("debate-home", args=[debate.slug])).content.decode()
+        links[role] = [
+            name
+            for name in ("review-queue", "dashboard", "assign")
+            if f'href="{reverse(name, args=[debate.slug])}"' in html
+        ]
+    assert links == {
+        Role.ANNOTATOR: [],
+        Role.REVIEWER: ["review-queue", "dashboard"],
+        Role.MANAGER: ["review-queue", "dashboard", "assign"],
+        Role.RESEARCHER: ["dashboard"],
+    }
