@@ -159,7 +159,7 @@ def test_a_failed_build_keeps_the_previous_map_and_shows_the_error(
     gold[0].stance = "neutral"
     gold[0].save()
 
-    def explode(data):
+    def explode(data, **options):
         raise ValueError("the builder broke")
 
     monkeypatch.setattr(map_services, "build_map", explode)
