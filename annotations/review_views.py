@@ -112,26 +112,29 @@ def review_etag(document: Document, version: int) -> str:
     return f'"review-{document.pk}-v{version}"'
 
 
-def expected_review_version(request: Request, document: Document, version: int | None) -> int:
+def expected_review_version(
+    request: Request, document: Document, version: int | None
+) -> int | None:
     """Return the review version the client read, from If-Match or ``version``; 428 if neither.
 
-    ``If-Match: *`` asks for no check (None). The service compares it with the stored version
-    under a row lock, so a decision made between this read and the write is still caught.
+    ``If-Match: *`` asks for no check (None); when both are sent, both must name the same
+    version. The service compares it with the stored version under a row lock, so a decision
+    made between this read and the write is still caught.
     """
     header = request.headers.get("If-Match")
     if header is None and version is None:
         raise PreconditionRequired()
-    if version is not None:
+    if header is None:
         return version
     tags = [tag.strip() for tag in header.split(",") if tag.strip()]
     if tags == ["*"]:
-        return None
+        return version
     read = {
         int(match[2])
         for tag in tags
         if (match := _REVIEW_ETAG.match(tag)) and int(match[1]) == document.pk
     }
-    if len(read) != 1:
+    if len(read) != 1 or (version is not None and version not in read):
         raise PreconditionFailed("If-Match names no version of this document's review.")
     return read.pop()
 

@@ -1,9 +1,11 @@
 """The review API: permissions, aligned units, agreement figures, decisions, 412, visibility."""
 
+import threading
 from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -482,6 +484,13 @@ def test_a_second_reviewer_with_a_stale_version_gets_412_and_changes_nothing(sce
         .status_code
         == 412
     )
+    both = scene.client("rev").post(
+        f"{scene.review_url}decisions/",
+        {"action": "accept_agreed", "version": 0},
+        format="json",
+        HTTP_IF_MATCH=f'"review-{scene.document.pk}-v1"',
+    )
+    assert both.status_code == 412  # If-Match and version must agree
     bad_tag = scene.client("rev2").post(
         f"{scene.review_url}decisions/",
         {"action": "accept_agreed"},
@@ -527,6 +536,55 @@ def test_accept_agreed_then_finish_adjudicates_and_gold_opens_to_its_annotators(
     assert post_decision(scene, version=5, action="accept_agreed").status_code == 409
     queue = scene.client("rev").get("/api/v1/debates/encryption/review/queue/?status=adjudicated")
     assert [item["id"] for item in queue.json()["results"]] == [scene.document.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reviewers_of_one_version_exactly_one_wins():
+    """Six reviewers decide on the same document at the same moment, all from version 0."""
+    debate = DebateFactory(slug="race")
+    ann, ann2 = UserFactory(username="r-ann"), UserFactory(username="r-ann2")
+    for user in (ann, ann2):
+        MembershipFactory(debate=debate, user=user, role=Role.ANNOTATOR)
+    reviewers = [UserFactory(username=f"r-rev{n}") for n in range(6)]
+    for user in reviewers:
+        MembershipFactory(debate=debate, user=user, role=Role.REVIEWER)
+    document = DocumentFactory(debate=debate, text=TEXT)
+    spans = [tag(document, ann, BACKDOOR), tag(document, ann2, BACKDOOR, "contra")]
+    for user in (ann, ann2):
+        document_submit(document=document, annotator=user)
+    unit = "u-" + "-".join(str(span.pk) for span in sorted(spans, key=lambda s: s.pk))
+    tokens = [Token.objects.create(user=user).key for user in reviewers]
+    barrier = threading.Barrier(len(reviewers))
+    statuses: list[int] = []
+
+    def decide(index: int) -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[index]}")
+        barrier.wait()
+        try:
+            response = client.post(
+                f"/api/v1/documents/{document.pk}/review/decisions/",
+                {"action": "accept", "unit": unit, "span": spans[index % 2].pk, "version": 0},
+                format="json",
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(len(reviewers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # PostgreSQL queues the losers on the review's row lock and answers 412; SQLite's test
+    # database may refuse a locked table at once instead, which the API answers with 503.
+    losers = {412} if connection.vendor == "postgresql" else {412, 503}
+    assert len(statuses) == len(reviewers)
+    assert statuses.count(201) == 1
+    assert set(statuses) - {201} <= losers
+    assert ReviewDecision.objects.filter(document=document).count() == 1
+    assert Span.objects.filter(document=document, annotator__isnull=True).count() == 1
 
 
 # --- Queue, assignments ---------------------------------------------------------------------
