@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from annotations import views
+from annotations import export_views, import_views, views
 
 urlpatterns = [
     path("documents/<int:pk>/spans/", views.SpanListView.as_view(), name="api-span-list"),
@@ -16,5 +16,21 @@ urlpatterns = [
     path("spans/<int:pk>/history/", views.SpanHistoryView.as_view(), name="api-span-history"),
     path("relations/<int:pk>/", views.RelationDetailView.as_view(), name="api-relation-detail"),
     path("debates/<slug:slug>/queue/next/", views.QueueNextView.as_view(), name="api-queue-next"),
+    path(
+        "debates/<slug:slug>/export/spans/",
+        export_views.SpanExportView.as_view(),
+        name="api-span-export",
+    ),
+    path("debates/<slug:slug>/export/spans", export_views.SpanExportAliasView.as_view()),
+    path(
+        "debates/<slug:slug>/import/brat/",
+        import_views.BratImportView.as_view(),
+        name="api-brat-import",
+    ),
+    path(
+        "debates/<slug:slug>/import/spans/",
+        import_views.SpanImportView.as_view(),
+        name="api-span-import",
+    ),
     path("", include("annotations.review_urls")),
 ]

@@ -1,0 +1,296 @@
+"""Reads for span exports: filtered, chunked, in one consistent snapshot.
+
+Spans come out of one query ordered by document, layer (gold first) and text order, read
+through a server-side cursor (PostgreSQL) or SQLite's own stepping in chunks of
+``CHUNK_SIZE``; each chunk's relations, documents and usernames are fetched with one query
+each. Nothing grows with the size of the export but the per-debate actor list.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from annotations.exports import ExportActor, ExportDocument, ExportRelation, ExportSpan
+from annotations.models import GOLD, Relation, Span
+from debate.models import Actor, Debate, Document, Membership
+from debate.permissions import DebateAccess
+
+ALL = "all"
+CHUNK_SIZE = 2000
+SOFTWARE = "Debatemap"
+
+_SPAN_COLUMNS = (
+    "id",
+    "document_id",
+    "annotator_id",
+    "start",
+    "end",
+    "quote",
+    "stance",
+    "role",
+    "actor_id",
+    "note",
+    "version",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """Which spans an export holds; every filter narrows, none given means the whole debate."""
+
+    layer: str = ALL
+    documents: tuple[int, ...] = ()
+    published_after: date | None = None
+    published_before: date | None = None
+    updated_since: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the filters as plain JSON data, for provenance."""
+        return {
+            "layer": self.layer,
+            "documents": list(self.documents),
+            "published_after": None if self.published_after is None else str(self.published_after),
+            "published_before": (
+                None if self.published_before is None else str(self.published_before)
+            ),
+            "updated_since": (
+                None if self.updated_since is None else self.updated_since.isoformat()
+            ),
+        }
+
+
+def export_refusal(*, access: DebateAccess) -> str | None:
+    """Return why a member may not export a debate's spans, or None when they may.
+
+    An export holds every layer of the documents it covers; only those who read every layer
+    (reviewers, managers, researchers) take one. Annotators work through the span API, which
+    shows them their own layer.
+    """
+    if access.reads_all_layers:
+        return None
+    return "Only reviewers, managers and researchers of this debate export its annotations."
+
+
+def export_layer_known(*, debate: Debate, layer: str) -> bool:
+    """Return whether a layer name (gold, all or a username) names a layer of the debate."""
+    if layer in (GOLD, ALL):
+        return True
+    return (
+        Membership.objects.filter(debate=debate, user__username=layer).exists()
+        or Span.objects.filter(document__debate=debate, annotator__username=layer).exists()
+    )
+
+
+def export_unknown_documents(*, debate: Debate, ids: tuple[int, ...]) -> list[int]:
+    """Return those of ``ids`` that are not documents of the debate."""
+    found = set(Document.objects.filter(debate=debate, pk__in=ids).values_list("pk", flat=True))
+    return sorted(set(ids) - found)
+
+
+def export_span_queryset(*, debate: Debate, filters: ExportFilters) -> QuerySet:
+    """Return the filtered spans of a debate as rows, in export order.
+
+    No visibility filter is applied: the caller has checked ``export_refusal``, and for those
+    who read every layer ``Span.objects.visible_to`` is the whole debate.
+    """
+    spans = Span.objects.filter(document__debate=debate)
+    if filters.layer == GOLD:
+        spans = spans.filter(annotator__isnull=True)
+    elif filters.layer != ALL:
+        spans = spans.filter(annotator__username=filters.layer)
+    if filters.documents:
+        spans = spans.filter(document_id__in=filters.documents)
+    if filters.published_after is not None:
+        spans = spans.filter(document__published__gte=filters.published_after)
+    if filters.published_before is not None:
+        spans = spans.filter(document__published__lte=filters.published_before)
+    if filters.updated_since is not None:
+        spans = spans.filter(updated_at__gte=filters.updated_since)
+    return spans.order_by(
+        "document_id", F("annotator_id").asc(nulls_first=True), "start", "end", "id"
+    ).values_list(*_SPAN_COLUMNS)
+
+
+def _load_actors(debate: Debate, pks: set[int] | None = None) -> list[ExportActor]:
+    actors = Actor.objects.filter(debate=debate)
+    if pks is not None:
+        actors = actors.filter(pk__in=pks)
+    return [
+        ExportActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=list(aliases))
+        for pk, name, kind, affiliation, aliases in actors.order_by("id").values_list(
+            "id", "name", "kind", "affiliation", "aliases"
+        )
+    ]
+
+
+def export_actors(*, debate: Debate) -> list[ExportActor]:
+    """Return every actor of the debate, by id."""
+    return _load_actors(debate)
+
+
+def export_provenance(
+    *, debate: Debate, filters: ExportFilters, format: str, by: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """Return where an export comes from: debate, filters, time, exporter and software."""
+    now = now or timezone.now()
+    return {
+        "software": {"name": SOFTWARE, "version": settings.DEBATEMAP_VERSION},
+        "debate": {"slug": debate.slug, "title": debate.title, "proposition": debate.proposition},
+        "scheme": debate.scheme,
+        "format": format,
+        "filters": filters.as_dict(),
+        "exported_at": now.isoformat(),
+        "exported_by": by,
+        "offsets": "Unicode code points into the NFC-normalised text, half-open [start, end)",
+    }
+
+
+@contextmanager
+def _snapshot():
+    """Read in one transaction: a server-side cursor needs it, and all chunks agree.
+
+    On PostgreSQL a fresh transaction is made REPEATABLE READ, so the relations and documents
+    fetched for later chunks are those of the moment the export started.
+    """
+    fresh = not connection.in_atomic_block
+    with transaction.atomic():
+        if fresh and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _load_documents(ids: set[int], *, with_text: bool) -> dict[int, ExportDocument]:
+    columns = ["id", "sha256", "title", "source", "url", "published"]
+    rows = Document.objects.filter(pk__in=ids).values_list(
+        *columns, *(["text"] if with_text else [])
+    )
+    return {
+        row[0]: ExportDocument(
+            id=row[0],
+            sha256=row[1],
+            title=row[2],
+            source=row[3],
+            url=row[4],
+            published=row[5],
+            text=row[6] if with_text else None,
+        )
+        for row in rows
+    }
+
+
+def _load_relations(span_ids: list[int]) -> dict[int, list[ExportRelation]]:
+    outgoing: dict[int, list[ExportRelation]] = {}
+    rows = (
+        Relation.objects.filter(source_id__in=span_ids)
+        .order_by("source_id", "id")
+        .values_list("source_id", "id", "type", "target_id")
+    )
+    for source, pk, kind, target in rows:
+        outgoing.setdefault(source, []).append(ExportRelation(id=pk, type=kind, target=target))
+    return outgoing
+
+
+def export_spans(
+    *,
+    access: DebateAccess,
+    debate: Debate,
+    filters: ExportFilters,
+    actors: list[ExportActor],
+    with_text: bool,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[ExportSpan]:
+    """Yield the spans of an export, in order, with their outgoing relations and document.
+
+    A generator: nothing is read until the first span is asked for, and the snapshot's
+    transaction ends when the generator is exhausted or closed.
+    """
+    refusal = export_refusal(access=access)
+    if refusal:
+        raise PermissionDenied(refusal)
+    rows = export_span_queryset(debate=debate, filters=filters)
+    actor_by_id = {actor.id: actor for actor in actors}
+    usernames: dict[int, str] = {}
+    documents: dict[int, ExportDocument] = {}
+    users = get_user_model().objects
+    with _snapshot():
+        iterator = rows.iterator(chunk_size=chunk_size)
+        while chunk := list(islice(iterator, chunk_size)):
+            document_ids = {row[1] for row in chunk}
+            # Keep only the documents this chunk still needs; spans come document by document.
+            documents = {pk: doc for pk, doc in documents.items() if pk in document_ids}
+            missing = document_ids - documents.keys()
+            if missing:
+                documents.update(_load_documents(missing, with_text=with_text))
+            user_ids = {row[2] for row in chunk if row[2] is not None} | {row[11] for row in chunk}
+            missing_users = user_ids - usernames.keys()
+            if missing_users:
+                usernames.update(users.filter(pk__in=missing_users).values_list("pk", "username"))
+            relations = _load_relations([row[0] for row in chunk])
+            missing_actors = {row[8] for row in chunk if row[8] is not None} - actor_by_id.keys()
+            if missing_actors:
+                # Added after the actor list was read: the spans still name them.
+                actor_by_id.update(
+                    (actor.id, actor) for actor in _load_actors(debate, pks=missing_actors)
+                )
+            for (
+                pk,
+                document_id,
+                annotator_id,
+                start,
+                end,
+                quote,
+                stance,
+                role,
+                actor_id,
+                note,
+                version,
+                created_by_id,
+                created_at,
+                updated_at,
+            ) in chunk:
+                annotator = None if annotator_id is None else usernames[annotator_id]
+                yield ExportSpan(
+                    id=pk,
+                    document=documents[document_id],
+                    layer=GOLD if annotator is None else annotator,
+                    annotator=annotator,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    stance=stance,
+                    role=role,
+                    actor=None if actor_id is None else actor_by_id[actor_id],
+                    note=note,
+                    version=version,
+                    created_by=usernames[created_by_id],
+                    created_at=created_at,
+                    updated_at=updated_at,
+                    relations=relations.get(pk, []),
+                )
+
+
+__all__ = [
+    "ALL",
+    "ExportFilters",
+    "export_actors",
+    "export_layer_known",
+    "export_provenance",
+    "export_refusal",
+    "export_span_queryset",
+    "export_spans",
+    "export_unknown_documents",
+]
