@@ -48,11 +48,12 @@ REASON_MAX = 200  # SpanEvent.reason
 class StaleReview(Exception):
     """The review moved on since the caller read it; nothing was written."""
 
-    def __init__(self, current_version: int):
+    def __init__(self, current_version: int, message: str = ""):
         self.current_version = current_version
         super().__init__(
-            f"The review of this document is at version {current_version} now: someone else "
-            "decided meanwhile. Read it again and decide again."
+            message
+            or f"The review of this document is at version {current_version} now: someone "
+            "else decided meanwhile. Read it again and decide again."
         )
 
 

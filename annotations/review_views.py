@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations.models import Assignment, ReviewDecision
+from annotations.models import Assignment, DocumentReview, ReviewDecision
 from annotations.review_permissions import (
     Manages,
     ReadsAgreement,
@@ -62,7 +62,6 @@ from debate.api import (
     Conflict,
     CursorPage,
     DetailSerializer,
-    PreconditionFailed,
     PreconditionRequired,
 )
 from debate.models import Document, DocumentStatus
@@ -107,6 +106,14 @@ PRECONDITION_REQUIRED_RESPONSE = OpenApiResponse(
 )
 
 
+def review_version(document: Document) -> int:
+    """Return the stored review version of a document (0 before the first decision)."""
+    return (
+        DocumentReview.objects.filter(document=document).values_list("version", flat=True).first()
+        or 0
+    )
+
+
 def review_etag(document: Document, version: int) -> str:
     """Return the entity tag of a document's review at ``version``."""
     return f'"review-{document.pk}-v{version}"'
@@ -135,7 +142,11 @@ def expected_review_version(
         if (match := _REVIEW_ETAG.match(tag)) and int(match[1]) == document.pk
     }
     if len(read) != 1 or (version is not None and version not in read):
-        raise PreconditionFailed("If-Match names no version of this document's review.")
+        raise StaleReview(
+            review_version(document),
+            "If-Match names no version of this document's review (or not the `version` "
+            "sent); read the review again.",
+        )
     return read.pop()
 
 
@@ -151,9 +162,14 @@ class ReviewErrorsMixin(AnnotationErrorsMixin):
             response["ETag"] = review_etag(self.get_document(), exc.current_version)
             return response
         if isinstance(exc, StaleVersion):
-            # A gold span changed or went outside the review while this decision ran.
-            exc = PreconditionFailed("A gold span changed meanwhile; read the review again.")
-        elif isinstance(exc, NotReviewable | ReviewIncomplete):
+            # A gold span changed or went outside the review (the span API) meanwhile.
+            return self.handle_exception(
+                StaleReview(
+                    review_version(self.get_document()),
+                    "A gold span changed meanwhile; read the review again.",
+                )
+            )
+        if isinstance(exc, NotReviewable | ReviewIncomplete):
             exc = Conflict(str(exc))
         return super().handle_exception(exc)
 

@@ -591,3 +591,20 @@ def test_debate_agreement_is_the_pure_modules_on_the_submitted_layers(
     )
     assert result.progress.documents["ready_for_review"] == 2
     assert len(annotated_documents(debate=scene["debate"])) == 2
+
+
+def test_an_empty_submitted_layer_is_compared_and_missing_from_every_unit(scene, member):
+    silent = member(Role.ANNOTATOR, username="silent")
+    document_submit(document=scene["document"], annotator=silent)
+
+    state = review_state_get(document=scene["document"])
+
+    assert state.annotators == ("ann", "ann2", "silent")
+    assert all("silent" in unit.missing for unit in state.units)
+    assert state.agreed_undecided == []  # nobody agrees with a layer that marked nothing
+    assert state.agreement.annotators == ("ann", "ann2", "silent")
+    assert [pair.annotators for pair in state.agreement.pairs] == [
+        ("ann", "ann2"),
+        ("ann", "silent"),
+        ("ann2", "silent"),
+    ]

@@ -126,7 +126,7 @@ WHO = ["ann", "rev", "man", "res", "outsider", None, "root"]
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    zip(WHO, [403, 200, 200, 403, 404, 401, 200], strict=True),
+    list(zip(WHO, [403, 200, 200, 403, 404, 401, 200], strict=True)),
 )
 def test_who_reads_a_review(scene, who, expected):
     assert scene.client(who).get(scene.review_url).status_code == expected
@@ -135,7 +135,7 @@ def test_who_reads_a_review(scene, who, expected):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    zip(WHO, [403, 201, 403, 403, 404, 401, 201], strict=True),
+    list(zip(WHO, [403, 201, 403, 403, 404, 401, 201], strict=True)),
 )
 def test_who_decides(scene, who, expected):
     response = post_decision(scene, who, version=0, action="accept_agreed")
@@ -145,7 +145,7 @@ def test_who_decides(scene, who, expected):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    zip(WHO, [403, 409, 403, 403, 404, 401, 409], strict=True),
+    list(zip(WHO, [403, 409, 403, 403, 404, 401, 409], strict=True)),
 )
 def test_who_finishes(scene, who, expected):
     response = scene.client(who).post(f"{scene.review_url}finish/", {"version": 0}, format="json")
@@ -498,6 +498,7 @@ def test_a_second_reviewer_with_a_stale_version_gets_412_and_changes_nothing(sce
         HTTP_IF_MATCH='"span-1-v1"',
     )
     assert bad_tag.status_code == 412
+    assert bad_tag.json()["current_version"] == 1
     assert ReviewDecision.objects.count() == 1
 
 
