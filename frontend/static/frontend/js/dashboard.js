@@ -55,7 +55,10 @@ function legend(names) {
 
 /** Draw horizontal bars with labels, value labels, gridlines and optional thresholds. */
 function barChart(items, { label, series, domain = [0, 1], thresholds = [] }) {
-  const layout = barRows(items, { domain, plotLeft: 150, plotRight: WIDTH - 50, top: 22 });
+  // Room for the longest row label (about 7 units per character at this font size).
+  const longest = Math.max(...items.map((item) => item.label.length));
+  const plotLeft = Math.min(260, Math.max(90, Math.ceil(longest * 7) + 16));
+  const layout = barRows(items, { domain, plotLeft, plotRight: WIDTH - 50, top: 22 });
   const root = chart(layout.height + 8, label);
   const ticks = [];
   for (let t = Math.ceil(domain[0] * 5) / 5; t <= domain[1] + 1e-9; t += 0.2) ticks.push(t);
@@ -76,7 +79,7 @@ function barChart(items, { label, series, domain = [0, 1], thresholds = [] }) {
     root.append(
       svg(
         "text",
-        { x: 142, y: row.y + row.height / 2 + 4, "text-anchor": "end" },
+        { x: plotLeft - 8, y: row.y + row.height / 2 + 4, "text-anchor": "end" },
         row.label,
       ),
     );
@@ -202,18 +205,20 @@ const ASSIGNMENT_ORDER = ["assigned", "in_progress", "submitted"];
 const ASSIGNMENT_COLORS = { assigned: "#d0d7de", in_progress: "#d4a72c", submitted: "#1a7f37" };
 const ASSIGNMENT_LABELS = { assigned: "Assigned", in_progress: "In progress", submitted: "Submitted" };
 
-function stackedBar(root, y, counts, order, colors, labels) {
+function stackedBar(name, counts, order, colors, labels) {
   const left = 110;
   const width = WIDTH - left - 10;
+  const root = chart(30, `${name} by status`);
+  root.append(svg("text", { x: left - 10, y: 19, "text-anchor": "end" }, name));
   const segments = stackSegments(counts, order, width);
   if (segments.length === 0) {
-    root.append(svg("rect", { x: left, y, width, height: 22, fill: "#f6f8fa", rx: 3 }));
-    root.append(svg("text", { x: left + 8, y: y + 15, class: "na" }, "none yet"));
+    root.append(svg("rect", { x: left, y: 4, width, height: 22, fill: "#f6f8fa", rx: 3 }));
+    root.append(svg("text", { x: left + 8, y: 19, class: "na" }, "none yet"));
   }
   for (const segment of segments) {
     const rect = svg("rect", {
       x: left + segment.x,
-      y,
+      y: 4,
       width: segment.width,
       height: 22,
       fill: colors[segment.key],
@@ -221,40 +226,48 @@ function stackedBar(root, y, counts, order, colors, labels) {
     rect.append(svg("title", {}, `${labels[segment.key]}: ${segment.count}`));
     root.append(rect);
     if (segment.width > 24) {
+      const dark = segment.key === "new" || segment.key === "assigned";
       root.append(
         svg(
           "text",
           {
             x: left + segment.x + segment.width / 2,
-            y: y + 15,
+            y: 19,
             "text-anchor": "middle",
             class: "value",
-            fill: segment.key === "new" || segment.key === "assigned" ? "#1b1f24" : "#ffffff",
+            fill: dark ? "#1b1f24" : "#ffffff",
           },
           String(segment.count),
         ),
       );
     }
   }
-  let x = left;
-  for (const key of order) {
-    const item = svg("g", {});
-    item.append(
-      svg("rect", { x, y: y + 30, width: 10, height: 10, fill: colors[key], rx: 2 }),
-      svg("text", { x: x + 14, y: y + 39, class: "muted-text" }, `${labels[key]} ${counts[key] || 0}`),
-    );
-    root.append(item);
-    x += 28 + (labels[key].length + String(counts[key] || 0).length + 1) * 7.2;
+  // The legend is HTML, so long status names wrap instead of running off the chart.
+  const key = document.createElement("div");
+  key.className = "chart-legend progress-legend";
+  for (const status of order) {
+    const item = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.setProperty("--swatch", colors[status]);
+    item.append(swatch, `${labels[status]} ${counts[status] || 0}`);
+    key.append(item);
   }
+  return [root, key];
 }
 
 function drawProgress() {
-  const root = chart(118, "Annotation and review progress");
-  root.append(svg("text", { x: 100, y: 21, "text-anchor": "end" }, "Documents"));
-  stackedBar(root, 6, progress.documents, DOCUMENT_ORDER, DOCUMENT_COLORS, data.status_labels);
-  root.append(svg("text", { x: 100, y: 81, "text-anchor": "end" }, "Assignments"));
-  stackedBar(root, 66, progress.assignments, ASSIGNMENT_ORDER, ASSIGNMENT_COLORS, ASSIGNMENT_LABELS);
-  mount("chart-progress", root);
+  mount(
+    "chart-progress",
+    ...stackedBar("Documents", progress.documents, DOCUMENT_ORDER, DOCUMENT_COLORS, data.status_labels),
+    ...stackedBar(
+      "Assignments",
+      progress.assignments,
+      ASSIGNMENT_ORDER,
+      ASSIGNMENT_COLORS,
+      ASSIGNMENT_LABELS,
+    ),
+  );
 }
 
 function stanceName(label) {
