@@ -32,6 +32,7 @@ from annotations.agreement import (
 )
 from annotations.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
 from annotations.models import (
+    GOLD,
     Assignment,
     AssignmentStatus,
     DocumentReview,
@@ -40,6 +41,7 @@ from annotations.models import (
     ReviewDecision,
     Span,
 )
+from annotations.selectors import MINE, span_list
 from debate.models import Debate, Document, DocumentStatus
 
 ALIGNED_PREFIX = "u-"
@@ -564,3 +566,55 @@ def annotator_loads(*, debate: Debate, annotators: Iterable[int]) -> Counter[int
             .annotate(n=Count("pk"))
         )
     )
+
+
+# --- An annotator's layer against gold ------------------------------------------------------
+GOLD_KEY = "\x00gold"  # no username can be this, so the gold layer never merges with one
+
+
+@dataclass(frozen=True)
+class GoldComparison:
+    """One gold span (or one of the reader's spans gold lacks) and how the reader's compares."""
+
+    gold: Span | None
+    mine: Span | None
+    differing: tuple[str, ...]
+
+    @property
+    def outcome(self) -> str:
+        """Return ``same``, ``differs``, ``missed`` (not in my layer) or ``extra`` (not gold)."""
+        if self.gold is None:
+            return "extra"
+        if self.mine is None:
+            return "missed"
+        return "differs" if self.differing else "same"
+
+
+def gold_comparison(
+    *, user: AbstractBaseUser, document: Document
+) -> tuple[list[Span], list[GoldComparison]]:
+    """Return the gold spans the user may read and, unit by unit, how the user's layer compares.
+
+    Both come through ``span_list``, so an annotator sees gold only once the document is
+    adjudicated and they submitted it; before that the lists are empty.
+    """
+    gold = list(span_list(user=user, document=document, layer=GOLD))
+    mine = list(span_list(user=user, document=document, layer=MINE)) if gold else []
+    by_pk = {span.pk: span for span in [*gold, *mine]}
+    name = user.get_username()
+    alignment = align_spans(
+        [annotated_span(span, GOLD_KEY) for span in gold]
+        + [annotated_span(span, name) for span in mine],
+        [GOLD_KEY, name],
+    )
+    rows = []
+    for unit in alignment.units:
+        gold_span, my_span = unit.span_of(GOLD_KEY), unit.span_of(name)
+        rows.append(
+            GoldComparison(
+                gold=None if gold_span is None else by_pk[gold_span.id],
+                mine=None if my_span is None else by_pk[my_span.id],
+                differing=unit.differing,
+            )
+        )
+    return gold, rows

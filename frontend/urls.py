@@ -14,4 +14,5 @@ urlpatterns = [
     path("d/<slug:slug>/dashboard/", views.dashboard_page, name="dashboard"),
     path("d/<slug:slug>/assign/", views.assign_page, name="assign"),
     path("documents/<int:document_id>/review/", views.review_page, name="review"),
+    path("documents/<int:document_id>/gold/", views.gold_page, name="gold"),
 ]

@@ -1,5 +1,8 @@
 """Server-rendered pages; their data comes from the same querysets as the API."""
 
+from collections import Counter
+from itertools import pairwise
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -14,6 +17,7 @@ from annotations.review_selectors import (
     annotator_loads,
     debate_agreement_get,
     debate_assignments,
+    gold_comparison,
     review_queue,
 )
 from annotations.review_serializers import DebateAgreementSerializer
@@ -306,5 +310,48 @@ def assign_page(request: HttpRequest, slug: str) -> HttpResponse:
                 if row["document"].status in (DocumentStatus.NEW, DocumentStatus.ANNOTATING)
                 and len(row["assignments"]) < debate.annotators_per_document
             ),
+        },
+    )
+
+
+def _gold_segments(text: str, gold: list, mine: list) -> list[dict]:
+    """Split ``text`` into runs, each marked as inside gold, inside the user's own spans, both.
+
+    One sweep over the span boundaries, so the cost follows the number of spans.
+    """
+    delta: dict[int, list[int]] = {0: [0, 0], len(text): [0, 0]}
+    for layer, spans in enumerate((gold, mine)):
+        for span in spans:
+            delta.setdefault(span.start, [0, 0])[layer] += 1
+            delta.setdefault(span.end, [0, 0])[layer] -= 1
+    runs, inside = [], [0, 0]
+    for start, end in pairwise(sorted(delta)):
+        inside = [inside[0] + delta[start][0], inside[1] + delta[start][1]]
+        runs.append({"text": text[start:end], "gold": inside[0] > 0, "mine": inside[1] > 0})
+    return runs
+
+
+@login_required
+def gold_page(request: HttpRequest, document_id: int) -> HttpResponse:
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("debate"), pk=document_id
+    )
+    gold, rows = gold_comparison(user=request.user, document=document)
+    mine = [row.mine for row in rows if row.mine is not None]
+    access = debate_access(user=request.user, debate=document.debate)
+    return render(
+        request,
+        "frontend/review_gold.html",
+        {
+            "debate": document.debate,
+            "document": document,
+            "gold": gold,
+            "rows": rows,
+            "compares": access.annotates,
+            "runs": _gold_segments(document.text, gold, mine if access.annotates else []),
+            "stances": {
+                s["key"]: s.get("label", s["key"]) for s in document.debate.scheme["stances"]
+            },
+            "outcomes": Counter(row.outcome for row in rows),
         },
     )

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Assignment
-from debate.models import DocumentStatus, Role
+from annotations.services import SpanInput, document_submit, span_create
+from debate.models import Document, DocumentStatus, Role
 from tests.factories import AssignmentFactory, DebateFactory, DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,42 @@ def test_debate_home_links_each_role_to_its_pages(client, debate, member):
         Role.MANAGER: ["review-queue", "dashboard", "assign"],
         Role.RESEARCHER: ["dashboard"],
     }
+
+
+def test_the_gold_page_opens_to_annotators_once_adjudicated(client, debate, member):
+    text = "Tech firms say a backdoor weakens security. The NSPCC wants scanning."
+    document = DocumentFactory(debate=debate, text=text, title="Gold test")
+    ann, other = member(Role.ANNOTATOR, username="g-ann"), member(Role.ANNOTATOR)
+    reviewer = member(Role.REVIEWER)
+
+    def span(annotator, by, needle, stance="pro"):
+        start = text.index(needle)
+        data = SpanInput(
+            start=start, end=start + len(needle), quote=needle, stance=stance, role="claim"
+        )
+        span_create(document=document, annotator=annotator, by=by, data=data)
+
+    span(ann, ann, "a backdoor weakens security", "contra")
+    span(ann, ann, "Tech firms")
+    span(None, reviewer, "a backdoor weakens security")
+    span(None, reviewer, "The NSPCC wants scanning")
+    document_submit(document=document, annotator=ann)
+    url = reverse("gold", args=[document.id])
+
+    client.force_login(ann)
+    before = client.get(url).content.decode()
+    assert "opens to you once its review is finished" in before
+    assert "The NSPCC wants scanning" not in before
+
+    Document.objects.filter(pk=document.pk).update(status=DocumentStatus.ADJUDICATED)
+    html = client.get(url).content.decode()
+    assert '<mark class="gold mine">a backdoor weakens security</mark>' in html
+    assert '<mark class="gold">The NSPCC wants scanning</mark>' in html
+    assert "Differs: stance" in html
+    assert "You missed it" in html
+    assert "Not in gold" in html
+
+    client.force_login(other)  # never submitted it: no gold
+    assert "opens to you" in client.get(url).content.decode()
+    client.force_login(member(Role.RESEARCHER))
+    assert "The NSPCC wants scanning" in client.get(url).content.decode()
