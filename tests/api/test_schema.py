@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from annotations.models import Relation
+from debate.map_services import map_build_request, map_build_run
 from debate.wsgi import application
 
 
@@ -99,12 +100,17 @@ def real_ids(world, in_process) -> dict:
         type="supports",
         created_by=world.users["ann"],
     )
+    build = map_build_request(debate=world.debate, reason="a real map for the schema run")
+    map_build_run(build_id=build.pk, worker="schema:1")
+    build.refresh_from_db()
     REAL_IDS.update(
         {
             "documents": world.document.pk,
             "spans": world.span_ann.pk,
             "relations": relation.pk,
             "slug": world.debate.slug,
+            "maps": build.version_id,
+            "map-builds": build.pk,
         }
     )
     yield REAL_IDS

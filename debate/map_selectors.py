@@ -1,0 +1,42 @@
+"""Reads of argument maps and their builds, each limited to what the asking user may see."""
+
+from django.db.models import QuerySet
+
+from debate.models import Debate, DocumentStatus, MapBuild, MapVersion
+from debate.selectors import AnyUser
+
+# How many of a debate's latest builds the map list shows.
+LATEST_BUILDS = 10
+
+
+def map_version_list(*, debate: Debate) -> QuerySet[MapVersion]:
+    """Return a debate's map versions, newest first, without their (large) graphs."""
+    return MapVersion.objects.filter(debate=debate).defer("graph_json").order_by("-id")
+
+
+def map_version_get(*, user: AnyUser, pk: int) -> MapVersion:
+    """Return one map version of a debate the user is a member of; raise DoesNotExist."""
+    return MapVersion.objects.select_related("debate").get(
+        pk=pk, debate__in=Debate.objects.visible_to(user)
+    )
+
+
+def map_build_list(*, debate: Debate, limit: int = LATEST_BUILDS) -> list[MapBuild]:
+    """Return a debate's latest builds, newest first."""
+    return list(
+        MapBuild.objects.filter(debate=debate)
+        .select_related("debate", "requested_by")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def map_build_get(*, user: AnyUser, pk: int) -> MapBuild:
+    """Return one build of a debate the user is a member of; raise DoesNotExist."""
+    return MapBuild.objects.select_related("debate", "requested_by").get(
+        pk=pk, debate__in=Debate.objects.visible_to(user)
+    )
+
+
+def adjudicated_document_count(*, debate: Debate) -> int:
+    """Return how many of a debate's documents are adjudicated, i.e. feed its map."""
+    return debate.documents.filter(status=DocumentStatus.ADJUDICATED).count()
