@@ -598,8 +598,12 @@ def gold_comparison(
     Both come through ``span_list``, so an annotator sees gold only once the document is
     adjudicated and they submitted it; before that the lists are empty.
     """
-    gold = list(span_list(user=user, document=document, layer=GOLD))
-    mine = list(span_list(user=user, document=document, layer=MINE)) if gold else []
+    gold = list(span_list(user=user, document=document, layer=GOLD).select_related("actor"))
+    mine = (
+        list(span_list(user=user, document=document, layer=MINE).select_related("actor"))
+        if gold
+        else []
+    )
     by_pk = {span.pk: span for span in [*gold, *mine]}
     name = user.get_username()
     alignment = align_spans(

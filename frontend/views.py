@@ -349,9 +349,6 @@ def gold_page(request: HttpRequest, document_id: int) -> HttpResponse:
             "rows": rows,
             "compares": access.annotates,
             "runs": _gold_segments(document.text, gold, mine if access.annotates else []),
-            "stances": {
-                s["key"]: s.get("label", s["key"]) for s in document.debate.scheme["stances"]
-            },
             "outcomes": Counter(row.outcome for row in rows),
         },
     )

@@ -508,7 +508,7 @@ function renderRelations() {
     );
     return li;
   });
-  if (suggestions.length) {
+  if (suggestions.length && decidable()) {
     const list = make("ul", "relation-list");
     list.append(...suggestions);
     el.suggestions.replaceChildren(
@@ -542,6 +542,7 @@ function renderActions() {
   const agreed = agreedUndecided(state.review.units).length;
   el.acceptAgreed.textContent = `Accept all agreed (${agreed})`;
   el.acceptAgreed.disabled = !decidable() || agreed === 0;
+  el.acceptAgreed.hidden = state.review.document.status === "adjudicated";
   const undecided = state.review.undecided;
   el.finish.disabled = !decidable() || undecided > 0;
   el.finish.title =
