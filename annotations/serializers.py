@@ -83,10 +83,6 @@ class SpanCreateSerializer(SpanWriteFields):
         "first time instead of a second one. Same as the Idempotency-Key header.",
     )
 
-    def to_input(self, *, client_id: str = "") -> SpanInput:
-        data = self.validated_data
-        return span_input(data, client_id=data.get("client_id", client_id))
-
 
 def span_input(data: dict, *, client_id: str = "") -> SpanInput:
     """Return validated span fields as the service's input."""

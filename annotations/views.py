@@ -95,8 +95,8 @@ LAYER_PARAMETER = OpenApiParameter(
 WRITE_LAYER_PARAMETER = OpenApiParameter(
     "layer",
     str,
-    enum=[MINE, GOLD],
-    description="The layer to write: `mine` (annotators, the default) or `gold` (reviewers).",
+    description="The layer to write: `mine` (annotators, the default; your username means the "
+    "same) or `gold` (reviewers). Any other layer is refused.",
     default=MINE,
 )
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
@@ -242,7 +242,7 @@ class AnnotationErrorsMixin:
 
 
 class DocumentScopedMixin(StrictQueryMixin):
-    """A view under ``documents/<document_id>/``: 404 unless the document is visible."""
+    """A view under ``documents/<pk>/``: 404 unless the document is visible to the user."""
 
     _document: Document | None = None
     _access: DebateAccess | None = None

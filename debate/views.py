@@ -6,6 +6,7 @@ is written from ``debate.services``.
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -119,6 +120,7 @@ class TokenView(StrictQueryMixin, APIView):
             # middleware from replacing this answer with its HTML lockout page.
             request._request.axes_locked_out = False
             raise Throttled(
+                wait=settings.AXES_COOLOFF_TIME.total_seconds(),
                 detail="Too many failed logins: this account is locked for a while.",
             )
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])

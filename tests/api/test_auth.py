@@ -32,7 +32,7 @@ def test_a_password_buys_a_token_that_opens_the_api(world):
     assert login("res", PASSWORD).json() == {"token": token}
 
 
-def test_form_encoded_logins_work_too(world):
+def test_json_and_form_encoded_logins_work_multipart_does_not(world):
     response = login("res", PASSWORD, format="multipart")
     assert response.status_code == 415
     response = APIClient().post(
@@ -106,6 +106,7 @@ def test_twenty_bad_passwords_lock_the_user_out_from_anywhere(world):
     assert locked.json()["detail"].startswith(
         "Too many failed logins: this account is locked for a while."
     )
+    assert locked["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     assert not Token.objects.filter(user=world.users["ann"]).exists()
     assert AccessAttempt.objects.filter(username="ann").exists()
     # Other users are not affected.
@@ -132,3 +133,10 @@ def test_session_auth_needs_the_csrf_token(world):
     csrf = client.cookies["csrftoken"].value
     accepted = client.post(url, world.span_payload(), format="json", HTTP_X_CSRFTOKEN=csrf)
     assert accepted.status_code == 201
+
+
+def test_twenty_bad_logins_from_one_address_lock_that_address(world):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login(f"guess{attempt}", "wrong", ip="10.3.0.1")
+    assert login("res", PASSWORD, ip="10.3.0.1").status_code == 429
+    assert login("res", PASSWORD, ip="10.3.0.2").status_code == 200
