@@ -15,4 +15,5 @@ urlpatterns = [
     path("d/<slug:slug>/assign/", views.assign_page, name="assign"),
     path("documents/<int:document_id>/review/", views.review_page, name="review"),
     path("documents/<int:document_id>/gold/", views.gold_page, name="gold"),
+    path("d/<slug:slug>/map/", views.map_page, name="map"),
 ]

@@ -22,6 +22,9 @@ from annotations.review_selectors import (
 )
 from annotations.review_serializers import DebateAgreementSerializer
 from annotations.review_services import assignments_spread
+from debate.argmap_formats import EXPORT_FORMATS
+from debate.map_permissions import builds_maps
+from debate.map_selectors import adjudicated_document_count
 from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
@@ -350,5 +353,45 @@ def gold_page(request: HttpRequest, document_id: int) -> HttpResponse:
             "compares": access.annotates,
             "runs": _gold_segments(document.text, gold, mine if access.annotates else []),
             "outcomes": Counter(row.outcome for row in rows),
+        },
+    )
+
+
+# --- Argument map page (issue 6) ------------------------------------------------------------
+MAP_FORMAT_LABELS = {"json": "JSON", "aif": "AIF", "argdown": "Argdown", "graphml": "GraphML"}
+
+
+@login_required
+def map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    debate = get_object_or_404(Debate.objects.visible_to(request.user), slug=slug)
+    access = debate_access(user=request.user, debate=debate)
+    sides = {side: side.capitalize() for side in ("pro", "contra", "neutral")}
+    for stance in reversed(debate.scheme["stances"]):  # the first stance of a side names it
+        sides[stance["side"]] = stance.get("label") or stance["key"]
+    adjudicated = adjudicated_document_count(debate=debate)
+    page_data = {
+        "slug": debate.slug,
+        "can_build": builds_maps(access),
+        "adjudicated": adjudicated,
+        "sides": sides,
+        "formats": [
+            {"name": name, "label": MAP_FORMAT_LABELS.get(name, name.upper()), "type": f.media_type}
+            for name, f in EXPORT_FORMATS.items()
+        ],
+        "urls": {
+            "maps": reverse("api-map-list", args=[debate.slug]),
+            "map": reverse("api-map-detail", args=[0]).replace("/0/", "/{id}/"),
+            "annotate": reverse("annotate", args=[0]).replace("/0/", "/{id}/"),
+        },
+    }
+    return render(
+        request,
+        "frontend/map.html",
+        {
+            "debate": debate,
+            "can_build": page_data["can_build"],
+            "adjudicated": adjudicated,
+            "sides": sides,
+            "page_data": page_data,
         },
     )

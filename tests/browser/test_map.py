@@ -1,0 +1,243 @@
+"""The map page in Chromium: built by a real Celery worker from the seed gold layer.
+
+Articles 000 and 004 of the shared corpus, adjudicated: both report the tech firms' argument
+that a backdoor would make services less secure for all, and four actors take sides. The
+reviewer asks for the first map on the page; a worker process builds it; the page shows it.
+"""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from debate.map_services import map_build_run
+from debate.models import MapBuild, Role
+from tests.debate.test_argmap import BACKDOOR_000, BACKDOOR_004
+from tests.debate.test_map_api import seed_gold
+from tests.factories import PASSWORD, DocumentFactory
+
+CONTRA = ["Kate Robertson", "the tech firms"]
+PRO = ["Rani Govender", "Susie Hargreaves"]
+
+SOURCE_HIGHLIGHT_JS = """() => {
+  const highlight = CSS.highlights.get('map-source');
+  return highlight ? [...highlight].map((range) => range.toString()) : [];
+}"""
+
+
+@pytest.fixture
+def scene(debate, member):
+    reviewer = member(Role.REVIEWER, username="rev")
+    member(Role.ANNOTATOR, username="ann")
+    return seed_gold(debate, reviewer)
+
+
+def open_map(page: Page, live_server, login, username: str = "rev") -> None:
+    login(page, username, PASSWORD)
+    page.goto(f"{live_server.url}/d/encryption/map/")
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def chips(page: Page, column: str) -> list[str]:
+    """Return the speakers named on the top-level argument cards of a column."""
+    return sorted(
+        set(
+            page.locator(
+                f"#list-{column} > .arg-card > details > summary .actor-chip:not(.none)"
+            ).all_inner_texts()
+        )
+    )
+
+
+def test_a_reviewer_builds_the_map_and_reads_it(
+    live_server, page, login, scene, celery_worker, artifacts
+):
+    open_map(page, live_server, login)
+    expect(page.get_by_role("heading", name="Build the first map")).to_be_visible()
+    expect(page.locator("#adjudicated-count")).to_have_text("2")
+    page.screenshot(path=str(artifacts / "map-empty.png"), full_page=True)
+
+    page.get_by_role("button", name="Build the first map").click()
+
+    # The worker process builds it; the page polls the build and then shows the map.
+    expect(page.locator("#build-text")).to_have_text("Map built.", timeout=60_000)
+    build = MapBuild.objects.get()
+    assert (build.status, build.progress, build.requested_by.username) == ("done", 100, "rev")
+    assert build.worker.startswith(celery_worker.name + ":")
+    expect(page.locator("#map-body")).to_be_visible()
+    expect(page.locator("#proposition-text")).to_have_text(
+        "Messaging platforms should scan private messages for child safety."
+    )
+
+    # Robertson and the tech firms argue contra, Govender and Hargreaves pro.
+    assert chips(page, "contra") == CONTRA
+    assert chips(page, "pro") == PRO
+    positions = dict(
+        zip(
+            page.locator("#matrix-rows th").all_inner_texts(),
+            page.locator("#matrix-rows .position-badge").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert positions == {
+        "Kate Robertson": "Contra",
+        "the tech firms": "Contra",
+        "Rani Govender": "Pro",
+        "Susie Hargreaves": "Pro",
+    }
+
+    # The backdoor argument of both articles is one node with two sources, in the columns
+    # and in the picture.
+    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="build in a backdoor")
+    expect(backdoor).to_have_count(1)
+    expect(backdoor.locator(".source-count")).to_have_text("2 sources")
+    expect(page.locator(".g-argument title").filter(has_text="backdoor")).to_have_count(1)
+    assert page.locator(".g-argument").count() == 8
+    assert page.locator(".g-actor").count() == 4
+
+    backdoor.locator("summary").first.click()
+    sources = backdoor.locator(".source-link")
+    expect(sources).to_have_count(2)
+    assert sorted(sources.all_inner_texts()) == sorted(
+        [
+            "PCC 'astonished' by rise in online grooming cases",
+            "Online grooming cases reach record high",
+        ]
+    )
+    expect(backdoor.locator(".arg-section h4").filter(has_text="Attacked by")).to_have_text(
+        "Attacked by (1)"
+    )
+    expect(backdoor.locator(".merge-note")).to_contain_text("Merged paraphrases")
+    page.screenshot(path=str(artifacts / "map-page.png"), full_page=True)
+    page.locator("#graph").screenshot(path=str(artifacts / "map-graph.png"))
+
+    # Filter by actor: only what Robertson voiced, then only Govender, then everyone.
+    page.locator(".filter-chip", has_text="Kate Robertson").click()
+    expect(page.locator("#list-pro > .arg-card")).to_have_count(0)
+    expect(page.locator("#list-contra > .arg-card")).to_have_count(1)
+    assert chips(page, "contra") == ["Kate Robertson"]
+    expect(page.locator("#filter-summary")).to_contain_text("those Kate Robertson voiced")
+    # Her claim and its premise stay lit in the picture; the six other arguments dim.
+    expect(page.locator(".g-argument.dim")).to_have_count(6)
+    page.screenshot(path=str(artifacts / "map-filtered.png"), full_page=True)
+    page.locator(".filter-chip", has_text="Rani Govender").click()
+    expect(page.locator("#list-contra > .arg-card")).to_have_count(0)
+    assert chips(page, "pro") == ["Rani Govender"]
+    page.locator(".filter-chip", has_text="Everyone").click()
+    expect(page.locator("#list-pro > .arg-card")).to_have_count(3)
+    expect(page.locator("#list-contra > .arg-card")).to_have_count(2)
+
+    # A source opens its document with that very passage highlighted.
+    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="build in a backdoor")
+    backdoor.locator("summary").first.click()
+    document = scene["documents"][104]
+    start = document.text.index(BACKDOOR_004)
+    backdoor.locator(".source-link", has_text="Online grooming cases reach record high").click()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.url == (
+        f"{live_server.url}/documents/{document.pk}/annotate/"
+        f"?highlight={start}-{start + len(BACKDOOR_004)}"
+    )
+    assert page.evaluate(SOURCE_HIGHLIGHT_JS) == [BACKDOOR_004]
+    expect(page.locator("#notice")).to_contain_text("Highlighted from the argument map")
+    page.screenshot(path=str(artifacts / "map-source-highlight.png"))
+    assert page.dialogs == []
+
+
+def test_progress_shows_while_a_build_runs_and_the_map_appears_when_it_is_done(
+    live_server, page, login, scene, debate
+):
+    # A build row a worker is running (written directly: requesting one here would run it
+    # at once, since unit tests run Celery tasks inline).
+    build = MapBuild.objects.create(
+        debate=debate,
+        status="running",
+        worker="w:1",
+        progress=45,
+        message="Building from 10 gold spans: merging contra claims",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+    open_map(page, live_server, login, "ann")
+
+    expect(page.locator("#build-text")).to_have_text("Building… 45%")
+    expect(page.locator("#build-progress")).to_have_attribute("value", "45")
+    expect(page.locator("#build-message")).to_have_text(
+        "Building from 10 gold spans: merging contra claims"
+    )
+    expect(page.locator("#map-empty")).to_be_visible()
+    # An annotator reads the map but cannot ask for one.
+    expect(page.locator("[data-action=build]")).to_have_count(0)
+
+    MapBuild.objects.filter(pk=build.pk).update(status="queued", worker="")
+    map_build_run(build_id=build.pk, worker="w:2")
+
+    expect(page.locator("#build-text")).to_have_text("Map built.", timeout=10_000)
+    expect(page.locator("#list-contra > .arg-card")).to_have_count(2)
+    assert page.dialogs == []
+
+
+def test_a_failed_build_shows_its_error_and_keeps_the_previous_map(
+    live_server, page, login, scene, debate, artifacts
+):
+    first = MapBuild.objects.create(debate=debate)
+    map_build_run(build_id=first.pk, worker="w:1")
+    first.refresh_from_db()
+    MapBuild.objects.create(
+        debate=debate,
+        status="failed",
+        error="ValueError: the builder broke",
+        message="Failed; the previous map stays current",
+        finished_at=timezone.now(),
+    )
+
+    open_map(page, live_server, login)
+
+    expect(page.locator("#build-text")).to_have_text("The last build failed.")
+    expect(page.locator("#build-error")).to_contain_text("ValueError: the builder broke")
+    expect(page.locator("#build-error")).to_contain_text(
+        f"The map below is the previous version ({first.version_id})"
+    )
+    expect(page.locator("#list-contra > .arg-card")).to_have_count(2)
+    expect(page.get_by_role("button", name="Rebuild map")).to_be_enabled()
+    links = page.locator("#download-links a")
+    assert links.all_inner_texts() == ["JSON", "AIF", "Argdown", "GraphML", "DOT"]
+    assert re.fullmatch(
+        rf"/api/v1/maps/{first.version_id}/\?format=graphml",
+        links.nth(3).get_attribute("href"),
+    )
+    page.locator("#build-status").screenshot(path=str(artifacts / "map-failed-build.png"))
+    assert page.dialogs == []
+
+
+def test_without_adjudicated_documents_the_page_says_so(live_server, page, login, debate, member):
+    member(Role.MANAGER, username="man")
+    DocumentFactory(debate=debate)  # imported, not adjudicated
+
+    login(page, "man", PASSWORD)
+    page.goto(f"{live_server.url}/d/encryption/")
+    page.get_by_role("link", name="Argument map").click()
+    page.wait_for_selector("body[data-ready=true]")
+
+    expect(page.get_by_role("heading", name="No adjudicated documents yet")).to_be_visible()
+    expect(page.get_by_role("button", name="Build the first map")).to_be_hidden()
+    expect(page.locator("#build-text")).to_have_text("No map has been built yet.")
+    assert page.dialogs == []
+
+
+@pytest.mark.parametrize("quote", [BACKDOOR_000])
+def test_a_source_link_highlights_the_span_on_the_annotate_page(
+    live_server, page, login, scene, quote
+):
+    document = scene["documents"][100]
+    start = document.text.index(quote)
+    login(page, "rev", PASSWORD)
+
+    end = start + len(quote)
+    page.goto(f"{live_server.url}/documents/{document.pk}/annotate/?highlight={start}-{end}")
+    page.wait_for_selector("body[data-ready=true]")
+
+    assert page.evaluate(SOURCE_HIGHLIGHT_JS) == [quote]
+    assert page.dialogs == []
