@@ -13,30 +13,42 @@ User = get_user_model()
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """An input shape that refuses fields it does not declare, rather than ignoring them.
+    """An input shape that refuses what it does not declare, rather than ignoring or coercing it.
 
-    Server-owned fields (``layer``, ``created_by``, ``version`` where it is not an input)
-    then fail loudly instead of appearing to be written.
+    Unknown and server-owned fields (``layer``, ``created_by``, ``version`` where it is not an
+    input) fail loudly instead of appearing to be written; a number where a string belongs,
+    or a string where a number belongs, fails instead of being converted.
     """
 
     def to_internal_value(self, data):
-        unknown = {}
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = {
-                key: ["Unknown or read-only field; it cannot be written."]
-                for key in data
-                if key not in writable
-            }
+        errors = self._strict_errors(data) if isinstance(data, Mapping) else {}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                exc.detail.update(unknown)
+            if errors and isinstance(exc.detail, dict):
+                exc.detail.update(errors)
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if errors:
+            raise serializers.ValidationError(errors)
         return value
+
+    def _strict_errors(self, data: Mapping) -> dict[str, list[str]]:
+        errors = {}
+        for key, value in data.items():
+            field = self.fields.get(key)
+            if field is None or field.read_only:
+                errors[key] = ["Unknown or read-only field; it cannot be written."]
+            elif value is None:
+                continue
+            elif isinstance(field, serializers.CharField | serializers.ChoiceField) and not (
+                isinstance(value, str)
+            ):
+                errors[key] = ["Not a valid string."]
+            elif isinstance(field, serializers.IntegerField) and (
+                isinstance(value, bool) or not isinstance(value, int)
+            ):
+                errors[key] = ["A valid integer is required."]
+        return errors
 
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -465,3 +465,21 @@ def test_values_the_database_cannot_store_are_client_errors(world):
     assert response.data == {
         "non_field_errors": ["A value cannot be stored (e.g. a NUL character)."]
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("start", "30", "A valid integer is required."),
+        ("end", 34.0, "A valid integer is required."),
+        ("actor", True, "A valid integer is required."),
+        ("stance", 1, "Not a valid string."),
+        ("note", 5, "Not a valid string."),
+    ],
+)
+def test_values_of_the_wrong_json_type_are_refused_not_converted(world, field, value, message):
+    before = counts()
+    response = post(world, world.span_payload(**{field: value}))
+    assert response.status_code == 400
+    assert response.json()[field] == [message]
+    assert counts() == before
