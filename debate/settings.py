@@ -193,7 +193,25 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Annotate news articles as positions in a debate, adjudicate them into a gold layer "
         "and export annotations and argument maps. Authenticate with "
-        "`Authorization: Token <key>` (POST /api/v1/auth/token/) or a browser session."
+        "`Authorization: Token <key>` (POST /api/v1/auth/token/) or a browser session "
+        "(unsafe methods then need the `X-CSRFToken` header).\n\n"
+        "**Walk it with curl**\n\n"
+        "```\n"
+        "curl -X POST -H 'Content-Type: application/json' "
+        "-d '{\"username\": \"me\", \"password\": \"...\"}' $HOST/api/v1/auth/token/\n"
+        "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/\n"
+        "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/<slug>/documents/\n"
+        "curl -H 'Authorization: Token <token>' $HOST/api/v1/documents/<id>/\n"
+        "curl -H 'Authorization: Token <token>' \"$HOST/api/v1/documents/<id>/spans/?layer=all\"\n"
+        "```\n\n"
+        "**Conventions.** Lists are cursor-paginated: follow `next` until it is null. Span "
+        "offsets are Unicode code points into the document's `text`, half-open `[start, end)`, "
+        "and `quote` is exactly `text[start:end]`. A layer is `gold` or an annotator's "
+        "username. Changing a span needs the `ETag` you read in `If-Match` (or the `version` "
+        "you read); a stale one gets 412 and changes nothing. A POST with an "
+        "`Idempotency-Key` can be retried safely. Errors are `{\"detail\": \"...\"}`, or "
+        "`{\"field\": [\"reason\"]}` for invalid input. Unknown query parameters and fields "
+        "are refused with 400. Objects of a debate you are not a member of answer 404."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
