@@ -198,7 +198,7 @@ SPECTACULAR_SETTINGS = {
         "**Walk it with curl**\n\n"
         "```\n"
         "curl -X POST -H 'Content-Type: application/json' "
-        "-d '{\"username\": \"me\", \"password\": \"...\"}' $HOST/api/v1/auth/token/\n"
+        '-d \'{"username": "me", "password": "..."}\' $HOST/api/v1/auth/token/\n'
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/<slug>/documents/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/documents/<id>/\n"
@@ -209,8 +209,8 @@ SPECTACULAR_SETTINGS = {
         "and `quote` is exactly `text[start:end]`. A layer is `gold` or an annotator's "
         "username. Changing a span needs the `ETag` you read in `If-Match` (or the `version` "
         "you read); a stale one gets 412 and changes nothing. A POST with an "
-        "`Idempotency-Key` can be retried safely. Errors are `{\"detail\": \"...\"}`, or "
-        "`{\"field\": [\"reason\"]}` for invalid input. Unknown query parameters and fields "
+        '`Idempotency-Key` can be retried safely. Errors are `{"detail": "..."}`, or '
+        '`{"field": ["reason"]}` for invalid input. Unknown query parameters and fields '
         "are refused with 400. Objects of a debate you are not a member of answer 404."
     ),
     "VERSION": "1.0.0",
