@@ -5,14 +5,27 @@ that a backdoor would make services less secure for all, and four actors take si
 reviewer asks for the first map on the page; a worker process builds it; the page shows it.
 """
 
+import random
 import re
+import time
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from debate.argmap import (
+    GoldRelation,
+    GoldSpan,
+    MapActor,
+    MapDocument,
+    MapInput,
+    MapScheme,
+    build_map,
+    map_to_json,
+)
 from debate.map_services import map_build_run
-from debate.models import MapBuild, Role
+from debate.models import MapBuild, MapVersion, Role
+from debate.scheme import default_scheme
 from tests.debate.test_argmap import BACKDOOR_000, BACKDOOR_004
 from tests.debate.test_map_api import seed_gold
 from tests.factories import PASSWORD, DocumentFactory
@@ -240,4 +253,83 @@ def test_a_source_link_highlights_the_span_on_the_annotate_page(
     page.wait_for_selector("body[data-ready=true]")
 
     assert page.evaluate(SOURCE_HIGHLIGHT_JS) == [quote]
+    assert page.dialogs == []
+
+
+def large_map_input(arguments: int, seed: int = 7) -> MapInput:
+    """Return gold input of ``arguments`` spans over 30 documents: claims, premises, attacks."""
+    rng = random.Random(seed)
+    vocabulary = [
+        f"{stem}{n}" for stem in ("secur", "privat", "child", "scan", "law") for n in range(60)
+    ]
+    documents = [MapDocument(id=n, title=f"Article {n}") for n in range(1, 31)]
+    spans, relations, claims = [], [], []
+    for n in range(1, arguments + 1):
+        quote = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(8, 16))) + "."
+        role = "claim" if n <= 40 or rng.random() < 0.4 else "premise"
+        span = GoldSpan(
+            id=n,
+            document_id=rng.choice(documents).id,
+            start=0,
+            end=len(quote),
+            quote=quote,
+            stance=rng.choice(["pro", "contra", "pro", "contra", "neutral"]),
+            role=role,
+            actor_id=rng.choice([1, 2, 3, 4, None]),
+        )
+        spans.append(span)
+        if role == "premise":
+            relations.append(GoldRelation(n, rng.choice(claims).id, "supports"))
+        else:
+            claims.append(span)
+        if n > 1 and rng.random() < 0.1:
+            relations.append(GoldRelation(n, rng.randint(1, n - 1), "attacks"))
+    return MapInput(
+        proposition="Messaging platforms should scan private messages for child safety.",
+        scheme=MapScheme.from_dict(default_scheme()),
+        actors=[MapActor(id=n, name=name) for n, name in enumerate(PRO + CONTRA, start=1)],
+        documents=documents,
+        spans=spans,
+        relations=list(dict.fromkeys(relations)),
+    )
+
+
+def test_a_map_of_three_hundred_arguments_stays_readable(
+    live_server, page, login, debate, member, artifacts
+):
+    member(Role.RESEARCHER, username="res")
+    graph = build_map(large_map_input(300))
+    version = MapVersion.objects.create(
+        debate=debate,
+        input_hash=graph.input_hash,
+        builder_version=graph.builder,
+        graph_json=map_to_json(graph),
+        argument_count=len(graph.arguments),
+    )
+    MapBuild.objects.create(debate=debate, status="done", version=version, progress=100)
+
+    login(page, "res", PASSWORD)
+    started = time.monotonic()
+    page.goto(f"{live_server.url}/d/encryption/map/")
+    page.wait_for_selector("body[data-ready=true]")
+    seconds = time.monotonic() - started
+
+    assert seconds < 5, f"the page took {seconds:.1f} s"
+    expect(page.locator(".g-argument")).to_have_count(len(graph.arguments))
+    # Readable at the size it is drawn: the boxes keep their design size (no shrinking to fit
+    # hundreds of them side by side), the picture grows downwards instead.
+    box = page.locator(".g-argument rect.g-box").first.bounding_box()
+    assert box["width"] >= 150, box
+    top_level = page.locator(
+        "#list-pro > .arg-card, #list-contra > .arg-card, #list-neutral > .arg-card"
+    )
+    assert top_level.count() == sum(
+        1
+        for a in graph.arguments
+        if not any(
+            e.kind == "support" and e.source == a.id and e.target != "proposition"
+            for e in graph.edges
+        )
+    )
+    page.locator("#graph").screenshot(path=str(artifacts / "map-large-graph.png"))
     assert page.dialogs == []

@@ -30,10 +30,10 @@ function title(group, text) {
 }
 
 /**
- * Return an <svg> of the layout. `describe(node)` gives a node's full text for its tooltip;
- * `sourcesLabel(n)` words a source count.
+ * Return an <svg> of the layout. `describe(node)` gives a node's full text for its tooltip,
+ * `sourcesLabel(n)` words a source count and `headerName(block)` names a half ("Pro").
  */
-export function renderGraph(layout, { describe, sourcesLabel, label }) {
+export function renderGraph(layout, { describe, sourcesLabel, label, headerName }) {
   const svg = el("svg", {
     viewBox: `0 0 ${layout.width} ${layout.height}`,
     width: layout.width,
@@ -47,19 +47,41 @@ export function renderGraph(layout, { describe, sourcesLabel, label }) {
   marker(defs, "arrow-attack", "M0,0 L10,5 L0,10 z", "arrow-attack");
   marker(defs, "arrow-voiced", "M0,2 L8,5 L0,8 z", "arrow-voiced");
 
+  // Lines of the trees and to actors go under the boxes; attacks and other cross links over
+  // them, so that none hides behind a box it passes.
   const edges = el("g", { class: "g-edges" }, svg);
+  const crossings = [];
   for (const edge of layout.edges) {
+    if (!edge.hangs && edge.kind !== "voiced") {
+      crossings.push(edge);
+      continue;
+    }
     el(
       "path",
       {
         d: edge.path,
         class: `g-edge edge-${edge.kind}${edge.hangs ? " hangs" : ""}`,
-        "marker-end": `url(#arrow-${edge.kind})`,
+        [edge.start === "target" ? "marker-start" : "marker-end"]: `url(#arrow-${edge.kind})`,
         "data-source": edge.source,
         "data-target": edge.target,
       },
       edges,
     );
+  }
+
+  // Each half's header, with one arrow to the proposition for all the claims below it.
+  const heads = el("g", { class: "g-headers" }, svg);
+  for (const header of layout.headers) {
+    const group = el("g", { class: `g-header side-${header.block}` }, heads);
+    if (header.path) {
+      el("path", { d: header.path, class: `g-edge edge-${header.kind} header-edge`, "marker-end": `url(#arrow-${header.kind})` }, group);
+    }
+    el("rect", { x: header.x, y: header.y, width: header.w, height: header.h, rx: 4, class: "g-header-box" }, group);
+    const text = el("text", { x: header.x + 10, y: header.y + header.h / 2 + 5, class: "g-header-text" }, group);
+    const name = el("tspan", { class: "g-header-name" }, text);
+    name.textContent = headerName(header.block);
+    const rest = el("tspan", {}, text);
+    rest.textContent = ` ${header.text} · ${header.count}`;
   }
 
   const nodes = el("g", { class: "g-nodes" }, svg);
@@ -87,6 +109,21 @@ export function renderGraph(layout, { describe, sourcesLabel, label }) {
       textLines(group, node.lines, node.x + node.w / 2, node.y + node.h / 2 + 5, 16, "middle");
     }
   }
+  const over = el("g", { class: "g-edges over" }, svg);
+  for (const edge of crossings) {
+    el("path", { d: edge.path, class: "g-halo", "data-source": edge.source, "data-target": edge.target }, over);
+    el(
+      "path",
+      {
+        d: edge.path,
+        class: `g-edge edge-${edge.kind}`,
+        "marker-end": `url(#arrow-${edge.kind})`,
+        "data-source": edge.source,
+        "data-target": edge.target,
+      },
+      over,
+    );
+  }
   return svg;
 }
 
@@ -96,7 +133,7 @@ export function focusGraph(svg, visible) {
     const id = node.dataset.id;
     node.classList.toggle("dim", visible !== null && !visible.has(id));
   }
-  for (const edge of svg.querySelectorAll(".g-edge")) {
+  for (const edge of svg.querySelectorAll(".g-edge[data-source], .g-halo")) {
     const on = visible === null || (visible.has(edge.dataset.source) && visible.has(edge.dataset.target));
     edge.classList.toggle("dim", !on);
   }

@@ -105,46 +105,70 @@ export function wrapText(text, maxChars, maxLines) {
 }
 
 const DEFAULTS = {
-  nodeWidth: 210,
+  nodeWidth: 220,
   nodeHeight: 88,
+  premiseGap: 12,
+  clusterGap: 26,
+  indent: 24,
+  maxIndents: 3,
+  headerHeight: 28,
   actorWidth: 170,
   actorHeight: 34,
-  gapX: 18,
-  rowGap: 30,
-  layerGap: 64,
+  gapX: 30,
   sideGap: 56,
-  margin: 24,
+  layerGap: 56,
+  margin: 28,
   maxColumns: 3,
-  maxChars: 31,
+  targetWidth: Infinity,
+  maxChars: 28,
   maxLines: 3,
   showActors: true,
 };
 
+const HEADERS = {
+  pro: "for the proposition",
+  contra: "against the proposition",
+  band: "on neither side",
+};
+
 /**
- * Lay the map out in layers: the proposition on top, the arguments that hang directly under it
- * (claims) below, their premises below those, and so on; actors in a band at the bottom.
- * Within a layer pro arguments sit on the left, neutral ones in the middle and contra ones on
- * the right, each side wrapped into rows of at most `maxColumns`, so hundreds of arguments make
- * a tall picture rather than an unreadably wide one. Premises are ordered under their claims.
- * Returns {width, height, nodes, edges}; edges carry an SVG path.
+ * Lay the map out as two trees under the proposition: pro arguments fill the left half and
+ * contra ones the right half, under a header each; neutral arguments, which hang from nothing,
+ * come in a band below, then the actors. Every top-level argument is followed by its premises,
+ * indented below it like an outline, and these clusters fill the columns of their half (at
+ * most `maxColumns`, fewer if they would not fit in `targetWidth` at full size, each next
+ * cluster in the shortest column). Hundreds of arguments thus make a tall picture whose text
+ * stays readable, and every line from a premise to its claim stays short.
+ *
+ * Edges: the claims of a column reach their half's header along one spine (the header's arrow
+ * stands for all of them), premises their argument along its spine; attacks and any further
+ * supports are curves. Each edge has an SVG `path` drawn from `start` ("source" or "target"),
+ * so paths sharing a spine begin at its shared end and their dashes line up. The result is
+ * {width, height, nodes, edges, headers}; the same graph in any order gives the same layout.
  */
 export function layoutMap(graph, options = {}) {
   const o = { ...DEFAULTS, ...options };
   const index = mapIndex(graph);
   const { args } = index;
+  const sideOf = (id) => {
+    const side = args.get(id).side;
+    return side === "pro" || side === "contra" ? side : "neutral";
+  };
 
-  // Depth: top-level arguments are 1, each premise one below the argument it hangs under
-  // (the first one it supports, breadth first, so the shallowest).
-  const depth = new Map();
+  // The tree: each argument hangs under the first argument it supports, breadth first from
+  // the top-level ones (so at its shallowest); arguments in a support cycle with no top start
+  // a tree of their own.
   const parent = new Map();
+  const children = new Map();
+  const depth = new Map();
+  const roots = [];
   const queue = [];
-  for (const side of SIDE_ORDER) {
-    for (const id of index.topLevel[side]) {
-      depth.set(id, 1);
-      queue.push(id);
-    }
-  }
-  // Arguments that only support each other in a cycle have no top: start from the first.
+  const plant = (id) => {
+    depth.set(id, 0);
+    roots.push(id);
+    queue.push(id);
+  };
+  for (const side of SIDE_ORDER) for (const id of index.topLevel[side]) plant(id);
   const rest = [...args.values()].sort(compareArguments).map((a) => a.id);
   let cursor = 0;
   for (;;) {
@@ -154,37 +178,41 @@ export function layoutMap(graph, options = {}) {
         if (depth.has(premise)) continue;
         depth.set(premise, depth.get(id) + 1);
         parent.set(premise, id);
+        push(children, id, premise);
         queue.push(premise);
       }
     }
     while (cursor < rest.length && depth.has(rest[cursor])) cursor++;
     if (cursor >= rest.length) break;
-    depth.set(rest[cursor], 1);
-    queue.push(rest[cursor]);
+    plant(rest[cursor]);
   }
 
-  const layers = [];
-  for (const [id, d] of depth) {
-    while (layers.length < d) layers.push(Object.fromEntries(SIDE_ORDER.map((s) => [s, []])));
-    const side = SIDE_ORDER.includes(args.get(id).side) ? args.get(id).side : "neutral";
-    layers[d - 1][side].push(id);
+  // A tree goes in its root's half, or in the neutral band.
+  const blockOf = (root) => (sideOf(root) === "neutral" ? "band" : sideOf(root));
+  const clusters = { pro: [], contra: [], band: [] };
+  for (const root of roots) {
+    const members = [];
+    const walk = (id) => {
+      members.push(id);
+      for (const child of children.get(id) ?? []) walk(child);
+    };
+    walk(root);
+    clusters[blockOf(root)].push(members);
   }
-  const perSide = Math.max(1, ...layers.flatMap((layer) => SIDE_ORDER.map((s) => layer[s].length)));
-  const columns = Math.min(o.maxColumns, perSide);
+  const clusterHeight = (members) => members.length * o.nodeHeight + (members.length - 1) * o.premiseGap;
+
+  const room = (o.targetWidth - 2 * o.margin - o.sideGap) / 2;
+  const fitting = Math.max(1, Math.floor((room + o.gapX) / (o.nodeWidth + o.gapX)));
+  const busiest = Math.max(1, clusters.pro.length, clusters.contra.length);
+  const columns = Math.min(o.maxColumns, busiest, fitting);
   const blockWidth = columns * o.nodeWidth + (columns - 1) * o.gapX;
-  const hasNeutral = layers.some((layer) => layer.neutral.length > 0);
-  const sides = hasNeutral ? SIDE_ORDER : ["pro", "contra"];
-  const blockX = {};
-  let x = o.margin;
-  for (const side of sides) {
-    blockX[side] = x;
-    x += blockWidth + o.sideGap;
-  }
-  let width = Math.max(x - o.sideGap + o.margin, o.nodeWidth * 2 + o.margin * 2);
+  const width = Math.round(2 * o.margin + 2 * blockWidth + o.sideGap);
+  const bandColumns = Math.max(1, Math.floor((width - 2 * o.margin + o.gapX) / (o.nodeWidth + o.gapX)));
 
   const nodes = [];
   const placed = new Map();
-  const propLines = wrapText(graph.proposition.text, Math.round(o.maxChars * 2.2), 4);
+  const headers = [];
+  const propLines = wrapText(graph.proposition.text, Math.round(o.maxChars * 2.3), 4);
   const propWidth = Math.min(width - 2 * o.margin, o.nodeWidth * 2.6);
   const proposition = {
     id: PROPOSITION_ID,
@@ -200,46 +228,54 @@ export function layoutMap(graph, options = {}) {
   nodes.push(proposition);
   placed.set(PROPOSITION_ID, proposition);
 
-  let y = proposition.y + proposition.h + o.layerGap;
-  layers.forEach((layer, layerIndex) => {
-    let rows = 0;
-    for (const side of sides) {
-      const ids = layer[side];
-      if (layerIndex === 0) {
-        ids.sort((a, b) => compareArguments(args.get(a), args.get(b)));
-      } else {
-        // Under the argument each premise hangs from, left to right as those are placed.
-        const key = (id) => placed.get(parent.get(id))?.x ?? 0;
-        ids.sort((a, b) => key(a) - key(b) || compareArguments(args.get(a), args.get(b)));
-      }
-      const sideRows = Math.ceil(ids.length / columns);
-      rows = Math.max(rows, sideRows);
-      ids.forEach((id, i) => {
-        const row = Math.floor(i / columns);
-        const inRow = Math.min(columns, ids.length - row * columns);
-        // A short row is centred in its side's block.
-        const offset = ((columns - inRow) * (o.nodeWidth + o.gapX)) / 2;
+  // Fill a block's columns with its clusters, each next one in the shortest column; return
+  // the block's bottom.
+  const fill = (block, left, cols, top) => {
+    const header = { block, x: left, y: top, w: cols * o.nodeWidth + (cols - 1) * o.gapX, h: o.headerHeight, text: HEADERS[block], count: clusters[block].length };
+    headers.push(header);
+    const heights = Array.from({ length: cols }, () => top + o.headerHeight + o.clusterGap);
+    for (const members of clusters[block]) {
+      let column = 0;
+      for (let c = 1; c < cols; c++) if (heights[c] < heights[column]) column = c;
+      let y = heights[column];
+      const x = left + column * (o.nodeWidth + o.gapX);
+      for (const id of members) {
         const arg = args.get(id);
+        const shift = o.indent * Math.min(depth.get(id), o.maxIndents);
         const node = {
           id,
           type: "argument",
           kind: arg.kind,
-          side,
-          x: blockX[side] + offset + (i % columns) * (o.nodeWidth + o.gapX),
-          y: y + row * (o.nodeHeight + o.rowGap),
-          w: o.nodeWidth,
+          side: sideOf(id),
+          block,
+          column: x,
+          x: x + shift,
+          y,
+          w: o.nodeWidth - shift,
           h: o.nodeHeight,
-          lines: wrapText(arg.text, o.maxChars, o.maxLines),
+          lines: wrapText(arg.text, o.maxChars - Math.round(shift / 7.5), o.maxLines),
           strength: arg.strength,
           sources: arg.sources.length,
           actors: arg.actors,
         };
         nodes.push(node);
         placed.set(id, node);
-      });
+        y += o.nodeHeight + o.premiseGap;
+      }
+      heights[column] = y - o.premiseGap + o.clusterGap;
     }
-    y += rows * o.nodeHeight + (rows - 1) * o.rowGap + o.layerGap;
-  });
+    header.columnBottoms = heights.map((h) => h - o.clusterGap);
+    return Math.max(...heights) - o.clusterGap;
+  };
+
+  let y = proposition.y + proposition.h + o.layerGap;
+  const halvesTop = y;
+  y = Math.max(
+    fill("pro", o.margin, columns, halvesTop),
+    fill("contra", o.margin + blockWidth + o.sideGap, columns, halvesTop),
+  );
+  if (clusters.band.length) y = fill("band", o.margin, bandColumns, y + o.layerGap);
+  y += o.layerGap;
 
   if (o.showActors && graph.actors.length) {
     const rank = { pro: 0, neutral: 1, mixed: 1, contra: 2 };
@@ -256,7 +292,7 @@ export function layoutMap(graph, options = {}) {
         type: "actor",
         side: actor.position,
         x: (width - rowWidth) / 2 + (i % perRow) * (o.actorWidth + o.gapX),
-        y: y + row * (o.actorHeight + o.rowGap),
+        y: y + row * (o.actorHeight + o.clusterGap),
         w: o.actorWidth,
         h: o.actorHeight,
         lines: wrapText(actor.name, 24, 1),
@@ -264,64 +300,63 @@ export function layoutMap(graph, options = {}) {
       nodes.push(node);
       placed.set(actor.id, node);
     });
-    y += Math.ceil(actors.length / perRow) * (o.actorHeight + o.rowGap) - o.rowGap + o.layerGap;
+    y += Math.ceil(actors.length / perRow) * (o.actorHeight + o.clusterGap) - o.clusterGap + o.layerGap;
   }
-  const height = y - o.layerGap + o.margin;
+  const height = Math.round(y - o.layerGap + o.margin);
 
+  // The arrow from each half's header to the proposition stands for all its claims' edges.
+  for (const header of headers) {
+    if (header.block === "band") continue;
+    const tx = proposition.x + proposition.w * (header.block === "pro" ? 0.3 : 0.7);
+    header.path = curve(header.x + header.w / 2, header.y, tx, proposition.y + proposition.h);
+    header.kind = header.block === "pro" ? "support" : "attack";
+  }
+
+  const headerOf = Object.fromEntries(headers.map((h) => [h.block, h]));
   const edges = [];
   for (const edge of [...graph.edges].sort((a, b) => byId(a.id, b.id))) {
     const from = placed.get(edge.source);
     const to = placed.get(edge.target);
     if (!from || !to) continue;
-    const hangs = edge.target === PROPOSITION_ID || (edge.kind === "support" && parent.get(edge.source) === edge.target);
-    edges.push({
-      id: edge.id,
-      kind: edge.kind,
-      source: edge.source,
-      target: edge.target,
-      hangs,
-      path: edgePath(from, to, edge.kind, hangs),
-    });
+    let route;
+    if (edge.target === PROPOSITION_ID && from.block !== "band" && depth.get(edge.source) === 0) {
+      // Down the column's spine from the header, then right into the claim.
+      const header = headerOf[from.block];
+      const spine = from.column - o.gapX / 2;
+      route = { path: `M${r(spine)},${r(header.y + header.h)} V${r(from.y + 20)} H${r(from.x)}`, start: "target", spine: true };
+    } else if (edge.kind === "support" && parent.get(edge.source) === edge.target) {
+      // Down the argument's spine, then right into the premise.
+      const spine = to.x + Math.min(o.indent / 2, 12);
+      route = { path: `M${r(spine)},${r(to.y + to.h)} V${r(from.y + 20)} H${r(from.x)}`, start: "target", spine: true };
+    } else if (edge.kind === "voiced") {
+      route = { path: curve(from.x + from.w / 2, from.y, to.x + to.w / 2, to.y + to.h), start: "source" };
+    } else {
+      route = { path: crossing(from, to, width - 4), start: "source" };
+    }
+    edges.push({ id: edge.id, kind: edge.kind, source: edge.source, target: edge.target, hangs: Boolean(route.spine), path: route.path, start: route.start });
   }
-  width = Math.round(width);
-  return { width, height: Math.round(height), nodes, edges };
+  return { width, height, nodes, edges, headers };
 }
 
-function round(value) {
+function r(value) {
   return Math.round(value * 10) / 10;
 }
 
-/** An SVG path from one node to another: down the hierarchy, across for attacks. */
-export function edgePath(from, to, kind, hangs) {
-  const fx = from.x + from.w / 2;
-  const tx = to.x + to.w / 2;
-  if (kind === "voiced") {
-    // From the actor's top edge up to the argument's bottom edge.
-    const y1 = from.y;
-    const y2 = to.y + to.h;
-    const bend = Math.max(30, (y1 - y2) / 2);
-    return `M${round(fx)},${round(y1)} C${round(fx)},${round(y1 - bend)} ${round(tx)},${round(y2 + bend)} ${round(tx)},${round(y2)}`;
-  }
-  if (hangs || from.y > to.y + to.h) {
-    // Up from the child's top edge to the parent's bottom edge.
-    const y1 = from.y;
-    const y2 = to.y + to.h;
-    const bend = Math.max(24, (y1 - y2) / 2);
-    return `M${round(fx)},${round(y1)} C${round(fx)},${round(y1 - bend)} ${round(tx)},${round(y2 + bend)} ${round(tx)},${round(y2)}`;
-  }
-  if (to.y > from.y + from.h) {
-    const y1 = from.y + from.h;
-    const y2 = to.y;
-    const bend = Math.max(24, (y2 - y1) / 2);
-    return `M${round(fx)},${round(y1)} C${round(fx)},${round(y1 + bend)} ${round(tx)},${round(y2 - bend)} ${round(tx)},${round(y2)}`;
-  }
-  // Side by side (an attack within a band): leave and enter by the facing edges, arching
-  // below the row so the line does not run through the nodes between them.
-  const leftToRight = fx < tx;
-  const x1 = leftToRight ? from.x + from.w : from.x;
-  const x2 = leftToRight ? to.x : to.x + to.w;
-  const y1 = from.y + from.h * 0.7;
-  const y2 = to.y + to.h * 0.7;
-  const drop = Math.min(80, 24 + Math.abs(x2 - x1) / 8);
-  return `M${round(x1)},${round(y1)} C${round(x1 + (leftToRight ? 30 : -30))},${round(y1 + drop)} ${round(x2 + (leftToRight ? -30 : 30))},${round(y2 + drop)} ${round(x2)},${round(y2)}`;
+/** A vertical S-curve from (x1, y1) to (x2, y2). */
+function curve(x1, y1, x2, y2) {
+  const bend = Math.max(24, Math.abs(y2 - y1) / 2) * (y2 < y1 ? -1 : 1);
+  return `M${r(x1)},${r(y1)} C${r(x1)},${r(y1 + bend)} ${r(x2)},${r(y2 - bend)} ${r(x2)},${r(y2)}`;
+}
+
+/**
+ * A curve between two boxes that are not parent and child (an attack, a second support): an
+ * arc from the top of one to the top of the other, over the boxes between them in a row.
+ */
+export function crossing(from, to, maxX = Infinity) {
+  const toward = Math.sign(to.x + to.w / 2 - (from.x + from.w / 2)) || 1;
+  const x1 = Math.min(maxX, from.x + from.w / 2 + (toward * from.w) / 4);
+  const x2 = Math.min(maxX, to.x + to.w / 2 - (toward * to.w) / 4);
+  const lift = Math.min(30, 12 + Math.abs(x2 - x1) / 25);
+  const top = Math.min(from.y, to.y) - lift;
+  return `M${r(x1)},${r(from.y)} C${r(x1)},${r(top)} ${r(x2)},${r(top)} ${r(x2)},${r(to.y)}`;
 }

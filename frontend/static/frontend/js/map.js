@@ -410,11 +410,14 @@ function applyFilter(actorId) {
 // ---------------------------------------------------------------- graph and matrix
 
 function renderGraphPicture() {
-  const layout = layoutMap(state.graph, { showActors: el.graphActors.checked });
+  // Laid out for the width the picture has on this page (the same width, the same layout).
+  const targetWidth = Math.max(480, el.graph.clientWidth - 2);
+  const layout = layoutMap(state.graph, { showActors: el.graphActors.checked, targetWidth });
   const args = state.index.args;
   state.svg = renderGraph(layout, {
     label: `Graph of the argument map: ${plural(state.graph.arguments.length, "argument")}, ${plural(state.graph.actors.length, "actor")}.`,
     sourcesLabel: (n) => plural(n, "source"),
+    headerName: (block) => (block === "band" ? sideName("neutral") : sideName(block)),
     describe: (node) => {
       if (node.type === "proposition") return `Proposition: ${state.graph.proposition.text}`;
       if (node.type === "actor") {
