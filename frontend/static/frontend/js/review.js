@@ -532,6 +532,10 @@ function renderRelations() {
       );
       if ([...select.options].some((o) => o.value === previous)) select.value = previous;
     }
+    const { source, target } = el.linkForm.elements;
+    if (source.value === target.value && target.options.length > 1) {
+      target.selectedIndex = source.selectedIndex === 0 ? 1 : 0; // a span never links to itself
+    }
     // Linking needs two gold spans; until then the form would only offer empty lists.
     el.linkForm.hidden = state.review.gold_spans.length < 2 || !decidable();
   }
