@@ -1,0 +1,507 @@
+"""IDOR: a member of debate alpha, whatever their role, reaches nothing of debate bravo.
+
+The routes come from the URL resolver, so a new route fails ``test_every_route_is_classified``
+until it is put in the matrix. Every object route is asked with every method by every role of
+alpha for bravo's object: a method the route supports answers 404 (never 403, which would tell
+the object exists, nor 200), any other method answers exactly as for an id that exists nowhere.
+Afterwards every row of the database is as it was.
+"""
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from debate.admin import ManagedDebateAdmin
+from tests.security.conftest import ROLES, Side, World, changed_tables, database_state
+
+pytestmark = pytest.mark.django_db
+
+MISSING_ID = 2_000_000_000
+MISSING_SLUG = "no-such-debate"
+METHODS = ("get", "post", "put", "patch", "delete")
+ALPHA_ROLES = ("annotator", "reviewer", "manager", "researcher")
+
+
+def all_routes() -> list[tuple[str, URLPattern]]:
+    """Return every URL pattern of the site as (route, pattern), admin included."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def supported_methods(pattern: URLPattern) -> set[str]:
+    """Return the methods a view handles; a plain function view takes every method."""
+    view = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
+    if view is None:
+        return set(METHODS)
+    return {method for method in METHODS if hasattr(view, method)}
+
+
+# --- The matrix -----------------------------------------------------------------------------
+def _span_body(side: Side, document=None) -> dict:
+    """Return a valid new span of the open document (or ``document``) of a side."""
+    text = (document or side.open_doc).text
+    start = text.index("scanning is needed")
+    end = start + len("scanning is needed")
+    return {"start": start, "end": end, "quote": text[start:end], "stance": "pro", "role": "claim"}
+
+
+def _jsonl_upload(side: Side) -> dict:
+    line = json.dumps({"type": "document", "id": 1, "text": "Injected.", "title": "x"})
+    return {
+        "file": SimpleUploadedFile("x.jsonl", line.encode(), "application/x-ndjson"),
+        "layer": "gold",
+    }
+
+
+def _brat_upload(side: Side) -> dict:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "Injected text.")
+        archive.writestr("a.ann", "T1\tclaim 0 8\tInjected\n")
+    return {
+        "file": SimpleUploadedFile("x.zip", buffer.getvalue(), "application/zip"),
+        "layer": "gold",
+    }
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A route that names one object of a debate, and how to fill and feed it."""
+
+    target: str  # the Side attribute the route names
+    kwarg: str = "pk"
+    body: Callable[[Side], dict] = field(default=lambda side: {})
+    multipart: bool = False
+
+    def value(self, side: Side):
+        obj = getattr(side, self.target)
+        return obj.slug if self.kwarg == "slug" else obj.pk
+
+    def missing(self):
+        return MISSING_SLUG if self.kwarg == "slug" else MISSING_ID
+
+
+DEBATE = Scoped("debate", kwarg="slug")
+OPEN_DOC = Scoped("open_doc")
+
+API = {
+    "api/v1/debates/<slug:slug>/": DEBATE,
+    "api/v1/debates/<slug:slug>/actors/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"name": "Planted actor"}
+    ),
+    # The attacker tries to make themselves a manager of the other debate.
+    "api/v1/debates/<slug:slug>/members/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"username": "alpha-annotator", "role": "manager"}
+    ),
+    "api/v1/debates/<slug:slug>/documents/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"text": "Planted text.", "title": "Planted"}
+    ),
+    "api/v1/documents/<int:pk>/": OPEN_DOC,
+    "api/v1/debates/<slug:slug>/maps/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"reason": "planted"}
+    ),
+    "api/v1/map-builds/<int:pk>/": Scoped("map_build"),
+    "api/v1/maps/<int:pk>/": Scoped("map_version"),
+    "api/v1/documents/<int:pk>/spans/": Scoped("open_doc", body=_span_body),
+    "api/v1/documents/<int:pk>/relations/": Scoped(
+        "open_doc",
+        body=lambda side: {"source": side.span.pk, "target": side.premise.pk, "type": "attacks"},
+    ),
+    "api/v1/documents/<int:pk>/submit/": OPEN_DOC,
+    "api/v1/spans/<int:pk>/": Scoped(
+        "span", body=lambda side: {"note": "planted", "version": side.span.version}
+    ),
+    "api/v1/spans/<int:pk>/history/": Scoped("span"),
+    "api/v1/relations/<int:pk>/": Scoped("relation"),
+    "api/v1/debates/<slug:slug>/queue/next/": DEBATE,
+    "api/v1/debates/<slug:slug>/export/spans/": DEBATE,
+    "api/v1/debates/<slug:slug>/export/spans": DEBATE,
+    "api/v1/debates/<slug:slug>/import/brat/": Scoped(
+        "debate", kwarg="slug", body=_brat_upload, multipart=True
+    ),
+    "api/v1/debates/<slug:slug>/import/spans/": Scoped(
+        "debate", kwarg="slug", body=_jsonl_upload, multipart=True
+    ),
+    "api/v1/documents/<int:pk>/review/": Scoped("review_doc"),
+    "api/v1/documents/<int:pk>/review/decisions/": Scoped(
+        "review_doc", body=lambda side: {"action": "accept_agreed"}
+    ),
+    "api/v1/documents/<int:pk>/review/finish/": Scoped("review_doc"),
+    "api/v1/documents/<int:pk>/assignments/": Scoped(
+        "open_doc", body=lambda side: {"annotator": side.user("annotator").username}
+    ),
+    "api/v1/debates/<slug:slug>/review/queue/": DEBATE,
+    "api/v1/debates/<slug:slug>/agreement/": DEBATE,
+    "api/v1/debates/<slug:slug>/assignments/spread/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"annotators": [side.user("annotator").username]}
+    ),
+}
+PAGES = {
+    "d/<slug:slug>/": DEBATE,
+    "d/<slug:slug>/next/": DEBATE,
+    "documents/<int:document_id>/annotate/": Scoped("open_doc", kwarg="document_id"),
+    "d/<slug:slug>/review/": DEBATE,
+    "d/<slug:slug>/dashboard/": DEBATE,
+    "d/<slug:slug>/assign/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"annotators": [side.user("annotator").username]}
+    ),
+    "documents/<int:document_id>/review/": Scoped("review_doc", kwarg="document_id"),
+    "documents/<int:document_id>/gold/": Scoped("gold_doc", kwarg="document_id"),
+    "d/<slug:slug>/map/": DEBATE,
+}
+# Lists of everything a user may see, not of one debate: they must not show bravo at all.
+GLOBAL_LISTS = {"api/v1/debates/": "/api/v1/debates/", "": "/"}
+# Routes that name no debate object at all.
+UNSCOPED = {
+    "api/v1/auth/token/": "your own token",
+    "api/v1/": "the JSON 404 of unknown API paths",
+    "api/schema/": "the public OpenAPI schema",
+    "api/docs/": "Swagger UI of the schema",
+    "api/redoc/": "Redoc of the schema",
+    "login/": "the login form",
+    "logout/": "logging out",
+}
+ADMIN_PREFIX = "admin/"
+
+
+def test_every_route_is_classified():
+    known = {*API, *PAGES, *GLOBAL_LISTS, *UNSCOPED}
+    unclassified = [
+        route
+        for route, _pattern in all_routes()
+        if route not in known and not route.startswith(ADMIN_PREFIX)
+    ]
+    assert unclassified == []
+    # And the matrix names no route that is gone.
+    assert sorted(known - {route for route, _pattern in all_routes()}) == []
+
+
+def _url(route: str, spec: Scoped, value) -> str:
+    path = route.replace(f"<slug:{spec.kwarg}>", str(value)).replace(
+        f"<int:{spec.kwarg}>", str(value)
+    )
+    assert "<" not in path, path
+    return "/" + path
+
+
+def _ask(client, method: str, url: str, spec: Scoped, side: Side, *, api: bool):
+    kwargs = {"HTTP_IF_MATCH": "*"}
+    if method in ("post", "put", "patch"):
+        body = spec.body(side)
+        if api and spec.multipart:
+            kwargs["format"] = "multipart"
+        elif api:
+            kwargs["format"] = "json"
+        return getattr(client, method)(url, body, **kwargs)
+    return getattr(client, method)(url, **kwargs)
+
+
+def _matrix(world: World, routes: dict, *, api: bool) -> list[str]:
+    """Ask every route with every method as every alpha role; return what went wrong."""
+    patterns = dict(all_routes())
+    alpha, bravo = world.alpha, world.bravo
+    clients = {
+        role: (world.api if api else world.browser)(alpha.user(role)) for role in ALPHA_ROLES
+    }
+    before = database_state()
+    problems = []
+    for route, spec in routes.items():
+        supported = supported_methods(patterns[route])
+        foreign_url = _url(route, spec, spec.value(bravo))
+        missing_url = _url(route, spec, spec.missing())
+        for method in METHODS:
+            missing = _ask(clients["annotator"], method, missing_url, spec, bravo, api=api)
+            expected = 404 if method in supported else missing.status_code
+            if expected not in (404, 405):
+                problems.append(f"{method.upper()} {missing_url}: {missing.status_code}")
+            for role, client in clients.items():
+                response = _ask(client, method, foreign_url, spec, bravo, api=api)
+                if response.status_code != expected:
+                    problems.append(
+                        f"{method.upper()} {foreign_url} as alpha {role}: "
+                        f"{response.status_code}, expected {expected}"
+                    )
+    problems += [f"{table} changed" for table in changed_tables(before, database_state())]
+    return problems
+
+
+def _reaches_own(world: World, routes: dict, *, api: bool) -> list[str]:
+    """Return the routes no alpha role reaches alpha's own object through (they must all).
+
+    Reads, and writes that every role but one is refused before anything is written, prove
+    the 404s above come from the debate check, not from a broken route.
+    """
+    patterns = dict(all_routes())
+    alpha = world.alpha
+    unreached = []
+    for route, spec in routes.items():
+        method = "get" if "get" in supported_methods(patterns[route]) else "post"
+        url = _url(route, spec, spec.value(alpha))
+        role = "researcher" if method == "post" else None  # refused (403), so nothing written
+        statuses = {
+            who: _ask(
+                (world.api if api else world.browser)(alpha.user(who)),
+                method,
+                url,
+                spec,
+                alpha,
+                api=api,
+            ).status_code
+            for who in ([role] if role else ALPHA_ROLES)
+        }
+        if all(status == 404 for status in statuses.values()):
+            unreached.append(f"{method.upper()} {url}: {statuses}")
+    return unreached
+
+
+def test_api_answers_404_for_every_object_of_another_debate(world):
+    assert _matrix(world, API, api=True) == []
+    assert _reaches_own(world, API, api=True) == []
+
+
+def test_pages_answer_404_for_every_object_of_another_debate(world):
+    assert _matrix(world, PAGES, api=False) == []
+    assert _reaches_own(world, PAGES, api=False) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_of_everything_show_nothing_of_another_debate(world, role):
+    user = world.alpha.user(role)
+    api = world.api(user).get(GLOBAL_LISTS["api/v1/debates/"])
+    page = world.browser(user).get(GLOBAL_LISTS[""])
+
+    assert api.status_code == 200
+    assert [debate["slug"] for debate in api.json()["results"]] == ["alpha"]
+    assert page.status_code == 200
+    assert "/d/alpha/" in page.content.decode()
+    assert "bravo" not in page.content.decode()
+
+
+# --- Writes that point at another debate's objects -------------------------------------------
+def test_writes_cannot_point_at_objects_of_another_debate(world):
+    alpha, bravo = world.alpha, world.bravo
+    annotator = world.api(alpha.user("annotator"))
+    reviewer = world.api(alpha.user("reviewer"))
+    manager = world.api(alpha.user("manager"))
+    researcher = world.api(alpha.user("researcher"))
+    review_url = f"/api/v1/documents/{alpha.review_doc.pk}/review/decisions/"
+    units = reviewer.get(f"/api/v1/documents/{alpha.review_doc.pk}/review/").json()["units"]
+    before = database_state()
+
+    attempts = {
+        "actor": annotator.post(
+            f"/api/v1/documents/{alpha.open_doc.pk}/spans/",
+            {**_span_body(alpha), "actor": bravo.actor.pk},
+            format="json",
+        ),
+        "actor (change)": annotator.patch(
+            f"/api/v1/spans/{alpha.span.pk}/",
+            {"actor": bravo.actor.pk},
+            format="json",
+            HTTP_IF_MATCH="*",
+        ),
+        "source": annotator.post(
+            f"/api/v1/documents/{alpha.open_doc.pk}/relations/",
+            {"source": bravo.premise.pk, "target": alpha.span.pk, "type": "supports"},
+            format="json",
+        ),
+        "target": annotator.post(
+            f"/api/v1/documents/{alpha.open_doc.pk}/relations/",
+            {"source": alpha.premise.pk, "target": bravo.span.pk, "type": "attacks"},
+            format="json",
+        ),
+        "span": reviewer.post(
+            review_url,
+            {"action": "accept", "unit": units[0]["key"], "span": bravo.span.pk},
+            format="json",
+            HTTP_IF_MATCH="*",
+        ),
+        "sources": reviewer.post(
+            review_url,
+            {
+                **_span_body(alpha, alpha.review_doc),
+                "action": "edit",
+                "unit": units[0]["key"],
+                "sources": [bravo.span.pk],
+            },
+            format="json",
+            HTTP_IF_MATCH="*",
+        ),
+        "source (gold)": reviewer.post(
+            review_url,
+            {
+                "action": "link",
+                "source": bravo.gold_span.pk,
+                "target": units[0]["gold"]["id"],
+                "type": "supports",
+            },
+            format="json",
+            HTTP_IF_MATCH="*",
+        ),
+        "relation": reviewer.post(
+            review_url,
+            {"action": "unlink", "relation": bravo.gold_relation.pk},
+            format="json",
+            HTTP_IF_MATCH="*",
+        ),
+        "annotator": manager.post(
+            f"/api/v1/documents/{alpha.open_doc.pk}/assignments/",
+            {"annotator": bravo.user("annotator").username},
+            format="json",
+        ),
+        "annotators": manager.post(
+            "/api/v1/debates/alpha/assignments/spread/",
+            {"annotators": [bravo.user("annotator").username]},
+            format="json",
+        ),
+        "documents": researcher.get(
+            f"/api/v1/debates/alpha/export/spans/?documents={bravo.open_doc.pk}"
+        ),
+        "layer": researcher.get(
+            f"/api/v1/debates/alpha/export/spans/?layer={bravo.user('annotator').username}"
+        ),
+        "layer (import)": manager.post(
+            "/api/v1/debates/alpha/import/spans/",
+            {**_jsonl_upload(alpha), "layer": bravo.user("annotator").username},
+            format="multipart",
+        ),
+    }
+
+    answers = {name: (r.status_code, sorted(r.json())) for name, r in attempts.items()}
+    assert answers == {name: (400, [name.split(" ")[0]]) for name in attempts}
+    assert changed_tables(before, database_state()) == []
+
+
+# --- Admin ----------------------------------------------------------------------------------
+def _admin_object(world: World, model):
+    """Return bravo's object of a model the admin shows, or None when bravo has none."""
+    from annotations.models import Assignment, Relation, Span, SpanEvent
+    from debate.models import Actor, Debate, Document, Membership
+
+    bravo = world.bravo
+    return {
+        Debate: bravo.debate,
+        Actor: bravo.actor,
+        Document: bravo.open_doc,
+        Membership: bravo.debate.memberships.first(),
+        Span: bravo.span,
+        Relation: bravo.relation,
+        Assignment: bravo.open_doc.assignments.first(),
+        SpanEvent: SpanEvent.objects.filter(document__debate=bravo.debate).first(),
+    }.get(model)
+
+
+def test_every_admin_route_is_classified():
+    scoped = {m for m, a in site._registry.items() if isinstance(a, ManagedDebateAdmin)}
+    superuser_only = {m for m, a in site._registry.items() if not isinstance(a, ManagedDebateAdmin)}
+    labels = {f"{m._meta.app_label}.{m._meta.model_name}" for m in superuser_only}
+    # Django's, django-axes' and DRF's own models: no debate data, superusers only.
+    assert labels == {
+        "auth.user",
+        "auth.group",
+        "authtoken.tokenproxy",
+        "axes.accessattempt",
+        "axes.accesslog",
+        "axes.accessfailurelog",
+    }
+    assert {m._meta.label for m in scoped} == {
+        "debate.Debate",
+        "debate.Actor",
+        "debate.Document",
+        "debate.Membership",
+        "annotations.Span",
+        "annotations.Relation",
+        "annotations.Assignment",
+        "annotations.SpanEvent",
+    }
+    model_routes = {
+        route
+        for route, _pattern in all_routes()
+        if route.startswith(ADMIN_PREFIX)
+        and any(
+            route.startswith(f"admin/{m._meta.app_label}/{m._meta.model_name}/")
+            for m in site._registry
+        )
+    }
+    site_routes = {
+        route for route, _ in all_routes() if route.startswith(ADMIN_PREFIX)
+    } - model_routes
+    assert site_routes == {
+        "admin/",
+        "admin/login/",
+        "admin/logout/",
+        "admin/password_change/",
+        "admin/password_change/done/",
+        "admin/autocomplete/",
+        "admin/jsi18n/",
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        "admin/^(?P<app_label>auth|authtoken|axes|debate|annotations)/$",
+        "admin/(?P<url>.*)$",
+    }
+
+
+def test_admin_answers_another_debates_objects_as_missing_ones(world):
+    client = world.browser(world.alpha.user("manager"))
+    # Users are not of one debate (a manager adds any of them), so only bravo's own rows count.
+    bravo_rows = [
+        world.bravo.debate.title,
+        world.bravo.open_doc.title,
+        world.bravo.actor.name,
+        f"{world.bravo.user('annotator').username}:",  # how a span of their layer is named
+    ]
+    before = database_state()
+    problems = []
+    for model, model_admin in site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        obj = _admin_object(world, model)
+        if not isinstance(model_admin, ManagedDebateAdmin):
+            # Superusers only: the manager is refused the list and the add form.
+            for url in (base, base + "add/"):
+                if (status := client.get(url).status_code) != 403:
+                    problems.append(f"GET {url}: {status}, expected 403")
+            continue
+        for view, posted in (("change", {}), ("history", None), ("delete", {"post": "yes"})):
+            foreign_url = f"{base}{obj.pk}/{view}/"
+            missing_url = f"{base}{MISSING_ID}/{view}/"
+            for method, data in (("get", None), ("post", posted)):
+                if method == "post" and posted is None:
+                    continue
+                args = (data,) if data is not None else ()
+                foreign = getattr(client, method)(foreign_url, *args)
+                missing = getattr(client, method)(missing_url, *args)
+                seen = (foreign.status_code, foreign.headers.get("Location"))
+                like_missing = (missing.status_code, missing.headers.get("Location"))
+                if seen != like_missing or seen[0] not in (302, 403):
+                    problems.append(f"{method.upper()} {foreign_url}: {seen} vs {like_missing}")
+        listing = client.get(base)
+        if listing.status_code != 200 or "bravo" in listing.content.decode().lower():
+            problems.append(f"GET {base}: {listing.status_code} or shows bravo")
+        adding = client.get(base + "add/")
+        offered = [row for row in bravo_rows if row in adding.content.decode()]
+        if adding.status_code not in (200, 403) or offered:
+            problems.append(f"GET {base}add/: {adding.status_code}, offers {offered}")
+    # Shortcut links of the admin ("view on site") for bravo's span: like a missing one.
+    from django.contrib.contenttypes.models import ContentType
+
+    span_type = ContentType.objects.get_for_model(type(world.bravo.span))
+    for pk in (world.bravo.span.pk, MISSING_ID):
+        if (status := client.get(f"/admin/r/{span_type.pk}/{pk}/").status_code) != 404:
+            problems.append(f"GET /admin/r/{span_type.pk}/{pk}/: {status}, expected 404")
+
+    assert problems == []
+    assert changed_tables(before, database_state()) == []
