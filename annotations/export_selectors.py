@@ -6,6 +6,7 @@ through a server-side cursor (PostgreSQL) or SQLite's own stepping in chunks of
 each. Nothing grows with the size of the export but the per-debate actor list.
 """
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import CharField, F, Func, QuerySet
 from django.utils import timezone
 
 from annotations.exports import ExportActor, ExportDocument, ExportRelation, ExportSpan
@@ -42,8 +43,8 @@ _SPAN_COLUMNS = (
     "note",
     "version",
     "created_by_id",
-    "created_at",
-    "updated_at",
+    "created_iso",
+    "updated_iso",
 )
 
 
@@ -100,28 +101,56 @@ def export_unknown_documents(*, debate: Debate, ids: tuple[int, ...]) -> list[in
     return sorted(set(ids) - found)
 
 
+def _in_export(queryset: QuerySet, *, debate: Debate, filters: ExportFilters, source: str = ""):
+    """Narrow spans (or, with ``source="source__"``, relations by their source) to an export."""
+    queryset = queryset.filter(document__debate=debate)
+    if filters.layer == GOLD:
+        queryset = queryset.filter(annotator__isnull=True)
+    elif filters.layer != ALL:
+        queryset = queryset.filter(annotator__username=filters.layer)
+    if filters.documents:
+        queryset = queryset.filter(document_id__in=filters.documents)
+    if filters.published_after is not None:
+        queryset = queryset.filter(document__published__gte=filters.published_after)
+    if filters.published_before is not None:
+        queryset = queryset.filter(document__published__lte=filters.published_before)
+    if filters.updated_since is not None:
+        queryset = queryset.filter(**{f"{source}updated_at__gte": filters.updated_since})
+    return queryset
+
+
+def _iso(field: str):
+    if connection.vendor == "postgresql":
+        # PostgreSQL writes the ISO 8601 text itself: parsing a timestamp into Python and
+        # formatting it back costs more than the rest of a span's row.
+        return Func(
+            F(field), template="to_json(%(expressions)s) #>> '{}'", output_field=CharField()
+        )
+    return F(field)
+
+
 def export_span_queryset(*, debate: Debate, filters: ExportFilters) -> QuerySet:
     """Return the filtered spans of a debate as rows, in export order.
 
     No visibility filter is applied: the caller has checked ``export_refusal``, and for those
     who read every layer ``Span.objects.visible_to`` is the whole debate.
     """
-    spans = Span.objects.filter(document__debate=debate)
-    if filters.layer == GOLD:
-        spans = spans.filter(annotator__isnull=True)
-    elif filters.layer != ALL:
-        spans = spans.filter(annotator__username=filters.layer)
-    if filters.documents:
-        spans = spans.filter(document_id__in=filters.documents)
-    if filters.published_after is not None:
-        spans = spans.filter(document__published__gte=filters.published_after)
-    if filters.published_before is not None:
-        spans = spans.filter(document__published__lte=filters.published_before)
-    if filters.updated_since is not None:
-        spans = spans.filter(updated_at__gte=filters.updated_since)
-    return spans.order_by(
-        "document_id", F("annotator_id").asc(nulls_first=True), "start", "end", "id"
-    ).values_list(*_SPAN_COLUMNS)
+    spans = _in_export(Span.objects.all(), debate=debate, filters=filters)
+    return (
+        spans.annotate(created_iso=_iso("created_at"), updated_iso=_iso("updated_at"))
+        .order_by("document_id", F("annotator_id").asc(nulls_first=True), "start", "end", "id")
+        .values_list(*_SPAN_COLUMNS)
+    )
+
+
+def export_relation_queryset(*, debate: Debate, filters: ExportFilters) -> QuerySet:
+    """Return the relations going out of an export's spans, by document then source."""
+    relations = _in_export(
+        Relation.objects.all(), debate=debate, filters=filters, source="source__"
+    )
+    return relations.order_by("document_id", "source_id", "id").values_list(
+        "document_id", "source_id", "id", "type", "target_id"
+    )
 
 
 def _load_actors(debate: Debate, pks: set[int] | None = None) -> list[ExportActor]:
@@ -192,16 +221,52 @@ def _load_documents(ids: set[int], *, with_text: bool) -> dict[int, ExportDocume
     }
 
 
-def _load_relations(span_ids: list[int]) -> dict[int, list[ExportRelation]]:
-    outgoing: dict[int, list[ExportRelation]] = {}
-    rows = (
-        Relation.objects.filter(source_id__in=span_ids)
-        .order_by("source_id", "id")
-        .values_list("source_id", "id", "type", "target_id")
-    )
-    for source, pk, kind, target in rows:
-        outgoing.setdefault(source, []).append(ExportRelation(id=pk, type=kind, target=target))
-    return outgoing
+def _row_chunks(rows: QuerySet, chunk_size: int, name: str) -> Iterator[list[tuple]]:
+    """Yield a query's rows in lists of ``chunk_size``, from a cursor that streams them.
+
+    On PostgreSQL the rows come from a server-side cursor opened on the driver itself, with
+    binary results: Django's row iteration would double the cost of an export.
+    """
+    if connection.vendor != "postgresql":
+        iterator = rows.iterator(chunk_size=chunk_size)
+        while chunk := list(islice(iterator, chunk_size)):
+            yield chunk
+        return
+    sql, params = rows.query.sql_with_params()
+    connection.ensure_connection()
+    with connection.connection.cursor(name=name, binary=True) as cursor:
+        cursor.itersize = chunk_size
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(chunk_size):
+            yield chunk
+
+
+class _RelationsByDocument:
+    """The outgoing relations of the spans of the documents being exported, read in step.
+
+    Relations and spans both come in document order, so holding one document's relations at
+    a time is enough, however many the export has.
+    """
+
+    def __init__(self, rows: Iterator[list[tuple]]):
+        self._rows = itertools.chain.from_iterable(rows)
+        self._next = next(self._rows, None)
+        self._held: dict[int, dict[int, list[ExportRelation]]] = {}
+
+    def read_through(self, document_id: int) -> None:
+        """Hold the relations of every document up to ``document_id``; drop earlier ones."""
+        for held in [pk for pk in self._held if pk < document_id]:
+            del self._held[held]
+        while self._next is not None and self._next[0] <= document_id:
+            document, source, pk, kind, target = self._next
+            self._held.setdefault(document, {}).setdefault(source, []).append(
+                ExportRelation(id=pk, type=kind, target=target)
+            )
+            self._next = next(self._rows, None)
+
+    def of(self, document_id: int, span_id: int) -> list[ExportRelation]:
+        held = self._held.get(document_id)
+        return held.pop(span_id, []) if held else []
 
 
 def export_spans(
@@ -222,13 +287,15 @@ def export_spans(
     if refusal:
         raise PermissionDenied(refusal)
     rows = export_span_queryset(debate=debate, filters=filters)
+    relation_rows = export_relation_queryset(debate=debate, filters=filters)
     actor_by_id = {actor.id: actor for actor in actors}
     usernames: dict[int, str] = {}
     documents: dict[int, ExportDocument] = {}
     users = get_user_model().objects
+    iso = connection.vendor == "postgresql"
     with _snapshot():
-        iterator = rows.iterator(chunk_size=chunk_size)
-        while chunk := list(islice(iterator, chunk_size)):
+        relations = _RelationsByDocument(_row_chunks(relation_rows, chunk_size, "relations"))
+        for chunk in _row_chunks(rows, chunk_size, "spans"):
             document_ids = {row[1] for row in chunk}
             # Keep only the documents this chunk still needs; spans come document by document.
             documents = {pk: doc for pk, doc in documents.items() if pk in document_ids}
@@ -239,7 +306,7 @@ def export_spans(
             missing_users = user_ids - usernames.keys()
             if missing_users:
                 usernames.update(users.filter(pk__in=missing_users).values_list("pk", "username"))
-            relations = _load_relations([row[0] for row in chunk])
+            relations.read_through(chunk[-1][1])
             missing_actors = {row[8] for row in chunk if row[8] is not None} - actor_by_id.keys()
             if missing_actors:
                 # Added after the actor list was read: the spans still name them.
@@ -277,9 +344,9 @@ def export_spans(
                     note=note,
                     version=version,
                     created_by=usernames[created_by_id],
-                    created_at=created_at,
-                    updated_at=updated_at,
-                    relations=relations.get(pk, []),
+                    created_at=created_at if iso else created_at.isoformat(),
+                    updated_at=updated_at if iso else updated_at.isoformat(),
+                    relations=relations.of(document_id, pk),
                 )
 
 
@@ -290,6 +357,7 @@ __all__ = [
     "export_layer_known",
     "export_provenance",
     "export_refusal",
+    "export_relation_queryset",
     "export_span_queryset",
     "export_spans",
     "export_unknown_documents",
