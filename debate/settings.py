@@ -293,8 +293,12 @@ MAP_BUILD_STALE_SECONDS = env.int("MAP_BUILD_STALE_SECONDS", default=120)
 # A request not yet handed to the broker after this long is sent again by the reconciler.
 MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", default=10)
 # Waiting builds whose message was lost (Redis was down) are re-sent by this periodic task.
+MAP_BUILD_RECONCILE_SECONDS = env.float("MAP_BUILD_RECONCILE_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
-    "reconcile-map-builds": {"task": "debate.tasks.reconcile_map_builds", "schedule": 30.0},
+    "reconcile-map-builds": {
+        "task": "debate.tasks.reconcile_map_builds",
+        "schedule": MAP_BUILD_RECONCILE_SECONDS,
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
