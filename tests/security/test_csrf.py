@@ -1,0 +1,401 @@
+"""CSRF: with a browser session, no unsafe request is honoured without the CSRF token.
+
+Every route the resolver knows (API, pages, admin) is asked with POST, PUT, PATCH and DELETE
+without the token: each is refused with 403 and nothing is written. Then every write a browser
+makes (login, logout, spans, relations, submit, review decisions, map builds, imports,
+assignments, admin forms) is made with the token and does its work; and the same API writes
+made with a token in ``Authorization`` need no CSRF token at all.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
+from rest_framework.test import APIClient
+
+from debate.models import Document
+from tests.factories import PASSWORD
+from tests.security.conftest import Side, World, changed_tables, database_state
+from tests.security.test_idor import all_routes
+
+pytestmark = pytest.mark.django_db
+
+UNSAFE = ("post", "put", "patch", "delete")
+CSRF_MISSING = {"detail": "CSRF Failed: CSRF token missing."}
+# Routes where no session is read, so there is nothing for a forged request to ride on.
+NO_SESSION = {
+    ("api/v1/auth/token/", "post"): 400,  # logging in: name and password, no session
+    ("api/v1/", "post"): 404,  # unknown API paths authenticate no one
+    ("api/v1/", "put"): 404,
+    ("api/v1/", "patch"): 404,
+    ("api/v1/", "delete"): 404,
+}
+
+
+def session(user=None) -> Client:
+    """Return a client that enforces CSRF as a browser's session would, with its cookie set."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    # A page with a form sets the csrftoken cookie, as the victim's browser holds it.
+    assert client.get("/" if user else "/login/").cookies["csrftoken"].value
+    return client
+
+
+def csrf_token(client: Client) -> str:
+    return client.cookies["csrftoken"].value
+
+
+def fill(route: str, side: Side) -> str:
+    """Return a concrete path for a route, with the side's objects in its parameters."""
+    values = {
+        "<slug:slug>": side.debate.slug,
+        "<int:pk>": str(side.open_doc.pk),
+        "<int:document_id>": str(side.open_doc.pk),
+        "<path:object_id>": str(side.actor.pk),
+        "<path:content_type_id>": "1",
+        "<id>": str(side.user("annotator").pk),
+        "^(?P<app_label>auth|authtoken|axes|debate|annotations)/$": "debate/",
+        "(?P<url>.*)$": "nowhere/",
+    }
+    path = route
+    for pattern, value in values.items():
+        path = path.replace(pattern, value)
+    if route.startswith("api/v1/spans/"):
+        path = path.replace(str(side.open_doc.pk), str(side.span.pk))
+    assert "<" not in path and "(" not in path, path
+    return "/" + path
+
+
+def test_no_unsafe_request_is_honoured_without_the_token(world):
+    manager = session(world.alpha.user("manager"))  # staff too, so the admin lets them in
+    anonymous = session()
+    before = database_state()
+    refused, problems = 0, []
+    for route, pattern in all_routes():
+        url = fill(route, world.alpha)
+        json_body = JSONParser in getattr(
+            getattr(pattern.callback, "cls", None), "parser_classes", ()
+        )
+        for method in UNSAFE:
+            client = anonymous if route in ("login/", "admin/login/") else manager
+            # In the body the view reads (a JSON-only view refuses a form's body with 415).
+            if json_body:
+                response = getattr(client, method)(url, {}, content_type="application/json")
+            else:
+                response = getattr(client, method)(url)
+            expected = NO_SESSION.get((route, method), 403)
+            if response.status_code != expected:
+                problems.append(f"{method.upper()} {url}: {response.status_code}")
+            elif expected == 403:
+                refused += 1
+                if route.startswith("api/v1/") and response.json() != CSRF_MISSING:
+                    problems.append(f"{method.upper()} {url}: {response.json()}")
+
+    assert problems == []
+    assert refused == 4 * len(all_routes()) - len(NO_SESSION)
+    assert changed_tables(before, database_state()) == []
+
+
+# --- Writes a browser makes ------------------------------------------------------------------
+@dataclass
+class Write:
+    """One write as a member makes it, and the status it gets when allowed."""
+
+    name: str
+    role: str
+    method: str
+    url: str
+    body: dict | bytes = field(default_factory=dict)
+    status: int = 200
+    multipart: bool = False
+    if_match: bool = False
+
+
+def _span_payload(document: Document, needle: str) -> dict:
+    start = document.text.index(needle)
+    return {
+        "start": start,
+        "end": start + len(needle),
+        "quote": needle,
+        "stance": "neutral",
+        "role": "premise",
+    }
+
+
+def api_writes(world: World, tag: str) -> list[Write]:
+    """Return every kind of API write of alpha's members, in an order that makes sense."""
+    alpha = world.alpha
+    doc, review_doc = alpha.open_doc, alpha.review_doc
+    unassigned = Document.objects.create(debate=alpha.debate, text=f"Unassigned ({tag}).")
+    exports = {}
+    exporter = world.api(alpha.user("manager"))
+    for format_name in ("jsonl", "brat"):
+        response = exporter.get(f"/api/v1/debates/alpha/export/spans/?format={format_name}")
+        assert response.status_code == 200
+        exports[format_name] = b"".join(response.streaming_content)
+    return [
+        Write(
+            "debate",
+            "manager",
+            "post",
+            "/api/v1/debates/",
+            {"slug": f"new-{tag}", "title": "New", "proposition": "New."},
+            201,
+        ),
+        Write("actor", "manager", "post", "/api/v1/debates/alpha/actors/", {"name": tag}, 201),
+        Write(
+            "member",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/members/",
+            {"username": "bravo-researcher", "role": "researcher"},
+            201,
+        ),
+        Write(
+            "document",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/documents/",
+            {"text": f"A new text ({tag})."},
+            201,
+        ),
+        Write(
+            "map", "reviewer", "post", "/api/v1/debates/alpha/maps/", {"reason": tag}, status=202
+        ),
+        Write(
+            "span",
+            "annotator",
+            "post",
+            f"/api/v1/documents/{doc.pk}/spans/",
+            _span_payload(doc, "scanning is needed"),
+            201,
+        ),
+        Write(
+            "relation",
+            "annotator",
+            "post",
+            f"/api/v1/documents/{doc.pk}/relations/",
+            {"source": alpha.span.pk, "target": alpha.premise.pk, "type": "attacks"},
+            201,
+        ),
+        Write(
+            "span change",
+            "annotator",
+            "patch",
+            f"/api/v1/spans/{alpha.span.pk}/",
+            {"note": tag},
+            if_match=True,
+        ),
+        Write(
+            "relation delete",
+            "annotator",
+            "delete",
+            f"/api/v1/relations/{alpha.relation.pk}/",
+            status=204,
+        ),
+        Write(
+            "span delete",
+            "annotator",
+            "delete",
+            f"/api/v1/spans/{alpha.premise.pk}/",
+            status=204,
+            if_match=True,
+        ),
+        Write("submit", "annotator", "post", f"/api/v1/documents/{doc.pk}/submit/"),
+        Write(
+            "decision",
+            "reviewer",
+            "post",
+            f"/api/v1/documents/{review_doc.pk}/review/decisions/",
+            {"action": "add", **_span_payload(review_doc, "protect children")},
+            201,
+            if_match=True,
+        ),
+        Write(
+            "finish",
+            "reviewer",
+            "post",
+            f"/api/v1/documents/{review_doc.pk}/review/finish/",
+            status=201,
+            if_match=True,
+        ),
+        Write(
+            "assignment",
+            "manager",
+            "post",
+            f"/api/v1/documents/{unassigned.pk}/assignments/",
+            {"annotator": "alpha-annotator"},
+            201,
+        ),
+        Write(
+            "spread",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/assignments/spread/",
+            {"annotators": ["alpha-annotator"]},
+        ),
+        Write(
+            "import jsonl",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/import/spans/",
+            {
+                "file": _named(exports["jsonl"], "alpha.jsonl"),
+                "layer": "alpha-annotator2",
+                "source_layer": "alpha-annotator",
+            },
+            multipart=True,
+        ),
+        Write(
+            "import brat",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/import/brat/",
+            {"file": _named(exports["brat"], "alpha.zip")},
+            multipart=True,
+        ),
+        Write("token revoke", "researcher", "delete", "/api/v1/auth/token/", status=204),
+    ]
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+def _send(client, write: Write, extra: dict):
+    headers = dict(extra)
+    if write.if_match:
+        headers["HTTP_IF_MATCH"] = "*"
+    if write.multipart:
+        for value in write.body.values():
+            if hasattr(value, "seek"):
+                value.seek(0)
+    if isinstance(client, APIClient):
+        headers["format"] = "multipart" if write.multipart else "json"
+    elif not write.multipart:
+        headers["content_type"] = "application/json"
+    return getattr(client, write.method)(write.url, write.body, **headers)
+
+
+def test_every_browser_write_needs_the_token_and_works_with_it(world):
+    clients = {}
+    problems = []
+    for write in api_writes(world, "session"):
+        client = clients.setdefault(write.role, session(world.alpha.user(write.role)))
+        if write.name == "token revoke":
+            Token.objects.get_or_create(user=world.alpha.user(write.role))
+        before = database_state()
+        forged = _send(client, write, {})
+        if forged.status_code != 403 or changed_tables(before, database_state()):
+            problems.append(f"{write.name} without the token: {forged.status_code}")
+        honest = _send(client, write, {"HTTP_X_CSRFTOKEN": csrf_token(client)})
+        if honest.status_code != write.status:
+            problems.append(f"{write.name} with the token: {honest.status_code} {honest.content}")
+        elif not changed_tables(before, database_state()):
+            problems.append(f"{write.name} with the token wrote nothing")
+
+    assert problems == []
+    assert not Token.objects.filter(user=world.alpha.user("researcher")).exists()
+
+
+def test_api_writes_with_an_api_token_need_no_csrf_token(world):
+    problems = []
+    for write in api_writes(world, "token"):
+        client = APIClient(enforce_csrf_checks=True)
+        token, _ = Token.objects.get_or_create(user=world.alpha.user(write.role))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        before = database_state()
+        response = _send(client, write, {})
+        if response.status_code != write.status:
+            problems.append(f"{write.name}: {response.status_code} {response.content}")
+        elif not changed_tables(before, database_state()):
+            problems.append(f"{write.name} wrote nothing")
+
+    assert problems == []
+
+
+# --- Pages, login, logout, admin -------------------------------------------------------------
+def _form(client: Client, url: str, data: dict, token: bool):
+    if token:
+        data = {**data, "csrfmiddlewaretoken": csrf_token(client)}
+    return client.post(url, data)
+
+
+def test_login_needs_the_token(world):
+    client = session()
+    data = {"username": "alpha-annotator", "password": PASSWORD}
+
+    forged = _form(client, "/login/", data, token=False)
+    assert forged.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+    honest = _form(client, "/login/", data, token=True)
+    assert (honest.status_code, honest.headers["Location"]) == (302, "/")
+    assert client.session["_auth_user_id"] == str(world.alpha.user("annotator").pk)
+
+
+def test_logout_needs_the_token(world):
+    client = session(world.alpha.user("annotator"))
+
+    forged = _form(client, "/logout/", {}, token=False)
+    assert forged.status_code == 403
+    assert client.session["_auth_user_id"] == str(world.alpha.user("annotator").pk)
+
+    honest = _form(client, "/logout/", {}, token=True)
+    assert (honest.status_code, honest.headers["Location"]) == (302, "/login/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_spreading_assignments_on_the_page_needs_the_token(world):
+    client = session(world.alpha.user("manager"))
+    data = {"annotators": ["alpha-annotator", "alpha-annotator2"]}
+    new_doc = Document.objects.create(debate=world.alpha.debate, text="Unassigned text.")
+    before = database_state()
+
+    forged = _form(client, "/d/alpha/assign/", data, token=False)
+    assert forged.status_code == 403
+    assert changed_tables(before, database_state()) == []
+
+    honest = _form(client, "/d/alpha/assign/", data, token=True)
+    assert (honest.status_code, honest.headers["Location"]) == (302, "/d/alpha/assign/")
+    assert new_doc.assignments.count() == 2
+
+
+def test_admin_forms_need_the_token(world):
+    client = session(world.alpha.user("manager"))
+    actor = world.alpha.actor
+    change_url = f"/admin/debate/actor/{actor.pk}/change/"
+    data = {
+        "debate": world.alpha.debate.pk,
+        "name": "Renamed",
+        "kind": "person",
+        "affiliation": "",
+        "aliases": "[]",
+    }
+    before = database_state()
+
+    assert _form(client, change_url, data, token=False).status_code == 403
+    assert _form(client, "/admin/debate/actor/add/", data, token=False).status_code == 403
+    delete_url = f"/admin/debate/actor/{actor.pk}/delete/"
+    assert _form(client, delete_url, {"post": "yes"}, token=False).status_code == 403
+    assert changed_tables(before, database_state()) == []
+
+    changed = _form(client, change_url, data, token=True)
+    assert (changed.status_code, changed.headers["Location"]) == (302, "/admin/debate/actor/")
+    actor.refresh_from_db()
+    assert actor.name == "Renamed"
+
+
+def test_admin_login_needs_the_token(world):
+    client = session()
+    data = {"username": "alpha-manager", "password": PASSWORD, "next": "/admin/"}
+
+    assert _form(client, "/admin/login/", data, token=False).status_code == 403
+    honest = _form(client, "/admin/login/", data, token=True)
+    assert (honest.status_code, honest.headers["Location"]) == (302, "/admin/")
