@@ -28,7 +28,13 @@ from debate.models import MapBuild, MapVersion, Role
 from debate.scheme import default_scheme
 from tests.debate.test_argmap import BACKDOOR_000, BACKDOOR_004
 from tests.debate.test_map_api import seed_gold
-from tests.factories import PASSWORD, DocumentFactory
+from tests.factories import (
+    PASSWORD,
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 CONTRA = ["Kate Robertson", "the tech firms"]
 PRO = ["Rani Govender", "Susie Hargreaves"]
@@ -332,4 +338,53 @@ def test_a_map_of_three_hundred_arguments_stays_readable(
         )
     )
     page.locator("#graph").screenshot(path=str(artifacts / "map-large-graph.png"))
+    assert page.dialogs == []
+
+
+def test_names_titles_and_quotes_render_as_text(live_server, page, login, debate, member):
+    member(Role.RESEARCHER, username="res")
+    payload = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    quote = f"Scanning {payload} is needed to protect children online."
+    graph = build_map(
+        MapInput(
+            proposition=f"Scan {payload}",
+            scheme=MapScheme.from_dict(default_scheme()),
+            actors=[MapActor(id=1, name=f"Mallory {payload}")],
+            documents=[MapDocument(id=1, title=f"Title {payload}")],
+            spans=[GoldSpan(1, 1, 0, len(quote), quote, "pro", "claim", 1)],
+        )
+    )
+    version = MapVersion.objects.create(
+        debate=debate,
+        input_hash=graph.input_hash,
+        builder_version=graph.builder,
+        graph_json=map_to_json(graph),
+    )
+    MapBuild.objects.create(debate=debate, status="done", version=version, progress=100)
+
+    login(page, "res", PASSWORD)
+    page.goto(f"{live_server.url}/d/encryption/map/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.locator("#list-pro summary").first.click()
+
+    expect(page.locator("#list-pro .arg-text")).to_have_text(quote)
+    expect(page.locator("#list-pro .source-link")).to_have_text(f"Title {payload}")
+    expect(page.locator("#matrix-rows th")).to_have_text(f"Mallory {payload}")
+    expect(page.locator("#proposition-text")).to_have_text(f"Scan {payload}")
+    assert page.locator("img[src=x]").count() == 0
+    assert page.dialogs == []
+
+
+def test_the_map_page_is_404_for_strangers_and_asks_visitors_to_log_in(
+    live_server, page, login, debate
+):
+    page.goto(f"{live_server.url}/d/encryption/map/")
+    assert page.url == f"{live_server.url}/login/?next=/d/encryption/map/"
+
+    stranger = UserFactory(username="stranger")
+    MembershipFactory(debate=DebateFactory(slug="other"), user=stranger, role=Role.MANAGER)
+    login(page, "stranger", PASSWORD)
+    response = page.goto(f"{live_server.url}/d/encryption/map/")
+
+    assert response.status == 404
     assert page.dialogs == []
