@@ -387,7 +387,7 @@ def document_draft_import(
     refusal = import_refusal(access=debate_access(user=by, debate=debate), annotator=annotator)
     if refusal:
         raise PermissionDenied(refusal)
-    if draft.problems:
+    if draft.text is None and not draft.sha256:  # nothing to check the spans against
         outcome.problems = list(draft.problems)
         return outcome
     try:
@@ -681,6 +681,8 @@ def brat_document_read(files: BratFiles, *, mapping: BratMapping) -> DocumentDra
         if kind == "T":
             span = _read_entity(line, number, raw, offsets, mapping, draft)
             if span is None:
+                # Its problem is reported; lines about it would only repeat it.
+                left_out.add(line.split("\t", 1)[0])
                 continue
             if span.role == "":  # an entity type the mapping leaves out
                 left_out.add(span.key)

@@ -162,7 +162,8 @@ def span_content(debate: Debate, layer: str | None = None) -> list[tuple]:
     """Return the spans of a debate compared on content: ids may differ, nothing else.
 
     Each span is (document sha256, layer, start, end, quote, stance, role, actor name, note,
-    sorted relations as (type, target's start, end, role)).
+    sorted relations as (type, target's start, end, role)); the layer is left out when one
+    layer is asked for, so two layers can be compared.
     """
     spans = Span.objects.filter(document__debate=debate).select_related(
         "document", "annotator", "actor"
@@ -180,7 +181,7 @@ def span_content(debate: Debate, layer: str | None = None) -> list[tuple]:
         rows.append(
             (
                 span.document.sha256,
-                "gold" if span.annotator is None else span.annotator.username,
+                *([] if layer else ["gold" if span.annotator is None else span.annotator.username]),
                 span.start,
                 span.end,
                 span.quote,
@@ -192,3 +193,36 @@ def span_content(debate: Debate, layer: str | None = None) -> list[tuple]:
             )
         )
     return sorted(rows)
+
+
+def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
+    """Return a whole export of a debate, as a researcher would download it."""
+    from datetime import UTC, datetime
+
+    from annotations.export_selectors import (
+        ExportFilters,
+        export_actors,
+        export_provenance,
+        export_spans,
+    )
+    from annotations.exports import brat_export, jsonl_export
+    from debate.permissions import DebateAccess
+
+    filters = filters or ExportFilters()
+    now = datetime(2025, 1, 2, tzinfo=UTC)
+    actors = export_actors(debate=debate)
+    provenance = export_provenance(debate=debate, filters=filters, format=format, by="t", now=now)
+    spans = export_spans(
+        access=DebateAccess(user_id=0, role="researcher"),
+        debate=debate,
+        filters=filters,
+        actors=actors,
+        with_text=True,
+    )
+    if format == "jsonl":
+        return b"".join(jsonl_export(provenance=provenance, actors=actors, spans=spans))
+    return b"".join(
+        brat_export(
+            provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now
+        )
+    )
