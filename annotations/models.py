@@ -209,6 +209,37 @@ class SpanEvent(models.Model):
         return f"span {self.span_pk} {self.action} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class RelationEvent(models.Model):
+    """One relation created or deleted; kept after the relation is gone, like SpanEvent."""
+
+    relation_pk = models.BigIntegerField(db_index=True)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relation_events")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The relation's layer, kept so history stays readable by the same people.",
+    )
+    action = models.CharField(max_length=16, choices=SpanEventAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    objects = LayeredQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["relation_pk", "id"]
+
+    def __str__(self) -> str:
+        return (
+            f"relation {self.relation_pk} {self.action} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+
 class ReviewDecisionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReviewDecisionQuerySet":
         """Return the decisions of debates whose every layer the user reads."""
@@ -300,6 +331,7 @@ __all__ = [
     "AssignmentStatus",
     "DocumentReview",
     "Relation",
+    "RelationEvent",
     "ReviewAction",
     "ReviewDecision",
     "Span",

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from annotations.models import GOLD, AssignmentStatus, Relation, Span, SpanEvent
+from annotations.models import GOLD, AssignmentStatus, Relation, RelationEvent, Span, SpanEvent
 from debate.models import Debate, Document
 from debate.selectors import document_list
 
@@ -72,6 +72,16 @@ def relation_get(*, user: AbstractBaseUser, pk: int) -> Relation:
         Relation.objects.visible_to(user)
         .select_related("annotator", "created_by", "document__debate")
         .get(pk=pk)
+    )
+
+
+def relation_history(*, user: AbstractBaseUser, relation_pk: int) -> QuerySet[RelationEvent]:
+    """Return the recorded changes of a relation (even a deleted one) the user may see."""
+    return (
+        RelationEvent.objects.visible_to(user)
+        .filter(relation_pk=relation_pk)
+        .select_related("by")
+        .order_by("id")
     )
 
 

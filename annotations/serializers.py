@@ -1,8 +1,10 @@
 """API shapes of annotations. Server-owned fields (layer, version, created_by) are output only."""
 
+from typing import Any
+
 from rest_framework import serializers
 
-from annotations.models import GOLD, Assignment, Relation, Span, SpanEvent
+from annotations.models import GOLD, Assignment, Relation, RelationEvent, Span, SpanEvent
 from annotations.services import SpanInput
 from debate.serializers import StrictInputSerializer
 
@@ -47,6 +49,38 @@ class SpanSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, span: Span) -> dict[str, Any]:
+        # Written out rather than field by field: the annotate page reads thousands of spans in
+        # one request, and DRF's per-field machinery was most of its time (docs/BENCHMARKS.md).
+        # The output is exactly that of the fields declared above; a test compares the two.
+        return {
+            "id": span.pk,
+            "document": span.document_id,
+            "layer": GOLD if span.annotator_id is None else _username(span, "annotator"),
+            "start": span.start,
+            "end": span.end,
+            "quote": span.quote,
+            "stance": span.stance,
+            "role": span.role,
+            "actor": span.actor_id,
+            "note": span.note,
+            "version": span.version,
+            "client_id": span.client_id,
+            "created_by": _username(span, "created_by"),
+            "created_at": _DATETIME.to_representation(span.created_at),
+            "updated_at": _DATETIME.to_representation(span.updated_at),
+        }
+
+
+_DATETIME = serializers.DateTimeField(read_only=True)
+
+
+def _username(span: Span, field: str) -> str:
+    # The span list annotates usernames (``<field>_username``) rather than loading two whole
+    # users per span; spans from elsewhere carry the user itself.
+    name = getattr(span, f"{field}_username", None)
+    return name if name is not None else getattr(span, field).get_username()
 
 
 class SpanWriteFields(StrictInputSerializer):
@@ -120,6 +154,22 @@ class SpanEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = SpanEvent
         fields = ["id", "span", "action", "by", "at", "before", "after", "reason"]
+        read_only_fields = fields
+
+
+class RelationEventSerializer(serializers.ModelSerializer):
+    relation = serializers.IntegerField(source="relation_pk", read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True)
+    before = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="The relation before; null if created."
+    )
+    after = serializers.JSONField(
+        read_only=True, allow_null=True, help_text="The relation after; null if deleted."
+    )
+
+    class Meta:
+        model = RelationEvent
+        fields = ["id", "relation", "action", "by", "at", "before", "after", "reason"]
         read_only_fields = fields
 
 

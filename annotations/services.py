@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from annotations.models import (
@@ -22,6 +22,7 @@ from annotations.models import (
     Assignment,
     AssignmentStatus,
     Relation,
+    RelationEvent,
     Span,
     SpanEvent,
     SpanEventAction,
@@ -225,6 +226,34 @@ def span_snapshot(span: Span) -> dict[str, Any]:
     }
 
 
+def relation_snapshot(relation: Relation) -> dict[str, Any]:
+    """Return the state of a relation as history stores it."""
+    return {
+        "document": relation.document_id,
+        "layer": layer_name(relation.annotator),
+        "source": relation.source_id,
+        "target": relation.target_id,
+        "type": relation.type,
+    }
+
+
+def _relation_event(
+    *, relation: Relation, action: str, by: AbstractBaseUser, reason: str = ""
+) -> RelationEvent:
+    snapshot = relation_snapshot(relation)
+    created = action == SpanEventAction.CREATED
+    return RelationEvent(
+        relation_pk=relation.pk,
+        document_id=relation.document_id,
+        annotator_id=relation.annotator_id,
+        action=action,
+        by=by,
+        before=None if created else snapshot,
+        after=snapshot if created else None,
+        reason=reason,
+    )
+
+
 def _event(
     *,
     span: Span,
@@ -328,10 +357,6 @@ def _span_insert(
     item: SpanInput,
     reason: str,
 ) -> SpanWrite:
-    if item.client_id:
-        replayed = _replay(by=by, client_id=item.client_id, document=document, item=item)
-        if replayed is not None:
-            return SpanWrite(span=replayed, created=False)
     span = Span(
         document=document,
         annotator=annotator,
@@ -346,13 +371,15 @@ def _span_insert(
         created_by=by,
     )
     try:
-        # A savepoint, so losing the race on client_id leaves the transaction usable.
+        # Insert first and look for the earlier span only when the key is taken: a retry is
+        # rare, and a look-up before every insert was a query on every save. The savepoint
+        # keeps the transaction usable when the insert is refused.
         with transaction.atomic():
             span.save(force_insert=True)
     except IntegrityError:
         if not item.client_id:
             raise
-        # A concurrent retry with the same key won; answer with its span.
+        # The key was used before (a retry, or a concurrent one that won): that span answers.
         replayed = _replay(by=by, client_id=item.client_id, document=document, item=item)
         if replayed is None:
             raise
@@ -468,12 +495,18 @@ def span_delete(
     current = _lock_writable(span=span, by=by, expected_version=expected_version)
     _open_layer(document=current.document, annotator=current.annotator)
     relations = list(
-        Relation.objects.filter(source=current).values_list("target_id", "type")
-    ) + list(Relation.objects.filter(target=current).values_list("source_id", "type"))
+        Relation.objects.filter(Q(source=current) | Q(target=current)).select_related("annotator")
+    )
     before = span_snapshot(current)
     if relations:
-        # Relations go with the span; name them so the history shows what else went.
-        before["relations"] = sorted([other, kind] for other, kind in relations)
+        # Relations go with the span; name them so the span's history shows what else went.
+        before["relations"] = sorted(
+            [
+                relation.target_id if relation.source_id == current.pk else relation.source_id,
+                relation.type,
+            ]
+            for relation in relations
+        )
     deleted = Span.objects.filter(pk=current.pk, version=current.version).delete()[0]
     if not deleted:
         raise StaleVersion(_stored_version(current.pk))
@@ -485,6 +518,15 @@ def span_delete(
         after=None,
         reason=reason,
     ).save()
+    RelationEvent.objects.bulk_create(
+        _relation_event(
+            relation=relation,
+            action=SpanEventAction.DELETED,
+            by=by,
+            reason=f"span {current.pk} was deleted",
+        )
+        for relation in relations
+    )
 
 
 # --- Relations ------------------------------------------------------------------------------
@@ -513,7 +555,7 @@ def relation_create(
     if Relation.objects.filter(source=source, target=target, type=type).exists():
         raise ValidationError({"non_field_errors": ["These spans already have this relation."]})
     _open_layer(document=document, annotator=source.annotator)
-    return Relation.objects.create(
+    relation = Relation.objects.create(
         document=document,
         annotator=source.annotator,
         source=source,
@@ -521,14 +563,18 @@ def relation_create(
         type=type,
         created_by=by,
     )
+    _relation_event(relation=relation, action=SpanEventAction.CREATED, by=by).save()
+    return relation
 
 
 @transaction.atomic
 def relation_delete(*, relation: Relation, by: AbstractBaseUser) -> None:
-    """Delete a relation of a layer writable by ``by``."""
+    """Delete a relation of a layer writable by ``by``, recording what it was."""
     _check_writes_layer(by=by, document=relation.document, annotator=relation.annotator)
     _open_layer(document=relation.document, annotator=relation.annotator)
+    event = _relation_event(relation=relation, action=SpanEventAction.DELETED, by=by)
     relation.delete()
+    event.save()
 
 
 # --- Submission -----------------------------------------------------------------------------

@@ -15,6 +15,11 @@ urlpatterns = [
     path("spans/<int:pk>/", views.SpanDetailView.as_view(), name="api-span-detail"),
     path("spans/<int:pk>/history/", views.SpanHistoryView.as_view(), name="api-span-history"),
     path("relations/<int:pk>/", views.RelationDetailView.as_view(), name="api-relation-detail"),
+    path(
+        "relations/<int:pk>/history/",
+        views.RelationHistoryView.as_view(),
+        name="api-relation-history",
+    ),
     path("debates/<slug:slug>/queue/next/", views.QueueNextView.as_view(), name="api-queue-next"),
     path(
         "debates/<slug:slug>/export/spans/",

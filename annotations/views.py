@@ -6,6 +6,7 @@ Views parse and check the request, call one selector or service, and shape the a
 import re
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -22,7 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotations.models import GOLD, Relation, Span, SpanEvent
+from annotations.models import GOLD, Relation, RelationEvent, Span, SpanEvent
 from annotations.permissions import (
     WritesLayerOrReadOnly,
     WritesSomeLayerOrReadOnly,
@@ -34,6 +35,7 @@ from annotations.selectors import (
     queue_next,
     relation_endpoint,
     relation_get,
+    relation_history,
     relation_list,
     span_get,
     span_history,
@@ -42,6 +44,7 @@ from annotations.selectors import (
 from annotations.serializers import (
     AssignmentSerializer,
     RelationCreateSerializer,
+    RelationEventSerializer,
     RelationSerializer,
     SpanCreateSerializer,
     SpanEventSerializer,
@@ -306,8 +309,19 @@ class SpanListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIV
     extra_query_params = ("layer",)
 
     def get_queryset(self):
-        return span_list(
-            user=self.request.user, document=self.get_document(), layer=read_layer(self.request)
+        # Usernames, not whole users: a long document lists thousands of spans, and building
+        # two user objects per span was most of the request (docs/BENCHMARKS.md).
+        return (
+            span_list(
+                user=self.request.user,
+                document=self.get_document(),
+                layer=read_layer(self.request),
+            )
+            .select_related(None)
+            .annotate(
+                annotator_username=F("annotator__username"),
+                created_by_username=F("created_by__username"),
+            )
         )
 
     def post(self, request: Request, pk: int) -> Response:
@@ -549,6 +563,26 @@ class RelationDetailView(AnnotationErrorsMixin, StrictQueryMixin, generics.Gener
     def delete(self, request: Request, pk: int) -> Response:
         relation_delete(relation=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List every change of a relation: who, when, before and after",
+        description="Also for a deleted relation, as long as you could read its layer.",
+    )
+)
+class RelationHistoryView(StrictQueryMixin, generics.ListAPIView):
+    queryset = RelationEvent.objects.none()  # only tells the schema the model; see get_queryset
+    serializer_class = RelationEventSerializer
+    pagination_class = CursorPage
+
+    def get_queryset(self):
+        return relation_history(user=self.request.user, relation_pk=self.kwargs["pk"])
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        if not self.get_queryset().exists():
+            raise Http404("No relation with this id.")
+        return super().list(request, *args, **kwargs)
 
 
 class DocumentSubmitView(AnnotationErrorsMixin, DocumentScopedMixin, generics.GenericAPIView):

@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "debate.models.Role",
         "DocumentStatusEnum": "debate.models.DocumentStatus",
         "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
+        "ChangeActionEnum": "annotations.models.SpanEventAction",
+        "ReviewActionEnum": "annotations.models.ReviewAction",
     },
 }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from annotations.models import Relation, Span, SpanEvent
+from annotations.models import Relation, RelationEvent, Span, SpanEvent
 from debate.models import Actor, Debate, Document, Membership
 from tests.api.conftest import etag
 
@@ -34,6 +34,20 @@ def _relation(world) -> Relation:
         type="supports",
         created_by=world.users["ann"],
     )
+
+
+def _created_relation(world) -> int:
+    """Return the id of a relation in ann's layer created through the service (with history)."""
+    from annotations.services import relation_create
+
+    relation = relation_create(
+        document=world.document,
+        by=world.users["ann"],
+        source=world.span_ann,
+        target=world.span_ann_b,
+        type="supports",
+    )
+    return relation.pk
 
 
 CALLS = {
@@ -136,6 +150,7 @@ CALLS = {
         lambda w: {"source": w.span_ann.pk, "target": w.span_ann_b.pk, "type": "supports"},
     ),
     "relation get": Call("get", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
+    "relation history": Call("get", lambda w: f"/api/v1/relations/{_created_relation(w)}/history/"),
     "relation delete": Call("delete", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
 }
 
@@ -177,6 +192,7 @@ MATRIX = {
     # ann2 cannot see ann's spans, so to ann2 they do not exist in this document (400).
     "relation create in ann's layer":  (201, 400, 403, 403, 403, 404, 403, 401),
     "relation get":                    (200, 404, 200, 200, 200, 404, 200, 401),
+    "relation history":                (200, 404, 200, 200, 200, 404, 200, 401),
     "relation delete":                 (204, 404, 403, 403, 403, 404, 403, 401),
 }
 # fmt: on
@@ -198,6 +214,7 @@ def _state() -> tuple:
         sorted(Span.objects.values_list("pk", "version", "note")),
         Relation.objects.count(),
         SpanEvent.objects.count(),
+        RelationEvent.objects.count(),
     )
 
 

@@ -92,3 +92,37 @@ def test_deleting_a_relation(world):
     response = world.client("ann").delete(f"/api/v1/relations/{relation_id}/")
     assert response.status_code == 204
     assert not Relation.objects.exists()
+
+
+def test_relation_history_records_creation_and_deletion(world):
+    relation_id = link(world, world.span_ann, world.span_ann_b).json()["id"]
+    world.client("ann").delete(f"/api/v1/relations/{relation_id}/")
+
+    response = world.client("rev").get(f"/api/v1/relations/{relation_id}/history/")
+
+    assert response.status_code == 200
+    state = {
+        "document": world.document.pk,
+        "layer": "ann",
+        "source": world.span_ann.pk,
+        "target": world.span_ann_b.pk,
+        "type": "supports",
+    }
+    events = response.json()["results"]
+    assert [(e["action"], e["by"], e["relation"], e["before"], e["after"]) for e in events] == [
+        ("created", "ann", relation_id, None, state),
+        ("deleted", "ann", relation_id, state, None),
+    ]
+    # Like the relation itself, its history is hidden from those who cannot read its layer.
+    assert world.client("ann2").get(f"/api/v1/relations/{relation_id}/history/").status_code == 404
+
+
+def test_relations_that_go_with_a_deleted_span_are_recorded(world):
+    relation_id = link(world, world.span_ann, world.span_ann_b).json()["id"]
+    world.client("ann").delete(f"/api/v1/spans/{world.span_ann_b.pk}/?version=1")
+
+    events = world.client("ann").get(f"/api/v1/relations/{relation_id}/history/").json()
+    assert [(e["action"], e["reason"]) for e in events["results"]] == [
+        ("created", ""),
+        ("deleted", f"span {world.span_ann_b.pk} was deleted"),
+    ]

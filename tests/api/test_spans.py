@@ -362,25 +362,25 @@ def test_a_retried_bulk_returns_the_same_spans(world):
     assert counts() == (before[0] + 3, before[1] + 3)
 
 
-def test_losing_the_race_on_a_key_answers_with_the_winners_span(world, monkeypatch):
-    # The first look-up misses (the winner has not committed yet), then the insert hits the
-    # unique constraint: the service must answer with the winner's span, not fail or duplicate.
-    winner = post(world, world.span_payload(), HTTP_IDEMPOTENCY_KEY="race").json()
+def test_the_unique_constraint_decides_a_retry_so_no_look_up_slows_first_saves(world, monkeypatch):
+    # Concurrent retries cannot both insert: the database's unique (created_by, client_id)
+    # refuses the second, which then answers with the first one's span.
     real_replay = services._replay
     calls = []
 
-    def miss_once(**kwargs):
+    def spy(**kwargs):
         calls.append(kwargs["client_id"])
-        return None if len(calls) == 1 else real_replay(**kwargs)
+        return real_replay(**kwargs)
 
-    monkeypatch.setattr(services, "_replay", miss_once)
+    monkeypatch.setattr(services, "_replay", spy)
+    winner = post(world, world.span_payload(), HTTP_IDEMPOTENCY_KEY="race")
+    assert (winner.status_code, calls) == (201, [])
     before = counts()
 
-    response = post(world, world.span_payload(), HTTP_IDEMPOTENCY_KEY="race")
+    retry = post(world, world.span_payload(), HTTP_IDEMPOTENCY_KEY="race")
 
-    assert response.status_code == 200
-    assert response.json()["id"] == winner["id"]
-    assert calls == ["race", "race"]
+    assert (retry.status_code, retry.json()["id"]) == (200, winner.json()["id"])
+    assert calls == ["race"]
     assert counts() == before
 
 
