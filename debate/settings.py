@@ -233,13 +233,17 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Cache (throttling and lockout counters) ------------------------------------------------
+# --- Cache (throttling counters) ------------------------------------------------------------
 # Shared by every web process in production, so throttles count across gunicorn workers.
+# It fails open: while Redis is unreachable it acts as an empty cache instead of failing the
+# request (debate/cache.py), and short socket timeouts keep a vanished Redis host from
+# holding requests until the operating system gives up on the connection.
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "debate.cache.FailOpenRedisCache",
             "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
         if PRODUCTION
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
