@@ -67,7 +67,12 @@ def map_build_dispatch(*, build_id: int) -> bool:
     from debate.tasks import build_argument_map  # tasks import this module
 
     try:
-        build_argument_map.apply_async(args=[build_id], queue=settings.CELERY_MAP_QUEUE)
+        # ignore_result: progress and outcome live in the MapBuild row, and waiting for a
+        # result would subscribe to the result store first, which retries for ~20 s while
+        # Redis is down, holding the request that asked for the build.
+        build_argument_map.apply_async(
+            args=[build_id], queue=settings.CELERY_MAP_QUEUE, ignore_result=True
+        )
     except Exception:  # the broker is down or unreachable: the reconciler will resend
         logger.warning("Map build %s stays queued: the broker is unreachable.", build_id)
         return False

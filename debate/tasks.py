@@ -39,7 +39,9 @@ def build_argument_map(self, build_id: int) -> dict | None:
     return None if outcome is None else outcome.__dict__
 
 
-@shared_task
+# Nobody reads its result; storing one would make beat wait on the result store while Redis is
+# down, at every tick.
+@shared_task(ignore_result=True)
 def reconcile_map_builds() -> list[int]:
     """Re-send map builds that a lost message or a dead worker left behind."""
     return map_builds_reconcile()
