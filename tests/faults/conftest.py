@@ -1,0 +1,413 @@
+"""The production stack in subprocesses, and the faults to inject into it.
+
+A fault test serves the app the way docs/DEPLOY.md runs it: gunicorn with
+``DJANGO_ENV=production`` (DEBUG off, the Redis cache, PostgreSQL), a Celery worker on the
+``maps`` and ``celery`` queues and one ``celery beat``, all on the test database and on a
+*private* ``redis-server`` this module starts on a free port. Faults are injected into those
+processes only: the machine's shared Redis at 6379 is never touched.
+
+Clients send ``X-Forwarded-Proto: https`` as the TLS proxy in front of gunicorn does, so the
+production security settings (https redirect, secure cookies) stay as they are.
+
+Production mode refuses SQLite (see debate/settings.py), so these tests need PostgreSQL: on
+SQLite the ``stack`` fixture fails with a message that says how to run them. CI always runs
+them on PostgreSQL.
+"""
+
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from annotations.models import Span, SpanEvent, SpanEventAction
+from debate.models import Debate, Document, Role
+from tests.celery_worker import ROOT, database_url
+from tests.debate.test_map_faults import make_gold_layer
+from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
+
+SECRET_KEY = secrets.token_urlsafe(64)
+# Small timings so the outbox and the reconciler act within a test, not within minutes.
+FAST_RECOVERY = {
+    "MAP_BUILD_DISPATCH_GRACE_SECONDS": "1",
+    "MAP_BUILD_STALE_SECONDS": "10",
+    "MAP_BUILD_RECONCILE_SECONDS": "1",
+}
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(
+    predicate: Callable[[], object],
+    timeout: float,
+    what: str,
+    logs: Callable[[], str] = lambda: "",
+):
+    """Return the first truthy value of ``predicate``; fail naming ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}\n{logs()}")
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, without persistence: a restart starts it empty."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def cache_url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/1"
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), 0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (apt-get install redis-server).")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--logfile",
+                str(self.directory / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_for(self.answers, 10, f"the private redis-server on port {self.port}")
+
+    def stop(self) -> None:
+        """Kill the server (SIGKILL): its queues and cache entries are gone with it."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        wait_for(lambda: not self.answers(), 5, "the private Redis to stop answering")
+
+
+class Service:
+    """One long-running subprocess of the stack (gunicorn, a worker, beat), with its log."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.command = command
+        self.env = env
+        self.log_path = log_dir / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, ready: Callable[[str], bool], timeout: float = 60) -> None:
+        """Start the process and wait until ``ready`` is true of the log it writes from now."""
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group, so a kill reaches its children (gunicorn and Celery
+                # fork their workers).
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ready(self.log_path.read_bytes()[offset:].decode("utf-8", "replace")):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not start; its log:\n{self.log()[-5000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the process and its children, as the OOM killer or a lost machine would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        """Stop it as an operator would (SIGTERM: a warm shutdown), or kill it if it hangs."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
+
+
+@dataclass
+class Stack:
+    """gunicorn, a Celery worker and beat on the test database and a private Redis."""
+
+    redis: PrivateRedis
+    log_dir: Path
+    web_workers: int = 2 * (os.cpu_count() or 1) + 1
+    port: int = field(default_factory=free_port)
+    services: dict[str, Service] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_ENV": "production",
+            "DJANGO_SETTINGS_MODULE": "debate.settings",
+            "SECRET_KEY": SECRET_KEY,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": self.redis.url,
+            "CACHE_URL": self.redis.cache_url,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_MAP_QUEUE": "maps",
+            "PYTHONUNBUFFERED": "1",
+            **FAST_RECOVERY,
+        }
+
+    def start(self) -> None:
+        celery = [sys.executable, "-m", "celery", "-A", "debate"]
+        self.services = {
+            "web": Service(
+                "web",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "debate.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.web_workers),
+                    "--timeout",
+                    "60",
+                ],
+                self.env(),
+                self.log_dir,
+            ),
+            "worker": Service(
+                "worker",
+                [
+                    *celery,
+                    "worker",
+                    "-Q",
+                    "maps,celery",
+                    # A stable node name: a restarted worker re-queues the builds it died in.
+                    "-n",
+                    f"faults@{socket.gethostname()}",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                self.env(),
+                self.log_dir,
+            ),
+            "beat": Service(
+                "beat",
+                [
+                    *celery,
+                    "beat",
+                    "--loglevel=INFO",
+                    "-s",
+                    str(self.log_dir / "celerybeat-schedule"),
+                ],
+                self.env(),
+                self.log_dir,
+            ),
+        }
+        self.start_web()
+        self.start_worker()
+        self.services["beat"].start(lambda log: "beat: Starting" in log)
+
+    def start_web(self) -> None:
+        self.services["web"].start(lambda _log: self.web_answers())
+
+    def start_worker(self) -> None:
+        self.services["worker"].start(lambda log: " ready." in log)
+
+    def web_answers(self) -> bool:
+        try:
+            requests.get(
+                f"{self.url}/api/v1/debates/",
+                headers={"X-Forwarded-Proto": "https"},
+                allow_redirects=False,
+                timeout=1,
+            )
+            return True
+        except requests.RequestException:
+            return False
+
+    def stop(self) -> None:
+        for service in reversed(self.services.values()):
+            service.stop()
+
+    def logs(self, tail: int = 4000) -> str:
+        return "\n".join(
+            f"--- {name} log (tail) ---\n{service.log()[-tail:]}"
+            for name, service in self.services.items()
+        )
+
+
+def api_session(stack: Stack, token: str) -> requests.Session:
+    """Return a keep-alive HTTP client that authenticates with ``token`` through the proxy."""
+    session = requests.Session()
+    session.headers.update(
+        {
+            "Authorization": f"Token {token}",
+            # What the TLS proxy in front of gunicorn sets (SECURE_PROXY_SSL_HEADER).
+            "X-Forwarded-Proto": "https",
+        }
+    )
+    return session
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.fail(
+            "This fault test serves the app in production mode, which refuses SQLite by design "
+            "(debate/settings.py). Run it on PostgreSQL: DATABASE_URL=postgres://postgres@"
+            "127.0.0.1:5432/debatemap_faults .venv/bin/python -m pytest tests/faults --create-db",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+    """Start a redis-server of this test's own; the test may stop and restart it."""
+    redis = PrivateRedis(tmp_path / "redis")
+    redis.start()
+    yield redis
+    if redis.process and redis.process.poll() is None:
+        redis.process.kill()
+        redis.process.wait(10)
+
+
+@pytest.fixture
+def stack(transactional_db, private_redis, tmp_path) -> Iterator[Stack]:
+    """Serve the app the production way on the test database; stop it all afterwards."""
+    require_postgresql()
+    stack = Stack(redis=private_redis, log_dir=tmp_path)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+        # The database is flushed after the test; gunicorn's connections are gone by then.
+
+
+# --- Data ------------------------------------------------------------------------------------
+TEXT = (
+    "Tech firms say a backdoor for scanning makes messaging less secure for everyone. "
+    "The NSPCC says client-side scanning is needed to find grooming and abuse. "
+    "Security researchers warn that any access for the police is access for criminals too. "
+) * 8
+
+
+@dataclass
+class Team:
+    """A debate with annotators and a reviewer who hold API tokens, and documents to tag."""
+
+    debate: Debate
+    documents: list[Document]
+    annotators: dict[str, str]  # username -> token
+    reviewer_token: str
+
+
+def team_create(*, annotators: int, documents: int = 4, gold_documents: int = 3) -> Team:
+    """Make the data a fault test needs, committed so the served app sees it."""
+    debate = DebateFactory(slug="faults", title="Faults")
+    # A few adjudicated documents with gold claims, so a map build has something to build
+    # (first: it fills every document of the debate).
+    make_gold_layer(debate, documents=gold_documents, spans_per_document=6, seed=7)
+    docs = [DocumentFactory(debate=debate, text=f"Article {n}. {TEXT}") for n in range(documents)]
+    tokens = {}
+    for n in range(annotators):
+        user = UserFactory(username=f"annotator{n:02d}")
+        MembershipFactory(debate=debate, user=user, role=Role.ANNOTATOR)
+        tokens[user.username] = Token.objects.create(user=user).key
+    reviewer = UserFactory(username="reviewer")
+    MembershipFactory(debate=debate, user=reviewer, role=Role.REVIEWER)
+    return Team(debate, docs, tokens, Token.objects.create(user=reviewer).key)
+
+
+def span_payload(rng: random.Random, document: Document) -> dict:
+    """Return a valid new span over a random stretch of the document, with a fresh client_id."""
+    start = rng.randrange(0, len(document.text) - 40)
+    end = start + rng.randint(1, 40)
+    return {
+        "start": start,
+        "end": end,
+        "quote": document.text[start:end],
+        "stance": rng.choice(["pro", "contra", "neutral"]),
+        "role": rng.choice(["claim", "premise"]),
+        "client_id": uuid.uuid4().hex,
+    }
+
+
+@dataclass
+class Acknowledged:
+    """Spans the server acknowledged (2xx): id and client_id, per document."""
+
+    spans: dict[str, int] = field(default_factory=dict)  # client_id -> span id
+
+    def check_all_stored(self) -> tuple[int, int]:
+        """Assert every acknowledged span is a row with its CREATED event; return the counts."""
+        rows = dict(
+            Span.objects.filter(client_id__in=list(self.spans)).values_list("client_id", "id")
+        )
+        lost = {key: pk for key, pk in self.spans.items() if rows.get(key) != pk}
+        assert not lost, f"{len(lost)} acknowledged span(s) are not in the database: {lost}"
+        events = SpanEvent.objects.filter(
+            span_pk__in=list(self.spans.values()), action=SpanEventAction.CREATED
+        ).count()
+        assert events == len(self.spans), "an acknowledged span has no history"
+        return len(self.spans), len(rows)
