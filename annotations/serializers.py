@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from annotations.models import GOLD, Assignment, Relation, RelationEvent, Span, SpanEvent
@@ -68,12 +69,21 @@ class SpanSerializer(serializers.ModelSerializer):
             "version": span.version,
             "client_id": span.client_id,
             "created_by": _username(span, "created_by"),
-            "created_at": _DATETIME.to_representation(span.created_at),
-            "updated_at": _DATETIME.to_representation(span.updated_at),
+            "created_at": self._datetime(span.created_at),
+            "updated_at": self._datetime(span.updated_at),
         }
 
+    def _datetime(self, value) -> str | None:
+        # As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z" for UTC),
+        # with the zone looked up once per serializer rather than once per value.
+        if value is None:
+            return None
+        if self._zone is None:
+            self._zone = timezone.get_current_timezone()
+        text = value.astimezone(self._zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
-_DATETIME = serializers.DateTimeField(read_only=True)
+    _zone = None
 
 
 def _username(span: Span, field: str) -> str:

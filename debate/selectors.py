@@ -14,9 +14,14 @@ def debate_access(*, user: AnyUser, debate: Debate) -> DebateAccess:
     """Return the user's role in a debate (None when not a member) as a DebateAccess."""
     role = None
     if user.is_authenticated:
+        # Unordered: one row at most, and Membership's default ordering would join the debate
+        # and user tables into every request's permission check.
         role = (
-            Membership.objects.filter(debate=debate, user=user).values_list("role", flat=True)
-        ).first()
+            Membership.objects.filter(debate=debate, user=user)
+            .order_by()
+            .values_list("role", flat=True)
+            .first()
+        )
     return DebateAccess(
         user_id=user.pk, role=role, is_superuser=bool(getattr(user, "is_superuser", False))
     )
