@@ -265,3 +265,39 @@ def test_a_stale_edit_is_refused_shown_and_the_span_reloaded(live_server, page, 
     expect(page.locator("#span-list li").first).to_contain_text("Claim")
     span.refresh_from_db()
     assert (span.stance, span.role, span.version) == ("neutral", "claim", 2)
+
+
+def test_a_document_with_more_spans_than_one_api_page_shows_them_all(
+    live_server, page, login, scene
+):
+    # 1,200 spans and 600 relations: more than one page of either list (500 each by default).
+    document, annotator = scene["document"], scene["annotator"]
+    spans = Span.objects.bulk_create(
+        Span(
+            document=document,
+            annotator=annotator,
+            start=index % 40,
+            end=index % 40 + 5,
+            quote=document.text[index % 40 : index % 40 + 5],
+            stance="pro",
+            role="claim",
+            created_by=annotator,
+        )
+        for index in range(1200)
+    )
+    Relation.objects.bulk_create(
+        Relation(
+            document=document,
+            annotator=annotator,
+            source=spans[index],
+            target=spans[index + 1],
+            type="supports",
+            created_by=annotator,
+        )
+        for index in range(600)
+    )
+    open_annotate(page, live_server, login, document)
+    expect(page.locator("#span-count")).to_have_text("1200")
+    expect(page.locator("#span-list li")).to_have_count(1200)
+    assert page.evaluate("document.body.dataset.ready") == "true"
+    assert page.dialogs == []

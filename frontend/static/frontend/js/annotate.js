@@ -2,7 +2,7 @@
 // save queue at once; the server's code point offsets are converted at the edge
 // (offsets.js), so the rest of this file works in the browser's UTF-16 offsets.
 
-import { api, errorMessage } from "./api.js";
+import { api, apiGetAll, errorMessage } from "./api.js";
 import { createOffsetConverter } from "./offsets.js";
 import { SaveQueue } from "./savequeue.js";
 import { buildSegments } from "./segments.js";
@@ -13,6 +13,9 @@ const data = JSON.parse(document.getElementById("annotate-data").textContent);
 const text = data.document.text;
 const conv = createOffsetConverter(text);
 const readOnly = !data.can_write;
+// The largest pages the API serves (CursorPageInTextOrder, CursorPage).
+const SPAN_PAGE_SIZE = 5000;
+const RELATION_PAGE_SIZE = 500;
 
 const el = {
   text: document.getElementById("doc-text"),
@@ -830,13 +833,17 @@ function showSourceHighlight() {
 // ---------------------------------------------------------------- start
 
 async function load() {
-  const [spans, relations] = await Promise.all([api("GET", data.urls.spans), api("GET", data.urls.relations)]);
+  // Every page: a long article can hold more spans than one page of the API.
+  const [spans, relations] = await Promise.all([
+    apiGetAll(data.urls.spans, SPAN_PAGE_SIZE),
+    apiGetAll(data.urls.relations, RELATION_PAGE_SIZE),
+  ]);
   if (spans.status !== 200) {
     notify(`Could not load the spans: ${errorMessage(spans)}`, "error");
     return;
   }
-  for (const span of spans.data.results ?? spans.data) state.spans.set(span.id, fromApi(span));
-  if (relations.status === 200) state.relations = relations.data.results ?? relations.data;
+  for (const span of spans.data) state.spans.set(span.id, fromApi(span));
+  if (relations.status === 200) state.relations = relations.data;
   render();
   renderSaveStatus(queue.snapshot());
   document.body.dataset.ready = "true";

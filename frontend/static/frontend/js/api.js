@@ -41,6 +41,26 @@ export async function api(method, url, { body, headers = {} } = {}) {
   return { status: response.status, data, etag: response.headers.get("ETag") };
 }
 
+/**
+ * GET every page of a cursor-paginated list, following `next`; resolve to {status, data, etag}
+ * with `data` the results of all pages, or to the first failed page's result.
+ * @param {string} url
+ * @param {number} pageSize as many as the endpoint allows, so most lists take one request
+ * @param {typeof api} [get] the request function (tests pass their own)
+ */
+export async function apiGetAll(url, pageSize, get = api) {
+  const results = [];
+  let next = `${url}${url.includes("?") ? "&" : "?"}page_size=${pageSize}`;
+  while (next) {
+    const result = await get("GET", next);
+    if (result.status !== 200) return result;
+    if (Array.isArray(result.data)) return result; // not paginated
+    results.push(...(result.data?.results ?? []));
+    next = result.data?.next ?? null;
+  }
+  return { status: 200, data: results, etag: null };
+}
+
 /** Return a readable message from a DRF error body, naming the fields. */
 export function errorMessage(result) {
   const data = result && result.data;
