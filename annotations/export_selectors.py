@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from annotations.exports import ExportActor, ExportDocument, ExportRelation, ExportSpan
 from annotations.models import GOLD, Relation, Span
+from debate.argmap import collector_paused
 from debate.models import Actor, Debate, Document, Membership
 from debate.permissions import DebateAccess
 
@@ -237,7 +238,11 @@ def _row_chunks(rows: QuerySet, chunk_size: int, name: str) -> Iterator[list[tup
     with connection.connection.cursor(name=name, binary=True) as cursor:
         cursor.itersize = chunk_size
         cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(chunk_size):
+        while True:
+            with collector_paused():
+                chunk = cursor.fetchmany(chunk_size)
+            if not chunk:
+                return
             yield chunk
 
 
@@ -251,25 +256,29 @@ class _RelationsByDocument:
     def __init__(self, rows: Iterator[list[tuple]]):
         self._rows = itertools.chain.from_iterable(rows)
         self._next = next(self._rows, None)
-        self._held: dict[int, dict[int, list[ExportRelation]]] = {}
+        self.held: dict[int, dict[int, list[ExportRelation]]] = {}
 
     def read_through(self, document_id: int) -> None:
         """Hold the relations of every document up to ``document_id``; drop earlier ones."""
-        for held in [pk for pk in self._held if pk < document_id]:
-            del self._held[held]
+        for held in [pk for pk in self.held if pk < document_id]:
+            del self.held[held]
         while self._next is not None and self._next[0] <= document_id:
             document, source, pk, kind, target = self._next
-            self._held.setdefault(document, {}).setdefault(source, []).append(
+            self.held.setdefault(document, {}).setdefault(source, []).append(
                 ExportRelation(id=pk, type=kind, target=target)
             )
             self._next = next(self._rows, None)
 
-    def of(self, document_id: int, span_id: int) -> list[ExportRelation]:
-        held = self._held.get(document_id)
-        return held.pop(span_id, []) if held else []
+
+NO_RELATIONS: dict[int, list[ExportRelation]] = {}
 
 
-def export_spans(
+def export_spans(**kwargs) -> Iterator[ExportSpan]:
+    """Yield the spans of an export one by one; see ``export_span_chunks``."""
+    return itertools.chain.from_iterable(export_span_chunks(**kwargs))
+
+
+def export_span_chunks(
     *,
     access: DebateAccess,
     debate: Debate,
@@ -277,8 +286,8 @@ def export_spans(
     actors: list[ExportActor],
     with_text: bool,
     chunk_size: int = CHUNK_SIZE,
-) -> Iterator[ExportSpan]:
-    """Yield the spans of an export, in order, with their outgoing relations and document.
+) -> Iterator[list[ExportSpan]]:
+    """Yield the spans of an export in lists, in order, with their relations and document.
 
     A generator: nothing is read until the first span is asked for, and the snapshot's
     transaction ends when the generator is exhausted or closed.
@@ -306,48 +315,54 @@ def export_spans(
             missing_users = user_ids - usernames.keys()
             if missing_users:
                 usernames.update(users.filter(pk__in=missing_users).values_list("pk", "username"))
-            relations.read_through(chunk[-1][1])
+            with collector_paused():
+                relations.read_through(chunk[-1][1])
             missing_actors = {row[8] for row in chunk if row[8] is not None} - actor_by_id.keys()
             if missing_actors:
                 # Added after the actor list was read: the spans still name them.
                 actor_by_id.update(
                     (actor.id, actor) for actor in _load_actors(debate, pks=missing_actors)
                 )
-            for (
-                pk,
-                document_id,
-                annotator_id,
-                start,
-                end,
-                quote,
-                stance,
-                role,
-                actor_id,
-                note,
-                version,
-                created_by_id,
-                created_at,
-                updated_at,
-            ) in chunk:
-                annotator = None if annotator_id is None else usernames[annotator_id]
-                yield ExportSpan(
-                    id=pk,
-                    document=documents[document_id],
-                    layer=GOLD if annotator is None else annotator,
-                    annotator=annotator,
-                    start=start,
-                    end=end,
-                    quote=quote,
-                    stance=stance,
-                    role=role,
-                    actor=None if actor_id is None else actor_by_id[actor_id],
-                    note=note,
-                    version=version,
-                    created_by=usernames[created_by_id],
-                    created_at=created_at if iso else created_at.isoformat(),
-                    updated_at=updated_at if iso else updated_at.isoformat(),
-                    relations=relations.of(document_id, pk),
-                )
+            span = ExportSpan
+            held = relations.held
+            with collector_paused():  # a chunk makes thousands of objects and no cycles
+                rows = [
+                    span(
+                        pk,
+                        documents[document_id],
+                        GOLD if annotator_id is None else usernames[annotator_id],
+                        None if annotator_id is None else usernames[annotator_id],
+                        start,
+                        end,
+                        quote,
+                        stance,
+                        role,
+                        None if actor_id is None else actor_by_id[actor_id],
+                        note,
+                        version,
+                        usernames[created_by_id],
+                        created_at if iso else created_at.isoformat(),
+                        updated_at if iso else updated_at.isoformat(),
+                        held.get(document_id, NO_RELATIONS).pop(pk, []),
+                    )
+                    for (
+                        pk,
+                        document_id,
+                        annotator_id,
+                        start,
+                        end,
+                        quote,
+                        stance,
+                        role,
+                        actor_id,
+                        note,
+                        version,
+                        created_by_id,
+                        created_at,
+                        updated_at,
+                    ) in chunk
+                ]
+            yield rows
 
 
 __all__ = [
@@ -358,6 +373,7 @@ __all__ = [
     "export_provenance",
     "export_refusal",
     "export_relation_queryset",
+    "export_span_chunks",
     "export_span_queryset",
     "export_spans",
     "export_unknown_documents",

@@ -21,6 +21,7 @@ from annotations.export_selectors import (
     export_layer_known,
     export_provenance,
     export_refusal,
+    export_span_chunks,
     export_spans,
     export_unknown_documents,
 )
@@ -161,15 +162,18 @@ class SpanExportView(DebateScopedMixin, APIView):
             now=now,
         )
         actors = export_actors(debate=debate)
-        spans = export_spans(
-            access=self.get_access(),
-            debate=debate,
-            filters=filters,
-            actors=actors,
-            with_text=needs_text(format),
-        )
+        selection = {
+            "access": self.get_access(),
+            "debate": debate,
+            "filters": filters,
+            "actors": actors,
+            "with_text": needs_text(format),
+        }
+        spans = export_spans(**selection)
         if format == "jsonl":
-            stream = jsonl_export(provenance=provenance, actors=actors, spans=spans)
+            stream = jsonl_export(
+                provenance=provenance, actors=actors, chunks=export_span_chunks(**selection)
+            )
         elif format == "csv":
             stream = csv_export(spans=spans)
         elif format == "webanno":

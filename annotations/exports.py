@@ -40,6 +40,8 @@ from typing import Any
 
 import orjson
 
+from debate.argmap import collector_paused
+
 FORMATS = ("jsonl", "csv", "webanno", "brat")
 BLOCK_BYTES = 64 * 1024
 QUOTE_CONTEXT = 32  # code points of prefix and suffix in a TextQuoteSelector
@@ -255,22 +257,28 @@ def span_json(span: ExportSpan) -> dict[str, Any]:
 
 
 def jsonl_export(
-    *, provenance: dict[str, Any], actors: Iterable[ExportActor], spans: Iterable[ExportSpan]
+    *,
+    provenance: dict[str, Any],
+    actors: Iterable[ExportActor],
+    chunks: Iterable[list[ExportSpan]],
 ) -> Iterator[bytes]:
-    """Yield the JSON Lines export: provenance, actors, then each document and its spans."""
+    """Yield the JSON Lines export: provenance, actors, then each document and its spans.
 
-    def lines() -> Iterator[bytes]:
-        yield _line({"type": "provenance", **provenance})
-        for actor in actors:
-            yield _line(actor_json(actor))
-        current = None
-        for span in spans:
-            if span.document is not current:
-                current = span.document
-                yield _line(document_json(current))
-            yield _line(span_json(span))
-
-    return _blocks(lines())
+    Spans arrive in chunks and leave as one block per chunk: a generator step per span
+    would cost more than writing its line.
+    """
+    yield _line({"type": "provenance", **provenance})
+    yield b"".join(_line(actor_json(actor)) for actor in actors)
+    current = None
+    for chunk in chunks:
+        lines = []
+        with collector_paused():  # thousands of short-lived objects, no cycles
+            for span in chunk:
+                if span.document is not current:
+                    current = span.document
+                    lines.append(_line(document_json(current)))
+                lines.append(_line(span_json(span)))
+        yield b"".join(lines)
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -203,6 +203,7 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
         ExportFilters,
         export_actors,
         export_provenance,
+        export_span_chunks,
         export_spans,
     )
     from annotations.exports import brat_export, jsonl_export
@@ -212,15 +213,18 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
     now = datetime(2025, 1, 2, tzinfo=UTC)
     actors = export_actors(debate=debate)
     provenance = export_provenance(debate=debate, filters=filters, format=format, by="t", now=now)
-    spans = export_spans(
-        access=DebateAccess(user_id=0, role="researcher"),
-        debate=debate,
-        filters=filters,
-        actors=actors,
-        with_text=True,
-    )
+    selection = {
+        "access": DebateAccess(user_id=0, role="researcher"),
+        "debate": debate,
+        "filters": filters,
+        "actors": actors,
+        "with_text": True,
+        "chunk_size": 3,  # small, so documents and relations cross chunk boundaries
+    }
+    spans = export_spans(**selection)
     if format == "jsonl":
-        return b"".join(jsonl_export(provenance=provenance, actors=actors, spans=spans))
+        chunks = export_span_chunks(**selection)
+        return b"".join(jsonl_export(provenance=provenance, actors=actors, chunks=chunks))
     return b"".join(
         brat_export(
             provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now

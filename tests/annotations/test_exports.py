@@ -17,6 +17,7 @@ from annotations.export_selectors import (
     ExportFilters,
     export_actors,
     export_provenance,
+    export_span_chunks,
     export_spans,
 )
 from annotations.exports import (
@@ -58,7 +59,16 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
         with_text=format != "csv",
     )
     if format == "jsonl":
-        stream = jsonl_export(provenance=provenance, actors=actors, spans=spans)
+        # Two spans a chunk, so documents and relations cross chunk boundaries.
+        chunks = export_span_chunks(
+            access=READER,
+            debate=corpus.debate,
+            filters=filters,
+            actors=actors,
+            with_text=True,
+            chunk_size=2,
+        )
+        stream = jsonl_export(provenance=provenance, actors=actors, chunks=chunks)
     elif format == "csv":
         stream = csv_export(spans=spans)
     elif format == "webanno":
@@ -436,12 +446,18 @@ def _peak_growth_while_exporting(debate, format: str) -> tuple[int, int]:
     actors = export_actors(debate=debate)
     filters = ExportFilters()
     provenance = export_provenance(debate=debate, filters=filters, format=format, by="x")
-    spans = export_spans(
-        access=READER, debate=debate, filters=filters, actors=actors, with_text=True
-    )
+    selection = {
+        "access": READER,
+        "debate": debate,
+        "filters": filters,
+        "actors": actors,
+        "with_text": True,
+    }
     if format == "jsonl":
-        stream = jsonl_export(provenance=provenance, actors=actors, spans=spans)
+        chunks = export_span_chunks(**selection)
+        stream = jsonl_export(provenance=provenance, actors=actors, chunks=chunks)
     else:
+        spans = export_spans(**selection)
         stream = brat_export(
             provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=NOW
         )
