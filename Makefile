@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev browser migrate demo clean help
+.PHONY: run test lint format install install-dev browser migrate demo clean help bench
 
 help:
 	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install test tools and Chromium, lint, run the JS and Python suites"
 	@echo "make lint   ruff check and format check"
+	@echo "make bench  serve it as production does and measure it (needs PostgreSQL and Redis);"
+	@echo "            writes docs/BENCHMARKS.md. Quicker: make bench BENCH_SCALE=small"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +59,13 @@ test: install-dev browser lint
 
 clean:
 	rm -rf var staticfiles .pytest_cache test-artifacts
+
+# --- Benchmarks (issue 8) ----------------------------------------------------------------------
+# gunicorn + a Celery worker + PostgreSQL + Redis on this machine, a dedicated database
+# (debatemap_bench), data from generate_bench_scenarios; results into docs/BENCHMARKS.md.
+# BENCH_SCALE=small (about 3 min), full (the issue's sizes, about 10 min) or large (twice them).
+BENCH_SCALE ?= full
+bench: install-dev browser
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk (the HTTP load generator)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run_bench.py --scale $(BENCH_SCALE)

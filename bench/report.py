@@ -1,0 +1,286 @@
+"""The machine a benchmark ran on, and the served benchmarks' part of docs/BENCHMARKS.md.
+
+``write_report`` rewrites only the text between its two markers, which sit under the heading
+"Served benchmarks" (heading and markers are appended the first time), so the other sections
+of docs/BENCHMARKS.md (exports, written by bench/export_bench.py; the notes on what the
+measurements changed) stay as their authors wrote them. It reads the result files in
+``bench/results/`` that run_bench.py wrote; run it alone to re-render:
+
+    .venv/bin/python bench/report.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlparse
+
+START = "<!-- served-benchmarks:start (written by bench/run_bench.py; edits here are lost) -->"
+END = "<!-- served-benchmarks:end -->"
+HEADING = "## Served benchmarks (`make bench`)"
+ORDER = ("span_create", "span_read", "annotate_page", "map_build", "agreement")
+TITLES = {
+    "span_create": "Span creation under load",
+    "span_read": "Reading a document's 2,000 spans",
+    "annotate_page": "The annotate page with 2,000 spans in Chromium",
+    "map_build": "Argument map through the job",
+    "agreement": "Debate agreement",
+}
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return f"{line.split('=', 1)[1].strip(chr(34))}, Linux {platform.release()}"
+    except OSError:
+        pass
+    return platform.platform()
+
+
+def _postgres_version(database_url: str) -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect(database_url, connect_timeout=3) as conn:
+            return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+    except Exception as exc:
+        return f"unknown ({exc})"
+
+
+def _redis_version(redis_url: str) -> str:
+    parsed = urlparse(redis_url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), 3) as conn:
+            conn.sendall(b"INFO server\r\n")
+            reply = conn.recv(8192).decode(errors="replace")
+    except OSError as exc:
+        return f"unknown ({exc})"
+    match = re.search(r"redis_version:(\S+)", reply)
+    return f"Redis {match[1]}" if match else "unknown"
+
+
+def _chromium_version() -> str:
+    # Debian's /usr/bin/chromium is a wrapper script that may print a shell warning first.
+    found = re.search(r"Chromium [\d.]+", subprocess_output(["/usr/bin/chromium", "--version"]))
+    return found[0] if found else "unknown"
+
+
+def subprocess_output(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout + done.stderr
+
+
+def machine_facts(*, database_url: str, redis_url: str) -> dict:
+    """Return what the benchmark ran on, and how busy the machine was when it started."""
+    wrk = re.search(r"wrk [\d.]+\S*", subprocess_output(["wrk", "-v"]))
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": _memory_gib(),
+        "os": _os_name(),
+        "python": platform.python_version(),
+        "postgresql": _postgres_version(database_url),
+        "redis": _redis_version(redis_url),
+        "chromium": _chromium_version(),
+        "wrk": wrk[0] if wrk else "not found",
+        "packages": {
+            name: metadata.version(name)
+            for name in ("Django", "djangorestframework", "gunicorn", "celery", "psycopg")
+        },
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _verdict(item: dict) -> str:
+    return {True: "**PASS**", False: "**MISS**", None: ""}[item["pass"]]
+
+
+def _value(item: dict) -> str:
+    value = item["value"]
+    if item["unit"] == "s":
+        text = f"{value:.2f} s"
+    elif item["unit"] == "ms":
+        text = f"{value:.1f} ms"
+    elif item["unit"] == "%":
+        text = f"{value:.0f} %"
+    else:
+        text = f"{value:,.0f} {item['unit']}"
+    return text
+
+
+def _target(item: dict) -> str:
+    if item["target"] is None:
+        return ""
+    unit = {"%": " %"}.get(item["unit"], f" {item['unit']}")
+    op = "≥" if item["target_op"] == ">=" else "≤"
+    return f"{op} {item['target']:g}{unit}"
+
+
+def _details(name: str, result: dict) -> list[str]:
+    details = result["details"]
+    lines: list[str] = []
+    if name == "span_create":
+        lines.append(
+            f"Load: {details['load_generator']}; {details['seconds_per_run']} s per run after a "
+            f"2 s warm-up, requests spread over {details['clients']} annotators (each with a "
+            "token and a document of their own, a fresh `client_id`/`Idempotency-Key` per "
+            "request, as the annotate page sends). Spans acknowledged with 201: "
+            f"{details['spans_acknowledged']:,}; stored: {details['spans_created']:,} (requests "
+            "still in flight when wrk stopped counting are stored too); failed "
+            f"requests: {details['failed_requests']}."
+        )
+        lines.append("")
+        lines.append("| run | req/s | p50 | p95 | p99 | non-2xx |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for key, run in details["runs"].items():
+            lines.append(
+                f"| {key} | {run['rps']:,.0f} | {run['p50_us'] / 1000:.1f} ms | "
+                f"{run['p95_us'] / 1000:.1f} ms | {run['p99_us'] / 1000:.1f} ms | "
+                f"{run['bad_status']} |"
+            )
+    elif name == "span_read":
+        run = details["run"]
+        lines.append(
+            f"`{details['request']}`, {details['load_generator']}: {run['requests']:,} requests, "
+            f"{details['response_bytes'] / 1e6:.2f} MB each, p99 {run['p99_us'] / 1000:.1f} ms."
+        )
+    elif name == "annotate_page":
+        lines.append(
+            f"{details['browser']}. Measured: {details['measure']}. {details['loads']} loads; "
+            f"HTML received after {details['html_received_ms_median']} ms and DOMContentLoaded "
+            f"after {details['dom_content_loaded_ms_median']} ms (medians); the page listed "
+            f"{details['spans_listed']:,} spans. Samples (ms): "
+            + ", ".join(f"{s:g}" for s in details["samples_ms"])
+            + "."
+        )
+    elif name == "map_build":
+        peak = details.get("worker_peak_rss_mb")
+        lines.append(
+            f"{details['path']}. Input: {details['gold_spans']:,} gold spans, "
+            f"{details['gold_relations']:,} gold relations, {details['documents']:,} adjudicated "
+            "documents (the generator of `bench/map_build_bench.py`). The decision is a real "
+            "review through the API (accept the waiting document's only unit, finish the "
+            f"review: {details['decision_and_finish_seconds']:.2f} s), then a new build. "
+            + (f"Peak memory of the worker process: {peak:,.0f} MB." if peak else "")
+        )
+        for key in ("first", "rebuild"):
+            build = details[key]
+            lines.append(
+                f"- {key}: build {build['id']}, {build['message']!r}, version {build['version']}; "
+                f"requested {build['requested_at']}, started {build['started_at']}, finished "
+                f"{build['finished_at']}."
+            )
+    elif name == "agreement":
+        lines.append(
+            f"`{details['request']}` over {details['spans']:,} submitted spans; runs (s): "
+            + ", ".join(f"{s:.2f}" for s in details["runs_seconds"])
+            + f"; answer {details['response_bytes'] / 1e3:,.0f} kB."
+        )
+    return lines
+
+
+def render(results_dir: Path) -> str:
+    """Return the served benchmarks' section from the result files."""
+    machine = json.loads((results_dir / "machine.json").read_text(encoding="utf-8"))
+    results = {}
+    for name in ORDER:
+        path = results_dir / f"{name}.json"
+        if path.exists():
+            results[name] = json.loads(path.read_text(encoding="utf-8"))
+    packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
+    services = machine.get("services", {})
+    lines = [
+        START,
+        f"Scale `{machine['scale']}`, run on {machine['date'][:10]} "
+        f"(the whole run took {machine['total_seconds'] / 60:.1f} min"
+        + (
+            f", of which {machine['data_seconds']:.0f} s making the data"
+            if "data_seconds" in machine
+            else ""
+        )
+        + ").",
+        "",
+        "| machine | |",
+        "|---|---|",
+        f"| CPU | {machine['cpu']}, {machine['cores']} cores |",
+        f"| memory | {machine['memory_gib']} GiB |",
+        f"| OS | {machine['os']} |",
+        f"| Python | {machine['python']} ({packages}) |",
+        f"| database, broker | {machine['postgresql']}, {machine['redis']} |",
+        f"| browser, load generator | {machine['chromium']}, {machine['wrk']} |",
+        f"| served by | gunicorn {services.get('gunicorn', '?')}; Celery "
+        f"{services.get('celery', '?')} |",
+        "| load average at start | "
+        + " / ".join(f"{x:g}" for x in machine["load_average_at_start"])
+        + " (other work on the machine adds noise) |",
+        "",
+        "| figure | measured | target | |",
+        "|---|---:|---:|---|",
+    ]
+    for result in results.values():
+        for item in result["figures"]:
+            lines.append(
+                f"| {item['name']} | {_value(item)} | {_target(item)} | {_verdict(item)} |"
+            )
+    for name, result in results.items():
+        lines += ["", f"### {TITLES[name]}", "", *_details(name, result)]
+        if result["scale"] != machine["scale"]:
+            lines.append(f"(measured at scale `{result['scale']}` on {result['date'][:10]})")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_report(results_dir: Path, document: Path) -> Path:
+    """Put the served benchmarks' section into the document, keeping everything else."""
+    section = render(results_dir)
+    if document.exists():
+        text = document.read_text(encoding="utf-8")
+    else:
+        text = "# Benchmarks\n\nHow fast Debatemap is, measured on a named machine.\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + f"\n\n{HEADING}\n\n{section}\n"
+    document.write_text(text, encoding="utf-8")
+    return document
+
+
+if __name__ == "__main__":
+    root = Path(__file__).resolve().parents[1]
+    written = write_report(root / "bench" / "results", root / "docs" / "BENCHMARKS.md")
+    print(f"wrote {written}", file=sys.stderr)
