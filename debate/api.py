@@ -8,7 +8,7 @@ import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, OperationalError
+from django.db import DataError, IntegrityError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
@@ -16,6 +16,8 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from debate.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ class Conflict(APIException):
 
 class Unavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The database is busy or unreachable; nothing was written. Retry shortly."
+    default_detail = UNAVAILABLE_DETAIL
     default_code = "unavailable"
 
 
@@ -113,6 +115,13 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     """Turn domain errors raised below the view into DRF responses; the rest as DRF does."""
+    if database_unavailable(exc):
+        # A lost connection or a lock that could not be had: the transaction rolled back, so
+        # the client may simply retry. Logged in full, since it may also be an outage.
+        logger.error("Database unavailable, answered 503", exc_info=exc)
+        response = drf_exception_handler(Unavailable(), context)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(django_errors(exc))
     elif isinstance(exc, IntegrityError):
@@ -130,13 +139,6 @@ def exception_handler(exc, context):
                 ]
             }
         )
-    elif isinstance(exc, OperationalError):
-        # A lost connection or a lock that could not be had: the transaction rolled back, so
-        # the client may simply retry. Logged in full, since it may also be an outage.
-        logger.error("Database unavailable, answered 503", exc_info=exc)
-        response = drf_exception_handler(Unavailable(), context)
-        response["Retry-After"] = "1"
-        return response
     return drf_exception_handler(exc, context)
 
 
