@@ -33,7 +33,7 @@ from annotations.review_services import (
 )
 from annotations.selectors import span_list
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.models import Document, DocumentStatus, Role
+from debate.models import Document, DocumentStatus, MapBuild, MapVersion, Role
 from tests.factories import ActorFactory, AssignmentFactory, DocumentFactory
 
 TEXT = (
@@ -431,6 +431,35 @@ def test_finish_needs_every_unit_decided_then_closes_the_review(scene):
     ]
     with pytest.raises(NotReviewable):
         decide(scene, 5, action="reject", unit=key(spans["ann2_police"]))
+
+
+def test_finishing_a_review_builds_the_debates_map_after_commit(
+    scene, django_capture_on_commit_callbacks
+):
+    spans = scene["spans"]
+    decide(scene, 0, action=ACCEPT_AGREED)
+    decide(
+        scene,
+        1,
+        action="accept",
+        unit=key(spans["ann_scanning"], spans["ann2_scanning"]),
+        span=spans["ann_scanning"].pk,
+    )
+    decide(scene, 2, action="reject", unit=key(spans["ann_critics"]))
+    decide(scene, 3, action="accept", unit=key(spans["ann2_police"]), span=spans["ann2_police"].pk)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        review_finish(document=scene["document"], by=scene["rev"], expected_version=4)
+
+    assert len(callbacks) == 1  # the build is sent only once the decision is committed
+    build = MapBuild.objects.get()  # run inline: tasks are eager in unit tests
+    assert (build.status, build.requested_by, build.reason) == (
+        "done",
+        scene["rev"],
+        f"{scene['document'].title} was adjudicated",
+    )
+    version = MapVersion.objects.get()
+    assert version.argument_count == 3
 
 
 # --- Visibility of gold ---------------------------------------------------------------------
