@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that can answer on its own (a refused Host header, the 503 page, a
+    # static file), so every response carries the policy, not only those of views.
+    "csp.middleware.CSPMiddleware",
     # A view that loses the database answers 503 with Retry-After (a page, or JSON under /api/).
     "debate.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,7 +84,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]
