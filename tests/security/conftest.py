@@ -29,6 +29,7 @@ from debate.map_services import map_build_request, map_build_run
 from debate.models import Actor, Debate, Document, MapBuild, MapVersion, Membership, Role
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
+from tests.browser.conftest import artifacts, browser, login, page  # noqa: F401 (the XSS tests')
 from tests.factories import UserFactory
 
 ROLES = ("annotator", "annotator2", "reviewer", "manager", "researcher")
@@ -104,6 +105,8 @@ def build_side(
     words: Callable[[str], str] | None = None,
     scheme: dict | None = None,
     usernames: dict | None = None,
+    claim_line: str = CLAIM_LINE,
+    premise_line: str = PREMISE_LINE,
 ) -> Side:
     """Build one debate through the services: members, documents, spans, review, a map."""
     words = words or plain_words(slug)
@@ -135,7 +138,7 @@ def build_side(
     ann, ann2, reviewer = users["annotator"], users["annotator2"], users["reviewer"]
 
     def document(name: str) -> Document:
-        text = f"{words(name + ' text')}\n{CLAIM_LINE}\n{PREMISE_LINE}\n{words(name + ' end')}\n"
+        text = f"{words(name + ' text')}\n{claim_line}\n{premise_line}\n{words(name + ' end')}\n"
         doc, _created = document_create(
             debate=debate,
             data=DocumentInput(
@@ -153,13 +156,13 @@ def build_side(
         claim_span = _tag(
             doc,
             annotator,
-            CLAIM_LINE,
+            claim_line,
             stance=stance["contra"],
             role=claim,
             actor=actor.pk,
             note=words("span note"),
         )
-        premise_span = _tag(doc, annotator, PREMISE_LINE, stance=stance["contra"], role=premise)
+        premise_span = _tag(doc, annotator, premise_line, stance=stance["contra"], role=premise)
         return claim_span, premise_span
 
     # Being annotated: the annotator's spans and relation.
@@ -199,8 +202,8 @@ def build_side(
         expected_version=None,
         decision=DecisionInput(
             action="link",
-            source=gold[PREMISE_LINE].pk,
-            target=gold[CLAIM_LINE].pk,
+            source=gold[premise_line].pk,
+            target=gold[claim_line].pk,
             type=supports,
         ),
     )
@@ -221,7 +224,7 @@ def build_side(
         span=span,
         premise=premise_span,
         relation=relation,
-        gold_span=gold[CLAIM_LINE],
+        gold_span=gold[claim_line],
         gold_relation=Relation.objects.get(document=gold_doc, annotator__isnull=True),
         decision=ReviewDecision.objects.filter(document=review_doc).latest("id"),
         map_build=build,
