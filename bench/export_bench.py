@@ -54,6 +54,9 @@ from annotations.models import Span  # noqa: E402
 from debate.models import Debate  # noqa: E402
 
 SLUG = "bench-export"
+# What profiling found and what was changed, kept beside the script and written with the
+# figures: a re-run replaces the figures, never the findings.
+NOTES = Path(__file__).with_name("export_bench_notes.md")
 DOCS = ROOT / "docs" / "BENCHMARKS.md"
 SECTION = "## Exports"
 
@@ -284,6 +287,7 @@ def render(figures: dict, machine_info: dict[str, str], runs: int) -> str:
         "",
         "Machine: " + "; ".join(f"{key} {value}" for key, value in machine_info.items()) + ".",
         "",
+        NOTES.read_text(encoding="utf-8"),
     ]
     return "\n".join(lines)
 
