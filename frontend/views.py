@@ -111,6 +111,9 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     debate = document.debate
     role = _role(request.user, debate)
     can_write = role == Role.ANNOTATOR
+    # Annotators work in their own layer; everyone else reads the gold layer here (and comes
+    # here from the map's sources), while reviewers edit gold on the review page.
+    layer_query = "" if can_write else "?layer=gold"
     assignment = Assignment.objects.filter(document=document, annotator=request.user).first()
     role_keys = shortcut_letters(debate.scheme["roles"])
     relation_keys = shortcut_letters(
@@ -131,8 +134,8 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         "role_keys": role_keys,
         "relation_keys": relation_keys,
         "urls": {
-            "spans": f"/api/v1/documents/{document.id}/spans/",
-            "relations": f"/api/v1/documents/{document.id}/relations/",
+            "spans": f"/api/v1/documents/{document.id}/spans/{layer_query}",
+            "relations": f"/api/v1/documents/{document.id}/relations/{layer_query}",
             "submit": f"/api/v1/documents/{document.id}/submit/",
             "span_detail": "/api/v1/spans/",
             "relation_detail": "/api/v1/relations/",
@@ -148,7 +151,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "scheme": debate.scheme,
             "actors": debate.actors.all(),
             "can_write": can_write,
-            "layer_label": "yours" if can_write else "read only",
+            "layer_label": "yours" if can_write else "gold (read only)",
             "my_status": assignment.get_status_display() if assignment else "not assigned to you",
             "role_keys": [(k, labels["roles"][v]) for k, v in role_keys],
             "relation_keys": [(k, labels["relation_types"][v]) for k, v in relation_keys],

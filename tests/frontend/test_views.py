@@ -45,6 +45,13 @@ def test_only_annotators_write_on_the_annotate_page(client, debate, member, role
     assert response.status_code == 200
     assert response.context["can_write"] is can_write
     assert (b'id="submit-doc"' in response.content) is can_write
+    spans_url = json.loads(
+        response.content.decode()
+        .split('<script id="annotate-data" type="application/json">')[1]
+        .split("</script>")[0]
+    )["urls"]["spans"]
+    layer = "" if can_write else "?layer=gold"
+    assert spans_url == f"/api/v1/documents/{document.id}/spans/{layer}"
 
 
 def test_non_members_get_404_for_pages_of_a_debate(client, debate, member):
