@@ -1,0 +1,160 @@
+"""Login lockout across every way in, and tokens that stop working everywhere at once.
+
+tests/api/test_auth.py already covers the token endpoint alone: tokens, revocation through
+DELETE, throttling, its 20-failure lockout per user and per address. This file adds what lies
+between the ways in: failures on the login page lock the account on the page, the token
+endpoint and the admin alike (and the other way round), failures add up across them, and a
+revoked or deactivated user's token is refused by every route of the API, not only one.
+``manage.py check --deploy`` in production mode is tests/debate/test_settings.py::
+test_production_passes_check_deploy_without_a_warning.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD
+from tests.security.test_csrf import fill
+from tests.security.test_idor import all_routes, supported_methods
+
+pytestmark = pytest.mark.django_db
+
+LIMIT = settings.AXES_FAILURE_LIMIT
+LOCKED_PAGE = b"Account locked: too many login attempts. Please try again later."
+
+
+def page_login(username: str, password: str, ip: str, path: str = "/login/"):
+    client = Client(REMOTE_ADDR=ip)
+    data = {"username": username, "password": password}
+    if path == "/admin/login/":
+        data["next"] = "/admin/"
+    return client, client.post(path, data)
+
+
+def token_login(username: str, password: str, ip: str):
+    return APIClient(REMOTE_ADDR=ip).post(
+        "/api/v1/auth/token/", {"username": username, "password": password}, format="json"
+    )
+
+
+def signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def assert_locked_everywhere(username: str) -> None:
+    """Assert the right password opens nothing for ``username``, from a fresh address."""
+    client, page = page_login(username, PASSWORD, ip="10.200.0.1")
+    assert (page.status_code, page.content) == (429, LOCKED_PAGE)
+    assert not signed_in(client)
+    admin_client, admin = page_login(username, PASSWORD, "10.200.0.2", path="/admin/login/")
+    assert (admin.status_code, admin.content) == (429, LOCKED_PAGE)
+    assert not signed_in(admin_client)
+    token = token_login(username, PASSWORD, ip="10.200.0.3")
+    assert token.status_code == 429
+    assert token.json()["detail"].startswith("Too many failed logins")
+    assert not Token.objects.filter(user__username=username).exists()
+
+
+def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(world):
+    # Each from its own address, so only the username can be what locks.
+    statuses = [
+        page_login("alpha-annotator", "wrong", ip=f"10.1.0.{n}")[1].status_code
+        for n in range(LIMIT)
+    ]
+
+    assert statuses == [200] * (LIMIT - 1) + [429]  # the form again, then the lockout
+    assert_locked_everywhere("alpha-annotator")
+    # Nobody else is locked out.
+    client, response = page_login("alpha-annotator2", PASSWORD, ip="10.200.0.9")
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert signed_in(client)
+
+
+def test_twenty_bad_passwords_on_the_token_endpoint_lock_the_login_page_too(world):
+    for n in range(LIMIT):
+        token_login("alpha-reviewer", "wrong", ip=f"10.2.0.{n}")
+
+    assert_locked_everywhere("alpha-reviewer")
+
+
+def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(world):
+    third = LIMIT // 3
+    for n in range(third):
+        page_login("alpha-manager", "wrong", ip=f"10.3.0.{n}")
+    for n in range(third):
+        page_login("alpha-manager", "wrong", ip=f"10.3.1.{n}", path="/admin/login/")
+    for n in range(LIMIT - 2 * third - 1):
+        token_login("alpha-manager", "wrong", ip=f"10.3.2.{n}")
+
+    # One failure short of the limit, the right password still works, and resets the count.
+    _client, almost = page_login("alpha-manager", PASSWORD, ip="10.3.3.1")
+    assert almost.status_code == 302
+    for n in range(LIMIT - 1):
+        token_login("alpha-manager", "wrong", ip=f"10.3.4.{n}")
+    assert token_login("alpha-manager", PASSWORD, ip="10.3.5.1").status_code == 200
+    Token.objects.filter(user__username="alpha-manager").delete()
+
+    for n in range(LIMIT):
+        page_login("alpha-manager", "wrong", ip=f"10.3.6.{n}", path="/admin/login/")
+    assert_locked_everywhere("alpha-manager")
+
+
+def test_twenty_bad_logins_from_one_address_on_the_page_lock_that_address(world):
+    for n in range(LIMIT):
+        page_login(f"guess{n}", "wrong", ip="10.4.0.1")
+
+    _client, locked = page_login("alpha-researcher", PASSWORD, ip="10.4.0.1")
+    assert (locked.status_code, locked.content) == (429, LOCKED_PAGE)
+    assert token_login("alpha-researcher", PASSWORD, ip="10.4.0.1").status_code == 429
+    _client, elsewhere = page_login("alpha-researcher", PASSWORD, ip="10.4.0.2")
+    assert elsewhere.status_code == 302
+
+
+def _api_get_urls(world) -> list[str]:
+    return [
+        fill(route, world.alpha)
+        for route, pattern in all_routes()
+        if route.startswith("api/v1/")
+        and route != "api/v1/"
+        and "get" in supported_methods(pattern)
+    ]
+
+
+def _statuses(client: APIClient, urls: list[str]) -> set[int]:
+    return {client.get(url).status_code for url in urls}
+
+
+def test_a_revoked_token_opens_no_route_of_the_api(world):
+    urls = _api_get_urls(world)
+    client = world.api(world.alpha.user("manager"))
+    assert _statuses(client, urls) == {200, 204}  # 204: the queue of a manager is empty
+
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+
+    assert _statuses(client, urls) == {401}
+
+
+def test_a_deactivated_users_token_opens_no_route_of_the_api(world):
+    urls = _api_get_urls(world)
+    user = world.alpha.user("manager")
+    client = world.api(user)
+    assert _statuses(client, urls) == {200, 204}  # 204: the queue of a manager is empty
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    assert _statuses(client, urls) == {401}
+    response = client.get("/api/v1/debates/")
+    assert response.json() == {"detail": "User inactive or deleted."}
+
+
+def test_revoking_a_token_leaves_other_users_tokens_alone(world):
+    mine = world.api(world.alpha.user("reviewer"))
+    theirs = world.api(world.alpha.user("researcher"))
+
+    assert mine.delete("/api/v1/auth/token/").status_code == 204
+
+    assert mine.get("/api/v1/debates/").status_code == 401
+    assert theirs.get("/api/v1/debates/").status_code == 200
