@@ -1,0 +1,387 @@
+"""Hostile uploads to the import API: refused whole, with a clear message, nothing written.
+
+tests/annotations/test_imports.py covers what a well-formed upload holds (round trips, offsets
+checked by file and line, mappings, one bad document among good ones). This file covers the
+upload itself: zip entries that climb out (``..``), absolute and drive paths, backslashes, NUL,
+links, encrypted and duplicate entries; zip bombs by entry count, by one entry's or all
+entries' unpacked size, and by an entry that unpacks to more than it declares; uploads over the
+size limit (declared or not); wrong content types, non-zip data, an archive sent as JSON Lines,
+text that is not UTF-8, a bad mapping file. Each answers 4xx naming the problem, and not one row
+of the database changes.
+"""
+
+import io
+import random
+import stat
+import struct
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from debate.models import Role
+from tests.factories import DebateFactory, MembershipFactory, UserFactory
+from tests.security.conftest import changed_tables, database_state
+
+pytestmark = pytest.mark.django_db
+
+BRAT = "/api/v1/debates/alpha/import/brat/"
+JSONL = "/api/v1/debates/alpha/import/spans/"
+TXT = b"Tech firms say a backdoor weakens security."
+ANN = b"T1\tclaim 0 10\tTech firms\nA1\tStance T1 pro\n"
+
+
+@pytest.fixture
+def manager(db) -> APIClient:
+    """Return the API client of a manager of debate alpha (imports are theirs)."""
+    user = UserFactory(username="alpha-manager")
+    MembershipFactory(debate=DebateFactory(slug="alpha"), user=user, role=Role.MANAGER)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def limits(settings):
+    settings.DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES = 4096
+    settings.DEBATEMAP_IMPORT_MAX_ENTRIES = 6
+    settings.DEBATEMAP_IMPORT_MAX_ENTRY_BYTES = 2000
+    settings.DEBATEMAP_IMPORT_MAX_TOTAL_BYTES = 5000
+    return settings
+
+
+def archive(*entries) -> bytes:
+    """Return a zip of (name or ZipInfo, bytes) entries, deflated so bombs stay small."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zip_file:
+        for name, data in entries:
+            zip_file.writestr(name, data)
+    return buffer.getvalue()
+
+
+def link(name: str) -> zipfile.ZipInfo:
+    """Return the header of a symbolic link entry, as ``zip --symlinks`` writes one."""
+    entry = zipfile.ZipInfo(name)
+    entry.external_attr = (stat.S_IFLNK | 0o777) << 16
+    entry.create_system = 3  # unix, so the mode is read
+    return entry
+
+
+def encrypted(data: bytes) -> bytes:
+    """Return a zip whose every entry is flagged encrypted (general purpose bit 0)."""
+    raw = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := raw.find(signature, start)) != -1:
+            raw[start + offset] |= 0x1
+            start += 4
+    return bytes(raw)
+
+
+def understated(data: bytes, declared: int) -> bytes:
+    """Return a one-entry zip whose headers declare ``declared`` bytes for ``data``."""
+    raw = bytearray(archive(("bomb/doc.txt", data), ("bomb/doc.ann", ANN)))
+    # The uncompressed size sits at byte 22 of the local header and 24 of the central one.
+    local = raw.index(b"PK\x03\x04")
+    raw[local + 22 : local + 26] = struct.pack("<I", declared)
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = struct.pack("<I", declared)
+    return bytes(raw)
+
+
+def upload(client, url: str, data: bytes, content_type: str, name: str = "upload", **fields):
+    before = database_state()
+    response = client.post(
+        url,
+        {"file": SimpleUploadedFile(name, data, content_type), "layer": "gold", **fields},
+        format="multipart",
+    )
+    return response, changed_tables(before, database_state())
+
+
+ZIP_REFUSALS = [
+    (
+        "climbs out",
+        [("../doc.txt", TXT), ("../doc.ann", ANN)],
+        400,
+        "file: the entry '../doc.txt' climbs out of the archive with '..'.",
+    ),
+    (
+        "climbs out in the middle",
+        [("docs/../../doc.txt", TXT)],
+        400,
+        "file: the entry 'docs/../../doc.txt' climbs out of the archive with '..'.",
+    ),
+    (
+        "absolute",
+        [("/etc/doc.txt", TXT)],
+        400,
+        "file: the entry '/etc/doc.txt' is an absolute path.",
+    ),
+    (
+        "drive",
+        [("C:/doc.txt", TXT)],
+        400,
+        "file: the entry 'C:/doc.txt' is an absolute path.",
+    ),
+    (
+        "backslash climbs out",
+        [("docs\\..\\..\\doc.txt", TXT)],
+        400,
+        "file: the entry 'docs\\\\..\\\\..\\\\doc.txt' climbs out of the archive with '..'.",
+    ),
+    (
+        "backslash root",
+        [("\\doc.txt", TXT)],
+        400,
+        "file: the entry '\\\\doc.txt' is an absolute path.",
+    ),
+    (
+        "backslash folders",
+        [("docs\\doc.txt", TXT)],
+        400,
+        "file: the entry 'docs\\\\doc.txt' uses backslashes as folder separators.",
+    ),
+    (
+        "symbolic link",
+        [(link("doc.txt"), b"/etc/passwd"), ("doc.ann", ANN)],
+        400,
+        "file: the entry 'doc.txt' is a symbolic link.",
+    ),
+    (
+        "twice",
+        [("doc.txt", TXT), ("doc.txt", b"Other text.")],
+        400,
+        "file: the entry 'doc.txt' appears twice.",
+    ),
+    (
+        "too many entries",
+        [(f"d{n}.txt", TXT) for n in range(7)],
+        400,
+        "file: the archive has 9 entries; the limit is 6 (DEBATEMAP_IMPORT_MAX_ENTRIES).",
+    ),
+    (
+        "one entry too big unpacked",
+        [("doc.txt", b"a" * 2001), ("doc.ann", ANN)],
+        413,
+        "file: the entry 'doc.txt' unpacks to 2001 bytes; the limit is 2000 "
+        "(DEBATEMAP_IMPORT_MAX_ENTRY_BYTES).",
+    ),
+    (
+        "all entries too big unpacked",
+        [(f"d{n}.txt", b"a" * 1800) for n in range(3)],
+        413,
+        f"file: the archive unpacks to {len(TXT) + len(ANN) + 5400} bytes; the limit is 5000 "
+        "(DEBATEMAP_IMPORT_MAX_TOTAL_BYTES).",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "status", "detail"),
+    [case[1:] for case in ZIP_REFUSALS],
+    ids=[case[0] for case in ZIP_REFUSALS],
+)
+def test_hostile_zip_entries_are_refused_whole(manager, limits, entries, status, detail):
+    # A good document first: it must not be imported either.
+    data = archive(("good/doc.txt", TXT), ("good/doc.ann", ANN), *entries)
+
+    response, changed = upload(manager, BRAT, data, "application/zip", "hostile.zip")
+
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    assert changed == []
+
+
+def test_encrypted_entries_are_refused(manager, limits):
+    data = encrypted(archive(("good/doc.txt", TXT), ("good/doc.ann", ANN)))
+
+    response, changed = upload(manager, BRAT, data, "application/zip", "locked.zip")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": "file: the entry 'good/doc.txt' is encrypted."},
+    )
+    assert changed == []
+
+
+def test_an_entry_that_unpacks_to_more_than_it_declares_is_refused(manager, limits):
+    data = understated(b"a" * 1900, declared=100)
+
+    response, changed = upload(manager, BRAT, data, "application/zip", "liar.zip")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("file: the entry 'bomb/doc.txt' ")
+    assert changed == []
+
+
+def test_a_good_zip_is_imported_so_the_refusals_mean_something(manager, limits):
+    response, changed = upload(
+        manager,
+        BRAT,
+        archive(("good/doc.txt", TXT), ("good/doc.ann", ANN)),
+        "application/zip",
+        "good.zip",
+    )
+
+    assert (response.status_code, response.json()["imported"]) == (200, 1)
+    assert changed == ["annotations.span", "annotations.spanevent", "debate.document"]
+
+
+def test_zip_slip_writes_no_file_anywhere(manager, limits, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # where a careless extraction would write, and one level up
+    data = archive(("../slipped.txt", b"owned"), ("slipped.txt", b"owned"))
+
+    response, changed = upload(manager, BRAT, data, "application/zip", "slip.zip")
+
+    assert response.status_code == 400
+    assert changed == []
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["work"]
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "content_type", "status", "detail"),
+    [
+        (
+            BRAT,
+            archive(("doc.txt", TXT)),
+            "text/plain",
+            415,
+            "file: expected a zip archive (application/zip), not text/plain.",
+        ),
+        (
+            BRAT,
+            archive(("doc.txt", TXT)),
+            "image/png",
+            415,
+            "file: expected a zip archive (application/zip), not image/png.",
+        ),
+        (
+            BRAT,
+            b"<html><script>alert(1)</script></html>",
+            "application/zip",
+            400,
+            "file: not a zip archive (it does not start with PK).",
+        ),
+        (
+            JSONL,
+            archive(("doc.txt", TXT)),
+            "application/octet-stream",
+            415,
+            "file: this is an archive, not JSON Lines text.",
+        ),
+        (
+            JSONL,
+            b"\x1f\x8b\x08\x00gzipped",
+            "application/x-ndjson",
+            415,
+            "file: this is an archive, not JSON Lines text.",
+        ),
+        (
+            JSONL,
+            b'{"type": "provenance"}',
+            "application/zip",
+            415,
+            "file: expected JSON Lines (application/x-ndjson), not application/zip.",
+        ),
+    ],
+    ids=[
+        "zip as text",
+        "zip as png",
+        "html as zip",
+        "zip as jsonl",
+        "gzip as jsonl",
+        "jsonl as zip",
+    ],
+)
+def test_wrong_types_and_non_zip_data_are_refused(
+    manager, limits, url, data, content_type, status, detail
+):
+    response, changed = upload(manager, url, data, content_type, "upload.bin")
+
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    assert changed == []
+
+
+def test_a_truncated_zip_is_refused(manager, limits):
+    data = archive(("doc.txt", TXT), ("doc.ann", ANN))[:60]
+
+    response, changed = upload(manager, BRAT, data, "application/zip", "cut.zip")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("file: not a readable zip archive (")
+    assert changed == []
+
+
+def test_json_lines_that_are_not_utf8_are_refused(manager, limits):
+    data = b'{"type": "provenance"}\n{"type": "document", "text": "caf\xe9"}\n'
+
+    response, changed = upload(manager, JSONL, data, "application/x-ndjson", "latin1.jsonl")
+
+    byte = data.index(b"\xe9")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"file": [f"Not UTF-8 text (byte {byte})."]},
+    )
+    assert changed == []
+
+
+def test_oversized_uploads_are_refused(manager, limits):
+    noise = random.Random(0).randbytes(5000)
+    too_big = archive(("doc.txt", noise), ("doc.ann", ANN))
+    assert len(too_big) > 4096
+
+    response, changed = upload(manager, BRAT, too_big, "application/zip", "big.zip")
+
+    assert (response.status_code, response.json()) == (
+        413,
+        {
+            "detail": f"file: {len(too_big)} bytes; the limit is 4096 "
+            "(DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES)."
+        },
+    )
+    assert changed == []
+
+
+def test_a_declared_oversize_body_is_refused_before_it_is_read(manager, limits):
+    client = manager
+    before = database_state()
+    body = b"x" * (4096 + 64 * 1024 + 1)
+
+    response = client.generic(
+        "POST", JSONL, body, content_type="multipart/form-data; boundary=nothing"
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": f"The upload is {len(body)} bytes; the limit is 4096 "
+        "(DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES)."
+    }
+    assert changed_tables(before, database_state()) == []
+
+
+def test_a_missing_file_and_a_bad_mapping_are_named(manager, limits):
+    client = manager
+    before = database_state()
+
+    missing = client.post(BRAT, {"layer": "gold"}, format="multipart")
+    bad_mapping = client.post(
+        BRAT,
+        {
+            "file": SimpleUploadedFile("ok.zip", archive(("d.txt", TXT)), "application/zip"),
+            "mapping": SimpleUploadedFile("map.json", b"\xff not json", "application/json"),
+        },
+        format="multipart",
+    )
+
+    assert (missing.status_code, missing.json()) == (
+        400,
+        {"file": ["Attach the file to import as the form field file."]},
+    )
+    assert bad_mapping.status_code == 400
+    assert list(bad_mapping.json()) == ["mapping"]
+    assert bad_mapping.json()["mapping"][0].startswith("Not a JSON file: ")
+    assert changed_tables(before, database_state()) == []
