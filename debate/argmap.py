@@ -18,9 +18,9 @@ explained by a score, a method and the words it shares with the source it matche
 
 Speed. Candidates come from an inverted index over rare words (prefix filtering), never from
 all pairs; a 100k-span build takes a few seconds (``bench/map_build_bench.py``). The cyclic
-garbage collector is paused during a build, and ``LexicalSimilarity`` keeps the pairs of the
-last few (kind, side) groups, so a rebuild after one more decision in the same process only
-recomputes the group that changed.
+garbage collector is paused during a build, and ``LexicalSimilarity`` keeps the pairs, and the
+builder the clusters with their explanations, of the last few (kind, side) groups, so a
+rebuild after one more decision in the same process only recomputes the group that changed.
 
 Ids. An argument's id is a hash of its anchor, its first source in (document, start, end)
 order, together with its kind and side; an edge's id is a hash of its ends and kind. Adding an
@@ -51,6 +51,7 @@ import math
 import re
 import threading
 import unicodedata
+import weakref
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -841,18 +842,25 @@ def build_map(
     similarity: ClaimSimilarity = DEFAULT_SIMILARITY,
     base_score: float = DEFAULT_BASE_SCORE,
     progress: Progress = _no_progress,
+    known_input_hash: str | None = None,
 ) -> ArgumentMap:
     """Return the argument map of a debate's gold spans and relations.
 
     ``progress(fraction, stage)`` is called as the build goes, from 0 to 1, so a job can show
-    how far it is; it does not change the map.
+    how far it is; it does not change the map. ``known_input_hash`` is ``input_hash(data)``
+    with the same settings, when the caller has it already (a job computes it first, to skip
+    a build whose input is unchanged): hashing a large input costs a noticeable part of a build.
     """
     with collector_paused():
-        return _build(data, similarity, base_score, progress)
+        return _build(data, similarity, base_score, progress, known_input_hash)
 
 
 def _build(
-    data: MapInput, similarity: ClaimSimilarity, base_score: float, progress: Progress
+    data: MapInput,
+    similarity: ClaimSimilarity,
+    base_score: float,
+    progress: Progress,
+    known_input_hash: str | None = None,
 ) -> ArgumentMap:
     progress(0.0, "checking the input")
     problems = _validate(data)
@@ -971,7 +979,8 @@ def _build(
     progress(0.95, "assembling the map")
     built = ArgumentMap(
         builder=BUILDER_VERSION,
-        input_hash=input_hash(data, similarity=similarity, base_score=base_score),
+        input_hash=known_input_hash
+        or input_hash(data, similarity=similarity, base_score=base_score),
         similarity={"method": similarity.method, "threshold": similarity.threshold},
         strength=StrengthReport(
             semantics="df-quad",
@@ -1009,59 +1018,105 @@ def _merge(
         progress(0.05 + 0.75 * done / max(len(spans), 1), f"merging {side} {kind}s")
         done += len(buckets[bucket_key])
         members = sorted(buckets[bucket_key], key=lambda s: s.key)
-        texts = [m.source.quote for m in members]
-        documents = [m.source.document_id for m in members]
-        pairs = [
-            (i, j, score)
-            for i, j, score in similarity.similar_pairs(texts, documents)
-            if documents[i] != documents[j]
-        ]
-        # The same span annotated twice (same document and offsets) is one argument; joining
-        # these first also keeps every anchor, and so every argument id, unique.
-        duplicates = {
-            (i - 1, i)
-            for i in range(1, len(members))
-            if members[i].key[:3] == members[i - 1].key[:3]
-        }
-        pairs.extend((i, j, 1.0) for i, j in duplicates)
-        # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
-        # maximum spanning forest as its explanation; ties are broken by position, which
-        # depends only on content, never on input order.
-        pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
-        parent = list(range(len(members)))
-
-        accepted: list[tuple[int, int, float]] = []
-        for i, j, score in pairs:
-            root_i, root_j = _find(parent, i), _find(parent, j)
-            if root_i != root_j:
-                _union(parent, i, j)
-                accepted.append((i, j, score))
-        groups: dict[int, list[int]] = defaultdict(list)
-        for index in range(len(members)):
-            groups[_find(parent, index)].append(index)
-        steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
-        for i, j, score in accepted:
-            duplicate = (i, j) in duplicates
-            steps_by_root[_find(parent, i)].append(
-                MergeStep(
-                    span_id=members[j].source.span_id,
-                    matched_span_id=members[i].source.span_id,
-                    score=round(score, 4),
-                    method=SAME_OFFSETS if duplicate else similarity.method,
-                    basis=(
-                        "same document, start and end"
-                        if duplicate
-                        else similarity.explain(texts[i], texts[j])
-                    ),
-                )
-            )
-        for root, indexes in groups.items():
-            steps = sorted(
-                steps_by_root.get(root, ()),
-                key=lambda step: (_id_key(step.matched_span_id), _id_key(step.span_id)),
-            )
-            clusters.append(([members[i] for i in indexes], tuple(steps)))
+        # A group's clusters follow from its members' keys and texts alone: a rebuild after
+        # one decision changes one group, and takes the others' clusters (with their
+        # explanations) from the last builds instead of working them out again.
+        signature = (bucket_key, tuple((m.key, m.source.quote) for m in members))
+        found = _recent_clusters(similarity, signature)
+        if found is None:
+            found = _merge_group(members, similarity)
+            _remember_clusters(similarity, signature, found)
+        clusters.extend(([members[i] for i in indexes], steps) for indexes, steps in found)
     return clusters
+
+
+# Clusters of the last few (kind, side) groups, per similarity (weakly held, so a similarity
+# that goes away takes its entries with it).
+_CLUSTERS: weakref.WeakKeyDictionary[object, OrderedDict[tuple, tuple]] = (
+    weakref.WeakKeyDictionary()
+)
+_CLUSTERS_LOCK = threading.Lock()
+
+
+def _recent_clusters(similarity: ClaimSimilarity, signature: tuple) -> tuple | None:
+    with _CLUSTERS_LOCK:
+        try:
+            recent = _CLUSTERS.get(similarity)
+        except TypeError:  # not weakly referenceable: never cached
+            return None
+        found = None if recent is None else recent.get(signature)
+        if found is not None:
+            recent.move_to_end(signature)
+        return found
+
+
+def _remember_clusters(similarity: ClaimSimilarity, signature: tuple, found: tuple) -> None:
+    with _CLUSTERS_LOCK:
+        try:
+            recent = _CLUSTERS.setdefault(similarity, OrderedDict())
+        except TypeError:
+            return
+        recent[signature] = found
+        if len(recent) > RECENT_GROUPS:
+            recent.popitem(last=False)
+
+
+def _merge_group(
+    members: list[_Span], similarity: ClaimSimilarity
+) -> tuple[tuple[tuple[int, ...], tuple[MergeStep, ...]], ...]:
+    """Return one group's clusters as member positions, with the merges that explain each."""
+    clusters: list[tuple[tuple[int, ...], tuple[MergeStep, ...]]] = []
+    texts = [m.source.quote for m in members]
+    documents = [m.source.document_id for m in members]
+    pairs = [
+        (i, j, score)
+        for i, j, score in similarity.similar_pairs(texts, documents)
+        if documents[i] != documents[j]
+    ]
+    # The same span annotated twice (same document and offsets) is one argument; joining
+    # these first also keeps every anchor, and so every argument id, unique.
+    duplicates = {
+        (i - 1, i) for i in range(1, len(members)) if members[i].key[:3] == members[i - 1].key[:3]
+    }
+    pairs.extend((i, j, 1.0) for i, j in duplicates)
+    # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
+    # maximum spanning forest as its explanation; ties are broken by position, which
+    # depends only on content, never on input order.
+    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    parent = list(range(len(members)))
+
+    accepted: list[tuple[int, int, float]] = []
+    for i, j, score in pairs:
+        root_i, root_j = _find(parent, i), _find(parent, j)
+        if root_i != root_j:
+            _union(parent, i, j)
+            accepted.append((i, j, score))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(members)):
+        groups[_find(parent, index)].append(index)
+    steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
+    for i, j, score in accepted:
+        duplicate = (i, j) in duplicates
+        steps_by_root[_find(parent, i)].append(
+            MergeStep(
+                span_id=members[j].source.span_id,
+                matched_span_id=members[i].source.span_id,
+                score=round(score, 4),
+                method=SAME_OFFSETS if duplicate else similarity.method,
+                basis=(
+                    "same document, start and end"
+                    if duplicate
+                    else similarity.explain(texts[i], texts[j])
+                ),
+            )
+        )
+    for root, indexes in groups.items():
+        steps = sorted(
+            steps_by_root.get(root, ()),
+            key=lambda step: (_id_key(step.matched_span_id), _id_key(step.span_id)),
+        )
+        clusters.append((tuple(indexes), tuple(steps)))
+    return tuple(clusters)
 
 
 def _relation_edges(

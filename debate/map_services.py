@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from debate.argmap import build_map, input_hash, map_to_json
+from debate.argmap import build_map, collector_paused, input_hash, map_to_json
 from debate.models import Debate, MapBuild, MapBuildStatus, MapVersion
 
 logger = logging.getLogger(__name__)
@@ -181,18 +181,24 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
     debate = build.debate
     report = _ProgressReport(build)
     try:
-        report.step(10, "Reading the gold layer")
-        data = gold_map_input(debate=debate)
-        digest = input_hash(data)
-        existing = MapVersion.objects.filter(debate=debate, input_hash=digest).first()
-        if existing is None:
-            building = f"Building from {len(data.spans)} gold spans"
-            report.step(15, building)
-            graph = build_map(data, progress=report.during(15, 85, building))
-            report.step(90, "Saving the map")
-            version, created = _store_version(debate, digest, graph, len(data.documents))
-        else:
-            version, created = existing, False
+        # The cyclic collector stays off for the whole job, not only the build: reading,
+        # hashing and serialising a large map allocate millions of objects too, and its full
+        # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
+        with collector_paused():
+            report.step(10, "Reading the gold layer")
+            data = gold_map_input(debate=debate)
+            digest = input_hash(data)
+            existing = MapVersion.objects.filter(debate=debate, input_hash=digest).first()
+            if existing is None:
+                building = f"Building from {len(data.spans)} gold spans"
+                report.step(15, building)
+                graph = build_map(
+                    data, progress=report.during(15, 85, building), known_input_hash=digest
+                )
+                report.step(90, "Saving the map")
+                version, created = _store_version(debate, digest, graph, len(data.documents))
+            else:
+                version, created = existing, False
     except Exception as exc:
         if _is_transient(exc):
             _release(build)

@@ -631,6 +631,7 @@ def test_builder_imports_no_django():
             "threading",
             "typing",
             "unicodedata",
+            "weakref",
             "xml",
         }
 
@@ -726,3 +727,43 @@ def test_seed_map_strengths_match_a_hand_computation(seed_map):
     assert {n.strength for n in seed_map.arguments} == {0.5}
     assert seed_map.strength.converged
     assert seed_map.strength.semantics == "df-quad"
+
+
+# --- rebuilds ---------------------------------------------------------------------------------
+
+
+def _bigger_input():
+    """The seed input with one more pro claim: a change to one (kind, side) group only."""
+    quote = "I am assured the Online Safety Bill will action the laws needed to keep people safe"
+    data = seed_map_input()
+    return replace(data, spans=[*data.spans, gold_span(0, 100, quote, "pro", "claim", None)])
+
+
+def test_a_rebuild_reuses_the_clusters_of_unchanged_groups_only(monkeypatch):
+    similarity = LexicalSimilarity()
+    build_map(seed_map_input(), similarity=similarity)
+    worked_out = []
+    merge_group = argmap._merge_group
+    monkeypatch.setattr(
+        argmap,
+        "_merge_group",
+        lambda members, sim: worked_out.append(members[0].kind) or merge_group(members, sim),
+    )
+    build_map(seed_map_input(), similarity=similarity)
+    assert worked_out == []
+    build_map(_bigger_input(), similarity=similarity)
+    assert worked_out == ["claim"]  # the pro claims, and nothing else
+
+
+def test_a_rebuild_from_remembered_clusters_equals_a_fresh_build():
+    warm = LexicalSimilarity()
+    build_map(seed_map_input(), similarity=warm)
+    rebuilt = build_map(_bigger_input(), similarity=warm)
+    fresh = build_map(_bigger_input(), similarity=LexicalSimilarity())
+    assert map_to_json(rebuilt) == map_to_json(fresh)
+
+
+def test_a_known_input_hash_saves_hashing_again_and_changes_nothing():
+    data = _bigger_input()
+    digest = input_hash(data)
+    assert map_to_json(build_map(data, known_input_hash=digest)) == map_to_json(build_map(data))

@@ -28,12 +28,12 @@ def test_progress_message_and_heartbeat_move_while_the_builder_runs(
     monkeypatch.setattr(map_services, "PROGRESS_INTERVAL_SECONDS", 0)
     seen = []
 
-    def observed_build_map(data, *, progress):
+    def observed_build_map(data, *, progress, **options):
         def spy(fraction, stage):
             progress(fraction, stage)
             seen.append(row(build.pk))
 
-        return build_map(data, progress=spy)
+        return build_map(data, progress=spy, **options)
 
     monkeypatch.setattr(map_services, "build_map", observed_build_map)
     build = map_build_request(debate=debate, reason="x")
@@ -61,12 +61,12 @@ def test_progress_writes_are_throttled_to_two_a_second(
     clock = SimpleNamespace(now=0.0)
     monkeypatch.setattr(map_services, "time", SimpleNamespace(monotonic=lambda: clock.now))
 
-    def chatty_build_map(data, *, progress):
+    def chatty_build_map(data, *, progress, **options):
         # 100 callbacks over 12.5 (fake) seconds: one every eighth of a second.
         for tick in range(1, 101):
             clock.now = tick * 0.125
             progress(tick / 100, f"tick {tick}")
-        return build_map(data)
+        return build_map(data, **options)
 
     monkeypatch.setattr(map_services, "build_map", chatty_build_map)
     build = map_build_request(debate=debate, reason="x")
