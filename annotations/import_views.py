@@ -180,7 +180,8 @@ class ImportUploadMixin(DebateScopedMixin):
     "stances, actors and relation types; without it Debatemap's own brat export is read "
     "back as it was written. Offsets are checked against the text; a document with any "
     "problem is rejected whole and named with file, line and reason. Documents are matched "
-    "by the SHA-256 of their normalised text, and created when new. Refused with nothing "
+    "by the SHA-256 of their normalised text, and created when new (managers only; a "
+    "reviewer's import reaches existing documents). Refused with nothing "
     "written: entries with `..` or absolute paths, links, encrypted entries, more entries or "
     "bytes than the limits (settings `DEBATEMAP_IMPORT_MAX_*`: 50 MiB upload, 20,000 "
     "entries, 20 MiB per entry and 200 MiB in all, unpacked), and files that are not zips.",
@@ -239,7 +240,8 @@ class BratImportView(ImportUploadMixin, APIView):
     summary="Import a JSON Lines span export (managers; reviewers into gold)",
     description="Upload a file written by the JSON Lines export (form field `file`). Its "
     "documents are matched by the SHA-256 of their text (created when new, from the "
-    "document lines), its actors by name (created when missing), and each document's "
+    "document lines), its actors by name (created when missing; both by managers only), and "
+    "each document's "
     "spans and relations are imported into `layer`: `gold` (default), an annotator's "
     "username, or `as-exported` (managers: each span into the layer it came from). A file "
     "holding several layers needs `source_layer` (which of them to read) unless imported "

@@ -52,7 +52,7 @@ from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys
 from debate.selectors import debate_access
 from debate.services import DocumentInput, actor_create, document_create
-from debate.text import normalize_text
+from debate.text import normalize_text, text_sha256
 
 AS_EXPORTED = "as-exported"
 IMPORTED = "imported"
@@ -264,8 +264,11 @@ def _check_spans(draft: DocumentDraft, document: Document) -> None:
         links.add(link)
 
 
-def _resolve_actors(draft: DocumentDraft, debate: Debate) -> dict[str, int]:
-    """Return actor ids by name; create actors the file describes and the debate lacks."""
+def _resolve_actors(draft: DocumentDraft, debate: Debate, *, may_add: bool) -> dict[str, int]:
+    """Return actor ids by name; create actors the file describes and the debate lacks.
+
+    Only a manager's import adds actors (``may_add``), as only managers add them elsewhere.
+    """
     names = {span.actor for span in draft.spans if span.actor is not None}
     if not names:
         return {}
@@ -277,6 +280,12 @@ def _resolve_actors(draft: DocumentDraft, debate: Debate) -> dict[str, int]:
         record = draft.actors.get(name)
         if record is None:
             draft.problem(span.line, f"span {span.key}: no actor {name!r} in this debate")
+            continue
+        if not may_add:
+            draft.problem(
+                span.line,
+                f"span {span.key}: no actor {name!r} in this debate; only managers add actors",
+            )
             continue
         try:
             ids[name] = actor_create(
@@ -291,7 +300,13 @@ def _resolve_actors(draft: DocumentDraft, debate: Debate) -> dict[str, int]:
     return ids
 
 
-def _find_document(debate: Debate, draft: DocumentDraft) -> tuple[Document | None, bool]:
+def _find_document(
+    debate: Debate, draft: DocumentDraft, *, may_add: bool
+) -> tuple[Document | None, bool]:
+    """Return the debate's document of a draft, created from its text when ``may_add``."""
+    if draft.text is not None and not may_add:
+        sha256 = text_sha256(normalize_text(draft.text))
+        return Document.objects.filter(debate=debate, sha256=sha256).first(), False
     if draft.text is not None:
         return document_create(
             debate=debate,
@@ -384,7 +399,8 @@ def document_draft_import(
     """
     layer = GOLD if annotator is None else annotator.get_username()
     outcome = DocumentOutcome(name=draft.name, layer=layer, status=REJECTED)
-    refusal = import_refusal(access=debate_access(user=by, debate=debate), annotator=annotator)
+    access = debate_access(user=by, debate=debate)
+    refusal = import_refusal(access=access, annotator=annotator)
     if refusal:
         raise PermissionDenied(refusal)
     if draft.text is None and not draft.sha256:  # nothing to check the spans against
@@ -392,7 +408,12 @@ def document_draft_import(
         return outcome
     try:
         with transaction.atomic():
-            document, created = _find_document(debate, draft)
+            document, created = _find_document(debate, draft, may_add=access.can_manage)
+            if document is None and draft.text is not None:
+                draft.problem(
+                    None, "no document with this text in this debate; only managers add documents"
+                )
+                raise _Rejected
             if document is None:
                 draft.problem(
                     None,
@@ -412,7 +433,7 @@ def document_draft_import(
                 )
                 raise _Rejected
             _check_spans(draft, document)
-            actor_ids = _resolve_actors(draft, debate)
+            actor_ids = _resolve_actors(draft, debate, may_add=access.can_manage)
             if draft.problems:
                 raise _Rejected
             if draft.spans:

@@ -237,7 +237,7 @@ def test_brat_offsets_are_checked_against_the_text(corpus):
         debate=corpus.debate,
         documents=docs,
         annotator=None,
-        by=corpus.users["rev"],
+        by=corpus.users["man"],
         mapping=mapping,
     )
     assert [str(problem) for outcome in report.documents for problem in outcome.problems] == [
@@ -266,7 +266,7 @@ def test_brat_with_a_mapping_like_an_argument_mining_corpus(corpus):
         debate=corpus.debate,
         documents=brat_docs({"essay001.txt": text, "essay001.ann": ann}),
         annotator=None,
-        by=corpus.users["rev"],
+        by=corpus.users["man"],
         mapping=mapping,
     )
     outcome = report.documents[0]
@@ -296,7 +296,7 @@ def test_brat_labels_missing_from_the_mapping_are_named(corpus):
         debate=corpus.debate,
         documents=brat_docs({"x.txt": "Hello world", "x.ann": ann}),
         annotator=None,
-        by=corpus.users["rev"],
+        by=corpus.users["man"],
         mapping=mapping,
     )
     assert [str(problem) for problem in report.documents[0].problems] == [
@@ -340,7 +340,7 @@ def test_brat_offset_inside_a_character_normalisation_joins_is_refused(corpus):
         debate=corpus.debate,
         documents=brat_docs({"c.txt": raw, "c.ann": ann}),
         annotator=None,
-        by=corpus.users["rev"],
+        by=corpus.users["man"],
         mapping=brat_mapping_default(scheme=corpus.debate.scheme, actors=[]),
     )
     assert [str(problem) for problem in report.documents[0].problems] == [
@@ -361,7 +361,7 @@ def test_one_bad_document_leaves_the_others_imported(corpus):
         debate=corpus.debate,
         documents=brat_docs(files),
         annotator=None,
-        by=corpus.users["rev"],
+        by=corpus.users["man"],
         mapping=brat_mapping_default(scheme=corpus.debate.scheme, actors=[]),
     )
     assert {outcome.name: outcome.status for outcome in report.documents} == {
