@@ -11,6 +11,7 @@ of the database changes.
 """
 
 import io
+import json
 import random
 import stat
 import struct
@@ -21,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from debate.models import Role
+from debate.models import Actor, Document, Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 from tests.security.conftest import changed_tables, database_state
 
@@ -385,3 +386,80 @@ def test_a_missing_file_and_a_bad_mapping_are_named(manager, limits):
     assert list(bad_mapping.json()) == ["mapping"]
     assert bad_mapping.json()["mapping"][0].startswith("Not a JSON file: ")
     assert changed_tables(before, database_state()) == []
+
+
+# --- Who an import may create rows for -------------------------------------------------------
+def _brat_of(text: bytes) -> bytes:
+    return archive(("new/doc.txt", text), ("new/doc.ann", ANN))
+
+
+def test_a_reviewers_gold_import_adds_no_document_and_no_actor(manager):
+    """Managers add documents and actors; a reviewer's gold import reaches only existing ones."""
+    debate = DebateFactory(slug="beta")
+    reviewer, boss = UserFactory(username="beta-reviewer"), UserFactory(username="beta-manager")
+    MembershipFactory(debate=debate, user=reviewer, role=Role.REVIEWER)
+    MembershipFactory(debate=debate, user=boss, role=Role.MANAGER)
+    clients = {}
+    for user in (reviewer, boss):
+        clients[user.username] = APIClient()
+        token = Token.objects.create(user=user)
+        clients[user.username].credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    url = "/api/v1/debates/beta/import/brat/"
+    existing = Document.objects.create(debate=debate, text="An existing text.", title="Existing")
+    actor_line = json.dumps({"type": "actor", "name": "Planted", "kind": "person"})
+    span_line = json.dumps(
+        {
+            "type": "span",
+            "document": 1,
+            "document_sha256": existing.sha256,
+            "start": 0,
+            "end": 2,
+            "quote": "An",
+            "stance": "pro",
+            "role": "claim",
+            "actor": {"name": "Planted"},
+        }
+    )
+    jsonl = f"{actor_line}\n{span_line}\n".encode()
+    before = database_state()
+
+    new_document, changed = upload(clients["beta-reviewer"], url, _brat_of(TXT), "application/zip")
+    new_actor, changed_too = upload(
+        clients["beta-reviewer"],
+        "/api/v1/debates/beta/import/spans/",
+        jsonl,
+        "application/x-ndjson",
+        "actor.jsonl",
+    )
+
+    assert new_document.status_code == 422
+    assert new_document.json()["documents"][0]["problems"] == [
+        {
+            "file": "new/doc.ann",
+            "line": None,
+            "reason": "no document with this text in this debate; only managers add documents",
+        }
+    ]
+    assert new_actor.status_code == 422
+    assert new_actor.json()["documents"][0]["problems"] == [
+        {
+            "file": "actor.jsonl",
+            "line": 2,
+            "reason": "span line2: no actor 'Planted' in this debate; only managers add actors",
+        }
+    ]
+    assert changed == changed_too == []
+    assert changed_tables(before, database_state()) == []
+    # Into an existing document, with an existing actor, the reviewer's gold import works...
+    Actor.objects.create(debate=debate, name="Planted")
+    imported, _changed = upload(
+        clients["beta-reviewer"],
+        "/api/v1/debates/beta/import/spans/",
+        jsonl,
+        "application/x-ndjson",
+        "actor.jsonl",
+    )
+    assert (imported.status_code, imported.json()["imported"]) == (200, 1)
+    # ...and a manager adds the new document.
+    added, _changed = upload(clients["beta-manager"], url, _brat_of(TXT), "application/zip")
+    assert (added.status_code, added.json()["documents"][0]["document_created"]) == (200, True)
