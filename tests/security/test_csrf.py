@@ -61,11 +61,18 @@ def fill(route: str, side: Side) -> str:
         "^(?P<app_label>auth|authtoken|axes|debate|annotations)/$": "debate/",
         "(?P<url>.*)$": "nowhere/",
     }
+    # Routes of one kind of object take that object's id.
+    for prefix, obj in (
+        ("api/v1/spans/", side.span),
+        ("api/v1/relations/", side.relation),
+        ("api/v1/map-builds/", side.map_build),
+        ("api/v1/maps/", side.map_version),
+    ):
+        if route.startswith(prefix):
+            values["<int:pk>"] = str(obj.pk)
     path = route
     for pattern, value in values.items():
         path = path.replace(pattern, value)
-    if route.startswith("api/v1/spans/"):
-        path = path.replace(str(side.open_doc.pk), str(side.span.pk))
     assert "<" not in path and "(" not in path, path
     return "/" + path
 

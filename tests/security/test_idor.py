@@ -17,6 +17,8 @@ from django.contrib.admin.sites import site
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from annotations.models import Span
+from annotations.services import SpanInput, relation_create, span_create
 from debate.admin import ManagedDebateAdmin
 from tests.security.conftest import ROLES, Side, World, changed_tables, database_state
 
@@ -128,6 +130,7 @@ API = {
     ),
     "api/v1/spans/<int:pk>/history/": Scoped("span"),
     "api/v1/relations/<int:pk>/": Scoped("relation"),
+    "api/v1/relations/<int:pk>/history/": Scoped("relation"),
     "api/v1/debates/<slug:slug>/queue/next/": DEBATE,
     "api/v1/debates/<slug:slug>/export/spans/": DEBATE,
     "api/v1/debates/<slug:slug>/export/spans": DEBATE,
@@ -201,6 +204,8 @@ def _url(route: str, spec: Scoped, value) -> str:
 
 def _ask(client, method: str, url: str, spec: Scoped, side: Side, *, api: bool):
     kwargs = {"HTTP_IF_MATCH": "*"}
+    if method in ("head", "options"):
+        return getattr(client, method)(url, **kwargs)
     if method in ("post", "put", "patch"):
         body = spec.body(side)
         if api and spec.multipart:
@@ -224,11 +229,16 @@ def _matrix(world: World, routes: dict, *, api: bool) -> list[str]:
         supported = supported_methods(patterns[route])
         foreign_url = _url(route, spec, spec.value(bravo))
         missing_url = _url(route, spec, spec.missing())
-        for method in METHODS:
+        for method in (*METHODS, "head", "options"):
             missing = _ask(clients["annotator"], method, missing_url, spec, bravo, api=api)
-            expected = 404 if method in supported else missing.status_code
-            if expected not in (404, 405):
-                problems.append(f"{method.upper()} {missing_url}: {missing.status_code}")
+            if method == "options":
+                # OPTIONS describes the route, not the object: exactly as for a missing one.
+                expected = missing.status_code
+            else:
+                handles = method in supported or (method == "head" and "get" in supported)
+                expected = 404 if handles else missing.status_code
+                if expected not in (404, 405):
+                    problems.append(f"{method.upper()} {missing_url}: {missing.status_code}")
             for role, client in clients.items():
                 response = _ask(client, method, foreign_url, spec, bravo, api=api)
                 if response.status_code != expected:
@@ -236,6 +246,8 @@ def _matrix(world: World, routes: dict, *, api: bool) -> list[str]:
                         f"{method.upper()} {foreign_url} as alpha {role}: "
                         f"{response.status_code}, expected {expected}"
                     )
+                elif method == "options" and response.content != missing.content:
+                    problems.append(f"OPTIONS {foreign_url} as alpha {role} differs from missing")
     problems += [f"{table} changed" for table in changed_tables(before, database_state())]
     return problems
 
@@ -290,6 +302,74 @@ def test_lists_of_everything_show_nothing_of_another_debate(world, role):
     assert page.status_code == 200
     assert "/d/alpha/" in page.content.decode()
     assert "bravo" not in page.content.decode()
+
+
+# --- Within a debate: another annotator's layer ----------------------------------------------
+def test_an_annotator_reaches_nothing_of_another_annotators_layer_or_unfinished_gold(world):
+    alpha = world.alpha
+    other = alpha.user("annotator2")
+    theirs = _tag_span(alpha.open_doc, other, "NSPCC")
+    their_target = _tag_span(alpha.open_doc, other, "Tech firms")
+    their_relation = relation_create(
+        document=alpha.open_doc, by=other, source=theirs, target=their_target, type="supports"
+    )
+    review_gold = Span.objects.filter(document=alpha.review_doc, annotator__isnull=True).first()
+    client = world.api(alpha.user("annotator"))
+    before = database_state()
+
+    hidden = {
+        f"/api/v1/spans/{theirs.pk}/": ("get", "patch", "delete"),
+        f"/api/v1/spans/{theirs.pk}/history/": ("get",),
+        f"/api/v1/relations/{their_relation.pk}/": ("get", "delete"),
+        f"/api/v1/relations/{their_relation.pk}/history/": ("get",),
+        # Gold of a document still in review: not for annotators, even those who submitted.
+        f"/api/v1/spans/{review_gold.pk}/": ("get", "patch", "delete"),
+        f"/api/v1/spans/{review_gold.pk}/history/": ("get",),
+    }
+    statuses = {
+        (method, url): getattr(client, method)(
+            url, {"note": "x"} if method == "patch" else None, format="json", HTTP_IF_MATCH="*"
+        ).status_code
+        for url, methods in hidden.items()
+        for method in methods
+    }
+    lists = {
+        layer: [
+            item["id"]
+            for kind in ("spans", "relations")
+            for item in client.get(f"/api/v1/documents/{doc.pk}/{kind}/", {"layer": layer}).json()[
+                "results"
+            ]
+        ]
+        for layer, doc in (
+            ("alpha-annotator2", alpha.open_doc),
+            ("all", alpha.open_doc),
+            ("gold", alpha.review_doc),
+        )
+    }
+    linked = client.post(
+        f"/api/v1/documents/{alpha.open_doc.pk}/relations/",
+        {"source": alpha.span.pk, "target": theirs.pk, "type": "attacks"},
+        format="json",
+    )
+
+    assert set(statuses.values()) == {404}, statuses
+    assert lists == {
+        "alpha-annotator2": [],
+        "all": [alpha.span.pk, alpha.premise.pk, alpha.relation.pk],  # spans in text order
+        "gold": [],
+    }
+    assert (linked.status_code, list(linked.json())) == (400, ["target"])
+    assert changed_tables(before, database_state()) == []
+    # Once adjudicated, the gold of a document they submitted opens to them (the control).
+    gold = client.get(f"/api/v1/documents/{alpha.gold_doc.pk}/spans/", {"layer": "gold"})
+    assert alpha.gold_span.pk in [item["id"] for item in gold.json()["results"]]
+
+
+def _tag_span(document, annotator, needle: str):
+    start = document.text.index(needle)
+    data = SpanInput(start=start, end=start + len(needle), quote=needle, stance="pro", role="claim")
+    return span_create(document=document, annotator=annotator, by=annotator, data=data).span
 
 
 # --- Writes that point at another debate's objects -------------------------------------------
