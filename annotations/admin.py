@@ -14,7 +14,14 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from annotations.models import Assignment, Relation, Span, SpanEvent, SpanEventAction
+from annotations.models import (
+    Assignment,
+    Relation,
+    RelationEvent,
+    Span,
+    SpanEvent,
+    SpanEventAction,
+)
 from annotations.services import span_snapshot
 from debate.admin import ManagedDebateAdmin
 from debate.models import Membership
@@ -231,11 +238,25 @@ class AssignmentAdmin(ManagedDebateAdmin):
     raw_id_fields = ["document"]
 
 
-@admin.register(SpanEvent)
-class SpanEventAdmin(ManagedDebateAdmin):
+class HistoryAdmin(ManagedDebateAdmin):
+    """Read-only history: written with each change; nobody adds, edits or removes it by hand."""
+
     debate_path = "document__debate"
-    list_display = ["span_pk", "action", "by", "at", "document"]
     list_filter = [DEBATE_FILTER, "action"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(SpanEvent)
+class SpanEventAdmin(HistoryAdmin):
+    list_display = ["span_pk", "action", "by", "at", "document"]
     readonly_fields = [
         "span_pk",
         "document",
@@ -248,12 +269,18 @@ class SpanEventAdmin(ManagedDebateAdmin):
         "reason",
     ]
 
-    # History is written with each change; nobody adds, edits or removes it by hand.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+@admin.register(RelationEvent)
+class RelationEventAdmin(HistoryAdmin):
+    list_display = ["relation_pk", "action", "by", "at", "document"]
+    readonly_fields = [
+        "relation_pk",
+        "document",
+        "annotator",
+        "action",
+        "by",
+        "at",
+        "before",
+        "after",
+        "reason",
+    ]

@@ -109,6 +109,7 @@ def test_manager_logs_in_and_sees_the_debate_apps_only(world):
         "Membership",
         "Span",
         "Relation",
+        "RelationEvent",
         "Assignment",
         "SpanEvent",
     }
