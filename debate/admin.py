@@ -188,6 +188,9 @@ class ActorAdmin(ManagedDebateAdmin):
 
 
 class DocumentAdminForm(forms.ModelForm):
+    # Say https explicitly: Django 6 makes it the default for a URL typed without a scheme.
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https")
+
     class Meta:
         model = Document
         fields = ["debate", "title", "source", "url", "published", "text"]
