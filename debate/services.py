@@ -17,6 +17,9 @@ from debate.text import normalize_text, text_sha256
 
 User = get_user_model()
 
+# Words the API reads as layer names (?layer=mine|gold|all), so no user may be called that.
+RESERVED_USERNAMES = frozenset({"mine", "gold", "all"})
+
 
 @transaction.atomic
 def debate_create(
@@ -74,6 +77,10 @@ def member_add(
     user = User.objects.filter(username=username).first()
     user_created = user is None
     if user_created:
+        if username.lower() in RESERVED_USERNAMES:
+            raise ValidationError(
+                {"username": f"{username!r} names a layer in the API (?layer=); choose another."}
+            )
         user = User(username=username)
         user.full_clean(exclude=["password"])
     if password is not None:

@@ -217,3 +217,11 @@ def test_add_member_refuses_an_invalid_username(run_command, debate):
     with pytest.raises(CommandError, match=r"^Enter a valid username"):
         run_command("add_member", "encryption", "not valid!", "annotator")
     assert User.objects.count() == 0
+
+
+@pytest.mark.parametrize("username", ["gold", "mine", "All"])
+def test_add_member_refuses_a_username_the_api_reads_as_a_layer(run_command, debate, username):
+    with pytest.raises(CommandError) as caught:
+        run_command("add_member", "encryption", username, "annotator")
+    assert str(caught.value) == f"{username!r} names a layer in the API (?layer=); choose another."
+    assert User.objects.count() == 0
