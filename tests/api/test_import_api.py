@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from annotations.export_selectors import ExportFilters
 from annotations.models import Span, SpanEvent
 from debate.models import Actor, Document
-from tests.annotations.export_corpus import export_bytes, make_corpus
+from tests.annotations.export_corpus import TEXT_B, TEXT_C, export_bytes, make_corpus
 
 BRAT_URL = "/api/v1/debates/encryption/import/brat/"
 SPANS_URL = "/api/v1/debates/encryption/import/spans/"
@@ -84,15 +84,33 @@ def stored() -> tuple[int, int, int, int]:
     ],
 )
 def test_brat_import_permission_matrix(corpus, who, layer, expected):
+    # Documents the debate holds, whose target layer is empty: reviewers add no documents.
+    text = TEXT_C if layer == "gold" else TEXT_B
+    ann = "T1\tclaim 0 2\t{}\nA1\tStance T1 pro\nT2\tpremise 3 5\t{}\nA2\tStance T2 pro\n"
+    files = {"d.txt": text, "d.ann": ann.format(text[0:2], text[3:5])}
     before = stored()
     response = client_for(corpus, who).post(
-        BRAT_URL, {"file": upload(zip_bytes(GOOD)), "layer": layer}, format="multipart"
+        BRAT_URL, {"file": upload(zip_bytes(files)), "layer": layer}, format="multipart"
     )
     assert response.status_code == expected, response.content
     if expected == 200:
+        assert response.json()["imported"] == 1
         assert stored()[1] == before[1] + 2
     else:
         assert stored() == before
+
+
+def test_a_reviewer_adds_no_documents(corpus):
+    before = stored()
+    response = client_for(corpus, "rev").post(
+        BRAT_URL, {"file": upload(zip_bytes(GOOD))}, format="multipart"
+    )
+    assert response.status_code == 422
+    problems = response.json()["documents"][0]["problems"]
+    assert problems[0]["reason"] == (
+        "no document with this text in this debate; only managers add documents"
+    )
+    assert stored() == before
 
 
 def test_brat_upload_imports_and_reports_each_document(corpus):
@@ -149,7 +167,7 @@ def test_brat_upload_with_nothing_importable_is_422(corpus):
 def test_brat_upload_with_a_mapping_file(corpus):
     files = {"e.txt": "We should scan.", "e.ann": "T1\tMajorClaim 0 15\tWe should scan.\n"}
     mapping = {"entities": {"MajorClaim": {"role": "claim"}}, "defaults": {"stance": "pro"}}
-    response = client_for(corpus, "rev").post(
+    response = client_for(corpus, "man").post(
         BRAT_URL,
         {
             "file": upload(zip_bytes(files)),
