@@ -470,11 +470,12 @@ def test_writes_cannot_point_at_objects_of_another_debate(world):
 # --- Admin ----------------------------------------------------------------------------------
 def _admin_object(world: World, model):
     """Return bravo's object of a model the admin shows, or None when bravo has none."""
-    from annotations.models import Assignment, Relation, Span, SpanEvent
+    from annotations.models import Assignment, Relation, RelationEvent, Span, SpanEvent
     from debate.models import Actor, Debate, Document, Membership
 
     bravo = world.bravo
     return {
+        RelationEvent: RelationEvent.objects.filter(document__debate=bravo.debate).first(),
         Debate: bravo.debate,
         Actor: bravo.actor,
         Document: bravo.open_doc,
@@ -508,6 +509,7 @@ def test_every_admin_route_is_classified():
         "annotations.Relation",
         "annotations.Assignment",
         "annotations.SpanEvent",
+        "annotations.RelationEvent",
     }
     model_routes = {
         route
@@ -555,6 +557,7 @@ def test_admin_answers_another_debates_objects_as_missing_ones(world):
                 if (status := client.get(url).status_code) != 403:
                     problems.append(f"GET {url}: {status}, expected 403")
             continue
+        assert obj is not None, f"name bravo's {model._meta.label} in _admin_object"
         for view, posted in (("change", {}), ("history", None), ("delete", {"post": "yes"})):
             foreign_url = f"{base}{obj.pk}/{view}/"
             missing_url = f"{base}{MISSING_ID}/{view}/"

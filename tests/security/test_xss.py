@@ -155,7 +155,6 @@ class Visitor:
             self.page.wait_for_selector(ready)
         if then:
             then(self.page)
-        self.page.wait_for_load_state("networkidle")
         self.problems += [f"{path}: {problem}" for problem in self.page.evaluate(DOM_PROBLEMS_JS)]
         text = self.page.evaluate(TEXT_JS)
         for expected in shows:
