@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from debate.models import Role
+from tests.browser.conftest import select_text, utf16_offset
 from tests.factories import PASSWORD, ActorFactory, AssignmentFactory, DocumentFactory
 
 # Emoji (two UTF-16 units, one code point), curly quotes, an accent, a non-breaking space.
@@ -19,25 +20,6 @@ TEXT = (
 PHRASE = "a backdoor would make services less secure for all"
 SMOKESCREEN = "end\u2011to\u2011end encryption will be a smokescreen for abusers"
 
-SELECT_JS = """([start, end]) => {
-  const root = document.getElementById('doc-text');
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let seen = 0, node, startSet = false;
-  while ((node = walker.nextNode())) {
-    const length = node.data.length;
-    if (!startSet && start <= seen + length) {
-      range.setStart(node, start - seen);
-      startSet = true;
-    }
-    if (end <= seen + length) { range.setEnd(node, end - seen); break; }
-    seen += length;
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}"""
-
 TEXT_BEFORE_FIRST_MARK_JS = """() => {
   const root = document.getElementById('doc-text');
   const range = document.createRange();
@@ -45,10 +27,6 @@ TEXT_BEFORE_FIRST_MARK_JS = """() => {
   range.setEndBefore(root.querySelector('mark'));
   return range.toString();
 }"""
-
-
-def utf16(text: str, code_points: int) -> int:
-    return len(text[:code_points].encode("utf-16-le")) // 2
 
 
 @pytest.fixture
@@ -70,8 +48,8 @@ def open_annotate(page: Page, live_server, login, document) -> None:
 
 
 def select_phrase(page: Page, phrase: str) -> None:
-    start = utf16(TEXT, TEXT.index(phrase))
-    page.evaluate(SELECT_JS, [start, start + len(phrase.encode("utf-16-le")) // 2])
+    start = TEXT.index(phrase)
+    select_text(page, "doc-text", TEXT, start, start + len(phrase))
 
 
 def tag_with_mouse(page: Page, phrase: str, stance: str, role: str) -> None:
@@ -100,7 +78,7 @@ def test_tagging_after_an_emoji_stores_exact_code_points_and_survives_reload(
     span = Span.objects.get()
     start = TEXT.index(PHRASE)
     assert (span.start, span.end, span.quote) == (start, start + len(PHRASE), PHRASE)
-    assert (start, utf16(TEXT, start)) == (19, 20)  # the emoji is one code point, two units
+    assert (start, utf16_offset(TEXT, start)) == (19, 20)  # the emoji is one code point, two units
     assert (span.stance, span.role, span.annotator, span.actor) == (
         "contra",
         "claim",

@@ -9,6 +9,7 @@ from annotations.models import Relation, ReviewDecision, Span
 from annotations.review_services import DecisionInput, review_decide
 from annotations.services import SpanInput, document_submit, relation_create, span_create
 from debate.models import Document, DocumentStatus, Role
+from tests.browser.conftest import select_text
 from tests.factories import PASSWORD, ActorFactory, AssignmentFactory, DocumentFactory
 
 # An emoji and curly quotes before the spans: the page must convert UTF-16 to code points.
@@ -23,33 +24,10 @@ SCANNING_ANN2 = "The NSPCC says scanning is needed"
 CRITICS = "mass surveillance"
 POLICE = "Police want access to messages"
 
-SELECT_JS = """([start, end]) => {
-  const root = document.getElementById('review-text');
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  let seen = 0, node, startSet = false;
-  while ((node = walker.nextNode())) {
-    const length = node.data.length;
-    if (!startSet && start <= seen + length) {
-      range.setStart(node, start - seen);
-      startSet = true;
-    }
-    if (end <= seen + length) { range.setEnd(node, end - seen); break; }
-    seen += length;
-  }
-  const selection = window.getSelection();
-  selection.removeAllRanges();
-  selection.addRange(range);
-}"""
-
 
 def at(needle: str) -> tuple[int, int]:
     start = TEXT.index(needle)
     return start, start + len(needle)
-
-
-def utf16(code_points: int) -> int:
-    return len(TEXT[:code_points].encode("utf-16-le")) // 2
 
 
 def tag(document, user, needle, stance="pro", role="claim", actor=None) -> Span:
@@ -154,7 +132,7 @@ def test_a_reviewer_adjudicates_two_disagreeing_layers_into_gold(
     dialog = page.locator("#edit-dialog")
     expect(dialog).to_be_visible()
     start, end = at("Police want access")
-    page.evaluate(SELECT_JS, [utf16(start), utf16(end)])
+    select_text(page, "review-text", TEXT, start, end)
     dialog.get_by_role("button", name="Use text selection").click()
     expect(dialog.locator("#edit-quote")).to_have_text("Police want access")
     dialog.get_by_label("Neutral").check()
@@ -165,7 +143,7 @@ def test_a_reviewer_adjudicates_two_disagreeing_layers_into_gold(
 
     # Add a span the annotators missed, by selecting it in the text.
     start, end = at("Critics call it mass surveillance")
-    page.evaluate(SELECT_JS, [utf16(start), utf16(end)])
+    select_text(page, "review-text", TEXT, start, end)
     page.locator("#review-text").dispatch_event("mouseup")
     page.get_by_role("button", name="Add to gold").click()
     expect(dialog.locator("#edit-quote")).to_have_text("Critics call it mass surveillance")
