@@ -120,8 +120,11 @@ elif PRODUCTION:
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 else:
     # Tests use a file, not memory, so a Celery worker a test starts can open the same database;
-    # the timeout lets the two processes take turns writing.
+    # the timeout lets the two processes take turns writing. Transactions take the write lock
+    # when they begin: one that read first and wrote later would fail at once with "database is
+    # locked" when another process writes, instead of waiting for the timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     # One file per test run, so runs side by side never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
