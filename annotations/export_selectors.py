@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
@@ -123,11 +123,22 @@ def _in_export(queryset: QuerySet, *, debate: Debate, filters: ExportFilters, so
 def _iso(field: str):
     if connection.vendor == "postgresql":
         # PostgreSQL writes the ISO 8601 text itself: parsing a timestamp into Python and
-        # formatting it back costs more than the rest of a span's row.
+        # formatting it back costs more than the rest of a span's row. Always six digits of
+        # microseconds and +00:00, exactly as iso_time writes it on SQLite.
         return Func(
-            F(field), template="to_json(%(expressions)s) #>> '{}'", output_field=CharField()
+            F(field),
+            template=(
+                "to_char(%(expressions)s AT TIME ZONE 'UTC', "
+                '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')'
+            ),
+            output_field=CharField(),
         )
     return F(field)
+
+
+def iso_time(value: datetime) -> str:
+    """Return a stored timestamp as the export writes it: UTC, microseconds, +00:00."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def export_span_queryset(*, debate: Debate, filters: ExportFilters) -> QuerySet:
@@ -341,8 +352,8 @@ def export_span_chunks(
                         note,
                         version,
                         usernames[created_by_id],
-                        created_at if iso else created_at.isoformat(),
-                        updated_at if iso else updated_at.isoformat(),
+                        created_at if iso else iso_time(created_at),
+                        updated_at if iso else iso_time(updated_at),
                         held.get(document_id, NO_RELATIONS).pop(pk, []),
                     )
                     for (
@@ -377,4 +388,5 @@ __all__ = [
     "export_span_queryset",
     "export_spans",
     "export_unknown_documents",
+    "iso_time",
 ]

@@ -19,6 +19,7 @@ from annotations.export_selectors import (
     export_provenance,
     export_span_chunks,
     export_spans,
+    iso_time,
 )
 from annotations.exports import (
     ANNO_CONTEXT_URL,
@@ -144,8 +145,8 @@ def test_jsonl_span_line_holds_every_field(corpus):
         "relations": [{"id": relation.pk, "type": "supports", "target": firms.pk}],
         "version": 1,
         "created_by": "ann",
-        "created_at": backdoor.created_at.isoformat(),
-        "updated_at": backdoor.updated_at.isoformat(),
+        "created_at": iso_time(backdoor.created_at),
+        "updated_at": iso_time(backdoor.updated_at),
     }
     # Offsets are code points: the emoji before the quote counts once.
     assert (start, end) == (17, 46)
