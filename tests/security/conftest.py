@@ -252,6 +252,17 @@ class World:
 
 
 @pytest.fixture
+def members(db) -> dict:
+    """Return debate alpha's members by role, in a debate with nothing else (cheap)."""
+    debate = Debate.objects.create(slug="alpha", title="alpha", proposition="alpha.")
+    users = {}
+    for role in ROLES:
+        users[role] = UserFactory(username=f"alpha-{role}", is_staff=role == "manager")
+        Membership.objects.create(debate=debate, user=users[role], role=ROLE_OF[role])
+    return users
+
+
+@pytest.fixture
 def world(db) -> World:
     return World(alpha=build_side("alpha"), bravo=build_side("bravo"))
 

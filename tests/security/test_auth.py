@@ -57,7 +57,7 @@ def assert_locked_everywhere(username: str) -> None:
     assert not Token.objects.filter(user__username=username).exists()
 
 
-def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(world):
+def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(members):
     # Each from its own address, so only the username can be what locks.
     statuses = [
         page_login("alpha-annotator", "wrong", ip=f"10.1.0.{n}")[1].status_code
@@ -72,14 +72,14 @@ def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(world):
     assert signed_in(client)
 
 
-def test_twenty_bad_passwords_on_the_token_endpoint_lock_the_login_page_too(world):
+def test_twenty_bad_passwords_on_the_token_endpoint_lock_the_login_page_too(members):
     for n in range(LIMIT):
         token_login("alpha-reviewer", "wrong", ip=f"10.2.0.{n}")
 
     assert_locked_everywhere("alpha-reviewer")
 
 
-def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(world):
+def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(members):
     third = LIMIT // 3
     for n in range(third):
         page_login("alpha-manager", "wrong", ip=f"10.3.0.{n}")
@@ -101,7 +101,7 @@ def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(world)
     assert_locked_everywhere("alpha-manager")
 
 
-def test_twenty_bad_logins_from_one_address_on_the_page_lock_that_address(world):
+def test_twenty_bad_logins_from_one_address_on_the_page_lock_that_address(members):
     for n in range(LIMIT):
         page_login(f"guess{n}", "wrong", ip="10.4.0.1")
 

@@ -13,6 +13,7 @@ import json
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from annotations.models import Assignment, AssignmentStatus, DocumentReview, Span
 from debate.models import Document, DocumentStatus
@@ -265,17 +266,10 @@ def test_a_version_sent_is_compared_never_stored(world):
     assert decided.json()["recorded"][0]["review_version"] == review.version + 1
 
 
-def test_the_token_endpoint_takes_only_credentials(world):
-    client = world.api(world.alpha.user("annotator"))
-    client.credentials()
-
-    response = client.post(
+def test_the_token_endpoint_takes_only_credentials(members):
+    response = APIClient().post(
         "/api/v1/auth/token/",
-        {
-            "username": "alpha-annotator",
-            "password": PASSWORD,
-            "user": world.bravo.user("manager").pk,
-        },
+        {"username": "alpha-annotator", "password": PASSWORD, "user": members["manager"].pk},
         format="json",
     )
 
