@@ -23,7 +23,7 @@ from debate.models import Document, Role
 from tests.celery_worker import database_url
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 TEXT = "Tech firms say a backdoor weakens security for all. The NSPCC says scanning is needed."
 

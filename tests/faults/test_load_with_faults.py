@@ -1,0 +1,240 @@
+"""32 annotators save spans for 60 s while Redis and the Celery worker fail: nothing is lost.
+
+The app is served the production way (conftest.py). 32 client threads, each a keep-alive HTTP
+client for one annotator, save spans as fast as the server answers: mostly one at a time,
+every fifth request a bulk of five. Like the annotate page's save queue, a client that gets no
+answer or a 5xx sends the same request again with the same ``client_id``s, so a save the
+server committed but could not acknowledge is answered as a replay, not stored twice. A
+reviewer asks for a new map every two seconds. Meanwhile, on a fixed schedule (fractions of
+the duration):
+
+- 15 %: Redis is killed (SIGKILL); 40 %: it starts again, empty;
+- 55 %: the Celery worker is killed (SIGKILL); 70 %: it starts again.
+
+Afterwards every span acknowledged with a 2xx must be in the database with its history (ids
+and client_ids compared), and every map build asked for must have run once Redis and the
+worker were back. The counts of 2xx, 4xx and 5xx answers are printed; no 4xx or 5xx is
+expected at all, since nothing on the span write path needs Redis or the worker.
+
+Duration: ``FAULTS_LOAD_SECONDS``, 60 by default; CI runs the full 60 s (``.ci/run`` leaves it
+unset). Set it lower for a quick local run (at least 20).
+"""
+
+import os
+import random
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+
+from annotations.models import Span
+from debate.models import MapBuild, MapVersion
+from tests.faults.conftest import (
+    Acknowledged,
+    Stack,
+    Team,
+    api_session,
+    span_payload,
+    team_create,
+    wait_for,
+)
+
+ANNOTATORS = 32
+DURATION = float(os.environ.get("FAULTS_LOAD_SECONDS", "60"))
+BULK_EVERY = 5
+BULK_SIZE = 5
+MAX_TRIES = 20
+
+pytestmark = pytest.mark.faults
+
+
+@dataclass
+class Tally:
+    """What the clients saw, shared by their threads."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    statuses: Counter = field(default_factory=Counter)
+    transport_errors: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    replays: int = 0
+    requests: int = 0
+    given_up: int = 0
+    phase: str = "all up"
+    acknowledged_in: Counter = field(default_factory=Counter)  # phase -> 2xx answers
+
+    def record(self, status: int | None, seconds: float, error: str = "") -> None:
+        with self.lock:
+            self.requests += 1
+            if status is None:
+                self.transport_errors[error] += 1
+            else:
+                self.statuses[status] += 1
+                self.latencies.append(seconds)
+                if status < 300:
+                    self.acknowledged_in[self.phase] += 1
+
+    def by_class(self) -> dict[str, int]:
+        classes = Counter()
+        for status, count in self.statuses.items():
+            classes[f"{status // 100}xx"] += count
+        return dict(sorted(classes.items()))
+
+
+class Annotator(threading.Thread):
+    """One annotator saving spans until told to stop; retries a save until it is answered."""
+
+    def __init__(self, stack: Stack, team: Team, token: str, seed: int, tally, acknowledged):
+        super().__init__(daemon=True)
+        self.stack = stack
+        self.team = team
+        self.session = api_session(stack, token)
+        self.rng = random.Random(seed)
+        self.tally = tally
+        self.acknowledged = acknowledged
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        sent = 0
+        while not self.stopping.is_set():
+            document = self.rng.choice(self.team.documents)
+            sent += 1
+            if sent % BULK_EVERY == 0:
+                body = [span_payload(self.rng, document) for _ in range(BULK_SIZE)]
+            else:
+                body = span_payload(self.rng, document)
+            self.save(document.pk, body)
+
+    def save(self, document_id: int, body) -> None:
+        url = f"{self.stack.url}/api/v1/documents/{document_id}/spans/"
+        for _ in range(MAX_TRIES):
+            started = time.monotonic()
+            try:
+                response = self.session.post(url, json=body, timeout=30)
+            except requests.RequestException as exc:
+                self.tally.record(None, time.monotonic() - started, type(exc).__name__)
+                time.sleep(0.2)
+                continue
+            self.tally.record(response.status_code, time.monotonic() - started)
+            if response.status_code in (200, 201):
+                answered = response.json()
+                spans = answered if isinstance(answered, list) else [answered]
+                with self.tally.lock:
+                    self.tally.replays += response.status_code == 200
+                    for span in spans:
+                        self.acknowledged.spans[span["client_id"]] = span["id"]
+                return
+            if response.status_code < 500:
+                with self.tally.lock:
+                    self.tally.failures.append(f"{response.status_code} {response.text[:300]}")
+                return
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+        with self.tally.lock:
+            self.tally.given_up += 1
+
+
+class Reviewer(threading.Thread):
+    """Ask for a new map every two seconds; remember the builds the server named."""
+
+    def __init__(self, stack: Stack, team: Team):
+        super().__init__(daemon=True)
+        self.url = f"{stack.url}/api/v1/debates/{team.debate.slug}/maps/"
+        self.session = api_session(stack, team.reviewer_token)
+        self.builds: set[int] = set()
+        self.statuses: Counter = Counter()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(2):
+            try:
+                response = self.session.post(self.url, json={"reason": "load"}, timeout=30)
+            except requests.RequestException as exc:
+                self.statuses[type(exc).__name__] += 1
+                continue
+            self.statuses[response.status_code] += 1
+            if response.status_code == 202:
+                self.builds.add(response.json()["id"])
+
+
+def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail(stack):
+    assert DURATION >= 20, "FAULTS_LOAD_SECONDS must be at least 20 to fit the fault schedule"
+    team = team_create(annotators=ANNOTATORS)
+    tally, acknowledged = Tally(), Acknowledged()
+    clients = [
+        Annotator(stack, team, token, seed, tally, acknowledged)
+        for seed, token in enumerate(team.annotators.values())
+    ]
+    reviewer = Reviewer(stack, team)
+    faults = [
+        (0.15, "Redis killed", stack.redis.stop, "Redis down"),
+        (0.40, "Redis back (empty)", stack.redis.start, "Redis back"),
+        (0.55, "worker killed", stack.services["worker"].kill, "worker down"),
+        (0.70, "worker back", stack.start_worker, "worker back"),
+    ]
+    injected = []
+
+    started = time.monotonic()
+    for thread in [*clients, reviewer]:
+        thread.start()
+    for at, what, act, phase in faults:
+        time.sleep(max(0.0, started + at * DURATION - time.monotonic()))
+        act()
+        tally.phase = phase
+        injected.append(f"{time.monotonic() - started:.1f} s {what}")
+    time.sleep(max(0.0, started + DURATION - time.monotonic()))
+    for thread in [*clients, reviewer]:
+        thread.stopping.set()
+    for thread in [*clients, reviewer]:
+        thread.join(60)
+        assert not thread.is_alive(), "a client is stuck"
+    elapsed = time.monotonic() - started
+
+    # Every build asked for runs once Redis and the worker are back (the outbox and the
+    # reconciler); the gold layer did not change, so they all share one map version.
+    wait_for(
+        lambda: not MapBuild.objects.filter(status__in=["queued", "running"]).exists(),
+        90,
+        "every map build to finish after the faults",
+        stack.logs,
+    )
+    builds = Counter(
+        MapBuild.objects.filter(pk__in=reviewer.builds).values_list("status", flat=True)
+    )
+    lost = acknowledged.lost()
+    saved = len(acknowledged.spans)
+    annotator_rows = Span.objects.filter(annotator__isnull=False).count()
+    latencies = sorted(tally.latencies)
+    p50, p95 = statistics.median(latencies), latencies[int(len(latencies) * 0.95)]
+    print(
+        f"\n[faults] load: {ANNOTATORS} annotators for {elapsed:.0f} s; faults at "
+        f"{'; '.join(injected)}\n"
+        f"[faults] {tally.requests} span requests: {tally.by_class()} "
+        f"(by status {dict(tally.statuses)}), transport errors {dict(tally.transport_errors)}, "
+        f"replayed {tally.replays}, given up {tally.given_up}; 2xx by phase "
+        f"{dict(tally.acknowledged_in)}; latency p50 "
+        f"{p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms\n"
+        f"[faults] spans acknowledged {saved}, in the database {saved - len(lost)} (lost "
+        f"{len(lost)}), annotator rows {annotator_rows}; map requests {dict(reviewer.statuses)}, "
+        f"builds {dict(builds)}, versions {MapVersion.objects.count()}"
+    )
+
+    assert tally.failures == [], tally.failures[:5]
+    assert tally.given_up == 0
+    assert lost == {}, f"{len(lost)} acknowledged span(s) are not in the database"
+    # Nothing was stored that was never acknowledged: a retried save is a replay, not a copy.
+    assert annotator_rows == saved
+    assert tally.by_class().keys() == {"2xx"}, tally.statuses
+    # Saves went on while each fault lasted.
+    assert tally.acknowledged_in["Redis down"] > 0
+    assert tally.acknowledged_in["worker down"] > 0
+    assert builds["done"] >= 1 and set(builds) <= {"done", "failed"}
+    assert (
+        not MapBuild.objects.filter(status="failed")
+        .exclude(error="Superseded by a newer request for the same debate.")
+        .exists()
+    )
+    assert MapVersion.objects.count() == 1
