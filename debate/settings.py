@@ -150,6 +150,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The address comes from debate.network: the throttles' rule, so both count the same client.
+AXES_CLIENT_IP_CALLABLE = "debate.network.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
@@ -178,6 +180,10 @@ STORAGES = {
 }
 
 # --- REST framework -------------------------------------------------------------------------
+# Proxies in front of Django that append the client's address to X-Forwarded-For. With none
+# (0) the header is anyone's to write, so it is ignored: otherwise a client would pick a new
+# address for every login attempt and never be throttled. Behind one proxy, set 1.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -194,6 +200,7 @@ REST_FRAMEWORK = {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Debatemap API",
