@@ -158,3 +158,73 @@ def test_revoking_a_token_leaves_other_users_tokens_alone(world):
 
     assert mine.get("/api/v1/debates/").status_code == 401
     assert theirs.get("/api/v1/debates/").status_code == 200
+
+
+# --- Whose address counts ---------------------------------------------------------------------
+def _token_logins(count: int, *, remote: str, forwarded) -> list[int]:
+    return [
+        APIClient(REMOTE_ADDR=remote)
+        .post(
+            "/api/v1/auth/token/",
+            {"username": "alpha-annotator", "password": PASSWORD},
+            format="json",
+            HTTP_X_FORWARDED_FOR=forwarded(n),
+        )
+        .status_code
+        for n in range(count)
+    ]
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(members):
+    rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
+
+    # Without a proxy the header is the client's own invention: a new one each time.
+    statuses = _token_logins(rate + 1, remote="10.5.0.1", forwarded=lambda n: f"198.51.100.{n}")
+
+    assert statuses == [200] * rate + [429]
+
+
+def test_a_forged_forwarded_for_header_neither_escapes_nor_aims_the_lockout(members):
+    # Twenty failures from one socket address, each claiming another client...
+    for n in range(LIMIT):
+        Client(REMOTE_ADDR="10.6.0.1").post(
+            "/login/",
+            {"username": f"guess{n}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    # ...lock that address, not the ones it named.
+    _client, locked = page_login("alpha-researcher", PASSWORD, ip="10.6.0.1")
+    _client, named = page_login("alpha-researcher", PASSWORD, ip="198.51.100.3")
+    assert (locked.status_code, named.status_code) == (429, 302)
+
+
+def test_behind_one_proxy_the_address_it_appends_counts(members, settings):
+    settings.NUM_PROXIES = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
+    proxy = "10.7.0.1"  # every request arrives from the proxy
+
+    # The client forges the start of the header; the proxy appends the address it saw.
+    throttled = _token_logins(rate + 1, remote=proxy, forwarded=lambda n: f"1.2.3.{n}, 203.0.113.5")
+    other_client = _token_logins(1, remote=proxy, forwarded=lambda n: "203.0.113.6")
+    assert throttled == [200] * rate + [429]
+    assert other_client == [200]
+
+    for n in range(LIMIT):
+        Client(REMOTE_ADDR=proxy).post(
+            "/login/",
+            {"username": f"guess{n}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7",
+        )
+    locked = Client(REMOTE_ADDR=proxy).post(
+        "/login/",
+        {"username": "alpha-researcher", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    # Everyone else behind the same proxy still gets in.
+    elsewhere = Client(REMOTE_ADDR=proxy).post(
+        "/login/",
+        {"username": "alpha-researcher", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.8",
+    )
+    assert (locked.status_code, elsewhere.status_code) == (429, 302)
