@@ -14,6 +14,7 @@ and blob workers, which those two pages need and which run no script).
 """
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -408,3 +409,49 @@ def test_the_docs_pages_run_no_inline_script(client):
         scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
         assert scripts, url
         assert [attrs for attrs, body in scripts if "src=" not in attrs or body.strip()] == []
+
+
+# --- Reflected: what a link can carry in its query ---------------------------------------------
+@pytest.mark.browser
+def test_payloads_in_links_run_nothing_and_fetch_nothing_elsewhere(live_server, page, login, side):
+    login(page, "alpha-manager", PASSWORD)
+    visitor = Visitor(page, live_server.url)
+    elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            elsewhere.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
+    )
+    payload = quote(XSS, safe="")
+    evil = quote("https://evil.example/openapi.yaml", safe="")
+    visitor.visit(f"/d/alpha/?x={payload}&next={payload}", [words("debate title")])
+    visitor.visit(
+        f"/documents/{side.open_doc.pk}/annotate/?highlight={payload}",
+        [words("open document text")],
+        ready=APP_READY,
+    )
+    visitor.visit(
+        f"/d/alpha/map/?actor={payload}#{payload}", [words("proposition")], ready=APP_READY
+    )
+    visitor.visit(f"/admin/debate/document/?q={payload}", [XSS])  # the search box keeps it
+    # Swagger UI reads no configuration from its URL; Redoc takes none either.
+    visitor.visit(
+        f"/api/docs/?lang={payload}&url={evil}&configUrl={evil}&version={payload}",
+        [],
+        ready="#swagger-ui .info",
+    )
+    visitor.visit(
+        f"/api/redoc/?lang={payload}&version={payload}", [], ready="#redoc-container *, redoc *"
+    )
+    anonymous = page.context.browser.new_context().new_page()
+    anonymous.on("dialog", lambda dialog: visitor.problems.append(f"dialog {dialog.message}"))
+    anonymous.goto(f"{live_server.url}/login/?next={payload}")
+    visitor.problems += [f"/login/: {p}" for p in anonymous.evaluate(DOM_PROBLEMS_JS)]
+    anonymous.context.close()
+
+    assert visitor.problems == [], "\n".join(visitor.problems)
+    assert elsewhere == []
+    assert page.dialogs == []
