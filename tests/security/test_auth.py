@@ -228,3 +228,55 @@ def test_behind_one_proxy_the_address_it_appends_counts(members, settings):
         HTTP_X_FORWARDED_FOR="203.0.113.8",
     )
     assert (locked.status_code, elsewhere.status_code) == (429, 302)
+
+
+# --- Nobody unknown gets in ---------------------------------------------------------------------
+PUBLIC = {
+    "api/schema/": 200,  # the OpenAPI schema and its two viewers are public
+    "api/docs/": 200,
+    "api/redoc/": 200,
+    "login/": 200,
+    "admin/login/": 200,
+    "api/v1/": 404,  # unknown API paths
+    "admin/(?P<url>.*)$": 302,  # the admin's catch-all sends visitors to its login
+    "logout/": 405,  # POST only
+    "admin/logout/": 302,  # back to the admin index, which asks for a login
+    "api/v1/auth/token/": 400,  # logging in, with no name or password
+}
+
+
+def test_anonymous_visitors_reach_nothing_but_the_login_and_the_public_docs(world):
+    anonymous = Client()
+    problems = []
+    for route, pattern in all_routes():
+        url = fill(route, world.alpha)
+        if "get" not in supported_methods(pattern):
+            response = anonymous.post(url, {}, content_type="application/json")
+        else:
+            response = anonymous.get(url)
+        expected = {PUBLIC[route]} if route in PUBLIC else None
+        if expected is None:
+            if route.startswith("api/"):
+                expected = {401}
+            else:  # pages and the admin send visitors to a login form
+                expected = {302}
+                login = "/admin/login/" if route.startswith("admin/") else "/login/"
+                location = response.headers.get("Location", "")
+                if response.status_code == 302 and not location.startswith(login + "?next="):
+                    problems.append(f"GET {url}: to {location}")
+        if response.status_code not in expected:
+            problems.append(f"{response.request['REQUEST_METHOD']} {url}: {response.status_code}")
+
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_deactivated_users_session_is_signed_out(world):
+    user = world.alpha.user("annotator")
+    client = world.browser(user)
+    assert client.get("/d/alpha/").status_code == 200
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    assert client.get("/d/alpha/").headers["Location"] == "/login/?next=/d/alpha/"
+    assert client.get("/api/v1/debates/").status_code == 401
