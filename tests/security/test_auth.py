@@ -280,3 +280,20 @@ def test_a_deactivated_users_session_is_signed_out(world):
 
     assert client.get("/d/alpha/").headers["Location"] == "/login/?next=/d/alpha/"
     assert client.get("/api/v1/debates/").status_code == 401
+
+
+def test_the_session_cookie_is_out_of_reach_of_scripts_and_other_sites(members):
+    client = Client()
+    response = client.post("/login/", {"username": "alpha-annotator", "password": PASSWORD})
+
+    session = response.cookies["sessionid"]
+    csrf = client.cookies["csrftoken"]
+    assert (session["httponly"], session["samesite"]) == (True, "Lax")
+    # The CSRF cookie is read by the pages' scripts (X-CSRFToken), so only SameSite guards it.
+    assert (csrf["httponly"], csrf["samesite"]) == ("", "Lax")
+    # And the session changes at login, so one planted before cannot be ridden after.
+    planted = Client()
+    planted.get("/login/")
+    planted.cookies["sessionid"] = "planted-before-login"
+    planted.post("/login/", {"username": "alpha-annotator", "password": PASSWORD})
+    assert planted.cookies["sessionid"].value != "planted-before-login"
