@@ -104,7 +104,7 @@ def subprocess_output(command: list[str]) -> str:
 
 def machine_facts(*, database_url: str, redis_url: str) -> dict:
     """Return what the benchmark ran on, and how busy the machine was when it started."""
-    wrk = re.search(r"wrk [\d.]+\S*", subprocess_output(["wrk", "-v"]))
+    wrk = re.search(r"wrk \S+", subprocess_output(["wrk", "-v"]))
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu": _cpu_model(),
@@ -163,13 +163,15 @@ def _details(name: str, result: dict) -> list[str]:
             f"requests: {details['failed_requests']}."
         )
         lines.append("")
-        lines.append("| run | req/s | p50 | p95 | p99 | non-2xx |")
-        lines.append("|---|---:|---:|---:|---:|---:|")
+        lines.append(
+            "| run | req/s | p50 | p95 | p99 | non-2xx | server CPU a request (web + db) |"
+        )
+        lines.append("|---|---:|---:|---:|---:|---:|---:|")
         for key, run in details["runs"].items():
             lines.append(
                 f"| {key} | {run['rps']:,.0f} | {run['p50_us'] / 1000:.1f} ms | "
                 f"{run['p95_us'] / 1000:.1f} ms | {run['p99_us'] / 1000:.1f} ms | "
-                f"{run['bad_status']} |"
+                f"{run['bad_status']} | {run['web_cpu_ms']:.1f} + {run['db_cpu_ms']:.1f} ms |"
             )
     elif name == "span_read":
         run = details["run"]
@@ -193,7 +195,8 @@ def _details(name: str, result: dict) -> list[str]:
             f"{details['gold_relations']:,} gold relations, {details['documents']:,} adjudicated "
             "documents (the generator of `bench/map_build_bench.py`). The decision is a real "
             "review through the API (accept the waiting document's only unit, finish the "
-            f"review: {details['decision_and_finish_seconds']:.2f} s), then a new build. "
+            f"review: {details['decision_and_finish_seconds']:.2f} s); finishing asks for the "
+            "new build itself. "
             + (f"Peak memory of the worker process: {peak:,.0f} MB." if peak else "")
         )
         for key in ("first", "rebuild"):
@@ -257,6 +260,9 @@ def render(results_dir: Path) -> str:
             )
     for name, result in results.items():
         lines += ["", f"### {TITLES[name]}", "", *_details(name, result)]
+        start, end = result.get("load_average", (None, None))
+        if start is not None:
+            lines += ["", f"Load average (1 min) {start:g} as it began, {end:g} as it ended."]
         if result["scale"] != machine["scale"]:
             lines.append(f"(measured at scale `{result['scale']}` on {result['date'][:10]})")
     lines += ["", END]

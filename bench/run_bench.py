@@ -94,6 +94,7 @@ SCALES: dict[str, dict[str, int]] = {
         "agreement_runs": 3,
     },
 }
+PACE_MS = 1000  # about a span a second per annotator: brisk for a person
 BENCHMARKS = ("span_create", "span_read", "annotate_page", "map_build", "agreement", "export")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -149,6 +150,8 @@ def save_result(name: str, scale: str, figures: list[dict], details: dict[str, A
         "benchmark": name,
         "scale": scale,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        # The machine is shared: how busy it was says how far to trust a time.
+        "load_average": [LOAD_AT_START.get(name), round(os.getloadavg()[0], 2)],
         "figures": figures,
         "details": details,
     }
@@ -332,12 +335,68 @@ def start_services(services: Services) -> dict[str, Any]:
         "(production settings plus the bare endpoint)",
         "celery": "one worker, queues maps and celery, --concurrency=1 (prefork)",
         "worker_pid": worker.pid,
+        "web_pid": web.pid,
     }
 
 
 # --- Benchmarks -----------------------------------------------------------------------------
+WEB_PID = 0  # the gunicorn master, set once it runs
+WORKER_PID = 0  # the Celery worker's main process
+LOAD_AT_START: dict[str, float] = {}  # one-minute load average as each benchmark began
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _cpu_of(pids: list[int]) -> dict[int, float]:
+    """Return the CPU seconds (user + system) each process has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def _server_processes() -> tuple[list[int], list[int]]:
+    """Return the pids of the gunicorn and Celery pool processes, and the database's backends."""
+    with psycopg.connect(f"{PG_URL}/postgres") as conn:
+        backends = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE]
+            ).fetchall()
+        ]
+    return _children(WEB_PID) + _children(WORKER_PID), backends
+
+
+class ServerCpu:
+    """CPU time the server spent (gunicorn and Celery processes, PostgreSQL) over a stretch."""
+
+    def __enter__(self) -> ServerCpu:
+        self.web, self.db = (_cpu_of(pids) for pids in _server_processes())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        web, db = (_cpu_of(pids) for pids in _server_processes())
+        self.web_seconds = sum(used - self.web.get(pid, 0.0) for pid, used in web.items())
+        self.db_seconds = sum(used - self.db.get(pid, 0.0) for pid, used in db.items())
+
+
 def run_wrk(
-    clients_file: Path, mode: str, connections: int, seconds: int, threads: int = 2
+    clients_file: Path,
+    mode: str,
+    connections: int,
+    seconds: int,
+    threads: int = 2,
+    pace_ms: int = 0,
 ) -> dict[str, Any]:
     command = [
         "wrk",
@@ -353,14 +412,20 @@ def run_wrk(
         str(clients_file),
         mode,
         secrets.token_hex(4),
+        str(pace_ms),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    with ServerCpu() as cpu:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
     if done.stderr.strip():
         say(f"  wrk ({mode}): {done.stderr.strip()[:600]}")
     line = [row for row in done.stdout.splitlines() if row.startswith("{")][-1]
     result = json.loads(line)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     result["ok"] = result["requests"] - result["bad_status"]
+    # Server CPU per answered request: what a request costs, whatever else the machine runs.
+    answered = max(result["requests"], 1)
+    result["web_cpu_ms"] = 1000 * cpu.web_seconds / answered
+    result["db_cpu_ms"] = 1000 * cpu.db_seconds / answered
     return result
 
 
@@ -388,8 +453,19 @@ def bench_span_create(manifest: dict, sizes: dict[str, int], scale: str) -> None
                 f"  {mode:5} c={connections:2}: {result['rps']:7.1f} req/s, p50 "
                 f"{result['p50_us'] / 1000:.1f} ms, p95 {result['p95_us'] / 1000:.1f} ms, "
                 f"{result['bad_status']} non-2xx, "
-                f"{result['connect_errors'] + result['read_errors'] + result['timeouts']} errors"
+                f"{result['connect_errors'] + result['read_errors'] + result['timeouts']} errors;"
+                f" server CPU {result['web_cpu_ms']:.1f} + {result['db_cpu_ms']:.1f} ms a request"
             )
+    # The same 32 annotators at a human pace, each saving a span once a second: the latency a
+    # person feels when the server is not saturated.
+    paced = run_wrk(clients_file, "spans", 32, seconds, pace_ms=PACE_MS)
+    expected_created += paced["ok"]
+    in_flight += 32
+    runs["spans@32, one a second each"] = paced
+    say(
+        f"  paced c=32: {paced['rps']:7.1f} req/s, p50 {paced['p50_us'] / 1000:.1f} ms, "
+        f"p95 {paced['p95_us'] / 1000:.1f} ms, {paced['bad_status']} non-2xx"
+    )
     created = count_spans(scenario["debate"]) - before
     figures = []
     for connections in (8, 32):
@@ -412,6 +488,29 @@ def bench_span_create(manifest: dict, sizes: dict[str, int], scale: str) -> None
             figure(f"span creation, {connections} clients: p95", spans["p95_us"] / 1000, "ms", 30),
             figure(f"bare endpoint, {connections} clients: p95", bare["p95_us"] / 1000, "ms", None),
         ]
+    spans8, bare8 = runs["spans@8"], runs["bare@8"]
+    figures += [
+        figure(
+            "server CPU per span creation (gunicorn worker + PostgreSQL)",
+            spans8["web_cpu_ms"] + spans8["db_cpu_ms"],
+            "ms",
+            None,
+        ),
+        figure(
+            "server CPU per bare request (gunicorn worker + PostgreSQL)",
+            bare8["web_cpu_ms"] + bare8["db_cpu_ms"],
+            "ms",
+            None,
+        ),
+    ]
+    figures.append(
+        figure(
+            "span creation, 32 annotators saving once a second each: p95",
+            paced["p95_us"] / 1000,
+            "ms",
+            30,
+        )
+    )
     failures = sum(
         r["bad_status"] + r["connect_errors"] + r["read_errors"] + r["timeouts"]
         for r in runs.values()
@@ -467,6 +566,12 @@ def bench_span_read(manifest: dict, sizes: dict[str, int], scale: str) -> None:
         [
             figure("GET 2,000 spans: p50", result["p50_us"] / 1000, "ms", None),
             figure("GET 2,000 spans: p95", result["p95_us"] / 1000, "ms", 50),
+            figure(
+                "server CPU per GET of 2,000 spans (gunicorn worker + PostgreSQL)",
+                result["web_cpu_ms"] + result["db_cpu_ms"],
+                "ms",
+                None,
+            ),
         ],
         {
             "request": "GET /api/v1/documents/<id>/spans/?page_size=5000 (the annotator's layer)",
@@ -625,7 +730,8 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     reset_map_scenario(scenario)
     session = requests.Session()
     session.headers["Authorization"] = f"Token {scenario['reviewer']['token']}"
-    first = request_map(session, slug, "benchmark: first build")
+    with ServerCpu() as first_cpu:
+        first = request_map(session, slug, "benchmark: first build")
     say(f"  first build {first['seconds']:.1f} s")
     # One more decision: the waiting document's only unit accepted, the review finished.
     document = scenario["pending_document"]
@@ -639,6 +745,8 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     )
     if answer.status_code != 201:
         raise BenchError(f"decision answered {answer.status_code}: {answer.text[:300]}")
+    rebuild_cpu = ServerCpu().__enter__()
+    finished = time.perf_counter()
     answer = session.post(
         f"{BASE}/api/v1/documents/{document}/review/finish/",
         json={},
@@ -647,10 +755,21 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     if answer.status_code != 201:
         raise BenchError(f"finish answered {answer.status_code}: {answer.text[:300]}")
     decision_seconds = time.perf_counter() - decided
-    rebuild = request_map(session, slug, "benchmark: after one more decision")
+    # Finishing a review asks for a new map itself; follow that build. Without one, ask.
+    builds = session.get(f"{BASE}/api/v1/debates/{slug}/maps/", timeout=30).json()["builds"]
+    triggered = [build for build in builds if build["id"] > first["id"]]
+    if triggered:
+        rebuild = _poll_build(session, urljoin(BASE, triggered[0]["url"]), finished)
+    else:
+        rebuild = request_map(session, slug, "benchmark: after one more decision")
+    rebuild_cpu.__exit__()
+    rebuild["requested_by_finish"] = bool(triggered)
+    for build, cpu in ((first, first_cpu), (rebuild, rebuild_cpu)):
+        build["server_cpu_seconds"] = round(cpu.web_seconds, 2)
+        build["database_cpu_seconds"] = round(cpu.db_seconds, 2)
     say(f"  rebuild {rebuild['seconds']:.1f} s")
-    if rebuild["version"] == first["version"]:
-        raise BenchError("the rebuild kept the old version: the decision did not reach gold")
+    if rebuild["status"] != "done" or rebuild["version"] == first["version"]:
+        raise BenchError(f"the rebuild did not make a new version: {rebuild}")
     unchanged = request_map(session, slug, "benchmark: nothing changed")
     save_result(
         "map_build",
@@ -664,7 +783,7 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
                 60,
             ),
             figure(
-                "rebuild after one more decision (request to version stored)",
+                "rebuild after one more decision (finishing the review to version stored)",
                 rebuild["seconds"],
                 "s",
                 5,
@@ -672,10 +791,18 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
             figure(
                 "request again, input unchanged (version kept)", unchanged["seconds"], "s", None
             ),
+            figure(
+                "CPU of the rebuild (worker and web processes + PostgreSQL)",
+                rebuild["server_cpu_seconds"] + rebuild["database_cpu_seconds"],
+                "s",
+                None,
+            ),
         ],
         {
             "path": "POST /api/v1/debates/<slug>/maps/ (202) -> Celery worker -> MapVersion; "
-            "the client polls GET /api/v1/map-builds/<id>/ every 50 ms until done",
+            "the client polls GET /api/v1/map-builds/<id>/ every 50 ms until done. The rebuild "
+            "is the build that finishing the review asks for itself, timed from the finish "
+            "request",
             "gold_spans": scenario["gold_spans"],
             "gold_relations": scenario["gold_relations"],
             "documents": scenario["documents"],
@@ -694,10 +821,13 @@ def bench_agreement(manifest: dict, sizes: dict[str, int], scale: str) -> None:
     url = f"{BASE}/api/v1/debates/{scenario['debate']}/agreement/"
     seconds = []
     body = None
+    cpu_seconds = []
     for _ in range(sizes["agreement_runs"]):
         started = time.perf_counter()
-        answer = requests.get(url, headers=headers, timeout=300)
+        with ServerCpu() as cpu:
+            answer = requests.get(url, headers=headers, timeout=300)
         seconds.append(time.perf_counter() - started)
+        cpu_seconds.append(cpu.web_seconds + cpu.db_seconds)
         if answer.status_code != 200:
             raise BenchError(f"agreement answered {answer.status_code}: {answer.text[:300]}")
         body = answer.json()
@@ -709,6 +839,12 @@ def bench_agreement(manifest: dict, sizes: dict[str, int], scale: str) -> None:
         [
             figure(f"debate agreement, {label}: median", statistics.median(seconds), "s", 10),
             figure(f"debate agreement, {label}: slowest", max(seconds), "s", None),
+            figure(
+                "CPU of one agreement request (gunicorn worker + PostgreSQL), median",
+                statistics.median(cpu_seconds),
+                "s",
+                None,
+            ),
         ],
         {
             "request": "GET /api/v1/debates/<slug>/agreement/ (researcher token)",
@@ -730,14 +866,13 @@ def bench_export(scale: str) -> None:
     if not script.exists():
         say("  bench/export_bench.py does not exist: skipped")
         return
-    # Its own database, kept between runs: its million spans are made once.
+    # Its own database per size, kept between runs: its million spans are made once.
+    database = EXPORT_DATABASE if scale != "small" else f"{EXPORT_DATABASE}_small"
     with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [EXPORT_DATABASE]
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{EXPORT_DATABASE}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            conn.execute(f'CREATE DATABASE "{database}"')
     env = child_env()
-    env["DATABASE_URL"] = f"{PG_URL}/{EXPORT_DATABASE}"
+    env["DATABASE_URL"] = f"{PG_URL}/{database}"
     spans, runs = EXPORT_SIZES[scale]
     command = [sys.executable, str(script), "--spans", spans, "--runs", runs, "--write-docs"]
     subprocess.run(command, cwd=ROOT, env=env, check=True)
@@ -755,6 +890,7 @@ def stopped_on_exit(services: Services):
 
 
 def main() -> None:
+    global WEB_PID, WORKER_PID
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--only", action="append", choices=BENCHMARKS, help="repeatable")
@@ -804,6 +940,7 @@ def main() -> None:
     with stopped_on_exit(services):
         facts["services"] = start_services(services)
         worker_pid = facts["services"].pop("worker_pid")
+        WEB_PID, WORKER_PID = facts["services"].pop("web_pid"), worker_pid
         steps = {
             "span_create": lambda: bench_span_create(manifest, sizes, options.scale),
             "span_read": lambda: bench_span_read(manifest, sizes, options.scale),
@@ -813,7 +950,8 @@ def main() -> None:
         }
         for name in chosen:
             if name in steps:
-                say(f"benchmark {name}")
+                say(f"benchmark {name} (load average {os.getloadavg()[0]:.1f})")
+                LOAD_AT_START[name] = round(os.getloadavg()[0], 2)
                 steps[name]()
     if "export" in chosen:
         say("benchmark export (bench/export_bench.py)")

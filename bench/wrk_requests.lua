@@ -1,6 +1,6 @@
 -- wrk script of the served benchmarks (bench/run_bench.py writes its input file).
 --
---   wrk -t2 -c8 -d20s -s bench/wrk_requests.lua http://127.0.0.1:8765 -- FILE MODE NONCE
+--   wrk -t2 -c8 -d20s -s bench/wrk_requests.lua http://127.0.0.1:8765 -- FILE MODE NONCE [PACE]
 --
 -- FILE has one line per client: "token<TAB>document id<TAB>payload<TAB>payload...", each
 -- payload a JSON object without its closing brace. MODE:
@@ -9,6 +9,8 @@
 --   bare   POST the same bodies to /bench/bare/ (the ceiling: Django with no database work);
 --   get    GET /api/v1/documents/<id>/spans/?page_size=5000 as the first client.
 -- Requests go to the clients in turn, so concurrent requests belong to different annotators.
+-- PACE (milliseconds, default 0) makes each connection wait that long before its next request:
+-- annotators saving at a human pace rather than as fast as the server answers.
 -- done() prints one JSON line with counts and latency percentiles in microseconds.
 
 local threads = {}
@@ -23,6 +25,7 @@ end
 local clients = {}
 local mode = "spans"
 local nonce = "0"
+local pace = 0
 local counter = 0
 local bad_shown = 0
 
@@ -37,6 +40,8 @@ end
 function init(args)
   mode = args[2] or "spans"
   nonce = args[3] or tostring(os.time())
+  pace = tonumber(args[4] or "0")
+  math.randomseed(os.time() + thread_number)
   for line in io.lines(args[1]) do
     local parts = split(line)
     local payloads = {}
@@ -45,6 +50,15 @@ function init(args)
     end
     table.insert(clients, { token = parts[1], document = parts[2], payloads = payloads })
   end
+end
+
+function delay()
+  -- Spread around the pace (0.5 to 1.5 times it), so the connections drift apart instead of
+  -- arriving in step, as people do.
+  if pace == 0 then
+    return 0
+  end
+  return math.floor(pace * (0.5 + math.random()))
 end
 
 function request()
