@@ -1,9 +1,12 @@
 """Reads for span exports: filtered, chunked, in one consistent snapshot.
 
-Spans come out of one query ordered by document, layer (gold first) and text order, read
-through a server-side cursor (PostgreSQL) or SQLite's own stepping in chunks of
-``CHUNK_SIZE``; each chunk's relations, documents and usernames are fetched with one query
-each. Nothing grows with the size of the export but the per-debate actor list.
+Spans come out of one query ordered by document, layer (gold first) and text order; their
+relations out of a second query in document order, read in step. On PostgreSQL both are
+server-side cursors on the driver (binary rows, ISO timestamps written by the server) in one
+REPEATABLE READ transaction; on SQLite, Django's chunked iterators. Each chunk of
+``CHUNK_SIZE`` spans costs one query for its new documents and one for unknown usernames.
+Nothing held grows with the size of the export: one chunk, the documents it touches and
+their relations, and the debate's actors and usernames.
 """
 
 import itertools

@@ -2,9 +2,10 @@
 
 Nothing here touches the database: ``annotations.export_selectors`` reads spans in chunks and
 hands them over as ``ExportSpan`` rows, ordered by document, then layer (gold first), then
-text order. Each writer yields ``bytes`` in blocks of about ``BLOCK_BYTES``, keeping at most
-one document's spans (brat) or one span (the others) in memory, so an export of any size
-runs in flat memory.
+text order. Each writer yields ``bytes`` as it goes, keeping at most one chunk of spans
+(JSON Lines, written a chunk at a time), one document's layer (brat) or one span (CSV,
+webanno) in memory, so an export of any size runs in flat memory. The first piece (the
+provenance) is sent alone and at once.
 
 Formats (``FORMATS``):
 
