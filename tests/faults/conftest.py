@@ -333,8 +333,8 @@ def stack(transactional_db, private_redis, tmp_path) -> Iterator[Stack]:
         stack.start()
         yield stack
     finally:
+        # Before the database is flushed: no process of the stack holds a connection then.
         stack.stop()
-        # The database is flushed after the test; gunicorn's connections are gone by then.
 
 
 # --- Data ------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ def span_payload(rng: random.Random, document: Document) -> dict:
 
 @dataclass
 class Acknowledged:
-    """Spans the server acknowledged (2xx): id and client_id, per document."""
+    """Spans the server acknowledged with a 2xx: the id it answered, by client_id."""
 
     spans: dict[str, int] = field(default_factory=dict)  # client_id -> span id
 
