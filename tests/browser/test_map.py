@@ -35,6 +35,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tests.fixtures.seed_articles import TITLE_000, TITLE_004
 
 CONTRA = ["Kate Robertson", "the tech firms"]
 PRO = ["Rani Govender", "Susie Hargreaves"]
@@ -120,8 +121,8 @@ def test_a_reviewer_builds_the_map_and_reads_it(
     expect(sources).to_have_count(2)
     assert sorted(sources.all_inner_texts()) == sorted(
         [
-            "PCC 'astonished' by rise in online grooming cases",
-            "Online grooming cases reach record high",
+            TITLE_000,
+            TITLE_004,
         ]
     )
     expect(backdoor.locator(".arg-section h4").filter(has_text="Attacked by")).to_have_text(
@@ -152,7 +153,7 @@ def test_a_reviewer_builds_the_map_and_reads_it(
     backdoor.locator("summary").first.click()
     document = scene["documents"][104]
     start = document.text.index(BACKDOOR_004)
-    backdoor.locator(".source-link", has_text="Online grooming cases reach record high").click()
+    backdoor.locator(".source-link", has_text=TITLE_004).click()
     page.wait_for_selector("body[data-ready=true]")
     assert page.url == (
         f"{live_server.url}/documents/{document.pk}/annotate/"

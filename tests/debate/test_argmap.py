@@ -1,8 +1,9 @@
 """The pure argument map builder: merging, provenance, sides, ids, determinism and DF-QuAD.
 
-The seed fixture mirrors the seed scenario: articles 000 and 004 of the shared corpus, both
-reporting the tech firms' argument that a backdoor would make services less secure for all, and
-four actors on two sides. Spans sit at their exact offsets, found in the article text.
+The seed fixture mirrors the seed scenario (tests/fixtures/seed_articles.py, after articles 000
+and 004 of the shared corpus): two articles both reporting the tech firms' argument that a
+backdoor would make services less secure for all, and four actors on two sides. Spans sit at
+their exact offsets, found in the article text.
 """
 
 import ast
@@ -31,10 +32,8 @@ from debate.argmap import (
     map_from_dict,
     map_to_json,
 )
+from tests.fixtures.seed_articles import ARTICLE_000, ARTICLE_004
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-ARTICLE_000 = (CORPUS / "000_6b1cacffedc67ac3.txt").read_text(encoding="utf-8")
-ARTICLE_004 = (CORPUS / "004_079dea7c6229eeac.txt").read_text(encoding="utf-8")
 TEXTS = {100: ARTICLE_000, 104: ARTICLE_004}
 
 PROPOSITION = (
@@ -595,7 +594,7 @@ def test_inconsistent_input_is_refused_with_every_problem_named():
         build_map(replace(data, spans=spans, relations=relations))
     assert raised.value.problems == (
         "span 1: stance 'maybe' is not in the scheme",
-        "span 2: offsets [1184, 1281) do not fit its quote",
+        f"span 2: offsets [{spans[1].start}, {spans[1].end}) do not fit its quote",
         "span 3: unknown actor 99",
         "span 4 appears twice",
         "relation 1->2: unknown span 1",

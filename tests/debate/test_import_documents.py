@@ -15,7 +15,9 @@ from debate.models import Document
 from debate.text import normalize_text
 from tests.factories import DebateFactory, DocumentFactory
 
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
+# The demo corpus in the repository: news-style articles with curly quotes, emoji, NBSP and
+# decomposed accents. (The shared corpus beside the project was imported the same way by hand.)
+CORPUS = Path(settings.BASE_DIR) / "debate" / "demo"
 SUPPORTED = ".txt, .md, .html, .htm, .jsonl"
 
 
@@ -365,16 +367,21 @@ def test_unknown_debate_is_an_error(db, run_command, tmp_path):
     assert Document.objects.count() == 0
 
 
-# --- the shared corpus ------------------------------------------------------------------------
+# --- a corpus folder ---------------------------------------------------------------------------
 
 
-def test_shared_corpus_imports_byte_for_byte_and_only_once(debate, run_command):
-    files = sorted(CORPUS.glob("*.txt"))
-    assert len(files) == 5
+def test_a_corpus_folder_imports_byte_for_byte_and_only_once(debate, run_command, tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    files = sorted(folder.glob("*.txt"))
+    assert len(files) == 3
+    assert any("e\u0308" in path.read_text(encoding="utf-8") for path in files)  # NFC matters
 
-    stdout, stderr = run_command("import_documents", "encryption", str(CORPUS))
+    stdout, stderr = run_command("import_documents", "encryption", str(folder))
 
-    assert stdout == "Imported 5, skipped 0 duplicate(s), rejected 0 into encryption.\n"
+    assert stdout == "Imported 3, skipped 0 duplicate(s), rejected 0 into encryption.\n"
     assert stderr == ""
     for path in files:
         expected = normalize_text(path.read_bytes().decode("utf-8"))
@@ -383,7 +390,7 @@ def test_shared_corpus_imports_byte_for_byte_and_only_once(debate, run_command):
         assert document.sha256 == hashlib.sha256(expected.encode("utf-8")).hexdigest()
         assert document.title == expected.split("\n", 1)[0].strip()
 
-    stdout, _ = run_command("import_documents", "encryption", str(CORPUS))
+    stdout, _ = run_command("import_documents", "encryption", str(folder))
 
-    assert stdout == "Imported 0, skipped 5 duplicate(s), rejected 0 into encryption.\n"
-    assert Document.objects.count() == 5
+    assert stdout == "Imported 0, skipped 3 duplicate(s), rejected 0 into encryption.\n"
+    assert Document.objects.count() == 3

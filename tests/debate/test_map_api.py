@@ -36,13 +36,11 @@ from tests.factories import (
     SpanFactory,
     UserFactory,
 )
+from tests.fixtures.seed_articles import TITLE_000, TITLE_004
 
 pytestmark = pytest.mark.django_db
 
-TITLES = {
-    100: "PCC 'astonished' by rise in online grooming cases",
-    104: "Online grooming cases reach record high",
-}
+TITLES = {100: TITLE_000, 104: TITLE_004}
 ACTORS = {
     ROBERTSON: ("Kate Robertson", ActorKind.PERSON, "Citizen Lab", ["Robertson"]),
     GOVENDER: ("Rani Govender", ActorKind.PERSON, "NSPCC", ["Govender"]),
