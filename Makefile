@@ -63,7 +63,7 @@ clean:
 # --- Benchmarks (issue 8) ----------------------------------------------------------------------
 # gunicorn + a Celery worker + PostgreSQL + Redis on this machine, a dedicated database
 # (debatemap_bench), data from generate_bench_scenarios; results into docs/BENCHMARKS.md.
-# BENCH_SCALE=small (about 3 min), full (the issue's sizes, about 10 min) or large (twice them).
+# BENCH_SCALE=small (about 2 min), full (the issue's sizes, about 5 min) or large (twice them).
 BENCH_SCALE ?= full
 bench: install-dev browser
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk (the HTTP load generator)"; \
