@@ -29,7 +29,6 @@ from debate.map_services import map_build_request, map_build_run
 from debate.models import Actor, Debate, Document, MapBuild, MapVersion, Membership, Role
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
-from tests.browser.conftest import artifacts, browser, login, page  # noqa: F401 (the XSS tests')
 from tests.factories import UserFactory
 
 ROLES = ("annotator", "annotator2", "reviewer", "manager", "researcher")
