@@ -131,9 +131,14 @@ class Visitor:
         self.problems: list[str] = []
         self.visited: list[str] = []
         self.current = ""
-        page.on("pageerror", lambda error: self.problems.append(f"{self.current}: {error}"))
+        page.on("pageerror", self._error)
         page.on("console", self._console)
         page.on("response", self._response)
+
+    def _error(self, error) -> None:
+        # A fetch cut short by leaving the page is the browser's doing, not the page's.
+        if "Failed to fetch" not in str(error):
+            self.problems.append(f"{self.current}: {error}")
 
     def _console(self, message) -> None:
         # A payload the policy stopped is still a payload the page let in.
