@@ -364,3 +364,9 @@ LOGGING = {
 
 # --- Debatemap ------------------------------------------------------------------------------
 DEBATEMAP_VERSION = "0.1.0"
+# Import uploads: what one upload may hold (bytes of the upload, entries of a zip, bytes of one
+# entry and of all entries unpacked); anything bigger is refused before a row is written.
+DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES = env.int("DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES", default=50 * 2**20)
+DEBATEMAP_IMPORT_MAX_ENTRIES = env.int("DEBATEMAP_IMPORT_MAX_ENTRIES", default=20_000)
+DEBATEMAP_IMPORT_MAX_ENTRY_BYTES = env.int("DEBATEMAP_IMPORT_MAX_ENTRY_BYTES", default=20 * 2**20)
+DEBATEMAP_IMPORT_MAX_TOTAL_BYTES = env.int("DEBATEMAP_IMPORT_MAX_TOTAL_BYTES", default=200 * 2**20)
