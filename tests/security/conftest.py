@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -77,6 +79,38 @@ class Side:
 
     def user(self, role: str):
         return self.users[role]
+
+    def ids(self) -> dict:
+        """Return the primary keys of everything in the side, to load it again later."""
+        ids = {name: getattr(self, name).pk for name in _SIDE_MODELS}
+        ids["users"] = {role: user.pk for role, user in self.users.items()}
+        return ids
+
+    @classmethod
+    def load(cls, ids: dict) -> "Side":
+        """Return a side read afresh from the database by the keys ``ids()`` gave."""
+        users = get_user_model().objects.in_bulk(ids["users"].values())
+        return cls(
+            users={role: users[pk] for role, pk in ids["users"].items()},
+            **{name: model.objects.get(pk=ids[name]) for name, model in _SIDE_MODELS.items()},
+        )
+
+
+_SIDE_MODELS = {
+    "debate": Debate,
+    "actor": Actor,
+    "open_doc": Document,
+    "review_doc": Document,
+    "gold_doc": Document,
+    "span": Span,
+    "premise": Span,
+    "relation": Relation,
+    "gold_span": Span,
+    "gold_relation": Relation,
+    "decision": ReviewDecision,
+    "map_build": MapBuild,
+    "map_version": MapVersion,
+}
 
 
 def _line_span(document: Document, line: str) -> tuple[int, int]:
@@ -250,19 +284,33 @@ class World:
         return client
 
 
-@pytest.fixture
-def members(db) -> dict:
-    """Return debate alpha's members by role, in a debate with nothing else (cheap)."""
-    debate = Debate.objects.create(slug="alpha", title="alpha", proposition="alpha.")
-    users = {}
-    for role in ROLES:
-        users[role] = UserFactory(username=f"alpha-{role}", is_staff=role == "manager")
-        Membership.objects.create(debate=debate, user=users[role], role=ROLE_OF[role])
-    return users
+@pytest.fixture(scope="module")
+def world_ids(django_db_setup, django_db_blocker):
+    """Build the two debates once per test module, in a transaction undone after the module.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``), so what a test writes is
+    undone before the next one. Not for modules with live-server tests, whose flush and
+    separate connection a surrounding transaction would break: they use ``fresh_world``.
+    """
+    # The hasher tests use (tests/conftest.py), or their logins could not check the passwords.
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield {name: build_side(name).ids() for name in ("alpha", "bravo")}
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(world_ids, db) -> World:
+    """Return the two debates, read afresh so no test sees another's Python objects."""
+    return World(alpha=Side.load(world_ids["alpha"]), bravo=Side.load(world_ids["bravo"]))
+
+
+@pytest.fixture
+def fresh_world(db) -> World:
+    """Return the two debates built for this test alone."""
     return World(alpha=build_side("alpha"), bravo=build_side("bravo"))
 
 

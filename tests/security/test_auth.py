@@ -57,7 +57,7 @@ def assert_locked_everywhere(username: str) -> None:
     assert not Token.objects.filter(user__username=username).exists()
 
 
-def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(members):
+def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(world):
     # Each from its own address, so only the username can be what locks.
     statuses = [
         page_login("alpha-annotator", "wrong", ip=f"10.1.0.{n}")[1].status_code
@@ -72,14 +72,14 @@ def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(members):
     assert signed_in(client)
 
 
-def test_twenty_bad_passwords_on_the_token_endpoint_lock_the_login_page_too(members):
+def test_twenty_bad_passwords_on_the_token_endpoint_lock_the_login_page_too(world):
     for n in range(LIMIT):
         token_login("alpha-reviewer", "wrong", ip=f"10.2.0.{n}")
 
     assert_locked_everywhere("alpha-reviewer")
 
 
-def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(members):
+def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(world):
     third = LIMIT // 3
     for n in range(third):
         page_login("alpha-manager", "wrong", ip=f"10.3.0.{n}")
@@ -101,7 +101,7 @@ def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(member
     assert_locked_everywhere("alpha-manager")
 
 
-def test_twenty_bad_logins_from_one_address_on_the_page_lock_that_address(members):
+def test_twenty_bad_logins_from_one_address_on_the_page_lock_that_address(world):
     for n in range(LIMIT):
         page_login(f"guess{n}", "wrong", ip="10.4.0.1")
 
@@ -175,7 +175,7 @@ def _token_logins(count: int, *, remote: str, forwarded) -> list[int]:
     ]
 
 
-def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(members):
+def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(world):
     rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
 
     # Without a proxy the header is the client's own invention: a new one each time.
@@ -184,7 +184,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_login_throttle(member
     assert statuses == [200] * rate + [429]
 
 
-def test_a_forged_forwarded_for_header_neither_escapes_nor_aims_the_lockout(members):
+def test_a_forged_forwarded_for_header_neither_escapes_nor_aims_the_lockout(world):
     # Twenty failures from one socket address, each claiming another client...
     for n in range(LIMIT):
         Client(REMOTE_ADDR="10.6.0.1").post(
@@ -198,7 +198,7 @@ def test_a_forged_forwarded_for_header_neither_escapes_nor_aims_the_lockout(memb
     assert (locked.status_code, named.status_code) == (429, 302)
 
 
-def test_behind_one_proxy_the_address_it_appends_counts(members, settings):
+def test_behind_one_proxy_the_address_it_appends_counts(world, settings):
     settings.NUM_PROXIES = 1
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     rate = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"].split("/")[0])
@@ -282,7 +282,7 @@ def test_a_deactivated_users_session_is_signed_out(world):
     assert client.get("/api/v1/debates/").status_code == 401
 
 
-def test_the_session_cookie_is_out_of_reach_of_scripts_and_other_sites(members):
+def test_the_session_cookie_is_out_of_reach_of_scripts_and_other_sites(world):
     client = Client()
     response = client.post("/login/", {"username": "alpha-annotator", "password": PASSWORD})
 

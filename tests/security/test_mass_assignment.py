@@ -266,10 +266,14 @@ def test_a_version_sent_is_compared_never_stored(world):
     assert decided.json()["recorded"][0]["review_version"] == review.version + 1
 
 
-def test_the_token_endpoint_takes_only_credentials(members):
+def test_the_token_endpoint_takes_only_credentials(world):
     response = APIClient().post(
         "/api/v1/auth/token/",
-        {"username": "alpha-annotator", "password": PASSWORD, "user": members["manager"].pk},
+        {
+            "username": "alpha-annotator",
+            "password": PASSWORD,
+            "user": world.bravo.user("manager").pk,
+        },
         format="json",
     )
 

@@ -89,9 +89,10 @@ def test_the_judge_knows_an_escape_when_it_sees_one():
 
 class People:
     def __init__(self):
-        debate = DebateFactory(slug="alpha")
-        self.annotator = UserFactory(username="alpha-annotator")
-        self.manager = UserFactory(username="alpha-manager", is_staff=True)
+        # Names of their own, so the module's two-debate world may sit beside them.
+        debate = DebateFactory(slug="gamma")
+        self.annotator = UserFactory(username="gamma-annotator")
+        self.manager = UserFactory(username="gamma-manager", is_staff=True)
         MembershipFactory(debate=debate, user=self.annotator, role=Role.ANNOTATOR)
         MembershipFactory(debate=debate, user=self.manager, role=Role.MANAGER)
 
@@ -110,7 +111,7 @@ def test_login_next_never_leaves_the_site(people, target):
     assert form.context["next"] == (target if stays_here(target) else "")
 
     response = client.post(
-        "/login/", {"username": "alpha-annotator", "password": PASSWORD, "next": target}
+        "/login/", {"username": "gamma-annotator", "password": PASSWORD, "next": target}
     )
 
     assert response.status_code == 302
@@ -154,7 +155,7 @@ def test_admin_login_and_logout_next_never_leave_the_site(people, target):
     client = Client()
     response = client.post(
         f"/admin/login/?next={quote(target, safe='')}",
-        {"username": "alpha-manager", "password": PASSWORD, "next": target},
+        {"username": "gamma-manager", "password": PASSWORD, "next": target},
     )
     assert response.status_code == 302
     assert stays_here(response.headers["Location"])
@@ -187,15 +188,15 @@ def test_paths_that_look_like_other_hosts_are_not_redirected_there(people, path)
 
 
 def test_login_required_sends_strangers_to_login_with_a_local_next(people):
-    response = Client().get("/d/alpha/", {"x": "//evil.com"})
+    response = Client().get("/d/gamma/", {"x": "//evil.com"})
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login/?next=/d/alpha/%3Fx%3D%252F%252Fevil.com"
+    assert response.headers["Location"] == "/login/?next=/d/gamma/%3Fx%3D%252F%252Fevil.com"
     back = Client().post(
         "/login/",
-        {"username": "alpha-annotator", "password": PASSWORD, "next": "/d/alpha/?x=//evil.com"},
+        {"username": "gamma-annotator", "password": PASSWORD, "next": "/d/gamma/?x=//evil.com"},
     )
-    assert back.headers["Location"] == "/d/alpha/?x=//evil.com"
+    assert back.headers["Location"] == "/d/gamma/?x=//evil.com"
     assert stays_here(back.headers["Location"])
 
 

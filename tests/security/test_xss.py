@@ -375,7 +375,8 @@ def policy(response) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_every_route_answers_with_a_policy_that_runs_only_this_sites_scripts(world):
+def test_every_route_answers_with_a_policy_that_runs_only_this_sites_scripts(fresh_world):
+    world = fresh_world
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(root)
