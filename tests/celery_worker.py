@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,18 +47,70 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-class WorkerProcess:
+class Service:
+    """One long-running subprocess of the stack (gunicorn, a worker, beat), with its log."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.command = command
+        self.env = env
+        self.log_path = log_dir / f"{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, ready: Callable[[str], bool], timeout: float = 60) -> None:
+        """Start the process and wait until ``ready`` is true of the log it writes from now."""
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group, so a kill reaches its children (gunicorn and Celery
+                # fork their workers).
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ready(self.log_path.read_bytes()[offset:].decode("utf-8", "replace")):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not start; its log:\n{self.log()[-5000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL the process and its children, as the OOM killer or a lost machine would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        """Stop it as an operator would (SIGTERM: a warm shutdown), or kill it if it hangs."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
+
+
+class WorkerProcess(Service):
     """One worker process; start, kill and restart it like an operator would."""
 
     def __init__(self, queue: str, log_dir: Path, extra_env: dict[str, str] | None = None):
+        super().__init__(f"{queue}@{socket.gethostname()}", [], {}, log_dir)
         self.queue = queue
-        self.name = f"{queue}@{socket.gethostname()}"
         self.log_path = log_dir / f"{queue}.log"
         self.extra_env = extra_env or {}
-        self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> None:
-        env = {
+    def start(self, timeout: float = 60) -> None:  # type: ignore[override]
+        # Built at start, so a test may rename the node before starting it.
+        self.env = {
             **os.environ,
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.CELERY_BROKER_URL,
@@ -65,57 +118,23 @@ class WorkerProcess:
             "CELERY_MAP_QUEUE": self.queue,
             **self.extra_env,
         }
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "debate",
-                "worker",
-                "-Q",
-                self.queue,
-                "-n",
-                self.name,
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.log_path.read_bytes()[offset:].decode("utf-8", "replace")
-            if " ready." in text:
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        raise RuntimeError(f"The Celery worker did not start; its log:\n{self.log()}")
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and its pool), as the OOM killer would."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log(self) -> str:
-        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
+        self.command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "debate",
+            "worker",
+            "-Q",
+            self.queue,
+            "-n",
+            self.name,
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+        ]
+        super().start(lambda log: " ready." in log, timeout)
 
 
 def start_worker(log_dir: Path, **extra_env: str) -> WorkerProcess:

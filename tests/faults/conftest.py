@@ -19,7 +19,6 @@ import os
 import random
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from rest_framework.authtoken.models import Token
 
 from annotations.models import Span, SpanEvent, SpanEventAction
 from debate.models import Debate, Document, Role
-from tests.celery_worker import ROOT, database_url
+from tests.celery_worker import Service, database_url
 from tests.debate.test_map_faults import make_gold_layer
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
 
@@ -129,58 +128,6 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait(10)
         wait_for(lambda: not self.answers(), 5, "the private Redis to stop answering")
-
-
-class Service:
-    """One long-running subprocess of the stack (gunicorn, a worker, beat), with its log."""
-
-    def __init__(self, name: str, command: list[str], env: dict[str, str], log_dir: Path):
-        self.name = name
-        self.command = command
-        self.env = env
-        self.log_path = log_dir / f"{name}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, ready: Callable[[str], bool], timeout: float = 60) -> None:
-        """Start the process and wait until ``ready`` is true of the log it writes from now."""
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own process group, so a kill reaches its children (gunicorn and Celery
-                # fork their workers).
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if ready(self.log_path.read_bytes()[offset:].decode("utf-8", "replace")):
-                return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} did not start; its log:\n{self.log()[-5000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL the process and its children, as the OOM killer or a lost machine would."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        """Stop it as an operator would (SIGTERM: a warm shutdown), or kill it if it hangs."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log(self) -> str:
-        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
 
 
 @dataclass
