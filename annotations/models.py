@@ -180,18 +180,16 @@ class SpanEventAction(models.TextChoices):
     DELETED = "deleted", "Deleted"
 
 
-class SpanEvent(models.Model):
-    """One change to a span; kept after the span is deleted, hence no foreign key to it."""
+class HistoryEvent(models.Model):
+    """One change to an annotation: who, when, before and after; kept after the row is gone."""
 
-    span_pk = models.BigIntegerField(db_index=True)
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="span_events")
     annotator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The span's layer, kept so history stays readable by the same people.",
+        help_text="The changed row's layer, kept so history stays readable by the same people.",
     )
     action = models.CharField(max_length=16, choices=SpanEventAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -203,33 +201,27 @@ class SpanEvent(models.Model):
     objects = LayeredQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+
+class SpanEvent(HistoryEvent):
+    """One change to a span; no foreign key to it, so it outlives the span."""
+
+    span_pk = models.BigIntegerField(db_index=True)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="span_events")
+
+    class Meta:
         ordering = ["span_pk", "id"]
 
     def __str__(self) -> str:
         return f"span {self.span_pk} {self.action} by {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class RelationEvent(models.Model):
+class RelationEvent(HistoryEvent):
     """One relation created or deleted; kept after the relation is gone, like SpanEvent."""
 
     relation_pk = models.BigIntegerField(db_index=True)
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="relation_events")
-    annotator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The relation's layer, kept so history stays readable by the same people.",
-    )
-    action = models.CharField(max_length=16, choices=SpanEventAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
-
-    objects = LayeredQuerySet.as_manager()
 
     class Meta:
         ordering = ["relation_pk", "id"]
