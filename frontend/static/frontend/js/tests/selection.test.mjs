@@ -78,12 +78,12 @@ for (const useIntl of [true, false]) {
       }
     });
 
-    test("snaps a selection in a real passage to whole words", () => {
+    test("snaps a selection in a news passage to whole words", () => {
       const text =
-        "Tech firms argue that this privacy function is available to everybody and can offer extra protection";
+        "Tech firms argue that this kind of privacy is open to everybody and gives extra protection";
       const start = text.indexOf("ivacy");
-      const end = text.indexOf("availab") + "availab".length;
-      assert.equal(slice(text, snapToWords(text, start, end, { useIntl })), "privacy function is available");
+      const end = text.indexOf("everyb") + "everyb".length;
+      assert.equal(slice(text, snapToWords(text, start, end, { useIntl })), "privacy is open to everybody");
     });
 
     test("refuses ranges that are not in the text", () => {
@@ -158,23 +158,22 @@ test("openQuoteBefore and quotationsIn follow curly and straight double quotes",
   assert.equal(openQuoteBefore("don’t ‘x’ it’s", 0, 14), null);
 });
 
-// From /work/shared/corpus/004_079dea7c6229eeac.txt.
+// Passages written for these tests, laid out like scraped news: a lead-in ending with
+// "because:" before a quotation paragraph.
 const HARGREAVES =
-  "This call was supported by the Chief Executive of the Internet Watch Foundation, Susie " +
-  "Hargreaves, who said robust safety measures must be introduced, because:\n\n“Without them, " +
-  "end-to-end encryption will be a smokescreen for abusers, helping them hide what they’re " +
-  "doing, and enabling them to continue to hurt children and destroy young lives.”\n\nThe data " +
-  "obtained by the NSPCC shows that 150 different apps, games and websites were used to groom " +
-  "children online.";
+  "This demand had the backing of the Internet Watch Foundation’s chief executive, Susie " +
+  "Hargreaves, who said firm safeguards had to come first, because:\n\n“Without them, " +
+  "end-to-end encryption becomes a blindfold that lets abusers work unseen, reaching children " +
+  "and causing harm that lasts a lifetime.”\n\nFigures gathered by the NSPCC show that " +
+  "groomers used 120 separate apps, games and sites to contact children last year.";
 
-// From /work/shared/corpus/002_c5ea497f09938d48.txt: a quotation over paragraphs, with a
-// crosshead ("Prioritise") between them.
-const BURROWS =
-  "Andy Burrows, NSPCC Head of Child Safety Online Policy, said: “These figures suggest that " +
-  "online abuse was already rising before lockdown, and the risks to children appear to have " +
-  "spiked significantly since.\n\nPrioritise\n\n“It is now almost 17 months since the " +
-  "Government’s original proposals for social media regulation were published and children " +
-  "continue to face preventable harm online.";
+// A quotation over paragraphs, with a crosshead ("Priorities") between them.
+const CONTINUED_QUOTE =
+  "Sam Ellery, NSPCC head of online child safety policy, said: “These numbers show online " +
+  "abuse was climbing before lockdown, and the danger to children seems to have jumped " +
+  "sharply since.\n\nPriorities\n\n“Almost a year and a half has passed since ministers " +
+  "first set out plans to regulate social media, and children still come to harm online that " +
+  "could have been prevented.";
 
 describe("sentenceAround", () => {
   test("a selection inside a quotation paragraph gets the '... because:' lead-in", () => {
@@ -182,52 +181,52 @@ describe("sentenceAround", () => {
     const around = sentenceAround(HARGREAVES, start, start + 21);
     assert.equal(
       slice(HARGREAVES, around),
-      "“Without them, end-to-end encryption will be a smokescreen for abusers, helping them " +
-        "hide what they’re doing, and enabling them to continue to hurt children and destroy young lives.”",
+      "“Without them, end-to-end encryption becomes a blindfold that lets abusers work unseen, " +
+        "reaching children and causing harm that lasts a lifetime.”",
     );
-    assert.deepEqual(around.leadIn, { start: 0, end: 159 });
+    assert.deepEqual(around.leadIn, { start: 0, end: 150 });
     assert.equal(
       slice(HARGREAVES, around.leadIn),
-      "This call was supported by the Chief Executive of the Internet Watch Foundation, Susie " +
-        "Hargreaves, who said robust safety measures must be introduced, because:",
+      "This demand had the backing of the Internet Watch Foundation’s chief executive, Susie " +
+        "Hargreaves, who said firm safeguards had to come first, because:",
     );
   });
 
   test("a selection that starts with the opening quotation mark is inside the quotation", () => {
     const start = HARGREAVES.indexOf("“Without");
-    assert.deepEqual(sentenceAround(HARGREAVES, start, start + 14).leadIn, { start: 0, end: 159 });
+    assert.deepEqual(sentenceAround(HARGREAVES, start, start + 14).leadIn, { start: 0, end: 150 });
   });
 
   test("a sentence outside any quotation has no lead-in", () => {
-    const start = HARGREAVES.indexOf("150 different");
+    const start = HARGREAVES.indexOf("120 separate");
     const around = sentenceAround(HARGREAVES, start, start + 3);
     assert.equal(
       slice(HARGREAVES, around),
-      "The data obtained by the NSPCC shows that 150 different apps, games and websites were used to groom children online.",
+      "Figures gathered by the NSPCC show that groomers used 120 separate apps, games and sites to contact children last year.",
     );
     assert.equal(around.leadIn, null);
   });
 
   test("a quotation continued over paragraphs reaches back past a crosshead", () => {
-    const start = BURROWS.indexOf("preventable harm");
-    const around = sentenceAround(BURROWS, start, start + 16);
+    const start = CONTINUED_QUOTE.indexOf("could have been prevented");
+    const around = sentenceAround(CONTINUED_QUOTE, start, start + 25);
     assert.equal(
-      slice(BURROWS, around.leadIn),
-      "Andy Burrows, NSPCC Head of Child Safety Online Policy, said: “These figures suggest " +
-        "that online abuse was already rising before lockdown, and the risks to children appear " +
-        "to have spiked significantly since.",
+      slice(CONTINUED_QUOTE, around.leadIn),
+      "Sam Ellery, NSPCC head of online child safety policy, said: “These numbers show online " +
+        "abuse was climbing before lockdown, and the danger to children seems to have jumped " +
+        "sharply since.",
     );
     // In the lead-in's own paragraph, after the colon, the lead-in is part of the sentence.
-    const first = BURROWS.indexOf("online abuse");
-    assert.equal(sentenceAround(BURROWS, first, first + 12).leadIn, null);
+    const first = CONTINUED_QUOTE.indexOf("online abuse");
+    assert.equal(sentenceAround(CONTINUED_QUOTE, first, first + 12).leadIn, null);
   });
 
   test("a quotation after a colon in the same paragraph gets that sentence as lead-in", () => {
-    const text = "The PCC said: “Although I am encouraged. The numbers are astonishing.”";
-    const start = text.indexOf("numbers");
-    const around = sentenceAround(text, start, start + 7);
-    assert.equal(slice(text, around), "The numbers are astonishing.”");
-    assert.equal(slice(text, around.leadIn), "The PCC said: “Although I am encouraged.");
+    const text = "The PCC said: “More people are reporting it. The scale is shocking.”";
+    const start = text.indexOf("scale");
+    const around = sentenceAround(text, start, start + 5);
+    assert.equal(slice(text, around), "The scale is shocking.”");
+    assert.equal(slice(text, around.leadIn), "The PCC said: “More people are reporting it.");
   });
 
   test("a selection over two sentences covers both; a caret at a sentence end keeps it", () => {
@@ -239,7 +238,7 @@ describe("sentenceAround", () => {
 });
 
 test("introducingParagraph skips quotation paragraphs and crossheads", () => {
-  const quoted = paragraphAround(BURROWS, BURROWS.indexOf("It is now"));
-  assert.deepEqual(introducingParagraph(BURROWS, quoted), paragraphAround(BURROWS, 0));
-  assert.equal(introducingParagraph(BURROWS, paragraphAround(BURROWS, 0)), null);
+  const quoted = paragraphAround(CONTINUED_QUOTE, CONTINUED_QUOTE.indexOf("Almost a year"));
+  assert.deepEqual(introducingParagraph(CONTINUED_QUOTE, quoted), paragraphAround(CONTINUED_QUOTE, 0));
+  assert.equal(introducingParagraph(CONTINUED_QUOTE, paragraphAround(CONTINUED_QUOTE, 0)), null);
 });
