@@ -625,6 +625,7 @@ def test_builder_imports_no_django():
             "itertools",
             "json",
             "math",
+            "orjson",
             "re",
             "textwrap",
             "threading",

@@ -280,3 +280,29 @@ def test_a_request_survives_a_broker_that_is_down(
     build.refresh_from_db()
     assert build.status == "done"
     assert MapVersion.objects.count() == 1
+
+
+def test_the_stored_graph_is_the_map_json_of_the_gold_layer(debate, gold, no_dispatch):
+    from annotations.gold import gold_map_input
+    from debate.argmap import build_map, map_to_json
+
+    outcome = map_build_run(build_id=map_build_request(debate=debate, reason="x").pk, worker="w:1")
+
+    expected = map_to_json(build_map(gold_map_input(debate=debate)))
+    assert MapVersion.objects.get(pk=outcome.version_id).graph_json == expected
+
+
+def test_storing_an_input_stored_meanwhile_returns_that_version(debate, gold, no_dispatch):
+    from annotations.gold import gold_map_input
+    from debate.argmap import build_map, input_hash
+
+    data = gold_map_input(debate=debate)
+    digest = input_hash(data)
+    graph = build_map(data, known_input_hash=digest)
+    first, created = map_services._store_version(debate, digest, graph, 2)
+
+    again, created_again = map_services._store_version(debate, digest, graph, 2)
+
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert (first.argument_count, first.source_count, first.document_count) == (2, 2, 2)
+    assert MapVersion.objects.count() == 1
