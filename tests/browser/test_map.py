@@ -1,8 +1,9 @@
 """The map page in Chromium: built by a real Celery worker from the seed gold layer.
 
-Articles 000 and 004 of the shared corpus, adjudicated: both report the tech firms' argument
-that a backdoor would make services less secure for all, and four actors take sides. The
-reviewer asks for the first map on the page; a worker process builds it; the page shows it.
+The two seed articles (tests/fixtures/seed_articles.py), adjudicated: both report the tech
+firms' argument that a backdoor would leave their services less secure, and four actors take
+sides. The reviewer asks for the first map on the page; a worker process builds it; the page
+shows it.
 """
 
 import random
@@ -109,7 +110,7 @@ def test_a_reviewer_builds_the_map_and_reads_it(
 
     # The backdoor argument of both articles is one node with two sources, in the columns
     # and in the picture.
-    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="build in a backdoor")
+    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="building a backdoor")
     expect(backdoor).to_have_count(1)
     expect(backdoor.locator(".source-count")).to_have_text("2 sources")
     expect(page.locator(".g-argument title").filter(has_text="backdoor")).to_have_count(1)
@@ -149,7 +150,7 @@ def test_a_reviewer_builds_the_map_and_reads_it(
     expect(page.locator("#list-contra > .arg-card")).to_have_count(2)
 
     # A source opens its document with that very passage highlighted.
-    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="build in a backdoor")
+    backdoor = page.locator("#list-contra > .arg-card").filter(has_text="building a backdoor")
     backdoor.locator("summary").first.click()
     document = scene["documents"][104]
     start = document.text.index(BACKDOOR_004)

@@ -1,8 +1,8 @@
 """The pure argument map builder: merging, provenance, sides, ids, determinism and DF-QuAD.
 
-The seed fixture mirrors the seed scenario (tests/fixtures/seed_articles.py, after articles 000
-and 004 of the shared corpus): two articles both reporting the tech firms' argument that a
-backdoor would make services less secure for all, and four actors on two sides. Spans sit at
+The seed fixture is the seed scenario (tests/fixtures/seed_articles.py, two articles written for
+the tests): both report the tech firms' argument that a backdoor would leave their services less
+secure, and four actors take two sides. Spans sit at
 their exact offsets, found in the article text.
 """
 
@@ -73,40 +73,39 @@ DOCUMENTS = [
 ]
 
 BACKDOOR_000 = (
-    "They also say that if they build in a backdoor, it will make their services less secure "
-    "for all."
+    "They also say that building a backdoor would leave their services less secure for all."
 )
 BACKDOOR_004 = (
-    "They are reluctant to build in a \u2018backdoor\u2019, saying this would make their "
-    "services less secure for all users."
+    "They refuse to build a \u2018backdoor\u2019 into their apps, as it would leave their services "
+    "less secure."
 )
 PROTECTION_000 = (
-    "these privacy functions are available to everybody, and the platforms say they offer extra "
-    "protection to victims of domestic abuse, journalists and political activists, among others"
+    "the platforms say it gives extra protection to those who depend on it: survivors of domestic "
+    "abuse, reporters and campaigners"
 )
 PROTECTION_004 = (
-    "this privacy function is available to everybody and can offer extra protection to many who "
-    "need it, such as victims of domestic abuse, journalists and political activists"
+    "private messaging keeps everybody safer and gives extra protection to those who depend on it "
+    "most, such as survivors of domestic abuse, reporters and campaigners"
 )
 RULES_000 = (
-    "tech companies should be able to access the content of private messages if there is a "
-    "child safety concern"
+    "tech companies would have to find a way to check the content of private messages when a "
+    "child may be at risk"
 )
-HOLES_004 = "we shouldn\u2019t be drilling more holes in internet safety"
+HOLES_004 = "every scanning tool is one more hole in the lock on everyone\u2019s front door"
 SAFETY_NET_004 = (
-    "encryption \u201cis an important source of safety for vulnerable individuals and it\u2019s "
-    "also an important safety net for privacy itself.\u201d"
+    "encryption \u201cis a safety net for people in danger and a defence of privacy.\u201d"
 )
-TRADE_OFF_004 = "disagreed that there had to be \u201ca trade-off between safety and privacy,\u201d"
+TRADE_OFF_004 = "rejected the claim that \u201cwe must choose between safety and privacy,\u201d"
 SOLUTIONS_004 = (
-    "\u201cabout investing in those technical solutions which we know are out there, that can "
-    "deliver for the privacy and safety of all users on these services.\u201d"
+    "\u201cputting money into detection tools that already exist and can work for every user of "
+    "these apps.\u201d"
 )
 SMOKESCREEN_004 = (
-    "Without them, end-to-end encryption will be a smokescreen for abusers, helping them hide "
-    "what they\u2019re doing, and enabling them to continue to hurt children and destroy young "
-    "lives."
+    "If they are missing, encrypted apps become a smokescreen behind which offenders share abuse "
+    "images and groom young people unseen."
 )
+# The commissioner's pro claim in article 000, outside the seed spans: a span to add.
+TOOLS_000 = "The law gives officers the tools they asked for"
 
 # (span id, document, quote, stance, role, actor)
 SEED_SPANS = [
@@ -138,7 +137,7 @@ def gold_span(span_id, document_id, quote, stance, role, actor_id):
 
 
 def seed_map_input(**changes) -> MapInput:
-    """Return the build input of the seed scenario (articles 000 and 004)."""
+    """Return the build input of the seed scenario (seed articles 000 and 004)."""
     data = MapInput(
         proposition=PROPOSITION,
         scheme=SCHEME,
@@ -171,7 +170,7 @@ def seed_map():
 def test_fixture_spans_sit_at_their_exact_offsets():
     for span in seed_map_input().spans:
         assert TEXTS[span.document_id][span.start : span.end] == span.quote
-    assert seed_map_input().spans[1].start == ARTICLE_000.index("They also say that if")
+    assert seed_map_input().spans[1].start == ARTICLE_000.index("They also say that building")
 
 
 def test_backdoor_argument_of_two_articles_is_one_node_with_two_sources(seed_map):
@@ -188,7 +187,7 @@ def test_backdoor_argument_of_two_articles_is_one_node_with_two_sources(seed_map
     [step] = node.merges
     assert (step.span_id, step.matched_span_id, step.score) == ("5", "2", 0.75)
     assert step.method == "lexical-jaccard/v1 (min_shared=3)"
-    assert step.basis == "6 of 8 content-word stems shared: backdoor build less mak secur servic"
+    assert step.basis == "6 of 8 content-word stems shared: backdoor build leav less secur servic"
 
 
 def test_seed_map_has_the_expected_nodes_and_edges(seed_map):
@@ -304,17 +303,17 @@ def test_every_source_keeps_its_provenance(seed_map):
         assert source.document_title == titles[source.document_id]
     rules = node_of(seed_map, RULES_000).sources[0]
     assert (rules.actor_id, rules.stance, rules.role) == (None, "pro", "claim")
-    assert rules.start == ARTICLE_000.index("tech companies should be able")
+    assert rules.start == ARTICLE_000.index("tech companies would have to")
 
 
 # --- merging ----------------------------------------------------------------------------------
 
 
-def test_corpus_paraphrases_score_above_and_different_claims_below_the_threshold():
+def test_seed_paraphrases_score_above_and_different_claims_below_the_threshold():
     similarity = LexicalSimilarity()
     assert similarity.threshold == 0.5
     assert similarity.score(BACKDOOR_000, BACKDOOR_004) == 0.75
-    assert round(similarity.score(PROTECTION_000, PROTECTION_004), 4) == 0.7222
+    assert similarity.score(PROTECTION_000, PROTECTION_004) == 0.5625
     assert similarity.score(SMOKESCREEN_004, TRADE_OFF_004) == 0.0
     different = [BACKDOOR_000, RULES_000, HOLES_004, SAFETY_NET_004, TRADE_OFF_004]
     different += [SOLUTIONS_004, SMOKESCREEN_004, PROTECTION_000]
@@ -543,7 +542,7 @@ def test_string_and_integer_ids_hash_alike():
 
 
 def test_ids_stay_when_an_unrelated_span_is_added(seed_map):
-    quote = "I am assured the Online Safety Bill will action the laws needed to keep people safe"
+    quote = TOOLS_000
     extra = gold_span(0, 100, quote, "pro", "claim", None)
     data = seed_map_input()
     bigger = build_map(replace(data, spans=[extra, *data.spans]))
@@ -734,7 +733,7 @@ def test_seed_map_strengths_match_a_hand_computation(seed_map):
 
 def _bigger_input():
     """The seed input with one more pro claim: a change to one (kind, side) group only."""
-    quote = "I am assured the Online Safety Bill will action the laws needed to keep people safe"
+    quote = TOOLS_000
     data = seed_map_input()
     return replace(data, spans=[*data.spans, gold_span(0, 100, quote, "pro", "claim", None)])
 

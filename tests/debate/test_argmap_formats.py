@@ -238,31 +238,28 @@ def test_argdown_puts_pro_and_contra_arguments_under_the_proposition(seed_map):
     ]
     assert lines[7] == f"[Proposition]: {seed_map.proposition.text}"
     assert lines[8:] == [
-        "  + <disagreed that there had to be a>: disagreed that there had to be \u201ca "
-        "trade-off between safety and privacy,\u201d #(Rani Govender)",
-        "    + [about investing in those technical solutions which]: \u201cabout investing in "
-        "those technical solutions which we know are out there, that can deliver for the "
-        "privacy and safety of all users on these services.\u201d #(Rani Govender)",
-        "    - <They also say that if they build>",
-        "  + <tech companies should be able to access>: tech companies should be able to "
-        "access the content of private messages if there is a child safety concern",
-        "  + <Without them, end-to-end encryption will be a>: Without them, end-to-end "
-        "encryption will be a smokescreen for abusers, helping them hide what they\u2019re "
-        "doing, and enabling them to continue to hurt children and destroy young lives. "
-        "#(Susie Hargreaves)",
-        "  - <They also say that if they build>: They also say that if they build in a "
-        "backdoor, it will make their services less secure for all. #(Tech firms)",
-        "    + [these privacy functions are available to everybody]: these privacy functions "
-        "are available to everybody, and the platforms say they offer extra protection to "
-        "victims of domestic abuse, journalists and political activists, among others "
-        "#(Tech firms)",
-        "    - <disagreed that there had to be a>",
-        "  - <we shouldn\u2019t be drilling more holes in>: we shouldn\u2019t be drilling more "
-        "holes in internet safety #(Kate Robertson)",
-        "    + [encryption is an important source of safety]: encryption \u201cis an important "
-        "source of safety for vulnerable individuals and it\u2019s also an important safety "
-        "net for privacy itself.\u201d #(Kate Robertson)",
-        "    - <Without them, end-to-end encryption will be a>",
+        "  + <tech companies would have to find a>: tech companies would have to find a way to "
+        "check the content of private messages when a child may be at risk",
+        "  + <If they are missing, encrypted apps become>: If they are missing, encrypted apps "
+        "become a smokescreen behind which offenders share abuse images and groom young people "
+        "unseen. #(Susie Hargreaves)",
+        "  + <rejected the claim that we must choose>: rejected the claim that \u201cwe must "
+        "choose between safety and privacy,\u201d #(Rani Govender)",
+        "    + [putting money into detection tools that already]: \u201cputting money into "
+        "detection tools that already exist and can work for every user of these apps.\u201d "
+        "#(Rani Govender)",
+        "    - <They also say that building a backdoor>",
+        "  - <They also say that building a backdoor>: They also say that building a backdoor "
+        "would leave their services less secure for all. #(Tech firms)",
+        "    + [the platforms say it gives extra protection]: the platforms say it gives extra "
+        "protection to those who depend on it: survivors of domestic abuse, reporters and "
+        "campaigners #(Tech firms)",
+        "    - <rejected the claim that we must choose>",
+        "  - <every scanning tool is one more hole>: every scanning tool is one more hole in the "
+        "lock on everyone\u2019s front door #(Kate Robertson)",
+        "    + [encryption is a safety net for people]: encryption \u201cis a safety net for "
+        "people in danger and a defence of privacy.\u201d #(Kate Robertson)",
+        "    - <If they are missing, encrypted apps become>",
     ]
 
 
@@ -394,8 +391,8 @@ def test_dot_draws_every_node_and_edge_with_its_style(seed_map):
     assert lines[-1] == "}"
     assert (
         f'  "{backdoor}" [shape=box, style="filled,rounded", fillcolor="#ffedd5", '
-        'label="They also say that if they build in a\\nbackdoor, it will make their services'
-        '\\nless secure for all.\\n(2 sources)"];'
+        'label="They also say that building a backdoor\\nwould leave their services less secure'
+        '\\nfor all.\\n(2 sources)"];'
     ) in lines
     assert f'  "{backdoor}" -> "proposition" [color="#b91c1c", arrowhead=tee, label="2"];' in lines
     assert (

@@ -1,7 +1,7 @@
 """The map API: ask for a build, follow it, list versions, download every export format.
 
-The gold layer is the seed scenario (articles 000 and 004 of the shared corpus, the tech
-firms' backdoor argument in both, four actors on two sides), stored with factories at the
+The gold layer is the seed scenario (the two articles of tests/fixtures/seed_articles.py, the
+tech firms' backdoor argument in both, four actors on two sides), stored with factories at the
 exact offsets of the article sentences; ``seed_gold`` is shared with the browser test.
 """
 
@@ -68,7 +68,7 @@ def seed_gold(debate: Debate, reviewer) -> dict:
         key: DocumentFactory(
             debate=debate,
             title=TITLES[key],
-            source="shared corpus",
+            source="tests/fixtures/seed_articles.py",
             text=text,
             status=DocumentStatus.ADJUDICATED,
         )
@@ -457,7 +457,7 @@ def test_argdown_and_dot_are_text_for_their_tools(debate, users, version):
     lines = argdown.splitlines()
     assert lines[0] == "===" and f"version_id: {version.pk}" in lines
     assert f"[Proposition]: {debate.proposition}" in lines
-    assert sum("build in a backdoor" in line for line in lines) == 1  # one node, one text
+    assert sum("a backdoor would leave" in line for line in lines) == 1  # one node, one text
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")
 
 
