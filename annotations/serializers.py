@@ -1,7 +1,10 @@
 """API shapes of annotations. Server-owned fields (layer, version, created_by) are output only."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from django.db.models import CharField, F, Func, QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -84,6 +87,124 @@ class SpanSerializer(serializers.ModelSerializer):
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     _zone = None
+
+
+class UtcIsoText(Func):
+    """A timestamp as ISO 8601 text in UTC, microseconds always written, with a "Z".
+
+    Formatted by the database: PostgreSQL hands timestamps to Django through a Python
+    loader, and parsing 4,000 of them was a third of a 2,000-span list.
+    """
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps the text Django wrote: "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC.
+        return self.as_sql(
+            compiler, connection, template="REPLACE(%(expressions)s, ' ', 'T') || 'Z'"
+        )
+
+
+# The columns of a span as the list gives it, in SpanSerializer's order; the two usernames are
+# joined in rather than loaded as users.
+_SPAN_ROW = (
+    "id",
+    "document_id",
+    "annotator_username",
+    "start",
+    "end",
+    "quote",
+    "stance",
+    "role",
+    "actor_id",
+    "note",
+    "version",
+    "client_id",
+    "created_by_username",
+    "created",
+    "updated",
+)
+
+
+def span_rows(spans: QuerySet[Span]) -> QuerySet:
+    """Return the rows ``span_list_payload`` needs of these spans, as named tuples, unread.
+
+    A paginator can slice and filter it like the spans themselves (``row.start`` etc.).
+    """
+    utc = timezone.get_current_timezone_name() == "UTC"
+    return (
+        spans.select_related(None)
+        .annotate(
+            annotator_username=F("annotator__username"),
+            created_by_username=F("created_by__username"),
+            # Text from the database in UTC; in another zone, datetimes converted here.
+            created=UtcIsoText("created_at") if utc else F("created_at"),
+            updated=UtcIsoText("updated_at") if utc else F("updated_at"),
+        )
+        .values_list(*_SPAN_ROW, named=True)
+    )
+
+
+def span_rows_payload(rows: Iterable[tuple]) -> list[dict[str, Any]]:
+    """Return rows of ``span_rows`` as the JSON-ready dicts SpanSerializer gives their spans."""
+    zone = timezone.get_current_timezone()
+
+    def instant(value: str | datetime | None) -> str | None:
+        # As DRF's DateTimeField writes it: ISO 8601 in the current zone, "Z" for UTC, and
+        # microseconds only when there are some.
+        if value is None:
+            return None
+        if type(value) is str:
+            return value if value[20:26] != "000000" else value[:19] + "Z"
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return [
+        {
+            "id": pk,
+            "document": document,
+            "layer": GOLD if annotator is None else annotator,
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "stance": stance,
+            "role": role,
+            "actor": actor,
+            "note": note,
+            "version": version,
+            "client_id": client_id,
+            "created_by": created_by,
+            "created_at": instant(created_at),
+            "updated_at": instant(updated_at),
+        }
+        for (
+            pk,
+            document,
+            annotator,
+            start,
+            end,
+            quote,
+            stance,
+            role,
+            actor,
+            note,
+            version,
+            client_id,
+            created_by,
+            created_at,
+            updated_at,
+        ) in rows
+    ]
+
+
+def span_list_payload(spans: QuerySet[Span]) -> list[dict[str, Any]]:
+    """Return spans (a ``span_list`` queryset) exactly as SpanSerializer gives them, as dicts.
+
+    Read as plain rows: no model instances, no per-field serializer machinery, timestamps
+    formatted by the database, so a page of thousands of spans costs a few milliseconds.
+    """
+    return span_rows_payload(span_rows(spans))
 
 
 def _username(span: Span, field: str) -> str:

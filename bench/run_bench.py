@@ -51,11 +51,14 @@ sys.path.insert(0, str(ROOT))
 from bench.report import machine_facts, write_report  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "debatemap_bench")
+# Each benchmark database keeps its own logs, manifest and wrk inputs, so engineers running
+# the benchmarks side by side (each with BENCH_DATABASE and BENCH_PORT of their own) never
+# read one another's scenario or overwrite one another's files.
+WORK = ROOT / "var" / ("bench" if DATABASE == "debatemap_bench" else DATABASE)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/10")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))

@@ -6,6 +6,7 @@ each field (``{"start": ["..."]}``), or each list index then field for bulk writ
 
 import logging
 
+import orjson
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -14,6 +15,7 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -70,6 +72,28 @@ class CursorPageInTextOrder(CursorPage):
     ordering = ("start", "end", "id")
     page_size = 500
     max_page_size = 5000
+
+
+# --- Rendering ------------------------------------------------------------------------------
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON, byte for byte, written by orjson (in C): for answers of thousands of rows.
+
+    Compact UTF-8 with U+2028 and U+2029 escaped, as JSONRenderer writes it; DRF's encoder
+    still handles what orjson does not know (lazy strings, decimals). An ``indent`` asked for
+    in Accept is left to JSONRenderer.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        body = orjson.dumps(
+            data, default=self.encoder_class().default, option=orjson.OPT_NON_STR_KEYS
+        )
+        if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
+            body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return body
 
 
 # --- Errors ---------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Spans through the API: validation, exact offsets, bulk, idempotent retries, history."""
 
 import pytest
+from rest_framework.renderers import JSONRenderer
+from rest_framework.serializers import ModelSerializer
 
 from annotations import services
 from annotations.models import Span, SpanEvent
+from annotations.serializers import SpanSerializer
 from tests.api.conftest import TEXT, find, quote
 from tests.factories import DocumentFactory
 
@@ -483,3 +486,41 @@ def test_values_of_the_wrong_json_type_are_refused_not_converted(world, field, v
     assert response.status_code == 400
     assert response.json()[field] == [message]
     assert counts() == before
+
+
+# --- Listing --------------------------------------------------------------------------------
+def test_list_pages_in_text_order_and_gives_what_the_span_serializer_gives(world):
+    # Spans sharing a start, so the cursor has to count past equal positions.
+    note = "ünï 🔐 \u2028 “quoted”"
+    for needle, role in [("Tech", "claim"), ("Tech firms 🔐", "premise"), ("NSPCC", "claim")]:
+        start, end = find(TEXT, needle)
+        data = services.SpanInput(
+            start=start, end=end, quote=needle, stance="contra", role=role, note=note
+        )
+        services.span_create(
+            document=world.document, annotator=None, by=world.users["rev"], data=data
+        )
+    client = world.client("rev")
+    url = f"{spans_url(world, 'all')}&page_size=2"
+    pages, seen = 0, []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        # Byte for byte what DRF's own JSON renderer writes (U+2028 escaped included).
+        assert response.content == JSONRenderer().render(response.json())
+        seen += response.json()["results"]
+        url, pages = response.json()["next"], pages + 1
+
+    spans = Span.objects.filter(document=world.document).select_related("annotator", "created_by")
+    expected = [
+        dict(ModelSerializer.to_representation(SpanSerializer(), span))
+        for span in spans.order_by("start", "end", "id")
+    ]
+    assert pages == 4
+    assert seen == expected
+    assert [(item["layer"], item["quote"]) for item in seen[:3]] == [
+        ("gold", "Tech"),
+        ("ann", "Tech firms"),
+        ("gold", "Tech firms 🔐"),
+    ]
+    assert b"\\u2028" in JSONRenderer().render({"note": note})
