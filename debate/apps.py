@@ -4,6 +4,7 @@ import sys
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.models.signals import pre_save
 
 logger = logging.getLogger("debate")
 
@@ -13,6 +14,13 @@ class DebateConfig(AppConfig):
     verbose_name = "Debates and corpus"
 
     def ready(self) -> None:
+        from debate.signals import revoke_tokens_on_password_change
+
+        pre_save.connect(
+            revoke_tokens_on_password_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="debate.revoke_tokens_on_password_change",
+        )
         # runserver's autoreloader imports everything twice; log once, in the serving process.
         if (
             "runserver" in sys.argv
