@@ -6,7 +6,7 @@ differ on others in every way the review page names (boundaries, stance, role, a
 spans only one of them marked), and both are submitted, so the article is ready for review.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -30,94 +30,92 @@ class DemoSpan:
     actor: str | None
 
 
+@dataclass(frozen=True)
+class DemoLayer:
+    """One annotator's layer: the shared spans with this annotator's changes, plus extras."""
+
+    username: str
+    # span key -> the DemoSpan fields this annotator tagged differently
+    changes: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    extra_spans: tuple[DemoSpan, ...] = ()
+    # (source key, relation type, target key)
+    relations: tuple[tuple[str, str, str], ...] = ()
+
+    def spans(self) -> list[DemoSpan]:
+        """Return this layer's spans: the shared ones as changed here, then the extras."""
+        shared = [replace(span, **self.changes.get(span.key, {})) for span in SHARED_SPANS]
+        return [*shared, *self.extra_spans]
+
+
 ARTICLE_TITLE = "Encryption row: charities and tech firms clash over message scanning"
 SMOKESCREEN = "end\u2011to\u2011end encryption will become a \u201csmokescreen\u201d for abusers"
 
-LAYERS: dict[str, list[DemoSpan]] = {
-    "annotator": [
-        DemoSpan(
-            "false-choice",
-            "the choice between safety and privacy is a false one",
-            "pro",
-            "claim",
-            "Rani Govender",
+# The spans both annotators tag, as the first one tags them.
+SHARED_SPANS = (
+    DemoSpan(
+        "false-choice",
+        "the choice between safety and privacy is a false one",
+        "pro",
+        "claim",
+        "Rani Govender",
+    ),
+    DemoSpan(
+        "invest",
+        "platforms should invest in technical solutions that can detect grooming without "
+        "breaking privacy for everyone else",
+        "pro",
+        "premise",
+        "Rani Govender",
+    ),
+    DemoSpan("smokescreen", SMOKESCREEN, "pro", "claim", "Susie Hargreaves"),
+    DemoSpan(
+        "backdoor",
+        "building a backdoor into encrypted services would make them less secure for all users",
+        "contra",
+        "claim",
+        "Tech firms",
+    ),
+    DemoSpan(
+        "rely",
+        "journalists, activists and victims of domestic abuse rely on that protection",
+        "contra",
+        "premise",
+        "Tech firms",
+    ),
+)
+# The second annotator differs in every way the review page names: boundaries, stance, role,
+# actor, a span the first did not mark, and a relation of its own.
+LAYERS = (
+    DemoLayer(
+        "annotator",
+        relations=(("invest", "supports", "false-choice"), ("rely", "supports", "backdoor")),
+    ),
+    DemoLayer(
+        "annotator2",
+        changes={
+            "invest": {
+                "quote": "platforms should invest in technical solutions",
+                "stance": "neutral",
+                "actor": "NSPCC",
+            },
+            "smokescreen": {
+                "quote": f"without robust safety measures, {SMOKESCREEN}, helping them hide what "
+                "they are doing"
+            },
+            "rely": {"role": "claim"},
+        },
+        extra_spans=(
+            DemoSpan(
+                "flared",
+                "The long argument over private messages flared again this week",
+                "neutral",
+                "claim",
+                None,
+            ),
         ),
-        DemoSpan(
-            "invest",
-            "platforms should invest in technical solutions that can detect grooming without "
-            "breaking privacy for everyone else",
-            "pro",
-            "premise",
-            "Rani Govender",
-        ),
-        DemoSpan("smokescreen", SMOKESCREEN, "pro", "claim", "Susie Hargreaves"),
-        DemoSpan(
-            "backdoor",
-            "building a backdoor into encrypted services would make them less secure for all users",
-            "contra",
-            "claim",
-            "Tech firms",
-        ),
-        DemoSpan(
-            "rely",
-            "journalists, activists and victims of domestic abuse rely on that protection",
-            "contra",
-            "premise",
-            "Tech firms",
-        ),
-    ],
-    "annotator2": [
-        DemoSpan(
-            "false-choice",
-            "the choice between safety and privacy is a false one",
-            "pro",
-            "claim",
-            "Rani Govender",
-        ),
-        DemoSpan(
-            "invest",
-            "platforms should invest in technical solutions",
-            "neutral",
-            "premise",
-            "NSPCC",
-        ),
-        DemoSpan(
-            "smokescreen",
-            f"without robust safety measures, {SMOKESCREEN}, helping them hide what they are doing",
-            "pro",
-            "claim",
-            "Susie Hargreaves",
-        ),
-        DemoSpan(
-            "backdoor",
-            "building a backdoor into encrypted services would make them less secure for all users",
-            "contra",
-            "claim",
-            "Tech firms",
-        ),
-        DemoSpan(
-            "rely",
-            "journalists, activists and victims of domestic abuse rely on that protection",
-            "contra",
-            "claim",
-            "Tech firms",
-        ),
-        DemoSpan(
-            "flared",
-            "The long argument over private messages flared again this week",
-            "neutral",
-            "claim",
-            None,
-        ),
-    ],
-}
-# (annotator, source key, relation type, target key)
-RELATIONS = [
-    ("annotator", "invest", "supports", "false-choice"),
-    ("annotator", "rely", "supports", "backdoor"),
-    ("annotator2", "rely", "supports", "backdoor"),
-    ("annotator2", "backdoor", "attacks", "smokescreen"),
-]
+        relations=(("rely", "supports", "backdoor"), ("backdoor", "attacks", "smokescreen")),
+    ),
+)
 
 
 @transaction.atomic
@@ -136,41 +134,35 @@ def seed_demo_annotations() -> list[str]:
     if document is None:
         raise DemoNotLoaded(f"The demo article {ARTICLE_TITLE!r} is not in the demo debate.")
     actors = dict(debate.actors.values_list("name", "pk"))
-    done: list[str] = []
-    for username, layer in LAYERS.items():
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise DemoNotLoaded(f"The demo user {username!r} does not exist.")
-        started = Span.objects.filter(document=document, annotator=user).exists()
-        submitted = Assignment.objects.filter(
-            document=document, annotator=user, status=AssignmentStatus.SUBMITTED
-        ).exists()
-        if started or submitted:
-            done.append(f"{username}: layer already started, left as it is")
-            continue
-        spans = {}
-        for item in layer:
-            start = document.text.index(item.quote)
-            data = SpanInput(
-                start=start,
-                end=start + len(item.quote),
-                quote=item.quote,
-                stance=item.stance,
-                role=item.role,
-                actor=actors.get(item.actor) if item.actor else None,
-            )
-            spans[item.key] = span_create(
-                document=document, annotator=user, by=user, data=data
-            ).span
-        for owner, source, kind, target in RELATIONS:
-            if owner == username:
-                relation_create(
-                    document=document,
-                    by=user,
-                    source=spans[source],
-                    target=spans[target],
-                    type=kind,
-                )
-        document_submit(document=document, annotator=user)
-        done.append(f"{username}: {len(spans)} spans tagged and submitted")
-    return done
+    return [_layer_seed(document=document, actors=actors, layer=layer) for layer in LAYERS]
+
+
+def _layer_seed(*, document: Document, actors: dict[str, int], layer: DemoLayer) -> str:
+    """Tag and submit one demo layer unless its annotator started; return what was done."""
+    user = get_user_model().objects.filter(username=layer.username).first()
+    if user is None:
+        raise DemoNotLoaded(f"The demo user {layer.username!r} does not exist.")
+    started = Span.objects.filter(document=document, annotator=user).exists()
+    submitted = Assignment.objects.filter(
+        document=document, annotator=user, status=AssignmentStatus.SUBMITTED
+    ).exists()
+    if started or submitted:
+        return f"{layer.username}: layer already started, left as it is"
+    spans = {}
+    for item in layer.spans():
+        start = document.text.index(item.quote)
+        data = SpanInput(
+            start=start,
+            end=start + len(item.quote),
+            quote=item.quote,
+            stance=item.stance,
+            role=item.role,
+            actor=actors.get(item.actor) if item.actor else None,
+        )
+        spans[item.key] = span_create(document=document, annotator=user, by=user, data=data).span
+    for source, kind, target in layer.relations:
+        relation_create(
+            document=document, by=user, source=spans[source], target=spans[target], type=kind
+        )
+    document_submit(document=document, annotator=user)
+    return f"{layer.username}: {len(spans)} spans tagged and submitted"

@@ -44,3 +44,37 @@ def test_demo_annotations_make_the_article_ready_for_review_with_named_differenc
 def test_demo_annotations_need_the_demo_debate():
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("seed_demo_annotations")
+
+
+@pytest.mark.django_db
+def test_demo_layers_hold_exactly_these_spans_and_relations():
+    seed_demo()
+    call_command("seed_demo_annotations")
+
+    document = Document.objects.get(title=ARTICLE_TITLE)
+    spans = Span.objects.filter(document=document).order_by("annotator__username", "start")
+    rows = [
+        (s.annotator.username, s.start, s.end, s.stance, s.role, s.actor and s.actor.name)
+        for s in spans
+    ]
+    assert rows == [
+        ("annotator", 365, 417, "pro", "claim", "Rani Govender"),
+        ("annotator", 432, 546, "pro", "premise", "Rani Govender"),
+        ("annotator", 662, 723, "pro", "claim", "Susie Hargreaves"),
+        ("annotator", 813, 898, "contra", "claim", "Tech firms"),
+        ("annotator", 909, 985, "contra", "premise", "Tech firms"),
+        ("annotator2", 193, 255, "neutral", "claim", None),
+        ("annotator2", 365, 417, "pro", "claim", "Rani Govender"),
+        ("annotator2", 432, 478, "neutral", "premise", "NSPCC"),
+        ("annotator2", 630, 762, "pro", "claim", "Susie Hargreaves"),
+        ("annotator2", 813, 898, "contra", "claim", "Tech firms"),
+        ("annotator2", 909, 985, "contra", "claim", "Tech firms"),
+    ]
+    assert all(document.text[s.start : s.end] == s.quote for s in spans)
+    relations = Relation.objects.filter(document=document).order_by("id")
+    assert [(r.annotator.username, r.source.start, r.type, r.target.start) for r in relations] == [
+        ("annotator", 432, "supports", 365),
+        ("annotator", 909, "supports", 813),
+        ("annotator2", 909, "supports", 813),
+        ("annotator2", 813, "attacks", 630),
+    ]
