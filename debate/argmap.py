@@ -733,6 +733,8 @@ def _id_key(value: str) -> tuple[int, int, str]:
     return (1, 0, value)
 
 
+# Typed: 1 and 1.0 are different parts ("1" and "1.0").
+@lru_cache(maxsize=1 << 18, typed=True)
 def _digest(*parts: object) -> str:
     text = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -903,41 +905,55 @@ def _build(
     actors = {str(a.id): a for a in data.actors}
     scheme = data.scheme
     spans: dict[str, _Span] = {}
+    # A rebuild after one decision sees the same spans again: each is taken from the last
+    # build's by value instead of made anew (see _Remembered).
+    remembered = _Remembered("spans")
+    stance_sides, claim_roles = scheme.stance_sides, scheme.claim_roles
     for span in data.spans:
         span_id, document_id = str(span.id), str(span.document_id)
         actor_id = None if span.actor_id is None else str(span.actor_id)
-        where = f"span {span_id}"
         if span_id in spans:
-            problems.append(f"{where} appears twice")
+            problems.append(f"span {span_id} appears twice")
             continue
         document = documents.get(document_id)
         if document is None:
-            problems.append(f"{where}: unknown document {document_id}")
+            problems.append(f"span {span_id}: unknown document {document_id}")
             continue
         if actor_id is not None and actor_id not in actors:
-            problems.append(f"{where}: unknown actor {actor_id}")
-        if not 0 <= span.start < span.end or len(span.quote) != span.end - span.start:
-            problems.append(f"{where}: offsets [{span.start}, {span.end}) do not fit its quote")
-        side = scheme.stance_sides.get(span.stance)
+            problems.append(f"span {span_id}: unknown actor {actor_id}")
+        start, end, quote = span.start, span.end, span.quote
+        if not 0 <= start < end or len(quote) != end - start:
+            problems.append(f"span {span_id}: offsets [{start}, {end}) do not fit its quote")
+        side = stance_sides.get(span.stance)
         if side is None:
-            problems.append(f"{where}: stance {span.stance!r} is not in the scheme")
+            problems.append(f"span {span_id}: stance {span.stance!r} is not in the scheme")
             continue
-        spans[span_id] = _Span(
-            source=SourceSpan(
-                span_id=span_id,
-                document_id=document_id,
-                document_title=document.title,
-                start=span.start,
-                end=span.end,
-                quote=span.quote,
-                stance=span.stance,
-                role=span.role,
-                actor_id=actor_id,
-            ),
-            side=side,
-            kind=CLAIM if span.role in scheme.claim_roles else PREMISE,
-            key=(_id_key(document_id), span.start, span.end, _id_key(span_id)),
+        kind = CLAIM if span.role in claim_roles else PREMISE
+        values = (
+            span_id,
+            document_id,
+            document.title,
+            start,
+            end,
+            quote,
+            span.stance,
+            span.role,
+            actor_id,
         )
+        # Equal is not enough for numbers (1 == 1.0 == True, but "1.0" is not "1"): only
+        # spans with integer offsets, as the database gives them, are remembered and reused.
+        plain = type(start) is int and type(end) is int
+        known = remembered.get(values) if plain else None
+        if known is None or known.side != side or known.kind != kind:
+            known = _Span(
+                source=SourceSpan(*values) if known is None else known.source,
+                side=side,
+                kind=kind,
+                key=(_id_key(document_id), start, end, _id_key(span_id)),
+            )
+        if plain:
+            remembered.keep(values, known)
+        spans[span_id] = known
     for relation in data.relations:
         for end in (relation.source_id, relation.target_id):
             if str(end) not in spans:
@@ -955,6 +971,7 @@ def _build(
     notes: list[str] = []
     node_of_span: dict[str, str] = {}
     arguments: dict[str, ArgumentNode] = {}
+    nodes = _Remembered("nodes")
     for members, merges in _merge(spans, similarity, progress):
         anchor = members[0]
         node_id = f"{anchor.kind}-" + _digest(
@@ -964,30 +981,40 @@ def _build(
             anchor.source.start,
             anchor.source.end,
         )
-        sources = tuple(member.source for member in members)
-        for source in sources:
+        node_sources = tuple(member.source for member in members)
+        for source in node_sources:
             node_of_span[source.span_id] = node_id
-        arguments[node_id] = ArgumentNode(
-            id=node_id,
-            kind=anchor.kind,
-            side=anchor.side,
-            text=anchor.source.quote,
-            sources=sources,
-            merges=merges,
-            actors=tuple(
-                sorted({f"actor-{s.actor_id}" for s in sources if s.actor_id is not None})
-            ),
-            documents=tuple(sorted({s.document_id for s in sources}, key=_id_key)),
-            strength=0.0,
-        )
+        # By identity: a remembered node holds its sources and merges, so no other object
+        # can have their ids while it is remembered, and the same objects mean the same node.
+        identity = (node_id, anchor.kind, anchor.side, id(merges), *map(id, node_sources))
+        node = nodes.get(identity)
+        if node is None:
+            node = ArgumentNode(
+                id=node_id,
+                kind=anchor.kind,
+                side=anchor.side,
+                text=anchor.source.quote,
+                sources=node_sources,
+                merges=merges,
+                actors=tuple(
+                    sorted({f"actor-{s.actor_id}" for s in node_sources if s.actor_id is not None})
+                ),
+                documents=tuple(sorted({s.document_id for s in node_sources}, key=_id_key)),
+                strength=0.0,
+            )
+        nodes.keep(identity, node)
+        arguments[node_id] = node
 
     progress(0.8, "linking arguments")
     edges = _relation_edges(data.relations, spans, node_of_span, scheme, notes)
+    stance_edges = _Remembered("stance edges")
     for node in arguments.values():
         if node.kind == CLAIM and node.side in ("pro", "contra"):
             kind = "support" if node.side == "pro" else "attack"
-            edges.append(
-                MapEdge(
+            values = (kind, node.id, len(node.sources), node.documents)
+            edge = stance_edges.get(values)
+            if edge is None:
+                edge = MapEdge(
                     id=f"{kind}-" + _digest(kind, node.id, PROPOSITION_ID),
                     kind=kind,
                     source=node.id,
@@ -996,7 +1023,8 @@ def _build(
                     count=len(node.sources),
                     documents=node.documents,
                 )
-            )
+            stance_edges.keep(values, edge)
+            edges.append(edge)
 
     actor_nodes, positions, voiced = _actor_parts(arguments, actors)
     edges.extend(voiced)
@@ -1034,8 +1062,30 @@ def _build(
         positions=positions,
         notes=tuple(sorted(notes)),
     )
+    for made in (remembered, nodes, stance_edges):
+        made.remember()
     progress(1.0, "done")
     return built
+
+
+class _Remembered:
+    """Values the last build made, to take again by key in this one instead of making anew.
+
+    Only the last build's are kept (``remember`` replaces them with this build's), so what is
+    held is bounded by one map; builds running at once in threads each read the last finished
+    one's, and the values are immutable, so sharing them is safe.
+    """
+
+    _last: dict[str, dict] = {}
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.get = self._last.get(name, {}).get
+        self.made: dict = {}
+        self.keep = self.made.__setitem__
+
+    def remember(self) -> None:
+        self._last[self.name] = self.made
 
 
 def _merge(
@@ -1161,7 +1211,7 @@ def _relation_edges(
     scheme: MapScheme,
     notes: list[str],
 ) -> list[MapEdge]:
-    grouped: dict[tuple[str, str, str], list[RelationSource]] = defaultdict(list)
+    grouped: dict[tuple[str, str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for relation in relations:
         source_span, target_span = str(relation.source_id), str(relation.target_id)
         source, target = node_of_span[source_span], node_of_span[target_span]
@@ -1173,34 +1223,38 @@ def _relation_edges(
             )
             continue
         kind = scheme.relation_polarities[relation.type]
-        grouped[(kind, source, target)].append(
-            RelationSource(
-                source_span_id=source_span, target_span_id=target_span, type=relation.type
-            )
-        )
+        grouped[(kind, source, target)].append((source_span, target_span, relation.type))
     edges = []
-    for (kind, source, target), sources in grouped.items():
-        ordered = tuple(
+    remembered = _Remembered("relation edges")
+    for (kind, source, target), ends in grouped.items():
+        if len(ends) > 1:
+            ends.sort(key=lambda r: (_id_key(r[0]), _id_key(r[1]), r[2]))
+        documents = tuple(
             sorted(
-                sources,
-                key=lambda r: (_id_key(r.source_span_id), _id_key(r.target_span_id), r.type),
+                {spans[a].source.document_id for a, _, _ in ends}
+                | {spans[b].source.document_id for _, b, _ in ends},
+                key=_id_key,
             )
         )
-        documents = {spans[r.source_span_id].source.document_id for r in sources} | {
-            spans[r.target_span_id].source.document_id for r in sources
-        }
-        edges.append(
-            MapEdge(
+        # Everything the edge holds, so an equal key is an equal edge.
+        values = (kind, source, target, documents, *ends)
+        edge = remembered.get(values)
+        if edge is None:
+            edge = MapEdge(
                 id=f"{kind}-" + _digest(kind, source, target),
                 kind=kind,
                 source=source,
                 target=target,
                 origin="relation",
-                count=len(sources),
-                documents=tuple(sorted(documents, key=_id_key)),
-                relations=ordered,
+                count=len(ends),
+                documents=documents,
+                relations=tuple(
+                    RelationSource(source_span_id=a, target_span_id=b, type=t) for a, b, t in ends
+                ),
             )
-        )
+        remembered.keep(values, edge)
+        edges.append(edge)
+    remembered.remember()
     return edges
 
 
@@ -1215,6 +1269,7 @@ def _actor_parts(
                 spans_by[source.actor_id][node.id].append(source)
                 sides_by[source.actor_id][node.side] += 1
     nodes, positions, edges = [], [], []
+    remembered = _Remembered("voiced edges")
     for actor_id in sorted(spans_by, key=_id_key):
         actor = actors[actor_id]
         node_id = f"actor-{actor_id}"
@@ -1247,17 +1302,22 @@ def _actor_parts(
         )
         for argument_id in sorted(voiced):
             sources = voiced[argument_id]
-            edges.append(
-                MapEdge(
+            documents = tuple(sorted({s.document_id for s in sources}, key=_id_key))
+            values = (node_id, argument_id, len(sources), documents)
+            edge = remembered.get(values)
+            if edge is None:
+                edge = MapEdge(
                     id="voiced-" + _digest("voiced", node_id, argument_id),
                     kind="voiced",
                     source=node_id,
                     target=argument_id,
                     origin="speaker",
                     count=len(sources),
-                    documents=tuple(sorted({s.document_id for s in sources}, key=_id_key)),
+                    documents=documents,
                 )
-            )
+            remembered.keep(values, edge)
+            edges.append(edge)
+    remembered.remember()
     return tuple(nodes), tuple(positions), edges
 
 
