@@ -18,10 +18,10 @@ from annotations.export_selectors import (
     ALL,
     ExportFilters,
     export_actors,
+    export_jsonl_body,
     export_layer_known,
     export_provenance,
     export_refusal,
-    export_span_chunks,
     export_spans,
     export_unknown_documents,
 )
@@ -171,9 +171,10 @@ class SpanExportView(DebateScopedMixin, APIView):
         }
         spans = export_spans(**selection)
         if format == "jsonl":
-            stream = jsonl_export(
-                provenance=provenance, actors=actors, chunks=export_span_chunks(**selection)
+            body = export_jsonl_body(
+                access=selection["access"], debate=debate, filters=filters, actors=actors
             )
+            stream = jsonl_export(provenance=provenance, actors=actors, body=body)
         elif format == "csv":
             stream = csv_export(spans=spans)
         elif format == "webanno":

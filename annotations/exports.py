@@ -261,15 +261,23 @@ def jsonl_export(
     *,
     provenance: dict[str, Any],
     actors: Iterable[ExportActor],
-    chunks: Iterable[list[ExportSpan]],
+    body: Iterable[bytes],
 ) -> Iterator[bytes]:
-    """Yield the JSON Lines export: provenance, actors, then each document and its spans.
+    """Yield the JSON Lines export: provenance, actors, then the document and span lines.
 
-    Spans arrive in chunks and leave as one block per chunk: a generator step per span
-    would cost more than writing its line.
+    ``body`` is the rest of the file in blocks: ``jsonl_body`` writes it from spans, and
+    on PostgreSQL ``export_jsonl_body`` has the database write the same bytes.
     """
     yield _line({"type": "provenance", **provenance})
     yield b"".join(_line(actor_json(actor)) for actor in actors)
+    yield from body
+
+
+def jsonl_body(chunks: Iterable[list[ExportSpan]]) -> Iterator[bytes]:
+    """Yield each document's line followed by its spans' lines, one block per chunk.
+
+    A generator step per span would cost more than writing its line.
+    """
     current = None
     for chunk in chunks:
         lines = []

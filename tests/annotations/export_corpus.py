@@ -202,8 +202,8 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
     from annotations.export_selectors import (
         ExportFilters,
         export_actors,
+        export_jsonl_body,
         export_provenance,
-        export_span_chunks,
         export_spans,
     )
     from annotations.exports import brat_export, jsonl_export
@@ -213,18 +213,17 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
     now = datetime(2025, 1, 2, tzinfo=UTC)
     actors = export_actors(debate=debate)
     provenance = export_provenance(debate=debate, filters=filters, format=format, by="t", now=now)
-    selection = {
-        "access": DebateAccess(user_id=0, role="researcher"),
-        "debate": debate,
-        "filters": filters,
-        "actors": actors,
-        "with_text": True,
-        "chunk_size": 3,  # small, so documents and relations cross chunk boundaries
-    }
-    spans = export_spans(**selection)
+    access = DebateAccess(user_id=0, role="researcher")
     if format == "jsonl":
-        chunks = export_span_chunks(**selection)
-        return b"".join(jsonl_export(provenance=provenance, actors=actors, chunks=chunks))
+        # Small chunks for the portable writer, so documents and relations cross chunk
+        # boundaries; PostgreSQL writes the lines itself.
+        body = export_jsonl_body(
+            access=access, debate=debate, filters=filters, actors=actors, chunk_size=3
+        )
+        return b"".join(jsonl_export(provenance=provenance, actors=actors, body=body))
+    spans = export_spans(
+        access=access, debate=debate, filters=filters, actors=actors, with_text=True, chunk_size=3
+    )
     return b"".join(
         brat_export(
             provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from pyld import jsonld
 from annotations.export_selectors import (
     ExportFilters,
     export_actors,
+    export_jsonl_body,
     export_provenance,
     export_span_chunks,
     export_spans,
@@ -28,13 +29,24 @@ from annotations.exports import (
     brat_export,
     brat_fragments,
     csv_export,
+    jsonl_body,
     jsonl_export,
     local_document_loader,
     webanno_export,
 )
+from annotations.models import Span
+from annotations.services import relation_create
 from debate.management.commands.generate_bench_data import bench_data_generate
+from debate.models import Role
 from debate.permissions import DebateAccess
-from tests.annotations.export_corpus import TEXT_A, find, make_corpus
+from tests.annotations.export_corpus import TEXT_A, add_span, find, make_corpus
+from tests.factories import (
+    ActorFactory,
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 READER = DebateAccess(user_id=0, role="researcher")
@@ -52,6 +64,13 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
     provenance = export_provenance(
         debate=corpus.debate, filters=filters, format=format, by="res", now=NOW
     )
+    if format == "jsonl":
+        # Two spans a chunk for the portable writer, so documents and relations cross
+        # chunk boundaries; PostgreSQL writes the lines itself.
+        body = export_jsonl_body(
+            access=READER, debate=corpus.debate, filters=filters, actors=actors, chunk_size=2
+        )
+        return b"".join(jsonl_export(provenance=provenance, actors=actors, body=body))
     spans = export_spans(
         access=READER,
         debate=corpus.debate,
@@ -59,18 +78,7 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
         actors=actors,
         with_text=format != "csv",
     )
-    if format == "jsonl":
-        # Two spans a chunk, so documents and relations cross chunk boundaries.
-        chunks = export_span_chunks(
-            access=READER,
-            debate=corpus.debate,
-            filters=filters,
-            actors=actors,
-            with_text=True,
-            chunk_size=2,
-        )
-        stream = jsonl_export(provenance=provenance, actors=actors, chunks=chunks)
-    elif format == "csv":
+    if format == "csv":
         stream = csv_export(spans=spans)
     elif format == "webanno":
         stream = webanno_export(
@@ -153,6 +161,185 @@ def test_jsonl_span_line_holds_every_field(corpus):
     assert spans[firms.pk]["actor"] == {"id": corpus.firms.pk, "name": "the tech firms"}
     gold = spans[corpus.spans["gold_a"].pk]
     assert (gold["layer"], gold["annotator"], gold["created_by"]) == ("gold", None, "rev")
+
+
+TRICKY_TEXT = (
+    'He said "no" \\ then\ttabbed,\nnext line and \x01\x1f\x7f controls; '
+    "emoji 🔐🧪, separators \u2028 and \u2029, NEL \x85, no-break\u00a0space."
+)
+TRICKY_NOTE = 'line one\nline "two"\t\\ \x01\x1b \u2028 🔐 \r end'
+
+
+@pytest.fixture
+def tricky(db):
+    """Return a debate whose spans hold every character JSON escapes or leaves raw."""
+    debate = DebateFactory(slug="tricky", title='Tricky "quotes" \\ and\nlines')
+    quoted = UserFactory(username='o"neil\\x')
+    plain = UserFactory(username="plain")
+    reviewer = UserFactory(username="rev")
+    MembershipFactory(debate=debate, user=quoted, role=Role.ANNOTATOR)
+    MembershipFactory(debate=debate, user=plain, role=Role.ANNOTATOR)
+    MembershipFactory(debate=debate, user=reviewer, role=Role.REVIEWER)
+    first = DocumentFactory(
+        debate=debate, text=TRICKY_TEXT, title='Title "one"\t\\', source="src\n2", published=None
+    )
+    second = DocumentFactory(
+        debate=debate,
+        text="Second text 🧪 with a \u2028 separator.",
+        title="Zweite \u00fcbersicht",
+        url='https://example.org/?q="x"&y=\\',
+        published=date(2024, 2, 29),
+    )
+    actor = ActorFactory(debate=debate, name='The "firm" \\ 🔐\u2028')
+    spans = {
+        "quoted": add_span(
+            first,
+            quoted,
+            quoted,
+            'said "no" \\ then\ttabbed,\nnext',
+            actor=actor,
+            note=TRICKY_NOTE,
+        ),
+        "controls": add_span(first, quoted, quoted, "\x01\x1f\x7f controls"),
+        "gold": add_span(first, None, reviewer, "emoji 🔐🧪, separators \u2028 and \u2029"),
+        "gold_nel": add_span(first, None, reviewer, "NEL \x85, no-break\u00a0space", note="\u2029"),
+        "plain": add_span(second, plain, plain, "Second text 🧪", stance="contra"),
+        "second_gold": add_span(second, None, reviewer, "with a \u2028 separator", role="premise"),
+    }
+    for source, target, kind in [
+        ("quoted", "controls", "supports"),
+        ("controls", "quoted", "attacks"),
+        ("gold", "gold_nel", "attacks"),
+        ("gold_nel", "gold", "supports"),
+    ]:
+        by = reviewer if spans[source].annotator_id is None else spans[source].annotator
+        relation_create(
+            document=spans[source].document,
+            by=by,
+            source=spans[source],
+            target=spans[target],
+            type=kind,
+        )
+    # A second relation of the same span, so the order of relations inside a line counts.
+    relation_create(
+        document=first, by=quoted, source=spans["quoted"], target=spans["controls"], type="attacks"
+    )
+    # Timestamps whose microseconds end in zeros or are zero: written with six digits.
+    Span.objects.filter(pk=spans["quoted"].pk).update(
+        created_at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+        updated_at=datetime(2024, 1, 2, 3, 4, 5, 120000, tzinfo=UTC),
+    )
+    Span.objects.filter(pk=spans["plain"].pk).update(
+        updated_at=datetime(2030, 6, 7, 8, 9, 10, 1, tzinfo=UTC)
+    )
+    return debate, spans
+
+
+def _jsonl_bodies(debate, filters: ExportFilters) -> tuple[bytes, bytes]:
+    """Return the export's document and span lines from the database path and from Python."""
+    actors = export_actors(debate=debate)
+    selection = {"access": READER, "debate": debate, "filters": filters, "actors": actors}
+    database = b"".join(export_jsonl_body(**selection, chunk_size=2))
+    portable = b"".join(jsonl_body(export_span_chunks(**selection, with_text=True, chunk_size=2)))
+    return database, portable
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ExportFilters(),
+        ExportFilters(layer="gold"),
+        ExportFilters(layer='o"neil\\x'),
+        ExportFilters(layer="plain"),
+        ExportFilters(published_after=date(2024, 1, 1)),
+        ExportFilters(published_before=date(2024, 12, 31), layer="gold"),
+        ExportFilters(updated_since=datetime(2030, 1, 1, tzinfo=UTC)),
+        ExportFilters(documents=(-1,)),
+    ],
+    ids=["all", "gold", "quoted-layer", "plain", "after", "before-gold", "updated", "none"],
+)
+def test_jsonl_lines_written_by_the_database_equal_the_portable_ones(tricky, filters):
+    debate, _ = tricky
+    database, portable = _jsonl_bodies(debate, filters)
+    assert database == portable
+    lines = [json.loads(line) for line in portable.decode("utf-8").split("\n")[:-1]]
+    assert portable.endswith(b"\n") or portable == b""
+    # Each line is one JSON text: no raw line break inside (U+2028 is not one in JSON).
+    assert len(lines) == portable.count(b"\n")
+    span_lines = {line["id"]: line for line in lines if line["type"] == "span"}
+    expected = {
+        span.pk
+        for span in Span.objects.filter(document__debate=debate)
+        if (filters.layer == "all" or span.layer == filters.layer)
+        and (not filters.documents or span.document_id in filters.documents)
+        and (
+            filters.published_after is None
+            or (span.document.published and span.document.published >= filters.published_after)
+        )
+        and (
+            filters.published_before is None
+            or (span.document.published and span.document.published <= filters.published_before)
+        )
+        and (filters.updated_since is None or span.updated_at >= filters.updated_since)
+    }
+    assert set(span_lines) == expected
+
+
+def test_jsonl_lines_keep_tricky_text_exact(tricky):
+    debate, spans = tricky
+    database, portable = _jsonl_bodies(debate, ExportFilters())
+    assert database == portable
+    lines = [json.loads(line) for line in database.decode("utf-8").split("\n")[:-1]]
+    assert [line["type"] for line in lines] == [
+        "document",
+        *["span"] * 4,
+        "document",
+        "span",
+        "span",
+    ]
+    assert lines[0]["text"] == TRICKY_TEXT
+    assert lines[0]["title"] == 'Title "one"\t\\'
+    assert (lines[0]["published"], lines[5]["published"]) == (None, "2024-02-29")
+    by_id = {line["id"]: line for line in lines if line["type"] == "span"}
+    quoted = by_id[spans["quoted"].pk]
+    controls = spans["controls"]
+    assert quoted["quote"] == 'said "no" \\ then\ttabbed,\nnext'
+    assert quoted["note"] == TRICKY_NOTE
+    assert (quoted["layer"], quoted["annotator"], quoted["created_by"]) == ('o"neil\\x',) * 3
+    assert quoted["actor"]["name"] == 'The "firm" \\ 🔐\u2028'
+    assert [(r["type"], r["target"]) for r in quoted["relations"]] == [
+        ("supports", controls.pk),
+        ("attacks", controls.pk),
+    ]
+    assert quoted["created_at"] == "2024-01-02T03:04:05.000000+00:00"
+    assert quoted["updated_at"] == "2024-01-02T03:04:05.120000+00:00"
+    gold = by_id[spans["gold"].pk]
+    assert (gold["layer"], gold["annotator"], gold["actor"], gold["note"]) == (
+        "gold",
+        None,
+        None,
+        "",
+    )
+    # Raw in the file, as orjson writes them: U+2028, emoji; escaped: controls, quotes.
+    assert "separators \u2028 and \u2029".encode() in database
+    assert b"\\u0001\\u001f\x7f controls" in database
+    assert b'\\"no\\" \\\\ then\\ttabbed,\\nnext' in database
+
+
+def test_jsonl_body_is_written_by_postgresql_itself(corpus, monkeypatch):
+    from django.db import connection
+
+    import annotations.export_selectors as selectors
+
+    calls = []
+    original = selectors.export_span_chunks
+    monkeypatch.setattr(
+        selectors, "export_span_chunks", lambda **kwargs: calls.append(1) or original(**kwargs)
+    )
+    lines = export(corpus, "jsonl").splitlines()
+    assert len(lines) == 1 + 2 + 3 + 9
+    # PostgreSQL writes the lines (no span is read into Python); elsewhere Python does.
+    assert calls == ([] if connection.vendor == "postgresql" else [1])
 
 
 def test_spans_come_by_document_then_gold_first_then_text_order(corpus):
@@ -455,8 +642,8 @@ def _peak_growth_while_exporting(debate, format: str) -> tuple[int, int]:
         "with_text": True,
     }
     if format == "jsonl":
-        chunks = export_span_chunks(**selection)
-        stream = jsonl_export(provenance=provenance, actors=actors, chunks=chunks)
+        body = export_jsonl_body(access=READER, debate=debate, filters=filters, actors=actors)
+        stream = jsonl_export(provenance=provenance, actors=actors, body=body)
     else:
         spans = export_spans(**selection)
         stream = brat_export(
