@@ -11,8 +11,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from annotations.models import Assignment, AssignmentStatus
+from annotations.models import GOLD, Assignment, AssignmentStatus
 from annotations.review_selectors import (
     annotator_loads,
     debate_agreement_get,
@@ -22,6 +23,8 @@ from annotations.review_selectors import (
 )
 from annotations.review_serializers import DebateAgreementSerializer
 from annotations.review_services import assignments_spread
+from annotations.selectors import MINE, relation_list, span_list
+from annotations.serializers import RelationSerializer, span_list_payload
 from debate.argmap_formats import EXPORT_FORMATS
 from debate.map_permissions import builds_maps
 from debate.map_selectors import adjudicated_document_count
@@ -31,6 +34,16 @@ from debate.selectors import debate_access
 
 # Letters the annotate page uses for its own shortcuts (see annotate.js and the help overlay).
 RESERVED_SHORTCUTS = frozenset("jkertn?")
+# Every module annotate.js imports, directly or not: the page preloads them all at once.
+ANNOTATE_MODULES = (
+    "api.js",
+    "html.js",
+    "offsets.js",
+    "savequeue.js",
+    "segments.js",
+    "selection.js",
+    "actors.js",
+)
 
 
 def shortcut_letters(items: list[dict], reserved=RESERVED_SHORTCUTS) -> list[tuple[str, str]]:
@@ -103,6 +116,9 @@ def queue_next(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("annotate", document_id=assignment.document_id)
 
 
+# never_cache: the page carries its spans, so a copy kept by the browser (the back button
+# reuses one) would show spans as they were; the page always comes from the server instead.
+@never_cache
 @login_required
 def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     document = get_object_or_404(
@@ -113,7 +129,8 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     can_write = role == Role.ANNOTATOR
     # Annotators work in their own layer; everyone else reads the gold layer here (and comes
     # here from the map's sources), while reviewers edit gold on the review page.
-    layer_query = "" if can_write else "?layer=gold"
+    layer = MINE if can_write else GOLD
+    layer_query = "" if can_write else f"?layer={GOLD}"
     assignment = Assignment.objects.filter(document=document, annotator=request.user).first()
     role_keys = shortcut_letters(debate.scheme["roles"])
     relation_keys = shortcut_letters(
@@ -133,6 +150,12 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         "can_write": can_write,
         "role_keys": role_keys,
         "relation_keys": relation_keys,
+        # The layer's spans and relations exactly as the API lists them (same selectors, same
+        # shapes), so the page draws them without a request after its scripts load.
+        "spans": span_list_payload(span_list(user=request.user, document=document, layer=layer)),
+        "relations": RelationSerializer(
+            relation_list(user=request.user, document=document, layer=layer), many=True
+        ).data,
         "urls": {
             "spans": f"/api/v1/documents/{document.id}/spans/{layer_query}",
             "relations": f"/api/v1/documents/{document.id}/relations/{layer_query}",
@@ -156,6 +179,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "role_keys": [(k, labels["roles"][v]) for k, v in role_keys],
             "relation_keys": [(k, labels["relation_types"][v]) for k, v in relation_keys],
             "page_data": page_data,
+            "annotate_modules": ANNOTATE_MODULES,
         },
     )
 

@@ -279,3 +279,104 @@ def test_a_document_with_more_spans_than_one_api_page_shows_them_all(
     expect(page.locator("#span-list li")).to_have_count(1200)
     assert page.evaluate("document.body.dataset.ready") == "true"
     assert page.dialogs == []
+
+
+def test_a_stale_page_is_corrected_from_the_api_once_its_writes_are_saved(
+    live_server, page, login, scene
+):
+    document, annotator = scene["document"], scene["annotator"]
+    open_annotate(page, live_server, login, document)
+    expect(page.locator("#span-list li")).to_have_count(0)
+    list_reads = []
+    page.on(
+        "request",
+        lambda request: (
+            list_reads.append(request.url)
+            if request.method == "GET" and "/spans/?" in request.url
+            else None
+        ),
+    )
+    # Made elsewhere (another tab) after the page embedded its spans: the page cannot know.
+    start = TEXT.index(SMOKESCREEN)
+    elsewhere = Span.objects.create(
+        document=document,
+        annotator=annotator,
+        created_by=annotator,
+        start=start,
+        end=start + len(SMOKESCREEN),
+        quote=SMOKESCREEN,
+        stance="pro",
+        role="premise",
+    )
+    # This page's own save fails for now and waits in the queue.
+    spans_url = re.compile(r".*/api/v1/documents/\d+/spans/$")
+    page.route(
+        spans_url,
+        lambda route: (
+            route.abort("connectionrefused")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    tag_with_mouse(page, PHRASE, "Contra", "Claim")
+    expect(page.locator("#save-status")).to_have_text("Not saved: retrying")
+
+    # Shown again from the back/forward cache (Playwright's Chromium keeps none, so the event
+    # the browser would send is sent here): the page must ask the API again, but not while a
+    # write waits, or the list from before that write would be drawn over it.
+    page.evaluate(
+        "() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+    )
+    page.wait_for_timeout(300)
+    assert list_reads == []
+    expect(page.locator("#span-list li")).to_have_count(1)
+    expect(page.locator("#span-list li").first).to_contain_text("saving…")
+
+    page.unroute(spans_url)
+    page.get_by_role("button", name="Retry now").click()
+    wait_saved(page)
+    expect(page.locator("#span-list li")).to_have_count(2)
+    expect(page.locator("#span-list li").nth(0)).to_contain_text(PHRASE)
+    expect(page.locator("#span-list li").nth(1)).to_contain_text("Premise")
+    expect(page.locator("#span-list li").nth(1)).to_contain_text("smokescreen")
+    expect(page.locator(f'#doc-text mark[data-ids="{elsewhere.id}"]')).to_have_text(SMOKESCREEN)
+    assert len(list_reads) == 1
+    assert page.dialogs == []
+
+
+def test_highlights_take_the_scheme_colours_and_name_their_spans_on_hover(
+    live_server, page, login, scene
+):
+    document, annotator = scene["document"], scene["annotator"]
+    start = TEXT.index(PHRASE)
+    note = '"quoted" <b>note</b> & more'
+    backdoor = Span.objects.create(
+        document=document,
+        annotator=annotator,
+        created_by=annotator,
+        start=start,
+        end=start + len(PHRASE),
+        quote=PHRASE,
+        stance="contra",
+        role="claim",
+        actor=scene["firms"],
+        note=note,
+    )
+    open_annotate(page, live_server, login, document)
+
+    mark = page.locator("#doc-text mark.hl")
+    expect(mark).to_have_count(1)
+    stance_colour = "getComputedStyle(e).getPropertyValue('--stance').trim()"
+    assert mark.evaluate(f"e => {stance_colour}") == "#c2410c"  # the scheme's contra colour
+    badge = page.locator("#span-list li .badge")
+    assert badge.evaluate(f"e => {stance_colour}") == "#c2410c"
+    expect(badge).to_have_text("Contra")
+    expect(page.locator("#span-list li .meta")).to_have_text("Claim · Tech firms")
+    # Drawn without style attributes, which the Content-Security-Policy would refuse.
+    assert page.locator("#doc-text [style], #span-list [style]").count() == 0
+
+    assert mark.get_attribute("title") is None
+    mark.hover()
+    expect(mark).to_have_attribute("title", f"Contra · Claim · Tech firms — {note}")
+    assert mark.get_attribute("data-ids") == str(backdoor.id)
+    assert page.dialogs == []

@@ -1,16 +1,42 @@
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import AssignmentStatus
 from debate.models import Role
-from frontend.views import shortcut_letters
-from tests.factories import AssignmentFactory, DebateFactory, DocumentFactory
+from frontend.views import ANNOTATE_MODULES, shortcut_letters
+from tests.factories import (
+    AssignmentFactory,
+    DebateFactory,
+    DocumentFactory,
+    RelationFactory,
+    SpanFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 XSS = '</script><script>alert("x")</script>'
+JS = Path(settings.BASE_DIR) / "frontend" / "static" / "frontend" / "js"
+
+
+def annotate_data(response) -> dict:
+    """Return the page data the annotate page embeds for its script."""
+    html = response.content.decode()
+    opening = '<script id="annotate-data" type="application/json">'
+    start = html.index(opening) + len(opening)
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def api_list(client, url: str) -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.json()["results"]
 
 
 def test_annotate_page_embeds_the_document_as_json_without_breaking_out(client, debate, member):
@@ -110,3 +136,133 @@ def test_debate_home_counts_the_queue(client, debate, member):
 def test_shortcut_letters_skip_reserved_and_used_letters():
     roles = [{"key": "claim"}, {"key": "premise"}, {"key": "conclusion"}, {"key": "jk"}]
     assert shortcut_letters(roles) == [("c", "claim"), ("p", "premise"), ("o", "conclusion")]
+
+
+@pytest.fixture
+def layers(debate, member):
+    """A document with spans and relations in two annotators' layers and in gold."""
+    annotator, other = member(Role.ANNOTATOR), member(Role.ANNOTATOR)
+    document = DocumentFactory(
+        debate=debate, text="Tech firms say a backdoor weakens security for all of us."
+    )
+    mine = [
+        SpanFactory(document=document, annotator=annotator, start=16, end=25, note=XSS),
+        SpanFactory(document=document, annotator=annotator, start=0, end=10, stance="contra"),
+        SpanFactory(document=document, annotator=annotator, start=0, end=25, role="premise"),
+    ]
+    relation = RelationFactory(source=mine[0], target=mine[1], type="attacks")
+    theirs = SpanFactory(document=document, annotator=other, start=26, end=33)
+    RelationFactory(source=theirs, target=SpanFactory(document=document, annotator=other))
+    gold = SpanFactory(document=document, annotator=None, start=34, end=42)
+    return {
+        "annotator": annotator,
+        "document": document,
+        "mine": mine,
+        "relation": relation,
+        "theirs": theirs,
+        "gold": gold,
+    }
+
+
+def test_annotate_page_embeds_exactly_the_annotators_layer_as_the_api_lists_it(client, layers):
+    document = layers["document"]
+    client.force_login(layers["annotator"])
+
+    data = annotate_data(client.get(reverse("annotate", args=[document.id])))
+
+    # Text order (start, end, id), as the API lists them, and no other layer's spans.
+    mine = layers["mine"]
+    assert [span["id"] for span in data["spans"]] == [mine[1].id, mine[2].id, mine[0].id]
+    assert [relation["id"] for relation in data["relations"]] == [layers["relation"].id]
+    assert data["spans"] == api_list(client, f"/api/v1/documents/{document.id}/spans/")
+    assert data["relations"] == api_list(client, f"/api/v1/documents/{document.id}/relations/")
+    assert data["spans"][2]["note"] == XSS
+
+
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.RESEARCHER])
+def test_annotate_page_embeds_the_gold_layer_for_readers(client, layers, member, role):
+    document = layers["document"]
+    client.force_login(member(role))
+
+    data = annotate_data(client.get(reverse("annotate", args=[document.id])))
+
+    assert [span["id"] for span in data["spans"]] == [layers["gold"].id]
+    assert data["relations"] == []
+    gold = f"/api/v1/documents/{document.id}/spans/?layer=gold"
+    assert data["spans"] == api_list(client, gold)
+
+
+def test_embedded_spans_cannot_break_out_of_their_script(client, layers):
+    client.force_login(layers["annotator"])
+
+    response = client.get(reverse("annotate", args=[layers["document"].id]))
+
+    html = response.content.decode()
+    assert XSS not in html
+    assert html.count("</script>") == html.count("<script")  # nothing closed a script early
+    assert annotate_data(response)["spans"][2]["note"] == XSS
+
+
+def test_a_non_member_gets_404_and_no_spans(client, layers):
+    outsider = DebateFactory()
+    user = layers["annotator"].__class__.objects.create_user("outsider", password="x")
+    outsider.memberships.create(user=user, role=Role.ANNOTATOR)
+    client.force_login(user)
+
+    response = client.get(reverse("annotate", args=[layers["document"].id]))
+
+    assert response.status_code == 404
+    assert layers["mine"][0].quote.encode() not in response.content
+
+
+def test_the_annotate_page_is_never_kept_by_the_browser(client, layers):
+    client.force_login(layers["annotator"])
+
+    response = client.get(reverse("annotate", args=[layers["document"].id]))
+
+    # A kept copy would show the spans as they were when it was made (the back button).
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_the_annotate_page_reads_its_spans_in_a_fixed_number_of_queries(
+    client, layers, django_assert_num_queries
+):
+    document, annotator = layers["document"], layers["annotator"]
+    client.force_login(annotator)
+    url = reverse("annotate", args=[document.id])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    added = [
+        SpanFactory(document=document, annotator=annotator, start=start, end=start + 3)
+        for start in range(40)
+    ]
+    for target in added[:5]:
+        RelationFactory(source=layers["mine"][0], target=target)
+    with django_assert_num_queries(len(few.captured_queries)):
+        data = annotate_data(client.get(url))
+    assert (len(data["spans"]), len(data["relations"])) == (43, 6)
+
+
+def _imports(module: str) -> set[str]:
+    source = (JS / module).read_text(encoding="utf-8")
+    return set(re.findall(r'^import\s[^;]*?from\s+"\./([\w.-]+)";', source, flags=re.M))
+
+
+def test_the_annotate_page_preloads_every_module_it_imports_by_the_url_it_imports(client, layers):
+    needed, todo = set(), ["annotate.js"]
+    while todo:
+        for module in _imports(todo.pop()) - needed:
+            needed.add(module)
+            todo.append(module)
+    client.force_login(layers["annotator"])
+
+    html = client.get(reverse("annotate", args=[layers["document"].id])).content.decode()
+
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    # Unhashed, as annotate.js names them: any other URL would load a module twice.
+    assert preloaded == [f"{settings.STATIC_URL}frontend/js/{name}" for name in ANNOTATE_MODULES]
+    assert set(ANNOTATE_MODULES) == needed
+    assert {"api.js", "html.js", "segments.js", "selection.js"} <= needed

@@ -1,8 +1,12 @@
 // The annotate page: select text, tag it, link spans, submit. Every change goes through the
 // save queue at once; the server's code point offsets are converted at the edge
 // (offsets.js), so the rest of this file works in the browser's UTF-16 offsets.
+//
+// The page arrives with its layer's spans and relations in it (json_script), so it draws them
+// without waiting for a request; the API is asked again only when the page may be out of date.
 
 import { api, apiGetAll, errorMessage } from "./api.js";
+import { escapeHtml } from "./html.js";
 import { createOffsetConverter } from "./offsets.js";
 import { SaveQueue } from "./savequeue.js";
 import { buildSegments } from "./segments.js";
@@ -45,7 +49,9 @@ const stances = data.scheme.stances;
 const roles = data.scheme.roles;
 const relationTypes = data.scheme.relation_types;
 const stanceByKey = new Map(stances.map((s) => [s.key, s]));
+const roleByKey = new Map(roles.map((r) => [r.key, r]));
 const actorById = new Map(data.actors.map((a) => [a.id, a]));
+const stanceClasses = adoptStanceColors();
 
 // Shortcut letters for roles and relation types, chosen by the server (also shown in help).
 const roleKeys = new Map(data.role_keys);
@@ -65,6 +71,7 @@ const state = {
   versions: new Map(), // server id -> latest version the server returned
   deleted: new Set(), // ids (temporary or real) the user deleted
 };
+let reloadWanted = false; // reload the layer from the API once every write is saved
 
 const EDITABLE = ["stance", "role", "actor", "note"];
 
@@ -96,15 +103,20 @@ function toApiRange(start16, end16) {
 
 // ---------------------------------------------------------------- rendering
 
-function spanLabel(span) {
+function stanceLabel(span) {
   const stance = stanceByKey.get(span.stance);
-  const role = roles.find((r) => r.key === span.role);
+  return stance ? stance.label : span.stance;
+}
+
+// Role and actor: what the list shows beside the stance badge.
+function spanMeta(span) {
+  const role = roleByKey.get(span.role);
   const actor = span.actor ? actorById.get(span.actor) : null;
-  return [
-    stance ? stance.label : span.stance,
-    role ? role.label : span.role,
-    actor ? actor.name : "no actor",
-  ].join(" · ");
+  return `${role ? role.label : span.role} · ${actor ? actor.name : "no actor"}`;
+}
+
+function spanLabel(span) {
+  return `${stanceLabel(span)} · ${spanMeta(span)}`;
 }
 
 function orderedSpans() {
@@ -113,34 +125,29 @@ function orderedSpans() {
   );
 }
 
-function renderText() {
-  const spans = orderedSpans().map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
-  const fragment = document.createDocumentFragment();
+// The text and the list are drawn as one HTML string each, every piece of user text escaped:
+// for thousands of spans one innerHTML is several times faster than a DOM call per attribute.
+// Tooltips are written when the pointer first rests on a highlight (see the mouseover
+// listener), not for each of thousands of highlights at every drawing.
+function renderText(items) {
+  const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+  const html = [];
   for (const segment of buildSegments(text, spans)) {
-    const chunk = text.slice(segment.start, segment.end);
-    if (segment.spanIds.length === 0) {
-      fragment.append(document.createTextNode(chunk));
+    const chunk = escapeHtml(text.slice(segment.start, segment.end));
+    const ids = segment.spanIds;
+    if (ids.length === 0) {
+      html.push(chunk);
       continue;
     }
-    const mark = document.createElement("mark");
-    const inner = state.spans.get(segment.spanIds[segment.spanIds.length - 1]);
-    mark.className = `hl stance-${cssKey(inner.stance)}`;
-    const stance = stanceByKey.get(inner.stance);
-    if (stance && stance.color) mark.style.setProperty("--stance", stance.color);
-    mark.dataset.ids = segment.spanIds.join(" ");
-    mark.dataset.depth = String(Math.min(segment.spanIds.length, 4));
-    if (segment.spanIds.includes(state.selectedId)) mark.classList.add("selected");
-    if (state.linkTarget !== null && segment.spanIds.includes(state.linkTarget)) {
-      mark.classList.add("link-target");
-    }
-    mark.title = segment.spanIds
-      .map((id) => state.spans.get(id))
-      .map((s) => spanLabel(s) + (s.note ? ` — ${s.note}` : ""))
-      .join("\n");
-    mark.textContent = chunk;
-    fragment.append(mark);
+    let classes = `hl ${stanceClasses(state.spans.get(ids[ids.length - 1]).stance)}`;
+    if (state.selectedId !== null && ids.includes(state.selectedId)) classes += " selected";
+    if (state.linkTarget !== null && ids.includes(state.linkTarget)) classes += " link-target";
+    html.push(
+      `<mark class="${classes}" data-ids="${escapeHtml(ids.join(" "))}" ` +
+        `data-depth="${Math.min(ids.length, 4)}">${chunk}</mark>`,
+    );
   }
-  el.text.replaceChildren(fragment);
+  el.text.innerHTML = html.join("");
   showSourceHighlight();
 }
 
@@ -148,38 +155,41 @@ function cssKey(key) {
   return String(key).replace(/[^a-z0-9_-]/gi, "_");
 }
 
-function renderList() {
-  const items = orderedSpans();
+// Stance colours come from the debate's scheme: one rule per stance in a constructed style
+// sheet (CSSOM, which the Content-Security-Policy allows, unlike style attributes in HTML)
+// instead of a style on each of thousands of elements. Returns the class names for a stance.
+function adoptStanceColors() {
+  const sheet = new CSSStyleSheet();
+  const classes = new Map();
+  stances.forEach((stance, index) => {
+    let names = `stance-${cssKey(stance.key)}`;
+    if (stance.color) {
+      const colored = `stance-color-${index}`;
+      const at = sheet.insertRule(`.doc-text mark.hl.${colored}, .badge.${colored} {}`, sheet.cssRules.length);
+      sheet.cssRules[at].style.setProperty("--stance", stance.color);
+      names += ` ${colored}`;
+    }
+    classes.set(stance.key, names);
+  });
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return (key) => classes.get(key) ?? `stance-${cssKey(key)}`;
+}
+
+function renderList(items) {
   el.count.textContent = String(items.length);
   el.empty.hidden = items.length > 0;
-  const fragment = document.createDocumentFragment();
+  const html = [];
   for (const span of items) {
-    const li = document.createElement("li");
-    li.className = "span-item";
-    li.dataset.id = String(span.id);
-    li.tabIndex = -1;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", String(span.id === state.selectedId));
-    const badge = document.createElement("span");
-    badge.className = `badge stance-${cssKey(span.stance)}`;
-    const stance = stanceByKey.get(span.stance);
-    if (stance && stance.color) badge.style.setProperty("--stance", stance.color);
-    badge.textContent = stance ? stance.label : span.stance;
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    meta.textContent = spanLabel(span).split(" · ").slice(1).join(" · ");
-    const quote = document.createElement("q");
-    quote.textContent = span.quote.length > 90 ? `${span.quote.slice(0, 88)}…` : span.quote;
-    li.append(badge, " ", meta, quote);
-    if (span.pending) {
-      const pending = document.createElement("span");
-      pending.className = "pending";
-      pending.textContent = "saving…";
-      li.append(pending);
-    }
-    fragment.append(li);
+    const quote = span.quote.length > 90 ? `${span.quote.slice(0, 88)}…` : span.quote;
+    html.push(
+      `<li class="span-item" data-id="${escapeHtml(span.id)}" tabindex="-1" role="option" ` +
+        `aria-selected="${span.id === state.selectedId}">` +
+        `<span class="badge ${stanceClasses(span.stance)}">${escapeHtml(stanceLabel(span))}</span> ` +
+        `<span class="meta">${escapeHtml(spanMeta(span))}</span><q>${escapeHtml(quote)}</q>` +
+        `${span.pending ? '<span class="pending">saving…</span>' : ""}</li>`,
+    );
   }
-  el.list.replaceChildren(fragment);
+  el.list.innerHTML = html.join("");
 }
 
 function renderDetail() {
@@ -265,8 +275,9 @@ function renderDetail() {
 }
 
 function render() {
-  renderText();
-  renderList();
+  const items = orderedSpans();
+  renderText(items);
+  renderList(items);
   renderDetail();
   renderMode();
 }
@@ -282,6 +293,7 @@ function renderMode() {
 }
 
 function renderSaveStatus(snapshot) {
+  if (reloadWanted && !snapshot.pending) reloadLayer();
   const words = {
     saved: "All changes saved",
     saving: `Saving ${snapshot.pending} change${snapshot.pending === 1 ? "" : "s"}…`,
@@ -605,12 +617,28 @@ el.text.addEventListener("mouseup", () => {
   }
 });
 
+// A highlight's data-ids, or a list row's data-id, as the key of state.spans: temporary ids
+// are strings, the server's are numbers.
+function spanKey(id) {
+  return state.spans.has(id) ? id : Number(id);
+}
+
+el.text.addEventListener("mouseover", (event) => {
+  const mark = event.target.closest("mark.hl");
+  if (!mark || mark.title) return;
+  mark.title = mark.dataset.ids
+    .split(" ")
+    .map((id) => state.spans.get(spanKey(id)))
+    .filter(Boolean)
+    .map((span) => spanLabel(span) + (span.note ? ` — ${span.note}` : ""))
+    .join("\n");
+});
+
 el.text.addEventListener("click", (event) => {
   const mark = event.target.closest("mark.hl");
   if (!mark || !window.getSelection().isCollapsed) return;
   const ids = mark.dataset.ids.split(" ");
-  const id = ids[ids.length - 1];
-  const key = state.spans.has(id) ? id : Number(id);
+  const key = spanKey(ids[ids.length - 1]);
   if (state.linkFrom !== null) {
     if (key !== state.linkFrom) state.linkTarget = key;
     render();
@@ -622,7 +650,7 @@ el.text.addEventListener("click", (event) => {
 el.list.addEventListener("click", (event) => {
   const li = event.target.closest("li.span-item");
   if (!li) return;
-  const key = state.spans.has(li.dataset.id) ? li.dataset.id : Number(li.dataset.id);
+  const key = spanKey(li.dataset.id);
   if (state.linkFrom !== null) {
     if (key !== state.linkFrom) state.linkTarget = key;
     render();
@@ -830,23 +858,53 @@ function showSourceHighlight() {
   el.notice.classList.add("source-highlight-note");
 }
 
-// ---------------------------------------------------------------- start
+// ---------------------------------------------------------------- start and reload
 
-async function load() {
+function adopt(spans, relations) {
+  state.spans = new Map(spans.map((span) => [span.id, fromApi(span)]));
+  state.relations = relations;
+}
+
+// The embedded lists are the server's when it made the page. A page shown again from the
+// back/forward cache may be older than that (another tab, a colleague's edits), so it asks
+// the API, the lists' source, for them again: once the save queue is empty, so a write still
+// waiting (or being retried) is never drawn over by the list from before it.
+function reloadWhenSaved() {
+  reloadWanted = true;
+  if (!queue.snapshot().pending) reloadLayer();
+}
+
+async function reloadLayer() {
+  reloadWanted = false;
   // Every page: a long article can hold more spans than one page of the API.
   const [spans, relations] = await Promise.all([
     apiGetAll(data.urls.spans, SPAN_PAGE_SIZE),
     apiGetAll(data.urls.relations, RELATION_PAGE_SIZE),
   ]);
-  if (spans.status !== 200) {
-    notify(`Could not load the spans: ${errorMessage(spans)}`, "error");
+  for (const result of [spans, relations]) {
+    if (result.status !== 200) {
+      notify(`Could not reload the spans: ${errorMessage(result)}`, "error");
+      return;
+    }
+  }
+  if (queue.snapshot().pending) {
+    reloadWhenSaved(); // written meanwhile: the lists may be from before that write
     return;
   }
-  for (const span of spans.data) state.spans.set(span.id, fromApi(span));
-  if (relations.status === 200) state.relations = relations.data;
+  adopt(spans.data, relations.data);
+  for (const key of ["selectedId", "linkFrom", "linkTarget", "pendingDelete"]) {
+    if (!state.spans.has(state[key])) state[key] = null;
+  }
+  if (state.draft?.spanId !== undefined && !state.spans.has(state.draft.spanId)) closePopover();
   render();
-  renderSaveStatus(queue.snapshot());
-  document.body.dataset.ready = "true";
 }
 
-load();
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) reloadWhenSaved();
+});
+
+adopt(data.spans, data.relations);
+data.spans = data.relations = null; // the state holds them now
+render();
+renderSaveStatus(queue.snapshot());
+document.body.dataset.ready = "true";
