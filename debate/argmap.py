@@ -1036,6 +1036,8 @@ def _build(
         ((e.source, e.target) for e in edges if e.kind == "attack"),
     )
 
+    finals = _Remembered("arguments with strengths")
+
     def rounded(node_id: str) -> float:
         return round(strength.strengths[node_id], 6)
 
@@ -1055,17 +1057,29 @@ def _build(
             id=PROPOSITION_ID, text=data.proposition, strength=rounded(PROPOSITION_ID)
         ),
         arguments=tuple(
-            replace(arguments[node_id], strength=rounded(node_id)) for node_id in sorted(arguments)
+            _with_strength(arguments[node_id], rounded(node_id), finals)
+            for node_id in sorted(arguments)
         ),
         actors=actor_nodes,
         edges=tuple(sorted(edges, key=lambda e: e.id)),
         positions=positions,
         notes=tuple(sorted(notes)),
     )
-    for made in (remembered, nodes, stance_edges):
+    for made in (remembered, nodes, stance_edges, finals):
         made.remember()
     progress(1.0, "done")
     return built
+
+
+def _with_strength(node: ArgumentNode, strength: float, finals: _Remembered) -> ArgumentNode:
+    """Return the node with its strength: the last build's copy when it is the same."""
+    key = (id(node), repr(strength))  # repr: 0.0 and -0.0 are equal but written apart
+    known = finals.get(key)
+    # Each entry holds the node it was made from, so the same id is the same node.
+    if known is None or known[0] is not node:
+        known = (node, replace(node, strength=strength))
+    finals.keep(key, known)
+    return known[1]
 
 
 class _Remembered:
@@ -1180,13 +1194,35 @@ def _merge_group(
     for index in range(len(members)):
         groups[_find(parent, index)].append(index)
     steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
+    # The group changed by one decision keeps nearly all its merges: each is taken from the
+    # last build's by everything it is made of (the similarity object itself included, since
+    # its explanation is its own) instead of being explained again.
+    remembered = _Remembered(f"merges of {members[0].side} {members[0].kind}s")
+    try:
+        hash(similarity)
+    except TypeError:
+        similarity_key = None
+    else:
+        similarity_key = similarity
     for i, j, score in accepted:
         duplicate = (i, j) in duplicates
-        steps_by_root[_find(parent, i)].append(
-            MergeStep(
+        score = round(score, 4)
+        values = (
+            similarity_key,
+            members[j].source.span_id,
+            members[i].source.span_id,
+            type(score),  # 1 == 1.0, but they are written "1" and "1.0"
+            score,
+            duplicate,
+            texts[i],
+            texts[j],
+        )
+        step = None if similarity_key is None else remembered.get(values)
+        if step is None:
+            step = MergeStep(
                 span_id=members[j].source.span_id,
                 matched_span_id=members[i].source.span_id,
-                score=round(score, 4),
+                score=score,
                 method=SAME_OFFSETS if duplicate else similarity.method,
                 basis=(
                     "same document, start and end"
@@ -1194,7 +1230,10 @@ def _merge_group(
                     else similarity.explain(texts[i], texts[j])
                 ),
             )
-        )
+        if similarity_key is not None:
+            remembered.keep(values, step)
+        steps_by_root[_find(parent, i)].append(step)
+    remembered.remember()
     for root, indexes in groups.items():
         steps = sorted(
             steps_by_root.get(root, ()),
@@ -1343,8 +1382,21 @@ def map_to_dict(argument_map: ArgumentMap) -> dict[str, Any]:
     return _map_dict(argument_map, _same)
 
 
-def _map_dict(m: ArgumentMap, number: Callable[[float], Any]) -> dict[str, Any]:
-    """Return ``map_to_dict`` data, every float passed through ``number`` on its way."""
+def _map_dict(
+    m: ArgumentMap,
+    number: Callable[[float], Any],
+    argument: Callable[[ArgumentNode], Any] | None = None,
+    edge: Callable[[MapEdge], Any] | None = None,
+) -> dict[str, Any]:
+    """Return ``map_to_dict`` data, every float passed through ``number`` on its way, and each
+    argument and edge through ``argument`` and ``edge`` (by default, their dicts)."""
+    if argument is None:
+
+        def argument(n: ArgumentNode) -> dict[str, Any]:
+            return _argument_dict(n, number)
+
+    if edge is None:
+        edge = _edge_dict
     return {
         "builder": m.builder,
         "input_hash": m.input_hash,
@@ -1363,29 +1415,7 @@ def _map_dict(m: ArgumentMap, number: Callable[[float], Any]) -> dict[str, Any]:
             "text": m.proposition.text,
             "strength": number(m.proposition.strength),
         },
-        "arguments": [
-            {
-                "id": n.id,
-                "kind": n.kind,
-                "side": n.side,
-                "text": n.text,
-                "sources": [_source_dict(s) for s in n.sources],
-                "merges": [
-                    {
-                        "span_id": step.span_id,
-                        "matched_span_id": step.matched_span_id,
-                        "score": number(step.score),
-                        "method": step.method,
-                        "basis": step.basis,
-                    }
-                    for step in n.merges
-                ],
-                "actors": list(n.actors),
-                "documents": list(n.documents),
-                "strength": number(n.strength),
-            }
-            for n in m.arguments
-        ],
+        "arguments": [argument(n) for n in m.arguments],
         "actors": [
             {
                 "id": a.id,
@@ -1401,26 +1431,7 @@ def _map_dict(m: ArgumentMap, number: Callable[[float], Any]) -> dict[str, Any]:
             }
             for a in m.actors
         ],
-        "edges": [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "source": e.source,
-                "target": e.target,
-                "origin": e.origin,
-                "count": e.count,
-                "documents": list(e.documents),
-                "relations": [
-                    {
-                        "source_span_id": r.source_span_id,
-                        "target_span_id": r.target_span_id,
-                        "type": r.type,
-                    }
-                    for r in e.relations
-                ],
-            }
-            for e in m.edges
-        ],
+        "edges": [edge(e) for e in m.edges],
         "positions": [
             {
                 "actor": p.actor,
@@ -1432,6 +1443,49 @@ def _map_dict(m: ArgumentMap, number: Callable[[float], Any]) -> dict[str, Any]:
             for p in m.positions
         ],
         "notes": list(m.notes),
+    }
+
+
+def _argument_dict(n: ArgumentNode, number: Callable[[float], Any]) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "side": n.side,
+        "text": n.text,
+        "sources": [_source_dict(s) for s in n.sources],
+        "merges": [
+            {
+                "span_id": step.span_id,
+                "matched_span_id": step.matched_span_id,
+                "score": number(step.score),
+                "method": step.method,
+                "basis": step.basis,
+            }
+            for step in n.merges
+        ],
+        "actors": list(n.actors),
+        "documents": list(n.documents),
+        "strength": number(n.strength),
+    }
+
+
+def _edge_dict(e: MapEdge) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "source": e.source,
+        "target": e.target,
+        "origin": e.origin,
+        "count": e.count,
+        "documents": list(e.documents),
+        "relations": [
+            {
+                "source_span_id": r.source_span_id,
+                "target_span_id": r.target_span_id,
+                "type": r.type,
+            }
+            for r in e.relations
+        ],
     }
 
 
@@ -1488,7 +1542,7 @@ def map_from_dict(data: Mapping[str, Any]) -> ArgumentMap:
 def map_to_json(argument_map: ArgumentMap) -> str:
     """Return the map as compact JSON with sorted keys, byte-identical for the same input."""
     with collector_paused():
-        fast = _orjson_or_none(lambda: _map_dict(argument_map, _json_float))
+        fast = _orjson_or_none(lambda: _fast_map_dict(argument_map))
         if fast is not None:
             return fast.decode("utf-8")
         return _reference_json(map_to_dict(argument_map))
@@ -1497,7 +1551,35 @@ def map_to_json(argument_map: ArgumentMap) -> str:
 def map_to_json_bytes(argument_map: ArgumentMap) -> bytes:
     """Return ``map_to_json(argument_map)`` encoded as UTF-8, without the detour through str."""
     with collector_paused():
-        fast = _orjson_or_none(lambda: _map_dict(argument_map, _json_float))
+        fast = _orjson_or_none(lambda: _fast_map_dict(argument_map))
         if fast is not None:
             return fast
         return _reference_json(map_to_dict(argument_map)).encode("utf-8")
+
+
+def _fast_map_dict(argument_map: ArgumentMap) -> dict[str, Any]:
+    """``map_to_dict`` data for orjson, each argument and edge as its finished JSON text.
+
+    A rebuild keeps nearly every argument and edge object of the last build (see
+    ``_Remembered``), so their JSON is taken from the last map written instead of being
+    written again: only the last map's is kept, each with the object it was written from.
+    """
+    written = _Remembered("json")
+
+    def fragment(item: Any, make: Callable[[Any], Any]) -> orjson.Fragment:
+        key = id(item)
+        known = written.get(key)
+        if known is None or known[0] is not item:
+            known = (item, orjson.Fragment(orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)))
+        written.keep(key, known)
+        return known[1]
+
+    def argument(node: ArgumentNode) -> orjson.Fragment:
+        return fragment(node, lambda n: _argument_dict(n, _json_float))
+
+    def edge(map_edge: MapEdge) -> orjson.Fragment:
+        return fragment(map_edge, _edge_dict)
+
+    data = _map_dict(argument_map, _json_float, argument=argument, edge=edge)
+    written.remember()
+    return data

@@ -5,13 +5,22 @@ The input is the synthetic gold layer of ``bench/map_build_bench.py`` at a small
 paraphrases across documents, actors, support and attack relations.
 """
 
+import json
 from dataclasses import replace
 
 import pytest
 
 from bench.map_build_bench import generate
 from debate import argmap
-from debate.argmap import LexicalSimilarity, MapDocument, MapScheme, build_map, map_to_json
+from debate.argmap import (
+    LexicalSimilarity,
+    MapDocument,
+    MapScheme,
+    build_map,
+    map_to_dict,
+    map_to_json,
+    map_to_json_bytes,
+)
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +110,18 @@ CHANGES = [
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
 def test_a_rebuild_after_a_change_equals_a_fresh_build(base, change):
     warm = LexicalSimilarity()
-    build_map(base, similarity=warm)
+    map_to_json(build_map(base, similarity=warm))  # its JSON is remembered too
     changed = change(base)
     expected = fresh_json(changed)
     assert expected != fresh_json(base)  # the change shows in the map
 
-    assert map_to_json(build_map(changed, similarity=warm)) == expected
+    rebuilt = build_map(changed, similarity=warm)
+
+    assert map_to_json(rebuilt) == expected
+    assert map_to_json_bytes(rebuilt) == expected.encode("utf-8")
+    assert expected == json.dumps(
+        map_to_dict(rebuilt), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
 
 
 def test_floats_for_offsets_are_written_as_floats_after_an_int_build(base):
@@ -166,3 +181,21 @@ def test_a_scheme_for_another_debate_is_not_mixed_up(base):
     flipped = replace(base, scheme=other)
 
     assert map_to_json(build_map(flipped)) == fresh_json(flipped)
+
+
+def test_the_json_of_unchanged_arguments_and_edges_is_taken_from_the_last_map(base):
+    first = build_map(base)
+    map_to_json(first)
+    again = build_map(_one_more_paraphrase(base))
+
+    text = map_to_json(again)
+
+    written = argmap._Remembered._last["json"]
+    kept = [node for node in again.arguments if node in first.arguments]
+    assert len(kept) >= 20
+    # The same objects as last time, so their JSON was not written again.
+    assert all(written[id(node)][0] is node for node in kept)
+    assert len(written) == len(again.arguments) + len(again.edges)
+    assert text == json.dumps(
+        map_to_dict(again), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
