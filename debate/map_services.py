@@ -195,7 +195,12 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
             report.step(10, "Reading the gold layer")
             data = gold_map_input(debate=debate)
             digest = input_hash(data)
-            existing = MapVersion.objects.filter(debate=debate, input_hash=digest).first()
+            # Only whether it exists: its 70 MB graph stays in the database.
+            existing = (
+                MapVersion.objects.filter(debate=debate, input_hash=digest)
+                .defer("graph_json")
+                .first()
+            )
             if existing is None:
                 building = f"Building from {len(data.spans)} gold spans"
                 report.step(15, building)

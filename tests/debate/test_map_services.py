@@ -306,3 +306,19 @@ def test_storing_an_input_stored_meanwhile_returns_that_version(debate, gold, no
     assert (created, created_again, again.pk) == (True, False, first.pk)
     assert (first.argument_count, first.source_count, first.document_count) == (2, 2, 2)
     assert MapVersion.objects.count() == 1
+
+
+def test_an_unchanged_input_never_reads_a_stored_graph(debate, gold, no_dispatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    map_build_run(build_id=map_build_request(debate=debate, reason="x").pk, worker="w:1")
+    again = map_build_request(debate=debate, reason="nothing changed")
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = map_build_run(build_id=again.pk, worker="w:1")
+
+    assert outcome.reused is True
+    reads = [q["sql"] for q in queries if "debate_mapversion" in q["sql"]]
+    assert len(reads) == 1
+    assert "graph_json" not in reads[0]
