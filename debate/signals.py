@@ -11,13 +11,19 @@ from rest_framework.authtoken.models import Token
 def revoke_tokens_on_password_change(sender, instance, raw=False, update_fields=None, **kwargs):
     """Delete a user's API tokens when a save changes their stored password hash.
 
-    A token must not outlive the password that issued it, as Django's own session check does
-    for sessions. That includes a hash upgrade at login (a new hasher or more iterations): like
-    the sessions, the other tokens then go once, and the login that upgraded gets a new one.
+    A token must not outlive the password that issued it. A hash upgrade is no password change
+    (Django's words): at login, check_password() re-hashes the same password with a newer
+    hasher or more iterations and saves the password field alone, with no new password pending;
+    such a save keeps the tokens, or every Django upgrade would sign out each user's scripts.
     """
     if raw or instance._state.adding or instance.pk is None:
         return  # fixtures load as stored; a new user has no tokens
-    if update_fields is not None and "password" not in update_fields:
-        return  # e.g. the last_login update at every login: no query at all
+    if update_fields is not None:
+        if "password" not in update_fields:
+            return  # e.g. the last_login update at every login: no query at all
+        # set_password() keeps the new password in _password until the save; an upgrade
+        # clears it first.
+        if set(update_fields) == {"password"} and getattr(instance, "_password", None) is None:
+            return
     # One query: delete the tokens only if the stored hash differs from the one being saved.
     Token.objects.filter(user_id=instance.pk).exclude(user__password=instance.password).delete()

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.auth.management.commands import changepassword
 from django.core.management import call_command
 from django.db import connection
@@ -22,6 +23,14 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "another-staple-lantern"
+
+
+class FastPBKDF2(PBKDF2PasswordHasher):
+    """A newer hasher to upgrade to, cheap enough for a test."""
+
+    iterations = 1000
+
+
 API_ROUTE = "/api/v1/debates/"
 
 
@@ -71,6 +80,25 @@ def test_saving_only_the_password_field_revokes_too(alice):
     alice.set_password(NEW_PASSWORD)
     alice.save(update_fields=["password"])
     assert api_status(key) == 401
+
+
+def test_a_new_hash_assigned_directly_revokes_the_token(alice):
+    key = token_for("alice")
+    alice.password = make_password(NEW_PASSWORD)
+    alice.save()
+    assert api_status(key) == 401
+
+
+def test_a_hash_upgrade_at_login_keeps_the_token(alice, settings):
+    key = token_for("alice")
+    stored = alice.password
+    settings.PASSWORD_HASHERS = [f"{__name__}.FastPBKDF2", *settings.PASSWORD_HASHERS]
+
+    # The same password, checked at login, is re-hashed with the now preferred hasher.
+    assert token_for("alice") == key
+    alice.refresh_from_db()
+    assert stored.startswith("md5$") and alice.password.startswith("pbkdf2_sha256$1000$")
+    assert api_status(key) == 200
 
 
 def test_an_unusable_password_revokes_the_token(alice):
