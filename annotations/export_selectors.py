@@ -7,6 +7,9 @@ REPEATABLE READ transaction; on SQLite, Django's chunked iterators. Each chunk o
 ``CHUNK_SIZE`` spans costs one query for its new documents and one for unknown usernames.
 Nothing held grows with the size of the export: one chunk, the documents it touches and
 their relations, and the debate's actors and usernames.
+
+The JSON Lines body on PostgreSQL skips all of that: ``export_jsonl_body`` has the database
+write each line and streams them with COPY, holding one 64 KB block.
 """
 
 import itertools
