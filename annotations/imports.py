@@ -46,7 +46,7 @@ from annotations.exports import (
     brat_name,
 )
 from annotations.models import GOLD, Relation, Span, SpanEvent, SpanEventAction
-from annotations.services import LayerSubmitted, _open_layer, _span_errors, span_snapshot
+from annotations.services import LayerSubmitted, layer_open, span_errors, span_snapshot
 from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
 from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys
@@ -240,7 +240,7 @@ def _check_spans(draft: DocumentDraft, document: Document) -> None:
             "role": span.role,
             "actor": None,  # resolved by name, against the debate, in _resolve_actors
         }
-        for field_name, messages in _span_errors(document=document, values=values).items():
+        for field_name, messages in span_errors(document=document, values=values).items():
             for message in messages:
                 draft.problem(span.line, f"span {span.key}: {field_name}: {message}")
     relation_types = scheme_keys(document.debate.scheme, "relation_types")
@@ -438,7 +438,7 @@ def document_draft_import(
                 raise _Rejected
             if draft.spans:
                 try:
-                    _open_layer(document=document, annotator=annotator)
+                    layer_open(document=document, annotator=annotator)
                 except LayerSubmitted as exc:
                     draft.problem(None, f"layer {layer}: {exc}")
                     raise _Rejected from None

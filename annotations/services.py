@@ -6,6 +6,7 @@ a ``SpanEvent`` in the same transaction. The API and the review workflow both wr
 here, so the rules hold whoever calls.
 """
 
+import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,6 +30,7 @@ from annotations.models import (
 )
 from annotations.permissions import layer_write_refusal
 from debate.models import Actor, Document, DocumentStatus
+from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys
 from debate.selectors import debate_access
 
@@ -124,7 +126,7 @@ def _boundary_error(text: str, index: int) -> str | None:
     )
 
 
-def _span_errors(*, document: Document, values: dict[str, Any]) -> dict[str, list[str]]:
+def span_errors(*, document: Document, values: dict[str, Any]) -> dict[str, list[str]]:
     """Return every reason a span with these values cannot be stored, by field."""
     errors: dict[str, list[str]] = {}
     text = document.text
@@ -166,9 +168,15 @@ def _actor_ids(document: Document, ids: Iterable[int]) -> set[int]:
 
 # --- Layers ---------------------------------------------------------------------------------
 def _check_writes_layer(
-    *, by: AbstractBaseUser, document: Document, annotator: AbstractBaseUser | None
+    *,
+    by: AbstractBaseUser,
+    document: Document,
+    annotator: AbstractBaseUser | None,
+    access: DebateAccess | None = None,
 ) -> None:
-    access = debate_access(user=by, debate=document.debate)
+    # The caller's access is trusted only when it was read for this user and this debate.
+    if access is None or access.user_id != by.pk or access.debate_id != document.debate_id:
+        access = debate_access(user=by, debate=document.debate)
     refusal = layer_write_refusal(
         access=access, annotator_id=None if annotator is None else annotator.pk
     )
@@ -176,7 +184,7 @@ def _check_writes_layer(
         raise PermissionDenied(refusal)
 
 
-def _open_layer(*, document: Document, annotator: AbstractBaseUser | None) -> None:
+def layer_open(*, document: Document, annotator: AbstractBaseUser | None) -> None:
     """Refuse writes to a submitted layer; mark the layer and document as being worked on.
 
     The assignment row is locked so a concurrent submit waits for this write, or this write
@@ -331,7 +339,7 @@ def span_bulk_create(
     errors: dict[int, dict[str, list[str]]] = {}
     seen_keys: dict[str, int] = {}
     for index, item in enumerate(items):
-        item_errors = _span_errors(document=document, values={**asdict(item), "actor": None})
+        item_errors = span_errors(document=document, values={**asdict(item), "actor": None})
         if item.actor is not None and item.actor not in actors:
             item_errors["actor"] = [f"No actor {item.actor} in this debate."]
         if item.client_id:
@@ -342,7 +350,7 @@ def span_bulk_create(
             errors[index] = item_errors
     if errors:
         raise BulkValidationError(errors)
-    _open_layer(document=document, annotator=annotator)
+    layer_open(document=document, annotator=annotator)
     return [
         _span_insert(document=document, annotator=annotator, by=by, item=item, reason=reason)
         for item in items
@@ -395,7 +403,6 @@ def _span_insert(
     return SpanWrite(span=span, created=True)
 
 
-@transaction.atomic
 def span_create(
     *,
     document: Document,
@@ -403,17 +410,136 @@ def span_create(
     by: AbstractBaseUser,
     data: SpanInput,
     reason: str = "",
+    access: DebateAccess | None = None,
 ) -> SpanWrite:
     """Create one span in a layer (``annotator``, None for gold); replay a known client_id.
 
+    ``access`` is ``by``'s access to the document's debate if the caller read it already.
     Raises ValidationError by field, PermissionDenied, LayerSubmitted or IdempotencyKeyReused.
     """
-    _check_writes_layer(by=by, document=document, annotator=annotator)
-    errors = _span_errors(document=document, values=asdict(data))
+    _check_writes_layer(by=by, document=document, annotator=annotator, access=access)
+    errors = span_errors(document=document, values=asdict(data))
     if errors:
         raise ValidationError(errors)
-    _open_layer(document=document, annotator=annotator)
-    return _span_insert(document=document, annotator=annotator, by=by, item=data, reason=reason)
+    if connection.vendor == "postgresql" and document.status != DocumentStatus.NEW:
+        write = _span_insert_into_open_layer(
+            document=document, annotator=annotator, by=by, item=data, reason=reason
+        )
+        if write is not None:
+            return write
+    return _span_create_opening_layer(
+        document=document, annotator=annotator, by=by, item=data, reason=reason
+    )
+
+
+@transaction.atomic
+def _span_create_opening_layer(
+    *,
+    document: Document,
+    annotator: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    item: SpanInput,
+    reason: str,
+) -> SpanWrite:
+    layer_open(document=document, annotator=annotator)
+    return _span_insert(document=document, annotator=annotator, by=by, item=item, reason=reason)
+
+
+def _span_insert_into_open_layer(
+    *,
+    document: Document,
+    annotator: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    item: SpanInput,
+    reason: str,
+) -> SpanWrite | None:
+    """Insert a span and its history event in one statement if the layer is being worked on.
+
+    The common save, in one round trip on PostgreSQL instead of a transaction of six: the
+    assignment row is locked FOR SHARE, so a concurrent submit (which locks it FOR UPDATE)
+    waits for this insert or this insert sees the submission and does nothing; a taken
+    client_id inserts nothing (ON CONFLICT) and the earlier span is replayed. Return None,
+    having written nothing, when the layer is not in progress (new, assigned, submitted):
+    ``layer_open`` then decides in a transaction.
+    """
+    now = timezone.now()
+    span = Span(
+        document=document,
+        annotator=annotator,
+        start=item.start,
+        end=item.end,
+        quote=item.quote,
+        stance=item.stance,
+        role=item.role,
+        actor_id=item.actor,
+        note=item.note,
+        client_id=item.client_id,
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+    )
+    values = {
+        "now": now,
+        "document": document.pk,
+        "annotator": span.annotator_id,
+        "start": item.start,
+        "end": item.end,
+        "quote": item.quote,
+        "stance": item.stance,
+        "role": item.role,
+        "actor": item.actor,
+        "note": item.note,
+        "client_id": item.client_id,
+        "by": by.pk,
+        "after": json.dumps(span_snapshot(span)),
+        "reason": reason,
+        "in_progress": AssignmentStatus.IN_PROGRESS,
+        "created": SpanEventAction.CREATED,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_INTO_OPEN_LAYER, values)
+        status, pk = cursor.fetchone()
+    if annotator is not None and status != AssignmentStatus.IN_PROGRESS:
+        return None
+    if pk is None:
+        if not item.client_id:
+            raise IntegrityError("The span was not inserted.")
+        replayed = _replay(by=by, client_id=item.client_id, document=document, item=item)
+        if replayed is None:
+            raise IntegrityError(f"The key {item.client_id!r} is taken, but by no span.")
+        return SpanWrite(span=replayed, created=False)
+    span.pk = pk
+    return SpanWrite(span=span, created=True)
+
+
+# The layer's assignment (none for gold: annotator_id = NULL matches no row) is locked first.
+_INSERT_INTO_OPEN_LAYER = """
+    WITH layer AS (
+        SELECT "status" FROM "annotations_assignment"
+        WHERE "document_id" = %(document)s AND "annotator_id" = %(annotator)s
+        FOR SHARE
+    ), span AS (
+        INSERT INTO "annotations_span" (
+            "created_at", "updated_at", "document_id", "annotator_id", "start", "end", "quote",
+            "stance", "role", "actor_id", "note", "version", "client_id", "created_by_id"
+        )
+        SELECT %(now)s, %(now)s, %(document)s, %(annotator)s, %(start)s, %(end)s, %(quote)s,
+            %(stance)s, %(role)s, %(actor)s, %(note)s, 1, %(client_id)s, %(by)s
+        WHERE %(annotator)s IS NULL
+            OR EXISTS (SELECT 1 FROM layer WHERE "status" = %(in_progress)s)
+        ON CONFLICT DO NOTHING
+        RETURNING "id"
+    ), event AS (
+        INSERT INTO "annotations_spanevent" (
+            "annotator_id", "action", "by_id", "at", "before", "after", "reason", "span_pk",
+            "document_id"
+        )
+        SELECT %(annotator)s, %(created)s, %(by)s, %(now)s, NULL, %(after)s::jsonb,
+            %(reason)s, "id", %(document)s
+        FROM span
+    )
+    SELECT (SELECT "status" FROM layer), (SELECT "id" FROM span)
+"""
 
 
 def _stored_version(pk: int) -> int | None:
@@ -458,12 +584,12 @@ def span_update(
     document = current.document
     before = span_snapshot(current)
     values = {**{field: before[field] for field in EDITABLE_FIELDS}, **changes}
-    errors = _span_errors(document=document, values=values)
+    errors = span_errors(document=document, values=values)
     if errors:
         raise ValidationError(errors)
     if all(values[field] == before[field] for field in EDITABLE_FIELDS):
         return current
-    _open_layer(document=document, annotator=current.annotator)
+    layer_open(document=document, annotator=current.annotator)
     now = timezone.now()
     updated = Span.objects.filter(pk=current.pk, version=current.version).update(
         **{("actor_id" if field == "actor" else field): values[field] for field in changes},
@@ -493,7 +619,7 @@ def span_delete(
 ) -> None:
     """Delete a span (and the relations to and from it) if still at ``expected_version``."""
     current = _lock_writable(span=span, by=by, expected_version=expected_version)
-    _open_layer(document=current.document, annotator=current.annotator)
+    layer_open(document=current.document, annotator=current.annotator)
     relations = list(
         Relation.objects.filter(Q(source=current) | Q(target=current)).select_related("annotator")
     )
@@ -554,7 +680,7 @@ def relation_create(
     _check_writes_layer(by=by, document=document, annotator=source.annotator)
     if Relation.objects.filter(source=source, target=target, type=type).exists():
         raise ValidationError({"non_field_errors": ["These spans already have this relation."]})
-    _open_layer(document=document, annotator=source.annotator)
+    layer_open(document=document, annotator=source.annotator)
     relation = Relation.objects.create(
         document=document,
         annotator=source.annotator,
@@ -571,7 +697,7 @@ def relation_create(
 def relation_delete(*, relation: Relation, by: AbstractBaseUser) -> None:
     """Delete a relation of a layer writable by ``by``, recording what it was."""
     _check_writes_layer(by=by, document=relation.document, annotator=relation.annotator)
-    _open_layer(document=relation.document, annotator=relation.annotator)
+    layer_open(document=relation.document, annotator=relation.annotator)
     event = _relation_event(relation=relation, action=SpanEventAction.DELETED, by=by)
     relation.delete()
     event.save()

@@ -79,7 +79,7 @@ from debate.api import (
 )
 from debate.models import Document
 from debate.permissions import Annotates, DebateAccess
-from debate.selectors import debate_access, document_get
+from debate.selectors import debate_access, document_access_get
 from debate.serializers import DocumentSerializer
 from debate.views import DebateScopedMixin
 
@@ -255,14 +255,15 @@ class DocumentScopedMixin(StrictQueryMixin):
     def get_document(self) -> Document:
         if self._document is None:
             try:
-                self._document = document_get(user=self.request.user, pk=self.kwargs["pk"])
+                self._document, self._access = document_access_get(
+                    user=self.request.user, pk=self.kwargs["pk"]
+                )
             except Document.DoesNotExist:
                 raise Http404("No document with this id.") from None
         return self._document
 
     def get_access(self) -> DebateAccess:
-        if self._access is None:
-            self._access = debate_access(user=self.request.user, debate=self.get_document().debate)
+        self.get_document()  # read with it
         return self._access
 
 
@@ -340,6 +341,7 @@ class SpanListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIV
             annotator=annotator,
             by=request.user,
             data=span_input(serializer.validated_data, client_id=client_id),
+            access=self.get_access(),
         )
         headers = {
             "ETag": span_etag(write.span),

@@ -20,6 +20,7 @@ class DebateAccess:
     user_id: int
     role: str | None
     is_superuser: bool = False
+    debate_id: int | None = None  # the debate it was read for, so a service can trust it
 
     @property
     def is_member(self) -> bool:

@@ -23,7 +23,10 @@ def debate_access(*, user: AnyUser, debate: Debate) -> DebateAccess:
             .first()
         )
     return DebateAccess(
-        user_id=user.pk, role=role, is_superuser=bool(getattr(user, "is_superuser", False))
+        user_id=user.pk,
+        role=role,
+        is_superuser=bool(getattr(user, "is_superuser", False)),
+        debate_id=debate.pk,
     )
 
 
@@ -71,3 +74,26 @@ def document_list(*, user: AnyUser, debate: Debate | None = None) -> QuerySet[Do
 def document_get(*, user: AnyUser, pk: int) -> Document:
     """Return one visible document; raise Document.DoesNotExist when it is not visible."""
     return document_list(user=user).get(pk=pk)
+
+
+def document_access_get(*, user: AnyUser, pk: int) -> tuple[Document, DebateAccess]:
+    """Return one visible document (with its debate) and the user's access to that debate.
+
+    One query for what ``document_get`` and ``debate_access`` read in two; without the text's
+    length, which costs the database a pass over the whole text. Raise Document.DoesNotExist
+    when the document is not visible.
+    """
+    my_role = Membership.objects.filter(debate=OuterRef("debate"), user=user.pk).values("role")
+    document = (
+        Document.objects.visible_to(user)
+        .select_related("debate")
+        .annotate(my_role=Subquery(my_role.order_by()[:1]))
+        .get(pk=pk)
+    )
+    access = DebateAccess(
+        user_id=user.pk,
+        role=document.my_role,
+        is_superuser=bool(getattr(user, "is_superuser", False)),
+        debate_id=document.debate_id,
+    )
+    return document, access

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -136,13 +136,13 @@ def test_a_change_between_the_check_and_the_row_lock_is_caught(world, monkeypatc
 def test_the_update_itself_is_conditional_on_the_version(world, monkeypatch):
     # Where no row lock exists (SQLite), a writer could slip in after the check; the
     # UPDATE ... WHERE version = n then matches no row and the write is refused.
-    real_open = services._open_layer
+    real_open = services.layer_open
 
     def slip_in(**kwargs):
         Span.objects.filter(pk=world.span_ann.pk).update(note="other", version=2)
         return real_open(**kwargs)
 
-    monkeypatch.setattr(services, "_open_layer", slip_in)
+    monkeypatch.setattr(services, "layer_open", slip_in)
     events = SpanEvent.objects.count()
 
     response = world.client("ann").patch(
@@ -211,3 +211,48 @@ def test_concurrent_writers_of_one_version_exactly_one_wins():
     assert SpanEvent.objects.filter(span_pk=span.pk, action="updated").count() == 1
     winner = SpanEvent.objects.get(span_pk=span.pk, action="updated")
     assert winner.after["note"] == span.note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_during_a_submit_waits_for_it_and_is_refused():
+    """A submit holds the assignment's row lock; a save meanwhile waits, then sees it."""
+    user = UserFactory(username="saver")
+    document = DocumentFactory(text="Tech firms say a backdoor weakens security.")
+    MembershipFactory(debate=document.debate, user=user, role="annotator")
+    span_create(  # the layer is in progress: the next save takes the one-statement path
+        document=document,
+        annotator=user,
+        by=user,
+        data=SpanInput(start=0, end=4, quote="Tech", stance="pro", role="claim"),
+    )
+    token = Token.objects.create(user=user).key
+    locked, answered = threading.Event(), []
+
+    def save() -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        locked.wait()
+        try:
+            body = {"start": 5, "end": 10, "quote": "firms", "stance": "pro", "role": "claim"}
+            answered.append(client.post(f"/api/v1/documents/{document.pk}/spans/", body))
+        finally:
+            connection.close()
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    with transaction.atomic():
+        services.document_submit(document=document, annotator=user)
+        locked.set()
+        saver.join(timeout=0.5)
+        waited = saver.is_alive()
+    saver.join(timeout=10)
+
+    statuses = [response.status_code for response in answered]
+    if connection.vendor == "postgresql":
+        # It waited on the row lock, then saw the submission.
+        assert (waited, statuses) == (True, [409])
+    else:
+        # SQLite's in-memory test database may refuse the locked table at once (503).
+        assert statuses in ([409], [503])
+    assert Span.objects.filter(document=document).count() == 1
+    assert SpanEvent.objects.filter(document=document).count() == 1

@@ -128,3 +128,21 @@ def test_lists_run_the_same_few_queries_for_few_and_many_rows(
     assert many_queries == few_queries
     if endpoint not in ("span detail", "document detail", "debate detail"):
         assert many_rows > few_rows
+
+
+def test_a_save_runs_a_fixed_few_statements(world, django_assert_num_queries):
+    # The first save opens the layer (assigned -> in progress); later ones find it open.
+    client = world.client("ann")
+    url = f"/api/v1/documents/{world.document.pk}/spans/"
+    body = {"start": 0, "end": 4, "quote": "Tech", "stance": "pro", "role": "claim"}
+    assert client.post(url, body, format="json").status_code == 201
+
+    # Token; the document with the caller's role; then on PostgreSQL one statement that
+    # locks the assignment, inserts the span and its history event (11 before). Elsewhere
+    # a transaction (a savepoint inside the test's): the assignment, the insert in a
+    # savepoint of its own, the event.
+    expected = 3 if connection.vendor == "postgresql" else 9
+    with django_assert_num_queries(expected):
+        response = client.post(url, {**body, "end": 10, "quote": "Tech firms"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["quote"] == "Tech firms"
