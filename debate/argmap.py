@@ -1570,7 +1570,10 @@ def _fast_map_dict(argument_map: ArgumentMap) -> dict[str, Any]:
         key = id(item)
         known = written.get(key)
         if known is None or known[0] is not item:
-            known = (item, orjson.Fragment(orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)))
+            text = orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)
+            # A copy of exactly its size: orjson's own buffer keeps about 4 KB per call, which
+            # for some 100k remembered edges was a quarter of a gigabyte.
+            known = (item, orjson.Fragment(bytes(memoryview(text))))
         written.keep(key, known)
         return known[1]
 
