@@ -14,13 +14,16 @@ write each line and streams them with COPY, holding one 64 KB block.
 
 import itertools
 import json
+import queue
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -43,6 +46,8 @@ from debate.permissions import DebateAccess
 
 ALL = "all"
 CHUNK_SIZE = 2000
+DOCUMENTS_PER_BATCH = 50  # JSON Lines on PostgreSQL: documents a connection writes in turn
+HELPER_QUEUE_BLOCKS = 32  # blocks of the second connection waiting for their turn (2 MB)
 SOFTWARE = "Debatemap"
 
 _SPAN_COLUMNS = (
@@ -218,14 +223,16 @@ def _snapshot():
     """Read in one transaction: a server-side cursor needs it, and all chunks agree.
 
     On PostgreSQL a fresh transaction is made REPEATABLE READ, so the relations and documents
-    fetched for later chunks are those of the moment the export started.
+    fetched for later chunks are those of the moment the export started. Yields whether the
+    transaction is the export's own (not one the caller had open, which may hold writes no
+    other connection sees).
     """
     fresh = not connection.in_atomic_block
     with transaction.atomic():
         if fresh and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
+        yield fresh
 
 
 def _load_documents(ids: set[int], *, with_text: bool) -> dict[int, ExportDocument]:
@@ -397,6 +404,7 @@ def export_jsonl_body(
     filters: ExportFilters,
     actors: list[ExportActor],
     chunk_size: int = CHUNK_SIZE,
+    documents_per_batch: int = DOCUMENTS_PER_BATCH,
 ) -> Iterator[bytes]:
     """Yield the document and span lines of a JSON Lines export, in blocks of bytes.
 
@@ -419,32 +427,147 @@ def export_jsonl_body(
     refusal = export_refusal(access=access)
     if refusal:
         raise PermissionDenied(refusal)
-    sql, params = _jsonl_lines_sql(debate=debate, filters=filters)
+    sql, batches_sql, params = _jsonl_lines_sql(debate=debate, filters=filters)
     # One text column per line. CSV with control characters as delimiter and quote writes
     # it unquoted and unescaped: JSON text from to_json() never holds a control character,
     # a quote character or a line break raw, so each row is exactly ``line\n`` (the text
     # format would double every backslash of the JSON).
     statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')"
-    with _snapshot(), connection.connection.cursor() as cursor:
+    with _snapshot() as fresh, connection.connection.cursor() as cursor:
         # The estimate for a large debate starts JIT compilation: half a second before the
         # first row, and no time saved after it (measured on a million spans).
         cursor.execute("SET LOCAL jit = off")
-        with cursor.copy(statement, params) as copy:
-            pending: list[memoryview] = []
-            size = 0
-            for row in copy:
-                pending.append(row)
-                size += len(row)
-                if size >= BLOCK_BYTES:
-                    yield b"".join(pending)
-                    pending.clear()
-                    size = 0
-            if pending:
+        batches = _document_batches(
+            cursor, sql=batches_sql, params=params, size=documents_per_batch
+        )
+        if not fresh or len(batches) < 2:
+            # Inside a caller's transaction a second connection would not see its writes.
+            yield from _copy_blocks(cursor, statement, {**params, "low": None, "high": None})
+            return
+        # One backend writes lines at a time, so a second connection on the same snapshot
+        # writes every other batch of documents while this one writes the one before; its
+        # blocks wait in a bounded queue until their turn.
+        cursor.execute("SELECT pg_export_snapshot()")
+        helper = _HelperConnection(
+            snapshot=cursor.fetchone()[0],
+            statement=statement,
+            batches=[{**params, "low": low, "high": high} for low, high in batches[1::2]],
+        )
+        helper.start()
+        try:
+            for index, (low, high) in enumerate(batches):
+                if index % 2:
+                    yield from helper.batch_blocks()
+                else:
+                    batch = {**params, "low": low, "high": high}
+                    yield from _copy_blocks(cursor, statement, batch)
+        finally:
+            helper.stop()
+
+
+def _copy_blocks(cursor, statement: str, params: dict[str, Any]) -> Iterator[bytes]:
+    """Yield a COPY's rows joined into blocks of about ``BLOCK_BYTES``."""
+    with cursor.copy(statement, params) as copy:
+        pending: list[memoryview] = []
+        size = 0
+        for row in copy:
+            pending.append(row)
+            size += len(row)
+            if size >= BLOCK_BYTES:
                 yield b"".join(pending)
+                pending.clear()
+                size = 0
+        if pending:
+            yield b"".join(pending)
 
 
-def _jsonl_lines_sql(*, debate: Debate, filters: ExportFilters) -> tuple[str, dict[str, Any]]:
+def _document_batches(
+    cursor, *, sql: str, params: dict[str, Any], size: int
+) -> list[tuple[int, int | None]]:
+    """Return the export's documents as id ranges ``[low, high)`` of ``size`` documents."""
+    cursor.execute(sql, {**params, "batch_size": size})
+    starts = [row[0] for row in cursor.fetchall()]
+    return list(zip(starts, [*starts[1:], None], strict=False))
+
+
+_END = object()
+
+
+class _HelperConnection(threading.Thread):
+    """A second connection writing every other batch of a JSON Lines export.
+
+    It imports the export's snapshot, so it reads exactly what the first connection reads,
+    and hands its blocks over through a bounded queue, a batch end marker after each batch.
+    """
+
+    def __init__(self, *, snapshot: str, statement: str, batches: list[dict[str, Any]]):
+        super().__init__(name="export-helper", daemon=True)
+        self.snapshot = snapshot
+        self.statement = statement
+        self.batches = batches
+        self.blocks: queue.Queue = queue.Queue(maxsize=HELPER_QUEUE_BLOCKS)
+        self.stopping = threading.Event()
+        options = connection.get_connection_params()
+        options.pop("cursor_factory", None)
+        options.pop("context", None)
+        self.options = options
+
+    def run(self) -> None:
+        try:
+            with psycopg.connect(**self.options) as helper:
+                helper.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                helper.read_only = True
+                with helper.cursor() as cursor:
+                    cursor.execute(
+                        psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(
+                            psycopg.sql.Literal(self.snapshot)
+                        )
+                    )
+                    cursor.execute("SET LOCAL jit = off")
+                    for batch in self.batches:
+                        for block in _copy_blocks(cursor, self.statement, batch):
+                            self._put(block)
+                        self._put(_END)
+                helper.rollback()
+        except _Stopped:
+            pass
+        except BaseException as error:  # handed to the reading side, which raises it
+            with suppress(_Stopped):
+                self._put(error)
+
+    def _put(self, item) -> None:
+        while True:
+            if self.stopping.is_set():
+                raise _Stopped  # inside a COPY, psycopg cancels it on the way out
+            try:
+                self.blocks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def batch_blocks(self) -> Iterator[bytes]:
+        """Yield the blocks of the helper's next batch."""
+        while (item := self.blocks.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        """Stop the helper (cancelling its query if it is still writing) and wait for it."""
+        self.stopping.set()
+        self.join(timeout=30)
+
+
+class _Stopped(Exception):
+    """The export was closed before the helper connection finished."""
+
+
+def _jsonl_lines_sql(*, debate: Debate, filters: ExportFilters) -> tuple[str, str, dict[str, Any]]:
     """Return a query whose rows are the document and span lines of a JSON Lines export.
+
+    Also return a query for the first document id of each batch of ``%(batch_size)s``
+    documents; the lines query covers the documents with ids in ``[%(low)s, %(high)s)``
+    (``None`` for no bound) and takes the returned parameters.
 
     Each line is the text ``document_json`` or ``span_json`` would give, written by
     PostgreSQL: ``to_json`` escapes strings exactly as orjson does, timestamps are
@@ -527,6 +650,8 @@ def _jsonl_lines_sql(*, debate: Debate, filters: ExportFilters) -> tuple[str, di
                    AS head
             FROM {tables["document"]}
             WHERE debate_id = %(debate)s{documents}
+              AND (%(low)s::bigint IS NULL OR id >= %(low)s::bigint)
+              AND (%(high)s::bigint IS NULL OR id < %(high)s::bigint)
         ) d
         CROSS JOIN LATERAL (
             SELECT 0 AS kind, NULL::integer AS annotator_id, NULL::integer AS start,
@@ -567,7 +692,16 @@ def _jsonl_lines_sql(*, debate: Debate, filters: ExportFilters) -> tuple[str, di
         ) a ON a.id = x.actor_id
         ORDER BY d.id, x.kind, x.annotator_id NULLS FIRST, x.start, x."end", x.id
     """  # noqa: S608
-    return sql, params
+    batches_sql = f"""
+        SELECT id FROM (
+            SELECT id, row_number() OVER (ORDER BY id) AS n
+            FROM {tables["document"]}
+            WHERE debate_id = %(debate)s{documents}
+        ) numbered
+        WHERE mod(n - 1, %(batch_size)s) = 0
+        ORDER BY id
+    """  # noqa: S608
+    return sql, batches_sql, params
 
 
 __all__ = [

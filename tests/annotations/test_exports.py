@@ -5,6 +5,7 @@ import gc
 import io
 import json
 import re
+import threading
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -172,6 +173,10 @@ TRICKY_NOTE = 'line one\nline "two"\t\\ \x01\x1b \u2028 🔐 \r end'
 
 @pytest.fixture
 def tricky(db):
+    return make_tricky()
+
+
+def make_tricky():
     """Return a debate whose spans hold every character JSON escapes or leaves raw."""
     debate = DebateFactory(slug="tricky", title='Tricky "quotes" \\ and\nlines')
     quoted = UserFactory(username='o"neil\\x')
@@ -235,11 +240,15 @@ def tricky(db):
     return debate, spans
 
 
-def _jsonl_bodies(debate, filters: ExportFilters) -> tuple[bytes, bytes]:
+def _jsonl_bodies(
+    debate, filters: ExportFilters, documents_per_batch: int = 50
+) -> tuple[bytes, bytes]:
     """Return the export's document and span lines from the database path and from Python."""
     actors = export_actors(debate=debate)
     selection = {"access": READER, "debate": debate, "filters": filters, "actors": actors}
-    database = b"".join(export_jsonl_body(**selection, chunk_size=2))
+    database = b"".join(
+        export_jsonl_body(**selection, chunk_size=2, documents_per_batch=documents_per_batch)
+    )
     portable = b"".join(jsonl_body(export_span_chunks(**selection, with_text=True, chunk_size=2)))
     return database, portable
 
@@ -324,6 +333,53 @@ def test_jsonl_lines_keep_tricky_text_exact(tricky):
     assert "separators \u2028 and \u2029".encode() in database
     assert b"\\u0001\\u001f\x7f controls" in database
     assert b'\\"no\\" \\\\ then\\ttabbed,\\nnext' in database
+
+
+def _helper_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "export-helper"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [ExportFilters(), ExportFilters(layer="gold"), ExportFilters(documents=(-1,))],
+    ids=["all", "gold", "none"],
+)
+def test_jsonl_lines_from_two_connections_equal_the_portable_ones(transactional_db, filters):
+    # Committed data and the export's own transaction: on PostgreSQL a second connection on
+    # the same snapshot writes every other document (one document a batch here).
+    debate, spans = make_tricky()
+    second = spans["plain"].document
+    Span.objects.filter(pk=spans["plain"].pk).update(note="changed before the export")
+    database, portable = _jsonl_bodies(debate, filters, documents_per_batch=1)
+    assert database == portable
+    if filters == ExportFilters():
+        assert b"changed before the export" in database
+        assert database.count(b'{"type":"document"') == 2
+        assert database.index(f'"document":{second.pk},'.encode()) > database.index(b'"quote":"NEL')
+    assert _helper_threads() == []
+
+
+def test_jsonl_export_closed_early_stops_the_second_connection(transactional_db):
+    from django.db import connection
+
+    debate = bench_data_generate(slug="closed-early", spans=6000, documents=60, annotators=2)
+    body = export_jsonl_body(
+        access=READER,
+        debate=debate,
+        filters=ExportFilters(),
+        actors=export_actors(debate=debate),
+        documents_per_batch=2,
+    )
+    first = next(body)
+    assert first.startswith(b'{"type":"document"')
+    assert len(_helper_threads()) == (1 if connection.vendor == "postgresql" else 0)
+    body.close()  # the client went away
+    assert _helper_threads() == []
+    assert not connection.in_atomic_block
+    # The connection is ready for the next request, and a full export still works.
+    database, portable = _jsonl_bodies(debate, ExportFilters(), documents_per_batch=7)
+    assert database == portable
+    assert database.count(b"\n") == 60 + 6000
 
 
 def test_jsonl_body_is_written_by_postgresql_itself(corpus, monkeypatch):
