@@ -18,20 +18,11 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         .values_list("pk", "title")
     ]
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
+    # The columns in GoldSpan's field order, so each row makes one positionally (100k rows:
+    # keyword arguments were a noticeable part of reading the layer).
     spans = [
-        GoldSpan(
-            id=pk,
-            document_id=document_id,
-            start=start,
-            end=end,
-            quote=quote,
-            stance=stance,
-            role=role,
-            actor_id=actor_id,
-        )
-        for pk, document_id, start, end, quote, stance, role, actor_id in Span.objects.filter(
-            annotator__isnull=True, **gold
-        )
+        GoldSpan(*row)
+        for row in Span.objects.filter(annotator__isnull=True, **gold)
         .order_by("pk")
         .values_list("pk", "document_id", "start", "end", "quote", "stance", "role", "actor_id")
         .iterator(chunk_size=5000)

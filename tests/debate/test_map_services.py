@@ -322,3 +322,24 @@ def test_an_unchanged_input_never_reads_a_stored_graph(debate, gold, no_dispatch
     reads = [q["sql"] for q in queries if "debate_mapversion" in q["sql"]]
     assert len(reads) == 1
     assert "graph_json" not in reads[0]
+
+
+def test_the_gold_layer_reads_every_field_of_each_gold_span(debate, gold, no_dispatch):
+    from annotations.gold import gold_map_input
+    from debate.argmap import GoldSpan
+
+    data = gold_map_input(debate=debate)
+
+    assert data.spans == [
+        GoldSpan(
+            id=span.pk,
+            document_id=span.document_id,
+            start=0,
+            end=len(text),
+            quote=text,
+            stance=stance,
+            role="claim",
+            actor_id=span.actor_id,
+        )
+        for span, text, stance in zip(gold, (TEXT_A, TEXT_B), ("contra", "pro"), strict=True)
+    ]
