@@ -5,6 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from rest_framework.authtoken.models import Token
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from debate.models import Debate, Document, DocumentStatus
@@ -36,6 +37,12 @@ def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
 
     page = manifest["page"]
     assert Span.objects.filter(document_id=page["document"]).count() == 20
+    # The page's annotator signs in with the manifest's password and token, both still valid
+    # (a password change revokes tokens issued before it).
+    annotator = Token.objects.select_related("user").get(key=page["token"]).user
+    assert annotator.check_password(page["password"])
+    for client in clients:
+        assert Token.objects.filter(key=client["token"]).exists()
     assert Relation.objects.filter(document_id=page["document"]).count() == 5
 
     gold = Span.objects.filter(document__debate__slug="bench-map", annotator__isnull=True)

@@ -247,10 +247,12 @@ def scenario_page(*, spans: int, relations: int, rng: random.Random) -> dict[str
     """Create one long document with ``spans`` spans in one annotator's layer."""
     debate = _debate(SLUGS["page"], "Benchmark: a document with many spans")
     password = f"bench-{rng.getrandbits(64):016x}"
-    user = _member(debate, "bench-page-annotator", Role.ANNOTATOR, token=True)
+    user = _member(debate, "bench-page-annotator", Role.ANNOTATOR)
     account = get_user_model().objects.get(pk=user["id"])
     account.set_password(password)
     account.save(update_fields=["password"])
+    # After the password: a password change revokes the tokens issued before it.
+    user["token"] = Token.objects.get_or_create(user=account)[0].key
     actors = Actor.objects.bulk_create(
         Actor(debate=debate, name=name)
         for name in ("Kate Robertson", "Rani Govender", "Susie Hargreaves", "the tech firms")
