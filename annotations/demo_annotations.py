@@ -99,8 +99,8 @@ LAYERS = (
                 "actor": "NSPCC",
             },
             "smokescreen": {
-                "quote": f"without robust safety measures, {SMOKESCREEN}, helping them hide what "
-                "they are doing"
+                "quote": f"without robust safety measures, {SMOKESCREEN}, letting them keep their "
+                "crimes out of sight of anyone who could step in"
             },
             "rely": {"role": "claim"},
         },

@@ -61,20 +61,20 @@ def test_demo_layers_hold_exactly_these_spans_and_relations():
         ("annotator", 365, 417, "pro", "claim", "Rani Govender"),
         ("annotator", 432, 546, "pro", "premise", "Rani Govender"),
         ("annotator", 662, 723, "pro", "claim", "Susie Hargreaves"),
-        ("annotator", 813, 898, "contra", "claim", "Tech firms"),
-        ("annotator", 909, 985, "contra", "premise", "Tech firms"),
+        ("annotator", 847, 932, "contra", "claim", "Tech firms"),
+        ("annotator", 943, 1019, "contra", "premise", "Tech firms"),
         ("annotator2", 193, 255, "neutral", "claim", None),
         ("annotator2", 365, 417, "pro", "claim", "Rani Govender"),
         ("annotator2", 432, 478, "neutral", "premise", "NSPCC"),
-        ("annotator2", 630, 762, "pro", "claim", "Susie Hargreaves"),
-        ("annotator2", 813, 898, "contra", "claim", "Tech firms"),
-        ("annotator2", 909, 985, "contra", "claim", "Tech firms"),
+        ("annotator2", 630, 796, "pro", "claim", "Susie Hargreaves"),
+        ("annotator2", 847, 932, "contra", "claim", "Tech firms"),
+        ("annotator2", 943, 1019, "contra", "claim", "Tech firms"),
     ]
     assert all(document.text[s.start : s.end] == s.quote for s in spans)
     relations = Relation.objects.filter(document=document).order_by("id")
     assert [(r.annotator.username, r.source.start, r.type, r.target.start) for r in relations] == [
         ("annotator", 432, "supports", 365),
-        ("annotator", 909, "supports", 813),
-        ("annotator2", 909, "supports", 813),
-        ("annotator2", 813, "attacks", 630),
+        ("annotator", 943, "supports", 847),
+        ("annotator2", 943, "supports", 847),
+        ("annotator2", 847, "attacks", 630),
     ]
