@@ -263,7 +263,7 @@ def _insert_version_postgresql(fields: dict, graph_json: bytes) -> int:
 
     Django's psycopg cursors bind on the client: the 70 MB JSON of a 100k-span map would be
     quoted into the SQL text and parsed again by the server, which took about half of the
-    store (docs/BENCHMARKS.md). A plain psycopg cursor sends it as a parameter of its own.
+    store (bench/notes/maps.md). A plain psycopg cursor sends it as a parameter of its own.
     """
     columns = [*fields, "graph_json", "created_at"]
     values = [*fields.values(), _Utf8Text(graph_json), timezone.now()]
