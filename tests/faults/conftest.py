@@ -1,6 +1,6 @@
 """The production stack in subprocesses, and the faults to inject into it.
 
-A fault test serves the app the way docs/DEPLOY.md runs it: gunicorn with
+A fault test serves the app the way docs/DEPLOY.md runs it: gunicorn's gthread workers with
 ``DJANGO_ENV=production`` (DEBUG off, the Redis cache, PostgreSQL), a Celery worker on the
 ``maps`` and ``celery`` queues and one ``celery beat``, all on the test database and on a
 *private* ``redis-server`` this module starts on a free port. Faults are injected into those
@@ -176,6 +176,10 @@ class Stack:
                     f"127.0.0.1:{self.port}",
                     "--workers",
                     str(self.web_workers),
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "4",
                     "--timeout",
                     "60",
                     # Its default path is shared by every gunicorn of the user on the machine.
