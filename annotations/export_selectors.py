@@ -14,6 +14,7 @@ write each line and streams them with COPY, holding one 64 KB block.
 
 import itertools
 import json
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -43,6 +44,8 @@ from annotations.models import GOLD, Relation, Span
 from debate.argmap import collector_paused
 from debate.models import Actor, Debate, Document, Membership
 from debate.permissions import DebateAccess
+
+logger = logging.getLogger(__name__)
 
 ALL = "all"
 CHUNK_SIZE = 2000
@@ -456,11 +459,14 @@ def export_jsonl_body(
         helper.start()
         try:
             for index, (low, high) in enumerate(batches):
-                if index % 2:
-                    yield from helper.batch_blocks()
-                else:
-                    batch = {**params, "low": low, "high": high}
-                    yield from _copy_blocks(cursor, statement, batch)
+                batch = {**params, "low": low, "high": high}
+                if index % 2 and helper.connected:
+                    try:
+                        yield from helper.batch_blocks()
+                        continue
+                    except _HelperUnavailable:
+                        pass  # raised before any block of the batch: write it here
+                yield from _copy_blocks(cursor, statement, batch)
         finally:
             helper.stop()
 
@@ -507,6 +513,7 @@ class _HelperConnection(threading.Thread):
         self.batches = batches
         self.blocks: queue.Queue = queue.Queue(maxsize=HELPER_QUEUE_BLOCKS)
         self.stopping = threading.Event()
+        self.connected = True  # until a connection is refused
         options = connection.get_connection_params()
         options.pop("cursor_factory", None)
         options.pop("context", None)
@@ -514,7 +521,17 @@ class _HelperConnection(threading.Thread):
 
     def run(self) -> None:
         try:
-            with psycopg.connect(**self.options) as helper:
+            helper = psycopg.connect(**self.options)
+        except psycopg.OperationalError as error:
+            # No second connection (max_connections reached, say): the export is not lost,
+            # the first connection writes every batch.
+            logger.warning("Export goes on with one database connection: %s", error)
+            self.connected = False
+            with suppress(_Stopped):
+                self._put(_HelperUnavailable())
+            return
+        try:
+            with helper:
                 helper.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
                 helper.read_only = True
                 with helper.cursor() as cursor:
@@ -548,6 +565,8 @@ class _HelperConnection(threading.Thread):
     def batch_blocks(self) -> Iterator[bytes]:
         """Yield the blocks of the helper's next batch."""
         while (item := self.blocks.get()) is not _END:
+            if isinstance(item, _HelperUnavailable):
+                raise item
             if isinstance(item, BaseException):
                 raise item
             yield item
@@ -560,6 +579,10 @@ class _HelperConnection(threading.Thread):
 
 class _Stopped(Exception):
     """The export was closed before the helper connection finished."""
+
+
+class _HelperUnavailable(Exception):
+    """The helper could not open its connection; it wrote nothing."""
 
 
 def _jsonl_lines_sql(*, debate: Debate, filters: ExportFilters) -> tuple[str, str, dict[str, Any]]:

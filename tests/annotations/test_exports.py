@@ -10,6 +10,7 @@ import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from pybrat.parser import BratParser
 from pyld import jsonld
@@ -736,3 +737,31 @@ def test_brat_export_memory_grows_with_documents_not_spans():
     assert large_bytes > 2 * small_bytes > 3 * 2**20  # the .ann files grow four times
     assert large_growth < small_growth + 4 * 2**20, (small_growth, large_growth)
     assert large_growth < 16 * 2**20, large_growth
+
+
+def test_jsonl_export_goes_on_with_one_connection_when_a_second_is_refused(
+    transactional_db, monkeypatch, caplog
+):
+    from django.db import connection
+
+    import annotations.export_selectors as selectors
+
+    debate = bench_data_generate(slug="one-connection", spans=600, documents=6, annotators=2)
+    refused = []
+
+    def refuse(**options):
+        refused.append(options["dbname"])
+        raise psycopg.OperationalError("too many clients already")
+
+    monkeypatch.setattr(selectors.psycopg, "connect", refuse)
+    database, portable = _jsonl_bodies(debate, ExportFilters(), documents_per_batch=1)
+    # Every document is there, in order, written by the first connection alone.
+    assert database == portable
+    assert database.count(b'{"type":"document"') == 6
+    assert database.count(b"\n") == 6 + 600
+    assert _helper_threads() == []
+    if connection.vendor == "postgresql":
+        assert refused == [connection.settings_dict["NAME"]]
+        assert "Export goes on with one database connection" in caplog.text
+    else:
+        assert refused == []
