@@ -7,10 +7,13 @@ is idempotent: a build runs only from ``queued`` (or from ``running`` when its w
 dead), and the same input hash never makes a second ``MapVersion``.
 """
 
+import gc
 import logging
 import socket
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -178,39 +181,41 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
     Return None when there is nothing to do (finished already, or another worker has it).
     A failure marks the build failed with its error and leaves the current map as it was.
     """
-    # The one place the map job reads annotations, through their narrow door.
-    from annotations.gold import gold_map_input
-
     worker = worker or f"inline@{socket.gethostname()}"
     build = map_build_claim(build_id=build_id, worker=worker)
     if build is None:
         return None
+    # The cyclic collector stays off for the whole job, not only the build: reading,
+    # hashing and serialising a large map allocate millions of objects too, and its full
+    # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
+    with _collector_paused_for_the_job():
+        return _run_claimed(build, worker)
+
+
+def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:
+    # The one place the map job reads annotations, through their narrow door.
+    from annotations.gold import gold_map_input
+
     debate = build.debate
     report = _ProgressReport(build)
     try:
-        # The cyclic collector stays off for the whole job, not only the build: reading,
-        # hashing and serialising a large map allocate millions of objects too, and its full
-        # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
-        with collector_paused():
-            report.step(10, "Reading the gold layer")
-            data = gold_map_input(debate=debate)
-            digest = input_hash(data)
-            # Only whether it exists: its 70 MB graph stays in the database.
-            existing = (
-                MapVersion.objects.filter(debate=debate, input_hash=digest)
-                .defer("graph_json")
-                .first()
+        report.step(10, "Reading the gold layer")
+        data = gold_map_input(debate=debate)
+        digest = input_hash(data)
+        # Only whether it exists: its 70 MB graph stays in the database.
+        existing = (
+            MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
+        )
+        if existing is None:
+            building = f"Building from {len(data.spans)} gold spans"
+            report.step(15, building)
+            graph = build_map(
+                data, progress=report.during(15, 85, building), known_input_hash=digest
             )
-            if existing is None:
-                building = f"Building from {len(data.spans)} gold spans"
-                report.step(15, building)
-                graph = build_map(
-                    data, progress=report.during(15, 85, building), known_input_hash=digest
-                )
-                report.step(90, "Saving the map")
-                version, created = _store_version(debate, digest, graph, len(data.documents))
-            else:
-                version, created = existing, False
+            report.step(90, "Saving the map")
+            version, created = _store_version(debate, digest, graph, len(data.documents))
+        else:
+            version, created = existing, False
     except Exception as exc:
         if _is_transient(exc):
             _release(build)
@@ -233,6 +238,24 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
         heartbeat_at=timezone.now(),
     )
     return BuildOutcome(build.pk, MapBuildStatus.DONE, version.pk, not created)
+
+
+@contextmanager
+def _collector_paused_for_the_job() -> Iterator[None]:
+    """Pause the cyclic collector for a whole job, and keep it off what the job leaves alive.
+
+    A job leaves millions of objects alive for the next one (the builder's caches, the last
+    build's spans, nodes, edges and their JSON), all made while the collector was off; its
+    first pass afterwards scanned them all, 0.2-0.6 s at 100k spans in the path of the build's
+    "done" or of the next build (bench/notes/maps.md). ``gc.freeze`` moves them out of its
+    sight. They are freed by reference counting when replaced; only a cycle that was already
+    garbage when the job ended stays, and ``--max-tasks-per-child`` bounds that.
+    """
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def _store_version(debate: Debate, digest: str, graph, document_count: int):

@@ -343,3 +343,32 @@ def test_the_gold_layer_reads_every_field_of_each_gold_span(debate, gold, no_dis
         )
         for span, text, stance in zip(gold, (TEXT_A, TEXT_B), ("contra", "pro"), strict=True)
     ]
+
+
+def test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves(
+    debate, gold, no_dispatch, monkeypatch
+):
+    import gc
+    from types import SimpleNamespace
+
+    collector_on_at = []
+
+    def now():
+        collector_on_at.append(gc.isenabled())
+        return timezone.now()
+
+    monkeypatch.setattr(map_services, "timezone", SimpleNamespace(now=now))
+    build = map_build_request(debate=debate, reason="x")
+    gc.unfreeze()
+    try:
+        outcome = map_build_run(build_id=build.pk, worker="w:1")
+
+        assert outcome.status == "done"
+        # Claimed with the collector on; every progress write and the "done" write with it off.
+        assert collector_on_at[0] is True
+        assert collector_on_at == sorted(collector_on_at, reverse=True)
+        assert collector_on_at.count(False) >= 4  # three steps and "done"
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
