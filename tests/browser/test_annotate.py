@@ -380,3 +380,53 @@ def test_highlights_take_the_scheme_colours_and_name_their_spans_on_hover(
     expect(mark).to_have_attribute("title", f"Contra · Claim · Tech firms — {note}")
     assert mark.get_attribute("data-ids") == str(backdoor.id)
     assert page.dialogs == []
+
+
+def test_selection_and_link_target_are_marked_in_the_text_and_the_list(
+    live_server, page, login, scene
+):
+    document, annotator = scene["document"], scene["annotator"]
+    spans = []
+    for phrase in (PHRASE, SMOKESCREEN):
+        start = TEXT.index(phrase)
+        spans.append(
+            Span.objects.create(
+                document=document,
+                annotator=annotator,
+                created_by=annotator,
+                start=start,
+                end=start + len(phrase),
+                quote=phrase,
+                stance="pro",
+                role="claim",
+            )
+        )
+    backdoor, smokescreen = (f'#doc-text mark[data-ids="{span.id}"]' for span in spans)
+    open_annotate(page, live_server, login, document)
+    page.locator("#doc-text").focus()
+
+    page.keyboard.press("j")
+    expect(page.locator("#doc-text mark.selected")).to_have_count(1)
+    expect(page.locator(backdoor)).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator("#span-list li[aria-selected=true]")).to_have_count(1)
+    expect(page.locator("#span-detail h3")).to_have_text("Pro · Claim · no actor")
+
+    page.locator(smokescreen).click()
+    expect(page.locator("#doc-text mark.selected")).to_have_count(1)
+    expect(page.locator(smokescreen)).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator("#span-list li").nth(1)).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#span-list li").nth(0)).to_have_attribute("aria-selected", "false")
+
+    page.keyboard.press("r")  # link from the smokescreen span; J picks the other as target
+    expect(page.locator("#mode")).to_be_visible()
+    page.keyboard.press("j")
+    expect(page.locator(backdoor)).to_have_class(re.compile(r"\blink-target\b"))
+    expect(page.locator("#doc-text mark.link-target")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(page.locator("#doc-text mark.link-target")).to_have_count(0)
+    expect(page.locator("#mode")).to_be_hidden()
+
+    page.keyboard.press("Escape")  # deselect
+    expect(page.locator("#doc-text mark.selected")).to_have_count(0)
+    expect(page.locator("#span-list li[aria-selected=true]")).to_have_count(0)
+    assert page.dialogs == []

@@ -564,10 +564,30 @@ function deleteRelation(id) {
 
 // ---------------------------------------------------------------- selection of spans
 
+// Choosing a span or a link target changes only classes and the side panel: those are set on
+// what is drawn instead of drawing thousands of spans again at every J/K or click.
+function renderSelection() {
+  const selected = state.selectedId === null ? null : String(state.selectedId);
+  const target = state.linkTarget === null ? null : String(state.linkTarget);
+  for (const mark of el.text.querySelectorAll("mark.hl")) {
+    const ids = mark.dataset.ids.split(" ");
+    mark.classList.toggle("selected", selected !== null && ids.includes(selected));
+    mark.classList.toggle("link-target", target !== null && ids.includes(target));
+  }
+  for (const row of el.list.querySelectorAll('[aria-selected="true"]')) {
+    row.setAttribute("aria-selected", "false");
+  }
+  if (selected !== null) {
+    el.list.querySelector(`[data-id="${CSS.escape(selected)}"]`)?.setAttribute("aria-selected", "true");
+  }
+  renderDetail();
+  renderMode();
+}
+
 function select(id, { scroll = false } = {}) {
   state.selectedId = id;
   state.pendingDelete = null;
-  render();
+  renderSelection();
   if (scroll && id !== null) {
     el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`)?.scrollIntoView({ block: "nearest" });
     el.text.querySelector("mark.selected")?.scrollIntoView({ block: "nearest" });
@@ -583,7 +603,7 @@ function step(direction) {
   if (state.linkFrom !== null) {
     if (items[index].id === state.linkFrom) index = (index + direction + items.length) % items.length;
     state.linkTarget = items[index].id;
-    render();
+    renderSelection();
   } else {
     select(items[index].id, { scroll: true });
   }
@@ -594,7 +614,7 @@ function startLink() {
   state.linkFrom = state.selectedId;
   state.linkTarget = null;
   notify("");
-  render();
+  renderSelection();
 }
 
 function finishLink(type) {
@@ -641,7 +661,7 @@ el.text.addEventListener("click", (event) => {
   const key = spanKey(ids[ids.length - 1]);
   if (state.linkFrom !== null) {
     if (key !== state.linkFrom) state.linkTarget = key;
-    render();
+    renderSelection();
   } else {
     select(key, { scroll: true });
   }
@@ -653,7 +673,7 @@ el.list.addEventListener("click", (event) => {
   const key = spanKey(li.dataset.id);
   if (state.linkFrom !== null) {
     if (key !== state.linkFrom) state.linkTarget = key;
-    render();
+    renderSelection();
   } else {
     select(key, { scroll: true });
   }
@@ -716,7 +736,7 @@ document.addEventListener("keydown", (event) => {
     else if (state.linkFrom !== null) {
       state.linkFrom = null;
       state.linkTarget = null;
-      render();
+      renderSelection();
     } else if (state.pendingDelete !== null) {
       state.pendingDelete = null;
       renderDetail();
