@@ -595,12 +595,19 @@ def bench_span_read(manifest: dict, sizes: dict[str, int], scale: str) -> None:
     )
 
 
+# "ready" is when the page says so (its DOM built); "painted" is after the frame that shows
+# it: the style, layout and paint the drawing causes come after the flag, and a person sees
+# the page only then. The target is held against the painted time.
 READY_PROBE = """
 (() => {
   const mark = () => {
     if (window.__benchReady === undefined && document.body
         && document.body.dataset.ready === "true") {
       window.__benchReady = performance.now();
+      requestAnimationFrame(() => setTimeout(() => {
+        window.__benchPainted = performance.now();
+        document.documentElement.dataset.benchPainted = "true";
+      }));
     }
   };
   new MutationObserver(mark).observe(document, {
@@ -632,11 +639,14 @@ def bench_annotate_page(manifest: dict, sizes: dict[str, int], scale: str) -> No
             for attempt in range(sizes["page_loads"] + 1):
                 page.goto(url, wait_until="commit")
                 # A selector wait, not wait_for_function: the page's CSP forbids eval.
-                page.wait_for_selector('body[data-ready="true"]', state="attached", timeout=30_000)
+                page.wait_for_selector(
+                    'html[data-bench-painted="true"]', state="attached", timeout=30_000
+                )
                 timing = page.evaluate(
                     """() => {
                       const nav = performance.getEntriesByType("navigation")[0];
-                      return {ready: window.__benchReady, response_end: nav.responseEnd,
+                      return {ready: window.__benchReady, painted: window.__benchPainted,
+                              response_end: nav.responseEnd,
                               dom_content_loaded: nav.domContentLoadedEventEnd,
                               marks: document.querySelectorAll("[data-span-ids], mark").length};
                     }"""
@@ -647,25 +657,43 @@ def bench_annotate_page(manifest: dict, sizes: dict[str, int], scale: str) -> No
             shown = page.evaluate("document.querySelectorAll('#span-list li').length")
         finally:
             browser.close()
-    warm = [s["ready"] for s in samples if not s["cold"]]
+    warm = [s["painted"] for s in samples if not s["cold"]]
+    flagged = [s["ready"] for s in samples if not s["cold"]]
     save_result(
         "annotate_page",
         scale,
         [
             figure(
-                "annotate page ready (2,000 spans): median", statistics.median(warm), "ms", None
+                "annotate page ready and painted (2,000 spans): median",
+                statistics.median(warm),
+                "ms",
+                None,
             ),
-            figure("annotate page ready (2,000 spans): p95", percentile(warm, 95), "ms", 300),
-            figure("first load, empty cache", samples[0]["ready"], "ms", None),
+            figure(
+                "annotate page ready and painted (2,000 spans): p95",
+                percentile(warm, 95),
+                "ms",
+                300,
+            ),
+            figure(
+                "ready flag set (DOM built, before layout): median",
+                statistics.median(flagged),
+                "ms",
+                None,
+            ),
+            figure("first load, empty cache (painted)", samples[0]["painted"], "ms", None),
         ],
         {
             "browser": "Debian Chromium, headless, through Playwright",
-            "measure": 'performance.now() when document.body.dataset.ready turns "true" '
-            "(a MutationObserver installed before the page's scripts), i.e. from navigation "
-            "start; the first load is with an empty cache, the others reuse cached scripts",
+            "measure": "performance.now() in the first task after the animation frame that "
+            'follows document.body.dataset.ready turning "true" (a MutationObserver installed '
+            "before the page's scripts sees the flag), i.e. from navigation start to the page "
+            "drawn on screen; the first load is with an empty cache, the others reuse cached "
+            "scripts",
             "loads": len(warm),
             "spans_listed": shown,
-            "samples_ms": [round(s["ready"], 1) for s in samples],
+            "samples_ms": [round(s["painted"], 1) for s in samples],
+            "ready_flag_samples_ms": [round(s["ready"], 1) for s in samples],
             "html_received_ms_median": round(
                 statistics.median(s["response_end"] for s in samples[1:]), 1
             ),
