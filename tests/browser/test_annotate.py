@@ -15,10 +15,10 @@ TEXT = (
     "Tech firms 🔐 say: “a backdoor would make services less secure for all.” "
     "Café owners agree.\n\n"
     "Susie Hargreaves said: “Without robust safety measures, end\u2011to\u2011end encryption "
-    "will be a smokescreen for abusers.”\u00a0That was last week."
+    "will turn into a smokescreen for abusers.”\u00a0That was last week."
 )
 PHRASE = "a backdoor would make services less secure for all"
-SMOKESCREEN = "end\u2011to\u2011end encryption will be a smokescreen for abusers"
+SMOKESCREEN = "end\u2011to\u2011end encryption will turn into a smokescreen for abusers"
 
 TEXT_BEFORE_FIRST_MARK_JS = """() => {
   const root = document.getElementById('doc-text');

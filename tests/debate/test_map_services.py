@@ -22,7 +22,7 @@ from tests.factories import ActorFactory, DocumentFactory, SpanFactory, UserFact
 
 pytestmark = pytest.mark.django_db
 
-TEXT_A = "Tech firms say a backdoor would make their services less secure for all users."
+TEXT_A = "Tech firms say a backdoor would leave their services less secure for every user."
 TEXT_B = "Hargreaves said encryption will be a smokescreen for abusers who hurt children."
 
 
