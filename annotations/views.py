@@ -49,6 +49,8 @@ from annotations.serializers import (
     SpanEventSerializer,
     SpanSerializer,
     SpanUpdateSerializer,
+    relation_rows,
+    relation_rows_payload,
     span_input,
     span_rows,
     span_rows_payload,
@@ -508,6 +510,7 @@ class RelationListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.List
     serializer_class = RelationSerializer
     permission_classes = [IsAuthenticated, WritesSomeLayerOrReadOnly]
     pagination_class = CursorPage
+    renderer_classes = [FastJSONRenderer]
 
     def known_query_params(self) -> set[str]:
         return super().known_query_params() | ({"layer"} if self.request.method == "GET" else set())
@@ -516,6 +519,12 @@ class RelationListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.List
         return relation_list(
             user=self.request.user, document=self.get_document(), layer=read_layer(self.request)
         )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        # Rows, not relations, as the span list does: model instances and DRF's per-field
+        # machinery were most of the request. The paginator pages the rows by their id.
+        rows = self.paginate_queryset(relation_rows(self.get_queryset()))
+        return self.get_paginated_response(relation_rows_payload(rows))
 
     def post(self, request: Request, pk: int) -> Response:
         document = self.get_document()

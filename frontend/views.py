@@ -24,7 +24,7 @@ from annotations.review_selectors import (
 from annotations.review_serializers import DebateAgreementSerializer
 from annotations.review_services import assignments_spread
 from annotations.selectors import MINE, relation_list, span_list
-from annotations.serializers import RelationSerializer, span_list_payload
+from annotations.serializers import relation_list_payload, span_list_payload
 from debate.argmap_formats import EXPORT_FORMATS
 from debate.map_permissions import builds_maps
 from debate.map_selectors import adjudicated_document_count
@@ -153,9 +153,9 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         # The layer's spans and relations exactly as the API lists them (same selectors, same
         # shapes), so the page draws them without a request after its scripts load.
         "spans": span_list_payload(span_list(user=request.user, document=document, layer=layer)),
-        "relations": RelationSerializer(
-            relation_list(user=request.user, document=document, layer=layer), many=True
-        ).data,
+        "relations": relation_list_payload(
+            relation_list(user=request.user, document=document, layer=layer)
+        ),
         "urls": {
             "spans": f"/api/v1/documents/{document.id}/spans/{layer_query}",
             "relations": f"/api/v1/documents/{document.id}/relations/{layer_query}",

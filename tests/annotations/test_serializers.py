@@ -1,5 +1,5 @@
-"""The span serializer's written-out output, and the span list's rows, equal what its declared
-fields produce."""
+"""The span serializer's written-out output, and the span and relation lists' rows, equal what
+their serializers' declared fields produce."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,10 +7,21 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from annotations.models import Span
-from annotations.selectors import ALL, span_list
-from annotations.serializers import SpanSerializer, span_list_payload
-from tests.factories import ActorFactory, DocumentFactory, SpanFactory, UserFactory
+from annotations.models import Relation, Span
+from annotations.selectors import ALL, relation_list, span_list
+from annotations.serializers import (
+    RelationSerializer,
+    SpanSerializer,
+    relation_list_payload,
+    span_list_payload,
+)
+from tests.factories import (
+    ActorFactory,
+    DocumentFactory,
+    RelationFactory,
+    SpanFactory,
+    UserFactory,
+)
 
 
 @pytest.mark.django_db
@@ -91,3 +102,73 @@ def test_span_list_payload_of_an_empty_layer_is_empty():
     document, _reader = _varied_spans()
     stranger = UserFactory()
     assert span_list_payload(span_list(user=stranger, document=document, layer=ALL)) == []
+
+
+def _varied_relations():
+    document = DocumentFactory(text="Tech firms say a backdoor weakens security for all of us.")
+    ann = UserFactory(username="ann")
+    reviewer = UserFactory(username="rev")
+
+    def span(annotator, start, end, by=None):
+        return SpanFactory(
+            document=document, annotator=annotator, created_by=by or ann, start=start, end=end
+        )
+
+    a, b, c = span(ann, 0, 10), span(ann, 11, 14), span(ann, 17, 25)
+    gold_a, gold_b = span(None, 0, 10, reviewer), span(None, 26, 42, reviewer)
+    first = RelationFactory(source=a, target=b, type="supports")
+    # Created by the reviewer in the gold layer, on a whole second (no microseconds to write).
+    gold = RelationFactory(source=gold_b, target=gold_a, type="attacks", created_by=reviewer)
+    Relation.objects.filter(pk=gold.pk).update(created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    late = RelationFactory(source=c, target=a, type="attacks")
+    Relation.objects.filter(pk=late.pk).update(
+        created_at=datetime(2026, 7, 8, 23, 59, 59, 120, tzinfo=UTC)
+    )
+    RelationFactory(source=b, target=a, type="attacks")
+    # Another document's relation stays out of this one's list.
+    RelationFactory(source=SpanFactory(annotator=ann))
+    return document, UserFactory(is_superuser=True), (first, gold, late)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "America/Sao_Paulo"])
+def test_relation_list_payload_gives_exactly_what_relation_serializer_gives(
+    zone, django_assert_num_queries
+):
+    document, reader, (first, gold, late) = _varied_relations()
+    with timezone.override(zone):
+        relations = relation_list(user=reader, document=document, layer=ALL)
+        with django_assert_num_queries(1):
+            payload = relation_list_payload(relations)
+        expected = [dict(item) for item in RelationSerializer(relations, many=True).data]
+
+    assert payload == expected
+    assert [list(item) for item in payload] == [RelationSerializer.Meta.fields] * 4
+    assert [(item["id"], item["layer"], item["type"]) for item in payload] == [
+        (first.pk, "ann", "supports"),
+        (gold.pk, "gold", "attacks"),
+        (late.pk, "ann", "attacks"),
+        (payload[3]["id"], "ann", "attacks"),
+    ]
+    assert payload[1]["created_by"] == "rev" and payload[0]["created_by"] == "ann"
+    assert (payload[0]["document"], payload[0]["source"], payload[0]["target"]) == (
+        document.pk,
+        first.source_id,
+        first.target_id,
+    )
+    if zone == "UTC":
+        assert payload[1]["created_at"] == "2026-01-02T03:04:05Z"
+        assert payload[2]["created_at"] == "2026-07-08T23:59:59.000120Z"
+    else:
+        assert payload[1]["created_at"] == "2026-01-02T00:04:05-03:00"
+        assert payload[2]["created_at"] == "2026-07-08T20:59:59.000120-03:00"
+    assert payload[0]["created_at"].endswith("Z") is (zone == "UTC")
+
+
+@pytest.mark.django_db
+def test_relation_list_payload_follows_the_layer_and_is_empty_when_hidden():
+    document, reader, (_first, gold, _late) = _varied_relations()
+    gold_only = relation_list_payload(relation_list(user=reader, document=document, layer="gold"))
+    assert [item["id"] for item in gold_only] == [gold.pk]
+    stranger = UserFactory()
+    assert relation_list_payload(relation_list(user=stranger, document=document, layer=ALL)) == []

@@ -1,8 +1,15 @@
 """Relations: two spans of one document and one layer, typed from the debate's scheme."""
 
+from datetime import UTC, datetime
+
+from rest_framework import generics
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIRequestFactory, force_authenticate
+
 from annotations.models import Relation
+from annotations.views import RelationListView
 from tests.api.conftest import make_span
-from tests.factories import DocumentFactory
+from tests.factories import DocumentFactory, RelationFactory, SpanFactory
 
 
 def relations_url(world) -> str:
@@ -126,3 +133,76 @@ def test_relations_that_go_with_a_deleted_span_are_recorded(world):
         ("created", ""),
         ("deleted", f"span {world.span_ann_b.pk} was deleted"),
     ]
+
+
+class _SerializedRelationList(RelationListView):
+    """The relation list as it was: relations through RelationSerializer, DRF's JSONRenderer."""
+
+    renderer_classes = [JSONRenderer]
+
+    def list(self, request, *args, **kwargs):
+        return generics.ListAPIView.list(self, request, *args, **kwargs)
+
+
+def test_relation_list_pages_give_byte_for_byte_what_the_serializer_gave(world):
+    ann, rev = world.users["ann"], world.users["rev"]
+    spans = [
+        SpanFactory(document=world.document, annotator=ann, start=i, end=i + 4) for i in range(4)
+    ]
+    for i, (source, target) in enumerate([(0, 1), (1, 2), (2, 3), (3, 0), (0, 2)]):
+        type_ = "supports" if i % 2 else "attacks"
+        RelationFactory(source=spans[source], target=spans[target], type=type_)
+    gold_other = make_span(world.document, None, rev, "NSPCC")
+    gold = RelationFactory(source=gold_other, target=world.span_gold, type="attacks")
+    # A whole second, no microseconds to write.
+    Relation.objects.filter(pk=gold.pk).update(created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    RelationFactory(source=world.span_ann2, target=SpanFactory(document=world.document))
+
+    client, before = world.client("rev"), _SerializedRelationList.as_view()
+    url = f"{relations_url(world)}?layer=all&page_size=2"
+    pages, seen = 0, []
+    while url:
+        response = client.get(url)
+        request = APIRequestFactory().get(url)
+        force_authenticate(request, user=rev)
+        old = before(request, pk=world.document.pk)
+        old.render()
+        assert response.status_code == old.status_code == 200
+        assert response["Content-Type"] == old["Content-Type"] == "application/json"
+        assert response.content == old.content
+        seen += response.json()["results"]
+        url, pages = response.json()["next"], pages + 1
+
+    assert pages == 4
+    assert len(seen) == 7 and seen == sorted(seen, key=lambda item: item["id"])
+    assert [item["layer"] for item in seen].count("gold") == 1
+    assert {item["type"] for item in seen} == {"supports", "attacks"}
+    assert next(item for item in seen if item["id"] == gold.pk)["created_at"] == (
+        "2026-01-02T03:04:05Z"
+    )
+    # Back from the last page, as the previous link leads.
+    previous = client.get(response.json()["previous"])
+    request = APIRequestFactory().get(response.json()["previous"])
+    force_authenticate(request, user=rev)
+    old = before(request, pk=world.document.pk)
+    old.render()
+    assert previous.content == old.content
+    assert [item["id"] for item in previous.json()["results"]] == [s["id"] for s in seen[4:6]]
+
+
+def test_relation_list_reads_its_relations_in_one_query_however_many(
+    world, django_assert_num_queries
+):
+    ann = world.users["ann"]
+    spans = [
+        SpanFactory(document=world.document, annotator=ann, start=i, end=i + 4) for i in range(6)
+    ]
+    for source in spans:
+        for target in spans:
+            if source != target:
+                RelationFactory(source=source, target=target)
+    client = world.client("ann")
+    # The token with its user, the document with the access, then the rows with both usernames.
+    with django_assert_num_queries(3):
+        response = client.get(f"{relations_url(world)}?page_size=500")
+    assert len(response.json()["results"]) == 30
