@@ -5,6 +5,7 @@ tech firms' backdoor argument in both, four actors on two sides), stored with fa
 exact offsets of the article sentences; ``seed_gold`` is shared with the browser test.
 """
 
+import dataclasses
 import json
 
 import networkx as nx
@@ -15,7 +16,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Relation
-from debate.argmap_formats import EXPORT_FORMATS
+from debate.argmap import map_from_dict, map_to_dict, map_to_json
+from debate.argmap_formats import EXPORT_FORMATS, export_map
 from debate.map_services import map_build_request, map_build_run
 from debate.models import ActorKind, Debate, DocumentStatus, MapBuild, MapVersion, Role
 from tests.debate.test_argmap import (
@@ -503,3 +505,122 @@ def test_a_version_never_changes_so_its_etag_answers_304(debate, users, version)
     assert first["ETag"] == f'"map-{version.pk}-dot"'
     assert (again.status_code, again.content) == (304, b"")
     assert other_format.status_code == 200
+
+
+# --- The JSON download is the stored graph, not parsed and written again ----------------------
+def old_json_download(version: MapVersion) -> bytes:
+    """What the download answered before it served the stored text: parse, rebuild, export."""
+    stored = MapVersion.objects.get(pk=version.pk).graph_json
+    argument_map = map_from_dict(json.loads(stored))
+    return export_map(argument_map, "json", version_id=version.pk).encode("utf-8")
+
+
+def store_variant(debate: Debate, version: MapVersion, graph_json: str) -> MapVersion:
+    return MapVersion.objects.create(
+        debate=debate,
+        input_hash="f" * 64,
+        builder_version=version.builder_version,
+        graph_json=graph_json,
+    )
+
+
+def awkward_map(version: MapVersion):
+    """The seed map with non-ASCII text (2- and 4-byte UTF-8) and floats json writes its way."""
+    argument_map = map_from_dict(json.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+    first, *rest = argument_map.arguments
+    return dataclasses.replace(
+        argument_map,
+        proposition=dataclasses.replace(
+            argument_map.proposition, text='Überwachung „privater“ Chats 🔒 \u2028 "q" \\'
+        ),
+        arguments=(dataclasses.replace(first, strength=2.9e-05, text="naïve 🔐"), *rest),
+    )
+
+
+def test_the_json_download_is_byte_for_byte_what_parsing_and_exporting_gave(debate, users, version):
+    response = client_for(users, "annotator").get(f"/api/v1/maps/{version.pk}/?format=json")
+
+    expected = old_json_download(version)
+    assert response.status_code == 200
+    assert response.content == expected
+    assert response["Content-Length"] == str(len(expected))
+    assert response.content.endswith(f',"version_id":"{version.pk}"}}\n'.encode())
+
+
+def test_the_json_download_keeps_non_ascii_text_and_small_floats_byte_for_byte(
+    debate, users, version
+):
+    variant = store_variant(debate, version, map_to_json(awkward_map(version)))
+
+    response = client_for(users, "researcher").get(f"/api/v1/maps/{variant.pk}/")
+
+    assert response.status_code == 200
+    assert response.content == old_json_download(variant)
+    assert "🔒".encode() in response.content and b"2.9e-05" in response.content
+    assert response.json()["proposition"]["text"].startswith("Überwachung „privater“ Chats 🔒")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="encryption-map-{variant.pk}.json"'
+    )
+    assert (response["X-Map-Version"], response["X-Input-Hash"], response["ETag"]) == (
+        str(variant.pk),
+        "f" * 64,
+        f'"map-{variant.pk}-json"',
+    )
+
+
+def test_the_json_download_does_not_parse_the_stored_graph(debate, users, version, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the JSON download parsed the graph")
+
+    monkeypatch.setattr("debate.map_views.map_from_dict", refuse)
+    monkeypatch.setattr("debate.map_views.export_map", refuse)
+    client = client_for(users, "reviewer")
+
+    assert client.get(f"/api/v1/maps/{version.pk}/?format=json").status_code == 200
+    with pytest.raises(AssertionError, match="parsed the graph"):
+        client.get(f"/api/v1/maps/{version.pk}/?format=dot")
+
+
+def test_a_stored_graph_of_another_shape_is_parsed_and_exported_as_before(debate, users, version):
+    # Indented, as no builder writes it: the splice would not give export_json's bytes.
+    indented = json.dumps(map_to_dict(awkward_map(version)), ensure_ascii=False, indent=1)
+    variant = store_variant(debate, version, indented)
+
+    response = client_for(users, "researcher").get(f"/api/v1/maps/{variant.pk}/")
+
+    assert response.status_code == 200
+    assert response.content == old_json_download(variant)
+    assert response.content.startswith(b'{"actors":[') and b"\n " not in response.content
+
+
+def test_the_stored_graph_s_keys_run_from_actors_to_before_version_id(version):
+    keys = sorted(json.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+
+    assert keys[0] == "actors"
+    assert keys[-1] < "version_id"
+    assert keys == sorted(map_to_dict(map_from_dict(json.loads(version.graph_json))))
+
+
+def test_the_json_download_reads_the_graph_once_and_checks_membership(debate, users, version):
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    client = client_for(users, "manager")
+    with connection.execute_wrapper(record):
+        response = client.get(f"/api/v1/maps/{version.pk}/")
+    outsider = client_for(users, "outsider").get(f"/api/v1/maps/{version.pk}/?format=json")
+
+    graph_reads = [sql for sql in statements if "graph_json" in sql]
+    assert response.status_code == 200
+    # Once, by id, after the membership check read the version without it.
+    assert len(graph_reads) == 1 and "debate_id" not in graph_reads[0]
+    # Read as bytes by that one query only: text columns read after it are str again.
+    text = MapVersion.objects.values_list("graph_json", flat=True).get(pk=version.pk)
+    assert isinstance(text, str) and response.content.startswith(text[:-1].encode())
+    assert (outsider.status_code, outsider.content) == (
+        404,
+        b'{"detail":"No map version with this id."}',
+    )
