@@ -390,10 +390,14 @@ def map_builds_reconcile(
 
 
 def map_version_current(*, debate: Debate) -> MapVersion | None:
-    """Return the map of the latest successful build of a debate (failed builds keep it)."""
+    """Return the map of the latest successful build of a debate (failed builds keep it).
+
+    Without its graph (tens of megabytes on a big map); ``graph_json`` loads it if needed.
+    """
     build = (
         MapBuild.objects.filter(debate=debate, status=MapBuildStatus.DONE, version__isnull=False)
         .select_related("version")
+        .defer("version__graph_json")
         .order_by("-finished_at", "-id")
         .first()
     )

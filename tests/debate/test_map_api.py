@@ -347,6 +347,16 @@ def test_the_list_runs_a_bounded_number_of_queries(
     assert (len(response.json()["results"]), len(response.json()["builds"])) == (16, 10)
 
 
+def test_the_list_never_reads_a_graph(debate, users, version):
+    # The current version and every listed one without its graph: tens of megabytes each on a
+    # big map, and the list shows only ids, hashes and links.
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(users, "annotator").get("/api/v1/debates/encryption/maps/")
+
+    assert response.json()["current_version"] == version.pk
+    assert [q["sql"] for q in queries if "graph_json" in q["sql"]] == []
+
+
 # --- GET /map-builds/{id}/ ------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("who", "expected"), [(None, 401), ("outsider", 404)] + [(who, 200) for who in EVERYONE]
