@@ -357,15 +357,16 @@ def span_bulk_create(
     ]
 
 
-def _span_insert(
+def _span_from_input(
     *,
     document: Document,
     annotator: AbstractBaseUser | None,
     by: AbstractBaseUser,
     item: SpanInput,
-    reason: str,
-) -> SpanWrite:
-    span = Span(
+    **fields: Any,
+) -> Span:
+    """Return an unsaved span of a layer with the values a request gave."""
+    return Span(
         document=document,
         annotator=annotator,
         start=item.start,
@@ -377,7 +378,19 @@ def _span_insert(
         note=item.note,
         client_id=item.client_id,
         created_by=by,
+        **fields,
     )
+
+
+def _span_insert(
+    *,
+    document: Document,
+    annotator: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    item: SpanInput,
+    reason: str,
+) -> SpanWrite:
+    span = _span_from_input(document=document, annotator=annotator, by=by, item=item)
     try:
         # Insert first and look for the earlier span only when the key is taken: a retry is
         # rare, and a look-up before every insert was a query on every save. The savepoint
@@ -463,32 +476,19 @@ def _span_insert_into_open_layer(
     ``layer_open`` then decides in a transaction.
     """
     now = timezone.now()
-    span = Span(
+    span = _span_from_input(
         document=document,
         annotator=annotator,
-        start=item.start,
-        end=item.end,
-        quote=item.quote,
-        stance=item.stance,
-        role=item.role,
-        actor_id=item.actor,
-        note=item.note,
-        client_id=item.client_id,
-        created_by=by,
+        by=by,
+        item=item,
         created_at=now,
         updated_at=now,
     )
     values = {
+        **{field: getattr(item, field) for field in EDITABLE_FIELDS},
         "now": now,
         "document": document.pk,
         "annotator": span.annotator_id,
-        "start": item.start,
-        "end": item.end,
-        "quote": item.quote,
-        "stance": item.stance,
-        "role": item.role,
-        "actor": item.actor,
-        "note": item.note,
         "client_id": item.client_id,
         "by": by.pk,
         "after": json.dumps(span_snapshot(span)),
