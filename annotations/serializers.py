@@ -1,6 +1,6 @@
 """API shapes of annotations. Server-owned fields (layer, version, created_by) are output only."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -144,23 +144,33 @@ def _instant_writer() -> Callable[[str | datetime | None], str | None]:
     return instant
 
 
+def _layer_rows(objects: QuerySet, columns: Sequence[str], **timestamps: str) -> QuerySet:
+    """Return named-tuple rows of a layer's objects with both usernames joined in.
+
+    ``timestamps`` name each timestamp column's alias in the rows: text written by the
+    database in UTC, or datetimes (converted by ``_instant_writer``) in another zone.
+    """
+    utc = timezone.get_current_timezone_name() == "UTC"
+    return (
+        objects.select_related(None)
+        .annotate(
+            annotator_username=F("annotator__username"),
+            created_by_username=F("created_by__username"),
+            **{
+                alias: UtcIsoText(column) if utc else F(column)
+                for alias, column in timestamps.items()
+            },
+        )
+        .values_list(*columns, named=True)
+    )
+
+
 def span_rows(spans: QuerySet[Span]) -> QuerySet:
     """Return the rows ``span_list_payload`` needs of these spans, as named tuples, unread.
 
     A paginator can slice and filter it like the spans themselves (``row.start`` etc.).
     """
-    utc = timezone.get_current_timezone_name() == "UTC"
-    return (
-        spans.select_related(None)
-        .annotate(
-            annotator_username=F("annotator__username"),
-            created_by_username=F("created_by__username"),
-            # Text from the database in UTC; in another zone, datetimes converted here.
-            created=UtcIsoText("created_at") if utc else F("created_at"),
-            updated=UtcIsoText("updated_at") if utc else F("updated_at"),
-        )
-        .values_list(*_SPAN_ROW, named=True)
-    )
+    return _layer_rows(spans, _SPAN_ROW, created="created_at", updated="updated_at")
 
 
 def span_rows_payload(rows: Iterable[tuple]) -> list[dict[str, Any]]:
@@ -340,17 +350,7 @@ def relation_rows(relations: QuerySet[Relation]) -> QuerySet:
 
     A paginator can slice and filter it like the relations themselves (``row.id``).
     """
-    utc = timezone.get_current_timezone_name() == "UTC"
-    return (
-        relations.select_related(None)
-        .annotate(
-            annotator_username=F("annotator__username"),
-            created_by_username=F("created_by__username"),
-            # Text from the database in UTC; in another zone, datetimes converted here.
-            created=UtcIsoText("created_at") if utc else F("created_at"),
-        )
-        .values_list(*_RELATION_ROW, named=True)
-    )
+    return _layer_rows(relations, _RELATION_ROW, created="created_at")
 
 
 def relation_rows_payload(rows: Iterable[tuple]) -> list[dict[str, Any]]:
