@@ -49,10 +49,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine_facts, write_report  # noqa: E402
+from tests.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 DATABASE = os.environ.get("BENCH_DATABASE", "debatemap_bench")
 # Each benchmark database keeps its own logs, manifest and wrk inputs, so engineers running
@@ -104,16 +104,6 @@ SCALES: dict[str, dict[str, int]] = {
 }
 PACE_MS = 1000  # about a span a second per annotator: brisk for a person
 BENCHMARKS = ("span_create", "span_read", "annotate_page", "map_build", "agreement", "export")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 class BenchError(Exception):
