@@ -205,29 +205,24 @@ def build_side(
         document=open_doc, by=ann, source=premise_span, target=span, type=supports
     )
 
+    def submit_both_and_accept_agreed(doc):
+        for annotator in (ann, ann2):
+            annotate(doc, annotator)
+            document_submit(document=doc, annotator=annotator)
+        review_decide(
+            document=doc,
+            by=reviewer,
+            expected_version=None,
+            decision=DecisionInput(action=ACCEPT_AGREED),
+        )
+
     # In review: both layers submitted, one decision recorded.
     review_doc = document("review document")
-    for annotator in (ann, ann2):
-        annotate(review_doc, annotator)
-        document_submit(document=review_doc, annotator=annotator)
-    review_decide(
-        document=review_doc,
-        by=reviewer,
-        expected_version=None,
-        decision=DecisionInput(action=ACCEPT_AGREED),
-    )
+    submit_both_and_accept_agreed(review_doc)
 
     # Adjudicated: gold spans and a gold relation, then a map built from them.
     gold_doc = document("gold document")
-    for annotator in (ann, ann2):
-        annotate(gold_doc, annotator)
-        document_submit(document=gold_doc, annotator=annotator)
-    review_decide(
-        document=gold_doc,
-        by=reviewer,
-        expected_version=None,
-        decision=DecisionInput(action=ACCEPT_AGREED),
-    )
+    submit_both_and_accept_agreed(gold_doc)
     gold = {s.quote: s for s in Span.objects.filter(document=gold_doc, annotator__isnull=True)}
     review_decide(
         document=gold_doc,
