@@ -52,6 +52,20 @@ def select_phrase(page: Page, phrase: str) -> None:
     select_text(page, "doc-text", TEXT, start, start + len(phrase))
 
 
+def refuse_span_saves(page: Page) -> re.Pattern:
+    """Make every span POST fail as if the server were unreachable; return the route's URL."""
+    spans_url = re.compile(r".*/api/v1/documents/\d+/spans/$")
+    page.route(
+        spans_url,
+        lambda route: (
+            route.abort("connectionrefused")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    return spans_url
+
+
 def tag_with_mouse(page: Page, phrase: str, stance: str, role: str) -> None:
     select_phrase(page, phrase)
     page.locator("#doc-text").dispatch_event("mouseup")
@@ -160,15 +174,7 @@ def test_a_save_that_fails_while_the_server_is_unreachable_is_shown_and_retried(
     live_server, page, login, scene
 ):
     open_annotate(page, live_server, login, scene["document"])
-    spans_url = re.compile(r".*/api/v1/documents/\d+/spans/$")
-    page.route(
-        spans_url,
-        lambda route: (
-            route.abort("connectionrefused")
-            if route.request.method == "POST"
-            else route.continue_()
-        ),
-    )
+    spans_url = refuse_span_saves(page)
 
     tag_with_mouse(page, PHRASE, "Contra", "Claim")
 
@@ -309,15 +315,7 @@ def test_a_stale_page_is_corrected_from_the_api_once_its_writes_are_saved(
         role="premise",
     )
     # This page's own save fails for now and waits in the queue.
-    spans_url = re.compile(r".*/api/v1/documents/\d+/spans/$")
-    page.route(
-        spans_url,
-        lambda route: (
-            route.abort("connectionrefused")
-            if route.request.method == "POST"
-            else route.continue_()
-        ),
-    )
+    spans_url = refuse_span_saves(page)
     tag_with_mouse(page, PHRASE, "Contra", "Claim")
     expect(page.locator("#save-status")).to_have_text("Not saved: retrying")
 
