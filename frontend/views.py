@@ -140,12 +140,12 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         part: {item["key"]: item.get("label", item["key"]) for item in debate.scheme[part]}
         for part in ("roles", "relation_types")
     }
+    actors = list(debate.actors.all())  # for the page's data and its actor menu
     page_data = {
         "document": {"id": document.id, "title": document.title, "text": document.text},
         "scheme": debate.scheme,
         "actors": [
-            {"id": actor.id, "name": actor.name, "aliases": actor.aliases}
-            for actor in debate.actors.all()
+            {"id": actor.id, "name": actor.name, "aliases": actor.aliases} for actor in actors
         ],
         "can_write": can_write,
         "role_keys": role_keys,
@@ -172,7 +172,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "debate": debate,
             "document": document,
             "scheme": debate.scheme,
-            "actors": debate.actors.all(),
+            "actors": actors,
             "can_write": can_write,
             "layer_label": "yours" if can_write else "gold (read only)",
             "my_status": assignment.get_status_display() if assignment else "not assigned to you",
