@@ -254,11 +254,15 @@ class DocumentScopedMixin(StrictQueryMixin):
     _document: Document | None = None
     _access: DebateAccess | None = None
 
+    def reads_text(self) -> bool:
+        """Return whether the request needs the document's text (read on first use otherwise)."""
+        return True
+
     def get_document(self) -> Document:
         if self._document is None:
             try:
                 self._document, self._access = document_access_get(
-                    user=self.request.user, pk=self.kwargs["pk"]
+                    user=self.request.user, pk=self.kwargs["pk"], text=self.reads_text()
                 )
             except Document.DoesNotExist:
                 raise Http404("No document with this id.") from None
@@ -314,6 +318,10 @@ class SpanListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIV
     extra_query_params = ("layer",)
 
     renderer_classes = [FastJSONRenderer]
+
+    def reads_text(self) -> bool:
+        # A create checks its quote against the text; a list has no use for a long text.
+        return self.request.method == "POST"
 
     def get_queryset(self):
         return span_list(
@@ -514,6 +522,9 @@ class RelationListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.List
 
     def known_query_params(self) -> set[str]:
         return super().known_query_params() | ({"layer"} if self.request.method == "GET" else set())
+
+    def reads_text(self) -> bool:
+        return False  # relations point at spans; neither the list nor a create reads the text
 
     def get_queryset(self):
         return relation_list(

@@ -3,9 +3,12 @@
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
+from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
+from debate.authentication import TokenAuthentication
 from tests.factories import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -140,3 +143,49 @@ def test_twenty_bad_logins_from_one_address_lock_that_address(world):
         login(f"guess{attempt}", "wrong", ip="10.3.0.1")
     assert login("res", PASSWORD, ip="10.3.0.1").status_code == 429
     assert login("res", PASSWORD, ip="10.3.0.2").status_code == 200
+
+
+# --- Token look-up (debate.authentication: DRF's TokenAuthentication, compiled once) ---------
+def test_token_authentication_gives_what_drfs_gives(world):
+    user = world.users["root"]
+    user.last_login = None
+    user.save()
+    key = Token.objects.create(user=user).key
+    ours_user, ours_token = TokenAuthentication().authenticate_credentials(key)
+    drfs_user, drfs_token = authentication.TokenAuthentication().authenticate_credentials(key)
+    assert type(ours_user) is type(drfs_user)
+    assert field_values(ours_user) == field_values(drfs_user)
+    assert ours_user.last_login is None and ours_user.date_joined.tzinfo is not None
+    assert field_values(ours_token) == field_values(drfs_token)
+    assert ours_token.user is ours_user
+    assert ours_user._state.adding is False and ours_user._state.db == drfs_user._state.db
+
+
+@pytest.mark.parametrize(
+    ("case", "detail"),
+    [("unknown", "Invalid token."), ("inactive", "User inactive or deleted.")],
+)
+def test_token_authentication_refuses_as_drf_does(world, case, detail):
+    user = world.users["ann"]
+    key = Token.objects.create(user=user).key
+    if case == "unknown":
+        key = key[:-1] + ("0" if key[-1] != "0" else "1")
+    else:
+        user.is_active = False
+        user.save()
+    for scheme in (TokenAuthentication(), authentication.TokenAuthentication()):
+        with pytest.raises(exceptions.AuthenticationFailed) as refused:
+            scheme.authenticate_credentials(key)
+        assert str(refused.value.detail) == detail
+    response = APIClient().get("/api/v1/debates/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+    assert response.json() == {"detail": detail}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_the_api_authenticates_with_our_token_scheme():
+    assert api_settings.DEFAULT_AUTHENTICATION_CLASSES[0] is TokenAuthentication
+
+
+def field_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
