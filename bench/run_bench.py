@@ -644,7 +644,7 @@ def bench_annotate_page(manifest: dict, sizes: dict[str, int], scale: str) -> No
                 timing["cold"] = attempt == 0
                 samples.append(timing)
             page.screenshot(path=str(WORK / "annotate-2000-spans.png"))
-            shown = page.evaluate("document.querySelectorAll('#span-list li').length")
+            shown = page.evaluate("document.querySelectorAll('#span-list .span-item').length")
         finally:
             browser.close()
     warm = [s["painted"] for s in samples if not s["cold"]]

@@ -136,7 +136,7 @@ def test_suggests_the_speaker_of_a_quote_and_edits_links_deletes_and_submits(
     assert smokescreen.actor == scene["hargreaves"]
 
     # Edit the first span from the list: role becomes premise, with a note with markup in it.
-    page.locator("#span-list li").first.click()
+    page.locator("#span-list .span-item").first.click()
     page.get_by_role("button", name="Edit (E)").click()
     page.locator("#tag-popover").get_by_label("Premise").check()
     page.locator("#tag-note").fill("<b>not bold</b>")
@@ -148,14 +148,14 @@ def test_suggests_the_speaker_of_a_quote_and_edits_links_deletes_and_submits(
 
     # Link: the backdoor premise attacks the smokescreen claim.
     page.get_by_role("button", name="Link to… (R)").click()
-    page.locator("#span-list li").nth(1).click()
+    page.locator("#span-list .span-item").nth(1).click()
     page.keyboard.press("a")
     wait_saved(page)
     relation = Relation.objects.get()
     assert (relation.source, relation.target, relation.type) == (backdoor, smokescreen, "attacks")
 
     # Delete the smokescreen span (with confirmation); its link goes with it.
-    page.locator("#span-list li").nth(1).click()
+    page.locator("#span-list .span-item").nth(1).click()
     page.get_by_role("button", name="Delete (Del)").click()
     page.get_by_role("button", name="Delete", exact=True).click()
     wait_saved(page)
@@ -180,7 +180,7 @@ def test_a_save_that_fails_while_the_server_is_unreachable_is_shown_and_retried(
 
     expect(page.locator("#save-status")).to_have_text("Not saved: retrying")
     expect(page.locator("#save-failures")).to_contain_text("server unreachable")
-    expect(page.locator("#span-list li")).to_have_count(1)  # the work stays on screen
+    expect(page.locator("#span-list .span-item")).to_have_count(1)  # the work stays on screen
     assert Span.objects.count() == 0
 
     page.unroute(spans_url)
@@ -212,11 +212,11 @@ def test_keyboard_only_tagging_navigation_and_help(live_server, page, login, sce
     ]
 
     page.keyboard.press("j")
-    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("a backdoor")
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_contain_text("a backdoor")
     page.keyboard.press("j")
-    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("smokescreen")
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_contain_text("smokescreen")
     page.keyboard.press("k")
-    expect(page.locator("#span-list li[aria-selected=true]")).to_contain_text("a backdoor")
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_contain_text("a backdoor")
     page.keyboard.press("3")  # stance of the selected span: neutral
     wait_saved(page)
     assert Span.objects.get(quote=PHRASE).stance == "neutral"
@@ -241,12 +241,12 @@ def test_a_stale_edit_is_refused_shown_and_the_span_reloaded(live_server, page, 
     span = Span.objects.get()
     Span.objects.filter(pk=span.pk).update(stance="neutral", version=span.version + 1)
 
-    page.locator("#span-list li").first.click()
+    page.locator("#span-list .span-item").first.click()
     page.keyboard.press("p")  # role: premise, from the stale version 1
 
     expect(page.locator("#notice")).to_contain_text("changed elsewhere")
-    expect(page.locator("#span-list li").first).to_contain_text("Neutral")
-    expect(page.locator("#span-list li").first).to_contain_text("Claim")
+    expect(page.locator("#span-list .span-item").first).to_contain_text("Neutral")
+    expect(page.locator("#span-list .span-item").first).to_contain_text("Claim")
     span.refresh_from_db()
     assert (span.stance, span.role, span.version) == ("neutral", "claim", 2)
 
@@ -282,7 +282,7 @@ def test_a_document_with_more_spans_than_one_api_page_shows_them_all(
     )
     open_annotate(page, live_server, login, document)
     expect(page.locator("#span-count")).to_have_text("1200")
-    expect(page.locator("#span-list li")).to_have_count(1200)
+    expect(page.locator("#span-list .span-item")).to_have_count(1200)
     assert page.evaluate("document.body.dataset.ready") == "true"
     assert page.dialogs == []
 
@@ -292,7 +292,7 @@ def test_a_stale_page_is_corrected_from_the_api_once_its_writes_are_saved(
 ):
     document, annotator = scene["document"], scene["annotator"]
     open_annotate(page, live_server, login, document)
-    expect(page.locator("#span-list li")).to_have_count(0)
+    expect(page.locator("#span-list .span-item")).to_have_count(0)
     list_reads = []
     page.on(
         "request",
@@ -327,16 +327,16 @@ def test_a_stale_page_is_corrected_from_the_api_once_its_writes_are_saved(
     )
     page.wait_for_timeout(300)
     assert list_reads == []
-    expect(page.locator("#span-list li")).to_have_count(1)
-    expect(page.locator("#span-list li").first).to_contain_text("saving…")
+    expect(page.locator("#span-list .span-item")).to_have_count(1)
+    expect(page.locator("#span-list .span-item").first).to_contain_text("saving…")
 
     page.unroute(spans_url)
     page.get_by_role("button", name="Retry now").click()
     wait_saved(page)
-    expect(page.locator("#span-list li")).to_have_count(2)
-    expect(page.locator("#span-list li").nth(0)).to_contain_text(PHRASE)
-    expect(page.locator("#span-list li").nth(1)).to_contain_text("Premise")
-    expect(page.locator("#span-list li").nth(1)).to_contain_text("smokescreen")
+    expect(page.locator("#span-list .span-item")).to_have_count(2)
+    expect(page.locator("#span-list .span-item").nth(0)).to_contain_text(PHRASE)
+    expect(page.locator("#span-list .span-item").nth(1)).to_contain_text("Premise")
+    expect(page.locator("#span-list .span-item").nth(1)).to_contain_text("smokescreen")
     expect(page.locator(f'#doc-text mark[data-ids="{elsewhere.id}"]')).to_have_text(SMOKESCREEN)
     assert len(list_reads) == 1
     assert page.dialogs == []
@@ -366,10 +366,10 @@ def test_highlights_take_the_scheme_colours_and_name_their_spans_on_hover(
     expect(mark).to_have_count(1)
     stance_colour = "getComputedStyle(e).getPropertyValue('--stance').trim()"
     assert mark.evaluate(f"e => {stance_colour}") == "#c2410c"  # the scheme's contra colour
-    badge = page.locator("#span-list li .badge")
+    badge = page.locator("#span-list .span-item .badge")
     assert badge.evaluate(f"e => {stance_colour}") == "#c2410c"
     expect(badge).to_have_text("Contra")
-    expect(page.locator("#span-list li .meta")).to_have_text("Claim · Tech firms")
+    expect(page.locator("#span-list .span-item .meta")).to_have_text("Claim · Tech firms")
     # Drawn without style attributes, which the Content-Security-Policy would refuse.
     assert page.locator("#doc-text [style], #span-list [style]").count() == 0
 
@@ -406,14 +406,14 @@ def test_selection_and_link_target_are_marked_in_the_text_and_the_list(
     page.keyboard.press("j")
     expect(page.locator("#doc-text mark.selected")).to_have_count(1)
     expect(page.locator(backdoor)).to_have_class(re.compile(r"\bselected\b"))
-    expect(page.locator("#span-list li[aria-selected=true]")).to_have_count(1)
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_have_count(1)
     expect(page.locator("#span-detail h3")).to_have_text("Pro · Claim · no actor")
 
     page.locator(smokescreen).click()
     expect(page.locator("#doc-text mark.selected")).to_have_count(1)
     expect(page.locator(smokescreen)).to_have_class(re.compile(r"\bselected\b"))
-    expect(page.locator("#span-list li").nth(1)).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#span-list li").nth(0)).to_have_attribute("aria-selected", "false")
+    expect(page.locator("#span-list .span-item").nth(1)).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#span-list .span-item").nth(0)).to_have_attribute("aria-selected", "false")
 
     page.keyboard.press("r")  # link from the smokescreen span; J picks the other as target
     expect(page.locator("#mode")).to_be_visible()
@@ -426,5 +426,98 @@ def test_selection_and_link_target_are_marked_in_the_text_and_the_list(
 
     page.keyboard.press("Escape")  # deselect
     expect(page.locator("#doc-text mark.selected")).to_have_count(0)
-    expect(page.locator("#span-list li[aria-selected=true]")).to_have_count(0)
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_have_count(0)
     assert page.dialogs == []
+
+
+LONG_LINE = "Rani Govender said end-to-end encryption must not blind the platforms.\n"
+LONG_TEXT = LONG_LINE * 300  # 21,300 characters: many blocks, most of them out of view
+MARKS_BY_SPAN_JS = """() => Object.fromEntries(
+  [...document.querySelectorAll('#doc-text mark.hl')]
+    .map((mark) => [mark.dataset.ids, mark.textContent])
+)"""
+
+
+@pytest.fixture
+def long_scene(debate, member):
+    """A long document with a span on its first, middle and last lines."""
+    annotator = member(Role.ANNOTATOR, username="ann")
+    document = DocumentFactory(debate=debate, title="Long article", text=LONG_TEXT)
+    AssignmentFactory(document=document, annotator=annotator)
+    phrase = "end-to-end encryption"
+    spans = []
+    for line in (0, 150, 299):
+        start = line * len(LONG_LINE) + LONG_LINE.index(phrase)
+        spans.append(
+            Span.objects.create(
+                document=document,
+                annotator=annotator,
+                start=start,
+                end=start + len(phrase),
+                quote=phrase,
+                stance="pro",
+                role="claim",
+                created_by=annotator,
+            )
+        )
+    return {"document": document, "spans": spans, "phrase": phrase}
+
+
+def test_a_long_text_draws_each_highlight_as_it_comes_into_view(
+    live_server, page, login, long_scene
+):
+    first, middle, last = (str(span.id) for span in long_scene["spans"])
+    phrase = long_scene["phrase"]
+    open_annotate(page, live_server, login, long_scene["document"])
+    # 22 lines of 71 characters reach the 1,500th: 300 lines make 13 such blocks and one more.
+    expect(page.locator("#doc-text .text-block")).to_have_count(14)
+    # On screen at once; the last line's block still holds its plain text.
+    expect(page.locator(f'#doc-text mark[data-ids="{first}"]')).to_have_text(phrase)
+    assert page.evaluate(MARKS_BY_SPAN_JS) == {first: phrase}
+    assert page.locator("#doc-text").text_content() == LONG_TEXT
+
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    expect(page.locator(f'#doc-text mark[data-ids="{last}"]')).to_have_text(phrase)
+    expect(page.locator(f'#doc-text mark[data-ids="{last}"]')).to_be_in_viewport()
+    assert page.locator("#doc-text").text_content() == LONG_TEXT
+
+    # J from the top reaches the middle span: its highlight is drawn, selected and shown.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#doc-text").focus()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    selected = page.locator("#doc-text mark.selected")
+    expect(selected).to_have_count(1)
+    expect(selected).to_have_attribute("data-ids", middle)
+    expect(selected).to_be_in_viewport()
+    expect(page.locator("#span-list .span-item[aria-selected=true]")).to_contain_text(phrase)
+    assert page.dialogs == []
+
+
+def test_a_map_source_deep_in_a_long_text_is_highlighted_and_shown(
+    live_server, page, login, long_scene
+):
+    middle = long_scene["spans"][1]
+    login(page, "ann", PASSWORD)
+    page.goto(
+        f"{live_server.url}/documents/{long_scene['document'].id}/annotate/"
+        f"?highlight={middle.start}-{middle.end}"
+    )
+    page.wait_for_selector("body[data-ready=true]")
+
+    highlighted = page.evaluate(
+        "() => [...CSS.highlights.get('map-source')].map((range) => range.toString())"
+    )
+    assert highlighted == [long_scene["phrase"]]
+    expect(page.locator(f'#doc-text mark[data-ids="{middle.id}"]')).to_be_in_viewport()
+
+
+def test_a_browser_that_cannot_tell_what_is_in_view_gets_every_highlight_at_once(
+    live_server, page, login, long_scene
+):
+    page.add_init_script("delete window.ContentVisibilityAutoStateChangeEvent")
+    open_annotate(page, live_server, login, long_scene["document"])
+
+    phrase = long_scene["phrase"]
+    assert page.evaluate(MARKS_BY_SPAN_JS) == {str(span.id): phrase for span in long_scene["spans"]}
+    assert page.locator("#doc-text").text_content() == LONG_TEXT

@@ -277,7 +277,7 @@ def test_the_annotator_sees_every_payload_as_text(live_server, page, login, side
     visitor = Visitor(page, live_server.url)
 
     def select_first_span(page: Page) -> None:
-        page.locator("#span-list li").first.click()
+        page.locator("#span-list .span-item").first.click()
         page.wait_for_selector("#span-detail p")
 
     visitor.visit("/", [USERNAMES["annotator"], words("debate title")])

@@ -9,13 +9,15 @@ import { api, apiGetAll, errorMessage } from "./api.js";
 import { escapeHtml } from "./html.js";
 import { createOffsetConverter } from "./offsets.js";
 import { SaveQueue } from "./savequeue.js";
-import { buildSegments } from "./segments.js";
+import { buildSegments, segmentsByBlock, textBlocks } from "./segments.js";
 import { snapToWords, trimSelection } from "./selection.js";
 import { suggestActor } from "./actors.js";
 
 const data = JSON.parse(document.getElementById("annotate-data").textContent);
 const text = data.document.text;
 const conv = createOffsetConverter(text);
+// Drawn in blocks of whole lines, so the browser lays out only those in view (annotate.css).
+const blocks = textBlocks(text);
 const readOnly = !data.can_write;
 // The largest pages the API serves (CursorPageInTextOrder, CursorPage).
 const SPAN_PAGE_SIZE = 5000;
@@ -129,10 +131,40 @@ function orderedSpans() {
 // for thousands of spans one innerHTML is several times faster than a DOM call per attribute.
 // Tooltips are written when the pointer first rests on a highlight (see the mouseover
 // listener), not for each of thousands of highlights at every drawing.
-function renderText(items) {
-  const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+//
+// The text is drawn in blocks of whole lines (textBlocks). A block holds its plain text until
+// it comes near the view, and its highlights are drawn then: the browser neither styles nor
+// lays out a block out of view (annotate.css), and the highlights of a long text were most of
+// the page's work before it showed. A browser that cannot tell when a block comes near
+// (no contentvisibilityautostatechange) gets every highlight at once.
+const drawBlocksLazily = "ContentVisibilityAutoStateChangeEvent" in window;
+// What the first drawing fills before the browser has said which blocks are in view: the
+// first screens of text (the page opens at the top).
+const FIRST_DRAWN_CHARACTERS = 6000;
+const textBlocksDrawn = { segments: [], filled: [], nearView: new Set() };
+
+function blockAt(offset16) {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (blocks[mid].start <= offset16) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function blocksOf(start16, end16) {
+  const indexes = [];
+  for (let index = blockAt(start16); index < blocks.length && blocks[index].start < end16; index++) {
+    indexes.push(index);
+  }
+  return indexes;
+}
+
+function highlightsHtml(segments) {
   const html = [];
-  for (const segment of buildSegments(text, spans)) {
+  for (const segment of segments) {
     const chunk = escapeHtml(text.slice(segment.start, segment.end));
     const ids = segment.spanIds;
     if (ids.length === 0) {
@@ -147,9 +179,64 @@ function renderText(items) {
         `data-depth="${Math.min(ids.length, 4)}">${chunk}</mark>`,
     );
   }
+  return html.join("");
+}
+
+// The blocks drawn with their highlights at once: those near the view (or the first screens),
+// and those a selected span or the map's source span needs.
+function blocksToFillNow() {
+  const wanted = new Set(textBlocksDrawn.nearView);
+  if (wanted.size === 0) {
+    for (let index = 0; index < blocks.length && blocks[index].start < FIRST_DRAWN_CHARACTERS; index++) {
+      wanted.add(index);
+    }
+  }
+  const selected = state.spans.get(state.selectedId);
+  if (selected) blocksOf(selected.start16, selected.end16).forEach((index) => wanted.add(index));
+  if (sourceHighlight) blocksOf(sourceHighlight.start, sourceHighlight.end).forEach((index) => wanted.add(index));
+  return wanted;
+}
+
+function renderText(items) {
+  const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+  textBlocksDrawn.segments = segmentsByBlock(buildSegments(text, spans), blocks);
+  const wanted = drawBlocksLazily ? blocksToFillNow() : null;
+  const html = [];
+  textBlocksDrawn.segments.forEach((segments, index) => {
+    const fill = wanted === null || wanted.has(index);
+    textBlocksDrawn.filled[index] = fill;
+    const { start, end } = blocks[index];
+    html.push(
+      '<div class="text-block">',
+      fill ? highlightsHtml(segments) : escapeHtml(text.slice(start, end)),
+      "</div>",
+    );
+  });
   el.text.innerHTML = html.join("");
   showSourceHighlight();
 }
+
+// Draw a block's highlights if it still holds plain text.
+function fillBlock(index) {
+  if (textBlocksDrawn.filled[index]) return;
+  textBlocksDrawn.filled[index] = true;
+  el.text.children[index].innerHTML = highlightsHtml(textBlocksDrawn.segments[index]);
+}
+
+el.text.addEventListener(
+  "contentvisibilityautostatechange",
+  (event) => {
+    const index = Array.prototype.indexOf.call(el.text.children, event.target);
+    if (index === -1) return;
+    if (event.skipped) {
+      textBlocksDrawn.nearView.delete(index);
+    } else {
+      textBlocksDrawn.nearView.add(index);
+      fillBlock(index);
+    }
+  },
+  true, // it does not bubble
+);
 
 function cssKey(key) {
   return String(key).replace(/[^a-z0-9_-]/gi, "_");
@@ -175,11 +262,16 @@ function adoptStanceColors() {
   return (key) => classes.get(key) ?? `stance-${cssKey(key)}`;
 }
 
+// Rows in groups of LIST_GROUP: the browser skips the style and layout of groups out of view
+// (annotate.css), so a list of thousands costs about what the rows on screen cost.
+const LIST_GROUP = 40;
+
 function renderList(items) {
   el.count.textContent = String(items.length);
   el.empty.hidden = items.length > 0;
   const html = [];
-  for (const span of items) {
+  items.forEach((span, index) => {
+    if (index % LIST_GROUP === 0) html.push('<li class="span-group" role="none"><ol role="none">');
     const quote = span.quote.length > 90 ? `${span.quote.slice(0, 88)}…` : span.quote;
     html.push(
       `<li class="span-item" data-id="${escapeHtml(span.id)}" tabindex="-1" role="option" ` +
@@ -188,7 +280,8 @@ function renderList(items) {
         `<span class="meta">${escapeHtml(spanMeta(span))}</span><q>${escapeHtml(quote)}</q>` +
         `${span.pending ? '<span class="pending">saving…</span>' : ""}</li>`,
     );
-  }
+    if (index % LIST_GROUP === LIST_GROUP - 1 || index === items.length - 1) html.push("</ol></li>");
+  });
   el.list.innerHTML = html.join("");
 }
 
@@ -590,6 +683,8 @@ function select(id, { scroll = false } = {}) {
   renderSelection();
   if (scroll && id !== null) {
     el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`)?.scrollIntoView({ block: "nearest" });
+    const span = state.spans.get(id);
+    if (span) blocksOf(span.start16, span.end16).forEach(fillBlock);
     el.text.querySelector("mark.selected")?.scrollIntoView({ block: "nearest" });
   }
 }

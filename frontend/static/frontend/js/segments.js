@@ -103,3 +103,47 @@ export function firstSegmentBySpan(segments) {
   });
   return first;
 }
+
+/**
+ * Return the blocks a long text is drawn in: [{start, end}], contiguous, covering
+ * [0, text.length). A block ends just after the first line break at or past `size` UTF-16
+ * units from its start, so a block boundary never falls inside a line and the text wraps as
+ * it would in one piece; the last block ends with the text. An empty text has no blocks.
+ *
+ * The page lets the browser skip the style and layout of blocks out of view
+ * (content-visibility), which a long text with thousands of highlights needs to show at once.
+ */
+export function textBlocks(text, size = 1500) {
+  if (typeof text !== "string") throw new TypeError("text must be a string");
+  if (!(Number.isInteger(size) && size > 0)) throw new RangeError("size must be a positive integer");
+  const blocks = [];
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf("\n", start + size - 1);
+    const end = newline === -1 ? text.length : newline + 1;
+    blocks.push({ start, end });
+    start = end;
+  }
+  return blocks;
+}
+
+/**
+ * Return the segments of each block, in order: [[segment, ...], ...], one list per block. A
+ * segment that crosses a block's end is cut there; both parts keep its spanIds.
+ *
+ * segments: buildSegments' output for the same text; blocks: textBlocks' output.
+ */
+export function segmentsByBlock(segments, blocks) {
+  const grouped = blocks.map(() => []);
+  let block = 0;
+  for (const segment of segments) {
+    let start = segment.start;
+    while (start < segment.end) {
+      while (blocks[block].end <= start) block++;
+      const end = Math.min(segment.end, blocks[block].end);
+      grouped[block].push(end === segment.end && start === segment.start ? segment : { ...segment, start, end });
+      start = end;
+    }
+  }
+  return grouped;
+}

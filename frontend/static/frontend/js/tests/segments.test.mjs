@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { createOffsetConverter } from "../offsets.js";
-import { buildSegments, firstSegmentBySpan } from "../segments.js";
+import { buildSegments, firstSegmentBySpan, segmentsByBlock, textBlocks } from "../segments.js";
 import { mulberry32 } from "./random.mjs";
 
 test("overlapping and nested spans split the text into distinct segments", () => {
@@ -178,4 +178,97 @@ test("2,000 spans over 50,000 characters: every span covered exactly, nothing el
   }
   assert.equal(position, length);
   for (const span of spans) assert.equal(covered.get(span.id), span.end - span.start);
+});
+
+test("textBlocks cuts after the first line break at or past each size, never inside a line", () => {
+  const text = "one\ntwo three\nfour\n\nfive";
+  //            0123 4567890123 45678 9 0123
+  assert.deepEqual(textBlocks(text, 4), [
+    { start: 0, end: 4 }, // "one\n": the break at 3 is at or past 4 - 1 characters in
+    { start: 4, end: 14 }, // "two three\n": no break within the first 4
+    { start: 14, end: 19 }, // "four\n"
+    { start: 19, end: 24 }, // "\nfive": the text ends it
+  ]);
+  assert.deepEqual(textBlocks("no line break at all", 5), [{ start: 0, end: 20 }]);
+  assert.deepEqual(textBlocks("", 5), []);
+  assert.deepEqual(textBlocks("ends with one\n", 5), [{ start: 0, end: 14 }]);
+  assert.throws(() => textBlocks("x", 0), RangeError);
+  assert.throws(() => textBlocks(null), TypeError);
+});
+
+test("textBlocks covers the text exactly, each block but the last ending in a line break", () => {
+  const random = mulberry32(15);
+  for (let round = 0; round < 200; round++) {
+    const length = Math.floor(random() * 300);
+    let text = "";
+    for (let i = 0; i < length; i++) text += random() < 0.05 ? "\n" : "w";
+    const size = 1 + Math.floor(random() * 60);
+    const blocks = textBlocks(text, size);
+    let position = 0;
+    blocks.forEach((block, index) => {
+      assert.equal(block.start, position);
+      assert.ok(block.end > block.start);
+      const inside = text.slice(block.start, block.end);
+      if (index < blocks.length - 1) {
+        assert.equal(inside.at(-1), "\n");
+        // the first line break at or past size - 1 characters in ends the block
+        assert.equal(inside.indexOf("\n", size - 1), inside.length - 1);
+      }
+      position = block.end;
+    });
+    assert.equal(position, text.length);
+  }
+});
+
+test("segmentsByBlock cuts a segment crossing a block's end, both parts keeping its spans", () => {
+  const text = "ab\ncd\nef";
+  const segments = buildSegments(text, [
+    { id: "long", start: 1, end: 7 },
+    { id: "inner", start: 3, end: 4 },
+  ]);
+  const blocks = textBlocks(text, 1); // "ab\n", "cd\n", "ef"
+  assert.deepEqual(segmentsByBlock(segments, blocks), [
+    [
+      { start: 0, end: 1, spanIds: [] },
+      { start: 1, end: 3, spanIds: ["long"] },
+    ],
+    [
+      { start: 3, end: 4, spanIds: ["long", "inner"] },
+      { start: 4, end: 6, spanIds: ["long"] },
+    ],
+    [
+      { start: 6, end: 7, spanIds: ["long"] },
+      { start: 7, end: 8, spanIds: [] },
+    ],
+  ]);
+});
+
+test("segmentsByBlock keeps every offset once and every segment inside its block", () => {
+  const random = mulberry32(33);
+  for (let round = 0; round < 200; round++) {
+    const length = 1 + Math.floor(random() * 200);
+    let text = "";
+    for (let i = 0; i < length; i++) text += random() < 0.08 ? "\n" : "w";
+    const spans = [];
+    for (let id = 0; id < Math.floor(random() * 10); id++) {
+      const a = Math.floor(random() * (length + 1));
+      const b = Math.floor(random() * (length + 1));
+      spans.push({ id, start: Math.min(a, b), end: Math.max(a, b) });
+    }
+    const segments = buildSegments(text, spans);
+    const blocks = textBlocks(text, 1 + Math.floor(random() * 30));
+    const grouped = segmentsByBlock(segments, blocks);
+    assert.equal(grouped.length, blocks.length);
+    let position = 0;
+    grouped.forEach((inBlock, index) => {
+      for (const segment of inBlock) {
+        assert.equal(segment.start, position);
+        assert.ok(segment.start >= blocks[index].start && segment.end <= blocks[index].end);
+        const whole = segments.find((s) => s.start <= segment.start && segment.end <= s.end);
+        assert.deepEqual(segment.spanIds, whole.spanIds);
+        position = segment.end;
+      }
+    });
+    assert.equal(position, length);
+  }
 });
