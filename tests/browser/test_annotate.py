@@ -8,7 +8,13 @@ from playwright.sync_api import Page, expect
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from debate.models import Role
 from tests.browser.conftest import select_text, utf16_offset
-from tests.factories import PASSWORD, ActorFactory, AssignmentFactory, DocumentFactory
+from tests.factories import (
+    PASSWORD,
+    ActorFactory,
+    AssignmentFactory,
+    DocumentFactory,
+    SpanFactory,
+)
 
 # Emoji (two UTF-16 units, one code point), curly quotes, an accent, a non-breaking space.
 TEXT = (
@@ -445,21 +451,11 @@ def long_scene(debate, member):
     document = DocumentFactory(debate=debate, title="Long article", text=LONG_TEXT)
     AssignmentFactory(document=document, annotator=annotator)
     phrase = "end-to-end encryption"
-    spans = []
-    for line in (0, 150, 299):
-        start = line * len(LONG_LINE) + LONG_LINE.index(phrase)
-        spans.append(
-            Span.objects.create(
-                document=document,
-                annotator=annotator,
-                start=start,
-                end=start + len(phrase),
-                quote=phrase,
-                stance="pro",
-                role="claim",
-                created_by=annotator,
-            )
-        )
+    starts = [line * len(LONG_LINE) + LONG_LINE.index(phrase) for line in (0, 150, 299)]
+    spans = [
+        SpanFactory(document=document, annotator=annotator, start=start, end=start + len(phrase))
+        for start in starts
+    ]
     return {"document": document, "spans": spans, "phrase": phrase}
 
 
