@@ -348,6 +348,35 @@ WORKER_PID = 0  # the Celery worker's main process
 LOAD_AT_START: dict[str, float] = {}  # one-minute load average as each benchmark began
 
 
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Return the share of all cores' time spent busy over the next ``seconds`` (/proc/stat)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields), idle
+
+    total_before, idle_before = sample()
+    time.sleep(seconds)
+    total_after, idle_after = sample()
+    total = total_after - total_before
+    return 1 - (idle_after - idle_before) / total if total else 0.0
+
+
+def wait_until_quiet(threshold: float = 0.25, limit: float = 60.0) -> float:
+    """Wait (at most ``limit`` seconds) until the cores are mostly idle; return the last share.
+
+    A benchmark should not inherit the tail of the one before it (PostgreSQL's autovacuum and
+    checkpoint after 14,000 span inserts, a worker still collecting garbage); the machine's
+    own other work, if any, is what the load average in the results records.
+    """
+    deadline = time.monotonic() + limit
+    busy = cpu_busy()
+    while busy > threshold and time.monotonic() < deadline:
+        busy = cpu_busy()
+    return busy
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -981,7 +1010,11 @@ def main() -> None:
         }
         for name in chosen:
             if name in steps:
-                say(f"benchmark {name} (load average {os.getloadavg()[0]:.1f})")
+                busy = wait_until_quiet()
+                say(
+                    f"benchmark {name} (load average {os.getloadavg()[0]:.1f}, "
+                    f"CPU {busy:.0%} busy over the last second)"
+                )
                 LOAD_AT_START[name] = round(os.getloadavg()[0], 2)
                 steps[name]()
     if "export" in chosen:
