@@ -1,5 +1,6 @@
 """API shapes of annotations. Server-owned fields (layer, version, created_by) are output only."""
 
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -231,6 +232,13 @@ def _username(span: Span, field: str) -> str:
 
 
 class SpanWriteFields(StrictInputSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Shallow copies of the declared fields, where DRF deep-copies them: rebuilding each
+        # field with its validators was half the validation of a span save (0.1 ms a save).
+        # These fields keep no state of their own beyond what bind() sets on each copy; a
+        # test holds the answers to those of DRF's deep copies.
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+
     start = serializers.IntegerField(
         min_value=0, max_value=2**31 - 1, help_text="First code point of the span, inclusive."
     )

@@ -29,6 +29,7 @@ from annotations.models import (
     SpanEventAction,
 )
 from annotations.permissions import layer_write_refusal
+from debate.compiled_queries import preparable_cursor
 from debate.models import Actor, Document, DocumentStatus
 from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys
@@ -496,7 +497,7 @@ def _span_insert_into_open_layer(
         "in_progress": AssignmentStatus.IN_PROGRESS,
         "created": SpanEventAction.CREATED,
     }
-    with connection.cursor() as cursor:
+    with preparable_cursor(connection) as cursor:
         cursor.execute(_INSERT_INTO_OPEN_LAYER, values)
         status, pk = cursor.fetchone()
     if annotator is not None and status != AssignmentStatus.IN_PROGRESS:

@@ -8,12 +8,15 @@ once with stand-in values where each call's values go, so the rules that queryse
 the SQL run here.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
 
@@ -63,7 +66,7 @@ class CompiledQuery:
             for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
         ]
         connection = connections[compiled.alias]
-        with connection.cursor() as cursor:
+        with preparable_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             row = cursor.fetchone()
         if row is None or not compiled.converters:
@@ -116,3 +119,34 @@ class CompiledQuery:
             constants=tuple(params),
             converters=tuple(converters),
         )
+
+
+@contextmanager
+def preparable_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper]:
+    """Yield a cursor whose statements PostgreSQL can keep prepared; elsewhere the usual one.
+
+    Django's PostgreSQL cursors put the parameters into the SQL text, so the server parses
+    and plans every statement anew: for the document read that took 0.3-0.4 ms of database
+    CPU, against 0.03 ms to run it. This cursor sends them apart, so psycopg prepares a
+    statement once it ran ``prepare_threshold`` times on a connection (DATABASES OPTIONS;
+    Django's default, None, prepares nothing, for the sake of transaction-pooling proxies).
+    It is wrapped as Django wraps its own: query logging, execute wrappers, Django's errors.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    # What connection.cursor() does before it makes its cursor.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    cursor = ServerBindingCursor(connection.connection)
+    wrapped = (
+        connection.make_debug_cursor(cursor)
+        if connection.queries_logged
+        else connection.make_cursor(cursor)
+    )
+    with wrapped:
+        yield wrapped

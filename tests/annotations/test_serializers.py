@@ -11,7 +11,9 @@ from annotations.models import Relation, Span
 from annotations.selectors import ALL, relation_list, span_list
 from annotations.serializers import (
     RelationSerializer,
+    SpanCreateSerializer,
     SpanSerializer,
+    SpanUpdateSerializer,
     relation_list_payload,
     span_list_payload,
 )
@@ -172,3 +174,74 @@ def test_relation_list_payload_follows_the_layer_and_is_empty_when_hidden():
     assert [item["id"] for item in gold_only] == [gold.pk]
     stranger = UserFactory()
     assert relation_list_payload(relation_list(user=stranger, document=document, layer=ALL)) == []
+
+
+class DeepCopied:
+    """DRF's own field copies, to hold the shallow ones of the span input serializers to."""
+
+    def get_fields(self):
+        return serializers.Serializer.get_fields(self)
+
+
+class DeepSpanCreateSerializer(DeepCopied, SpanCreateSerializer):
+    pass
+
+
+class DeepSpanUpdateSerializer(DeepCopied, SpanUpdateSerializer):
+    pass
+
+
+SPAN_INPUTS = [
+    {"start": 0, "end": 4, "quote": "Tech", "stance": "pro", "role": "claim"},
+    {"start": 0, "end": 4, "quote": " Te ", "stance": " pro ", "role": "claim\t", "note": " n "},
+    {"start": 3, "end": 9, "quote": "x", "stance": "pro", "role": "claim", "actor": None},
+    {"start": 3, "end": 9, "quote": "x", "stance": "pro", "role": "claim", "actor": 7},
+    {"start": 3, "end": 9, "quote": "x", "stance": "pro", "role": "claim", "client_id": " k "},
+    {"start": 3, "end": 9, "quote": "x", "stance": "pro", "role": "claim", "client_id": ""},
+    {"start": 3, "end": 9, "quote": "x", "stance": "pro", "role": "claim", "version": 2},
+    {"start": -1, "end": 0, "quote": "", "stance": "", "role": "   "},
+    {"start": 2**31, "end": "4", "quote": 5, "stance": None, "role": ["claim"]},
+    {"start": True, "end": 4.0, "quote": "q\x00", "stance": "p" * 33, "role": "\ud800"},
+    {
+        "start": 1,
+        "end": 2,
+        "quote": "q" * 100_001,
+        "stance": "pro",
+        "role": "claim",
+        "note": "n" * 5001,
+    },
+    {"start": 1, "end": 2, "quote": "q", "stance": "pro", "role": "claim", "actor": 0},
+    {"start": 1, "end": 2, "quote": "q", "stance": "pro", "role": "claim", "layer": "gold"},
+    {"end": 2, "quote": "q"},
+    {},
+    [],
+    "span",
+    None,
+]
+
+
+@pytest.mark.parametrize(
+    ("shallow", "deep", "options"),
+    [
+        (SpanCreateSerializer, DeepSpanCreateSerializer, {}),
+        (SpanCreateSerializer, DeepSpanCreateSerializer, {"many": True}),
+        (SpanUpdateSerializer, DeepSpanUpdateSerializer, {"partial": True}),
+    ],
+)
+def test_span_input_serializers_answer_as_with_drfs_deep_copied_fields(shallow, deep, options):
+    inputs = SPAN_INPUTS if "many" not in options else [SPAN_INPUTS[:3], SPAN_INPUTS[6:10], []]
+    for data in inputs:
+        ours, drfs = shallow(data=data, **options), deep(data=data, **options)
+        assert ours.is_valid() == drfs.is_valid(), data
+        assert ours.errors == drfs.errors, data
+        if not ours.errors:
+            assert ours.validated_data == drfs.validated_data, data
+
+
+def test_span_input_serializers_bind_their_own_copies_and_leave_the_declared_fields_alone():
+    first, second = SpanCreateSerializer(), SpanCreateSerializer()
+    for name, field in first.fields.items():
+        assert field is not second.fields[name]
+        assert field.parent is first and second.fields[name].parent is second
+        declared = SpanCreateSerializer._declared_fields[name]
+        assert declared.field_name is None and declared.parent is None

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annotations.models import Relation, Span
+from annotations.models import Relation, Span, SpanEvent
 from annotations.services import span_update
 from debate.models import Role
 from tests.factories import (
@@ -146,3 +146,44 @@ def test_a_save_runs_a_fixed_few_statements(world, django_assert_num_queries):
         response = client.post(url, {**body, "end": 10, "quote": "Tech firms"}, format="json")
     assert response.status_code == 201
     assert response.json()["quote"] == "Tech firms"
+
+
+@pytest.mark.parametrize("layer", ["mine", "gold"])
+@pytest.mark.parametrize("with_actor", [False, True])
+def test_a_saves_statements_are_prepared_when_the_connection_allows(world, layer, with_actor):
+    # As with OPTIONS prepare_threshold=0 on PostgreSQL: the token, the document and the
+    # insert are prepared by the server and answer as before; elsewhere nothing changes.
+    client = world.client("ann" if layer == "mine" else "rev")
+    url = f"/api/v1/documents/{world.document.pk}/spans/?layer={layer}"
+    body = {"start": 0, "end": 4, "quote": "Tech", "stance": "pro", "role": "claim"}
+    assert client.post(url, body, format="json").status_code == 201  # opens the layer
+    raw = connection.connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if connection.vendor == "postgresql":
+        raw.prepare_threshold = 0
+    try:
+        extra = {"actor": world.actor.pk} if with_actor else {}
+        response = client.post(
+            url, {**body, "end": 10, "quote": "Tech firms", **extra}, format="json"
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT statement FROM pg_prepared_statements")
+                prepared = [statement for (statement,) in cursor.fetchall()]
+    finally:
+        if connection.vendor == "postgresql":
+            raw.prepare_threshold = threshold
+    assert response.status_code == 201, response.content
+    span = Span.objects.get(pk=response.json()["id"])
+    assert (span.quote, span.actor_id, span.annotator_id, span.version) == (
+        "Tech firms",
+        world.actor.pk if with_actor else None,
+        world.users["ann"].pk if layer == "mine" else None,
+        1,
+    )
+    assert SpanEvent.objects.filter(span_pk=span.pk, action="created").count() == 1
+    if connection.vendor == "postgresql":
+        # (More than one if the run prepares everything from the start: a statement is
+        # prepared once per set of parameter types, and None differs from an actor's id.)
+        for statement in ('FROM "authtoken_token"', 'FROM "debate_document"', "INSERT INTO"):
+            assert any(statement in s for s in prepared), statement

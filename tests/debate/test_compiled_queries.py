@@ -1,6 +1,7 @@
 """CompiledQuery: a queryset's SQL compiled once, run with each call's values."""
 
 import pytest
+from django.db import DataError, connection
 from django.db.models import F
 
 from debate.compiled_queries import CompiledQuery
@@ -52,3 +53,56 @@ def test_an_empty_queryset_gives_no_row():
     DebateFactory(slug="one")
     query = CompiledQuery(lambda *, slug: Debate.objects.none().filter(slug=slug).values_list("pk"))
     assert query.first(shape={}, slug="one") is None
+
+
+@pytest.fixture
+def preparing(db):
+    """Let the connection prepare a statement at its first run, as OPTIONS prepare_threshold=0."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    yield
+    raw.prepare_threshold = threshold
+
+
+def prepared_statements() -> list[str]:
+    """Return the statements PostgreSQL keeps prepared for this session ([] elsewhere)."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_compiled_queries_are_prepared_and_still_logged_and_wrapped(
+    preparing, django_assert_num_queries
+):
+    debate = DebateFactory(slug="one")
+    query = CompiledQuery(debates_by_slug([]))
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with django_assert_num_queries(2), connection.execute_wrapper(record):
+        for _ in range(2):
+            row = query.first(shape={"newest_first": False}, slug="one")
+            assert row[:2] == (debate.pk, debate.scheme)
+    assert len(seen) == 2 and seen[0] == seen[1]
+    if connection.vendor == "postgresql":
+        # One statement, with the slug as its parameter, prepared once and run twice.
+        [statement] = [s for s in prepared_statements() if '"debate_debate"' in s]
+        assert '"slug" = $2' in statement
+
+
+def test_a_value_the_database_refuses_fails_with_djangos_error(preparing):
+    query = CompiledQuery(lambda *, slug: Debate.objects.filter(slug=slug).values_list("pk"))
+    if connection.vendor == "postgresql":
+        with pytest.raises(DataError):  # django.db's, as the API's error handler expects
+            query.first(shape={}, slug="nul\x00")
+    else:
+        assert query.first(shape={}, slug="nul\x00") is None
