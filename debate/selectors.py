@@ -2,7 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import F, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 
 from debate.compiled_queries import CompiledQuery
@@ -97,6 +98,14 @@ def _document_fields(text: bool) -> tuple[str, ...]:
     return _DOCUMENT_FIELDS if text else tuple(name for name in _DOCUMENT_FIELDS if name != "text")
 
 
+def _fits_key(model: type[Model], pk: int) -> bool:
+    # A key outside the column's range matches nothing; the ORM knows how to say so on every
+    # database (SQLite cannot even take the number), so such a key goes the ORM's way.
+    connection = connections[model.objects.db]
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or low <= pk) and (high is None or pk <= high)
+
+
 def _stand_in_user(*, user_id: int, **flags: bool) -> AbstractBaseUser:
     # What visible_to may branch on is in the shape, so users alike in it share one SQL.
     return get_user_model()(pk=user_id, **flags)
@@ -121,7 +130,7 @@ def document_access_get(
     when ``text`` is False (read on first use then). Raise Document.DoesNotExist when the
     document is not visible.
     """
-    if user.is_authenticated:
+    if user.is_authenticated and _fits_key(Document, pk):
         # Compiled once per shape of user: the ORM took longer compiling this query than the
         # database took answering it, on every request under a document.
         row = _DOCUMENT_ACCESS.first(
@@ -132,7 +141,7 @@ def document_access_get(
                 "is_active": user.is_active,
             },
             user_id=user.pk,
-            pk=int(pk),
+            pk=pk,
         )
     else:
         row = _document_access_rows(user=user, pk=pk, text=text).first()

@@ -47,7 +47,10 @@ def callers(world) -> dict:
 
 @pytest.mark.parametrize("text", [True, False])
 def test_every_caller_reads_what_the_orm_reads(world, fresh_compiled, text):
+    # Beside the two documents: a free id, and ids no key column holds (SQLite cannot even
+    # take the last two as a number).
     documents = [world.document.pk, world.foreign_document.pk, world.foreign_document.pk + 1000]
+    documents += [0, -1, 2**63 - 1, -(2**63) - 1, 2**63, 2**70]
     for name, user in callers(world).items():
         for pk in documents:
             try:
@@ -114,3 +117,14 @@ def test_the_sql_follows_a_change_of_visible_to(world, fresh_compiled, monkeypat
         document_access_get(user=ann, pk=world.document.pk)
     document, access = document_access_get(user=ann, pk=world.foreign_document.pk)
     assert (document.title, access.role) == ("Foreign copy", None)
+
+
+@pytest.mark.parametrize("pk", [2**63, 2**70])
+@pytest.mark.parametrize("who", ["ann", "root"])
+def test_an_id_beyond_any_key_is_not_found(world, pk, who):
+    client = world.client(who)
+    for path in ("spans", "relations"):
+        url = f"/api/v1/documents/{pk}/{path}/"
+        for response in (client.get(url), client.post(url, {}, format="json")):
+            assert response.status_code == 404
+            assert response.json() == {"detail": "No document with this id."}
