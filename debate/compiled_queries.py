@@ -6,6 +6,9 @@ the database took to answer. A ``CompiledQuery`` is compiled *from the queryset 
 once with stand-in values where each call's values go, so the rules that queryset carries
 (``Document.objects.visible_to``) stay written in one place: a change there is a change in
 the SQL run here.
+
+Their statements, and other hot raw SQL, run through ``preparable_cursor``, so PostgreSQL can
+keep them prepared when the settings allow it.
 """
 
 from collections.abc import Callable, Hashable, Iterator
