@@ -116,6 +116,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reuse connections between requests; health checks drop ones the server closed.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The reads every API request makes and the span insert run through a cursor PostgreSQL
+    # can keep statements prepared for (debate.compiled_queries.preparable_cursor): prepared
+    # once run this many times on a connection, they skip parsing and planning, which cost
+    # more than running them. "none" turns it off, for a pooler that cannot keep prepared
+    # statements (docs/DEPLOY.md). Django's own queries are never prepared.
+    _prepare_setting = env.str("DB_PREPARE_THRESHOLD", default="5")
+    _prepare = _prepare_setting.strip().lower()
+    if _prepare != "none" and not (_prepare.isdigit() and int(_prepare) <= 1000):
+        raise ImproperlyConfigured(
+            "DB_PREPARE_THRESHOLD must be a whole number from 0 to 1000, or none, "
+            f"not {_prepare_setting!r}."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if _prepare == "none" else int(_prepare)
+    )
 elif PRODUCTION:
     raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL=postgres://...")
 else:

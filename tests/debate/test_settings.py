@@ -23,6 +23,7 @@ SETTINGS_VARIABLES = {
     "CSRF_TRUSTED_ORIGINS",
     "DATABASE_URL",
     "CONN_MAX_AGE",
+    "DB_PREPARE_THRESHOLD",
     "REDIS_URL",
     "CACHE_URL",
     "CELERY_TASK_ALWAYS_EAGER",
@@ -89,6 +90,14 @@ HOSTS_MESSAGE = "ALLOWED_HOSTS must list the host names this site serves in prod
         (
             {"DATABASE_URL": "sqlite:////tmp/debatemap.sqlite3"},
             "Production needs PostgreSQL: set DATABASE_URL=postgres://...",
+        ),
+        (
+            {"DB_PREPARE_THRESHOLD": "often"},
+            "DB_PREPARE_THRESHOLD must be a whole number from 0 to 1000, or none, not 'often'.",
+        ),
+        (
+            {"DB_PREPARE_THRESHOLD": "-1"},
+            "DB_PREPARE_THRESHOLD must be a whole number from 0 to 1000, or none, not '-1'.",
         ),
         (
             {"DJANGO_ENV": "staging"},
@@ -171,3 +180,30 @@ def test_development_with_redis_answering_uses_the_broker(listening_port):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["eager"] is False
     assert _eager_lines(result.stderr) == []
+
+
+PREPARE_THRESHOLD = (
+    "from django.conf import settings as s; "
+    "print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold', 'unset')))"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(None, "5"), ("0", "0"), ("20", "20"), ("none", "None"), ("None", "None")]
+)
+def test_postgresql_keeps_the_hot_statements_prepared_unless_told_not_to(value, shown):
+    variables = {"DATABASE_URL": POSTGRES}
+    if value is not None:
+        variables["DB_PREPARE_THRESHOLD"] = value
+
+    result = _manage("shell", "-v", "0", "-c", PREPARE_THRESHOLD, **variables)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{shown}\n"
+
+
+def test_sqlite_has_no_prepare_threshold():
+    result = _manage("shell", "-v", "0", "-c", PREPARE_THRESHOLD, DB_PREPARE_THRESHOLD="5")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "'unset'\n"
