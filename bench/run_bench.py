@@ -673,7 +673,7 @@ def bench_annotate_page(manifest: dict, sizes: dict[str, int], scale: str) -> No
                 timing["cold"] = attempt == 0
                 samples.append(timing)
             page.screenshot(path=str(WORK / "annotate-2000-spans.png"))
-            shown = page.evaluate("document.querySelectorAll('#span-list .span-item').length")
+            shown = int(page.locator("#span-count").text_content())
         finally:
             browser.close()
     warm = [s["painted"] for s in samples if not s["cold"]]

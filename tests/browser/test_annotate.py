@@ -288,7 +288,24 @@ def test_a_document_with_more_spans_than_one_api_page_shows_them_all(
     )
     open_annotate(page, live_server, login, document)
     expect(page.locator("#span-count")).to_have_text("1200")
-    expect(page.locator("#span-list .span-item")).to_have_count(1200)
+    # The rows of the list's first two groups of 40 are drawn at once, each naming its place.
+    rows = page.locator("#span-list .span-item")
+    expect(rows).to_have_count(80)
+    assert rows.evaluate_all("rows => rows.map((row) => row.getAttribute('aria-posinset'))") == [
+        str(n) for n in range(1, 81)
+    ]
+    assert {row.get_attribute("aria-setsize") for row in rows.all()} == {"1200"}
+    # The others as the list scrolls to them: at its end, the last group's.
+    page.locator("#span-list").evaluate("list => { list.scrollTop = list.scrollHeight; }")
+    expect(page.locator('#span-list .span-item[aria-posinset="1200"]')).to_be_attached()
+    # K with nothing selected selects the last span: its row is drawn, marked and shown.
+    page.locator("#span-list").evaluate("list => { list.scrollTop = 0; }")
+    page.locator("#doc-text").focus()
+    page.keyboard.press("k")
+    selected = page.locator("#span-list .span-item[aria-selected=true]")
+    expect(selected).to_have_count(1)
+    expect(selected).to_have_attribute("aria-posinset", "1200")
+    expect(selected).to_be_in_viewport()
     assert page.evaluate("document.body.dataset.ready") == "true"
     assert page.dialogs == []
 

@@ -137,7 +137,7 @@ function orderedSpans() {
 // lays out a block out of view (annotate.css), and the highlights of a long text were most of
 // the page's work before it showed. A browser that cannot tell when a block comes near
 // (no contentvisibilityautostatechange) gets every highlight at once.
-const drawBlocksLazily = "ContentVisibilityAutoStateChangeEvent" in window;
+const drawWhenNearView = "ContentVisibilityAutoStateChangeEvent" in window;
 // What the first drawing fills before the browser has said which blocks are in view: the
 // first screens of text (the page opens at the top).
 const FIRST_DRAWN_CHARACTERS = 6000;
@@ -200,7 +200,7 @@ function blocksToFillNow() {
 function renderText(items) {
   const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
   textBlocksDrawn.segments = segmentsByBlock(buildSegments(text, spans), blocks);
-  const wanted = drawBlocksLazily ? blocksToFillNow() : null;
+  const wanted = drawWhenNearView ? blocksToFillNow() : null;
   const html = [];
   textBlocksDrawn.segments.forEach((segments, index) => {
     const fill = wanted === null || wanted.has(index);
@@ -262,28 +262,86 @@ function adoptStanceColors() {
   return (key) => classes.get(key) ?? `stance-${cssKey(key)}`;
 }
 
-// Rows in groups of LIST_GROUP: the browser skips the style and layout of groups out of view
-// (annotate.css), so a list of thousands costs about what the rows on screen cost.
+// Rows in groups of LIST_GROUP, which the browser skips while out of view (annotate.css). As
+// with the text, a group's rows are drawn when it comes near the list's view: the first
+// groups at once, the rest as the list scrolls (or all at once without the event). Every
+// row says its place among all (aria-posinset, aria-setsize), so a screen reader names "12 of
+// 2,000" for a list whose far groups are not drawn yet.
 const LIST_GROUP = 40;
+const FIRST_DRAWN_GROUPS = 2;
+const listGroupsDrawn = { items: [], groups: [], filled: [], nearView: new Set(), groupById: new Map() };
 
-function renderList(items) {
-  el.count.textContent = String(items.length);
-  el.empty.hidden = items.length > 0;
+function rowsHtml(group) {
+  const setSize = listGroupsDrawn.items.length;
   const html = [];
-  items.forEach((span, index) => {
-    if (index % LIST_GROUP === 0) html.push('<li class="span-group" role="none"><ol role="none">');
+  for (let index = group * LIST_GROUP; index < Math.min(setSize, (group + 1) * LIST_GROUP); index++) {
+    const span = listGroupsDrawn.items[index];
     const quote = span.quote.length > 90 ? `${span.quote.slice(0, 88)}…` : span.quote;
     html.push(
       `<li class="span-item" data-id="${escapeHtml(span.id)}" tabindex="-1" role="option" ` +
-        `aria-selected="${span.id === state.selectedId}">` +
+        `aria-selected="${span.id === state.selectedId}" aria-posinset="${index + 1}" ` +
+        `aria-setsize="${setSize}">` +
         `<span class="badge ${stanceClasses(span.stance)}">${escapeHtml(stanceLabel(span))}</span> ` +
         `<span class="meta">${escapeHtml(spanMeta(span))}</span><q>${escapeHtml(quote)}</q>` +
         `${span.pending ? '<span class="pending">saving…</span>' : ""}</li>`,
     );
-    if (index % LIST_GROUP === LIST_GROUP - 1 || index === items.length - 1) html.push("</ol></li>");
-  });
+  }
+  return html.join("");
+}
+
+function renderList(items) {
+  el.count.textContent = String(items.length);
+  el.empty.hidden = items.length > 0;
+  listGroupsDrawn.items = items;
+  listGroupsDrawn.groupById = new Map(items.map((span, index) => [span.id, Math.floor(index / LIST_GROUP)]));
+  const groups = Math.ceil(items.length / LIST_GROUP);
+  const wanted = new Set(listGroupsDrawn.nearView);
+  if (wanted.size === 0) for (let group = 0; group < FIRST_DRAWN_GROUPS; group++) wanted.add(group);
+  if (listGroupsDrawn.groupById.has(state.selectedId)) wanted.add(listGroupsDrawn.groupById.get(state.selectedId));
+  const html = [];
+  for (let group = 0; group < groups; group++) {
+    const fill = !drawWhenNearView || wanted.has(group);
+    listGroupsDrawn.filled[group] = fill;
+    html.push(
+      `<li class="span-group${fill ? "" : " unfilled"}" role="none"><ol role="none">`,
+      fill ? rowsHtml(group) : "",
+      "</ol></li>",
+    );
+  }
+  listGroupsDrawn.filled.length = groups;
   el.list.innerHTML = html.join("");
 }
+
+// Draw a group's rows if they are not drawn yet.
+function fillGroup(group) {
+  if (listGroupsDrawn.filled[group] !== false) return;
+  listGroupsDrawn.filled[group] = true;
+  const element = el.list.children[group];
+  element.firstElementChild.innerHTML = rowsHtml(group);
+  element.classList.remove("unfilled");
+}
+
+// The row of a span, drawn first if its group was not.
+function listRow(id) {
+  const group = listGroupsDrawn.groupById.get(id);
+  if (group !== undefined) fillGroup(group);
+  return el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`);
+}
+
+el.list.addEventListener(
+  "contentvisibilityautostatechange",
+  (event) => {
+    const group = Array.prototype.indexOf.call(el.list.children, event.target);
+    if (group === -1) return;
+    if (event.skipped) {
+      listGroupsDrawn.nearView.delete(group);
+    } else {
+      listGroupsDrawn.nearView.add(group);
+      fillGroup(group);
+    }
+  },
+  true, // it does not bubble
+);
 
 function renderDetail() {
   const span = state.spans.get(state.selectedId);
@@ -670,9 +728,7 @@ function renderSelection() {
   for (const row of el.list.querySelectorAll('[aria-selected="true"]')) {
     row.setAttribute("aria-selected", "false");
   }
-  if (selected !== null) {
-    el.list.querySelector(`[data-id="${CSS.escape(selected)}"]`)?.setAttribute("aria-selected", "true");
-  }
+  if (state.selectedId !== null) listRow(state.selectedId)?.setAttribute("aria-selected", "true");
   renderDetail();
   renderMode();
 }
@@ -682,7 +738,7 @@ function select(id, { scroll = false } = {}) {
   state.pendingDelete = null;
   renderSelection();
   if (scroll && id !== null) {
-    el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`)?.scrollIntoView({ block: "nearest" });
+    listRow(id)?.scrollIntoView({ block: "nearest" });
     const span = state.spans.get(id);
     if (span) blocksOf(span.start16, span.end16).forEach(fillBlock);
     el.text.querySelector("mark.selected")?.scrollIntoView({ block: "nearest" });
