@@ -18,6 +18,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -121,7 +122,22 @@ def machine_facts(*, database_url: str, redis_url: str) -> dict:
             for name in ("Django", "djangorestframework", "gunicorn", "celery", "psycopg")
         },
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "cpu_speed_seconds": cpu_speed_seconds(),
     }
+
+
+def cpu_speed_seconds() -> float:
+    """Return the CPU seconds a fixed pure-Python loop takes: how fast this core is just now.
+
+    The machines these benchmarks run on are shared virtual machines whose cores run faster
+    or slower from one hour to the next (the same page view measured 31 to 52 ms of CPU within
+    an hour); this figure, beside each run, says which kind of hour it was.
+    """
+    started = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.process_time() - started, 2)
 
 
 def _verdict(item: dict) -> str:
@@ -249,6 +265,8 @@ def render(results_dir: Path) -> str:
         "| load average at start | "
         + " / ".join(f"{x:g}" for x in machine["load_average_at_start"])
         + " (other work on the machine adds noise) |",
+        f"| CPU speed | {machine.get('cpu_speed_seconds', '?')} s of CPU for a fixed loop of "
+        "10 million additions in Python (lower is faster; it varies with the host's load) |",
         "",
         "| figure | measured | target | |",
         "|---|---:|---:|---|",
