@@ -88,7 +88,9 @@ SCALES: dict[str, dict[str, int]] = {
         "agreement_documents": 10_000,
         "wrk_seconds": 20,
         "get_seconds": 15,
-        "page_loads": 20,
+        # 60 warm loads: the p95 of 20 was the second-slowest load, and moved by 60 ms between
+        # runs on the same code.
+        "page_loads": 60,
         "agreement_runs": 3,
     },
     # Twice the sizes, to see how the map and agreement grow.
@@ -98,7 +100,7 @@ SCALES: dict[str, dict[str, int]] = {
         "agreement_documents": 20_000,
         "wrk_seconds": 20,
         "get_seconds": 15,
-        "page_loads": 20,
+        "page_loads": 60,
         "agreement_runs": 3,
     },
 }
