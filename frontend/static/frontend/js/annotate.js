@@ -223,20 +223,25 @@ function fillBlock(index) {
   el.text.children[index].innerHTML = highlightsHtml(textBlocksDrawn.segments[index]);
 }
 
-el.text.addEventListener(
-  "contentvisibilityautostatechange",
-  (event) => {
-    const index = Array.prototype.indexOf.call(el.text.children, event.target);
-    if (index === -1) return;
-    if (event.skipped) {
-      textBlocksDrawn.nearView.delete(index);
-    } else {
-      textBlocksDrawn.nearView.add(index);
-      fillBlock(index);
-    }
-  },
-  true, // it does not bubble
-);
+// Keep the indexes of a container's children near the view, and fill each as it comes near.
+function fillWhenNearView(container, nearView, fill) {
+  container.addEventListener(
+    "contentvisibilityautostatechange",
+    (event) => {
+      const index = Array.prototype.indexOf.call(container.children, event.target);
+      if (index === -1) return;
+      if (event.skipped) {
+        nearView.delete(index);
+      } else {
+        nearView.add(index);
+        fill(index);
+      }
+    },
+    true, // it does not bubble
+  );
+}
+
+fillWhenNearView(el.text, textBlocksDrawn.nearView, fillBlock);
 
 function cssKey(key) {
   return String(key).replace(/[^a-z0-9_-]/gi, "_");
@@ -328,20 +333,7 @@ function listRow(id) {
   return el.list.querySelector(`[data-id="${CSS.escape(String(id))}"]`);
 }
 
-el.list.addEventListener(
-  "contentvisibilityautostatechange",
-  (event) => {
-    const group = Array.prototype.indexOf.call(el.list.children, event.target);
-    if (group === -1) return;
-    if (event.skipped) {
-      listGroupsDrawn.nearView.delete(group);
-    } else {
-      listGroupsDrawn.nearView.add(group);
-      fillGroup(group);
-    }
-  },
-  true, // it does not bubble
-);
+fillWhenNearView(el.list, listGroupsDrawn.nearView, fillGroup);
 
 function renderDetail() {
   const span = state.spans.get(state.selectedId);
