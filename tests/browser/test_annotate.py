@@ -327,13 +327,11 @@ def test_a_stale_page_is_corrected_from_the_api_once_its_writes_are_saved(
     )
     # Made elsewhere (another tab) after the page embedded its spans: the page cannot know.
     start = TEXT.index(SMOKESCREEN)
-    elsewhere = Span.objects.create(
+    elsewhere = SpanFactory(
         document=document,
         annotator=annotator,
-        created_by=annotator,
         start=start,
         end=start + len(SMOKESCREEN),
-        quote=SMOKESCREEN,
         stance="pro",
         role="premise",
     )
@@ -371,13 +369,11 @@ def test_highlights_take_the_scheme_colours_and_name_their_spans_on_hover(
     document, annotator = scene["document"], scene["annotator"]
     start = TEXT.index(PHRASE)
     note = '"quoted" <b>note</b> & more'
-    backdoor = Span.objects.create(
+    backdoor = SpanFactory(
         document=document,
         annotator=annotator,
-        created_by=annotator,
         start=start,
         end=start + len(PHRASE),
-        quote=PHRASE,
         stance="contra",
         role="claim",
         actor=scene["firms"],
@@ -407,21 +403,15 @@ def test_selection_and_link_target_are_marked_in_the_text_and_the_list(
     live_server, page, login, scene
 ):
     document, annotator = scene["document"], scene["annotator"]
-    spans = []
-    for phrase in (PHRASE, SMOKESCREEN):
-        start = TEXT.index(phrase)
-        spans.append(
-            Span.objects.create(
-                document=document,
-                annotator=annotator,
-                created_by=annotator,
-                start=start,
-                end=start + len(phrase),
-                quote=phrase,
-                stance="pro",
-                role="claim",
-            )
+    spans = [
+        SpanFactory(
+            document=document,
+            annotator=annotator,
+            start=TEXT.index(phrase),
+            end=TEXT.index(phrase) + len(phrase),
         )
+        for phrase in (PHRASE, SMOKESCREEN)
+    ]
     backdoor, smokescreen = (f'#doc-text mark[data-ids="{span.id}"]' for span in spans)
     open_annotate(page, live_server, login, document)
     page.locator("#doc-text").focus()
