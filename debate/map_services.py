@@ -10,6 +10,7 @@ dead), and the same input hash never makes a second ``MapVersion``.
 import gc
 import logging
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 import psycopg
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -188,8 +189,44 @@ def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome |
     # The cyclic collector stays off for the whole job, not only the build: reading,
     # hashing and serialising a large map allocate millions of objects too, and its full
     # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
-    with _collector_paused_for_the_job():
+    with _collector_paused_for_the_job(), _heartbeat(build, worker):
         return _run_claimed(build, worker)
+
+
+@contextmanager
+def _heartbeat(build: MapBuild, worker: str) -> Iterator[None]:
+    """Keep a running build's heartbeat fresh for as long as its job runs, in any phase.
+
+    Progress reports write the heartbeat too, but a phase can run long without one (reading a
+    large gold layer, hashing it, storing the graph), and a build silent for
+    ``MAP_BUILD_STALE_SECONDS`` is taken for dead and claimed by another worker: the same
+    build twice at once, which the one-running-build-per-debate index cannot see because it
+    is the same row. This beat writes from its own thread and database connection every
+    quarter of that delay, and only while the row is still this worker's running build.
+    """
+    interval = settings.MAP_BUILD_STALE_SECONDS / 4
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    MapBuild.objects.filter(
+                        pk=build.pk, worker=worker, status=MapBuildStatus.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # The build goes on; if the database stays away it fails on its own.
+                    logger.warning("Map build %s: could not write its heartbeat.", build.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"map-build-{build.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
 
 
 def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:

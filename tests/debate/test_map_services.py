@@ -2,12 +2,16 @@
 the current map, and lost or dead builds are re-sent."""
 
 import json
+import threading
+import time
+from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from annotations import gold as gold_module
 from debate import map_services
 from debate.map_services import (
     MapBuildBusy,
@@ -372,3 +376,68 @@ def test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves(
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _run_a_build_whose_gold_read_is_slow(monkeypatch, build_id: int, seconds: float):
+    """Start ``map_build_run`` in a thread whose gold-layer read takes ``seconds`` and reports
+    nothing meanwhile; return the thread and the list its outcome is put in."""
+    read = gold_module.gold_map_input
+
+    def slow_read(**kwargs):
+        time.sleep(seconds)
+        return read(**kwargs)
+
+    monkeypatch.setattr(gold_module, "gold_map_input", slow_read)
+    outcomes = []
+
+    def run():
+        try:
+            outcomes.append(map_build_run(build_id=build_id, worker="slow:1"))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_silent_phase_keeps_its_build_from_being_taken_over(
+    debate, gold, no_dispatch, settings, monkeypatch
+):
+    # Stale after 1 s; the gold read alone takes 2 s and reports no progress.
+    settings.MAP_BUILD_STALE_SECONDS = 1
+    build = map_build_request(debate=debate, reason="x")
+    thread, outcomes = _run_a_build_whose_gold_read_is_slow(monkeypatch, build.pk, 2.0)
+    time.sleep(1.5)  # past the stale delay since the claim, inside the silent read
+
+    taken = map_build_claim(build_id=build.pk, worker="other:2")
+    beat_age = timezone.now() - MapBuild.objects.get(pk=build.pk).heartbeat_at
+    thread.join(timeout=30)
+
+    assert taken is None
+    assert beat_age < timedelta(seconds=1)
+    build.refresh_from_db()
+    assert (outcomes[0].status, build.worker, build.attempts) == ("done", "slow:1", 1)
+    assert MapVersion.objects.filter(debate=debate).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_heartbeat_the_same_silent_phase_would_lose_its_build(
+    debate, gold, no_dispatch, settings, monkeypatch
+):
+    # The control for the test above: the only difference is the beat.
+    settings.MAP_BUILD_STALE_SECONDS = 1
+    monkeypatch.setattr(map_services, "_heartbeat", lambda build, worker: nullcontext())
+    build = map_build_request(debate=debate, reason="x")
+    thread, outcomes = _run_a_build_whose_gold_read_is_slow(monkeypatch, build.pk, 2.0)
+    time.sleep(1.5)
+
+    taken = map_build_claim(build_id=build.pk, worker="other:2")
+    thread.join(timeout=30)
+
+    assert taken is not None and taken.worker == "other:2"
+    build.refresh_from_db()
+    assert (build.worker, build.attempts) == ("other:2", 2)
+    # ...while the first worker went on building it: the same build twice at once.
+    assert outcomes[0].status == "done"
