@@ -320,7 +320,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_TRACK_STARTED = True
-# Map builds and exports have their own queues, so a long build never delays an export.
+# Map builds have their own queue, so a long build delays no other task; exports and imports
+# are not tasks at all (they stream through the web nodes), so no build is ever queued before one.
 CELERY_MAP_QUEUE = env.str("CELERY_MAP_QUEUE", default="maps")
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # A running build whose heartbeat is older than this is taken to be dead and re-sent.
