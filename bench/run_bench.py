@@ -35,6 +35,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -69,8 +70,9 @@ BASE = f"http://127.0.0.1:{PORT}"
 # as a browser's idle connection does): 5 workers, 5 idle clients, and every other request
 # queued behind them (paced p95 0.5-0.9 s). gthread workers wait for requests in a poller and
 # hand only complete ones to a thread, and keep connections alive.
-GUNICORN_WORKERS = 2 * (os.cpu_count() or 1) + 1
-GUNICORN_THREADS = 4
+# BENCH_GUNICORN_WORKERS / BENCH_GUNICORN_THREADS try other shapes (bench/notes/spans4.md).
+GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
 
 SCALES: dict[str, dict[str, int]] = {
     "small": {
@@ -762,15 +764,19 @@ def worker_peak_memory(worker_pid: int) -> float | None:
     return peak
 
 
+def forget_maps(conn: psycopg.Connection, slug: str) -> int:
+    """Delete a debate's map builds and versions, so its next request builds from nothing."""
+    debate = conn.execute("SELECT id FROM debate_debate WHERE slug = %s", [slug]).fetchone()[0]
+    conn.execute("DELETE FROM debate_mapbuild WHERE debate_id = %s", [debate])
+    conn.execute("DELETE FROM debate_mapversion WHERE debate_id = %s", [debate])
+    return debate
+
+
 def reset_map_scenario(scenario: dict) -> None:
     """Undo an earlier run's builds and decision, so a rerun on kept data measures the same."""
     document = scenario["pending_document"]
     with psycopg.connect(database_url()) as conn:
-        debate = conn.execute(
-            "SELECT id FROM debate_debate WHERE slug = %s", [scenario["debate"]]
-        ).fetchone()[0]
-        conn.execute("DELETE FROM debate_mapbuild WHERE debate_id = %s", [debate])
-        conn.execute("DELETE FROM debate_mapversion WHERE debate_id = %s", [debate])
+        forget_maps(conn, scenario["debate"])
         for table in (
             "annotations_reviewdecision",
             "annotations_documentreview",
@@ -784,6 +790,59 @@ def reset_map_scenario(scenario: dict) -> None:
         conn.execute(
             "UPDATE debate_document SET status = 'ready_for_review' WHERE id = %s", [document]
         )
+
+
+def timed_export(session: requests.Session, slug: str) -> dict[str, Any]:
+    """Time a JSON Lines export of the debate's gold layer to its first byte and to its end."""
+    started = time.perf_counter()
+    url = f"{BASE}/api/v1/debates/{slug}/export/spans/?format=jsonl&layer=gold"
+    with session.get(url, stream=True, timeout=600) as answer:
+        if answer.status_code != 200:
+            raise BenchError(f"export answered {answer.status_code}: {answer.text[:300]}")
+        chunks = answer.iter_content(64 * 1024)
+        size = len(next(chunks, b""))
+        first_byte = time.perf_counter() - started
+        for chunk in chunks:
+            size += len(chunk)
+    return {
+        "first_byte_seconds": round(first_byte, 3),
+        "seconds": round(time.perf_counter() - started, 3),
+        "bytes": size,
+    }
+
+
+def export_during_a_build(session: requests.Session, slug: str) -> dict[str, Any]:
+    """Export the debate alone, then again while a full map build of it runs.
+
+    Exports are not Celery tasks (docs/DEPLOY.md): a build should delay one only by sharing
+    the machine's cores, never by being ahead of it in a queue.
+    """
+    alone = timed_export(session, slug)
+    with psycopg.connect(database_url()) as conn:
+        forget_maps(conn, slug)  # so the build below starts from nothing and runs seconds
+    during: dict[str, Any] = {}
+    builds_url = f"{BASE}/api/v1/debates/{slug}/maps/"
+    exporter = requests.Session()
+    exporter.headers.update(session.headers)
+
+    def export_once_the_build_runs() -> None:
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            builds = exporter.get(builds_url, timeout=30).json()["builds"]
+            if builds and builds[0]["status"] == "running":
+                break
+            time.sleep(0.05)
+        during.update(timed_export(exporter, slug))
+        builds = exporter.get(builds_url, timeout=30).json()["builds"]
+        during["build_status_when_done"] = builds[0]["status"]
+
+    thread = threading.Thread(target=export_once_the_build_runs)
+    thread.start()
+    build = request_map(session, slug, "benchmark: a build beside an export")
+    thread.join()
+    if during.get("build_status_when_done") != "running":
+        say("  the export outlasted the build: its figure is not all beside a build")
+    return {"alone": alone, "during_build": during, "build_seconds": build["seconds"]}
 
 
 def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
@@ -833,6 +892,13 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     if rebuild["status"] != "done" or rebuild["version"] == first["version"]:
         raise BenchError(f"the rebuild did not make a new version: {rebuild}")
     unchanged = request_map(session, slug, "benchmark: nothing changed")
+    beside = export_during_a_build(session, slug)
+    say(
+        f"  gold export alone {beside['alone']['seconds']:.2f} s, beside a build "
+        f"{beside['during_build']['seconds']:.2f} s (first byte "
+        f"{beside['alone']['first_byte_seconds'] * 1000:.0f} / "
+        f"{beside['during_build']['first_byte_seconds'] * 1000:.0f} ms)"
+    )
     save_result(
         "map_build",
         scale,
@@ -854,6 +920,19 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
                 "request again, input unchanged (version kept)", unchanged["seconds"], "s", None
             ),
             figure(
+                "gold-layer export (JSON Lines) while a full build of the same debate runs: "
+                "time to its first byte",
+                1000 * beside["during_build"]["first_byte_seconds"],
+                "ms",
+                None,
+            ),
+            figure(
+                "the same export alone: time to its first byte",
+                1000 * beside["alone"]["first_byte_seconds"],
+                "ms",
+                None,
+            ),
+            figure(
                 "CPU of the rebuild (worker and web processes + PostgreSQL)",
                 rebuild["server_cpu_seconds"] + rebuild["database_cpu_seconds"],
                 "s",
@@ -872,6 +951,7 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
             "first": first,
             "rebuild": rebuild,
             "unchanged": unchanged,
+            "export_beside_a_build": beside,
             "worker_peak_rss_mb": worker_peak_memory(worker_pid),
         },
     )
