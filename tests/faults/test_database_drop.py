@@ -6,22 +6,31 @@ statement runs): on PostgreSQL another connection terminates the request's backe
 server to lose, the request's connection handle is closed under it mid-transaction. Either
 way the API answers 503 in JSON with ``Retry-After``, a page answers a plain 503 page, no
 row of the interrupted write is left behind, and the next request works again.
+
+"Nothing left behind" is checked over the whole database (every row of every model, as
+``tests.security.conftest.database_state`` reads it), so a stray write to any table fails.
 """
 
+import io
 import time
+import zipfile
 from collections.abc import Callable
 
 import psycopg
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations.models import Assignment, Span, SpanEvent
-from debate.models import Document, Role
+from annotations.models import DocumentReview, ReviewDecision, Span
+from annotations.review_services import ACCEPT_AGREED, DecisionInput, review_decide
+from annotations.services import SpanInput, document_submit, span_create
+from debate.models import Document, DocumentStatus, MapBuild, Role
 from tests.celery_worker import database_url
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
+from tests.security.conftest import changed_tables, database_state
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -110,17 +119,6 @@ def span_items(document: Document, *needles: str) -> list[dict]:
     return items
 
 
-def written_rows() -> dict[str, object]:
-    return {
-        "spans": Span.objects.count(),
-        "events": SpanEvent.objects.count(),
-        "assignments": list(
-            Assignment.objects.values_list("document_id", "annotator_id", "status")
-        ),
-        "documents": list(Document.objects.values_list("id", "status")),
-    }
-
-
 def assert_unavailable_json(response) -> None:
     assert response.status_code == 503, response.content
     assert response["Content-Type"] == "application/json"
@@ -134,23 +132,24 @@ def test_a_bulk_span_post_cut_between_two_inserts_writes_nothing(annotator_world
     _debate, document, _annotator, _manager, api = annotator_world
     url = f"/api/v1/documents/{document.pk}/spans/"
     items = span_items(document, "Tech firms", "backdoor", "scanning")
-    before = written_rows()
+    before = database_state()
 
     with DropConnection(inserts_into("annotations_span"), nth=2) as drop:
         response = api.post(url, items, format="json")
 
     assert drop.dropped
     assert_unavailable_json(response)
-    assert written_rows() == before  # not the first span, its event or the assignment
+    # Not the first span, its event or the assignment: no table changed.
+    assert changed_tables(before, database_state()) == []
     # The client retries, as the annotate page's save queue does: a new connection serves it.
     retry = api.post(url, items, format="json")
     assert retry.status_code == 201, retry.content
-    assert Span.objects.count() == before["spans"] + 3
+    assert Span.objects.count() == len(before["annotations.span"]) + 3
 
 
 def test_a_span_post_cut_between_the_span_and_its_history_writes_neither(annotator_world):
     _debate, document, _annotator, _manager, api = annotator_world
-    before = written_rows()
+    before = database_state()
 
     with DropConnection(inserts_into("annotations_spanevent")) as drop:
         response = api.post(
@@ -161,17 +160,19 @@ def test_a_span_post_cut_between_the_span_and_its_history_writes_neither(annotat
 
     assert drop.dropped
     assert_unavailable_json(response)
-    assert written_rows() == before
+    assert changed_tables(before, database_state()) == []
 
 
 def test_an_api_read_cut_mid_way_answers_503(annotator_world):
     _debate, document, _annotator, _manager, api = annotator_world
+    before = database_state()
 
     with DropConnection(selects_from("annotations_span")) as drop:
         response = api.get(f"/api/v1/documents/{document.pk}/spans/")
 
     assert drop.dropped
     assert_unavailable_json(response)
+    assert changed_tables(before, database_state()) == []
 
 
 def assert_unavailable_page(response) -> None:
@@ -189,12 +190,14 @@ def test_a_page_cut_mid_way_answers_a_plain_503_page(annotator_world, settings):
     _debate, document, annotator, _manager, _api = annotator_world
     client = Client(raise_request_exception=False)
     client.force_login(annotator)
+    before = database_state()
 
     with DropConnection(selects_from("debate_document")) as drop:
         response = client.get(f"/documents/{document.pk}/annotate/")
 
     assert drop.dropped
     assert_unavailable_page(response)
+    assert changed_tables(before, database_state()) == []
     assert client.get(f"/documents/{document.pk}/annotate/").status_code == 200
 
 
@@ -205,14 +208,116 @@ def test_a_form_post_cut_before_its_insert_answers_a_503_page_and_writes_nothing
     debate, _document, _annotator, manager, _api = annotator_world
     client = Client(raise_request_exception=False)
     client.force_login(manager)
-    before = written_rows()
+    before = database_state()
 
     with DropConnection(inserts_into("annotations_assignment")) as drop:
         response = client.post(f"/d/{debate.slug}/assign/", {"annotators": ["ann"]})
 
     assert drop.dropped
     assert_unavailable_page(response)
-    assert written_rows() == before
+    assert changed_tables(before, database_state()) == []
+
+
+@pytest.fixture
+def review_world(annotator_world):
+    """Return the document ready to finish: both layers submitted, their agreed span accepted.
+
+    The review is at version 1 and every unit is decided, so finishing it writes the review,
+    a ``finish`` decision, the document's status and a map build request, in one transaction.
+    """
+    debate, document, annotator, _manager, _api = annotator_world
+    second = UserFactory(username="ann2")
+    MembershipFactory(debate=debate, user=second, role=Role.ANNOTATOR)
+    reviewer = UserFactory(username="rev")
+    MembershipFactory(debate=debate, user=reviewer, role=Role.REVIEWER)
+    (item,) = span_items(document, "backdoor")
+    for user in (annotator, second):
+        span_create(document=document, annotator=user, by=user, data=SpanInput(**item))
+        document_submit(document=document, annotator=user)
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY_FOR_REVIEW
+    review_decide(
+        document=document,
+        by=reviewer,
+        expected_version=0,
+        decision=DecisionInput(action=ACCEPT_AGREED),
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    return document, api
+
+
+def test_a_review_finish_cut_at_its_last_insert_writes_nothing(review_world):
+    document, api = review_world
+    url = f"/api/v1/documents/{document.pk}/review/finish/"
+    # The gold span and the accept decision exist before the request; the request adds none.
+    assert Span.objects.filter(document=document, annotator=None).count() == 1
+    assert list(ReviewDecision.objects.values_list("action", flat=True)) == ["accept"]
+    before = database_state()
+
+    # The map build request is the transaction's last write: the review's version and
+    # finish time, the finish decision and the document's status are written before it.
+    with DropConnection(inserts_into("debate_mapbuild")) as drop:
+        response = api.post(url, {"version": 1}, format="json")
+
+    assert drop.dropped
+    assert_unavailable_json(response)
+    assert changed_tables(before, database_state()) == []
+    # The reviewer retries at the version they read: it was not bumped, so the finish goes on.
+    retry = api.post(url, {"version": 1}, format="json")
+    assert retry.status_code == 201, retry.content
+    assert retry.json()["version"] == 2
+    assert Document.objects.get(pk=document.pk).status == DocumentStatus.ADJUDICATED
+    assert DocumentReview.objects.get(document=document).version == 2
+    assert sorted(ReviewDecision.objects.values_list("action", flat=True)) == ["accept", "finish"]
+    assert MapBuild.objects.filter(debate=document.debate).count() == 1
+
+
+def brat_zip(files: dict[str, str]) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return SimpleUploadedFile("corpus.zip", buffer.getvalue(), content_type="application/zip")
+
+
+BRAT_DOCUMENTS = {
+    "a.txt": "Encryption protects everyone. Scanning weakens it.",
+    "a.ann": (
+        "T1\tclaim 0 29\tEncryption protects everyone.\n"
+        "A1\tStance T1 contra\n"
+        "T2\tpremise 30 50\tScanning weakens it.\n"
+        "A2\tStance T2 contra\n"
+    ),
+    "b.txt": "Police want access to messages.",
+    "b.ann": "T1\tclaim 0 31\tPolice want access to messages.\nA1\tStance T1 pro\n",
+}
+
+
+def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(annotator_world):
+    debate, existing, _annotator, manager, _api = annotator_world
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    url = f"/api/v1/debates/{debate.slug}/import/brat/"
+    before = database_state()
+
+    # Cut before the first document's span history: its document row and its two spans are
+    # already inserted, in the transaction that holds that document.
+    with DropConnection(inserts_into("annotations_spanevent")) as drop:
+        response = api.post(url, {"file": brat_zip(BRAT_DOCUMENTS)}, format="multipart")
+
+    assert drop.dropped
+    assert_unavailable_json(response)
+    assert changed_tables(before, database_state()) == []
+    retry = api.post(url, {"file": brat_zip(BRAT_DOCUMENTS)}, format="multipart")
+    assert retry.status_code == 200, retry.content
+    assert retry.json()["imported"] == 2
+    assert sorted(
+        Document.objects.filter(debate=debate)
+        .exclude(pk=existing.pk)
+        .values_list("text", flat=True)
+    ) == [BRAT_DOCUMENTS["a.txt"], BRAT_DOCUMENTS["b.txt"]]
+    assert Span.objects.filter(annotator=None).count() == 3
 
 
 @pytest.mark.parametrize(
@@ -233,8 +338,10 @@ def test_only_a_lost_connection_answers_503(annotator_world, monkeypatch, error,
         raise error
 
     monkeypatch.setattr("annotations.views.span_list", fail)
+    before = database_state()
     response = api.get(f"/api/v1/documents/{document.pk}/spans/")
 
     assert response.status_code == status
+    assert changed_tables(before, database_state()) == []
     if status == 503:
         assert_unavailable_json(response)
