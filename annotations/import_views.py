@@ -6,6 +6,7 @@ written; then each document is imported in its own transaction and the answer re
 
 import codecs
 import json
+import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -24,6 +25,7 @@ from annotations.imports import (
     JSONL_CONTENT_TYPES,
     SKIPPED,
     ZIP_CONTENT_TYPES,
+    ImportInterrupted,
     ImportReport,
     MappingInvalid,
     UploadRefused,
@@ -39,7 +41,10 @@ from annotations.imports import (
 )
 from annotations.models import GOLD
 from debate.api import DetailSerializer
+from debate.middleware import RETRY_AFTER_SECONDS
 from debate.views import DebateScopedMixin
+
+logger = logging.getLogger(__name__)
 
 MAPPING_MAX_BYTES = 256 * 1024
 
@@ -77,20 +82,18 @@ OUTCOME_FIELDS = {
     "relations": serializers.IntegerField(),
     "problems": inline_serializer("ImportProblem", fields=PROBLEM_FIELDS, many=True),
 }
-ReportSerializer = inline_serializer(
-    "ImportReport",
-    fields={
-        "imported": serializers.IntegerField(),
-        "skipped": serializers.IntegerField(),
-        "rejected": serializers.IntegerField(),
-        "spans": serializers.IntegerField(),
-        "relations": serializers.IntegerField(),
-        "documents": inline_serializer("ImportedDocument", fields=OUTCOME_FIELDS, many=True),
-        "ignored": serializers.ListField(
-            child=serializers.CharField(), help_text="Entries that are not brat documents."
-        ),
-    },
-)
+REPORT_FIELDS = {
+    "imported": serializers.IntegerField(),
+    "skipped": serializers.IntegerField(),
+    "rejected": serializers.IntegerField(),
+    "spans": serializers.IntegerField(),
+    "relations": serializers.IntegerField(),
+    "documents": inline_serializer("ImportedDocument", fields=OUTCOME_FIELDS, many=True),
+    "ignored": serializers.ListField(
+        child=serializers.CharField(), help_text="Entries that are not brat documents."
+    ),
+}
+ReportSerializer = inline_serializer("ImportReport", fields=REPORT_FIELDS)
 IMPORT_RESPONSES = {
     200: OpenApiResponse(
         ReportSerializer,
@@ -100,6 +103,16 @@ IMPORT_RESPONSES = {
     413: OpenApiResponse(DetailSerializer, description="The upload is too large."),
     415: OpenApiResponse(DetailSerializer, description="The file is not of the expected type."),
     422: OpenApiResponse(ReportSerializer, description="No document could be imported."),
+    503: OpenApiResponse(
+        inline_serializer(
+            "ImportInterrupted",
+            fields={"detail": serializers.CharField(), **REPORT_FIELDS},
+        ),
+        description="The database was lost. With nothing imported yet, only `detail`: nothing "
+        "was written. Part way through, the report lists the documents imported before the "
+        "loss, which are kept; importing the same upload again skips them. Retry after "
+        "`Retry-After` seconds.",
+    ),
 }
 
 
@@ -168,6 +181,20 @@ class ImportUploadMixin(DebateScopedMixin):
     def handle_exception(self, exc):
         if isinstance(exc, UploadRefused):
             exc = UploadError(str(exc), exc.status)
+        if isinstance(exc, ImportInterrupted):
+            logger.error("Database lost during an import, answered 503", exc_info=exc)
+            imported = exc.report.count(IMPORTED)
+            detail = (
+                f"The database was lost part way through the import. The {imported} "
+                "document(s) listed as imported were written before that and are kept; "
+                "nothing of the others was. Retry shortly: importing the same file again "
+                "skips the documents already imported."
+            )
+            return Response(
+                {"detail": detail, **exc.report.as_dict()},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         return super().handle_exception(exc)
 
 

@@ -47,6 +47,7 @@ from annotations.exports import (
 )
 from annotations.models import GOLD, Relation, Span, SpanEvent, SpanEventAction
 from annotations.services import LayerSubmitted, layer_open, span_errors, span_snapshot
+from debate.middleware import database_unavailable
 from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
 from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys
@@ -381,6 +382,34 @@ def _write_layer(
         ]
     )
     return len(spans)
+
+
+class ImportInterrupted(Exception):
+    """The database was lost part way through an import, after documents were written.
+
+    Each document is written in its own transaction, so those finished before the loss are
+    kept; ``report`` lists them. Importing the same upload again skips them.
+    """
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(
+            f"The database was lost after {report.count(IMPORTED)} document(s) were imported."
+        )
+        self.report = report
+
+
+def _import_into_report(report: ImportReport, **draft_import: Any) -> None:
+    """Import one draft and record its outcome in ``report``.
+
+    A lost database is re-raised as it came while nothing has been imported yet (then
+    "nothing was written" is true); after that it becomes ``ImportInterrupted``.
+    """
+    try:
+        report.documents.append(document_draft_import(**draft_import))
+    except Exception as exc:
+        if report.count(IMPORTED) and database_unavailable(exc):
+            raise ImportInterrupted(report) from exc
+        raise
 
 
 def document_draft_import(
@@ -1019,15 +1048,13 @@ def brat_import(
     """Import brat documents into one layer (None: gold), each document all or nothing."""
     report = ImportReport()
     for files in documents:
-        draft = brat_document_read(files, mapping=mapping)
-        report.documents.append(
-            document_draft_import(
-                debate=debate,
-                draft=draft,
-                annotator=annotator,
-                by=by,
-                reason=f"imported from {origin}: {files.name}",
-            )
+        _import_into_report(
+            report,
+            debate=debate,
+            draft=brat_document_read(files, mapping=mapping),
+            annotator=annotator,
+            by=by,
+            reason=f"imported from {origin}: {files.name}",
         )
     return report
 
@@ -1255,14 +1282,13 @@ def spans_import(
                     f"the file holds more than one layer ({', '.join(sorted(seen_layers))}); "
                     f"import one with source_layer, or all with layer={AS_EXPORTED}",
                 )
-        report.documents.append(
-            document_draft_import(
-                debate=debate,
-                draft=draft,
-                annotator=annotator,
-                by=by,
-                reason=f"imported from {origin}",
-            )
+        _import_into_report(
+            report,
+            debate=debate,
+            draft=draft,
+            annotator=annotator,
+            by=by,
+            reason=f"imported from {origin}",
         )
     return report
 

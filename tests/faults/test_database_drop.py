@@ -320,6 +320,46 @@ def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(annot
     assert Span.objects.filter(annotator=None).count() == 3
 
 
+def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(annotator_world):
+    # Each document is imported in its own transaction (a bad one rejects only itself), so a
+    # loss in the second leaves the first written: the 503 must not say "nothing was written".
+    debate, existing, _annotator, manager, _api = annotator_world
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    url = f"/api/v1/debates/{debate.slug}/import/brat/"
+    before = database_state()
+
+    with DropConnection(inserts_into("debate_document"), nth=2) as drop:
+        response = api.post(url, {"file": brat_zip(BRAT_DOCUMENTS)}, format="multipart")
+
+    assert drop.dropped
+    assert response.status_code == 503, response.content
+    assert response["Retry-After"] == "1"
+    answer = response.json()
+    assert answer["detail"] == (
+        "The database was lost part way through the import. The 1 document(s) listed as "
+        "imported were written before that and are kept; nothing of the others was. Retry "
+        "shortly: importing the same file again skips the documents already imported."
+    )
+    first = Document.objects.get(debate=debate, text=BRAT_DOCUMENTS["a.txt"])
+    assert (answer["imported"], answer["spans"], answer["rejected"]) == (1, 2, 0)
+    assert [(d["name"], d["status"], d["document"]) for d in answer["documents"]] == [
+        ("a", "imported", first.pk)
+    ]
+    assert changed_tables(before, database_state()) == [
+        "annotations.span",
+        "annotations.spanevent",
+        "debate.document",
+    ]
+    assert Document.objects.filter(debate=debate).count() == 2  # the existing one and a
+    assert Span.objects.filter(annotator=None, document=first).count() == 2
+
+    retry = api.post(url, {"file": brat_zip(BRAT_DOCUMENTS)}, format="multipart")
+    assert retry.status_code == 200, retry.content
+    assert (retry.json()["imported"], retry.json()["skipped"]) == (1, 1)
+    assert Span.objects.filter(annotator=None).count() == 3
+
+
 @pytest.mark.parametrize(
     ("error", "status"),
     [
