@@ -1,7 +1,9 @@
 """CSRF: with a browser session, no unsafe request is honoured without the CSRF token.
 
 Every route the resolver knows (API, pages, admin) is asked with POST, PUT, PATCH and DELETE
-without the token: each is refused with 403 and nothing is written. Then every write a browser
+without the token: each is refused with 403 by the CSRF check itself (DRF's "CSRF Failed" for
+API views, the page of Django's CSRF failure view for all others, never some other refusal) and
+nothing is written. Then every write a browser
 makes (login, logout, spans, relations, submit, review decisions, map builds, imports,
 assignments, admin forms) is made with the token and does its work; and the same API writes
 made with a token in ``Authorization`` need no CSRF token at all.
@@ -11,10 +13,14 @@ import io
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING
+from django.test import Client, RequestFactory
+from django.urls import get_callable
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
 from rest_framework.test import APIClient
+from rest_framework.views import APIView
 
 from debate.models import Document
 from tests.factories import PASSWORD
@@ -77,16 +83,28 @@ def fill(route: str, side: Side) -> str:
     return "/" + path
 
 
+def csrf_failure_page() -> bytes:
+    """Return the page the project's CSRF failure view shows for a form posted without a token."""
+    failure_view = get_callable(settings.CSRF_FAILURE_VIEW)
+    return failure_view(RequestFactory().post("/"), reason=REASON_CSRF_TOKEN_MISSING).content
+
+
 def test_no_unsafe_request_is_honoured_without_the_token(world):
     manager = session(world.alpha.user("manager"))  # staff too, so the admin lets them in
     anonymous = session()
+    csrf_page = csrf_failure_page()
+    # The control: the page is Django's CSRF failure, not the 403 any refusal shows (here the
+    # admin refusing a manager the users), so comparing with it tells the two apart.
+    assert b"<p>CSRF verification failed. Request aborted.</p>" in csrf_page
+    refused_for_permission = manager.get("/admin/auth/user/")
+    assert refused_for_permission.status_code == 403
+    assert refused_for_permission.content != csrf_page
     before = database_state()
     refused, problems = 0, []
     for route, pattern in all_routes():
         url = fill(route, world.alpha)
-        json_body = JSONParser in getattr(
-            getattr(pattern.callback, "cls", None), "parser_classes", ()
-        )
+        view_class = getattr(pattern.callback, "cls", None)
+        json_body = JSONParser in getattr(view_class, "parser_classes", ())
         for method in UNSAFE:
             client = anonymous if route in ("login/", "admin/login/") else manager
             # In the body the view reads (a JSON-only view refuses a form's body with 415).
@@ -99,8 +117,18 @@ def test_no_unsafe_request_is_honoured_without_the_token(world):
                 problems.append(f"{method.upper()} {url}: {response.status_code}")
             elif expected == 403:
                 refused += 1
-                if route.startswith("api/v1/") and response.json() != CSRF_MISSING:
-                    problems.append(f"{method.upper()} {url}: {response.json()}")
+                if route.startswith("api/v1/"):
+                    if response.json() != CSRF_MISSING:
+                        problems.append(f"{method.upper()} {url}: {response.json()}")
+                elif isinstance(view_class, type) and issubclass(view_class, APIView):
+                    # The schema and its docs: DRF's refusal, in whatever their renderer shows
+                    # (the docs' HTML shows only "403 Forbidden"), so read what the view raised;
+                    # DRF's HTML renderer adds the status to it for its error template.
+                    raised = {k: v for k, v in response.data.items() if k != "status_code"}
+                    if raised != CSRF_MISSING:
+                        problems.append(f"{method.upper()} {url}: {response.data}")
+                elif response.content != csrf_page:
+                    problems.append(f"{method.upper()} {url}: not the CSRF failure page")
 
     assert problems == []
     assert refused == 4 * len(all_routes()) - len(NO_SESSION)
