@@ -9,12 +9,17 @@ reviewer asks for a new map every two seconds. Meanwhile, on a fixed schedule (f
 the duration):
 
 - 15 %: Redis is killed (SIGKILL); 40 %: it starts again, empty;
-- 55 %: the Celery worker is killed (SIGKILL); 70 %: it starts again.
+- 55 %: a batch of 600 documents with 24,000 gold claims is adjudicated at once, the reviewer
+  asks for the map, and the Celery worker is killed (SIGKILL) as soon as that build reports
+  progress from inside the builder (a build of seconds: until then every build found the
+  small gold layer unchanged and kept its version in a fraction of one); 70 %: it starts
+  again.
 
 Afterwards every span acknowledged with a 2xx must be in the database with its history (ids
-and client_ids compared), and every map build asked for must have run once Redis and the
-worker were back. The counts of 2xx, 4xx and 5xx answers are printed; no 4xx or 5xx is
-expected at all, since nothing on the span write path needs Redis or the worker.
+and client_ids compared), the build the kill interrupted must have been superseded or run
+again, and every map build asked for must have run once Redis and the worker were back: two
+versions in all, one per gold layer. The counts of 2xx, 4xx and 5xx answers are printed; no
+4xx or 5xx is expected at all, since nothing on the span write path needs Redis or the worker.
 
 Duration: ``FAULTS_LOAD_SECONDS``, 60 by default; CI runs the full 60 s (``.ci/run`` sets it:
 the whole suite still takes under 8 minutes). Set it lower for a quick local run (at least
@@ -28,12 +33,17 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 import requests
+from django.utils import timezone
 
+from annotations.gold import gold_map_input
 from annotations.models import Span
-from debate.models import MapBuild, MapVersion
+from debate.argmap import input_hash
+from debate.models import Document, DocumentStatus, MapBuild, MapVersion
+from tests.debate.test_map_faults import inside_build_map, make_gold_layer
 from tests.faults.conftest import (
     Acknowledged,
     Stack,
@@ -49,6 +59,10 @@ DURATION = float(os.environ.get("FAULTS_LOAD_SECONDS", "60"))
 BULK_EVERY = 5
 BULK_SIZE = 5
 MAX_TRIES = 20
+# The batch adjudicated before the worker is killed: about 3 s of build_map on an idle machine.
+BATCH_DOCUMENTS = 600
+BATCH_SPANS_PER_DOCUMENT = 40
+SUPERSEDED = "Superseded by a newer request for the same debate."
 
 pytestmark = pytest.mark.faults
 
@@ -161,19 +175,79 @@ class Reviewer(threading.Thread):
                 self.builds.add(response.json()["id"])
 
 
+@dataclass
+class KilledBuild:
+    """The build the worker was running when it was killed, as its row was just after."""
+
+    id: int
+    worker: str
+    progress: int
+    message: str
+    killed_at: datetime
+    gold_hash: str  # the input hash of the gold layer it was building
+
+
 def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail(stack):
     assert DURATION >= 20, "FAULTS_LOAD_SECONDS must be at least 20 to fit the fault schedule"
     team = team_create(annotators=ANNOTATORS)
+    # Documents in review with their gold claims so far: not part of the gold layer until the
+    # reviewer adjudicates them, mid-test.
+    batch_spans = make_gold_layer(
+        team.debate,
+        documents=BATCH_DOCUMENTS,
+        spans_per_document=BATCH_SPANS_PER_DOCUMENT,
+        seed=8,
+        status=DocumentStatus.READY_FOR_REVIEW,
+    )
+    batch = Document.objects.filter(debate=team.debate, status=DocumentStatus.READY_FOR_REVIEW)
+    small_gold = gold_map_input(debate=team.debate)
     tally, acknowledged = Tally(), Acknowledged()
     clients = [
         Annotator(stack, team, token, seed, tally, acknowledged)
         for seed, token in enumerate(team.annotators.values())
     ]
     reviewer = Reviewer(stack, team)
+    killed: list[KilledBuild] = []
+
+    def kill_the_worker_mid_build() -> None:
+        assert batch.update(status=DocumentStatus.ADJUDICATED) == BATCH_DOCUMENTS
+        response = api_session(stack, team.reviewer_token).post(
+            reviewer.url, json={"reason": "batch adjudicated"}, timeout=30
+        )
+        assert response.status_code == 202, response.text
+        reviewer.builds.add(response.json()["id"])
+        gold = gold_map_input(debate=team.debate)
+        assert len(gold.spans) == len(small_gold.spans) + batch_spans
+        build = wait_for(
+            lambda: MapBuild.objects.filter(
+                debate=team.debate,
+                status="running",
+                progress__gt=15,
+                message__startswith=f"Building from {len(gold.spans)} gold spans: ",
+            ).first(),
+            60,
+            "the worker to be inside the build of the adjudicated batch",
+            stack.logs,
+        )
+        stack.services["worker"].kill()
+        killed_at = timezone.now()
+        build.refresh_from_db()
+        # Still running, inside the builder, after the kill: the kill interrupted it.
+        assert build.status == "running" and inside_build_map(build), (
+            build.status,
+            build.progress,
+            build.message,
+        )
+        killed.append(
+            KilledBuild(
+                build.pk, build.worker, build.progress, build.message, killed_at, input_hash(gold)
+            )
+        )
+
     faults = [
         (0.15, "Redis killed", stack.redis.stop, "Redis down"),
         (0.40, "Redis back (empty)", stack.redis.start, "Redis back"),
-        (0.55, "worker killed", stack.services["worker"].kill, "worker down"),
+        (0.55, "worker killed mid-build", kill_the_worker_mid_build, "worker down"),
         (0.70, "worker back", stack.start_worker, "worker back"),
     ]
     injected = []
@@ -195,7 +269,7 @@ def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail
     elapsed = time.monotonic() - started
 
     # Every build asked for runs once Redis and the worker are back (the outbox and the
-    # reconciler); the gold layer did not change, so they all share one map version.
+    # reconciler); builds of an unchanged gold layer share its version.
     wait_for(
         lambda: not MapBuild.objects.filter(status__in=["queued", "running"]).exists(),
         90,
@@ -206,6 +280,8 @@ def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail
         MapBuild.objects.filter(pk__in=reviewer.builds).values_list("status", flat=True)
     )
     lost = acknowledged.lost()
+    (kill,) = killed
+    interrupted = MapBuild.objects.get(pk=kill.id)
     saved = len(acknowledged.spans)
     annotator_rows = Span.objects.filter(annotator__isnull=False).count()
     latencies = sorted(tally.latencies)
@@ -220,7 +296,10 @@ def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail
         f"{p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms\n"
         f"[faults] spans acknowledged {saved}, in the database {saved - len(lost)} (lost "
         f"{len(lost)}), annotator rows {annotator_rows}; map requests {dict(reviewer.statuses)}, "
-        f"builds {dict(builds)}, versions {MapVersion.objects.count()}"
+        f"builds {dict(builds)}, versions {MapVersion.objects.count()}\n"
+        f"[faults] the worker was killed in build {kill.id} at {kill.progress} % "
+        f"({kill.message!r}); that build ended {interrupted.status} after "
+        f"{interrupted.attempts} attempt(s) {interrupted.error!r}"
     )
 
     assert tally.failures == [], tally.failures[:5]
@@ -233,9 +312,18 @@ def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail
     assert tally.acknowledged_in["Redis down"] > 0
     assert tally.acknowledged_in["worker down"] > 0
     assert builds["done"] >= 1 and set(builds) <= {"done", "failed"}
-    assert (
-        not MapBuild.objects.filter(status="failed")
-        .exclude(error="Superseded by a newer request for the same debate.")
-        .exists()
-    )
-    assert MapVersion.objects.count() == 1
+    assert not MapBuild.objects.filter(status="failed").exclude(error=SUPERSEDED).exists()
+    # The kill landed mid-build; that build was later superseded by a newer request, or taken
+    # up again by the restarted worker.
+    assert (interrupted.status, interrupted.attempts) == ("done", 2) or (
+        interrupted.status,
+        interrupted.error,
+    ) == ("failed", SUPERSEDED), (interrupted.status, interrupted.attempts, interrupted.error)
+    # One version per gold layer: the small one from before the batch, and the large one,
+    # built from scratch after the kill by the restarted worker.
+    versions = dict(MapVersion.objects.values_list("input_hash", "pk"))
+    assert versions.keys() == {input_hash(small_gold), kill.gold_hash}
+    assert len(versions) == 2
+    built_after = MapBuild.objects.get(version=versions[kill.gold_hash], reused_version=False)
+    assert built_after.started_at > kill.killed_at
+    assert built_after.worker != kill.worker
