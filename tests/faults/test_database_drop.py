@@ -323,7 +323,7 @@ def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(annot
 def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(annotator_world):
     # Each document is imported in its own transaction (a bad one rejects only itself), so a
     # loss in the second leaves the first written: the 503 must not say "nothing was written".
-    debate, existing, _annotator, manager, _api = annotator_world
+    debate, _existing, _annotator, manager, _api = annotator_world
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
     url = f"/api/v1/debates/{debate.slug}/import/brat/"
