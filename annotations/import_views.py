@@ -183,15 +183,8 @@ class ImportUploadMixin(DebateScopedMixin):
             exc = UploadError(str(exc), exc.status)
         if isinstance(exc, ImportInterrupted):
             logger.error("Database lost during an import, answered 503", exc_info=exc)
-            imported = exc.report.count(IMPORTED)
-            detail = (
-                f"The database was lost part way through the import. The {imported} "
-                "document(s) listed as imported were written before that and are kept; "
-                "nothing of the others was. Retry shortly: importing the same file again "
-                "skips the documents already imported."
-            )
             return Response(
-                {"detail": detail, **exc.report.as_dict()},
+                {"detail": str(exc), **exc.report.as_dict()},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             )

@@ -393,7 +393,10 @@ class ImportInterrupted(Exception):
 
     def __init__(self, report: ImportReport) -> None:
         super().__init__(
-            f"The database was lost after {report.count(IMPORTED)} document(s) were imported."
+            "The database was lost part way through the import, after "
+            f"{report.count(IMPORTED)} document(s) were imported; those are kept and nothing "
+            "of the others was written. Retry shortly: importing the same file again skips "
+            "the documents already imported."
         )
         self.report = report
 

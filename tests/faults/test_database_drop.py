@@ -19,6 +19,7 @@ from collections.abc import Callable
 import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -337,9 +338,9 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(annota
     assert response["Retry-After"] == "1"
     answer = response.json()
     assert answer["detail"] == (
-        "The database was lost part way through the import. The 1 document(s) listed as "
-        "imported were written before that and are kept; nothing of the others was. Retry "
-        "shortly: importing the same file again skips the documents already imported."
+        "The database was lost part way through the import, after 1 document(s) were "
+        "imported; those are kept and nothing of the others was written. Retry shortly: "
+        "importing the same file again skips the documents already imported."
     )
     first = Document.objects.get(debate=debate, text=BRAT_DOCUMENTS["a.txt"])
     assert (answer["imported"], answer["spans"], answer["rejected"]) == (1, 2, 0)
@@ -358,6 +359,29 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(annota
     assert retry.status_code == 200, retry.content
     assert (retry.json()["imported"], retry.json()["skipped"]) == (1, 1)
     assert Span.objects.filter(annotator=None).count() == 3
+
+
+def test_the_import_command_cut_in_its_second_document_says_what_it_kept(annotator_world, tmp_path):
+    debate, _existing, _annotator, manager, _api = annotator_world
+    for name, data in BRAT_DOCUMENTS.items():
+        (tmp_path / name).write_text(data, encoding="utf-8")
+
+    with (
+        DropConnection(inserts_into("debate_document"), nth=2) as drop,
+        pytest.raises(CommandError) as failed,
+    ):
+        call_command("import_brat", debate.slug, str(tmp_path), "--by", manager.username)
+
+    assert drop.dropped
+    assert str(failed.value) == (
+        "Imported 1 document(s) (2 spans, 0 relations), skipped 0, rejected 0. The database "
+        "was lost part way through the import, after 1 document(s) were imported; those are "
+        "kept and nothing of the others was written. Retry shortly: importing the same file "
+        "again skips the documents already imported."
+    )
+    first = Document.objects.get(debate=debate, text=BRAT_DOCUMENTS["a.txt"])
+    assert Span.objects.filter(annotator=None).count() == 2
+    assert set(Span.objects.values_list("document", flat=True)) == {first.pk}
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from annotations.imports import (
     import_layer_user,
     import_limits,
     import_refusal,
-    report_lines,
 )
+from debate.management.commands._import_report import run_and_report
 from debate.models import Debate
 from debate.selectors import debate_access
 
@@ -72,23 +72,20 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such folder or file")
         if not documents:
             raise CommandError(f"{path}: no brat documents (.txt with .ann) found")
-        report = brat_import(
-            debate=target,
-            documents=documents,
-            annotator=annotator,
-            by=by,
-            mapping=mapping,
-            origin=f"brat {path.name}",
-        )
         if options["verbosity"] > 1:
             for name in ignored:
                 self.stdout.write(f"passed over: {name}")
-        *problems, summary = report_lines(report)
-        for line in problems:
-            self.stderr.write(line)
-        if report.count("rejected"):
-            raise CommandError(summary)
-        self.stdout.write(self.style.SUCCESS(summary))
+        run_and_report(
+            self,
+            lambda: brat_import(
+                debate=target,
+                documents=documents,
+                annotator=annotator,
+                by=by,
+                mapping=mapping,
+                origin=f"brat {path.name}",
+            ),
+        )
 
     def _by(self, debate: Debate, annotator, username: str | None):
         if username is None:

@@ -10,9 +10,9 @@ from annotations.imports import (
     import_layer_user,
     import_refusal,
     jsonl_drafts,
-    report_lines,
     spans_import,
 )
+from debate.management.commands._import_report import run_and_report
 from debate.models import Debate
 from debate.selectors import debate_access
 
@@ -66,20 +66,17 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {exc.strerror}") from None
         with handle:
             try:
-                report = spans_import(
-                    debate=target,
-                    drafts=jsonl_drafts(
-                        handle, file=file.name, source_layer=options["source_layer"]
+                run_and_report(
+                    self,
+                    lambda: spans_import(
+                        debate=target,
+                        drafts=jsonl_drafts(
+                            handle, file=file.name, source_layer=options["source_layer"]
+                        ),
+                        layer=layer,
+                        by=by,
+                        origin=f"JSON Lines {file.name}",
                     ),
-                    layer=layer,
-                    by=by,
-                    origin=f"JSON Lines {file.name}",
                 )
             except UnicodeDecodeError as exc:
                 raise CommandError(f"{file}: not UTF-8 text ({exc.reason})") from None
-        *problems, summary = report_lines(report)
-        for line in problems:
-            self.stderr.write(line)
-        if report.count("rejected"):
-            raise CommandError(summary)
-        self.stdout.write(self.style.SUCCESS(summary))
