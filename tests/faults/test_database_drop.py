@@ -295,11 +295,17 @@ BRAT_DOCUMENTS = {
 }
 
 
-def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(annotator_world):
+@pytest.fixture
+def brat_upload(annotator_world):
+    """The debate, its pre-made document, its manager's API client and the brat import's URL."""
     debate, existing, _annotator, manager, _api = annotator_world
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
-    url = f"/api/v1/debates/{debate.slug}/import/brat/"
+    return debate, existing, api, f"/api/v1/debates/{debate.slug}/import/brat/"
+
+
+def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(brat_upload):
+    debate, existing, api, url = brat_upload
     before = database_state()
 
     # Cut before the first document's span history: its document row and its two spans are
@@ -321,13 +327,10 @@ def test_an_import_cut_after_its_first_document_is_inserted_writes_nothing(annot
     assert Span.objects.filter(annotator=None).count() == 3
 
 
-def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(annotator_world):
+def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_upload):
     # Each document is imported in its own transaction (a bad one rejects only itself), so a
     # loss in the second leaves the first written: the 503 must not say "nothing was written".
-    debate, _existing, _annotator, manager, _api = annotator_world
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
-    url = f"/api/v1/debates/{debate.slug}/import/brat/"
+    debate, _existing, api, url = brat_upload
     before = database_state()
 
     with DropConnection(inserts_into("debate_document"), nth=2) as drop:
