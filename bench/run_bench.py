@@ -13,7 +13,8 @@ this machine takes the benchmark's tasks). Plain http on 127.0.0.1: SECURE_SSL_R
 Benchmarks, each writing ``bench/results/<name>.json``:
 
 - span_create: POST /api/v1/documents/<id>/spans/ under wrk, 8 and 32 connections, beside
-  the bare endpoint of bench/urls.py on the same gunicorn;
+  the bare endpoint of bench/urls.py on the same gunicorn (the ceiling) and its database
+  floor (a creation's database work alone, without DRF);
 - span_read: GET of a document's 2,000 spans, one client after another;
 - annotate_page: Chromium, from navigation start to ``document.body.dataset.ready``;
 - map_build: POST /api/v1/debates/<slug>/maps/ until the build is done, with the worker
@@ -478,10 +479,10 @@ def bench_span_create(manifest: dict, sizes: dict[str, int], scale: str) -> None
     expected_created = 0
     in_flight = 0  # requests wrk stops waiting for at the end of a run (sent, maybe stored)
     for connections in (8, 32):
-        for mode in ("bare", "spans"):
+        for mode in ("bare", "floor", "spans"):
             warm = run_wrk(clients_file, mode, connections, 2)  # fill caches and connections
             result = run_wrk(clients_file, mode, connections, seconds)
-            if mode == "spans":
+            if mode != "bare":  # the floor writes spans too
                 expected_created += warm["ok"] + result["ok"]
                 in_flight += 2 * connections
             runs[f"{mode}@{connections}"] = result
@@ -524,11 +525,27 @@ def bench_span_create(manifest: dict, sizes: dict[str, int], scale: str) -> None
             figure(f"span creation, {connections} clients: p95", spans["p95_us"] / 1000, "ms", 30),
             figure(f"bare endpoint, {connections} clients: p95", bare["p95_us"] / 1000, "ms", None),
         ]
-    spans8, bare8 = runs["spans@8"], runs["bare@8"]
+        floor = runs[f"floor@{connections}"]
+        figures.append(
+            figure(
+                f"database floor (a creation's database work, no DRF), {connections} clients: "
+                "share of the bare endpoint",
+                100 * floor["rps"] / bare["rps"],
+                "%",
+                None,
+            )
+        )
+    spans8, bare8, floor8 = runs["spans@8"], runs["bare@8"], runs["floor@8"]
     figures += [
         figure(
             "server CPU per span creation (gunicorn worker + PostgreSQL)",
             spans8["web_cpu_ms"] + spans8["db_cpu_ms"],
+            "ms",
+            None,
+        ),
+        figure(
+            "server CPU per database-floor request (gunicorn worker + PostgreSQL)",
+            floor8["web_cpu_ms"] + floor8["db_cpu_ms"],
             "ms",
             None,
         ),

@@ -1,8 +1,14 @@
-"""URLs of the served benchmarks: the site's own, plus the bare endpoint they compare with.
+"""URLs of the served benchmarks: the site's own, plus two endpoints they compare with.
 
 ``/bench/bare/`` parses the same JSON body a span creation sends and answers 201, through the
 same gunicorn and middleware but with no authentication, serializer or database work: the
-ceiling a real endpoint can approach on this server. It exists only under bench.settings.
+ceiling a real endpoint can approach on this server.
+
+``/bench/floor/<document>/`` does a span creation's database work and nothing more: the
+token's user and the document with the caller's role read by the same compiled queries, the
+span and its history event written by the same one-statement insert, committed; no DRF, no
+permission or validation, no answer beyond the new id. What no implementation of span
+creation can go below on this server. Both exist only under bench.settings.
 """
 
 import json
@@ -11,6 +17,10 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from annotations.services import SpanInput, _span_insert_into_open_layer
+from debate.authentication import TokenAuthentication
+from debate.selectors import document_access_get
 
 
 @csrf_exempt
@@ -21,7 +31,24 @@ def bare(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"received": sorted(body)}, status=201)
 
 
+@csrf_exempt
+@require_POST
+def floor(request: HttpRequest, pk: int) -> JsonResponse:
+    """Write the span in the body into the caller's layer with nothing but the database work."""
+    body = json.loads(request.body)
+    key = request.headers["Authorization"].removeprefix("Token ")
+    user, _token = TokenAuthentication().authenticate_credentials(key)
+    document, _access = document_access_get(user=user, pk=pk, text=False)
+    fields = ("start", "end", "quote", "stance", "role", "client_id")
+    item = SpanInput(**{name: body[name] for name in fields})
+    write = _span_insert_into_open_layer(
+        document=document, annotator=user, by=user, item=item, reason=""
+    )
+    return JsonResponse({"id": write.span.pk}, status=201)
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
+    path("bench/floor/<int:pk>/", floor, name="bench-floor"),
     path("", include("debate.urls")),
 ]

@@ -7,6 +7,7 @@
 --   spans  POST /api/v1/documents/<id>/spans/ as that client, with a fresh client_id and the
 --          same Idempotency-Key, as the annotate page sends them;
 --   bare   POST the same bodies to /bench/bare/ (the ceiling: Django with no database work);
+--   floor  POST them to /bench/floor/<id>/ (a creation's database work alone, no DRF);
 --   get    GET /api/v1/documents/<id>/spans/?page_size=5000 as the first client.
 -- Requests go to the clients in turn, so concurrent requests belong to different annotators.
 -- PACE (milliseconds, default 0) makes each connection wait that long before its next request:
@@ -76,6 +77,8 @@ function request()
   local path = "/bench/bare/"
   if mode == "spans" then
     path = "/api/v1/documents/" .. client.document .. "/spans/"
+  elseif mode == "floor" then
+    path = "/bench/floor/" .. client.document .. "/"
   end
   return wrk.format("POST", path, {
     ["Authorization"] = "Token " .. client.token,
