@@ -13,12 +13,13 @@ creation can go below on this server. Both exist only under bench.settings.
 
 import json
 
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from annotations.services import SpanInput, _span_insert_into_open_layer
+from annotations.services import SpanInput, _span_insert_into_open_layer, layer_open
 from debate.authentication import TokenAuthentication
 from debate.selectors import document_access_get
 
@@ -44,6 +45,12 @@ def floor(request: HttpRequest, pk: int) -> JsonResponse:
     write = _span_insert_into_open_layer(
         document=document, annotator=user, by=user, item=item, reason=""
     )
+    if write is None:  # the layer's first span: open the layer as span_create does, once
+        with transaction.atomic():
+            layer_open(document=document, annotator=user)
+        write = _span_insert_into_open_layer(
+            document=document, annotator=user, by=user, item=item, reason=""
+        )
     return JsonResponse({"id": write.span.pk}, status=201)
 
 
