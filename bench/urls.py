@@ -6,20 +6,20 @@ ceiling a real endpoint can approach on this server.
 
 ``/bench/floor/<document>/`` does a span creation's database work and nothing more: the
 token's user and the document with the caller's role read by the same compiled queries, the
-span and its history event written by the same one-statement insert, committed; no DRF, no
-permission or validation, no answer beyond the new id. What no implementation of span
-creation can go below on this server. Both exist only under bench.settings.
+span and its history event written by ``span_write_checked`` as span creation writes them,
+committed; no DRF, no permission or validation, no answer beyond the new id. What no
+implementation of span creation can go below on this server. Both exist only under
+bench.settings.
 """
 
 import json
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from annotations.services import SpanInput, _span_insert_into_open_layer, layer_open
+from annotations.services import SpanInput, span_write_checked
 from debate.authentication import TokenAuthentication
 from debate.selectors import document_access_get
 
@@ -42,15 +42,7 @@ def floor(request: HttpRequest, pk: int) -> JsonResponse:
     document, _access = document_access_get(user=user, pk=pk, text=False)
     fields = ("start", "end", "quote", "stance", "role", "client_id")
     item = SpanInput(**{name: body[name] for name in fields})
-    write = _span_insert_into_open_layer(
-        document=document, annotator=user, by=user, item=item, reason=""
-    )
-    if write is None:  # the layer's first span: open the layer as span_create does, once
-        with transaction.atomic():
-            layer_open(document=document, annotator=user)
-        write = _span_insert_into_open_layer(
-            document=document, annotator=user, by=user, item=item, reason=""
-        )
+    write = span_write_checked(document=document, annotator=user, by=user, item=item, reason="")
     return JsonResponse({"id": write.span.pk}, status=201)
 
 
