@@ -251,8 +251,8 @@ class BratImportView(ImportUploadMixin, APIView):
             by=request.user,
             mapping=mapping,
             origin=f"brat upload {upload.name}",
+            ignored=ignored,
         )
-        report.ignored = ignored
         return self.report_response(report)
 
 

@@ -1047,9 +1047,14 @@ def brat_import(
     by: AbstractBaseUser,
     mapping: BratMapping,
     origin: str = "brat",
+    ignored: Iterable[str] = (),
 ) -> ImportReport:
-    """Import brat documents into one layer (None: gold), each document all or nothing."""
-    report = ImportReport()
+    """Import brat documents into one layer (None: gold), each document all or nothing.
+
+    ``ignored`` names the upload's entries that are not brat documents, for the report (also
+    the one an interrupted import carries).
+    """
+    report = ImportReport(ignored=list(ignored))
     for files in documents:
         _import_into_report(
             report,

@@ -333,8 +333,9 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_u
     debate, _existing, api, url = brat_upload
     before = database_state()
 
+    upload = brat_zip({**BRAT_DOCUMENTS, "annotation.conf": "[entities]\nclaim\n"})
     with DropConnection(inserts_into("debate_document"), nth=2) as drop:
-        response = api.post(url, {"file": brat_zip(BRAT_DOCUMENTS)}, format="multipart")
+        response = api.post(url, {"file": upload}, format="multipart")
 
     assert drop.dropped
     assert response.status_code == 503, response.content
@@ -350,6 +351,7 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_u
     assert [(d["name"], d["status"], d["document"]) for d in answer["documents"]] == [
         ("a", "imported", first.pk)
     ]
+    assert answer["ignored"] == ["annotation.conf"]
     assert changed_tables(before, database_state()) == [
         "annotations.span",
         "annotations.spanevent",
