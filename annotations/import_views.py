@@ -40,8 +40,8 @@ from annotations.imports import (
     spans_import,
 )
 from annotations.models import GOLD
-from debate.api import DetailSerializer
-from debate.middleware import RETRY_AFTER_SECONDS
+from core.api import DetailSerializer
+from core.middleware import RETRY_AFTER_SECONDS
 from debate.views import DebateScopedMixin
 
 logger = logging.getLogger(__name__)

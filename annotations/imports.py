@@ -47,7 +47,7 @@ from annotations.exports import (
 )
 from annotations.models import GOLD, Relation, Span, SpanEvent, SpanEventAction
 from annotations.services import LayerSubmitted, layer_open, span_errors, span_snapshot
-from debate.middleware import database_unavailable
+from core.middleware import database_unavailable
 from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
 from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys

@@ -8,8 +8,8 @@ from annotations.models import Assignment, AssignmentStatus, ReviewAction, Revie
 from annotations.review_selectors import UNIT_STATES
 from annotations.review_services import ACCEPT_AGREED, DECISION_ACTIONS, DecisionInput
 from annotations.serializers import MAX_NOTE, RelationSerializer, SpanSerializer, span_input
+from core.serializers import StrictInputSerializer
 from debate.models import Document, DocumentStatus
-from debate.serializers import StrictInputSerializer
 
 User = get_user_model()
 

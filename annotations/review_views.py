@@ -58,7 +58,7 @@ from annotations.review_services import (
 )
 from annotations.services import StaleVersion
 from annotations.views import AnnotationErrorsMixin, DocumentScopedMixin
-from debate.api import (
+from core.api import (
     Conflict,
     CursorPage,
     DetailSerializer,

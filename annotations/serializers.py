@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from annotations.models import GOLD, Assignment, Relation, RelationEvent, Span, SpanEvent
 from annotations.services import SpanInput
-from debate.serializers import StrictInputSerializer
+from core.serializers import StrictInputSerializer
 
 MAX_NOTE = 5000
 

@@ -29,7 +29,7 @@ from annotations.models import (
     SpanEventAction,
 )
 from annotations.permissions import layer_write_refusal
-from debate.compiled_queries import preparable_cursor
+from core.db.compiled import preparable_cursor
 from debate.models import Actor, Document, DocumentStatus
 from debate.permissions import DebateAccess
 from debate.scheme import scheme_keys

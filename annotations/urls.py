@@ -1,4 +1,4 @@
-"""API routes of annotations, mounted under /api/v1/ by debate.api_urls."""
+"""API routes of annotations, mounted under /api/v1/ by config.urls."""
 
 from django.urls import include, path
 

@@ -69,7 +69,7 @@ from annotations.services import (
     span_delete,
     span_update,
 )
-from debate.api import (
+from core.api import (
     Conflict,
     CursorPage,
     CursorPageInTextOrder,

@@ -212,7 +212,7 @@ def recreate_database() -> None:
         conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
 
-def child_env(settings: str = "debate.settings") -> dict[str, str]:
+def child_env(settings: str = "config.settings") -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_ENV": "production",
@@ -231,7 +231,7 @@ def child_env(settings: str = "debate.settings") -> dict[str, str]:
 SECRET_KEY = secrets.token_urlsafe(64)
 
 
-def manage(*args: str, settings: str = "debate.settings") -> None:
+def manage(*args: str, settings: str = "config.settings") -> None:
     command = [sys.executable, "manage.py", *args]
     say("$ " + " ".join(["manage.py", *args]))
     subprocess.run(command, cwd=ROOT, env=child_env(settings), check=True)
@@ -303,7 +303,7 @@ def start_services(services: Services) -> dict[str, Any]:
         [
             str(VENV_BIN / "celery"),
             "-A",
-            "debate",
+            "config",
             "worker",
             "-Q",
             "maps,celery",
@@ -313,14 +313,14 @@ def start_services(services: Services) -> dict[str, Any]:
             "--concurrency=1",
             "--loglevel=INFO",
         ],
-        "debate.settings",
+        "config.settings",
     )
     wait_for_log(WORK / "celery.log", "ready.", worker, 90)
     web = services.start(
         "gunicorn",
         [
             str(VENV_BIN / "gunicorn"),
-            "debate.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",

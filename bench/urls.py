@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from annotations.services import SpanInput, span_write_checked
-from debate.authentication import TokenAuthentication
+from core.authentication import TokenAuthentication
 from debate.selectors import document_access_get
 
 
@@ -49,5 +49,5 @@ def floor(request: HttpRequest, pk: int) -> JsonResponse:
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
     path("bench/floor/<int:pk>/", floor, name="bench-floor"),
-    path("", include("debate.urls")),
+    path("", include("config.urls")),
 ]

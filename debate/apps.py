@@ -1,35 +1,6 @@
-import logging
-import os
-import sys
-
 from django.apps import AppConfig
-from django.conf import settings
-from django.db.models.signals import pre_save
-
-logger = logging.getLogger("debate")
 
 
 class DebateConfig(AppConfig):
     name = "debate"
     verbose_name = "Debates and corpus"
-
-    def ready(self) -> None:
-        from debate.signals import revoke_tokens_on_password_change
-
-        pre_save.connect(
-            revoke_tokens_on_password_change,
-            sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="debate.revoke_tokens_on_password_change",
-        )
-        # runserver's autoreloader imports everything twice; log once, in the serving process.
-        if (
-            "runserver" in sys.argv
-            and "--noreload" not in sys.argv
-            and os.environ.get("RUN_MAIN") != "true"
-        ):
-            return
-        if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_EAGER_REASON:
-            logger.warning(
-                "CELERY EAGER MODE: %s; background tasks run inside the web process.",
-                settings.CELERY_EAGER_REASON,
-            )

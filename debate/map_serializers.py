@@ -5,9 +5,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import StrictInputSerializer
 from debate.argmap_formats import EXPORT_FORMATS
 from debate.models import MapBuild, MapBuildStatus, MapVersion
-from debate.serializers import StrictInputSerializer
 
 DEFAULT_FORMAT = "json"
 

@@ -16,7 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from debate.api import CursorPage, StrictQueryMixin
+from core.api import CursorPage, StrictQueryMixin
 from debate.argmap import map_from_dict
 from debate.argmap_formats import EXPORT_FORMATS, export_map
 from debate.map_permissions import BuildsMapsOrReadOnly

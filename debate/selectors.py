@@ -6,7 +6,7 @@ from django.db import connections
 from django.db.models import F, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length
 
-from debate.compiled_queries import CompiledQuery
+from core.db.compiled import CompiledQuery
 from debate.models import Actor, Debate, Document, Membership
 from debate.permissions import DebateAccess
 

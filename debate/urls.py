@@ -1,14 +1,23 @@
-from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+"""API routes of the debate domain, mounted under /api/v1/ by config.urls."""
 
-from debate.views import ApiDocsView, ApiRedocView
+from django.urls import path
+
+from debate import map_views, views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("api/v1/", include("debate.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="redoc"),
-    path("", include("frontend.urls")),
+    path("debates/", views.DebateListView.as_view(), name="api-debate-list"),
+    path("debates/<slug:slug>/", views.DebateDetailView.as_view(), name="api-debate-detail"),
+    path("debates/<slug:slug>/actors/", views.ActorListView.as_view(), name="api-actor-list"),
+    path("debates/<slug:slug>/members/", views.MemberListView.as_view(), name="api-member-list"),
+    path(
+        "debates/<slug:slug>/documents/",
+        views.DocumentListView.as_view(),
+        name="api-document-list",
+    ),
+    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
+    path("debates/<slug:slug>/maps/", map_views.MapListView.as_view(), name="api-map-list"),
+    path(
+        "map-builds/<int:pk>/", map_views.MapBuildDetailView.as_view(), name="api-map-build-detail"
+    ),
+    path("maps/<int:pk>/", map_views.MapDetailView.as_view(), name="api-map-detail"),
 ]

@@ -1,6 +1,6 @@
 """A real Celery worker process for tests about Celery, on its own queue and the test database.
 
-The worker is a separate ``celery -A debate worker`` process talking to the Redis at
+The worker is a separate ``celery -A config worker`` process talking to the Redis at
 ``REDIS_URL`` and to the database the test runs on (PostgreSQL in CI, or SQLite's test file),
 so what is tested is what runs in production: messages, acknowledgements, redelivery.
 Each test gets a fresh queue name, so no other worker on the machine can take its tasks.
@@ -20,7 +20,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-from debate.celery import app
+from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,7 +123,7 @@ class WorkerProcess(Service):
             "-m",
             "celery",
             "-A",
-            "debate",
+            "config",
             "worker",
             "-Q",
             self.queue,

@@ -1,6 +1,6 @@
 import pytest
 
-from debate.celery import app as celery_app
+from config.celery import app as celery_app
 from debate.models import Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 from tests.playwright_fixtures import artifacts, browser, login, page  # noqa: F401 - shared by all

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from debate.authentication import TokenAuthentication
+from core.authentication import TokenAuthentication
 from tests.factories import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -145,7 +145,7 @@ def test_twenty_bad_logins_from_one_address_lock_that_address(world):
     assert login("res", PASSWORD, ip="10.3.0.2").status_code == 200
 
 
-# --- Token look-up (debate.authentication: DRF's TokenAuthentication, compiled once) ---------
+# --- Token look-up (core.authentication: DRF's TokenAuthentication, compiled once) ---------
 def test_token_authentication_gives_what_drfs_gives(world):
     user = world.users["root"]
     user.last_login = None

@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from annotations.models import Relation
+from config.wsgi import application
 from debate.map_services import map_build_request, map_build_run
-from debate.wsgi import application
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):

@@ -461,7 +461,7 @@ def test_values_the_database_cannot_store_are_client_errors(world):
     # it with a DataError: the client hears 400, not 500.
     from django.db import DataError
 
-    from debate.api import exception_handler
+    from core.api import exception_handler
 
     response = exception_handler(DataError("invalid byte sequence"), {})
     assert response.status_code == 400

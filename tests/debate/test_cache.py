@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from debate.cache import FailOpenRedisCache
+from core.cache import FailOpenRedisCache
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.db import DataError, connection
 from django.db.models import F
 
-from debate.compiled_queries import CompiledQuery
+from core.db.compiled import CompiledQuery
 from debate.models import Debate
 from tests.factories import DebateFactory
 

@@ -149,7 +149,7 @@ class Stack:
             **os.environ,
             # Production refuses SQLite; test mode lacks the Redis cache and the https settings.
             "DJANGO_ENV": "production" if connection.vendor == "postgresql" else "test",
-            "DJANGO_SETTINGS_MODULE": "debate.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": SECRET_KEY,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
@@ -163,7 +163,7 @@ class Stack:
         }
 
     def start(self) -> None:
-        celery = [sys.executable, "-m", "celery", "-A", "debate"]
+        celery = [sys.executable, "-m", "celery", "-A", "config"]
         self.services = {
             "web": Service(
                 "web",
@@ -171,7 +171,7 @@ class Stack:
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "debate.wsgi:application",
+                    "config.wsgi:application",
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",

@@ -1,6 +1,6 @@
 """A password change revokes the user's API tokens, whichever way the password changed.
 
-The rule lives in one receiver (debate/signals.py) on every save of a user: set_password() and
+The rule lives in one receiver (core/signals.py) on every save of a user: set_password() and
 save() in code, the admin's password form and ``manage.py changepassword`` all go through it.
 """
 

@@ -365,7 +365,7 @@ STRICT = {
     "form-action": "'self'",
 }
 # Swagger UI and Redoc inject <style> elements and Redoc searches in a blob worker; they show
-# the schema, never user data (debate/views.py). Their scripts are still this site's only.
+# the schema, never user data (core/views.py). Their scripts are still this site's only.
 DOCS = {**STRICT, "style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"}
 DOCS_ROUTES = {"api/docs/", "api/redoc/"}
 

@@ -2,7 +2,7 @@
 
 A password can change through the admin's form, ``manage.py changepassword``, the shell or any
 code calling ``set_password()`` and ``save()``; only a receiver on the user model sees them all.
-Connected in ``DebateConfig.ready()``.
+Connected in ``CoreConfig.ready()``.
 """
 
 from rest_framework.authtoken.models import Token

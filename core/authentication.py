@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from debate.compiled_queries import CompiledQuery
+from core.db.compiled import CompiledQuery
 
 _TOKEN_FIELDS = tuple(field.attname for field in Token._meta.concrete_fields)
 

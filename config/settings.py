@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "core",
     "debate",
     "annotations",
     "frontend",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     # static file), so every response carries the policy, not only those of views.
     "csp.middleware.CSPMiddleware",
     # A view that loses the database answers 503 with Retry-After (a page, or JSON under /api/).
-    "debate.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,9 +89,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "debate.urls"
-WSGI_APPLICATION = "debate.wsgi.application"
-ASGI_APPLICATION = "debate.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -117,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The reads every API request makes and the span insert run through a cursor PostgreSQL
-    # can keep statements prepared for (debate.compiled_queries.preparable_cursor): prepared
+    # can keep statements prepared for (core.db.compiled.preparable_cursor): prepared
     # once run this many times on a connection, they skip parsing and planning, which cost
     # more than running them. "none" turns it off, for a pooler that cannot keep prepared
     # statements (docs/DEPLOY.md). Django's own queries are never prepared.
@@ -165,8 +166,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# The address comes from debate.network: the throttles' rule, so both count the same client.
-AXES_CLIENT_IP_CALLABLE = "debate.network.client_ip"
+# The address comes from core.network: the throttles' rule, so both count the same client.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
@@ -201,7 +202,7 @@ STORAGES = {
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "debate.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -209,8 +210,8 @@ REST_FRAMEWORK = {
     # JSON in and out: one format to document, test and keep safe.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "debate.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "debate.api.ApiSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
     },
@@ -251,7 +252,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "debate.api.postprocess_schema",
+        "core.api.postprocess_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "debate.models.Role",
@@ -265,12 +266,12 @@ SPECTACULAR_SETTINGS = {
 # --- Cache (throttling counters) ------------------------------------------------------------
 # Shared by every web process in production, so throttles count across gunicorn workers.
 # It fails open: while Redis is unreachable it acts as an empty cache instead of failing the
-# request (debate/cache.py), and short socket timeouts keep a vanished Redis host from
+# request (core/cache.py), and short socket timeouts keep a vanished Redis host from
 # holding requests until the operating system gives up on the connection.
 CACHES = {
     "default": (
         {
-            "BACKEND": "debate.cache.FailOpenRedisCache",
+            "BACKEND": "core.cache.FailOpenRedisCache",
             "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

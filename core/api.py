@@ -19,7 +19,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from debate.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable
+from core.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable
 
 logger = logging.getLogger(__name__)
 

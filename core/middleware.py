@@ -1,6 +1,6 @@
 """Answer a request that lost the database with 503 and Retry-After, not with a 500.
 
-The API's exception handler answers its own views (debate/api.py); this middleware answers
+The API's exception handler answers its own views (core/api.py); this middleware answers
 everything else: a plain page for the browser, JSON under /api/. Either way the request's
 transaction was rolled back, so the answer can say that nothing was written.
 """
