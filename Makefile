@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   install test tools and Chromium, lint, run the JS and Python suites"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, and the import direction (lint-imports)"
 	@echo "make bench  serve it as production does and measure it (needs PostgreSQL and Redis);"
 	@echo "            writes docs/BENCHMARKS.md. Quicker: make bench BENCH_SCALE=small"
 
@@ -47,6 +47,7 @@ run: demo
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff format .

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from annotations.models import (
@@ -23,7 +23,7 @@ from annotations.models import (
     SpanEventAction,
 )
 from annotations.services import span_snapshot
-from debate.admin import ManagedDebateAdmin
+from debate.admin import ManagedDebateAdmin, managed_debates
 from debate.models import Membership
 from debate.scheme import scheme_keys
 
@@ -207,6 +207,11 @@ class RelationAdmin(ManagedDebateAdmin):
     list_filter = [DEBATE_FILTER, "type"]
     raw_id_fields = ["document", "source", "target"]
     readonly_fields = ["created_by", "created_at"]
+
+    def managed_choices(self, request: HttpRequest, field_name: str) -> QuerySet | None:
+        if field_name in ("source", "target"):
+            return Span.objects.filter(document__debate__in=managed_debates(request))
+        return super().managed_choices(request, field_name)
 
     def save_model(self, request: HttpRequest, obj: Relation, form, change: bool) -> None:
         if not change:

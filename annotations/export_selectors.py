@@ -41,7 +41,7 @@ from annotations.exports import (
     jsonl_body,
 )
 from annotations.models import GOLD, Relation, Span
-from debate.argmap import collector_paused
+from core.memory import collector_paused
 from debate.models import Actor, Debate, Document, Membership
 from debate.permissions import DebateAccess
 

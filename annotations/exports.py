@@ -41,7 +41,7 @@ from typing import Any
 
 import orjson
 
-from debate.argmap import collector_paused
+from core.memory import collector_paused
 
 FORMATS = ("jsonl", "csv", "webanno", "brat")
 BLOCK_BYTES = 64 * 1024

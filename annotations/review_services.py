@@ -39,7 +39,7 @@ from annotations.services import (
     span_delete,
     span_update,
 )
-from debate.map_services import map_build_request
+from annotations.signals import document_adjudicated
 from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.selectors import debate_access
 
@@ -480,10 +480,7 @@ def review_finish(
         status=DocumentStatus.ADJUDICATED, updated_at=now
     )
     document.status = DocumentStatus.ADJUDICATED
-    # The debate's map reads adjudicated gold layers: ask for a build (sent after commit).
-    map_build_request(
-        debate=document.debate, reason=f"{document.title[:200]} was adjudicated", requested_by=by
-    )
+    document_adjudicated.send(sender=Document, document=document, by=by)
     return ReviewOutcome(version=version, decisions=[decision])
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from debate.argmap import (
+from maps.builder import (
     GoldRelation,
     GoldSpan,
     MapActor,

@@ -784,8 +784,8 @@ def worker_peak_memory(worker_pid: int) -> float | None:
 def forget_maps(conn: psycopg.Connection, slug: str) -> int:
     """Delete a debate's map builds and versions, so its next request builds from nothing."""
     debate = conn.execute("SELECT id FROM debate_debate WHERE slug = %s", [slug]).fetchone()[0]
-    conn.execute("DELETE FROM debate_mapbuild WHERE debate_id = %s", [debate])
-    conn.execute("DELETE FROM debate_mapversion WHERE debate_id = %s", [debate])
+    conn.execute("DELETE FROM maps_mapbuild WHERE debate_id = %s", [debate])
+    conn.execute("DELETE FROM maps_mapversion WHERE debate_id = %s", [debate])
     return debate
 
 
@@ -1090,6 +1090,7 @@ def main() -> None:
             str(sizes["map_documents"]),
             "--agreement-documents",
             str(sizes["agreement_documents"]),
+            settings="bench.settings",
         )
         facts["data_seconds"] = round(time.monotonic() - started, 1)
         stamp_path.write_text(options.scale)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "core",
     "debate",
     "annotations",
+    "maps",
     "frontend",
 ]
 
@@ -333,7 +334,7 @@ MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", d
 MAP_BUILD_RECONCILE_SECONDS = env.float("MAP_BUILD_RECONCILE_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "reconcile-map-builds": {
-        "task": "debate.tasks.reconcile_map_builds",
+        "task": "maps.tasks.reconcile_map_builds",
         "schedule": MAP_BUILD_RECONCILE_SECONDS,
     },
 }

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("core.urls")),
     path("", include("debate.urls")),
     path("", include("annotations.urls")),
+    path("", include("maps.urls")),
     # Anything else under /api/v1/ answers in JSON too, not with the site's HTML 404 page.
     re_path(r"", api_not_found),
 ]

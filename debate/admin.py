@@ -15,31 +15,13 @@ from django.http import HttpRequest
 
 from debate.models import Actor, Debate, Document, Membership
 from debate.scheme import scheme_keys, validate_scheme
+from debate.selectors import scheme_labels_in_use
 from debate.text import normalize_text, text_sha256
 
 
 def managed_debates(request: HttpRequest) -> QuerySet[Debate]:
     """Return the debates the signed-in user may administer."""
     return Debate.objects.managed_by(request.user)
-
-
-def managed_choices(request: HttpRequest, field_name: str) -> QuerySet | None:
-    """Return the rows a foreign key named ``field_name`` may point to, or None for any."""
-    # Imported here: annotations depends on debate, never the other way round at import time.
-    from annotations.models import Span
-
-    debates = managed_debates(request)
-    if field_name == "debate":
-        return debates
-    if field_name == "document":
-        return Document.objects.filter(debate__in=debates)
-    if field_name == "actor":
-        return Actor.objects.filter(debate__in=debates)
-    if field_name in ("source", "target"):
-        return Span.objects.filter(document__debate__in=debates)
-    if field_name == "annotator":
-        return get_user_model().objects.filter(memberships__debate__in=debates).distinct()
-    return None
 
 
 class ManagedDebateAdmin(admin.ModelAdmin):
@@ -63,9 +45,22 @@ class ManagedDebateAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(**{f"{self.debate_path}__in": managed_debates(request)})
 
+    def managed_choices(self, request: HttpRequest, field_name: str) -> QuerySet | None:
+        """Return the rows a foreign key named ``field_name`` may point to, or None for any."""
+        debates = managed_debates(request)
+        if field_name == "debate":
+            return debates
+        if field_name == "document":
+            return Document.objects.filter(debate__in=debates)
+        if field_name == "actor":
+            return Actor.objects.filter(debate__in=debates)
+        if field_name == "annotator":
+            return get_user_model().objects.filter(memberships__debate__in=debates).distinct()
+        return None
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not request.user.is_superuser:
-            choices = managed_choices(request, db_field.name)
+            choices = self.managed_choices(request, db_field.name)
             if choices is not None:
                 kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -138,17 +133,7 @@ class DebateAdminForm(forms.ModelForm):
         validate_scheme(scheme)
         if self.instance.pk is None:
             return scheme
-        # Imported here: annotations depends on debate, never the other way round at import time.
-        from annotations.models import Relation, Span
-
-        spans = Span.objects.filter(document__debate=self.instance)
-        in_use = {
-            "stances": spans.values_list("stance", flat=True),
-            "roles": spans.values_list("role", flat=True),
-            "relation_types": Relation.objects.filter(document__debate=self.instance).values_list(
-                "type", flat=True
-            ),
-        }
+        in_use = scheme_labels_in_use(debate=self.instance)
         dropped = {
             part: sorted(set(used.distinct()) - set(scheme_keys(scheme, part)))
             for part, used in in_use.items()

@@ -158,3 +158,19 @@ def document_access_get(
         debate_id=document.debate_id,
     )
     return document, access
+
+
+def scheme_labels_in_use(*, debate: Debate) -> dict[str, QuerySet]:
+    """Return, per scheme part, the labels the debate's annotations use (querysets of keys).
+
+    Read through the documents' reverse relations (``spans``, ``relations``), so the corpus
+    domain can protect its scheme without importing the app that stores annotations.
+    """
+    documents = Document.objects.filter(debate=debate)
+    return {
+        "stances": documents.filter(spans__isnull=False).values_list("spans__stance", flat=True),
+        "roles": documents.filter(spans__isnull=False).values_list("spans__role", flat=True),
+        "relation_types": documents.filter(relations__isnull=False).values_list(
+            "relations__type", flat=True
+        ),
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from debate import map_views, views
+from debate import views
 
 urlpatterns = [
     path("debates/", views.DebateListView.as_view(), name="api-debate-list"),
@@ -15,9 +15,4 @@ urlpatterns = [
         name="api-document-list",
     ),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
-    path("debates/<slug:slug>/maps/", map_views.MapListView.as_view(), name="api-map-list"),
-    path(
-        "map-builds/<int:pk>/", map_views.MapBuildDetailView.as_view(), name="api-map-build-detail"
-    ),
-    path("maps/<int:pk>/", map_views.MapDetailView.as_view(), name="api-map-detail"),
 ]

@@ -25,12 +25,12 @@ from annotations.review_serializers import DebateAgreementSerializer
 from annotations.review_services import assignments_spread
 from annotations.selectors import MINE, relation_list, span_list
 from annotations.serializers import relation_list_payload, span_list_payload
-from debate.argmap_formats import EXPORT_FORMATS
-from debate.map_permissions import builds_maps
-from debate.map_selectors import adjudicated_document_count
 from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
+from maps.formats import EXPORT_FORMATS
+from maps.permissions import builds_maps
+from maps.selectors import adjudicated_document_count
 
 # Letters the annotate page uses for its own shortcuts (see annotate.js and the help overlay).
 RESERVED_SHORTCUTS = frozenset("jkertn?")

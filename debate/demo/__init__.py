@@ -5,7 +5,7 @@ changes nothing and never undoes what users did since (a renamed actor is not cr
 an edited text does not come back as a second document, a removed assignment stays removed).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -113,17 +113,17 @@ USERS = [
 @dataclass
 class SeedReport:
     created: list[str]
+    # What a caller assigns: the demo's documents, each to every demo annotator.
+    documents: list = field(default_factory=list)
+    annotators: list = field(default_factory=list)
 
     def add(self, what: str) -> None:
         self.created.append(what)
 
 
 @transaction.atomic
-def seed_demo() -> SeedReport:
+def seed_demo_debate() -> SeedReport:
     """Load the demo debate unless it is already there; return what was created."""
-    # Imported here: annotations depends on debate, never the other way round at import time.
-    from annotations.models import Assignment
-
     report = SeedReport(created=[])
     if Debate.objects.filter(slug=DEBATE["slug"]).exists():
         return report
@@ -149,6 +149,6 @@ def seed_demo() -> SeedReport:
             data=DocumentInput(text=path.read_text(encoding="utf-8"), source=DEMO_SOURCE),
         )
         report.add(f"document {document.title}")
-        for annotator in annotators:
-            Assignment.objects.create(document=document, annotator=annotator)
+        report.documents.append(document)
+    report.annotators = annotators
     return report

@@ -3,10 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotations.demo_annotations import ARTICLE_TITLE
+from annotations.demo import ARTICLE_TITLE, seed_demo
 from annotations.models import Assignment, Relation, Span
 from annotations.review_selectors import review_state_get
-from debate.demo import seed_demo
 from debate.models import Document, DocumentStatus
 
 

@@ -38,7 +38,7 @@ from annotations.exports import (
 )
 from annotations.models import Span
 from annotations.services import relation_create
-from debate.management.commands.generate_bench_data import bench_data_generate
+from bench.management.commands.generate_bench_data import bench_data_generate
 from debate.models import Role
 from debate.permissions import DebateAccess
 from tests.annotations.export_corpus import TEXT_A, add_span, find, make_corpus

@@ -23,6 +23,7 @@ from annotations.imports import (
     spans_import,
 )
 from annotations.models import Span, SpanEvent
+from bench.management.commands.generate_bench_data import Command as GenerateBenchData
 from debate.models import Actor, Document, Role
 from debate.text import normalize_text, text_sha256
 from tests.annotations.export_corpus import TEXT_A, export_bytes, make_corpus, span_content
@@ -449,10 +450,10 @@ def test_import_spans_command_loads_an_export(corpus, empty_debate, tmp_path):
 def test_generate_bench_data_command(db):
     stdout = StringIO()
     UserFactory(username="someone")
-    call_command("generate_bench_data", "--spans", "250", "--documents", "5", stdout=stdout)
+    call_command(GenerateBenchData(), "--spans", "250", "--documents", "5", stdout=stdout)
     assert "Created bench-export: 250 spans over 5 documents" in stdout.getvalue()
     spans = Span.objects.filter(document__debate__slug="bench-export")
     assert spans.count() == 250
     assert all(span.quote == span.document.text[span.start : span.end] for span in spans)
     with pytest.raises(CommandError, match="exists"):
-        call_command("generate_bench_data", "--spans", "10")
+        call_command(GenerateBenchData(), "--spans", "10")

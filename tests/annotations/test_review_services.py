@@ -33,7 +33,8 @@ from annotations.review_services import (
 )
 from annotations.selectors import span_list
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.models import Document, DocumentStatus, MapBuild, MapVersion, Role
+from debate.models import Document, DocumentStatus, Role
+from maps.models import MapBuild, MapVersion
 from tests.factories import ActorFactory, AssignmentFactory, DocumentFactory
 
 TEXT = (

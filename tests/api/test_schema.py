@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from annotations.models import Relation
 from config.wsgi import application
-from debate.map_services import map_build_request, map_build_run
+from maps.services import map_build_request, map_build_run
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):

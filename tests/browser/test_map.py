@@ -14,7 +14,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from debate.argmap import (
+from debate.models import Role
+from debate.scheme import default_scheme
+from maps.builder import (
     GoldRelation,
     GoldSpan,
     MapActor,
@@ -24,11 +26,10 @@ from debate.argmap import (
     build_map,
     map_to_json,
 )
-from debate.map_services import map_build_run
-from debate.models import MapBuild, MapVersion, Role
-from debate.scheme import default_scheme
-from tests.debate.test_argmap import BACKDOOR_000, BACKDOOR_004
-from tests.debate.test_map_api import seed_gold
+from maps.models import MapBuild, MapVersion
+from maps.services import map_build_run
+from tests.maps.test_builder import BACKDOOR_000, BACKDOOR_004
+from tests.maps.test_api import seed_gold
 from tests.factories import (
     PASSWORD,
     DebateFactory,

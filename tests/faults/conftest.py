@@ -36,7 +36,7 @@ from rest_framework.authtoken.models import Token
 from annotations.models import Span, SpanEvent, SpanEventAction
 from debate.models import Debate, Document, Role
 from tests.celery_worker import Service, database_url
-from tests.debate.test_map_faults import make_gold_layer
+from tests.maps.test_faults import make_gold_layer
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
 
 SECRET_KEY = secrets.token_urlsafe(64)

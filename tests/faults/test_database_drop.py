@@ -28,7 +28,8 @@ from rest_framework.test import APIClient
 from annotations.models import DocumentReview, ReviewDecision, Span
 from annotations.review_services import ACCEPT_AGREED, DecisionInput, review_decide
 from annotations.services import SpanInput, document_submit, span_create
-from debate.models import Document, DocumentStatus, MapBuild, Role
+from debate.models import Document, DocumentStatus, Role
+from maps.models import MapBuild
 from tests.celery_worker import database_url
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
 from tests.security.conftest import changed_tables, database_state
@@ -258,7 +259,7 @@ def test_a_review_finish_cut_at_its_last_insert_writes_nothing(review_world):
 
     # The map build request is the transaction's last write: the review's version and
     # finish time, the finish decision and the document's status are written before it.
-    with DropConnection(inserts_into("debate_mapbuild")) as drop:
+    with DropConnection(inserts_into("maps_mapbuild")) as drop:
         response = api.post(url, {"version": 1}, format="json")
 
     assert drop.dropped

@@ -39,11 +39,12 @@ import pytest
 import requests
 from django.utils import timezone
 
-from annotations.gold import gold_map_input
 from annotations.models import Span
-from debate.argmap import input_hash
-from debate.models import Document, DocumentStatus, MapBuild, MapVersion
-from tests.debate.test_map_faults import inside_build_map, make_gold_layer
+from debate.models import Document, DocumentStatus
+from maps.builder import input_hash
+from maps.gold import gold_map_input
+from maps.models import MapBuild, MapVersion
+from tests.maps.test_faults import inside_build_map, make_gold_layer
 from tests.faults.conftest import (
     Acknowledged,
     Stack,

@@ -16,7 +16,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from debate.models import DocumentStatus, MapBuild, MapVersion
+from debate.models import DocumentStatus
+from maps.models import MapBuild, MapVersion
 from tests.factories import DocumentFactory
 from tests.faults.conftest import (
     Acknowledged,

@@ -27,10 +27,11 @@ from annotations.review_services import (
     review_finish,
 )
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.map_services import map_build_request, map_build_run
-from debate.models import Actor, Debate, Document, MapBuild, MapVersion, Membership, Role
+from debate.models import Actor, Debate, Document, Membership, Role
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
+from maps.models import MapBuild, MapVersion
+from maps.services import map_build_request, map_build_run
 from tests.factories import UserFactory
 
 ROLES = ("annotator", "annotator2", "reviewer", "manager", "researcher")

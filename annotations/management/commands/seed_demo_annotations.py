@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.demo_annotations import ARTICLE_TITLE, DemoNotLoaded, seed_demo_annotations
+from annotations.demo import ARTICLE_TITLE, DemoNotLoaded, seed_demo_annotations
 
 
 class Command(BaseCommand):

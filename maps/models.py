@@ -1,0 +1,104 @@
+"""Argument maps: immutable versions of a debate's map, and the builds that make them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from debate.models import Debate
+
+
+class MapVersion(models.Model):
+    """One immutable argument map of a debate, identified by the hash of what it was built from.
+
+    The unique (debate, input_hash) pair is what makes a repeated or redelivered build harmless:
+    the same input can never make a second version.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="map_versions")
+    input_hash = models.CharField(max_length=64)
+    builder_version = models.CharField(max_length=32)
+    graph_json = models.TextField(help_text="The map as canonical JSON (maps.builder.map_to_json).")
+    argument_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0)
+    document_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "input_hash"], name="one_map_per_input"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debate.slug} map {self.pk} ({self.input_hash[:12]})"
+
+
+class MapBuildStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class MapBuild(models.Model):
+    """A request to build a debate's map, and how it went: the outbox of the map job.
+
+    A build row is written in the same transaction as the change that asks for it, so a
+    request survives a broker that is down; dispatching it to Celery is a retriable detail.
+    At most one build per debate waits (later requests join it) and at most one runs.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="map_builds")
+    status = models.CharField(
+        max_length=16, choices=MapBuildStatus.choices, default=MapBuildStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    reason = models.CharField(max_length=300, blank=True, help_text="Why the build was asked for.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requests = models.PositiveIntegerField(
+        default=1, help_text="How many requests this build answers (bursts coalesce)."
+    )
+    version = models.ForeignKey(
+        MapVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="builds"
+    )
+    reused_version = models.BooleanField(
+        default=False, help_text="The input was unchanged, so an existing version was kept."
+    )
+    worker = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MapBuildStatus.values), name="map_build_status_known"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="map_build_progress_max"),
+            # Requests arriving while a build waits join it instead of queueing another.
+            models.UniqueConstraint(
+                fields=["debate"],
+                condition=Q(status="queued"),
+                name="one_queued_map_build_per_debate",
+            ),
+            # A debate's map is never built twice at the same time, whatever the workers.
+            models.UniqueConstraint(
+                fields=["debate"],
+                condition=Q(status="running"),
+                name="one_running_map_build_per_debate",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "requested_at"], name="map_build_status_requested")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debate.slug} build {self.pk}: {self.status}"

@@ -1,0 +1,86 @@
+"""Reads of argument maps and their builds, each limited to what the asking user may see."""
+
+import psycopg
+from django.db import connection
+from django.db.models import QuerySet
+
+from debate.models import Debate, DocumentStatus
+from debate.selectors import AnyUser
+from maps.models import MapBuild, MapVersion
+
+# How many of a debate's latest builds the map list shows.
+LATEST_BUILDS = 10
+
+
+def map_version_list(*, debate: Debate) -> QuerySet[MapVersion]:
+    """Return a debate's map versions, newest first, without their (large) graphs."""
+    return MapVersion.objects.filter(debate=debate).defer("graph_json").order_by("-id")
+
+
+def map_version_get(*, user: AnyUser, pk: int) -> MapVersion:
+    """Return one map version of a debate the user is a member of; raise DoesNotExist.
+
+    Without its graph (tens of megabytes on a big map): ``version.graph_json`` loads it when
+    a format needs the parsed map, ``map_version_graph_bytes`` reads it as it is stored.
+    """
+    return (
+        MapVersion.objects.select_related("debate")
+        .defer("graph_json")
+        .get(pk=pk, debate__in=Debate.objects.visible_to(user))
+    )
+
+
+def map_version_graph_bytes(*, version: MapVersion) -> bytes:
+    """Return a version's stored graph JSON as UTF-8 bytes, as stored: no JSON parsing.
+
+    Only for a version already checked with ``map_version_get``; raise DoesNotExist if it
+    went away since. The text comes as bytes straight from the driver, so Python neither
+    decodes tens of megabytes to str (up to 4 bytes a character) nor encodes them back.
+    """
+    table = connection.ops.quote_name(MapVersion._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT graph_json FROM {table} WHERE id = %s"  # noqa: S608
+    elif connection.vendor == "sqlite":
+        sql = f"SELECT CAST(graph_json AS BLOB) FROM {table} WHERE id = %s"  # noqa: S608
+    else:
+        text = MapVersion.objects.filter(pk=version.pk).values_list("graph_json", flat=True)
+        if not text:
+            raise MapVersion.DoesNotExist
+        return text[0].encode("utf-8")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # This cursor's copy of the adapters only: the other text columns stay str.
+            cursor.cursor.adapters.register_loader("text", _Utf8BytesLoader)
+        cursor.execute(sql, [version.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise MapVersion.DoesNotExist
+    return bytes(row[0])
+
+
+class _Utf8BytesLoader(psycopg.adapt.Loader):
+    """Load a text value as its bytes (the database's encoding, UTF-8), not as str."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
+
+
+def map_build_list(*, debate: Debate, limit: int = LATEST_BUILDS) -> list[MapBuild]:
+    """Return a debate's latest builds, newest first."""
+    return list(
+        MapBuild.objects.filter(debate=debate)
+        .select_related("debate", "requested_by")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def map_build_get(*, user: AnyUser, pk: int) -> MapBuild:
+    """Return one build of a debate the user is a member of; raise DoesNotExist."""
+    return MapBuild.objects.select_related("debate", "requested_by").get(
+        pk=pk, debate__in=Debate.objects.visible_to(user)
+    )
+
+
+def adjudicated_document_count(*, debate: Debate) -> int:
+    """Return how many of a debate's documents are adjudicated, i.e. feed its map."""
+    return debate.documents.filter(status=DocumentStatus.ADJUDICATED).count()

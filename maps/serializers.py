@@ -1,0 +1,161 @@
+"""API shapes of argument maps: versions with their download links, and builds."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.serializers import StrictInputSerializer
+from maps.formats import EXPORT_FORMATS
+from maps.models import MapBuild, MapBuildStatus, MapVersion
+
+DEFAULT_FORMAT = "json"
+
+
+def map_build_url(request, pk: int) -> str:
+    """Return the absolute URL of a build, the one to poll."""
+    return request.build_absolute_uri(reverse("api-map-build-detail", args=[pk]))
+
+
+def map_version_url(request, pk: int, format_name: str | None = None) -> str:
+    """Return the absolute URL of a map version, in one export format if named."""
+    url = request.build_absolute_uri(reverse("api-map-detail", args=[pk]))
+    return url if format_name is None else f"{url}?format={format_name}"
+
+
+class StringOnlyField(serializers.CharField):
+    """A text field that refuses numbers and booleans instead of turning them into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class MapBuildRequestSerializer(StrictInputSerializer):
+    reason = StringOnlyField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Why a new map is wanted; recorded with the build.",
+    )
+
+
+class MapBuildSerializer(serializers.ModelSerializer):
+    debate = serializers.CharField(source="debate.slug", read_only=True, help_text="Its slug.")
+    status = serializers.ChoiceField(choices=MapBuildStatus.choices, read_only=True)
+    requested_by = serializers.CharField(
+        source="requested_by.username", read_only=True, allow_null=True, default=None
+    )
+    version = serializers.IntegerField(
+        source="version_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The map version the build made or kept (when done).",
+    )
+    version_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MapBuild
+        fields = [
+            "id",
+            "url",
+            "debate",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "reason",
+            "requests",
+            "requested_by",
+            "requested_at",
+            "started_at",
+            "heartbeat_at",
+            "finished_at",
+            "attempts",
+            "version",
+            "version_url",
+            "reused_version",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, build: MapBuild) -> str:
+        return map_build_url(self.context["request"], build.pk)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_version_url(self, build: MapBuild) -> str | None:
+        if build.version_id is None:
+            return None
+        return map_version_url(self.context["request"], build.version_id)
+
+
+class MapCountsSerializer(serializers.Serializer):
+    arguments = serializers.IntegerField(source="argument_count", help_text="Argument nodes.")
+    sources = serializers.IntegerField(
+        source="source_count", help_text="Gold spans behind them (merged paraphrases count each)."
+    )
+    documents = serializers.IntegerField(
+        source="document_count", help_text="Adjudicated documents read."
+    )
+
+
+class MapDownloadsSerializer(serializers.Serializer):
+    """One download link per export format (see GET /api/v1/maps/{id}/)."""
+
+    json = serializers.URLField(help_text="JSON graph: the map as stored, with provenance.")
+    aif = serializers.URLField(help_text="AIF JSON as AIFdb and OVA read it.")
+    argdown = serializers.URLField(help_text="Argdown text.")
+    graphml = serializers.URLField(help_text="GraphML (networkx, Gephi, yEd).")
+    dot = serializers.URLField(help_text="Graphviz DOT.")
+
+
+class MapVersionSerializer(serializers.ModelSerializer):
+    debate = serializers.CharField(source="debate.slug", read_only=True, help_text="Its slug.")
+    counts = MapCountsSerializer(source="*", read_only=True)
+    is_current = serializers.SerializerMethodField(
+        help_text="Whether this is the map of the latest successful build."
+    )
+    url = serializers.SerializerMethodField()
+    downloads = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MapVersion
+        fields = [
+            "id",
+            "url",
+            "debate",
+            "created_at",
+            "input_hash",
+            "builder_version",
+            "counts",
+            "is_current",
+            "downloads",
+        ]
+        read_only_fields = fields
+
+    def get_is_current(self, version: MapVersion) -> bool:
+        return version.pk == self.context.get("current_version")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, version: MapVersion) -> str:
+        return map_version_url(self.context["request"], version.pk)
+
+    @extend_schema_field(MapDownloadsSerializer)
+    def get_downloads(self, version: MapVersion) -> dict[str, str]:
+        request = self.context["request"]
+        return {name: map_version_url(request, version.pk, name) for name in EXPORT_FORMATS}
+
+
+class MapIndexSerializer(serializers.Serializer):
+    current_version = serializers.IntegerField(
+        allow_null=True, help_text="The id of the current map; null before the first build."
+    )
+    adjudicated_documents = serializers.IntegerField(
+        help_text="Adjudicated documents now: what the next build reads."
+    )
+    builds = MapBuildSerializer(many=True, help_text="The latest builds, newest first.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of versions.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page of versions.")
+    results = MapVersionSerializer(many=True, help_text="Map versions, newest first.")

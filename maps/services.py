@@ -1,0 +1,446 @@
+"""The argument-map job: request a build, run it, and recover builds a broker or worker lost.
+
+The database is the source of truth. A request is a ``MapBuild`` row written in the caller's
+transaction; sending it to Celery happens after commit and may fail (Redis down) without
+losing it, because ``map_builds_reconcile`` re-sends whatever waits too long. Running a build
+is idempotent: a build runs only from ``queued`` (or from ``running`` when its worker is known
+dead), and the same input hash never makes a second ``MapVersion``.
+"""
+
+import gc
+import logging
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import psycopg
+from celery import current_app as celery_app
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.memory import collector_paused
+from debate.models import Debate
+from maps.builder import (
+    build_map,
+    input_hash,
+    map_to_json,
+    map_to_json_bytes,
+)
+from maps.models import MapBuild, MapBuildStatus, MapVersion
+
+logger = logging.getLogger(__name__)
+
+
+# The task is found by name (registered when MapsConfig.ready imports maps.tasks), since the
+# tasks module imports this one.
+BUILD_TASK = "maps.tasks.build_argument_map"
+
+
+class MapBuildBusy(Exception):
+    """Another build of the same debate is running; try again shortly."""
+
+
+@transaction.atomic
+def map_build_request(
+    *, debate: Debate, reason: str, requested_by: AbstractBaseUser | None = None
+) -> MapBuild:
+    """Ask for a new map of a debate; join the build already waiting, if there is one."""
+    build = (
+        MapBuild.objects.select_for_update()
+        .filter(debate=debate, status=MapBuildStatus.QUEUED)
+        .first()
+    )
+    if build is not None:
+        MapBuild.objects.filter(pk=build.pk).update(requests=F("requests") + 1)
+        build.refresh_from_db()
+        return build
+    try:
+        with transaction.atomic():
+            build = MapBuild.objects.create(
+                debate=debate,
+                reason=reason[:300],
+                requested_by=requested_by if requested_by and requested_by.pk else None,
+            )
+    except IntegrityError:
+        # A concurrent request created the waiting build first: join it.
+        build = MapBuild.objects.get(debate=debate, status=MapBuildStatus.QUEUED)
+        MapBuild.objects.filter(pk=build.pk).update(requests=F("requests") + 1)
+        build.refresh_from_db()
+        return build
+    build_id = build.pk
+    transaction.on_commit(lambda: map_build_dispatch(build_id=build_id))
+    return build
+
+
+def map_build_dispatch(*, build_id: int) -> bool:
+    """Send a build to the Celery queue; return False (and keep it queued) if that fails."""
+    try:
+        # ignore_result: progress and outcome live in the MapBuild row, and waiting for a
+        # result would subscribe to the result store first, which retries for ~20 s while
+        # Redis is down, holding the request that asked for the build.
+        celery_app.tasks[BUILD_TASK].apply_async(
+            args=[build_id], queue=settings.CELERY_MAP_QUEUE, ignore_result=True
+        )
+    except Exception:  # the broker is down or unreachable: the reconciler will resend
+        logger.warning("Map build %s stays queued: the broker is unreachable.", build_id)
+        return False
+    MapBuild.objects.filter(pk=build_id).update(dispatched_at=timezone.now())
+    return True
+
+
+def _stale_before() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.MAP_BUILD_STALE_SECONDS)
+
+
+def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
+    """Mark a build running for this worker; None if it is finished or someone else runs it.
+
+    A build left ``running`` by a worker that died (its heartbeat is stale, or the same worker
+    name restarted) can be taken over. Raises MapBuildBusy while another build of the same
+    debate is running.
+    """
+    now = timezone.now()
+    claimable = Q(status=MapBuildStatus.QUEUED) | Q(
+        Q(heartbeat_at__lt=_stale_before()) | Q(worker=worker), status=MapBuildStatus.RUNNING
+    )
+    try:
+        with transaction.atomic():
+            claimed = MapBuild.objects.filter(claimable, pk=build_id).update(
+                status=MapBuildStatus.RUNNING,
+                worker=worker,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
+                progress=0,
+                message="Starting",
+            )
+    except IntegrityError as exc:  # one_running_map_build_per_debate
+        raise MapBuildBusy(
+            f"Another build of this debate is running (build {build_id} waits)."
+        ) from exc
+    if not claimed:
+        return None
+    return MapBuild.objects.select_related("debate").get(pk=build_id)
+
+
+# A build reports progress (and so its heartbeat) at most this often; the builder may call
+# back far more often on a large map, and every report is a database write.
+PROGRESS_INTERVAL_SECONDS = 0.5
+
+
+class _ProgressReport:
+    """Write a running build's progress, message and heartbeat, throttled.
+
+    ``step`` writes at once (the few fixed steps of a build); the builder's own callbacks
+    (``during``) are written at most every ``PROGRESS_INTERVAL_SECONDS``, and never move the
+    percentage backwards.
+    """
+
+    def __init__(self, build: MapBuild) -> None:
+        self.build = build
+        self.percent = 0
+        self.written_at: float | None = None
+
+    def step(self, percent: int, message: str) -> None:
+        """Record a step of the build now."""
+        self._write(percent, message)
+
+    def during(self, first: int, last: int, prefix: str):
+        """Return a ``progress(fraction, stage)`` callback mapping 0..1 onto first..last percent."""
+
+        def report(fraction: float, stage: str) -> None:
+            now = time.monotonic()
+            if self.written_at is not None and now - self.written_at < PROGRESS_INTERVAL_SECONDS:
+                return
+            fraction = min(max(fraction, 0.0), 1.0)
+            self._write(first + int((last - first) * fraction), f"{prefix}: {stage}")
+
+        return report
+
+    def _write(self, percent: int, message: str) -> None:
+        self.percent = max(self.percent, min(percent, 99))
+        self.written_at = time.monotonic()
+        MapBuild.objects.filter(pk=self.build.pk, worker=self.build.worker).update(
+            progress=self.percent, message=message[:300], heartbeat_at=timezone.now()
+        )
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    build_id: int
+    status: str
+    version_id: int | None
+    reused: bool
+
+
+def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome | None:
+    """Run one build: read the gold layer, build the map, store it unless the input is known.
+
+    Return None when there is nothing to do (finished already, or another worker has it).
+    A failure marks the build failed with its error and leaves the current map as it was.
+    """
+    worker = worker or f"inline@{socket.gethostname()}"
+    build = map_build_claim(build_id=build_id, worker=worker)
+    if build is None:
+        return None
+    # The cyclic collector stays off for the whole job, not only the build: reading,
+    # hashing and serialising a large map allocate millions of objects too, and its full
+    # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
+    with _collector_paused_for_the_job(), _heartbeat(build, worker):
+        return _run_claimed(build, worker)
+
+
+@contextmanager
+def _heartbeat(build: MapBuild, worker: str) -> Iterator[None]:
+    """Keep a running build's heartbeat fresh for as long as its job runs, in any phase.
+
+    Progress reports write the heartbeat too, but a phase can run long without one (reading a
+    large gold layer, hashing it, storing the graph), and a build silent for
+    ``MAP_BUILD_STALE_SECONDS`` is taken for dead and claimed by another worker: the same
+    build twice at once, which the one-running-build-per-debate index cannot see because it
+    is the same row. This beat writes from its own thread and database connection every
+    quarter of that delay, and only while the row is still this worker's running build.
+    """
+    interval = settings.MAP_BUILD_STALE_SECONDS / 4
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    MapBuild.objects.filter(
+                        pk=build.pk, worker=worker, status=MapBuildStatus.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # The build goes on; if the database stays away it fails on its own.
+                    logger.warning("Map build %s: could not write its heartbeat.", build.pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"map-build-{build.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:
+    # The one place the map job reads annotations, through their narrow door.
+    from maps.gold import gold_map_input
+
+    debate = build.debate
+    report = _ProgressReport(build)
+    try:
+        report.step(10, "Reading the gold layer")
+        data = gold_map_input(debate=debate)
+        digest = input_hash(data)
+        # Only whether it exists: its 70 MB graph stays in the database.
+        existing = (
+            MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
+        )
+        if existing is None:
+            building = f"Building from {len(data.spans)} gold spans"
+            report.step(15, building)
+            graph = build_map(
+                data, progress=report.during(15, 85, building), known_input_hash=digest
+            )
+            report.step(90, "Saving the map")
+            version, created = _store_version(debate, digest, graph, len(data.documents))
+        else:
+            version, created = existing, False
+    except Exception as exc:
+        if _is_transient(exc):
+            _release(build)
+            raise
+        MapBuild.objects.filter(pk=build.pk, worker=worker).update(
+            status=MapBuildStatus.FAILED,
+            error="".join(traceback.format_exception_only(exc)).strip()[:5000],
+            message="Failed; the previous map stays current",
+            finished_at=timezone.now(),
+        )
+        logger.exception("Map build %s of %s failed", build.pk, debate.slug)
+        return BuildOutcome(build.pk, MapBuildStatus.FAILED, None, False)
+    MapBuild.objects.filter(pk=build.pk, worker=worker).update(
+        status=MapBuildStatus.DONE,
+        version=version,
+        reused_version=not created,
+        progress=100,
+        message="Built a new version" if created else "Input unchanged: kept the same version",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    return BuildOutcome(build.pk, MapBuildStatus.DONE, version.pk, not created)
+
+
+@contextmanager
+def _collector_paused_for_the_job() -> Iterator[None]:
+    """Pause the cyclic collector for a whole job, and keep it off what the job leaves alive.
+
+    A job leaves millions of objects alive for the next one (the builder's caches, the last
+    build's spans, nodes, edges and their JSON), all made while the collector was off; its
+    first pass afterwards scanned them all, 0.2-0.6 s at 100k spans in the path of the build's
+    "done" or of the next build (bench/notes/maps.md). ``gc.freeze`` moves them out of its
+    sight. They are freed by reference counting when replaced; only a cycle that was already
+    garbage when the job ended stays, and ``--max-tasks-per-child`` bounds that.
+    """
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
+
+
+def _store_version(debate: Debate, digest: str, graph, document_count: int):
+    fields = {
+        "debate_id": debate.pk,
+        "input_hash": digest,
+        "builder_version": graph.builder,
+        "argument_count": len(graph.arguments),
+        "source_count": sum(len(node.sources) for node in graph.arguments),
+        "document_count": document_count,
+    }
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                pk = _insert_version_postgresql(fields, map_to_json_bytes(graph))
+                # The new row without its graph: nothing here reads the graph back.
+                version = MapVersion.objects.defer("graph_json").get(pk=pk)
+            else:
+                version = MapVersion.objects.create(**fields, graph_json=map_to_json(graph))
+        return version, True
+    except IntegrityError:
+        # The same input was stored meanwhile (a redelivered task): that version is ours.
+        return MapVersion.objects.defer("graph_json").get(debate=debate, input_hash=digest), False
+
+
+def _insert_version_postgresql(fields: dict, graph_json: bytes) -> int:
+    """Insert a version row and return its id, with the graph sent as a bound parameter.
+
+    Django's psycopg cursors bind on the client: the 70 MB JSON of a 100k-span map would be
+    quoted into the SQL text and parsed again by the server, which took about half of the
+    store (bench/notes/maps.md). A plain psycopg cursor sends it as a parameter of its own.
+    """
+    columns = [*fields, "graph_json", "created_at"]
+    values = [*fields.values(), _Utf8Text(graph_json), timezone.now()]
+    table = MapVersion._meta.db_table
+    names = ", ".join(f'"{column}"' for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f'INSERT INTO "{table}" ({names}) VALUES ({placeholders}) RETURNING id'  # noqa: S608
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.adapters.register_dumper(_Utf8Text, _Utf8TextDumper)
+        cursor.execute(sql, values)
+        return cursor.fetchone()[0]
+
+
+class _Utf8Text(bytes):
+    """UTF-8 bytes to store in a text column as they are (no decoding to str and back)."""
+
+
+class _Utf8TextDumper(psycopg.adapt.Dumper):
+    format = psycopg.pq.Format.BINARY
+
+    def __init__(self, cls, context=None) -> None:
+        super().__init__(cls, context)
+        self.oid = psycopg.postgres.types["text"].oid
+
+    def dump(self, obj: bytes) -> bytes:
+        return obj
+
+
+def _is_transient(exc: Exception) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _requeue(builds, message: str) -> list[int]:
+    """Put running builds back in the queue and return their ids; one that a newer waiting
+    build supersedes fails instead."""
+    requeued = []
+    for build in builds:
+        try:
+            with transaction.atomic():
+                if MapBuild.objects.filter(pk=build.pk, status=MapBuildStatus.RUNNING).update(
+                    status=MapBuildStatus.QUEUED, message=message, dispatched_at=None
+                ):
+                    requeued.append(build.pk)
+        except IntegrityError:  # one_queued_map_build_per_debate: the newer one reads newer data
+            MapBuild.objects.filter(pk=build.pk).update(
+                status=MapBuildStatus.FAILED,
+                error="Superseded by a newer request for the same debate.",
+                message=message,
+                finished_at=timezone.now(),
+            )
+    return requeued
+
+
+def _release(build: MapBuild) -> None:
+    """Put a build back in the queue after a transient error, so a retry can claim it."""
+    try:
+        _requeue([build], "Retrying after a database error")
+    except Exception:  # the database is still away: the retry takes it over as its own worker
+        logger.warning("Could not release map build %s; its retry will take it over.", build.pk)
+
+
+def map_builds_reconcile(
+    *, worker_restarted: str | None = None, restarted_at: datetime | None = None
+) -> list[int]:
+    """Re-send builds a lost message or a dead worker left behind; return their ids.
+
+    ``worker_restarted`` names a worker node (Celery hostname) that just started: builds its
+    previous processes were running died with them and are re-queued at once instead of after
+    the stale delay (only builds started before ``restarted_at``: the new processes may
+    already be running fresh ones). Worker ids are ``<hostname>:<pid>``.
+    """
+    restarted: list[int] = []
+    if worker_restarted:
+        restarted = _requeue(
+            MapBuild.objects.filter(
+                status=MapBuildStatus.RUNNING,
+                worker__startswith=f"{worker_restarted}:",
+                started_at__lt=restarted_at or timezone.now(),
+            ).only("pk"),
+            "Re-queued: its worker restarted",
+        )
+    stale = _stale_before()
+    # A request sent a moment ago may still be on its way; leave it to its own dispatch.
+    grace = timezone.now() - timedelta(seconds=settings.MAP_BUILD_DISPATCH_GRACE_SECONDS)
+    waiting = (
+        MapBuild.objects.filter(
+            Q(status=MapBuildStatus.QUEUED, dispatched_at__isnull=True, requested_at__lt=grace)
+            | Q(status=MapBuildStatus.QUEUED, dispatched_at__lt=stale)
+            | Q(status=MapBuildStatus.RUNNING, heartbeat_at__lt=stale)
+        )
+        .exclude(pk__in=restarted)
+        .values_list("pk", flat=True)
+    )
+    resent = [pk for pk in [*restarted, *waiting] if map_build_dispatch(build_id=pk)]
+    if resent:
+        logger.info("Re-sent map builds %s", resent)
+    return resent
+
+
+def map_version_current(*, debate: Debate) -> MapVersion | None:
+    """Return the map of the latest successful build of a debate (failed builds keep it).
+
+    Without its graph (tens of megabytes on a big map); ``graph_json`` loads it if needed.
+    """
+    build = (
+        MapBuild.objects.filter(debate=debate, status=MapBuildStatus.DONE, version__isnull=False)
+        .select_related("version")
+        .defer("version__graph_json")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    return build.version if build else None

@@ -1,0 +1,64 @@
+"""Celery tasks: thin wrappers that take ids and call a service."""
+
+import os
+
+from celery import shared_task
+from celery.signals import celeryd_init, worker_ready
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from maps.services import MapBuildBusy, map_build_run, map_builds_reconcile
+
+
+@shared_task(
+    bind=True,
+    # Acknowledge after the build, and give the message back if the worker process dies, so
+    # a killed build is delivered again; map_build_run makes a second delivery harmless.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # Database hiccups (a failover, a dropped connection) are worth a few retries with backoff.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+    # Below the broker's visibility timeout (settings), so a running build is never redelivered
+    # to a second worker while the first still works on it.
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def build_argument_map(self, build_id: int) -> dict | None:
+    """Build the argument map a MapBuild asks for."""
+    try:
+        outcome = map_build_run(
+            build_id=build_id, worker=f"{self.request.hostname or 'eager'}:{os.getpid()}"
+        )
+    except MapBuildBusy as exc:
+        # Another build of this debate runs; this one waits its turn without using a retry.
+        raise self.retry(exc=exc, countdown=5, max_retries=None) from exc
+    return None if outcome is None else outcome.__dict__
+
+
+# Nobody reads its result; storing one would make beat wait on the result store while Redis is
+# down, at every tick.
+@shared_task(ignore_result=True)
+def reconcile_map_builds() -> list[int]:
+    """Re-send map builds that a lost message or a dead worker left behind."""
+    return map_builds_reconcile()
+
+
+_booted_at = None
+
+
+@celeryd_init.connect
+def _remember_boot_time(sender=None, **kwargs) -> None:
+    global _booted_at
+    _booted_at = timezone.now()
+
+
+@worker_ready.connect
+def _requeue_builds_of_previous_run(sender=None, **kwargs) -> None:
+    # Builds this worker node was running when it was killed died with it: send them again.
+    map_builds_reconcile(
+        worker_restarted=sender.hostname if sender else None, restarted_at=_booted_at
+    )

@@ -1,0 +1,11 @@
+"""API routes of argument maps, mounted under /api/v1/ by config.urls."""
+
+from django.urls import path
+
+from maps import views
+
+urlpatterns = [
+    path("debates/<slug:slug>/maps/", views.MapListView.as_view(), name="api-map-list"),
+    path("map-builds/<int:pk>/", views.MapBuildDetailView.as_view(), name="api-map-build-detail"),
+    path("maps/<int:pk>/", views.MapDetailView.as_view(), name="api-map-detail"),
+]

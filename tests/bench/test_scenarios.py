@@ -1,0 +1,70 @@
+"""generate_bench_scenarios: the served benchmarks' data, small, with exact counts."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.authtoken.models import Token
+
+from annotations.models import Assignment, AssignmentStatus, Relation, Span
+from bench.management.commands.generate_bench_scenarios import Command as GenerateScenarios
+from debate.models import Debate, Document, DocumentStatus
+
+
+@pytest.mark.django_db
+def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
+    manifest_path = tmp_path / "scenarios.json"
+    call_command(
+        GenerateScenarios(),
+        "--span-clients=2",
+        "--span-payloads=3",
+        "--page-spans=20",
+        "--page-relations=5",
+        "--map-spans=60",
+        "--map-documents=6",
+        "--agreement-documents=4",
+        f"--manifest={manifest_path}",
+    )
+    manifest = json.loads(manifest_path.read_text())
+
+    for span in Span.objects.select_related("document"):
+        assert span.document.text[span.start : span.end] == span.quote
+    clients = manifest["spans"]["clients"]
+    assert [len(c["payloads"]) for c in clients] == [3, 3]
+    for client in clients:
+        text = Document.objects.get(pk=client["document"]).text
+        assert all(text[p["start"] : p["end"]] == p["quote"] for p in client["payloads"])
+
+    page = manifest["page"]
+    assert Span.objects.filter(document_id=page["document"]).count() == 20
+    # The page's annotator signs in with the manifest's password and token, both still valid
+    # (a password change revokes tokens issued before it).
+    annotator = Token.objects.select_related("user").get(key=page["token"]).user
+    assert annotator.check_password(page["password"])
+    for client in clients:
+        assert Token.objects.filter(key=client["token"]).exists()
+    assert Relation.objects.filter(document_id=page["document"]).count() == 5
+
+    gold = Span.objects.filter(document__debate__slug="bench-map", annotator__isnull=True)
+    assert gold.count() == manifest["map"]["gold_spans"] == 60
+    pending = Document.objects.get(pk=manifest["map"]["pending_document"])
+    assert pending.status == DocumentStatus.READY_FOR_REVIEW
+    assert Span.objects.filter(document=pending).count() == 2  # one per annotator, identical
+
+    agreement = Debate.objects.get(slug="bench-agreement")
+    assert agreement.documents.count() == 4
+    submitted = Assignment.objects.filter(
+        document__debate=agreement, status=AssignmentStatus.SUBMITTED
+    )
+    assert submitted.count() == 4 * 3
+    assert manifest["agreement"]["spans"] == Span.objects.filter(document__debate=agreement).count()
+
+
+@pytest.mark.django_db
+def test_refuses_to_make_a_scenario_twice_without_replace():
+    call_command(GenerateScenarios(), "--only=page", "--page-spans=3")
+    with pytest.raises(CommandError, match="--replace"):
+        call_command(GenerateScenarios(), "--only=page", "--page-spans=3")
+    call_command(GenerateScenarios(), "--only=page", "--page-spans=4", "--replace")
+    assert Span.objects.count() == 4

@@ -1,0 +1,201 @@
+"""A rebuild in the same process takes spans, nodes and edges from the last build by value; it
+must still equal a fresh build whatever changed between the two.
+
+The input is the synthetic gold layer of ``bench/map_build_bench.py`` at a small size: merged
+paraphrases across documents, actors, support and attack relations.
+"""
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from bench.map_build_bench import generate
+from maps import builder as argmap
+from maps.builder import (
+    LexicalSimilarity,
+    MapDocument,
+    MapScheme,
+    build_map,
+    map_to_dict,
+    map_to_json,
+    map_to_json_bytes,
+)
+
+
+@pytest.fixture(scope="module")
+def base():
+    data, _ = generate(spans=800, documents=80, arguments=60, actors=12, seed=3)
+    return data
+
+
+def fresh_json(data) -> str:
+    """The map of a process that never built anything: nothing remembered, no caches."""
+    remembered = dict(argmap._Remembered._last)
+    argmap._Remembered._last.clear()
+    try:
+        return map_to_json(build_map(data, similarity=LexicalSimilarity()))
+    finally:
+        argmap._Remembered._last.update(remembered)
+
+
+def _retitle(data):
+    first = data.documents[0]
+    return replace(data, documents=[replace(first, title="Retitled"), *data.documents[1:]])
+
+
+def _actor_changed(data):
+    span = next(s for s in data.spans if s.actor_id is not None)
+    other = next(a.id for a in data.actors if a.id != span.actor_id)
+    return replace(data, spans=[replace(s, actor_id=other) if s is span else s for s in data.spans])
+
+
+def _sides_swapped(data):
+    sides = {"pro": "contra", "contra": "pro", "neutral": "neutral"}
+    return replace(data, scheme=replace(data.scheme, stance_sides=sides))
+
+
+def _premises_count_as_claims(data):
+    return replace(data, scheme=replace(data.scheme, claim_roles=frozenset({"claim", "premise"})))
+
+
+def _offsets_as_floats(data):
+    span = data.spans[5]
+    changed = replace(span, start=float(span.start), end=float(span.end))
+    return replace(data, spans=[changed if s is span else s for s in data.spans])
+
+
+def _relation_retyped(data):
+    relation = next(r for r in data.relations if r.type == "supports")
+    retyped = replace(relation, type="attacks")
+    return replace(data, relations=[retyped if r is relation else r for r in data.relations])
+
+
+def _span_moved_to_another_document(data):
+    span = data.spans[7]
+    document = MapDocument(id=10_000, title="New document")
+    moved = replace(span, document_id=document.id, start=0, end=len(span.quote))
+    return replace(
+        data,
+        documents=[*data.documents, document],
+        spans=[moved if s is span else s for s in data.spans],
+    )
+
+
+def _one_more_paraphrase(data):
+    last = data.spans[-1]
+    extra = replace(last, id=99_999, start=last.end + 1, end=last.end + 1 + len(last.quote))
+    return replace(data, spans=[*data.spans, extra])
+
+
+def _one_span_fewer(data):
+    used = {r.source_id for r in data.relations} | {r.target_id for r in data.relations}
+    gone = next(s for s in data.spans if s.id not in used and s.actor_id is not None)
+    return replace(data, spans=[s for s in data.spans if s is not gone])
+
+
+CHANGES = [
+    _retitle,
+    _actor_changed,
+    _sides_swapped,
+    _premises_count_as_claims,
+    _offsets_as_floats,
+    _relation_retyped,
+    _span_moved_to_another_document,
+    _one_more_paraphrase,
+    _one_span_fewer,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
+def test_a_rebuild_after_a_change_equals_a_fresh_build(base, change):
+    warm = LexicalSimilarity()
+    map_to_json(build_map(base, similarity=warm))  # its JSON is remembered too
+    changed = change(base)
+    expected = fresh_json(changed)
+    assert expected != fresh_json(base)  # the change shows in the map
+
+    rebuilt = build_map(changed, similarity=warm)
+
+    assert map_to_json(rebuilt) == expected
+    assert map_to_json_bytes(rebuilt) == expected.encode("utf-8")
+    assert expected == json.dumps(
+        map_to_dict(rebuilt), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+
+
+def test_floats_for_offsets_are_written_as_floats_after_an_int_build(base):
+    build_map(base)
+    changed = _offsets_as_floats(base)
+    span = changed.spans[5]
+
+    text = map_to_json(build_map(changed))
+
+    assert f'"end":{span.end!r}' in text and f'"start":{span.start!r}' in text
+
+
+def test_a_rebuild_takes_unchanged_sources_nodes_and_edges_from_the_last_build(base):
+    first = build_map(base)
+    again = build_map(_one_more_paraphrase(base))
+
+    extra = next(s for n in again.arguments for s in n.sources if s.span_id == "99999")
+    changed_group = next((n.kind, n.side) for n in again.arguments if extra in n.sources)
+    before = {node.id: node for node in first.arguments}
+    kept = [n for n in again.arguments if (n.kind, n.side) != changed_group]
+    assert len(kept) >= 20
+    # Strengths are set on a copy at the end; its sources are the very same tuple.
+    assert all(node.sources is before[node.id].sources for node in kept)
+    assert {id(s) for node in first.arguments for s in node.sources} <= {
+        id(s) for node in again.arguments for s in node.sources
+    }
+    changed_ids = {n.id for n in again.arguments if (n.kind, n.side) == changed_group}
+    old_edges = {edge.id: edge for edge in first.edges}
+    untouched = [
+        edge
+        for edge in again.edges
+        if edge.source not in changed_ids and edge.target not in changed_ids
+    ]
+    assert len(untouched) >= 100
+    assert all(edge is old_edges[edge.id] for edge in untouched)
+
+
+def test_only_the_last_build_is_remembered(base):
+    build_map(base)
+    build_map(_retitle(base))
+
+    remembered = argmap._Remembered._last["spans"]
+    assert len(remembered) == len(base.spans)
+    assert {values[2] for values in remembered} >= {"Retitled"}
+    assert not any(
+        values[2] == base.documents[0].title and values[1] == str(base.documents[0].id)
+        for values in remembered
+    )
+
+
+def test_a_scheme_for_another_debate_is_not_mixed_up(base):
+    other = MapScheme(
+        stance_sides={"pro": "pro", "contra": "contra", "neutral": "neutral"},
+        relation_polarities={"supports": "attack", "attacks": "support"},
+    )
+    build_map(base)
+    flipped = replace(base, scheme=other)
+
+    assert map_to_json(build_map(flipped)) == fresh_json(flipped)
+
+
+def test_the_json_of_unchanged_arguments_and_edges_is_taken_from_the_last_map(base):
+    first = build_map(base)
+    map_to_json(first)
+    again = build_map(_one_more_paraphrase(base))
+
+    text = map_to_json(again)
+
+    written = argmap._Remembered._last["json"]
+    kept = [node for node in again.arguments if node in first.arguments]
+    assert len(kept) >= 20
+    # The same objects as last time, so their JSON was not written again.
+    assert all(written[id(node)][0] is node for node in kept)
+    assert len(written) == len(again.arguments) + len(again.edges)
+    assert text == json.dumps(
+        map_to_dict(again), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
