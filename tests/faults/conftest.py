@@ -36,8 +36,8 @@ from rest_framework.authtoken.models import Token
 from annotations.models import Span, SpanEvent, SpanEventAction
 from debate.models import Debate, Document, Role
 from tests.celery_worker import Service, database_url
-from tests.maps.test_faults import make_gold_layer
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
+from tests.maps.test_faults import make_gold_layer
 
 SECRET_KEY = secrets.token_urlsafe(64)
 # Small timings so the outbox and the reconciler act within a test, not within minutes.

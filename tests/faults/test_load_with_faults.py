@@ -44,7 +44,6 @@ from debate.models import Document, DocumentStatus
 from maps.builder import input_hash
 from maps.gold import gold_map_input
 from maps.models import MapBuild, MapVersion
-from tests.maps.test_faults import inside_build_map, make_gold_layer
 from tests.faults.conftest import (
     Acknowledged,
     Stack,
@@ -54,6 +53,7 @@ from tests.faults.conftest import (
     team_create,
     wait_for,
 )
+from tests.maps.test_faults import inside_build_map, make_gold_layer
 
 ANNOTATORS = 32
 DURATION = float(os.environ.get("FAULTS_LOAD_SECONDS", "60"))

@@ -21,6 +21,15 @@ from maps.builder import map_from_dict, map_to_dict, map_to_json
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
 from maps.services import map_build_request, map_build_run
+from tests.factories import (
+    ActorFactory,
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    SpanFactory,
+    UserFactory,
+)
+from tests.fixtures.seed_articles import TITLE_000, TITLE_004
 from tests.maps.test_builder import (
     ARTICLE_000,
     ARTICLE_004,
@@ -31,15 +40,6 @@ from tests.maps.test_builder import (
     SEED_SPANS,
     TECH_FIRMS,
 )
-from tests.factories import (
-    ActorFactory,
-    DebateFactory,
-    DocumentFactory,
-    MembershipFactory,
-    SpanFactory,
-    UserFactory,
-)
-from tests.fixtures.seed_articles import TITLE_000, TITLE_004
 
 pytestmark = pytest.mark.django_db
 

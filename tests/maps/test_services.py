@@ -11,9 +11,9 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from debate.models import DocumentStatus
 from maps import gold as gold_module
 from maps import services as map_services
-from debate.models import DocumentStatus
 from maps.models import MapBuild, MapVersion
 from maps.services import (
     MapBuildBusy,
