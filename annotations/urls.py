@@ -37,5 +37,5 @@ urlpatterns = [
         import_views.SpanImportView.as_view(),
         name="api-span-import",
     ),
-    path("", include("annotations.review_urls")),
+    path("", include("annotations.review.urls")),
 ]

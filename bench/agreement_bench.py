@@ -16,13 +16,13 @@ import platform
 import random
 import time
 
-from annotations.agreement import (
+from annotations.review.agreement import (
     NOT_MARKED,
     AnnotatedDocument,
     debate_agreement,
     krippendorff_alpha_nominal,
 )
-from annotations.alignment import AnnotatedSpan, align_spans
+from annotations.review.alignment import AnnotatedSpan, align_spans
 
 STANCES = ("pro", "contra", "neutral")
 ROLES = ("claim", "premise")

@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from annotations.models import GOLD, Assignment, AssignmentStatus
-from annotations.review_selectors import (
+from annotations.review.selectors import (
     annotator_loads,
     debate_agreement_get,
     debate_assignments,
     gold_comparison,
     review_queue,
 )
-from annotations.review_serializers import DebateAgreementSerializer
-from annotations.review_services import assignments_spread
+from annotations.review.serializers import DebateAgreementSerializer
+from annotations.review.services import assignments_spread
 from annotations.selectors import MINE, relation_list, span_list
 from annotations.serializers import relation_list_payload, span_list_payload
 from debate.models import Debate, Document, DocumentStatus, Membership, Role

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from annotations.demo import ARTICLE_TITLE, seed_demo
 from annotations.models import Assignment, Relation, Span
-from annotations.review_selectors import review_state_get
+from annotations.review.selectors import review_state_get
 from debate.models import Document, DocumentStatus
 
 

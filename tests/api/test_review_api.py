@@ -9,9 +9,9 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations.agreement import AnnotatedDocument, document_agreement
-from annotations.alignment import AnnotatedSpan
 from annotations.models import Assignment, ReviewDecision, Span
+from annotations.review.agreement import AnnotatedDocument, document_agreement
+from annotations.review.alignment import AnnotatedSpan
 from annotations.services import SpanInput, document_submit, span_create
 from debate.models import Debate, Document, DocumentStatus, Role
 from tests.factories import (

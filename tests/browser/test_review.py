@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotations.models import Relation, ReviewDecision, Span
-from annotations.review_services import DecisionInput, review_decide
+from annotations.review.services import DecisionInput, review_decide
 from annotations.services import SpanInput, document_submit, relation_create, span_create
 from debate.models import Document, DocumentStatus, Role
 from tests.browser.conftest import select_text

@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import DocumentReview, ReviewDecision, Span
-from annotations.review_services import ACCEPT_AGREED, DecisionInput, review_decide
+from annotations.review.services import ACCEPT_AGREED, DecisionInput, review_decide
 from annotations.services import SpanInput, document_submit, span_create
 from debate.models import Document, DocumentStatus, Role
 from maps.models import MapBuild

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Relation, ReviewDecision, Span
-from annotations.review_services import (
+from annotations.review.services import (
     ACCEPT_AGREED,
     DecisionInput,
     assignment_create,

@@ -3,10 +3,10 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from annotations.alignment import ATTRIBUTES
 from annotations.models import Assignment, AssignmentStatus, ReviewAction, ReviewDecision
-from annotations.review_selectors import UNIT_STATES
-from annotations.review_services import ACCEPT_AGREED, DECISION_ACTIONS, DecisionInput
+from annotations.review.alignment import ATTRIBUTES
+from annotations.review.selectors import UNIT_STATES
+from annotations.review.services import ACCEPT_AGREED, DECISION_ACTIONS, DecisionInput
 from annotations.serializers import MAX_NOTE, RelationSerializer, SpanSerializer, span_input
 from core.serializers import StrictInputSerializer
 from debate.models import Document, DocumentStatus

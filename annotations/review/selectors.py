@@ -1,9 +1,9 @@
 """Reads of the review workflow: a document's review state, the review queue, agreement.
 
 The state of a review is derived, never stored twice: the submitted layers are aligned with
-``annotations.alignment`` on every read, and each unit's outcome is the latest
+``annotations.review.alignment`` on every read, and each unit's outcome is the latest
 ``ReviewDecision`` recorded under its key. Agreement figures come from the pure
-``annotations.agreement`` module, fed with spans loaded in bulk.
+``annotations.review.agreement`` module, fed with spans loaded in bulk.
 """
 
 from collections import Counter, defaultdict
@@ -23,14 +23,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length
 
-from annotations.agreement import (
-    AgreementReport,
-    AnnotatedDocument,
-    ConfusionMatrix,
-    debate_agreement,
-    document_agreement,
-)
-from annotations.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
 from annotations.models import (
     GOLD,
     Assignment,
@@ -41,6 +33,14 @@ from annotations.models import (
     ReviewDecision,
     Span,
 )
+from annotations.review.agreement import (
+    AgreementReport,
+    AnnotatedDocument,
+    ConfusionMatrix,
+    debate_agreement,
+    document_agreement,
+)
+from annotations.review.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
 from annotations.selectors import MINE, span_list
 from debate.models import Debate, Document, DocumentStatus
 

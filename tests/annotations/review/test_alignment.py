@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from annotations.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
+from annotations.review.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
 
 
 def span(id, annotator, start, end, stance="pro", role="claim", actor=None):

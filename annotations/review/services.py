@@ -24,7 +24,7 @@ from annotations.models import (
     ReviewDecision,
     Span,
 )
-from annotations.review_selectors import (
+from annotations.review.selectors import (
     ReviewState,
     ReviewUnit,
     annotator_loads,

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from annotations.alignment import (
+from annotations.review.alignment import (
     ACTOR,
     ROLE,
     STANCE,

@@ -20,13 +20,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.models import Assignment, DocumentReview, ReviewDecision
-from annotations.review_permissions import (
+from annotations.review.permissions import (
     Manages,
     ReadsAgreement,
     ReadsAssignmentsOrManages,
     ReadsReviews,
 )
-from annotations.review_selectors import (
+from annotations.review.selectors import (
     REVIEW_QUEUE_STATUSES,
     assignment_list,
     debate_agreement_get,
@@ -34,7 +34,7 @@ from annotations.review_selectors import (
     review_queue,
     review_state_get,
 )
-from annotations.review_serializers import (
+from annotations.review.serializers import (
     AssignmentCreateSerializer,
     AssignmentListSerializer,
     AssignmentSpreadSerializer,
@@ -46,7 +46,7 @@ from annotations.review_serializers import (
     ReviewSerializer,
     VersionSerializer,
 )
-from annotations.review_services import (
+from annotations.review.services import (
     NotReviewable,
     ReviewIncomplete,
     ReviewOutcome,

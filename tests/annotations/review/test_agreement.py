@@ -5,7 +5,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotations.agreement import (
+from annotations.review.agreement import (
     NOT_MARKED,
     AnnotatedDocument,
     ConfusionMatrix,
@@ -17,7 +17,7 @@ from annotations.agreement import (
     document_agreement,
     krippendorff_alpha_nominal,
 )
-from annotations.alignment import AnnotatedSpan, align_spans
+from annotations.review.alignment import AnnotatedSpan, align_spans
 
 N = None  # a missing value, to keep the published tables readable
 

@@ -1,7 +1,7 @@
 """Align the spans that several annotators marked on one document into comparable units.
 
 Pure: plain dataclasses in, plain dataclasses out, no Django. The review page shows the units
-side by side and the agreement module (``annotations.agreement``) measures them.
+side by side and the agreement module (``annotations.review.agreement``) measures them.
 
 How spans become units:
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from annotations import review_views as views
+from annotations.review import views
 
 urlpatterns = [
     path("documents/<int:pk>/review/", views.ReviewView.as_view(), name="api-review"),

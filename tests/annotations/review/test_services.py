@@ -3,8 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from annotations.agreement import AnnotatedDocument, debate_agreement
-from annotations.alignment import AnnotatedSpan
 from annotations.models import (
     Assignment,
     DocumentReview,
@@ -14,13 +12,15 @@ from annotations.models import (
     Span,
     SpanEvent,
 )
-from annotations.review_selectors import (
+from annotations.review.agreement import AnnotatedDocument, debate_agreement
+from annotations.review.alignment import AnnotatedSpan
+from annotations.review.selectors import (
     annotated_documents,
     debate_agreement_get,
     review_queue,
     review_state_get,
 )
-from annotations.review_services import (
+from annotations.review.services import (
     ACCEPT_AGREED,
     DecisionInput,
     NotReviewable,
