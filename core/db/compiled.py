@@ -22,6 +22,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import QuerySet
 
+from core.db import is_postgresql
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -135,7 +137,7 @@ def preparable_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper
     Django's default, None, prepares nothing, for the sake of transaction-pooling proxies).
     It is wrapped as Django wraps its own: query logging, execute wrappers, Django's errors.
     """
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         with connection.cursor() as cursor:
             yield cursor
         return
