@@ -35,6 +35,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.db import is_postgresql
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -244,7 +246,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--write-docs", action="store_true", help=f"update {DOCS}")
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database: COPY is the yardstick.")
     debate = ensure_data(args.spans, args.regenerate)
     researcher = debate.memberships.get(role="researcher").user

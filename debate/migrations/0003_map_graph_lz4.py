@@ -8,12 +8,14 @@ Nothing changes on SQLite or on a PostgreSQL without lz4.
 
 from django.db import migrations
 
+from core.db import is_postgresql
+
 TABLE = '"debate_mapversion"'
 
 
 def _lz4_available(schema_editor) -> bool:
     connection = schema_editor.connection
-    if connection.vendor != "postgresql" or connection.pg_version < 140000:
+    if not is_postgresql(connection) or connection.pg_version < 140000:
         return False
     with connection.cursor() as cursor:
         cursor.execute(

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from annotations import services
 from annotations.models import Span, SpanEvent
 from annotations.services import SpanInput, span_create
+from core.db import is_postgresql
 from tests.factories import DocumentFactory, MembershipFactory, UserFactory
 
 
@@ -202,7 +203,7 @@ def test_concurrent_writers_of_one_version_exactly_one_wins():
 
     # PostgreSQL queues the losers on the row lock and answers 412; SQLite's in-memory test
     # database may refuse a locked table at once instead, which the API answers with 503.
-    losers = {412} if connection.vendor == "postgresql" else {412, 503}
+    losers = {412} if is_postgresql(connection) else {412, 503}
     assert len(statuses) == writers
     assert statuses.count(200) == 1
     assert set(statuses) - {200} <= losers
@@ -248,7 +249,7 @@ def test_a_save_during_a_submit_waits_for_it_and_is_refused():
     saver.join(timeout=10)
 
     statuses = [response.status_code for response in answered]
-    if connection.vendor == "postgresql":
+    if is_postgresql(connection):
         # It waited on the row lock, then saw the submission.
         assert (waited, statuses) == (True, [409])
     else:

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Relation, Span, SpanEvent
 from annotations.services import span_update
+from core.db import is_postgresql
 from debate.models import Role
 from tests.factories import (
     ActorFactory,
@@ -141,7 +142,7 @@ def test_a_save_runs_a_fixed_few_statements(world, django_assert_num_queries):
     # locks the assignment, inserts the span and its history event (11 before). Elsewhere
     # a transaction (a savepoint inside the test's): the assignment, the insert in a
     # savepoint of its own, the event.
-    expected = 3 if connection.vendor == "postgresql" else 9
+    expected = 3 if is_postgresql(connection) else 9
     with django_assert_num_queries(expected):
         response = client.post(url, {**body, "end": 10, "quote": "Tech firms"}, format="json")
     assert response.status_code == 201
@@ -159,19 +160,19 @@ def test_a_saves_statements_are_prepared_when_the_connection_allows(world, layer
     assert client.post(url, body, format="json").status_code == 201  # opens the layer
     raw = connection.connection
     threshold = getattr(raw, "prepare_threshold", None)
-    if connection.vendor == "postgresql":
+    if is_postgresql(connection):
         raw.prepare_threshold = 0
     try:
         extra = {"actor": world.actor.pk} if with_actor else {}
         response = client.post(
             url, {**body, "end": 10, "quote": "Tech firms", **extra}, format="json"
         )
-        if connection.vendor == "postgresql":
+        if is_postgresql(connection):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT statement FROM pg_prepared_statements")
                 prepared = [statement for (statement,) in cursor.fetchall()]
     finally:
-        if connection.vendor == "postgresql":
+        if is_postgresql(connection):
             raw.prepare_threshold = threshold
     assert response.status_code == 201, response.content
     span = Span.objects.get(pk=response.json()["id"])
@@ -182,7 +183,7 @@ def test_a_saves_statements_are_prepared_when_the_connection_allows(world, layer
         1,
     )
     assert SpanEvent.objects.filter(span_pk=span.pk, action="created").count() == 1
-    if connection.vendor == "postgresql":
+    if is_postgresql(connection):
         # (More than one if the run prepares everything from the start: a statement is
         # prepared once per set of parameter types, and None differs from an actor's id.)
         for statement in ('FROM "authtoken_token"', 'FROM "debate_document"', "INSERT INTO"):

@@ -13,6 +13,7 @@ from annotations.models import Assignment, ReviewDecision, Span
 from annotations.review.agreement import AnnotatedDocument, document_agreement
 from annotations.review.alignment import AnnotatedSpan
 from annotations.services import SpanInput, document_submit, span_create
+from core.db import is_postgresql
 from debate.models import Debate, Document, DocumentStatus, Role
 from tests.factories import (
     ActorFactory,
@@ -580,7 +581,7 @@ def test_concurrent_reviewers_of_one_version_exactly_one_wins():
 
     # PostgreSQL queues the losers on the review's row lock and answers 412; SQLite's test
     # database may refuse a locked table at once instead, which the API answers with 503.
-    losers = {412} if connection.vendor == "postgresql" else {412, 503}
+    losers = {412} if is_postgresql(connection) else {412, 503}
     assert len(statuses) == len(reviewers)
     assert statuses.count(201) == 1
     assert set(statuses) - {201} <= losers

@@ -12,7 +12,7 @@ production security settings (https redirect, secure cookies) stay as they are.
 CI runs them on PostgreSQL. They also run on SQLite, where the stack runs with
 ``DJANGO_ENV=test`` instead, because production mode refuses SQLite by design: the same
 processes with DEBUG off, but the cache is local memory (the fail-open Redis cache is then
-covered by tests/debate/test_cache.py only) and the https settings are off.
+covered by tests/core/test_cache.py only) and the https settings are off.
 """
 
 import os
@@ -34,6 +34,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from annotations.models import Span, SpanEvent, SpanEventAction
+from core.db import is_postgresql
 from debate.models import Debate, Document, Role
 from tests.celery_worker import Service, database_url
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
@@ -148,7 +149,7 @@ class Stack:
         return {
             **os.environ,
             # Production refuses SQLite; test mode lacks the Redis cache and the https settings.
-            "DJANGO_ENV": "production" if connection.vendor == "postgresql" else "test",
+            "DJANGO_ENV": "production" if is_postgresql(connection) else "test",
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "SECRET_KEY": SECRET_KEY,
             "DEBUG": "false",

@@ -28,6 +28,7 @@ from rest_framework.test import APIClient
 from annotations.models import DocumentReview, ReviewDecision, Span
 from annotations.review.services import ACCEPT_AGREED, DecisionInput, review_decide
 from annotations.services import SpanInput, document_submit, span_create
+from core.db import is_postgresql
 from debate.models import Document, DocumentStatus, Role
 from maps.models import MapBuild
 from tests.celery_worker import database_url
@@ -70,7 +71,7 @@ class DropConnection:
 
     def drop(self) -> None:
         self.dropped = True
-        if connection.vendor == "postgresql":
+        if is_postgresql(connection):
             pid = connection.connection.info.backend_pid
             with psycopg.connect(database_url(), autocommit=True) as other:
                 other.execute("SELECT pg_terminate_backend(%s)", [pid])

@@ -5,7 +5,7 @@ DELETE, throttling, its 20-failure lockout per user and per address. This file a
 between the ways in: failures on the login page lock the account on the page, the token
 endpoint and the admin alike (and the other way round), failures add up across them, and a
 revoked or deactivated user's token is refused by every route of the API, not only one.
-``manage.py check --deploy`` in production mode is tests/debate/test_settings.py::
+``manage.py check --deploy`` in production mode is tests/config/test_settings.py::
 test_production_passes_check_deploy_without_a_warning.
 """
 

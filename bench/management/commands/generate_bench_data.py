@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Relation, Span
+from core.db import is_postgresql
 from debate.models import Actor, Debate, Document, Membership, Role
 from debate.scheme import default_scheme
 from debate.text import text_sha256
@@ -50,7 +51,7 @@ def _insert_spans(rows: list[tuple]) -> None:
     values = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({values})"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if is_postgresql(connection):
             # COPY is several times faster than even pipelined INSERTs.
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:

@@ -46,6 +46,7 @@ from annotations.models import (
 )
 from bench.agreement_bench import generate as generate_agreement_data
 from bench.map_build_bench import generate as generate_map_data
+from core.db import is_postgresql
 from debate.models import Actor, Debate, Document, DocumentStatus, Membership, Role
 from debate.scheme import default_scheme
 from debate.text import normalize_text, text_sha256
@@ -91,7 +92,7 @@ def _insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[i
     """Insert rows (column attname -> value) in bulk and return their ids, in order."""
     if not rows:
         return []
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=5000)
         return [obj.pk for obj in objects]
     table = model._meta.db_table
@@ -537,7 +538,7 @@ class Command(BaseCommand):
                 manifest[name] = makers[name](rng)
             manifest[name]["seconds"] = round(time.perf_counter() - began, 1)
             self.stdout.write(f"{SLUGS[name]}: made in {manifest[name]['seconds']} s")
-        if connection.vendor == "postgresql":
+        if is_postgresql(connection):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
         if options["manifest"]:

@@ -4,6 +4,7 @@ import pytest
 from django.db import DataError, connection
 from django.db.models import F
 
+from core.db import is_postgresql
 from core.db.compiled import CompiledQuery
 from debate.models import Debate
 from tests.factories import DebateFactory
@@ -58,7 +59,7 @@ def test_an_empty_queryset_gives_no_row():
 @pytest.fixture
 def preparing(db):
     """Let the connection prepare a statement at its first run, as OPTIONS prepare_threshold=0."""
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         yield
         return
     connection.ensure_connection()
@@ -70,7 +71,7 @@ def preparing(db):
 
 def prepared_statements() -> list[str]:
     """Return the statements PostgreSQL keeps prepared for this session ([] elsewhere)."""
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         return []
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
@@ -93,7 +94,7 @@ def test_compiled_queries_are_prepared_and_still_logged_and_wrapped(
             row = query.first(shape={"newest_first": False}, slug="one")
             assert row[:2] == (debate.pk, debate.scheme)
     assert len(seen) == 2 and seen[0] == seen[1]
-    if connection.vendor == "postgresql":
+    if is_postgresql(connection):
         # One statement, with the slug as its parameter, prepared once and run twice.
         [statement] = [s for s in prepared_statements() if '"debate_debate"' in s]
         assert '"slug" = $2' in statement
@@ -101,7 +102,7 @@ def test_compiled_queries_are_prepared_and_still_logged_and_wrapped(
 
 def test_a_value_the_database_refuses_fails_with_djangos_error(preparing):
     query = CompiledQuery(lambda *, slug: Debate.objects.filter(slug=slug).values_list("pk"))
-    if connection.vendor == "postgresql":
+    if is_postgresql(connection):
         with pytest.raises(DataError):  # django.db's, as the API's error handler expects
             query.first(shape={}, slug="nul\x00")
     else:
