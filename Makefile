@@ -61,7 +61,7 @@ test: install-dev browser lint
 clean:
 	rm -rf var staticfiles .pytest_cache test-artifacts
 
-# --- Benchmarks (issue 8) ----------------------------------------------------------------------
+# --- Benchmarks ------------------------------------------------------------------------------
 # gunicorn + a Celery worker + PostgreSQL + Redis on this machine, a dedicated database
 # (debatemap_bench), data from generate_bench_scenarios; results into docs/BENCHMARKS.md.
 # BENCH_SCALE=small (about 2 min), full (the issue's sizes, about 5 min) or large (twice them).

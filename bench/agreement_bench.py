@@ -1,4 +1,4 @@
-"""Time debate agreement on generated layers (issue 8 target: 10k documents x 3 annotators <= 10 s).
+"""Time debate agreement on generated layers (target: 10k documents x 3 annotators <= 10 s).
 
 Run from the repository root, no database needed:
 

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/debatemap_exports_bench \\
         .venv/bin/python bench/export_bench.py --spans 1000000 --runs 3 --write-docs
 
-Target (issue 7): peak RSS of the exporting process under 150 MB, and the export within 3x
+Target: peak RSS of the exporting process under 150 MB, and the export within 3x
 of the time PostgreSQL takes to ``COPY (SELECT ...) TO STDOUT`` the same rows. The data are
 made once by ``manage.py generate_bench_data`` (kept between runs; ``--regenerate`` makes them
 again). The export is served the way production serves it: gunicorn (port 8774), one sync

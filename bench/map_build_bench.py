@@ -3,7 +3,7 @@
     .venv/bin/python bench/map_build_bench.py                  # 100k spans over 10k documents
     .venv/bin/python bench/map_build_bench.py --spans 10000 --documents 1000
 
-Targets (issue 8): the build of 100k gold spans over 10k documents in at most 60 s, the rebuild
+Targets: the build of 100k gold spans over 10k documents in at most 60 s, the rebuild
 after one more reviewer decision in at most 5 s. The builder is pure, so this times it alone,
 without the database read or the version write around it.
 

@@ -1,4 +1,4 @@
-"""Run the served benchmarks of issue 8 and write docs/BENCHMARKS.md (``make bench``).
+"""Run the served benchmarks and write docs/BENCHMARKS.md (``make bench``).
 
     .venv/bin/python bench/run_bench.py                 # full size, about 10 minutes
     .venv/bin/python bench/run_bench.py --scale small   # a quick check, about 3 minutes

@@ -4,7 +4,7 @@
 //   node bench/segments_bench.mjs [spans] [characters] [runs]
 //
 // Prints the machine, then median / p95 / max per step over the runs (after warm-up runs).
-// Issue 8's budget is 300 ms until the page is ready in Chromium; this is the JS share of it.
+// The budget is 300 ms until the page is ready in Chromium; this is the JS share of it.
 
 import os from "node:os";
 import { performance } from "node:perf_hooks";

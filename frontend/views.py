@@ -184,7 +184,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     )
 
 
-# --- Review, dashboard and assignment pages (issue 5) ---------------------------------------
+# --- Review, dashboard and assignment pages ---------------------------------------------
 def _debate_for(request: HttpRequest, slug: str) -> tuple[Debate, DebateAccess]:
     """Return a debate the user is a member of (404 otherwise) and their access to it."""
     debate = get_object_or_404(Debate.objects.visible_to(request.user), slug=slug)
@@ -384,7 +384,7 @@ def gold_page(request: HttpRequest, document_id: int) -> HttpResponse:
     )
 
 
-# --- Argument map page (issue 6) ------------------------------------------------------------
+# --- Argument map page ------------------------------------------------------------------
 MAP_FORMAT_LABELS = {"json": "JSON", "aif": "AIF", "argdown": "Argdown", "graphml": "GraphML"}
 
 

@@ -131,8 +131,8 @@ def preparable_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapper
     """Yield a cursor whose statements PostgreSQL can keep prepared; elsewhere the usual one.
 
     Django's PostgreSQL cursors put the parameters into the SQL text, so the server parses
-    and plans every statement anew: for the document read that took 0.3-0.4 ms of database
-    CPU, against 0.03 ms to run it. This cursor sends them apart, so psycopg prepares a
+    and plans every statement anew, which for the hot reads costs more than running them
+    (docs/BENCHMARKS.md). This cursor sends them apart, so psycopg prepares a
     statement once it ran ``prepare_threshold`` times on a connection (DATABASES OPTIONS;
     Django's default, None, prepares nothing, for the sake of transaction-pooling proxies).
     It is wrapped as Django wraps its own: query logging, execute wrappers, Django's errors.

@@ -1,8 +1,8 @@
 """``page_json_script``: Django's ``json_script``, with the JSON written by orjson.
 
-A page hands its data to its scripts in one JSON ``<script>`` (the house style). The annotate
-page of a 2,000-span document carries about 1 MB of it, and ``json.dumps`` took 6.4 ms of the
-page's server time where orjson takes about 1 ms. The escaping is ``json_script``'s: ``<``,
+A page hands its data to its scripts in one JSON ``<script>`` (the house style); the annotate
+page of a long document carries megabytes of it, which orjson writes several times faster
+than ``json.dumps`` (docs/BENCHMARKS.md). The escaping is ``json_script``'s: ``<``,
 ``>`` and ``&`` become ``\\u003C``, ``\\u003E`` and ``\\u0026``, so no text in the data can close
 the element or open a comment; everything else is JSON, read by ``JSON.parse``.
 """

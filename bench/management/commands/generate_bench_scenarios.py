@@ -1,4 +1,4 @@
-"""Create the data of the served benchmarks (issue 8, ``make bench``), in bulk.
+"""Create the data of the served benchmarks (``make bench``), in bulk.
 
     python manage.py generate_bench_scenarios --manifest var/bench/scenarios.json
     python manage.py generate_bench_scenarios --only map --map-spans 10000 --map-documents 1000
