@@ -21,7 +21,7 @@ def _token_rows(*, key: str) -> QuerySet:
     )
 
 
-_TOKEN = CompiledQuery(_token_rows)
+TOKEN_QUERY = CompiledQuery(_token_rows)
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -34,7 +34,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str):
         if self.get_model() is not Token:
             return super().authenticate_credentials(key)
-        row = _TOKEN.first(shape={}, key=key)
+        row = TOKEN_QUERY.first(shape={}, key=key)
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         db = Token.objects.db

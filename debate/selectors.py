@@ -113,7 +113,7 @@ def _stand_in_user(*, user_id: int, **flags: bool) -> AbstractBaseUser:
 
 _DOCUMENT_FIELDS = tuple(field.attname for field in Document._meta.concrete_fields)
 _DEBATE_FIELDS = tuple(field.attname for field in Debate._meta.concrete_fields)
-_DOCUMENT_ACCESS = CompiledQuery(
+DOCUMENT_ACCESS = CompiledQuery(
     lambda *, user_id, pk, text, **flags: _document_access_rows(
         user=_stand_in_user(user_id=user_id, **flags), pk=pk, text=text
     )
@@ -133,7 +133,7 @@ def document_access_get(
     if user.is_authenticated and _fits_key(Document, pk):
         # Compiled once per shape of user: the ORM took longer compiling this query than the
         # database took answering it, on every request under a document.
-        row = _DOCUMENT_ACCESS.first(
+        row = DOCUMENT_ACCESS.first(
             shape={
                 "text": text,
                 "is_superuser": user.is_superuser,

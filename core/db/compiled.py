@@ -84,6 +84,10 @@ class CompiledQuery:
             row[position] = value
         return tuple(row)
 
+    def queryset(self, *, shape: dict[str, Hashable], **values: Any) -> QuerySet:
+        """Return the queryset ``first`` compiles, for the ORM to run: the path it must match."""
+        return self._build(**shape, **values)
+
     def clear(self) -> None:
         """Forget the compiled SQL, to compile it again from the queryset on next use."""
         self._compiled.clear()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, Subquery
 
 from debate.models import Debate, Document, DocumentQuerySet, Membership
-from debate.selectors import _DOCUMENT_ACCESS, document_access_get
+from debate.selectors import DOCUMENT_ACCESS, document_access_get
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -34,9 +34,9 @@ def values(instance) -> dict:
 
 @pytest.fixture
 def fresh_compiled():
-    _DOCUMENT_ACCESS.clear()
+    DOCUMENT_ACCESS.clear()
     yield
-    _DOCUMENT_ACCESS.clear()
+    DOCUMENT_ACCESS.clear()
 
 
 def callers(world) -> dict:
@@ -112,7 +112,7 @@ def test_the_sql_follows_a_change_of_visible_to(world, fresh_compiled, monkeypat
     monkeypatch.setattr(
         DocumentQuerySet, "visible_to", lambda self, user: self.filter(title="Foreign copy")
     )
-    _DOCUMENT_ACCESS.clear()  # a new process compiles the new rule
+    DOCUMENT_ACCESS.clear()  # a new process compiles the new rule
     with pytest.raises(Document.DoesNotExist):
         document_access_get(user=ann, pk=world.document.pk)
     document, access = document_access_get(user=ann, pk=world.foreign_document.pk)
