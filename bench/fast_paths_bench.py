@@ -45,7 +45,7 @@ def setup_rows() -> tuple[str, int, int]:
         slug="fast-paths", title="Fast paths", proposition="Reads should be fast."
     )
     user = get_user_model().objects.filter(username="fast").first()
-    user = user or get_user_model().objects.create_user("fast", password="unused-pw-123")
+    user = user or get_user_model().objects.create_user("fast", password=None)
     member_add(debate=debate, username="fast", role=Role.ANNOTATOR)
     document, _ = document_create(
         debate=debate, data=DocumentInput(text="A text to read fast. " * 200, source="bench")
