@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { apiGetAll } from "../api.js";
+import { apiGetAll } from "../../static/frontend/js/api.js";
 
 // A fake request function over pages keyed by URL; it records what was asked.
 function pages(byUrl) {

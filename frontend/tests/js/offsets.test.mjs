@@ -11,7 +11,7 @@ import {
   OffsetConverter,
   utf16RangeToCodePoints,
   utf16ToCodePoint,
-} from "../offsets.js";
+} from "../../static/frontend/js/offsets.js";
 import { mulberry32, randomText } from "./random.mjs";
 
 // Code point / UTF-16 positions below were computed independently with Python

@@ -11,7 +11,7 @@ import {
   LAYER_COLORS,
   matchesFilter,
   stepKey,
-} from "../review-units.js";
+} from "../../static/frontend/js/review-units.js";
 
 const unit = (extra) => ({
   origin: "aligned",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { escapeHtml } from "../html.js";
+import { escapeHtml } from "../../static/frontend/js/html.js";
 import { mulberry32 } from "./random.mjs";
 
 test("markup characters become references; everything else is left as it is", () => {

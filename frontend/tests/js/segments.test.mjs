@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createOffsetConverter } from "../offsets.js";
-import { buildSegments, firstSegmentBySpan, segmentsByBlock, textBlocks } from "../segments.js";
+import { createOffsetConverter } from "../../static/frontend/js/offsets.js";
+import { buildSegments, firstSegmentBySpan, segmentsByBlock, textBlocks } from "../../static/frontend/js/segments.js";
 import { mulberry32 } from "./random.mjs";
 
 test("overlapping and nested spans split the text into distinct segments", () => {

@@ -8,7 +8,7 @@ import {
   linearScale,
   stackSegments,
   stanceAccord,
-} from "../dashboard-charts.js";
+} from "../../static/frontend/js/dashboard-charts.js";
 
 test("a scale maps and clamps", () => {
   const scale = linearScale([0, 1], [100, 500]);

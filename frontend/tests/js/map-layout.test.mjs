@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { layoutMap, mapIndex, PROPOSITION_ID, voicedBy, wrapText } from "../map-layout.js";
+import { layoutMap, mapIndex, PROPOSITION_ID, voicedBy, wrapText } from "../../static/frontend/js/map-layout.js";
 import { mulberry32 } from "./random.mjs";
 
 const WORDS = "backdoor encryption children safety privacy scanning abuse secure platform law".split(" ");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { SaveQueue, isTransient } from "../savequeue.js";
+import { SaveQueue, isTransient } from "../../static/frontend/js/savequeue.js";
 
 // A manual clock: timers fire only when the test says so.
 function manualTimers() {

@@ -11,7 +11,7 @@ import {
   sentencesIn,
   snapToWords,
   trimSelection,
-} from "../selection.js";
+} from "../../static/frontend/js/selection.js";
 
 const slice = (text, range) => text.slice(range.start, range.end);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { compileActorMatcher, suggestActor } from "../actors.js";
+import { compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
 
 // The demo debate's actors, as debate/demo seeds them.
 const ACTORS = [
