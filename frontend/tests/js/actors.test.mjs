@@ -3,94 +3,98 @@ import { describe, test } from "node:test";
 
 import { compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
 
-// The demo debate's actors, as debate/demo seeds them.
+// The actors of a debate made up for these tests, shaped like the demo debate's: people named
+// by a surname, a title or their organisation, a collective with many names, organisations
+// known by an acronym, and an office holder known by a title that also sits inside another
+// actor's acronym (OSC in FOSC).
 const ACTORS = [
-  { id: 1, name: "Kate Robertson", kind: "person", aliases: ["Robertson", "Citizen Lab"] },
+  { id: 1, name: "Mara Quill", kind: "person", aliases: ["Quill", "Larkspur Institute"] },
   {
     id: 2,
-    name: "Rani Govender",
+    name: "Tobias Renn",
     kind: "person",
-    aliases: ["Govender", "Senior Policy Officer at the NSPCC"],
+    aliases: ["Renn", "Head of Safeguarding at FOSC"],
   },
   {
     id: 3,
-    name: "Susie Hargreaves",
+    name: "Ines Calloway",
     kind: "person",
-    aliases: ["Hargreaves", "Internet Watch Foundation", "IWF"],
+    aliases: ["Calloway", "Night Bus Watch", "NBW"],
   },
   {
     id: 4,
-    name: "Tech firms",
+    name: "Card firms",
     kind: "collective",
     aliases: [
-      "tech firms",
-      "tech companies",
-      "technology companies",
-      "technology firms",
-      "platforms",
-      "messaging apps",
+      "card firms",
+      "card companies",
+      "ticketing companies",
+      "ticketing firms",
+      "operators",
+      "card issuers",
       "the companies",
     ],
   },
   {
     id: 5,
-    name: "NSPCC",
+    name: "FOSC",
     kind: "organisation",
-    aliases: ["the charity", "children's charity", "NSPCC\u2019s"],
+    aliases: ["the charity", "children's charity", "FOSC\u2019s"],
   },
   {
     id: 6,
-    name: "Home Office",
+    name: "City Hall",
     kind: "organisation",
-    aliases: ["Home Office spokesman", "Home Secretary"],
+    aliases: ["City Hall spokesman", "Mayor of Eastmere"],
   },
-  { id: 7, name: "John Campion", kind: "person", aliases: ["Campion", "PCC"] },
-  { id: 8, name: "Peter Wanless", kind: "person", aliases: ["Wanless"] },
+  { id: 7, name: "Owen Marlowe", kind: "person", aliases: ["Marlowe", "OSC"] },
+  { id: 8, name: "Gil Ambrose", kind: "person", aliases: ["Ambrose"] },
 ];
 
-// Three news articles written for these tests (not taken from any corpus), each laid out the
-// way scraped articles arrive: paragraphs separated by blank lines, a crosshead glued to the
-// next sentence, quotations that run over several paragraphs, a lead-in ending with "because:".
+// Three articles written for these tests about a made-up city's plan to trace children
+// through their travel cards, each laid out the way scraped articles arrive: paragraphs
+// separated by blank lines, a crosshead glued to the next sentence, quotations that run over
+// several paragraphs, a lead-in ending with "because:".
 
-// The encryption row: tech firms, Kate Robertson, Rani Govender and Susie Hargreaves.
-const SCANNING_ARTICLE = [
-  "For now, it faces pushback from tech companies over draft rules that would let a regulator demand access to private messages wherever a child may be in danger.",
-  "Tech firms have argued against weakening end-to-end encryption as a way to stop online groomingMost popular messaging apps now encrypt chats by default, so only the two people in a conversation can read what is sent.",
-  "Tech firms argue that this kind of privacy is open to everybody and gives extra protection to people who rely on it, such as survivors of domestic abuse, reporters and campaigners. They will not build in a ‘backdoor’, saying it would leave their services less secure for every user.",
-  "Some companies have threatened to withdraw their apps from the UK market if the rule stands.",
-  "Kate Robertson works as a senior research associate at Citizen Lab, a university group that studies digital security and surveillance. In an interview this week, she said that “every new way into private messages is another hole in the net,” and argued that encryption “keeps people who are already at risk out of reach, and holds up privacy for everyone else.”",
-  "Encrypted chats give groomers a ‘hiding place’",
-  "Are encrypted chats a hiding place for abusers?Rani Govender, Senior Policy Officer at the NSPCC, disagreed that families must accept “a choice between safety and privacy,” saying the answer was rather “to put real money into the detection tools that already exist and can protect every user of these apps.”",
-  "The NSPCC also wants the law to reach newer technology, artificial intelligence (AI) included, so that children stay protected.",
-  "This demand had the backing of the Internet Watch Foundation’s chief executive, Susie Hargreaves, who said firm safeguards had to come first, because:",
-  "“Without them, end-to-end encryption becomes a blindfold that lets abusers work unseen, reaching children and causing harm that lasts a lifetime.”",
-  "Figures gathered by the NSPCC show that groomers used 120 separate apps, games and sites to contact children last year.",
-  "The company trains staff at nurseries, schools and childminders, as well as colleges, youth clubs and children’s services. Their\u00a0courses cover online safeguarding.",
-  "A trainer from the company says:",
-  "“Keeping children safe means looking after them on screen as well as off it. We need to understand the risks they meet online and make sure there are clear routes for them to ask for help when they need it.",
-  "“Everyone who works with young people should know their duty to protect them, spot the warning signs of abuse and know what to do next.”",
+// The travel card row: card firms, Mara Quill, Tobias Renn and Ines Calloway.
+const TRACKING_ARTICLE = [
+  "So far, the plan meets resistance from card companies over a draft bylaw that would let the transit authority open a pupil’s journey history whenever a child is reported missing.",
+  "Card firms have argued against opening up stored journeys as a way to find children who go missingMost travel cards now keep their history on the card alone, so only the rider and the card can see where it has been.",
+  "Card firms argue that this kind of privacy is owed to every rider and matters most to people who have reason to hide their movements, such as people leaving violent homes, witnesses and whistle-blowers. They will not add a ‘master key’, saying it would make every card easier to misuse.",
+  "Some companies have threatened to pull their cards from the city network if the bylaw passes.",
+  "Mara Quill works as a senior fellow at the Larkspur Institute, a university group that studies data protection and public records. In an interview this week, she said that “every new window into a child’s journeys is another door left unlocked,” and argued that sealed cards “keep people who are already in danger out of sight, and protect every other rider too.”",
+  "Sealed cards leave searchers a ‘blind spot’",
+  "Is a sealed card a blind spot for abductors?Tobias Renn, Head of Safeguarding at FOSC, disagreed that parents must accept “a trade between finding a child and guarding a record,” saying the answer was rather “to fund the search teams and the help points that already exist and can reach every child on the network.”",
+  "FOSC also wants the bylaw to cover newer fare systems, quick response (QR) codes included, so that every child can be found.",
+  "This demand had the support of Night Bus Watch’s chief executive, Ines Calloway, who said strict limits on access had to come first, because:",
+  "“Without them, a traceable card becomes a diary that anyone with a login can open, showing strangers where a child goes and leaving a trail that lasts for years.”",
+  "Figures gathered by FOSC show that 340 children went missing on the network last year, most of them for less than a day.",
+  "The company trains drivers at depots, stations and ticket offices, as well as school crossing staff, youth workers and children’s services. Their\u00a0courses cover missing-child drills.",
+  "An instructor from the company says:",
+  "“Keeping children safe means knowing the network as well as they do. We need to learn the routes they take after school and make sure there are clear places for them to go for help when they need it.",
+  "“Everyone who works on the buses should know their duty to look out for them, notice the signs that a child is lost and know who to call.”",
 ].join("\n\n");
 
-// A police commissioner backs the new law; the platforms answer him.
+// The transit commissioner backs the bylaw; the operators answer him.
 const COMMISSIONER_ARTICLE = [
-  "Yet the same privacy is there for anyone who wants it, and the platforms say it gives extra cover to survivors of domestic abuse, reporters and campaigners, among many others.",
-  "They also say that any backdoor built for scanning would leave every user less safe.",
-  "According to new figures from the children’s charity NSPCC, police forces logged 2,318 grooming offences in the past five years, including cases reported to the county’s own force.",
-  "With the Online Safety Bill expected to take effect in the autumn, the PCC is reiterating his backing for the law as part of his plan for a safer county.",
-  "The PCC said: “It is good that more people now feel able to report grooming, but the scale of it is shocking.",
-  "“My plan for the county is about protecting every community, and that includes people who are vulnerable online and could become victims of crime.",
-  "“The bill will give officers the powers they need, and I will make sure our force puts its new duties into practice.”",
+  "Yet the same privacy is there for any rider who wants it, and the operators say it gives extra shelter to people escaping violent homes, witnesses and whistle-blowers, among many others.",
+  "They also say that any master key built for searches would leave every card less safe.",
+  "According to new figures from the children’s charity FOSC, transit police logged 2,318 reports of missing pupils in the past five years, including cases reported to the city’s own force.",
+  "With the Missing Pupils Bylaw expected to take effect in the spring, the OSC is reiterating his support for the bylaw as part of his plan for a safer network.",
+  "The OSC said: “It is good that more parents now feel able to report a missing child, but the numbers are worrying.",
+  "“My plan for the network is about protecting every passenger, and that includes children who travel alone and could get lost on the way home.",
+  "“The bylaw will give staff the powers they need, and I will make sure our officers put its new duties into practice.”",
 ].join("\n\n");
 
 // A quotation continued past a crosshead, then a police officer who is not an actor.
 const FIGURES_ARTICLE = [
-  "The charity is calling on ministers to publish their final plans before the year is out and to pass an online harms law by the end of 2021.",
-  "Sam Ellery, NSPCC head of online child safety policy, said: “These numbers show online abuse was climbing before lockdown, and the danger to children seems to have jumped sharply since.",
-  "Priorities",
-  "“Almost a year and a half has passed since ministers first set out plans to regulate social media, and children still come to harm online that could have been prevented.",
-  "The head of public protection at the force, Detective Superintendent Tom Hale, said the rise in recorded offences reflected a decision to make them a priority.",
-  "He said: “The rise shows we are going after people who abuse children online and bringing them before the courts. Our first duty is to protect the vulnerable, and that means children above all.",
-  "“A dedicated team of trained officers works to identify and arrest those offenders.",
+  "The charity is calling on councillors to publish their final plans before the year is out and to pass the bylaw by the end of 2026.",
+  "Dev Harker, FOSC head of travel safety policy, said: “These numbers show missing-pupil reports were rising before the new timetable, and the risk to children seems to have grown sharply since.",
+  "Next steps",
+  "“Almost two years have passed since councillors first set out plans to trace missing pupils, and children still go missing on journeys that could have been made safer.",
+  "The head of security at the depot, Chief Inspector Alan Brede, said the rise in reports reflected a decision to make them a priority.",
+  "He said: “The rise shows we are looking for every child who is reported and bringing them home faster. Our first duty is to the children, and that means acting within the hour.",
+  "“A small team of trained staff works to find each child and bring them home.",
 ].join("\n\n");
 
 // The selection is the one occurrence of phrase; the answer is reported with the words that
@@ -105,241 +109,241 @@ function suggestFor(text, phrase, actors = ACTORS) {
   return { actorId, reason, named: text.slice(match.start, match.end) };
 }
 
-describe("suggestActor on the scanning article", () => {
-  test("a quotation after 'Susie Hargreaves, who said ..., because:' suggests her", () => {
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "end-to-end encryption becomes a blindfold"), {
+describe("suggestActor on the travel card article", () => {
+  test("a quotation after 'Ines Calloway, who said ..., because:' suggests her", () => {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "a traceable card becomes a diary"), {
       actorId: 3,
       reason: "attribution",
-      named: "Susie Hargreaves",
+      named: "Ines Calloway",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "“Without them,"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "“Without them,"), {
       actorId: 3,
       reason: "attribution",
-      named: "Susie Hargreaves",
+      named: "Ines Calloway",
     });
   });
 
   test("the match points at her name in the lead-in paragraph", () => {
-    const start = SCANNING_ARTICLE.indexOf("harm that lasts a lifetime");
-    const suggestion = suggestActor(SCANNING_ARTICLE, start, start + 26, ACTORS);
-    const named = SCANNING_ARTICLE.indexOf("Susie Hargreaves");
+    const start = TRACKING_ARTICLE.indexOf("a trail that lasts for years");
+    const suggestion = suggestActor(TRACKING_ARTICLE, start, start + 28, ACTORS);
+    const named = TRACKING_ARTICLE.indexOf("Ines Calloway");
     assert.deepEqual(suggestion, {
       actorId: 3,
       reason: "attribution",
-      match: { start: named, end: named + 16 },
+      match: { start: named, end: named + 13 },
     });
   });
 
   test("the lead-in sentence itself names its speaker", () => {
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "firm safeguards had to come first"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "strict limits on access had to come first"), {
       actorId: 3,
       reason: "sentence",
-      named: "Susie Hargreaves",
+      named: "Ines Calloway",
     });
   });
 
-  test("Kate Robertson's quotations suggest her through 'she said'", () => {
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "another hole in the net"), {
+  test("Mara Quill's quotations suggest her through 'she said'", () => {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "another door left unlocked"), {
       actorId: 1,
       reason: "attribution",
-      named: "Citizen Lab",
+      named: "Larkspur Institute",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "holds up privacy for everyone else"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "protect every other rider too"), {
       actorId: 1,
       reason: "attribution",
-      named: "Citizen Lab",
+      named: "Larkspur Institute",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "studies digital security"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "studies data protection"), {
       actorId: 1,
       reason: "sentence",
-      named: "Kate Robertson",
+      named: "Mara Quill",
     });
   });
 
-  test("'Tech firms argue that this kind of privacy...' suggests the tech firms", () => {
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "this kind of privacy is open to everybody"), {
+  test("'Card firms argue that this kind of privacy...' suggests the card firms", () => {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "this kind of privacy is owed to every rider"), {
       actorId: 4,
       reason: "sentence",
-      named: "Tech firms",
+      named: "Card firms",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "Tech firms argue that this kind of privacy"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Card firms argue that this kind of privacy"), {
       actorId: 4,
       reason: "selection",
-      named: "Tech firms",
+      named: "Card firms",
     });
     // The next sentence has no name: the attribution before it in the paragraph counts.
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "less secure for every user"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "every card easier to misuse"), {
       actorId: 4,
       reason: "attribution",
-      named: "Tech firms",
+      named: "Card firms",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "pushback from"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "resistance from"), {
       actorId: 4,
       reason: "sentence",
-      named: "tech companies",
+      named: "card companies",
     });
   });
 
-  test("Rani Govender's quotation suggests her through her title, not the NSPCC in it", () => {
-    // "Rani Govender, Senior Policy Officer at the NSPCC, disagreed": the title right before
-    // the verb is her alias, and at one position the longest name wins.
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "put real money into the detection tools"), {
+  test("Tobias Renn's quotation suggests him through his title, not the FOSC in it", () => {
+    // "Tobias Renn, Head of Safeguarding at FOSC, disagreed": the title right before the
+    // verb is his alias, and at one position the longest name wins.
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "fund the search teams and the help points"), {
       actorId: 2,
       reason: "sentence",
-      named: "Senior Policy Officer at the NSPCC",
+      named: "Head of Safeguarding at FOSC",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "Govender, Senior Policy Officer at the NSPCC"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Renn, Head of Safeguarding at FOSC"), {
       actorId: 2,
       reason: "selection",
-      named: "Govender",
+      named: "Renn",
     });
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "Senior Policy Officer at the NSPCC, disagreed"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Head of Safeguarding at FOSC, disagreed"), {
       actorId: 2,
       reason: "selection",
-      named: "Senior Policy Officer at the NSPCC",
+      named: "Head of Safeguarding at FOSC",
     });
   });
 
   test("the first actor named in the selection wins", () => {
     assert.deepEqual(
-      suggestFor(SCANNING_ARTICLE, "the Internet Watch Foundation’s chief executive, Susie Hargreaves"),
-      { actorId: 3, reason: "selection", named: "Internet Watch Foundation" },
+      suggestFor(TRACKING_ARTICLE, "Night Bus Watch’s chief executive, Ines Calloway"),
+      { actorId: 3, reason: "selection", named: "Night Bus Watch" },
     );
-    assert.deepEqual(suggestFor(SCANNING_ARTICLE, "120 separate apps"), {
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "340 children went missing"), {
       actorId: 5,
       reason: "sentence",
-      named: "NSPCC",
+      named: "FOSC",
     });
   });
 
   test("no actor anywhere near gives null", () => {
-    assert.equal(suggestFor(SCANNING_ARTICLE, "clear routes for them to ask for help"), null);
-    assert.equal(suggestFor(SCANNING_ARTICLE, "spot the warning signs"), null);
-    assert.equal(suggestFor(SCANNING_ARTICLE, "Encrypted chats give groomers"), null);
-    assert.equal(suggestFor(SCANNING_ARTICLE, "Some companies have threatened"), null);
-    assert.equal(suggestFor(SCANNING_ARTICLE, "Their\u00a0courses"), null);
+    assert.equal(suggestFor(TRACKING_ARTICLE, "clear places for them to go for help"), null);
+    assert.equal(suggestFor(TRACKING_ARTICLE, "notice the signs"), null);
+    assert.equal(suggestFor(TRACKING_ARTICLE, "Sealed cards leave searchers"), null);
+    assert.equal(suggestFor(TRACKING_ARTICLE, "Some companies have threatened"), null);
+    assert.equal(suggestFor(TRACKING_ARTICLE, "Their\u00a0courses"), null);
   });
 });
 
 describe("suggestActor on the commissioner and figures articles", () => {
-  test("'They also say' resolves to the platforms in the paragraph before", () => {
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "leave every user less safe"), {
+  test("'They also say' resolves to the operators in the paragraph before", () => {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "leave every card less safe"), {
       actorId: 4,
       reason: "attribution",
-      named: "platforms",
+      named: "operators",
     });
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "extra cover to survivors"), {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "extra shelter to people"), {
       actorId: 4,
       reason: "sentence",
-      named: "platforms",
+      named: "operators",
     });
   });
 
-  test("'according to ... children’s charity NSPCC' suggests the NSPCC, never 'PCC'", () => {
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "2,318 grooming offences"), {
+  test("'according to ... children’s charity FOSC' suggests FOSC, never 'OSC'", () => {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "2,318 reports of missing pupils"), {
       actorId: 5,
       reason: "sentence",
       named: "children’s charity",
     });
   });
 
-  test("quotation paragraphs after 'The PCC said: “...' suggest John Campion", () => {
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "people who are vulnerable online"), {
+  test("quotation paragraphs after 'The OSC said: “...' suggest Owen Marlowe", () => {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "children who travel alone"), {
       actorId: 7,
       reason: "attribution",
-      named: "PCC",
+      named: "OSC",
     });
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "puts its new duties into practice"), {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "put its new duties into practice"), {
       actorId: 7,
       reason: "attribution",
-      named: "PCC",
+      named: "OSC",
     });
-    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "reiterating his backing"), {
+    assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "reiterating his support"), {
       actorId: 7,
       reason: "sentence",
-      named: "PCC",
+      named: "OSC",
     });
   });
 
-  test("a quotation continued past a crosshead goes back to 'NSPCC ... said:'", () => {
-    assert.deepEqual(suggestFor(FIGURES_ARTICLE, "harm online that could have been prevented"), {
+  test("a quotation continued past a crosshead goes back to 'FOSC ... said:'", () => {
+    assert.deepEqual(suggestFor(FIGURES_ARTICLE, "journeys that could have been made safer"), {
       actorId: 5,
       reason: "attribution",
-      named: "NSPCC",
+      named: "FOSC",
     });
   });
 
   test("'He said:' with no actor named before it suggests nobody, not an earlier speaker", () => {
-    assert.equal(suggestFor(FIGURES_ARTICLE, "dedicated team of trained officers"), null);
+    assert.equal(suggestFor(FIGURES_ARTICLE, "small team of trained staff"), null);
     assert.equal(suggestFor(FIGURES_ARTICLE, "Our first duty"), null);
   });
 });
 
 describe("suggestActor patterns", () => {
   test("'“...,” said X' after a quotation", () => {
-    const text = "“Encryption matters,” said Robertson.";
-    assert.deepEqual(suggestFor(text, "Encryption matters"), {
+    const text = "“Privacy matters,” said Quill.";
+    assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "sentence",
-      named: "Robertson",
+      named: "Quill",
     });
   });
 
   test("an attribution after the quotation closes, a sentence later", () => {
-    const text = "Hargreaves spoke first. “Encryption matters. It protects people,” said Robertson.";
-    assert.deepEqual(suggestFor(text, "Encryption matters"), {
+    const text = "Calloway spoke first. “Privacy matters. It protects people,” said Quill.";
+    assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "attribution",
-      named: "Robertson",
+      named: "Quill",
     });
   });
 
   test("names match whatever their case, NBSP or apostrophe", () => {
-    assert.deepEqual(suggestFor("The words of susie\u00a0HARGREAVES were clear.", "The words"), {
+    assert.deepEqual(suggestFor("The words of ines\u00a0CALLOWAY were clear.", "The words"), {
       actorId: 3,
       reason: "sentence",
-      named: "susie\u00a0HARGREAVES",
+      named: "ines\u00a0CALLOWAY",
     });
     assert.deepEqual(suggestFor("The children’s charity warned of harm.", "of harm"), {
       actorId: 5,
       reason: "sentence",
       named: "children’s charity",
     });
-    assert.deepEqual(suggestFor("Ask the NSPCC's team.", "team"), {
+    assert.deepEqual(suggestFor("Ask the FOSC's team.", "team"), {
       actorId: 5,
       reason: "sentence",
-      named: "NSPCC's",
+      named: "FOSC's",
     });
   });
 
   test("names match on word boundaries only", () => {
-    assert.equal(suggestFor("Three PCCs met the IWFs.", "Three"), null);
-    assert.deepEqual(suggestFor("The NSPCC and the PCC agreed.", "The NSPCC and the PCC"), {
+    assert.equal(suggestFor("Three OSCs met the NBWs.", "Three"), null);
+    assert.deepEqual(suggestFor("The FOSC and the OSC agreed.", "The FOSC and the OSC"), {
       actorId: 5,
       reason: "selection",
-      named: "NSPCC",
+      named: "FOSC",
     });
     // A selection that cuts a name in half does not name the actor.
-    const text = "Campion agreed.";
+    const text = "Marlowe agreed.";
     assert.equal(suggestActor(text, 2, 7, [ACTORS[6]]).reason, "sentence");
   });
 
   test("she/he skip organisations, they/it skip persons, when kinds are known", () => {
-    assert.deepEqual(suggestFor("Kate Robertson met the NSPCC. She said “no”.", "no"), {
+    assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no"), {
       actorId: 1,
       reason: "attribution",
-      named: "Kate Robertson",
+      named: "Mara Quill",
     });
-    assert.deepEqual(suggestFor("The NSPCC met Kate Robertson. They said “yes”.", "yes"), {
+    assert.deepEqual(suggestFor("The FOSC met Mara Quill. They said “yes”.", "yes"), {
       actorId: 5,
       reason: "attribution",
-      named: "NSPCC",
+      named: "FOSC",
     });
     const kindless = ACTORS.map(({ kind: _kind, ...actor }) => actor);
-    assert.deepEqual(suggestFor("Kate Robertson met the NSPCC. She said “no”.", "no", kindless), {
+    assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no", kindless), {
       actorId: 5,
       reason: "attribution",
-      named: "NSPCC",
+      named: "FOSC",
     });
   });
 
@@ -356,7 +360,7 @@ describe("suggestActor patterns", () => {
   });
 
   test("no actors, or bad ranges", () => {
-    assert.equal(suggestActor("Susie Hargreaves said so.", 0, 5, []), null);
+    assert.equal(suggestActor("Ines Calloway said so.", 0, 5, []), null);
     assert.throws(() => suggestActor("abc", 2, 1, ACTORS), RangeError);
     assert.throws(() => suggestActor("abc", 0, 4, ACTORS), RangeError);
     assert.throws(() => suggestActor(null, 0, 0, ACTORS), TypeError);
@@ -367,18 +371,18 @@ describe("suggestActor patterns", () => {
 test("compileActorMatcher finds every naming, longest first, and is cached per array", () => {
   const matcher = compileActorMatcher(ACTORS);
   assert.equal(compileActorMatcher(ACTORS), matcher);
-  const text = "the Senior Policy Officer at the NSPCC, and the NSPCC’s IWF; PCCs; Tech Firms.";
+  const text = "the Head of Safeguarding at FOSC, and the FOSC’s NBW; OSCs; Card Firms.";
   assert.deepEqual(
     matcher.mentions(text).map((m) => [text.slice(m.start, m.end), m.actor.id]),
     [
-      ["Senior Policy Officer at the NSPCC", 2],
-      ["NSPCC’s", 5],
-      ["IWF", 3],
-      ["Tech Firms", 4],
+      ["Head of Safeguarding at FOSC", 2],
+      ["FOSC’s", 5],
+      ["NBW", 3],
+      ["Card Firms", 4],
     ],
   );
   assert.deepEqual(
-    matcher.mentions(text, 44, 56).map((m) => [m.start, m.end]),
-    [[48, 55]],
+    matcher.mentions(text, 38, 49).map((m) => [m.start, m.end]),
+    [[42, 48]],
   );
 });

@@ -179,14 +179,14 @@ test("arguments that support each other in a cycle are still laid out", () => {
 });
 
 test("text wraps at word boundaries and is cut with an ellipsis", () => {
-  assert.deepEqual(wrapText("a backdoor would make services less secure", 16, 3), [
-    "a backdoor would",
-    "make services",
-    "less secure",
+  assert.deepEqual(wrapText("our ferry leaves from the north pier at noon", 16, 3), [
+    "our ferry leaves",
+    "from the north",
+    "pier at noon",
   ]);
-  assert.deepEqual(wrapText("a backdoor would make services less secure for all", 16, 2), [
-    "a backdoor would",
-    "make services…",
+  assert.deepEqual(wrapText("our ferry leaves from the north pier at noon today", 16, 2), [
+    "our ferry leaves",
+    "from the north…",
   ]);
   assert.deepEqual(wrapText("supercalifragilistic", 8, 2), ["superca…"]);
   assert.deepEqual(wrapText("  ", 8, 2), []);

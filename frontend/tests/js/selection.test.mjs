@@ -78,12 +78,12 @@ for (const useIntl of [true, false]) {
       }
     });
 
-    test("snaps a selection in a news passage to whole words", () => {
+    test("snaps a selection in a sentence of prose to whole words", () => {
       const text =
-        "Tech firms argue that this kind of privacy is open to everybody and gives extra protection";
-      const start = text.indexOf("ivacy");
+        "Ferry crews say that the winter timetable is fair to everybody and keeps the islands connected";
+      const start = text.indexOf("nter");
       const end = text.indexOf("everyb") + "everyb".length;
-      assert.equal(slice(text, snapToWords(text, start, end, { useIntl })), "privacy is open to everybody");
+      assert.equal(slice(text, snapToWords(text, start, end, { useIntl })), "winter timetable is fair to everybody");
     });
 
     test("refuses ranges that are not in the text", () => {
@@ -160,73 +160,73 @@ test("openQuoteBefore and quotationsIn follow curly and straight double quotes",
 
 // Passages written for these tests, laid out like scraped news: a lead-in ending with
 // "because:" before a quotation paragraph.
-const HARGREAVES =
-  "This demand had the backing of the Internet Watch Foundation’s chief executive, Susie " +
-  "Hargreaves, who said firm safeguards had to come first, because:\n\n“Without them, " +
-  "end-to-end encryption becomes a blindfold that lets abusers work unseen, reaching children " +
-  "and causing harm that lasts a lifetime.”\n\nFigures gathered by the NSPCC show that " +
-  "groomers used 120 separate apps, games and sites to contact children last year.";
+const LEAD_IN =
+  "This demand had the support of Night Bus Watch’s chief executive, Ines Calloway, who said " +
+  "strict limits on access had to come first, because:\n\n“Without them, a traceable card " +
+  "becomes a diary that anyone with a login can open, showing strangers where a child goes " +
+  "and leaving a trail that lasts for years.”\n\nFigures gathered by FOSC show that 340 " +
+  "children went missing on the network last year, most of them for less than a day.";
 
-// A quotation over paragraphs, with a crosshead ("Priorities") between them.
+// A quotation over paragraphs, with a crosshead ("Next steps") between them.
 const CONTINUED_QUOTE =
-  "Sam Ellery, NSPCC head of online child safety policy, said: “These numbers show online " +
-  "abuse was climbing before lockdown, and the danger to children seems to have jumped " +
-  "sharply since.\n\nPriorities\n\n“Almost a year and a half has passed since ministers " +
-  "first set out plans to regulate social media, and children still come to harm online that " +
-  "could have been prevented.";
+  "Dev Harker, FOSC head of travel safety policy, said: “These numbers show missing-pupil " +
+  "reports were rising before the new timetable, and the risk to children seems to have grown " +
+  "sharply since.\n\nNext steps\n\n“Almost two years have passed since councillors first set " +
+  "out plans to trace missing pupils, and children still go missing on journeys that could " +
+  "have been made safer.";
 
 describe("sentenceAround", () => {
   test("a selection inside a quotation paragraph gets the '... because:' lead-in", () => {
-    const start = HARGREAVES.indexOf("end-to-end encryption");
-    const around = sentenceAround(HARGREAVES, start, start + 21);
+    const start = LEAD_IN.indexOf("a traceable card");
+    const around = sentenceAround(LEAD_IN, start, start + 16);
     assert.equal(
-      slice(HARGREAVES, around),
-      "“Without them, end-to-end encryption becomes a blindfold that lets abusers work unseen, " +
-        "reaching children and causing harm that lasts a lifetime.”",
+      slice(LEAD_IN, around),
+      "“Without them, a traceable card becomes a diary that anyone with a login can open, " +
+        "showing strangers where a child goes and leaving a trail that lasts for years.”",
     );
-    assert.deepEqual(around.leadIn, { start: 0, end: 150 });
+    assert.deepEqual(around.leadIn, { start: 0, end: 141 });
     assert.equal(
-      slice(HARGREAVES, around.leadIn),
-      "This demand had the backing of the Internet Watch Foundation’s chief executive, Susie " +
-        "Hargreaves, who said firm safeguards had to come first, because:",
+      slice(LEAD_IN, around.leadIn),
+      "This demand had the support of Night Bus Watch’s chief executive, Ines Calloway, who said " +
+        "strict limits on access had to come first, because:",
     );
   });
 
   test("a selection that starts with the opening quotation mark is inside the quotation", () => {
-    const start = HARGREAVES.indexOf("“Without");
-    assert.deepEqual(sentenceAround(HARGREAVES, start, start + 14).leadIn, { start: 0, end: 150 });
+    const start = LEAD_IN.indexOf("“Without");
+    assert.deepEqual(sentenceAround(LEAD_IN, start, start + 14).leadIn, { start: 0, end: 141 });
   });
 
   test("a sentence outside any quotation has no lead-in", () => {
-    const start = HARGREAVES.indexOf("120 separate");
-    const around = sentenceAround(HARGREAVES, start, start + 3);
+    const start = LEAD_IN.indexOf("340 children");
+    const around = sentenceAround(LEAD_IN, start, start + 3);
     assert.equal(
-      slice(HARGREAVES, around),
-      "Figures gathered by the NSPCC show that groomers used 120 separate apps, games and sites to contact children last year.",
+      slice(LEAD_IN, around),
+      "Figures gathered by FOSC show that 340 children went missing on the network last year, most of them for less than a day.",
     );
     assert.equal(around.leadIn, null);
   });
 
   test("a quotation continued over paragraphs reaches back past a crosshead", () => {
-    const start = CONTINUED_QUOTE.indexOf("could have been prevented");
-    const around = sentenceAround(CONTINUED_QUOTE, start, start + 25);
+    const start = CONTINUED_QUOTE.indexOf("could have been made safer");
+    const around = sentenceAround(CONTINUED_QUOTE, start, start + 26);
     assert.equal(
       slice(CONTINUED_QUOTE, around.leadIn),
-      "Sam Ellery, NSPCC head of online child safety policy, said: “These numbers show online " +
-        "abuse was climbing before lockdown, and the danger to children seems to have jumped " +
+      "Dev Harker, FOSC head of travel safety policy, said: “These numbers show missing-pupil " +
+        "reports were rising before the new timetable, and the risk to children seems to have grown " +
         "sharply since.",
     );
     // In the lead-in's own paragraph, after the colon, the lead-in is part of the sentence.
-    const first = CONTINUED_QUOTE.indexOf("online abuse");
-    assert.equal(sentenceAround(CONTINUED_QUOTE, first, first + 12).leadIn, null);
+    const first = CONTINUED_QUOTE.indexOf("missing-pupil");
+    assert.equal(sentenceAround(CONTINUED_QUOTE, first, first + 13).leadIn, null);
   });
 
   test("a quotation after a colon in the same paragraph gets that sentence as lead-in", () => {
-    const text = "The PCC said: “More people are reporting it. The scale is shocking.”";
-    const start = text.indexOf("scale");
-    const around = sentenceAround(text, start, start + 5);
-    assert.equal(slice(text, around), "The scale is shocking.”");
-    assert.equal(slice(text, around.leadIn), "The PCC said: “More people are reporting it.");
+    const text = "The OSC said: “More parents are reporting it. The numbers are worrying.”";
+    const start = text.indexOf("numbers");
+    const around = sentenceAround(text, start, start + 7);
+    assert.equal(slice(text, around), "The numbers are worrying.”");
+    assert.equal(slice(text, around.leadIn), "The OSC said: “More parents are reporting it.");
   });
 
   test("a selection over two sentences covers both; a caret at a sentence end keeps it", () => {
@@ -238,7 +238,7 @@ describe("sentenceAround", () => {
 });
 
 test("introducingParagraph skips quotation paragraphs and crossheads", () => {
-  const quoted = paragraphAround(CONTINUED_QUOTE, CONTINUED_QUOTE.indexOf("Almost a year"));
+  const quoted = paragraphAround(CONTINUED_QUOTE, CONTINUED_QUOTE.indexOf("Almost two years"));
   assert.deepEqual(introducingParagraph(CONTINUED_QUOTE, quoted), paragraphAround(CONTINUED_QUOTE, 0));
   assert.equal(introducingParagraph(CONTINUED_QUOTE, paragraphAround(CONTINUED_QUOTE, 0)), null);
 });
