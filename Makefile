@@ -55,7 +55,7 @@ format: install-dev
 
 test: install-dev browser lint
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations"; exit 1; }
-	node --test frontend/static/frontend/js/tests/
+	node --test frontend/tests/js/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

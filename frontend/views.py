@@ -32,10 +32,29 @@ from maps.formats import EXPORT_FORMATS
 from maps.permissions import builds_maps
 from maps.selectors import adjudicated_document_count
 
-# Letters the annotate page uses for its own shortcuts (see annotate.js and the help overlay).
+# Letters the annotate page uses for its own shortcuts (see annotate/keys.js and the help overlay).
 RESERVED_SHORTCUTS = frozenset("jkertn?")
-# Every module annotate.js imports, directly or not: the page preloads them all at once.
+# Every module annotate/main.js imports, directly or not, by its path under frontend/js/: the
+# page preloads them all at once (tests/frontend/test_static_files.py checks the list).
 ANNOTATE_MODULES = (
+    "annotate/detail.js",
+    "annotate/elements.js",
+    "annotate/keys.js",
+    "annotate/link-mode.js",
+    "annotate/navigation.js",
+    "annotate/near-view.js",
+    "annotate/pointer.js",
+    "annotate/popover.js",
+    "annotate/reload.js",
+    "annotate/render.js",
+    "annotate/source-highlight.js",
+    "annotate/span-list.js",
+    "annotate/stance-colors.js",
+    "annotate/state.js",
+    "annotate/status.js",
+    "annotate/submit.js",
+    "annotate/text-view.js",
+    "annotate/writes.js",
     "api.js",
     "html.js",
     "offsets.js",

@@ -247,12 +247,15 @@ def test_the_annotate_page_reads_its_spans_in_a_fixed_number_of_queries(
 
 
 def _imports(module: str) -> set[str]:
+    """Return the modules ``module`` imports, by their path under frontend/js/."""
     source = (JS / module).read_text(encoding="utf-8")
-    return set(re.findall(r'^import\s[^;]*?from\s+"\./([\w.-]+)";', source, flags=re.M))
+    found = re.findall(r'^import\s[^;]*?from\s+"(\.\.?/[\w./-]+)";', source, flags=re.M)
+    folder = (JS / module).parent
+    return {(folder / name).resolve().relative_to(JS.resolve()).as_posix() for name in found}
 
 
 def test_the_annotate_page_preloads_every_module_it_imports_by_the_url_it_imports(client, layers):
-    needed, todo = set(), ["annotate.js"]
+    needed, todo = set(), ["annotate/main.js"]
     while todo:
         for module in _imports(todo.pop()) - needed:
             needed.add(module)
@@ -262,7 +265,7 @@ def test_the_annotate_page_preloads_every_module_it_imports_by_the_url_it_import
     html = client.get(reverse("annotate", args=[layers["document"].id])).content.decode()
 
     preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
-    # Unhashed, as annotate.js names them: any other URL would load a module twice.
+    # Unhashed, as the modules name them: any other URL would load a module twice.
     assert preloaded == [f"{settings.STATIC_URL}frontend/js/{name}" for name in ANNOTATE_MODULES]
     assert set(ANNOTATE_MODULES) == needed
     assert {"api.js", "html.js", "segments.js", "selection.js"} <= needed

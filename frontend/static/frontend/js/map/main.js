@@ -1,0 +1,64 @@
+// The argument map page: the current map of a debate in two columns (pro, contra) under its
+// proposition, filterable by actor, with every argument's sources, premises and attackers, a
+// picture of the whole map, the actor x position matrix, and the build status (progress,
+// rebuild, errors). Everything comes from the map API; the layout logic is in map-layout.js.
+//
+// This entry is the only module that reads the document at load: it creates the state, looks
+// up the elements and hands both, as one `page` object, to the modules that draw and load.
+
+import { renderStatus } from "./build-status.js";
+import { findElements } from "./elements.js";
+import { applyFilter } from "./filter.js";
+import { openCard } from "./jump.js";
+import { loadList, poll, requestBuild, showVersion } from "./loading.js";
+import { applyZoom, renderGraphPicture } from "./picture.js";
+import { createState } from "./state.js";
+
+function listen(page) {
+  const { state, el } = page;
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (target.closest("[data-action=build]")) {
+      requestBuild(page);
+      return;
+    }
+    const chip = target.closest(".filter-chip");
+    if (chip) {
+      applyFilter(page, chip.dataset.actor);
+      return;
+    }
+    const jump = target.closest("[data-jump]");
+    if (jump) {
+      openCard(page, jump.dataset.jump);
+      return;
+    }
+    const zoom = target.closest("[data-zoom]");
+    if (zoom) {
+      state.zoom = zoom.dataset.zoom;
+      applyZoom(page);
+      return;
+    }
+    const node = target.closest(".g-node");
+    if (node && state.index?.args.has(node.dataset.id)) openCard(page, node.dataset.id);
+    else if (node && state.index?.actors.has(node.dataset.id)) applyFilter(page, node.dataset.id);
+  });
+
+  el.graphActors.addEventListener("change", () => {
+    state.graphActorsChosen = true;
+    if (state.graph) renderGraphPicture(page);
+  });
+}
+
+async function start() {
+  const data = JSON.parse(document.getElementById("map-data").textContent);
+  const page = { state: createState(data), el: findElements(document) };
+  listen(page);
+  if (await loadList(page)) {
+    await showVersion(page, page.state.list.current_version);
+    renderStatus(page);
+    poll(page);
+  }
+  document.body.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  agreementDomain,
+  barRows,
+  heat,
+  linearScale,
+  stackSegments,
+  stanceAccord,
+} from "../../static/frontend/js/dashboard-charts.js";
+
+test("a scale maps and clamps", () => {
+  const scale = linearScale([0, 1], [100, 500]);
+  assert.equal(scale(0.5), 300);
+  assert.equal(scale(2), 500);
+  assert.equal(scale(-1), 100);
+  assert.throws(() => linearScale([1, 1], [0, 1]), RangeError);
+});
+
+test("the agreement domain reaches below zero only for negative alphas", () => {
+  assert.deepEqual(agreementDomain([0.2, null, 0.9]), [0, 1]);
+  assert.deepEqual(agreementDomain([-0.05, 0.4]), [-0.1, 1]);
+  assert.deepEqual(agreementDomain([]), [0, 1]);
+});
+
+test("bars start at zero, negative ones grow left, undefined ones have no width", () => {
+  const layout = barRows(
+    [
+      { label: "a", values: [0.5, null] },
+      { label: "b", values: [-0.5, 1] },
+    ],
+    { domain: [-1, 1], plotLeft: 0, plotRight: 200, barHeight: 10, barGap: 2, rowGap: 6, top: 0 },
+  );
+  assert.equal(layout.zero, 100);
+  const [a, b] = layout.rows;
+  assert.deepEqual(a.bars[0], { series: 0, x: 100, width: 50, y: 0, height: 10, value: 0.5 });
+  assert.equal(a.bars[1].width, 0);
+  assert.equal(a.bars[1].value, null);
+  assert.deepEqual([b.bars[0].x, b.bars[0].width], [50, 50]);
+  assert.equal(b.y, 28);
+  assert.equal(layout.height, 50);
+});
+
+test("stacked segments fill the width exactly and skip empty keys", () => {
+  const segments = stackSegments({ a: 1, b: 0, c: 2 }, ["a", "b", "c"], 100);
+  assert.deepEqual(
+    segments.map((s) => [s.key, s.count]),
+    [
+      ["a", 1],
+      ["c", 2],
+    ],
+  );
+  assert.equal(segments[0].width + segments[1].width, 100);
+  assert.deepEqual(stackSegments({ a: 0 }, ["a"], 100), []);
+});
+
+test("heat and stance accord from a confusion matrix", () => {
+  assert.deepEqual(heat([[2, 1], [0, 4]]), [[0.5, 0.25], [0, 1]]);
+  assert.deepEqual(heat([[0]]), [[0]]);
+  const matrix = { labels: ["contra", "pro", null], counts: [[3, 1, 2], [0, 4, 0], [1, 0, 0]] };
+  // 7 of the 8 units both marked have the same stance; "not marked" rows/columns are left out.
+  assert.equal(stanceAccord(matrix), 7 / 8);
+  assert.equal(stanceAccord({ labels: [null], counts: [[0]] }), null);
+});
