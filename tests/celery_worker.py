@@ -149,3 +149,14 @@ def start_worker(log_dir: Path, **extra_env: str) -> WorkerProcess:
     app.conf.task_always_eager = False
     worker.start()
     return worker
+
+
+def inside_build_map(build) -> bool:
+    """Return whether a build's row was last written from inside the builder itself.
+
+    ``_run_claimed`` writes 10 before reading the gold layer and 15 just before ``build_map``;
+    only the builder's own progress callbacks write between 16 and 85 (at most one write per
+    half second: here the first is its second merge, about half-way through the build), with
+    a message naming the builder's stage after the step's.
+    """
+    return 15 < build.progress < 85 and build.message.startswith("Building from ")

@@ -12,7 +12,7 @@ import pytest
 
 from annotations.models import Relation, RelationEvent, Span, SpanEvent
 from debate.models import Actor, Debate, Document, Membership
-from tests.api.conftest import etag
+from tests.scenes import etag, submitted
 
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
 
@@ -278,8 +278,6 @@ def test_span_lists_show_each_role_exactly_its_layers(world):
 
 
 def test_annotator_reads_gold_only_once_adjudicated_and_submitted(world):
-    from tests.api.conftest import submitted
-
     url = f"/api/v1/documents/{world.document.pk}/spans/?layer=gold"
     client = world.client("ann")
     submitted(world.document, world.users["ann"])

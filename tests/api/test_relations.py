@@ -8,8 +8,8 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from annotations.models import Relation
 from annotations.views import RelationListView
-from tests.api.conftest import make_span
 from tests.factories import DocumentFactory, RelationFactory, SpanFactory
+from tests.scenes import tag
 
 
 def relations_url(world) -> str:
@@ -48,7 +48,7 @@ def test_a_relation_across_layers_is_refused(world):
 
 def test_a_span_of_another_document_is_refused(world):
     other = DocumentFactory(debate=world.debate, text="Another text about scanning here.")
-    foreign_span = make_span(other, world.users["ann"], world.users["ann"], "scanning")
+    foreign_span = tag(other, world.users["ann"], "scanning")
     response = link(world, world.span_ann, foreign_span)
     assert response.status_code == 400
     assert response.json() == {"target": [f"No span {foreign_span.pk} in this document."]}
@@ -80,7 +80,7 @@ def test_a_span_cannot_relate_to_itself_nor_twice_the_same_way(world):
 
 
 def test_reviewer_links_gold_spans(world):
-    other_gold = make_span(world.document, None, world.users["rev"], "NSPCC")
+    other_gold = tag(world.document, None, "NSPCC", by=world.users["rev"])
     response = link(world, other_gold, world.span_gold, who="rev", type="attacks")
     assert response.status_code == 201
     assert response.json()["layer"] == "gold"
@@ -152,7 +152,7 @@ def test_relation_list_pages_give_byte_for_byte_what_the_serializer_gave(world):
     for i, (source, target) in enumerate([(0, 1), (1, 2), (2, 3), (3, 0), (0, 2)]):
         type_ = "supports" if i % 2 else "attacks"
         RelationFactory(source=spans[source], target=spans[target], type=type_)
-    gold_other = make_span(world.document, None, rev, "NSPCC")
+    gold_other = tag(world.document, None, "NSPCC", by=rev)
     gold = RelationFactory(source=gold_other, target=world.span_gold, type="attacks")
     # A whole second, no microseconds to write.
     Relation.objects.filter(pk=gold.pk).update(created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))

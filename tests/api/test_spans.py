@@ -7,8 +7,8 @@ from rest_framework.serializers import ModelSerializer
 from annotations import services
 from annotations.models import Span, SpanEvent
 from annotations.serializers import SpanSerializer
-from tests.api.conftest import TEXT, find, quote
 from tests.factories import DocumentFactory
+from tests.scenes import TEXT, find, quote
 
 
 def spans_url(world, layer: str = "mine") -> str:

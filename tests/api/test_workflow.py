@@ -2,8 +2,8 @@
 
 from annotations.models import Assignment, Span
 from debate.models import Document
-from tests.api.conftest import etag
 from tests.factories import AssignmentFactory, DocumentFactory
+from tests.scenes import etag
 
 
 def submit(world, who: str = "ann"):

@@ -8,7 +8,7 @@ way the API answers 503 in JSON with ``Retry-After``, a page answers a plain 503
 row of the interrupted write is left behind, and the next request works again.
 
 "Nothing left behind" is checked over the whole database (every row of every model, as
-``tests.security.conftest.database_state`` reads it), so a stray write to any table fails.
+``tests.scenes.database_state`` reads it), so a stray write to any table fails.
 """
 
 import io
@@ -33,7 +33,7 @@ from debate.models import Document, DocumentStatus, Role
 from maps.models import MapBuild
 from tests.celery_worker import database_url
 from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
-from tests.security.conftest import changed_tables, database_state
+from tests.scenes import changed_tables, database_state
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -44,16 +44,15 @@ from debate.models import Document, DocumentStatus
 from maps.builder import input_hash
 from maps.gold import gold_map_input
 from maps.models import MapBuild, MapVersion
-from tests.faults.conftest import (
+from tests.celery_worker import inside_build_map
+from tests.faults.stack import (
     Acknowledged,
     Stack,
-    Team,
     api_session,
     span_payload,
-    team_create,
     wait_for,
 )
-from tests.maps.test_faults import inside_build_map, make_gold_layer
+from tests.scenes import Team, make_gold_layer, team_create
 
 ANNOTATORS = 32
 DURATION = float(os.environ.get("FAULTS_LOAD_SECONDS", "60"))

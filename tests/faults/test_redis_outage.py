@@ -19,15 +19,14 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from debate.models import DocumentStatus
 from maps.models import MapBuild, MapVersion
 from tests.factories import DocumentFactory
-from tests.faults.conftest import (
+from tests.faults.stack import (
     Acknowledged,
     Stack,
-    Team,
     api_session,
     span_payload,
-    team_create,
     wait_for,
 )
+from tests.scenes import Team, team_create
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -1,110 +1,19 @@
 """Faults in the map job, with real worker processes: SIGKILL mid-build, two workers at once."""
 
-import random
 import re
 import time
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from annotations.models import Span
-from debate.models import Debate, Document, DocumentStatus
+from debate.models import Debate
 from debate.scheme import default_scheme
-from debate.text import text_sha256
 from maps.models import MapBuild, MapVersion
 from maps.services import map_build_request
 from maps.tasks import build_argument_map
-from tests.celery_worker import WorkerProcess, start_worker
+from tests.celery_worker import WorkerProcess, inside_build_map, start_worker
+from tests.scenes import make_gold_layer
 
 pytestmark = pytest.mark.celery_worker
-
-WORDS = [
-    "encryption",
-    "backdoor",
-    "privacy",
-    "safety",
-    "children",
-    "abuse",
-    "platform",
-    "scanning",
-    "message",
-    "secure",
-    "vulnerable",
-    "journalist",
-    "regulator",
-    "police",
-    "grooming",
-    "evidence",
-    "report",
-    "client",
-    "server",
-    "key",
-    "device",
-    "trust",
-    "harm",
-    "law",
-    "duty",
-    "care",
-    "risk",
-    "access",
-    "content",
-    "private",
-    "public",
-    "network",
-]
-
-
-def make_gold_layer(
-    debate: Debate,
-    documents: int,
-    spans_per_document: int,
-    seed: int,
-    status: str = DocumentStatus.ADJUDICATED,
-) -> int:
-    """Add documents with gold claims to a debate; return the number of claims added.
-
-    The documents are adjudicated unless ``status`` says otherwise: gold spans on documents
-    still in review are not part of the gold layer (the map's input) until they are.
-    """
-    rng = random.Random(seed)
-    reviewer, _ = get_user_model().objects.get_or_create(username=f"rev-{debate.slug}")
-    docs = []
-    for n in range(documents):
-        sentences = [
-            " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 14))) + "."
-            for _ in range(spans_per_document)
-        ]
-        text = " ".join(sentences)
-        docs.append(
-            Document(
-                debate=debate,
-                title=f"Doc {n}",
-                text=text,
-                sha256=text_sha256(text),
-                status=status,
-            )
-        )
-    Document.objects.bulk_create(docs)
-    spans = []
-    for document in docs:  # only these: a debate may hold documents already
-        position = 0
-        for sentence in document.text.split(". "):
-            end = position + len(sentence)
-            spans.append(
-                Span(
-                    document=document,
-                    annotator=None,
-                    created_by=reviewer,
-                    start=position,
-                    end=end,
-                    quote=document.text[position:end],
-                    stance=rng.choice(["pro", "contra"]),
-                    role="claim",
-                )
-            )
-            position = end + 2
-    Span.objects.bulk_create(spans, batch_size=5000)
-    return len(spans)
 
 
 def new_debate(slug: str) -> Debate:
@@ -120,17 +29,6 @@ def wait_for(predicate, timeout: float, what: str, *workers: WorkerProcess):
         time.sleep(0.05)
     logs = "".join(f"\n--- {w.name} ---\n{w.log()[-3000:]}" for w in workers)
     raise AssertionError(f"Timed out waiting for {what}{logs}")
-
-
-def inside_build_map(build: MapBuild) -> bool:
-    """Return whether a build's row was last written from inside the builder itself.
-
-    ``_run_claimed`` writes 10 before reading the gold layer and 15 just before ``build_map``;
-    only the builder's own progress callbacks write between 16 and 85 (at most one write per
-    half second: here the first is its second merge, about half-way through the build), with
-    a message naming the builder's stage after the step's.
-    """
-    return 15 < build.progress < 85 and build.message.startswith("Building from ")
 
 
 def test_a_build_killed_mid_way_completes_after_the_worker_restarts(transactional_db, tmp_path):

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from debate.models import Document
 from tests.factories import PASSWORD
-from tests.security.conftest import Side, World, changed_tables, database_state
+from tests.scenes import Side, TwoDebates, changed_tables, database_state
 from tests.security.test_idor import all_routes
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def _span_payload(document: Document, needle: str) -> dict:
     }
 
 
-def api_writes(world: World, tag: str) -> list[Write]:
+def api_writes(world: TwoDebates, tag: str) -> list[Write]:
     """Return every kind of API write of alpha's members, in an order that makes sense."""
     alpha = world.alpha
     doc, review_doc = alpha.open_doc, alpha.review_doc

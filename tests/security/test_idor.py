@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from annotations.models import Span
 from annotations.services import SpanInput, relation_create, span_create
 from debate.admin import ManagedDebateAdmin
-from tests.security.conftest import ROLES, Side, World, changed_tables, database_state
+from tests.scenes import ROLES, Side, TwoDebates, changed_tables, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -238,7 +238,7 @@ def _answer(response, url: str, value) -> tuple:
     return response.status_code, response.get("Content-Type"), response.get("Allow"), body
 
 
-def _matrix(world: World, routes: dict, *, api: bool) -> list[str]:
+def _matrix(world: TwoDebates, routes: dict, *, api: bool) -> list[str]:
     """Ask every route with every method as every alpha role; return what went wrong."""
     patterns = dict(all_routes())
     alpha, bravo = world.alpha, world.bravo
@@ -284,7 +284,7 @@ def _matrix(world: World, routes: dict, *, api: bool) -> list[str]:
     return problems
 
 
-def _reaches_own(world: World, routes: dict, *, api: bool) -> list[str]:
+def _reaches_own(world: TwoDebates, routes: dict, *, api: bool) -> list[str]:
     """Return the routes no alpha role reaches alpha's own object through (they must all).
 
     Reads, and writes that every role but one is refused before anything is written, prove
@@ -503,7 +503,7 @@ def test_writes_cannot_point_at_objects_of_another_debate(world):
 
 
 # --- Admin ----------------------------------------------------------------------------------
-def _admin_object(world: World, model):
+def _admin_object(world: TwoDebates, model):
     """Return bravo's object of a model the admin shows, or None when bravo has none."""
     from annotations.models import Assignment, Relation, RelationEvent, Span, SpanEvent
     from debate.models import Actor, Debate, Document, Membership

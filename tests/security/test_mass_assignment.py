@@ -19,7 +19,7 @@ from annotations.models import Assignment, AssignmentStatus, DocumentReview, Spa
 from debate.models import Document, DocumentStatus
 from debate.text import text_sha256
 from tests.factories import PASSWORD
-from tests.security.conftest import World, changed_tables, database_state
+from tests.scenes import TwoDebates, changed_tables, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _span(document: Document, needle: str = "scanning is needed") -> dict:
     }
 
 
-def writes(world: World) -> list[tuple[str, str, str, str, dict, dict]]:
+def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
     """Return (name, role, method, url, valid body, server-owned fields with tempting values)."""
     alpha, bravo = world.alpha, world.bravo
     doc, review_doc = alpha.open_doc, alpha.review_doc

@@ -25,7 +25,7 @@ from rest_framework.test import APIClient
 
 from debate.models import Actor, Document, Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
-from tests.security.conftest import changed_tables, database_state
+from tests.scenes import changed_tables, database_state
 
 pytestmark = pytest.mark.django_db
 

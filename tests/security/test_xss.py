@@ -23,7 +23,7 @@ from playwright.sync_api import Page
 from annotations.models import SpanEvent
 from debate.models import Document
 from tests.factories import PASSWORD, UserFactory
-from tests.security.conftest import build_side
+from tests.scenes import build_side
 from tests.security.test_csrf import fill
 from tests.security.test_idor import all_routes, supported_methods
 
