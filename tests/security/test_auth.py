@@ -16,8 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import PASSWORD
-from tests.security.test_csrf import fill
-from tests.security.test_idor import all_routes, supported_methods
+from tests.security.routes import all_routes, fill, supported_methods
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from rest_framework.views import APIView
 
 from debate.models import Document
 from tests.factories import PASSWORD
-from tests.scenes import Side, TwoDebates, changed_tables, database_state
-from tests.security.test_idor import all_routes
+from tests.scenes import TwoDebates, changed_tables, database_state
+from tests.security.routes import all_routes, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -53,34 +53,6 @@ def session(user=None) -> Client:
 
 def csrf_token(client: Client) -> str:
     return client.cookies["csrftoken"].value
-
-
-def fill(route: str, side: Side) -> str:
-    """Return a concrete path for a route, with the side's objects in its parameters."""
-    values = {
-        "<slug:slug>": side.debate.slug,
-        "<int:pk>": str(side.open_doc.pk),
-        "<int:document_id>": str(side.open_doc.pk),
-        "<path:object_id>": str(side.actor.pk),
-        "<path:content_type_id>": "1",
-        "<id>": str(side.user("annotator").pk),
-        "^(?P<app_label>auth|authtoken|axes|debate|annotations)/$": "debate/",
-        "(?P<url>.*)$": "nowhere/",
-    }
-    # Routes of one kind of object take that object's id.
-    for prefix, obj in (
-        ("api/v1/spans/", side.span),
-        ("api/v1/relations/", side.relation),
-        ("api/v1/map-builds/", side.map_build),
-        ("api/v1/maps/", side.map_version),
-    ):
-        if route.startswith(prefix):
-            values["<int:pk>"] = str(obj.pk)
-    path = route
-    for pattern, value in values.items():
-        path = path.replace(pattern, value)
-    assert "<" not in path and "(" not in path, path
-    return "/" + path
 
 
 def csrf_failure_page() -> bytes:

@@ -10,8 +10,7 @@ import pytest
 from django.contrib.admin.sites import site
 
 from debate.admin import ManagedDebateAdmin
-from tests.security.test_csrf import fill
-from tests.security.test_idor import all_routes, supported_methods
+from tests.security.routes import all_routes, fill, supported_methods
 
 pytestmark = pytest.mark.django_db
 

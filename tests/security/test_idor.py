@@ -18,40 +18,18 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.admin.sites import site
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from annotations.models import Span
 from annotations.services import SpanInput, relation_create, span_create
 from debate.admin import ManagedDebateAdmin
 from tests.scenes import ROLES, Side, TwoDebates, changed_tables, database_state
+from tests.security.routes import METHODS, all_routes, supported_methods
 
 pytestmark = pytest.mark.django_db
 
 MISSING_ID = 2_000_000_000
 MISSING_SLUG = "no-such-debate"
-METHODS = ("get", "post", "put", "patch", "delete")
 ALPHA_ROLES = ("annotator", "reviewer", "manager", "researcher")
-
-
-def all_routes() -> list[tuple[str, URLPattern]]:
-    """Return every URL pattern of the site as (route, pattern), admin included."""
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            else:
-                yield prefix + str(pattern.pattern), pattern
-
-    return list(walk(get_resolver().url_patterns))
-
-
-def supported_methods(pattern: URLPattern) -> set[str]:
-    """Return the methods a view handles; a plain function view takes every method."""
-    view = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
-    if view is None:
-        return set(METHODS)
-    return {method for method in METHODS if hasattr(view, method)}
 
 
 # --- The matrix -----------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def test_server_owned_fields_are_refused_by_name_on_every_json_write(world):
 
 
 def test_every_json_write_of_the_api_is_in_the_sweep(world):
-    from tests.security.test_idor import all_routes, supported_methods
+    from tests.security.routes import all_routes, supported_methods
 
     swept = {(method, url.split("/api/v1/")[1]) for _n, _r, method, url, _b, _o in writes(world)}
     alpha = world.alpha

@@ -24,8 +24,7 @@ from annotations.models import SpanEvent
 from debate.models import Document
 from tests.factories import PASSWORD, UserFactory
 from tests.scenes import build_side
-from tests.security.test_csrf import fill
-from tests.security.test_idor import all_routes, supported_methods
+from tests.security.routes import all_routes, fill, supported_methods
 
 XSS = (
     '<img src=x onerror=alert(1)>"><script>alert(2)</script></script><svg onload=alert(3)>'
