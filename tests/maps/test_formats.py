@@ -26,7 +26,7 @@ from maps.formats import (
     export_json,
     export_map,
 )
-from tests.maps.test_builder import (
+from tests.maps.seed import (
     BACKDOOR_000,
     BACKDOOR_004,
     HOLES_004,
