@@ -165,7 +165,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         report.step(10, "Reading the gold layer")
         data = gold_map_input(debate=debate)
         digest = input_hash(data)
-        # Only whether it exists: its 70 MB graph stays in the database.
+        # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
             MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
         )
@@ -219,7 +219,9 @@ def _collector_paused_for_the_job() -> Iterator[None]:
     A job leaves millions of objects alive for the next one (the worker's ``BuildCache``: the
     last build's spans, nodes, edges and their JSON), all made while the collector was off;
     its first pass afterwards would scan them all, in the path of the build's "done" or of the
-    next build (bench/notes/maps.md). ``gc.freeze`` moves them out of its sight. They are
+    next build. ``gc.freeze`` moves them out of its sight (test_services.py's
+    test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves holds both;
+    bench/notes/maps.md has the figures). They are
     freed by reference counting when replaced; only a cycle that was already garbage when the
     job ended stays, and ``--max-tasks-per-child`` bounds that.
     """

@@ -8,6 +8,7 @@ edges (see ``edges``), and every argument and the proposition get a DF-QuAD stre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from core.memory import collector_paused
@@ -93,14 +94,71 @@ def _build(
     cache: BuildCache | None,
 ) -> ArgumentMap:
     progress(0.0, "checking the input")
+    # A rebuild after one decision sees the same spans and nodes again: each is taken from
+    # the last build's instead of made anew.
+    remembered_spans, remembered_nodes = Memo(cache, "spans"), Memo(cache, "nodes")
+    spans = _read_spans(data, remembered_spans)
+    arguments, node_of_span = _argument_nodes(spans, similarity, progress, cache, remembered_nodes)
+
+    progress(0.8, "linking arguments")
+    notes: list[str] = []
+    edges = relation_edges(data.relations, spans, node_of_span, data.scheme, notes, cache)
+    edges.extend(stance_edges(arguments.values(), cache))
+    actor_nodes, positions, voiced = actor_parts(
+        arguments, {str(a.id): a for a in data.actors}, cache
+    )
+    edges.extend(voiced)
+
+    progress(0.9, "computing strengths")
+    strength = dfquad_strengths(
+        {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
+        ((e.source, e.target) for e in edges if e.kind == "support"),
+        ((e.source, e.target) for e in edges if e.kind == "attack"),
+    )
+
+    finals = Memo(cache, "arguments with strengths")
+
+    def rounded(node_id: str) -> float:
+        return round(strength.strengths[node_id], 6)
+
+    progress(0.95, "assembling the map")
+    built = ArgumentMap(
+        builder=BUILDER_VERSION,
+        input_hash=known_input_hash
+        or input_hash(data, similarity=similarity, base_score=base_score),
+        similarity={"method": similarity.method, "threshold": similarity.threshold},
+        strength=StrengthReport(
+            semantics="df-quad",
+            base_score=base_score,
+            rounds=strength.rounds,
+            converged=strength.converged,
+        ),
+        proposition=PropositionNode(
+            id=PROPOSITION_ID, text=data.proposition, strength=rounded(PROPOSITION_ID)
+        ),
+        arguments=tuple(
+            _with_strength(arguments[node_id], rounded(node_id), finals)
+            for node_id in sorted(arguments)
+        ),
+        actors=actor_nodes,
+        edges=tuple(sorted(edges, key=lambda e: e.id)),
+        positions=positions,
+        notes=tuple(sorted(notes)),
+    )
+    for made in (remembered_spans, remembered_nodes, finals):
+        made.remember()
+    progress(1.0, "done")
+    return built
+
+
+def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
+    """Return the gold spans by id, with side, kind and sort key; raise ``MapInputError``
+    naming every problem of the input."""
     problems = _validate(data)
     documents = {str(d.id): d for d in data.documents}
-    actors = {str(a.id): a for a in data.actors}
+    actors = {str(a.id) for a in data.actors}
     scheme = data.scheme
     spans: dict[str, BuildSpan] = {}
-    # A rebuild after one decision sees the same spans again: each is taken from the last
-    # build's by value instead of made anew.
-    remembered = Memo(cache, "spans")
     stance_sides, claim_roles = scheme.stance_sides, scheme.claim_roles
     for span in data.spans:
         span_id, document_id = str(span.id), str(span.document_id)
@@ -160,11 +218,19 @@ def _build(
             )
     if problems:
         raise MapInputError(problems)
+    return spans
 
-    notes: list[str] = []
+
+def _argument_nodes(
+    spans: Mapping[str, BuildSpan],
+    similarity: ClaimSimilarity,
+    progress: Progress,
+    cache: BuildCache | None,
+    remembered: Memo,
+) -> tuple[dict[str, ArgumentNode], dict[str, str]]:
+    """Return the argument nodes by id (strength not set yet) and the node of each span."""
     node_of_span: dict[str, str] = {}
     arguments: dict[str, ArgumentNode] = {}
-    nodes = Memo(cache, "nodes")
     for members, merges in merge_spans(spans, similarity, progress, cache):
         anchor = members[0]
         node_id = f"{anchor.kind}-" + digest(
@@ -180,7 +246,7 @@ def _build(
         # By identity: a remembered node holds its sources and merges, so no other object
         # can have their ids while it is remembered, and the same objects mean the same node.
         identity = (node_id, anchor.kind, anchor.side, id(merges), *map(id, node_sources))
-        node = nodes.get(identity)
+        node = remembered.get(identity)
         if node is None:
             node = ArgumentNode(
                 id=node_id,
@@ -195,56 +261,9 @@ def _build(
                 documents=tuple(sorted({s.document_id for s in node_sources}, key=id_key)),
                 strength=0.0,
             )
-        nodes.keep(identity, node)
+        remembered.keep(identity, node)
         arguments[node_id] = node
-
-    progress(0.8, "linking arguments")
-    edges = relation_edges(data.relations, spans, node_of_span, scheme, notes, cache)
-    edges.extend(stance_edges(arguments.values(), cache))
-
-    actor_nodes, positions, voiced = actor_parts(arguments, actors, cache)
-    edges.extend(voiced)
-
-    progress(0.9, "computing strengths")
-    strength = dfquad_strengths(
-        {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
-        ((e.source, e.target) for e in edges if e.kind == "support"),
-        ((e.source, e.target) for e in edges if e.kind == "attack"),
-    )
-
-    finals = Memo(cache, "arguments with strengths")
-
-    def rounded(node_id: str) -> float:
-        return round(strength.strengths[node_id], 6)
-
-    progress(0.95, "assembling the map")
-    built = ArgumentMap(
-        builder=BUILDER_VERSION,
-        input_hash=known_input_hash
-        or input_hash(data, similarity=similarity, base_score=base_score),
-        similarity={"method": similarity.method, "threshold": similarity.threshold},
-        strength=StrengthReport(
-            semantics="df-quad",
-            base_score=base_score,
-            rounds=strength.rounds,
-            converged=strength.converged,
-        ),
-        proposition=PropositionNode(
-            id=PROPOSITION_ID, text=data.proposition, strength=rounded(PROPOSITION_ID)
-        ),
-        arguments=tuple(
-            _with_strength(arguments[node_id], rounded(node_id), finals)
-            for node_id in sorted(arguments)
-        ),
-        actors=actor_nodes,
-        edges=tuple(sorted(edges, key=lambda e: e.id)),
-        positions=positions,
-        notes=tuple(sorted(notes)),
-    )
-    for made in (remembered, nodes, finals):
-        made.remember()
-    progress(1.0, "done")
-    return built
+    return arguments, node_of_span
 
 
 def _with_strength(node: ArgumentNode, strength: float, finals: Memo) -> ArgumentNode:

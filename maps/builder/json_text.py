@@ -1,6 +1,6 @@
 """The canonical JSON text of maps and inputs: ``json.dumps`` compact with sorted keys.
 
-orjson writes it about four times faster; ``orjson_or_none`` gives exactly ``json``'s bytes
+orjson writes it several times faster; ``orjson_or_none`` gives exactly ``json``'s bytes
 when every float went through ``json_float``, and None for a value orjson refuses, which the
 caller then writes with ``reference_json`` (tests/maps/builder/test_json_text.py holds both).
 """

@@ -242,7 +242,8 @@ def _orjson_map_dict(argument_map: ArgumentMap, cache: BuildCache | None) -> dic
         known = written.get(key)
         if known is None or known[0] is not item:
             text = orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)
-            # A copy of exactly its size: orjson's own buffer keeps about 4 KB per call.
+            # A copy of exactly its size: orjson's own buffer is larger, and a rebuild keeps
+            # one fragment per argument and edge.
             known = (item, orjson.Fragment(bytes(memoryview(text))))
         written.keep(key, known)
         return known[1]

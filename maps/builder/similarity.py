@@ -129,8 +129,8 @@ class LexicalSimilarity:
     apart, unless their word sets are identical. In the seed corpus the tech firms' backdoor
     claim in articles 000 and 004 scores 0.75 (6 of 8 words); the highest score between two
     different claims there is 0.2 (Robertson's and Govender's, sharing "privacy" and "safety").
-    The score uses no corpus statistics, so adding an unrelated span never changes whether two
-    others merge.
+    tests/maps/builder/test_similarity.py holds these figures. The score uses no corpus
+    statistics, so adding an unrelated span never changes whether two others merge.
 
     Candidates come from prefix filtering (Bayardo et al., WWW 2007): with words ordered
     rarest first, two sets with Jaccard >= t must share a word among the first

@@ -8,8 +8,8 @@ from maps.builder import ArgumentMap, map_to_dict
 
 def compact_json(data: object) -> str:
     """Return data as compact JSON with sorted keys and a final new line."""
-    # Compact, because indenting switches json to its pure-Python encoder: ten times slower on
-    # a 100k-span map, for a file that tools, not people, read.
+    # Compact, because indenting switches json to its pure-Python encoder, many times slower
+    # on a large map, for a file that tools, not people, read.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
