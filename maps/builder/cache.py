@@ -6,7 +6,7 @@ to ``map_to_json``/``map_to_json_bytes`` keeps what the last build made (spans, 
 nodes, edges and their JSON) and the pairs and clusters of the last few groups, so a rebuild
 takes the unchanged parts from it instead of working them out again. Without a cache a build
 does all the work; with a warm cache, a cold one or none, the map's bytes are the same
-(tests/maps/builder/test_cache.py and test_rebuild.py hold that).
+(tests/maps/builder/test_cache.py holds that).
 
 Only the last build's objects are kept (``Memo.remember`` replaces them), so what a cache holds
 is bounded by one map plus ``recent_groups`` groups. Builds running at once in threads may
@@ -69,12 +69,9 @@ class BuildCache:
         self._clusters: OrderedDict[Hashable, tuple] = OrderedDict()
         self._lock = threading.Lock()
 
-    def memo(self, name: str) -> Memo:
-        """Return the memo of one kind of object ("spans", "nodes", "json", ...) for a build."""
-        return Memo(self, name)
-
     def last(self, name: str) -> Mapping[Any, Any]:
-        """Return, read-only, what the last build kept of one kind of object."""
+        """Return, read-only, what the last build kept of one kind of object ("spans",
+        "nodes", "json", ...: the names the builder gives its ``Memo``s)."""
         return MappingProxyType(self._last.get(name, {}))
 
     def similar_pairs(
