@@ -1,9 +1,8 @@
 """Reads of argument maps and their builds, each limited to what the asking user may see."""
 
-import psycopg
-from django.db import connection
 from django.db.models import QuerySet
 
+from core.db.text_bytes import text_bytes_read
 from debate.models import Debate, DocumentStatus
 from debate.selectors import AnyUser
 from maps.models import MapBuild, MapVersion
@@ -34,35 +33,9 @@ def map_version_graph_bytes(*, version: MapVersion) -> bytes:
     """Return a version's stored graph JSON as UTF-8 bytes, as stored: no JSON parsing.
 
     Only for a version already checked with ``map_version_get``; raise DoesNotExist if it
-    went away since. The text comes as bytes straight from the driver, so Python neither
-    decodes tens of megabytes to str (up to 4 bytes a character) nor encodes them back.
+    went away since. Tens of megabytes are never decoded to a str and encoded back.
     """
-    table = connection.ops.quote_name(MapVersion._meta.db_table)
-    if connection.vendor == "postgresql":
-        sql = f"SELECT graph_json FROM {table} WHERE id = %s"  # noqa: S608
-    elif connection.vendor == "sqlite":
-        sql = f"SELECT CAST(graph_json AS BLOB) FROM {table} WHERE id = %s"  # noqa: S608
-    else:
-        text = MapVersion.objects.filter(pk=version.pk).values_list("graph_json", flat=True)
-        if not text:
-            raise MapVersion.DoesNotExist
-        return text[0].encode("utf-8")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # This cursor's copy of the adapters only: the other text columns stay str.
-            cursor.cursor.adapters.register_loader("text", _Utf8BytesLoader)
-        cursor.execute(sql, [version.pk])
-        row = cursor.fetchone()
-    if row is None:
-        raise MapVersion.DoesNotExist
-    return bytes(row[0])
-
-
-class _Utf8BytesLoader(psycopg.adapt.Loader):
-    """Load a text value as its bytes (the database's encoding, UTF-8), not as str."""
-
-    def load(self, data) -> bytes:
-        return bytes(data)
+    return text_bytes_read(MapVersion, pk=version.pk, column="graph_json")
 
 
 def map_build_list(*, debate: Debate, limit: int = LATEST_BUILDS) -> list[MapBuild]:

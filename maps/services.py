@@ -10,30 +10,24 @@ dead), and the same input hash never makes a second ``MapVersion``.
 import gc
 import logging
 import socket
-import threading
-import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import psycopg
 from celery import current_app as celery_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.db.text_bytes import text_bytes_insert
 from core.memory import collector_paused
 from debate.models import Debate
-from maps.builder import (
-    build_map,
-    input_hash,
-    map_to_json,
-    map_to_json_bytes,
-)
+from maps.builder import ArgumentMap, BuildCache, build_map, input_hash, map_to_json_bytes
+from maps.heartbeat import ProgressReport, heartbeat
 from maps.models import MapBuild, MapBuildStatus, MapVersion
 
 logger = logging.getLogger(__name__)
@@ -131,120 +125,47 @@ def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
     return MapBuild.objects.select_related("debate").get(pk=build_id)
 
 
-# A build reports progress (and so its heartbeat) at most this often; the builder may call
-# back far more often on a large map, and every report is a database write.
-PROGRESS_INTERVAL_SECONDS = 0.5
-
-
-class _ProgressReport:
-    """Write a running build's progress, message and heartbeat, throttled.
-
-    ``step`` writes at once (the few fixed steps of a build); the builder's own callbacks
-    (``during``) are written at most every ``PROGRESS_INTERVAL_SECONDS``, and never move the
-    percentage backwards.
-    """
-
-    def __init__(self, build: MapBuild) -> None:
-        self.build = build
-        self.percent = 0
-        self.written_at: float | None = None
-
-    def step(self, percent: int, message: str) -> None:
-        """Record a step of the build now."""
-        self._write(percent, message)
-
-    def during(self, first: int, last: int, prefix: str):
-        """Return a ``progress(fraction, stage)`` callback mapping 0..1 onto first..last percent."""
-
-        def report(fraction: float, stage: str) -> None:
-            now = time.monotonic()
-            if self.written_at is not None and now - self.written_at < PROGRESS_INTERVAL_SECONDS:
-                return
-            fraction = min(max(fraction, 0.0), 1.0)
-            self._write(first + int((last - first) * fraction), f"{prefix}: {stage}")
-
-        return report
-
-    def _write(self, percent: int, message: str) -> None:
-        self.percent = max(self.percent, min(percent, 99))
-        self.written_at = time.monotonic()
-        MapBuild.objects.filter(pk=self.build.pk, worker=self.build.worker).update(
-            progress=self.percent, message=message[:300], heartbeat_at=timezone.now()
-        )
-
-
 @dataclass(frozen=True)
 class BuildOutcome:
+    """How a build ended: done or failed, and the version it made or found."""
+
     build_id: int
     status: str
     version_id: int | None
     reused: bool
 
 
-def map_build_run(*, build_id: int, worker: str | None = None) -> BuildOutcome | None:
+def map_build_run(
+    *, build_id: int, worker: str | None = None, cache: BuildCache | None = None
+) -> BuildOutcome | None:
     """Run one build: read the gold layer, build the map, store it unless the input is known.
 
     Return None when there is nothing to do (finished already, or another worker has it).
     A failure marks the build failed with its error and leaves the current map as it was.
+    ``cache`` is the worker process's own (``maps.tasks``): what its last build made, so a
+    rebuild after one decision redoes only what changed; without one, the same map is built.
     """
     worker = worker or f"inline@{socket.gethostname()}"
     build = map_build_claim(build_id=build_id, worker=worker)
     if build is None:
         return None
     # The cyclic collector stays off for the whole job, not only the build: reading,
-    # hashing and serialising a large map allocate millions of objects too, and its full
-    # passes over the worker's heap were a fifth of a rebuild (docs/BENCHMARKS.md).
-    with _collector_paused_for_the_job(), _heartbeat(build, worker):
-        return _run_claimed(build, worker)
+    # hashing and serialising a large map allocate millions of objects too.
+    with _collector_paused_for_the_job(), heartbeat(build, worker):
+        return _run_claimed(build, worker, cache)
 
 
-@contextmanager
-def _heartbeat(build: MapBuild, worker: str) -> Iterator[None]:
-    """Keep a running build's heartbeat fresh for as long as its job runs, in any phase.
-
-    Progress reports write the heartbeat too, but a phase can run long without one (reading a
-    large gold layer, hashing it, storing the graph), and a build silent for
-    ``MAP_BUILD_STALE_SECONDS`` is taken for dead and claimed by another worker: the same
-    build twice at once, which the one-running-build-per-debate index cannot see because it
-    is the same row. This beat writes from its own thread and database connection every
-    quarter of that delay, and only while the row is still this worker's running build.
-    """
-    interval = settings.MAP_BUILD_STALE_SECONDS / 4
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(interval):
-                try:
-                    MapBuild.objects.filter(
-                        pk=build.pk, worker=worker, status=MapBuildStatus.RUNNING
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError:
-                    # The build goes on; if the database stays away it fails on its own.
-                    logger.warning("Map build %s: could not write its heartbeat.", build.pk)
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"map-build-{build.pk}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-
-
-def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:
+def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> BuildOutcome:
     # The one place the map job reads annotations, through their narrow door.
     from maps.gold import gold_map_input
 
     debate = build.debate
-    report = _ProgressReport(build)
+    report = ProgressReport(build)
     try:
         report.step(10, "Reading the gold layer")
         data = gold_map_input(debate=debate)
         digest = input_hash(data)
-        # Only whether it exists: its 70 MB graph stays in the database.
+        # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
             MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
         )
@@ -252,10 +173,19 @@ def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:
             building = f"Building from {len(data.spans)} gold spans"
             report.step(15, building)
             graph = build_map(
-                data, progress=report.during(15, 85, building), known_input_hash=digest
+                data,
+                progress=report.during(15, 85, building),
+                known_input_hash=digest,
+                cache=cache,
             )
             report.step(90, "Saving the map")
-            version, created = _store_version(debate, digest, graph, len(data.documents))
+            version, created = map_version_store(
+                debate=debate,
+                digest=digest,
+                graph=graph,
+                document_count=len(data.documents),
+                cache=cache,
+            )
         else:
             version, created = existing, False
     except Exception as exc:
@@ -286,12 +216,14 @@ def _run_claimed(build: MapBuild, worker: str) -> BuildOutcome:
 def _collector_paused_for_the_job() -> Iterator[None]:
     """Pause the cyclic collector for a whole job, and keep it off what the job leaves alive.
 
-    A job leaves millions of objects alive for the next one (the builder's caches, the last
-    build's spans, nodes, edges and their JSON), all made while the collector was off; its
-    first pass afterwards scanned them all, 0.2-0.6 s at 100k spans in the path of the build's
-    "done" or of the next build (bench/notes/maps.md). ``gc.freeze`` moves them out of its
-    sight. They are freed by reference counting when replaced; only a cycle that was already
-    garbage when the job ended stays, and ``--max-tasks-per-child`` bounds that.
+    A job leaves millions of objects alive for the next one (the worker's ``BuildCache``: the
+    last build's spans, nodes, edges and their JSON), all made while the collector was off;
+    its first pass afterwards would scan them all, in the path of the build's "done" or of the
+    next build. ``gc.freeze`` moves them out of its sight (test_services.py's
+    test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves holds both;
+    bench/notes/maps.md has the figures). They are
+    freed by reference counting when replaced; only a cycle that was already garbage when the
+    job ended stays, and ``--max-tasks-per-child`` bounds that.
     """
     with collector_paused():
         try:
@@ -300,7 +232,19 @@ def _collector_paused_for_the_job() -> Iterator[None]:
             gc.freeze()
 
 
-def _store_version(debate: Debate, digest: str, graph, document_count: int):
+def map_version_store(
+    *,
+    debate: Debate,
+    digest: str,
+    graph: ArgumentMap,
+    document_count: int,
+    cache: BuildCache | None = None,
+) -> tuple[MapVersion, bool]:
+    """Store a built map as a new version; return it and whether it is new.
+
+    A version of the same input stored meanwhile (a redelivered task) is returned instead.
+    The version comes without its graph: nothing in the job reads it back.
+    """
     fields = {
         "debate_id": debate.pk,
         "input_hash": digest,
@@ -311,56 +255,18 @@ def _store_version(debate: Debate, digest: str, graph, document_count: int):
     }
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                pk = _insert_version_postgresql(fields, map_to_json_bytes(graph))
-                # The new row without its graph: nothing here reads the graph back.
-                version = MapVersion.objects.defer("graph_json").get(pk=pk)
-            else:
-                version = MapVersion.objects.create(**fields, graph_json=map_to_json(graph))
-        return version, True
+            pk = text_bytes_insert(
+                MapVersion,
+                values=fields,
+                column="graph_json",
+                text=map_to_json_bytes(graph, cache=cache),
+            )
     except IntegrityError:
-        # The same input was stored meanwhile (a redelivered task): that version is ours.
         return MapVersion.objects.defer("graph_json").get(debate=debate, input_hash=digest), False
-
-
-def _insert_version_postgresql(fields: dict, graph_json: bytes) -> int:
-    """Insert a version row and return its id, with the graph sent as a bound parameter.
-
-    Django's psycopg cursors bind on the client: the 70 MB JSON of a 100k-span map would be
-    quoted into the SQL text and parsed again by the server, which took about half of the
-    store (bench/notes/maps.md). A plain psycopg cursor sends it as a parameter of its own.
-    """
-    columns = [*fields, "graph_json", "created_at"]
-    values = [*fields.values(), _Utf8Text(graph_json), timezone.now()]
-    table = MapVersion._meta.db_table
-    names = ", ".join(f'"{column}"' for column in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f'INSERT INTO "{table}" ({names}) VALUES ({placeholders}) RETURNING id'  # noqa: S608
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.adapters.register_dumper(_Utf8Text, _Utf8TextDumper)
-        cursor.execute(sql, values)
-        return cursor.fetchone()[0]
-
-
-class _Utf8Text(bytes):
-    """UTF-8 bytes to store in a text column as they are (no decoding to str and back)."""
-
-
-class _Utf8TextDumper(psycopg.adapt.Dumper):
-    format = psycopg.pq.Format.BINARY
-
-    def __init__(self, cls, context=None) -> None:
-        super().__init__(cls, context)
-        self.oid = psycopg.postgres.types["text"].oid
-
-    def dump(self, obj: bytes) -> bytes:
-        return obj
+    return MapVersion.objects.defer("graph_json").get(pk=pk), True
 
 
 def _is_transient(exc: Exception) -> bool:
-    from django.db import InterfaceError, OperationalError
-
     return isinstance(exc, OperationalError | InterfaceError)
 
 

@@ -7,7 +7,13 @@ from celery.signals import celeryd_init, worker_ready
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from maps.builder import BuildCache
 from maps.services import MapBuildBusy, map_build_run, map_builds_reconcile
+
+# One per worker process (each pool process imports this module): a rebuild after one reviewer
+# decision takes what the process's last build made instead of working it out again, and
+# builds the same map as without it (tests/maps/builder/test_cache.py).
+BUILD_CACHE = BuildCache()
 
 
 @shared_task(
@@ -31,7 +37,9 @@ def build_argument_map(self, build_id: int) -> dict | None:
     """Build the argument map a MapBuild asks for."""
     try:
         outcome = map_build_run(
-            build_id=build_id, worker=f"{self.request.hostname or 'eager'}:{os.getpid()}"
+            build_id=build_id,
+            worker=f"{self.request.hostname or 'eager'}:{os.getpid()}",
+            cache=BUILD_CACHE,
         )
     except MapBuildBusy as exc:
         # Another build of this debate runs; this one waits its turn without using a retry.

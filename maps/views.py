@@ -272,8 +272,8 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
 
 
 # The stored graph is ``map_to_json``: compact JSON with sorted keys, whose first key is
-# "actors" and whose last ("strength") sorts before "version_id" (tests/debate/
-# test_map_download.py holds both).
+# "actors" and whose last ("strength") sorts before "version_id" (tests/maps/test_api.py,
+# test_the_stored_graph_s_keys_run_from_actors_to_before_version_id, holds both).
 _STORED_GRAPH_START = b'{"actors":'
 
 

@@ -36,8 +36,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.fixtures.seed_articles import TITLE_000, TITLE_004
+from tests.maps.seed import BACKDOOR_000, BACKDOOR_004
 from tests.maps.test_api import seed_gold
-from tests.maps.test_builder import BACKDOOR_000, BACKDOOR_004
 
 CONTRA = ["Kate Robertson", "the tech firms"]
 PRO = ["Rani Govender", "Susie Hargreaves"]

@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.fixtures.seed_articles import TITLE_000, TITLE_004
-from tests.maps.test_builder import (
+from tests.maps.seed import (
     ARTICLE_000,
     ARTICLE_004,
     GOVENDER,

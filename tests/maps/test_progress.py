@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from maps import heartbeat as map_heartbeat
 from maps import services as map_services
 from maps.builder import build_map
 from maps.models import MapBuild
@@ -25,7 +26,7 @@ def test_progress_message_and_heartbeat_move_while_the_builder_runs(
     no_dispatch,  # noqa: F811
     monkeypatch,
 ):
-    monkeypatch.setattr(map_services, "PROGRESS_INTERVAL_SECONDS", 0)
+    monkeypatch.setattr(map_heartbeat, "PROGRESS_INTERVAL_SECONDS", 0)
     seen = []
 
     def observed_build_map(data, *, progress, **options):
@@ -59,7 +60,7 @@ def test_progress_writes_are_throttled_to_two_a_second(
     monkeypatch,
 ):
     clock = SimpleNamespace(now=0.0)
-    monkeypatch.setattr(map_services, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    monkeypatch.setattr(map_heartbeat, "time", SimpleNamespace(monotonic=lambda: clock.now))
 
     def chatty_build_map(data, *, progress, **options):
         # 100 callbacks over 12.5 (fake) seconds: one every eighth of a second.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from debate.models import DocumentStatus
 from maps import gold as gold_module
+from maps import heartbeat as map_heartbeat
 from maps import services as map_services
 from maps.models import MapBuild, MapVersion
 from maps.services import (
@@ -22,6 +23,7 @@ from maps.services import (
     map_build_run,
     map_builds_reconcile,
     map_version_current,
+    map_version_store,
 )
 from tests.factories import ActorFactory, DocumentFactory, SpanFactory, UserFactory
 
@@ -304,9 +306,11 @@ def test_storing_an_input_stored_meanwhile_returns_that_version(debate, gold, no
     data = gold_map_input(debate=debate)
     digest = input_hash(data)
     graph = build_map(data, known_input_hash=digest)
-    first, created = map_services._store_version(debate, digest, graph, 2)
+    first, created = map_version_store(debate=debate, digest=digest, graph=graph, document_count=2)
 
-    again, created_again = map_services._store_version(debate, digest, graph, 2)
+    again, created_again = map_version_store(
+        debate=debate, digest=digest, graph=graph, document_count=2
+    )
 
     assert (created, created_again, again.pk) == (True, False, first.pk)
     assert (first.argument_count, first.source_count, first.document_count) == (2, 2, 2)
@@ -362,7 +366,9 @@ def test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves(
         collector_on_at.append(gc.isenabled())
         return timezone.now()
 
+    # Steps and "done" are written by the services, progress and heartbeats by maps.heartbeat.
     monkeypatch.setattr(map_services, "timezone", SimpleNamespace(now=now))
+    monkeypatch.setattr(map_heartbeat, "timezone", SimpleNamespace(now=now))
     build = map_build_request(debate=debate, reason="x")
     gc.unfreeze()
     try:
@@ -429,7 +435,7 @@ def test_without_the_heartbeat_the_same_silent_phase_would_lose_its_build(
 ):
     # The control for the test above: the only difference is the beat.
     settings.MAP_BUILD_STALE_SECONDS = 1
-    monkeypatch.setattr(map_services, "_heartbeat", lambda build, worker: nullcontext())
+    monkeypatch.setattr(map_services, "heartbeat", lambda build, worker: nullcontext())
     build = map_build_request(debate=debate, reason="x")
     thread, outcomes = _run_a_build_whose_gold_read_is_slow(monkeypatch, build.pk, 2.0)
     time.sleep(1.5)

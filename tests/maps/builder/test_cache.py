@@ -1,8 +1,9 @@
-"""A rebuild in the same process takes spans, nodes and edges from the last build by value; it
-must still equal a fresh build whatever changed between the two.
+"""A build with a ``BuildCache`` takes spans, nodes, edges, their JSON and the clusters of
+unchanged groups from the last build; it must still equal a build without a cache, whatever
+changed between the two.
 
 The input is the synthetic gold layer of ``bench/map_build_bench.py`` at a small size: merged
-paraphrases across documents, actors, support and attack relations.
+paraphrases across documents, actors, support and attack relations; and the seed scenario.
 """
 
 import json
@@ -11,8 +12,9 @@ from dataclasses import replace
 import pytest
 
 from bench.map_build_bench import generate
-from maps import builder as argmap
 from maps.builder import (
+    RECENT_GROUPS,
+    BuildCache,
     LexicalSimilarity,
     MapDocument,
     MapScheme,
@@ -20,6 +22,13 @@ from maps.builder import (
     map_to_dict,
     map_to_json,
     map_to_json_bytes,
+)
+from tests.maps.seed import (
+    BACKDOOR_000,
+    BACKDOOR_004,
+    HOLES_004,
+    bigger_seed_input,
+    seed_map_input,
 )
 
 
@@ -30,13 +39,8 @@ def base():
 
 
 def fresh_json(data) -> str:
-    """The map of a process that never built anything: nothing remembered, no caches."""
-    remembered = dict(argmap._Remembered._last)
-    argmap._Remembered._last.clear()
-    try:
-        return map_to_json(build_map(data, similarity=LexicalSimilarity()))
-    finally:
-        argmap._Remembered._last.update(remembered)
+    """The map built without a cache, as a process that never built anything makes it."""
+    return map_to_json(build_map(data, similarity=LexicalSimilarity()))
 
 
 def _retitle(data):
@@ -109,34 +113,36 @@ CHANGES = [
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__.strip("_"))
 def test_a_rebuild_after_a_change_equals_a_fresh_build(base, change):
-    warm = LexicalSimilarity()
-    map_to_json(build_map(base, similarity=warm))  # its JSON is remembered too
+    warm, cache = LexicalSimilarity(), BuildCache()
+    map_to_json(build_map(base, similarity=warm, cache=cache), cache=cache)  # its JSON too
     changed = change(base)
     expected = fresh_json(changed)
     assert expected != fresh_json(base)  # the change shows in the map
 
-    rebuilt = build_map(changed, similarity=warm)
+    rebuilt = build_map(changed, similarity=warm, cache=cache)
 
-    assert map_to_json(rebuilt) == expected
-    assert map_to_json_bytes(rebuilt) == expected.encode("utf-8")
+    assert map_to_json(rebuilt, cache=cache) == expected
+    assert map_to_json_bytes(rebuilt, cache=cache) == expected.encode("utf-8")
     assert expected == json.dumps(
         map_to_dict(rebuilt), ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
 
 
 def test_floats_for_offsets_are_written_as_floats_after_an_int_build(base):
-    build_map(base)
+    cache = BuildCache()
+    build_map(base, cache=cache)
     changed = _offsets_as_floats(base)
     span = changed.spans[5]
 
-    text = map_to_json(build_map(changed))
+    text = map_to_json(build_map(changed, cache=cache), cache=cache)
 
     assert f'"end":{span.end!r}' in text and f'"start":{span.start!r}' in text
 
 
 def test_a_rebuild_takes_unchanged_sources_nodes_and_edges_from_the_last_build(base):
-    first = build_map(base)
-    again = build_map(_one_more_paraphrase(base))
+    cache = BuildCache()
+    first = build_map(base, cache=cache)
+    again = build_map(_one_more_paraphrase(base), cache=cache)
 
     extra = next(s for n in again.arguments for s in n.sources if s.span_id == "99999")
     changed_group = next((n.kind, n.side) for n in again.arguments if extra in n.sources)
@@ -160,10 +166,11 @@ def test_a_rebuild_takes_unchanged_sources_nodes_and_edges_from_the_last_build(b
 
 
 def test_only_the_last_build_is_remembered(base):
-    build_map(base)
-    build_map(_retitle(base))
+    cache = BuildCache()
+    build_map(base, cache=cache)
+    build_map(_retitle(base), cache=cache)
 
-    remembered = argmap._Remembered._last["spans"]
+    remembered = cache.last("spans")
     assert len(remembered) == len(base.spans)
     assert {values[2] for values in remembered} >= {"Retitled"}
     assert not any(
@@ -177,20 +184,22 @@ def test_a_scheme_for_another_debate_is_not_mixed_up(base):
         stance_sides={"pro": "pro", "contra": "contra", "neutral": "neutral"},
         relation_polarities={"supports": "attack", "attacks": "support"},
     )
-    build_map(base)
+    cache = BuildCache()
+    build_map(base, cache=cache)
     flipped = replace(base, scheme=other)
 
-    assert map_to_json(build_map(flipped)) == fresh_json(flipped)
+    assert map_to_json(build_map(flipped, cache=cache), cache=cache) == fresh_json(flipped)
 
 
 def test_the_json_of_unchanged_arguments_and_edges_is_taken_from_the_last_map(base):
-    first = build_map(base)
-    map_to_json(first)
-    again = build_map(_one_more_paraphrase(base))
+    cache = BuildCache()
+    first = build_map(base, cache=cache)
+    map_to_json(first, cache=cache)
+    again = build_map(_one_more_paraphrase(base), cache=cache)
 
-    text = map_to_json(again)
+    text = map_to_json(again, cache=cache)
 
-    written = argmap._Remembered._last["json"]
+    written = cache.last("json")
     kept = [node for node in again.arguments if node in first.arguments]
     assert len(kept) >= 20
     # The same objects as last time, so their JSON was not written again.
@@ -199,3 +208,81 @@ def test_the_json_of_unchanged_arguments_and_edges_is_taken_from_the_last_map(ba
     assert text == json.dumps(
         map_to_dict(again), ensure_ascii=False, separators=(",", ":"), sort_keys=True
     )
+
+
+# --- what the cache holds, and that it changes nothing ---------------------------------------
+
+
+def test_a_warm_cache_a_cold_cache_and_no_cache_give_the_same_bytes(base):
+    changed = _one_more_paraphrase(base)
+    warm = BuildCache()
+    map_to_json_bytes(build_map(base, cache=warm), cache=warm)
+    cold = BuildCache()
+
+    without = map_to_json_bytes(build_map(changed))
+    with_cold = map_to_json_bytes(build_map(changed, cache=cold), cache=cold)
+    with_warm = map_to_json_bytes(build_map(changed, cache=warm), cache=warm)
+
+    assert with_warm == with_cold == without
+    assert map_to_json_bytes(build_map(changed, cache=warm), cache=warm) == without
+
+
+def test_builds_without_a_cache_share_nothing(base):
+    first, second = build_map(base), build_map(base)
+
+    assert map_to_json(first) == map_to_json(second)
+    assert not {id(s) for n in first.arguments for s in n.sources} & {
+        id(s) for n in second.arguments for s in n.sources
+    }
+    assert not {id(edge) for edge in first.edges} & {id(edge) for edge in second.edges}
+
+
+def test_the_cache_answers_a_repeated_group_of_texts_from_its_pairs():
+    similarity, cache = LexicalSimilarity(), BuildCache()
+    texts = [BACKDOOR_000, BACKDOOR_004, HOLES_004]
+    first = cache.similar_pairs(similarity, texts, ["100", "104", "104"])
+    assert first == ((0, 1, 0.75),)
+    assert cache.similar_pairs(similarity, list(texts), ("100", "104", "104")) is first
+    assert cache.similar_pairs(similarity, texts, ["104", "104", "104"]) == ()
+    for index in range(RECENT_GROUPS):
+        cache.similar_pairs(similarity, [f"text {index}"], [0])
+    assert cache.similar_pairs(similarity, texts, ["100", "104", "104"]) is not first
+    # The similarity itself keeps nothing: the same answer, made again.
+    assert similarity.similar_pairs(texts, ["100", "104", "104"]) == first
+    assert similarity.similar_pairs(texts, ["100", "104", "104"]) is not first
+
+
+class RecordingSimilarity(LexicalSimilarity):
+    """The default similarity, recording the texts of every group it is asked about."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[list[str]] = []
+
+    def similar_pairs(self, texts, groups):
+        self.asked.append(list(texts))
+        return super().similar_pairs(texts, groups)
+
+
+def test_a_rebuild_reuses_the_clusters_of_unchanged_groups_only():
+    similarity, cache = RecordingSimilarity(), BuildCache()
+    build_map(seed_map_input(), similarity=similarity, cache=cache)
+    similarity.asked.clear()
+
+    build_map(seed_map_input(), similarity=similarity, cache=cache)
+    assert similarity.asked == []
+    bigger = bigger_seed_input()
+    build_map(bigger, similarity=similarity, cache=cache)
+    # The pro claims, and nothing else.
+    [worked_out] = similarity.asked
+    assert sorted(worked_out) == sorted(
+        s.quote for s in bigger.spans if (s.stance, s.role) == ("pro", "claim")
+    )
+
+
+def test_a_rebuild_from_remembered_clusters_equals_a_fresh_build():
+    warm, cache = LexicalSimilarity(), BuildCache()
+    build_map(seed_map_input(), similarity=warm, cache=cache)
+    rebuilt = build_map(bigger_seed_input(), similarity=warm, cache=cache)
+    fresh = build_map(bigger_seed_input(), similarity=LexicalSimilarity())
+    assert map_to_json(rebuilt, cache=cache) == map_to_json(fresh)

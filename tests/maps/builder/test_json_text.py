@@ -19,13 +19,13 @@ from maps.builder import (
     MapDocument,
     MapInput,
     MapScheme,
-    _canonical_input,
     build_map,
     input_hash,
     map_to_dict,
     map_to_json,
     map_to_json_bytes,
 )
+from maps.builder.hashing import canonical_input
 
 SCHEME = MapScheme(
     stance_sides={"pro": "pro", "contra": "contra"},
@@ -135,7 +135,7 @@ def test_a_value_orjson_refuses_is_written_by_json(built):
 )
 def test_the_input_hash_is_the_sha256_of_the_reference_bytes(similarity, base_score):
     data = small_input()
-    canonical = reference(_canonical_input(data, similarity, base_score))
+    canonical = reference(canonical_input(data, similarity, base_score))
 
     assert input_hash(data, similarity=similarity, base_score=base_score) == (
         hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -145,6 +145,6 @@ def test_the_input_hash_is_the_sha256_of_the_reference_bytes(similarity, base_sc
 def test_the_input_hash_of_an_input_orjson_refuses_is_json_s(built):
     data = small_input()
     huge = replace(data, spans=[replace(data.spans[0], start=2**70, end=2**70 + 66)])
-    canonical = reference(_canonical_input(huge, DEFAULT_SIMILARITY, 0.5))
+    canonical = reference(canonical_input(huge, DEFAULT_SIMILARITY, 0.5))
 
     assert input_hash(huge) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()

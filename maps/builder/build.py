@@ -1,0 +1,277 @@
+"""Build a pro/contra argument map from a debate's gold layer: plain data in, graph out.
+
+The map has one proposition node, argument nodes (gold claims and premises, paraphrases across
+documents merged into one node that keeps every source span; see ``merge``), actor nodes, and
+edges (see ``edges``), and every argument and the proposition get a DF-QuAD strength (see
+``strength``). The same input in any order gives the same map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from core.memory import collector_paused
+from maps.builder.cache import BuildCache, Memo
+from maps.builder.edges import actor_parts, relation_edges, stance_edges
+from maps.builder.hashing import digest, id_key, input_hash
+from maps.builder.merge import BuildSpan, merge_spans
+from maps.builder.model import (
+    BUILDER_VERSION,
+    CLAIM,
+    DEFAULT_BASE_SCORE,
+    POLARITIES,
+    PREMISE,
+    PROPOSITION_ID,
+    SIDES,
+    ArgumentMap,
+    ArgumentNode,
+    MapInput,
+    MapInputError,
+    Progress,
+    PropositionNode,
+    SourceSpan,
+    StrengthReport,
+)
+from maps.builder.similarity import DEFAULT_SIMILARITY, ClaimSimilarity
+from maps.builder.strength import dfquad_strengths
+
+
+def _no_progress(fraction: float, stage: str) -> None:
+    return None
+
+
+def build_map(
+    data: MapInput,
+    *,
+    similarity: ClaimSimilarity = DEFAULT_SIMILARITY,
+    base_score: float = DEFAULT_BASE_SCORE,
+    progress: Progress = _no_progress,
+    known_input_hash: str | None = None,
+    cache: BuildCache | None = None,
+) -> ArgumentMap:
+    """Return the argument map of a debate's gold spans and relations.
+
+    ``progress(fraction, stage)`` is called as the build goes, from 0 to 1, so a job can show
+    how far it is; it does not change the map. ``known_input_hash`` is ``input_hash(data)``
+    with the same settings, when the caller has it already (a job computes it first, to skip
+    a build whose input is unchanged): hashing a large input costs a noticeable part of a build.
+    ``cache`` keeps what this build made for the next one (see ``BuildCache``); it never
+    changes the map.
+    """
+    with collector_paused():
+        return _build(data, similarity, base_score, progress, known_input_hash, cache)
+
+
+def _validate(data: MapInput) -> list[str]:
+    """Return the problems of the scheme, documents and actors (spans are checked as read)."""
+    problems: list[str] = []
+    scheme = data.scheme
+    for stance, side in scheme.stance_sides.items():
+        if side not in SIDES:
+            problems.append(f"stance {stance!r}: side {side!r} is not one of {', '.join(SIDES)}")
+    for key, polarity in scheme.relation_polarities.items():
+        if polarity not in POLARITIES:
+            problems.append(
+                f"relation type {key!r}: polarity {polarity!r} is not one of "
+                f"{', '.join(POLARITIES)}"
+            )
+    for name, items in (("document", data.documents), ("actor", data.actors)):
+        seen: set[str] = set()
+        for item in items:
+            if str(item.id) in seen:
+                problems.append(f"{name} {item.id!s} appears twice")
+            seen.add(str(item.id))
+    return problems
+
+
+def _build(
+    data: MapInput,
+    similarity: ClaimSimilarity,
+    base_score: float,
+    progress: Progress,
+    known_input_hash: str | None,
+    cache: BuildCache | None,
+) -> ArgumentMap:
+    progress(0.0, "checking the input")
+    # A rebuild after one decision sees the same spans and nodes again: each is taken from
+    # the last build's instead of made anew.
+    remembered_spans, remembered_nodes = Memo(cache, "spans"), Memo(cache, "nodes")
+    spans = _read_spans(data, remembered_spans)
+    arguments, node_of_span = _argument_nodes(spans, similarity, progress, cache, remembered_nodes)
+
+    progress(0.8, "linking arguments")
+    notes: list[str] = []
+    edges = relation_edges(data.relations, spans, node_of_span, data.scheme, notes, cache)
+    edges.extend(stance_edges(arguments.values(), cache))
+    actor_nodes, positions, voiced = actor_parts(
+        arguments, {str(a.id): a for a in data.actors}, cache
+    )
+    edges.extend(voiced)
+
+    progress(0.9, "computing strengths")
+    strength = dfquad_strengths(
+        {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
+        ((e.source, e.target) for e in edges if e.kind == "support"),
+        ((e.source, e.target) for e in edges if e.kind == "attack"),
+    )
+
+    finals = Memo(cache, "arguments with strengths")
+
+    def rounded(node_id: str) -> float:
+        return round(strength.strengths[node_id], 6)
+
+    progress(0.95, "assembling the map")
+    built = ArgumentMap(
+        builder=BUILDER_VERSION,
+        input_hash=known_input_hash
+        or input_hash(data, similarity=similarity, base_score=base_score),
+        similarity={"method": similarity.method, "threshold": similarity.threshold},
+        strength=StrengthReport(
+            semantics="df-quad",
+            base_score=base_score,
+            rounds=strength.rounds,
+            converged=strength.converged,
+        ),
+        proposition=PropositionNode(
+            id=PROPOSITION_ID, text=data.proposition, strength=rounded(PROPOSITION_ID)
+        ),
+        arguments=tuple(
+            _with_strength(arguments[node_id], rounded(node_id), finals)
+            for node_id in sorted(arguments)
+        ),
+        actors=actor_nodes,
+        edges=tuple(sorted(edges, key=lambda e: e.id)),
+        positions=positions,
+        notes=tuple(sorted(notes)),
+    )
+    for made in (remembered_spans, remembered_nodes, finals):
+        made.remember()
+    progress(1.0, "done")
+    return built
+
+
+def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
+    """Return the gold spans by id, with side, kind and sort key; raise ``MapInputError``
+    naming every problem of the input."""
+    problems = _validate(data)
+    documents = {str(d.id): d for d in data.documents}
+    actors = {str(a.id) for a in data.actors}
+    scheme = data.scheme
+    spans: dict[str, BuildSpan] = {}
+    stance_sides, claim_roles = scheme.stance_sides, scheme.claim_roles
+    for span in data.spans:
+        span_id, document_id = str(span.id), str(span.document_id)
+        actor_id = None if span.actor_id is None else str(span.actor_id)
+        if span_id in spans:
+            problems.append(f"span {span_id} appears twice")
+            continue
+        document = documents.get(document_id)
+        if document is None:
+            problems.append(f"span {span_id}: unknown document {document_id}")
+            continue
+        if actor_id is not None and actor_id not in actors:
+            problems.append(f"span {span_id}: unknown actor {actor_id}")
+        start, end, quote = span.start, span.end, span.quote
+        if not 0 <= start < end or len(quote) != end - start:
+            problems.append(f"span {span_id}: offsets [{start}, {end}) do not fit its quote")
+        side = stance_sides.get(span.stance)
+        if side is None:
+            problems.append(f"span {span_id}: stance {span.stance!r} is not in the scheme")
+            continue
+        kind = CLAIM if span.role in claim_roles else PREMISE
+        values = (
+            span_id,
+            document_id,
+            document.title,
+            start,
+            end,
+            quote,
+            span.stance,
+            span.role,
+            actor_id,
+        )
+        # Equal is not enough for numbers (1 == 1.0 == True, but "1.0" is not "1"): only
+        # spans with integer offsets, as the database gives them, are remembered and reused.
+        plain = type(start) is int and type(end) is int
+        known = remembered.get(values) if plain else None
+        if known is None or known.side != side or known.kind != kind:
+            known = BuildSpan(
+                source=SourceSpan(*values) if known is None else known.source,
+                side=side,
+                kind=kind,
+                key=(id_key(document_id), start, end, id_key(span_id)),
+            )
+        if plain:
+            remembered.keep(values, known)
+        spans[span_id] = known
+    for relation in data.relations:
+        for end in (relation.source_id, relation.target_id):
+            if str(end) not in spans:
+                problems.append(
+                    f"relation {relation.source_id!s}->{relation.target_id!s}: unknown span {end!s}"
+                )
+        if relation.type not in scheme.relation_polarities:
+            problems.append(
+                f"relation {relation.source_id!s}->{relation.target_id!s}: type "
+                f"{relation.type!r} is not in the scheme"
+            )
+    if problems:
+        raise MapInputError(problems)
+    return spans
+
+
+def _argument_nodes(
+    spans: Mapping[str, BuildSpan],
+    similarity: ClaimSimilarity,
+    progress: Progress,
+    cache: BuildCache | None,
+    remembered: Memo,
+) -> tuple[dict[str, ArgumentNode], dict[str, str]]:
+    """Return the argument nodes by id (strength not set yet) and the node of each span."""
+    node_of_span: dict[str, str] = {}
+    arguments: dict[str, ArgumentNode] = {}
+    for members, merges in merge_spans(spans, similarity, progress, cache):
+        anchor = members[0]
+        node_id = f"{anchor.kind}-" + digest(
+            anchor.kind,
+            anchor.side,
+            anchor.source.document_id,
+            anchor.source.start,
+            anchor.source.end,
+        )
+        node_sources = tuple(member.source for member in members)
+        for source in node_sources:
+            node_of_span[source.span_id] = node_id
+        # By identity: a remembered node holds its sources and merges, so no other object
+        # can have their ids while it is remembered, and the same objects mean the same node.
+        identity = (node_id, anchor.kind, anchor.side, id(merges), *map(id, node_sources))
+        node = remembered.get(identity)
+        if node is None:
+            node = ArgumentNode(
+                id=node_id,
+                kind=anchor.kind,
+                side=anchor.side,
+                text=anchor.source.quote,
+                sources=node_sources,
+                merges=merges,
+                actors=tuple(
+                    sorted({f"actor-{s.actor_id}" for s in node_sources if s.actor_id is not None})
+                ),
+                documents=tuple(sorted({s.document_id for s in node_sources}, key=id_key)),
+                strength=0.0,
+            )
+        remembered.keep(identity, node)
+        arguments[node_id] = node
+    return arguments, node_of_span
+
+
+def _with_strength(node: ArgumentNode, strength: float, finals: Memo) -> ArgumentNode:
+    """Return the node with its strength: the last build's copy when it is the same."""
+    key = (id(node), repr(strength))  # repr: 0.0 and -0.0 are equal but written apart
+    known = finals.get(key)
+    # Each entry holds the node it was made from, so the same id is the same node.
+    if known is None or known[0] is not node:
+        known = (node, replace(node, strength=strength))
+    finals.keep(key, known)
+    return known[1]

@@ -1,0 +1,110 @@
+"""What a build may keep for the next one: an explicit cache object, passed in, never global.
+
+A map-build worker rebuilds the same debate after one reviewer decision: one (kind, side)
+group of spans changes and the rest is as it was. A ``BuildCache`` handed to ``build_map`` and
+to ``map_to_json``/``map_to_json_bytes`` keeps what the last build made (spans, argument
+nodes, edges and their JSON) and the pairs and clusters of the last few groups, so a rebuild
+takes the unchanged parts from it instead of working them out again. Without a cache a build
+does all the work; with a warm cache, a cold one or none, the map's bytes are the same
+(tests/maps/builder/test_cache.py holds that).
+
+Only the last build's objects are kept (``Memo.remember`` replaces them), so what a cache holds
+is bounded by one map plus ``recent_groups`` groups. Builds running at once in threads may
+share one cache: each reads the last finished build's objects, which are immutable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from maps.builder.similarity import ClaimSimilarity
+
+RECENT_GROUPS = 32
+
+_NOTHING: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _forget(key: Any, value: Any) -> None:
+    return None
+
+
+class Memo:
+    """One kind of object of the last build, by key, and the ones this build makes.
+
+    ``get(key)`` returns the last build's object for an equal key, or None; ``keep(key,
+    value)`` records this build's; ``remember()`` hands this build's to the next build. A key
+    holds everything the object is made of, or holds the objects it names by ``id()``, so an
+    equal key always means an equal object.
+    """
+
+    __slots__ = ("_cache", "_made", "_name", "get", "keep")
+
+    def __init__(self, cache: BuildCache | None, name: str) -> None:
+        self._cache, self._name = cache, name
+        self._made: dict = {}
+        self.get: Callable[[Hashable], Any]
+        self.keep: Callable[[Hashable, Any], None]
+        if cache is None:
+            self.get, self.keep = _NOTHING.get, _forget
+        else:
+            self.get, self.keep = cache._last.get(name, {}).get, self._made.__setitem__
+
+    def remember(self) -> None:
+        """Make what this build kept the objects the next build finds."""
+        if self._cache is not None:
+            self._cache._last[self._name] = self._made
+
+
+class BuildCache:
+    """What the builds of one process keep for the next: create one per worker, pass it in."""
+
+    def __init__(self, *, recent_groups: int = RECENT_GROUPS) -> None:
+        self.recent_groups = recent_groups
+        self._last: dict[str, dict] = {}
+        self._pairs: OrderedDict[Hashable, tuple] = OrderedDict()
+        self._clusters: OrderedDict[Hashable, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def last(self, name: str) -> Mapping[Any, Any]:
+        """Return, read-only, what the last build kept of one kind of object ("spans",
+        "nodes", "json", ...: the names the builder gives its ``Memo``s)."""
+        return MappingProxyType(self._last.get(name, {}))
+
+    def similar_pairs(
+        self, similarity: ClaimSimilarity, texts: Sequence[str], groups: Sequence[object]
+    ) -> tuple[tuple[int, int, float], ...]:
+        """Return ``similarity.similar_pairs(texts, groups)`` as a tuple, taken from the last
+        few groups' when the similarity, texts and groups are the same."""
+        key = (similarity, tuple(texts), tuple(groups))
+        return self._recent(
+            self._pairs, key, lambda: tuple(similarity.similar_pairs(texts, groups))
+        )
+
+    def clusters(
+        self, similarity: ClaimSimilarity, signature: Hashable, make: Callable[[], tuple]
+    ) -> tuple:
+        """Return ``make()``, the clusters of a group with this signature (its members' keys
+        and texts), taken from the last few groups' when the signature and similarity match."""
+        return self._recent(self._clusters, (similarity, signature), make)
+
+    def _recent(
+        self, recent: OrderedDict[Hashable, tuple], key: Hashable, make: Callable[[], tuple]
+    ) -> tuple:
+        try:
+            with self._lock:
+                found = recent.get(key)
+                if found is not None:
+                    recent.move_to_end(key)
+                    return found
+        except TypeError:  # an unhashable similarity: never cached
+            return make()
+        found = make()
+        with self._lock:
+            recent[key] = found
+            while len(recent) > self.recent_groups:
+                recent.popitem(last=False)
+        return found

@@ -1,0 +1,242 @@
+"""What a map build reads and what it makes: plain, immutable data, and the input error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Part of every input hash: bump it with any change that changes a built map, so that the same
+# gold layer then makes a new version instead of matching one built by the old code.
+BUILDER_VERSION = "argmap/1"
+SIDES = ("pro", "contra", "neutral")
+POLARITIES = ("support", "attack")
+PROPOSITION_ID = "proposition"
+CLAIM = "claim"
+PREMISE = "premise"
+DEFAULT_BASE_SCORE = 0.5
+SAME_OFFSETS = "same-offsets"
+
+Id = int | str
+# ``progress(fraction, stage)``: how far a build is, from 0 to 1, and what it does.
+Progress = Callable[[float, str], object]
+
+
+class MapInputError(ValueError):
+    """The input of a map build is inconsistent; ``problems`` names every problem found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MapScheme:
+    """The parts of a debate's label scheme the builder needs."""
+
+    stance_sides: Mapping[str, str]
+    relation_polarities: Mapping[str, str]
+    claim_roles: frozenset[str] = frozenset({CLAIM})
+
+    @classmethod
+    def from_dict(cls, scheme: Mapping[str, Any]) -> MapScheme:
+        """Return the scheme of a debate's stored label scheme (stances, roles, relation types)."""
+        return cls(
+            stance_sides={item["key"]: item["side"] for item in scheme.get("stances", [])},
+            relation_polarities={
+                item["key"]: item["polarity"] for item in scheme.get("relation_types", [])
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MapActor:
+    """Who holds a position: a person, an organisation or a collective."""
+
+    id: Id
+    name: str
+    kind: str = "person"
+    affiliation: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MapDocument:
+    """A document the gold spans point into; its title goes into every provenance record."""
+
+    id: Id
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoldSpan:
+    """An adjudicated span: ``quote`` is exactly ``text[start:end]`` in code points."""
+
+    id: Id
+    document_id: Id
+    start: int
+    end: int
+    quote: str
+    stance: str
+    role: str
+    actor_id: Id | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldRelation:
+    """A gold relation between two spans, typed by a key of the scheme's relation types."""
+
+    source_id: Id
+    target_id: Id
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class MapInput:
+    """Everything a build reads: the debate's proposition, scheme, actors and gold layer."""
+
+    proposition: str
+    scheme: MapScheme
+    actors: Sequence[MapActor]
+    documents: Sequence[MapDocument]
+    spans: Sequence[GoldSpan]
+    relations: Sequence[GoldRelation] = ()
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """One gold span an argument node came from: its provenance."""
+
+    span_id: str
+    document_id: str
+    document_title: str
+    start: int
+    end: int
+    quote: str
+    stance: str
+    role: str
+    actor_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeStep:
+    """Why two sources are one argument: the similarity that joined them."""
+
+    span_id: str
+    matched_span_id: str
+    score: float
+    method: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class PropositionNode:
+    """The claim both sides argue about, with its DF-QuAD strength."""
+
+    id: str
+    text: str
+    strength: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentNode:
+    """A claim or premise: one or more paraphrased source spans of one side."""
+
+    id: str
+    kind: str
+    side: str
+    text: str
+    sources: tuple[SourceSpan, ...]
+    merges: tuple[MergeStep, ...]
+    actors: tuple[str, ...]
+    documents: tuple[str, ...]
+    strength: float
+
+
+@dataclass(frozen=True, slots=True)
+class ActorNode:
+    """An actor who voiced at least one argument, with their overall position."""
+
+    id: str
+    actor_id: str
+    name: str
+    kind: str
+    affiliation: str
+    aliases: tuple[str, ...]
+    position: str
+    span_count: int
+    argument_count: int
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationSource:
+    """One gold relation behind an argument-to-argument edge."""
+
+    source_span_id: str
+    target_span_id: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class MapEdge:
+    """A support, attack or voiced edge, made by a relation, a stance or a speaker (origin)."""
+
+    id: str
+    kind: str
+    source: str
+    target: str
+    origin: str
+    count: int
+    documents: tuple[str, ...]
+    relations: tuple[RelationSource, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorPosition:
+    """One row of the actor x position matrix."""
+
+    actor: str
+    name: str
+    position: str
+    sides: Mapping[str, int]
+    arguments: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthReport:
+    """How the strengths were computed and whether the iteration converged."""
+
+    semantics: str
+    base_score: float
+    rounds: int
+    converged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentMap:
+    """The built map: nodes and edges sorted by id, plus the actor x position matrix."""
+
+    builder: str
+    input_hash: str
+    similarity: Mapping[str, Any]
+    strength: StrengthReport
+    proposition: PropositionNode
+    arguments: tuple[ArgumentNode, ...]
+    actors: tuple[ActorNode, ...]
+    edges: tuple[MapEdge, ...]
+    positions: tuple[ActorPosition, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def argument(self, node_id: str) -> ArgumentNode:
+        """Return the argument node with this id."""
+        for node in self.arguments:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)

@@ -1,0 +1,259 @@
+"""The map as plain data and as canonical JSON, and back.
+
+``map_to_json`` is compact JSON with sorted keys, byte-identical for the same input in any
+order; a version stores exactly these bytes. ``map_from_dict`` reads them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import orjson
+
+from core.memory import collector_paused
+from maps.builder.cache import BuildCache, Memo
+from maps.builder.json_text import json_float, orjson_or_none, reference_json, same
+from maps.builder.model import (
+    ActorNode,
+    ActorPosition,
+    ArgumentMap,
+    ArgumentNode,
+    MapEdge,
+    MergeStep,
+    PropositionNode,
+    RelationSource,
+    SourceSpan,
+    StrengthReport,
+)
+
+
+def _source_dict(s: SourceSpan) -> dict[str, Any]:
+    return {
+        "span_id": s.span_id,
+        "document_id": s.document_id,
+        "document_title": s.document_title,
+        "start": s.start,
+        "end": s.end,
+        "quote": s.quote,
+        "stance": s.stance,
+        "role": s.role,
+        "actor_id": s.actor_id,
+    }
+
+
+def map_to_dict(argument_map: ArgumentMap) -> dict[str, Any]:
+    """Return the map as plain JSON-ready data."""
+    return _map_dict(argument_map, same)
+
+
+def _map_dict(
+    m: ArgumentMap,
+    number: Callable[[float], Any],
+    argument: Callable[[ArgumentNode], Any] | None = None,
+    edge: Callable[[MapEdge], Any] | None = None,
+) -> dict[str, Any]:
+    """Return ``map_to_dict`` data, every float passed through ``number`` on its way, and each
+    argument and edge through ``argument`` and ``edge`` (by default, their dicts)."""
+    if argument is None:
+
+        def argument(n: ArgumentNode) -> dict[str, Any]:
+            return _argument_dict(n, number)
+
+    if edge is None:
+        edge = _edge_dict
+    return {
+        "builder": m.builder,
+        "input_hash": m.input_hash,
+        "similarity": {
+            key: number(value) if isinstance(value, float) else value
+            for key, value in m.similarity.items()
+        },
+        "strength": {
+            "semantics": m.strength.semantics,
+            "base_score": number(m.strength.base_score),
+            "rounds": m.strength.rounds,
+            "converged": m.strength.converged,
+        },
+        "proposition": {
+            "id": m.proposition.id,
+            "text": m.proposition.text,
+            "strength": number(m.proposition.strength),
+        },
+        "arguments": [argument(n) for n in m.arguments],
+        "actors": [
+            {
+                "id": a.id,
+                "actor_id": a.actor_id,
+                "name": a.name,
+                "kind": a.kind,
+                "affiliation": a.affiliation,
+                "aliases": list(a.aliases),
+                "position": a.position,
+                "span_count": a.span_count,
+                "argument_count": a.argument_count,
+                "documents": list(a.documents),
+            }
+            for a in m.actors
+        ],
+        "edges": [edge(e) for e in m.edges],
+        "positions": [
+            {
+                "actor": p.actor,
+                "name": p.name,
+                "position": p.position,
+                "sides": dict(p.sides),
+                "arguments": dict(p.arguments),
+            }
+            for p in m.positions
+        ],
+        "notes": list(m.notes),
+    }
+
+
+def _argument_dict(n: ArgumentNode, number: Callable[[float], Any]) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "side": n.side,
+        "text": n.text,
+        "sources": [_source_dict(s) for s in n.sources],
+        "merges": [
+            {
+                "span_id": step.span_id,
+                "matched_span_id": step.matched_span_id,
+                "score": number(step.score),
+                "method": step.method,
+                "basis": step.basis,
+            }
+            for step in n.merges
+        ],
+        "actors": list(n.actors),
+        "documents": list(n.documents),
+        "strength": number(n.strength),
+    }
+
+
+def _edge_dict(e: MapEdge) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "source": e.source,
+        "target": e.target,
+        "origin": e.origin,
+        "count": e.count,
+        "documents": list(e.documents),
+        "relations": [
+            {
+                "source_span_id": r.source_span_id,
+                "target_span_id": r.target_span_id,
+                "type": r.type,
+            }
+            for r in e.relations
+        ],
+    }
+
+
+def map_from_dict(data: Mapping[str, Any]) -> ArgumentMap:
+    """Return the map stored as ``map_to_dict`` data, e.g. a saved version."""
+    return ArgumentMap(
+        builder=data["builder"],
+        input_hash=data["input_hash"],
+        similarity=dict(data["similarity"]),
+        strength=StrengthReport(**data["strength"]),
+        proposition=PropositionNode(**data["proposition"]),
+        arguments=tuple(
+            ArgumentNode(
+                id=n["id"],
+                kind=n["kind"],
+                side=n["side"],
+                text=n["text"],
+                sources=tuple(SourceSpan(**s) for s in n["sources"]),
+                merges=tuple(MergeStep(**step) for step in n["merges"]),
+                actors=tuple(n["actors"]),
+                documents=tuple(n["documents"]),
+                strength=n["strength"],
+            )
+            for n in data["arguments"]
+        ),
+        actors=tuple(
+            ActorNode(**{**a, "aliases": tuple(a["aliases"]), "documents": tuple(a["documents"])})
+            for a in data["actors"]
+        ),
+        edges=tuple(
+            MapEdge(
+                **{
+                    **e,
+                    "documents": tuple(e["documents"]),
+                    "relations": tuple(RelationSource(**r) for r in e["relations"]),
+                }
+            )
+            for e in data["edges"]
+        ),
+        positions=tuple(
+            ActorPosition(
+                actor=p["actor"],
+                name=p["name"],
+                position=p["position"],
+                sides=dict(p["sides"]),
+                arguments=dict(p["arguments"]),
+            )
+            for p in data["positions"]
+        ),
+        notes=tuple(data["notes"]),
+    )
+
+
+def map_to_json(argument_map: ArgumentMap, *, cache: BuildCache | None = None) -> str:
+    """Return the map as compact JSON with sorted keys, byte-identical for the same input.
+
+    ``cache`` is the one the map was built with: the JSON of arguments and edges the last map
+    written through it shares is taken from there; it never changes the text.
+    """
+    with collector_paused():
+        fast = orjson_or_none(lambda: _orjson_map_dict(argument_map, cache))
+        if fast is not None:
+            return fast.decode("utf-8")
+        return reference_json(map_to_dict(argument_map))
+
+
+def map_to_json_bytes(argument_map: ArgumentMap, *, cache: BuildCache | None = None) -> bytes:
+    """Return ``map_to_json(argument_map)`` encoded as UTF-8, without the detour through str."""
+    with collector_paused():
+        fast = orjson_or_none(lambda: _orjson_map_dict(argument_map, cache))
+        if fast is not None:
+            return fast
+        return reference_json(map_to_dict(argument_map)).encode("utf-8")
+
+
+def _orjson_map_dict(argument_map: ArgumentMap, cache: BuildCache | None) -> dict[str, Any]:
+    """``map_to_dict`` data for orjson; with a cache, each argument and edge as its JSON text.
+
+    A rebuild keeps nearly every argument and edge object of the last build, so their JSON is
+    taken from the last map written instead of being written again: only the last map's is
+    kept, each with the object it was written from (so an ``id`` is never taken for another's).
+    """
+    if cache is None:
+        return _map_dict(argument_map, json_float)
+    written = Memo(cache, "json")
+
+    def fragment(item: Any, make: Callable[[Any], Any]) -> orjson.Fragment:
+        key = id(item)
+        known = written.get(key)
+        if known is None or known[0] is not item:
+            text = orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)
+            # A copy of exactly its size: orjson's own buffer is larger, and a rebuild keeps
+            # one fragment per argument and edge.
+            known = (item, orjson.Fragment(bytes(memoryview(text))))
+        written.keep(key, known)
+        return known[1]
+
+    def argument(node: ArgumentNode) -> orjson.Fragment:
+        return fragment(node, lambda n: _argument_dict(n, json_float))
+
+    def edge(map_edge: MapEdge) -> orjson.Fragment:
+        return fragment(map_edge, _edge_dict)
+
+    data = _map_dict(argument_map, json_float, argument=argument, edge=edge)
+    written.remember()
+    return data

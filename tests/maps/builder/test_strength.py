@@ -1,0 +1,98 @@
+"""DF-QuAD strengths: hand-computed graphs, cycles, damping, and the seed map."""
+
+import pytest
+
+from maps.builder import (
+    DFQUAD_PLAIN_ROUNDS,
+    dfquad_strengths,
+)
+
+
+def strengths(nodes, supports=(), attacks=(), base=0.5):
+    result = dfquad_strengths(dict.fromkeys(nodes, base), supports, attacks)
+    assert result.converged
+    return {node: round(value, 9) for node, value in result.strengths.items()}
+
+
+def test_dfquad_keeps_the_base_score_without_attackers_or_supporters():
+    assert strengths("a") == {"a": 0.5}
+
+
+def test_dfquad_one_attacker_or_one_supporter():
+    assert strengths("ab", attacks=[("a", "b")]) == {"a": 0.5, "b": 0.25}
+    assert strengths("ab", supports=[("a", "b")]) == {"a": 0.5, "b": 0.75}
+    assert dfquad_strengths({"a": 0.5, "b": 0.8}, [("a", "b")], []).strengths["b"] == (
+        pytest.approx(0.9)
+    )
+
+
+def test_dfquad_aggregates_attackers_by_probabilistic_sum():
+    # va = 1 - (1 - .5)(1 - .5) = .75, so c = .5 - .5 * .75.
+    assert strengths("abc", attacks=[("a", "c"), ("b", "c")])["c"] == 0.125
+
+
+def test_dfquad_equal_support_and_attack_cancel():
+    assert strengths("abc", supports=[("a", "c")], attacks=[("b", "c")])["c"] == 0.5
+
+
+def test_dfquad_chain_reinstates_the_attacked():
+    assert strengths("abc", attacks=[("a", "b"), ("b", "c")]) == {
+        "a": 0.5,
+        "b": 0.25,
+        "c": 0.375,
+    }
+
+
+def test_dfquad_mutual_attack_converges_to_its_fixed_point():
+    # s = .5 - .5 * s for both, so s = 1/3.
+    result = dfquad_strengths({"a": 0.5, "b": 0.5}, [], [("a", "b"), ("b", "a")])
+    assert result.converged
+    assert result.strengths == pytest.approx({"a": 1 / 3, "b": 1 / 3}, abs=1e-8)
+    cycle = strengths("abc", attacks=[("a", "b"), ("b", "c"), ("c", "a")])
+    assert cycle == pytest.approx(dict.fromkeys("abc", 1 / 3), abs=1e-8)
+
+
+def test_dfquad_uses_the_settled_cycle_downstream():
+    # a and b attack each other (1/3 each); b attacks c: c = .5 - .5 * 1/3 = 1/3.
+    result = dfquad_strengths(
+        dict.fromkeys("abcd", 0.5), [("c", "d")], [("a", "b"), ("b", "a"), ("b", "c")]
+    )
+    assert result.converged
+    assert result.strengths == pytest.approx(
+        {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 0.5 + 0.5 / 3}, abs=1e-8
+    )
+
+
+def test_dfquad_acyclic_graphs_take_one_round_and_self_attack_is_a_cycle():
+    assert dfquad_strengths(dict.fromkeys("abc", 0.5), [("a", "b")], [("b", "c")]).rounds == 1
+    alone = dfquad_strengths({"a": 0.5}, [], [("a", "a")])
+    assert alone.converged
+    assert alone.strengths["a"] == pytest.approx(1 / 3, abs=1e-8)
+
+
+def test_dfquad_refuses_edges_to_nodes_without_a_base_score():
+    with pytest.raises(ValueError, match="edge a -> z joins a node without a base score"):
+        dfquad_strengths({"a": 0.5}, [("a", "z")], [])
+
+
+def test_dfquad_reports_when_it_stopped_short():
+    result = dfquad_strengths({"a": 0.5, "b": 0.5}, [], [("a", "b"), ("b", "a")], max_rounds=3)
+    assert (result.rounds, result.converged) == (3, False)
+
+
+def test_dfquad_damping_settles_an_oscillating_cycle():
+    # Plain iteration of two strong mutual attackers with base 1 flips between 0 and 1.
+    result = dfquad_strengths({"a": 1.0, "b": 1.0}, [], [("a", "b"), ("b", "a")])
+    assert result.converged
+    assert result.rounds > DFQUAD_PLAIN_ROUNDS
+    assert result.strengths == pytest.approx({"a": 0.5, "b": 0.5}, abs=1e-6)
+
+
+def test_seed_map_strengths_match_a_hand_computation(seed_map):
+    # Every argument but the proposition balances out at .5 (each supported claim is attacked
+    # by an argument of equal strength); the proposition has three supporters and two
+    # attackers at .5: vs = 1 - .5**3 = .875, va = 1 - .5**2 = .75, so .5 + .5 * .125.
+    assert seed_map.proposition.strength == 0.5625
+    assert {n.strength for n in seed_map.arguments} == {0.5}
+    assert seed_map.strength.converged
+    assert seed_map.strength.semantics == "df-quad"

@@ -1,0 +1,48 @@
+"""The builder and the formats are pure: plain data in, plain data out, no Django.
+
+import-linter's "pure" contract checks the whole import graph (.importlinter); this checks the
+source of every module in the two packages against the short list of what they may import.
+"""
+
+import ast
+from pathlib import Path
+
+from maps import builder
+
+
+def test_builder_imports_no_django():
+    maps_dir = Path(builder.__file__).parent.parent
+    sources = sorted([*(maps_dir / "builder").glob("*.py"), *(maps_dir / "formats").glob("*.py")])
+    assert sources
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
+        imported = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                imported.add((node.module or "").split(".")[0])
+        assert "django" not in imported
+        assert imported <= {
+            "__future__",
+            "collections",
+            "contextlib",
+            "core",
+            "dataclasses",
+            "functools",
+            "gc",
+            "hashlib",
+            "itertools",
+            "json",
+            "maps",
+            "math",
+            "orjson",
+            "re",
+            "textwrap",
+            "threading",
+            "types",
+            "typing",
+            "unicodedata",
+            "weakref",
+            "xml",
+        }
