@@ -26,6 +26,7 @@ from django.utils import timezone
 from core.db.text_bytes import text_bytes_insert
 from core.memory import collector_paused
 from debate.models import Debate
+from maps import gold
 from maps.builder import ArgumentMap, BuildCache, build_map, input_hash, map_to_json_bytes
 from maps.heartbeat import ProgressReport, heartbeat
 from maps.models import MapBuild, MapBuildStatus, MapVersion
@@ -156,14 +157,11 @@ def map_build_run(
 
 
 def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> BuildOutcome:
-    # The one place the map job reads annotations, through their narrow door.
-    from maps.gold import gold_map_input
-
     debate = build.debate
     report = ProgressReport(build)
     try:
         report.step(10, "Reading the gold layer")
-        data = gold_map_input(debate=debate)
+        data = gold.gold_map_input(debate=debate)
         digest = input_hash(data)
         # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (

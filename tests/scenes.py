@@ -29,7 +29,7 @@ from annotations.review.services import (
     review_finish,
 )
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.models import Actor, Debate, Document, DocumentStatus, Membership, Role
+from debate.models import Actor, ActorKind, Debate, Document, DocumentStatus, Membership, Role
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
 from debate.text import text_sha256
@@ -43,6 +43,15 @@ from tests.factories import (
     MembershipFactory,
     SpanFactory,
     UserFactory,
+)
+from tests.fixtures.seed_articles import ARTICLE_000, ARTICLE_004, TITLE_000, TITLE_004
+from tests.maps.seed import (
+    GOVENDER,
+    HARGREAVES,
+    ROBERTSON,
+    SEED_RELATIONS,
+    SEED_SPANS,
+    TECH_FIRMS,
 )
 
 # --- Texts and spans --------------------------------------------------------------------------
@@ -552,3 +561,65 @@ def make_gold_layer(
             position = end + 2
     Span.objects.bulk_create(spans, batch_size=5000)
     return len(spans)
+
+
+# --- The seed scenario's gold layer -------------------------------------------------------------
+SEED_TITLES = {100: TITLE_000, 104: TITLE_004}
+SEED_ACTORS = {
+    ROBERTSON: ("Kate Robertson", ActorKind.PERSON, "Citizen Lab", ["Robertson"]),
+    GOVENDER: ("Rani Govender", ActorKind.PERSON, "NSPCC", ["Govender"]),
+    HARGREAVES: (
+        "Susie Hargreaves",
+        ActorKind.PERSON,
+        "Internet Watch Foundation",
+        ["Hargreaves", "IWF"],
+    ),
+    TECH_FIRMS: ("the tech firms", ActorKind.COLLECTIVE, "", ["tech companies", "platforms"]),
+}
+
+
+def seed_gold(debate: Debate, reviewer) -> dict:
+    """Store the seed scenario's gold layer in ``debate``; return its documents, actors, spans.
+
+    Two adjudicated articles (000 and 004), ten gold spans at the exact offsets of their
+    sentences and seven gold relations, as a reviewer's adjudication would leave them.
+    """
+    actors = {
+        key: ActorFactory(debate=debate, name=name, kind=kind, affiliation=where, aliases=aliases)
+        for key, (name, kind, where, aliases) in SEED_ACTORS.items()
+    }
+    documents = {
+        key: DocumentFactory(
+            debate=debate,
+            title=SEED_TITLES[key],
+            source="tests/fixtures/seed_articles.py",
+            text=text,
+            status=DocumentStatus.ADJUDICATED,
+        )
+        for key, text in ((100, ARTICLE_000), (104, ARTICLE_004))
+    }
+    spans = {}
+    for span_id, document_key, quote, stance, role, actor_key in SEED_SPANS:
+        document = documents[document_key]
+        start = document.text.index(quote)  # offsets into the stored (normalised) text
+        spans[span_id] = SpanFactory(
+            document=document,
+            annotator=None,
+            created_by=reviewer,
+            start=start,
+            end=start + len(quote),
+            stance=stance,
+            role=role,
+            actor=actors[actor_key] if actor_key else None,
+        )
+    for relation in SEED_RELATIONS:
+        source, target = spans[relation.source_id], spans[relation.target_id]
+        Relation.objects.create(
+            document=source.document,
+            annotator=None,
+            source=source,
+            target=target,
+            type=relation.type,
+            created_by=reviewer,
+        )
+    return {"documents": documents, "actors": actors, "spans": spans}

@@ -37,7 +37,7 @@ from tests.factories import (
 )
 from tests.fixtures.seed_articles import TITLE_000, TITLE_004
 from tests.maps.seed import BACKDOOR_000, BACKDOOR_004
-from tests.maps.test_api import seed_gold
+from tests.scenes import seed_gold
 
 CONTRA = ["Kate Robertson", "the tech firms"]
 PRO = ["Rani Govender", "Susie Hargreaves"]

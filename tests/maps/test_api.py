@@ -16,92 +16,19 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Relation
-from debate.models import ActorKind, Debate, DocumentStatus, Role
+from debate.models import Debate, Role
 from maps.builder import map_from_dict, map_to_dict, map_to_json
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
 from maps.services import map_build_request, map_build_run
 from tests.factories import (
-    ActorFactory,
     DebateFactory,
-    DocumentFactory,
     MembershipFactory,
-    SpanFactory,
     UserFactory,
 )
-from tests.fixtures.seed_articles import TITLE_000, TITLE_004
-from tests.maps.seed import (
-    ARTICLE_000,
-    ARTICLE_004,
-    GOVENDER,
-    HARGREAVES,
-    ROBERTSON,
-    SEED_RELATIONS,
-    SEED_SPANS,
-    TECH_FIRMS,
-)
+from tests.scenes import SEED_TITLES, seed_gold
 
 pytestmark = pytest.mark.django_db
-
-TITLES = {100: TITLE_000, 104: TITLE_004}
-ACTORS = {
-    ROBERTSON: ("Kate Robertson", ActorKind.PERSON, "Citizen Lab", ["Robertson"]),
-    GOVENDER: ("Rani Govender", ActorKind.PERSON, "NSPCC", ["Govender"]),
-    HARGREAVES: (
-        "Susie Hargreaves",
-        ActorKind.PERSON,
-        "Internet Watch Foundation",
-        ["Hargreaves", "IWF"],
-    ),
-    TECH_FIRMS: ("the tech firms", ActorKind.COLLECTIVE, "", ["tech companies", "platforms"]),
-}
-
-
-def seed_gold(debate: Debate, reviewer) -> dict:
-    """Store the seed scenario's gold layer in ``debate``; return its documents, actors, spans.
-
-    Two adjudicated articles (000 and 004), ten gold spans at the exact offsets of their
-    sentences and seven gold relations, as a reviewer's adjudication would leave them.
-    """
-    actors = {
-        key: ActorFactory(debate=debate, name=name, kind=kind, affiliation=where, aliases=aliases)
-        for key, (name, kind, where, aliases) in ACTORS.items()
-    }
-    documents = {
-        key: DocumentFactory(
-            debate=debate,
-            title=TITLES[key],
-            source="tests/fixtures/seed_articles.py",
-            text=text,
-            status=DocumentStatus.ADJUDICATED,
-        )
-        for key, text in ((100, ARTICLE_000), (104, ARTICLE_004))
-    }
-    spans = {}
-    for span_id, document_key, quote, stance, role, actor_key in SEED_SPANS:
-        document = documents[document_key]
-        start = document.text.index(quote)  # offsets into the stored (normalised) text
-        spans[span_id] = SpanFactory(
-            document=document,
-            annotator=None,
-            created_by=reviewer,
-            start=start,
-            end=start + len(quote),
-            stance=stance,
-            role=role,
-            actor=actors[actor_key] if actor_key else None,
-        )
-    for relation in SEED_RELATIONS:
-        source, target = spans[relation.source_id], spans[relation.target_id]
-        Relation.objects.create(
-            document=source.document,
-            annotator=None,
-            source=source,
-            target=target,
-            type=relation.type,
-            created_by=reviewer,
-        )
-    return {"documents": documents, "actors": actors, "spans": spans}
 
 
 @pytest.fixture
@@ -427,7 +354,7 @@ def test_json_is_the_default_format(debate, users, version):
     assert (graph["version_id"], graph["input_hash"]) == (str(version.pk), version.input_hash)
     [backdoor] = [a for a in graph["arguments"] if "backdoor" in a["text"]]
     assert (backdoor["side"], backdoor["kind"], len(backdoor["sources"])) == ("contra", "claim", 2)
-    assert sorted(s["document_title"] for s in backdoor["sources"]) == sorted(TITLES.values())
+    assert sorted(s["document_title"] for s in backdoor["sources"]) == sorted(SEED_TITLES.values())
     positions = {p["name"]: p["position"] for p in graph["positions"]}
     assert positions == {
         "Kate Robertson": "contra",

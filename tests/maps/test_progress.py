@@ -11,7 +11,6 @@ from maps import services as map_services
 from maps.builder import build_map
 from maps.models import MapBuild
 from maps.services import map_build_request, map_build_run
-from tests.maps.test_services import gold, no_dispatch  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,8 @@ def row(pk: int) -> tuple:
 
 def test_progress_message_and_heartbeat_move_while_the_builder_runs(
     debate,
-    gold,  # noqa: F811
-    no_dispatch,  # noqa: F811
+    gold,
+    no_dispatch,
     monkeypatch,
 ):
     monkeypatch.setattr(map_heartbeat, "PROGRESS_INTERVAL_SECONDS", 0)
@@ -55,8 +54,8 @@ def test_progress_message_and_heartbeat_move_while_the_builder_runs(
 
 def test_progress_writes_are_throttled_to_two_a_second(
     debate,
-    gold,  # noqa: F811
-    no_dispatch,  # noqa: F811
+    gold,
+    no_dispatch,
     monkeypatch,
 ):
     clock = SimpleNamespace(now=0.0)

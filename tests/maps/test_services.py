@@ -25,46 +25,9 @@ from maps.services import (
     map_version_current,
     map_version_store,
 )
-from tests.factories import ActorFactory, DocumentFactory, SpanFactory, UserFactory
+from tests.maps.conftest import TEXT_A, TEXT_B
 
 pytestmark = pytest.mark.django_db
-
-TEXT_A = "Tech firms say a backdoor would leave their services less secure for every user."
-TEXT_B = "Hargreaves said encryption will be a smokescreen for abusers who hurt children."
-
-
-@pytest.fixture
-def gold(debate):
-    """Two adjudicated documents with one gold claim each, on opposite sides."""
-    reviewer = UserFactory(username="rev")
-    firms = ActorFactory(debate=debate, name="Tech firms")
-    iwf = ActorFactory(debate=debate, name="Susie Hargreaves")
-    spans = []
-    for text, stance, actor in ((TEXT_A, "contra", firms), (TEXT_B, "pro", iwf)):
-        document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
-        spans.append(
-            SpanFactory(
-                document=document,
-                annotator=None,
-                created_by=reviewer,
-                start=0,
-                end=len(text),
-                stance=stance,
-                role="claim",
-                actor=actor,
-            )
-        )
-    return spans
-
-
-@pytest.fixture
-def no_dispatch(monkeypatch):
-    """Record dispatches instead of running them, so a test runs builds when it decides."""
-    sent = []
-    monkeypatch.setattr(
-        map_services, "map_build_dispatch", lambda *, build_id: sent.append(build_id) or True
-    )
-    return sent
 
 
 def test_requests_while_one_waits_join_it(debate, no_dispatch, django_capture_on_commit_callbacks):

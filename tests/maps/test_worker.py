@@ -7,7 +7,6 @@ import pytest
 from maps.models import MapBuild, MapVersion
 from maps.services import map_build_request
 from maps.tasks import build_argument_map
-from tests.maps.test_services import gold  # noqa: F401 - the shared fixture
 
 pytestmark = pytest.mark.celery_worker
 
@@ -25,7 +24,7 @@ def build_status(pk):
     return MapBuild.objects.values_list("status", flat=True).get(pk=pk)
 
 
-def test_a_worker_builds_the_map_requested_after_commit(celery_worker, debate, gold):  # noqa: F811
+def test_a_worker_builds_the_map_requested_after_commit(celery_worker, debate, gold):
     build = map_build_request(debate=debate, reason="asked in a test")
 
     wait_for(lambda: build_status(build.pk) == "done", what=f"build {build.pk}; worker log:\n")
@@ -37,7 +36,7 @@ def test_a_worker_builds_the_map_requested_after_commit(celery_worker, debate, g
     assert version.argument_count == 2
 
 
-def test_a_redelivered_task_makes_no_second_version(celery_worker, debate, gold):  # noqa: F811
+def test_a_redelivered_task_makes_no_second_version(celery_worker, debate, gold):
     build = map_build_request(debate=debate, reason="first")
     wait_for(lambda: build_status(build.pk) == "done", what="the first build")
     finished = MapBuild.objects.values().get(pk=build.pk)
