@@ -24,10 +24,16 @@ def row_chunks(queryset: QuerySet, *, size: int, name: str) -> Iterator[list[tup
     ``name`` names the server-side cursor; it must be unique among the cursors open at once
     on the connection. Run inside a transaction: a server-side cursor lives in one.
     """
+    if is_postgresql(connections[queryset.db]):
+        return row_chunks_by_server_cursor(queryset, size=size, name=name)
+    return row_chunks_by_orm(queryset, size=size)
+
+
+def row_chunks_by_server_cursor(
+    queryset: QuerySet, *, size: int, name: str
+) -> Iterator[list[tuple]]:
+    """Yield the rows from a binary server-side cursor on the driver (PostgreSQL only)."""
     connection = connections[queryset.db]
-    if not is_postgresql(connection):
-        yield from row_chunks_by_orm(queryset, size=size)
-        return
     sql, params = queryset.query.sql_with_params()
     connection.ensure_connection()
     with connection.connection.cursor(name=name, binary=True) as cursor:

@@ -43,7 +43,7 @@ def insert_guarded(
     carries its key and ``follower`` its link to it, as after ``save()``.
     """
     connection = connections[row._state.db or "default"]
-    insert = _insert_guarded_statement if is_postgresql(connection) else insert_guarded_by_orm
+    insert = insert_guarded_by_statement if is_postgresql(connection) else insert_guarded_by_orm
     return insert(
         row=row, follower=follower, link=link, guard=guard, guard_field=guard_field, allowed=allowed
     )
@@ -89,7 +89,7 @@ def _insert_values(obj: Model, connection) -> tuple[str, list[str], list[Any]]:
     return quote(meta.db_table), [field.column for field in fields], values
 
 
-def _insert_guarded_statement(
+def insert_guarded_by_statement(
     *,
     row: Model,
     follower: Model,
@@ -98,6 +98,7 @@ def _insert_guarded_statement(
     guard_field: str,
     allowed: Any,
 ) -> GuardedInsert:
+    """Do what ``insert_guarded`` does in one statement (PostgreSQL only)."""
     connection = connections[row._state.db or "default"]
     quote = connection.ops.quote_name
     params: list[Any] = []

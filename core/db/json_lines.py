@@ -115,16 +115,21 @@ def json_lines(
     batch_size: int,
     using: str = DEFAULT_DB_ALIAS,
 ) -> Iterator[bytes]:
-    """Yield the lines ``query`` writes, in blocks, on PostgreSQL; elsewhere ``portable()``'s.
+    """Return the blocks of the lines ``query`` writes on PostgreSQL; elsewhere ``portable()``.
 
-    A generator: nothing is read until the first block is asked for, and the read's
-    transaction ends when it is exhausted or closed.
+    Lazy either way when ``portable`` is: nothing is read until the first block is asked
+    for, and the read's transaction ends when the blocks are exhausted or closed.
     """
+    if is_postgresql(connections[using]):
+        return json_lines_by_copy(lines=query(), batch_size=batch_size, using=using)
+    return portable()
+
+
+def json_lines_by_copy(
+    *, lines: LinesQuery, batch_size: int, using: str = DEFAULT_DB_ALIAS
+) -> Iterator[bytes]:
+    """Yield the lines of ``lines`` as COPY streams them, in blocks (PostgreSQL only)."""
     connection = connections[using]
-    if not is_postgresql(connection):
-        yield from portable()
-        return
-    lines = query()
     # One text column per line. CSV with control characters as delimiter and quote writes
     # it unquoted and unescaped: JSON text from to_json() never holds a control character,
     # a quote character or a line break raw, so each row is exactly ``line\n`` (the text
