@@ -150,7 +150,7 @@ def span_list_payload(spans: QuerySet[Span]) -> list[dict[str, Any]]:
     """Return spans (a ``span_list`` queryset) exactly as SpanSerializer gives them, as dicts.
 
     Read as plain rows: no model instances, no per-field serializer machinery, timestamps
-    formatted by the database, so a page of thousands of spans costs a few milliseconds.
+    formatted by the database.
     """
     return span_rows_payload(span_rows(spans))
 
@@ -165,9 +165,9 @@ def _username(span: Span, field: str) -> str:
 class SpanWriteFields(StrictInputSerializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         # Shallow copies of the declared fields, where DRF deep-copies them: rebuilding each
-        # field with its validators was half the validation of a span save.
-        # These fields keep no state of their own beyond what bind() sets on each copy; a
-        # test holds the answers to those of DRF's deep copies.
+        # field with its validators was half the validation of a span save. These fields keep
+        # no state of their own beyond what bind() sets on each copy
+        # (test_span_input_serializers_answer_as_with_drfs_deep_copied_fields).
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     start = serializers.IntegerField(

@@ -142,8 +142,9 @@ class SpanListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.ListAPIV
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         # Rows, not spans: a long document lists thousands of spans, and model instances and
-        # DRF's per-field machinery were most of the request (docs/BENCHMARKS.md). The
-        # paginator pages the rows as it would the spans.
+        # DRF's per-field machinery were most of the request. The paginator pages the rows as
+        # it would the spans, and the rows answer as SpanSerializer would
+        # (test_span_list_payload_gives_exactly_what_span_serializer_gives).
         rows = self.paginate_queryset(span_rows(self.get_queryset()))
         return self.get_paginated_response(span_rows_payload(rows))
 
@@ -344,8 +345,8 @@ class RelationListView(AnnotationErrorsMixin, DocumentScopedMixin, generics.List
         )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        # Rows, not relations, as the span list does: model instances and DRF's per-field
-        # machinery were most of the request. The paginator pages the rows by their id.
+        # Rows, not relations, as the span list does; the paginator pages them by their id
+        # (test_relation_list_payload_gives_exactly_what_relation_serializer_gives).
         rows = self.paginate_queryset(relation_rows(self.get_queryset()))
         return self.get_paginated_response(relation_rows_payload(rows))
 
