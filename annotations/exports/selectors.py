@@ -1,9 +1,9 @@
 """Reads for span exports: filtered, chunked, in one consistent snapshot.
 
 Spans come out of one query ordered by document, layer (gold first) and text order; their
-relations out of a second query in document order, read in step, both streamed
-(``core.db.chunks``) in one snapshot (``core.db.snapshot``), timestamps written as text by
-the database (``core.db.timestamps``). Each chunk of ``CHUNK_SIZE`` spans costs one query
+relations out of a second query in document order, read in step, both streamed by Django's
+chunked iterators in one snapshot (``core.db.snapshot``), timestamps written as text by the
+database (``core.db.timestamps``). Each chunk of ``CHUNK_SIZE`` spans costs one query
 for its new documents and one for unknown usernames. Nothing held grows with the size of
 the export: one chunk, the documents it touches and their relations, and the debate's
 actors and usernames.
@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,6 @@ from annotations.formats.jsonl import jsonl_body
 from annotations.formats.rows import ExportActor, ExportDocument, ExportRelation, ExportSpan
 from annotations.models import GOLD, Relation, Span
 from annotations.selectors import ALL
-from core.db.chunks import row_chunks
 from core.db.json_lines import json_lines
 from core.db.snapshot import read_snapshot
 from core.db.timestamps import UtcIsoText, utc_iso
@@ -208,6 +208,13 @@ def _load_documents(ids: set[int], *, with_text: bool) -> dict[int, ExportDocume
     }
 
 
+def _row_chunks(rows: QuerySet, size: int) -> Iterator[list[tuple]]:
+    """Yield a query's rows in lists of ``size``, streamed by Django's chunked iterator."""
+    iterator = rows.iterator(chunk_size=size)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 class _RelationsByDocument:
     """The outgoing relations of the spans of the documents being exported, read in step.
 
@@ -264,10 +271,8 @@ def export_span_chunks(
     documents: dict[int, ExportDocument] = {}
     users = get_user_model().objects
     with read_snapshot():
-        relations = _RelationsByDocument(
-            row_chunks(relation_rows, size=chunk_size, name="relations")
-        )
-        for chunk in row_chunks(rows, size=chunk_size, name="spans"):
+        relations = _RelationsByDocument(_row_chunks(relation_rows, chunk_size))
+        for chunk in _row_chunks(rows, chunk_size):
             document_ids = {row[1] for row in chunk}
             # Keep only the documents this chunk still needs; spans come document by document.
             documents = {pk: doc for pk, doc in documents.items() if pk in document_ids}

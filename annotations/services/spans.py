@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from annotations.fields import SPAN_VALUES, SpanValues, span_column
 from annotations.models import (
+    Assignment,
     AssignmentStatus,
     Relation,
     RelationEvent,
@@ -29,7 +30,7 @@ from annotations.permissions import LayerRule, layer_write_refusal
 from annotations.services.history import relation_event, span_event, span_snapshot
 from annotations.services.layers import layer_open, layer_write_check
 from annotations.services.rules import debate_actor_ids, span_errors
-from core.db.guarded_insert import insert_guarded
+from core.db.guarded_insert import Guard, insert_guarded
 from debate.models import Document, DocumentStatus
 from debate.permissions import DebateAccess
 
@@ -179,14 +180,16 @@ def span_insert(
             after=span_snapshot(span),
             reason=reason,
         )
-        outcome = insert_guarded(
-            row=span,
-            follower=event,
-            link="span_pk",
-            guard=None if annotator is None else document.assignments.filter(annotator=annotator),
-            guard_field="status",
-            allowed=AssignmentStatus.IN_PROGRESS,
-        )
+        # An annotator's layer takes the span while its assignment is in progress; gold always.
+        guard = None
+        if annotator is not None:
+            guard = Guard(
+                model=Assignment,
+                where={"document": document.pk, "annotator": annotator.pk},
+                field="status",
+                allowed=AssignmentStatus.IN_PROGRESS,
+            )
+        outcome = insert_guarded(row=span, follower=event, link="span_pk", guard=guard)
         if annotator is None or outcome.guard == AssignmentStatus.IN_PROGRESS:
             if outcome.pk is None:
                 return _replayed(by=by, document=document, item=item)

@@ -3,18 +3,33 @@
 The ORM takes a transaction of five statements for this (lock the guard, a savepoint, the
 insert, its release, the second insert); on PostgreSQL one statement does it, run through
 ``preparable_cursor`` so the server keeps it prepared. Its SQL is built from the models
-(their fields prepare each value, as an ORM insert does), so it never restates a model.
-``tests/core/db/test_guarded_insert.py`` holds both paths to the same rows and answers.
+(their fields prepare each value, as an ORM insert does), so it never restates a model, and
+built once per shape of call. ``tests/core/db/test_guarded_insert.py`` holds both paths to
+the same rows and answers.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import AutoField, Model, QuerySet
+from django.db.models import AutoField, Model
 
 from core.db import is_postgresql
 from core.db.compiled import preparable_cursor
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The row that allows an insert: the one of ``model`` matching ``where`` (field: value).
+
+    It allows the insert while its ``field`` equals ``allowed``.
+    """
+
+    model: type[Model]
+    where: dict[str, Any]
+    field: str
+    allowed: Any
 
 
 @dataclass(frozen=True)
@@ -25,45 +40,29 @@ class GuardedInsert:
     pk: Any  # the new row's primary key; None when nothing was inserted
 
 
-def insert_guarded(
-    *,
-    row: Model,
-    follower: Model,
-    link: str,
-    guard: QuerySet | None,
-    guard_field: str,
-    allowed: Any,
-) -> GuardedInsert:
+def insert_guarded(*, row: Model, follower: Model, link: str, guard: Guard | None) -> GuardedInsert:
     """Insert ``row``, then ``follower`` with ``link`` set to its key, if the guard allows.
 
-    The first row of ``guard`` is locked (FOR SHARE on PostgreSQL: a writer that locks it
-    FOR UPDATE waits for this insert, or this insert sees its change) and allows the insert
-    when its ``guard_field`` equals ``allowed``; without a ``guard`` the insert always runs.
-    A row refused by a unique constraint inserts nothing (``pk`` None). On success ``row``
-    carries its key and ``follower`` its link to it, as after ``save()``.
+    The guard row is locked (FOR SHARE on PostgreSQL: a writer that locks it FOR UPDATE
+    waits for this insert, or this insert sees its change); without a ``guard`` the insert
+    always runs. A row refused by a unique constraint inserts nothing (``pk`` None). On
+    success ``row`` carries its key and ``follower`` its link to it, as after ``save()``.
     """
     connection = connections[row._state.db or "default"]
     insert = insert_guarded_by_statement if is_postgresql(connection) else insert_guarded_by_orm
-    return insert(
-        row=row, follower=follower, link=link, guard=guard, guard_field=guard_field, allowed=allowed
-    )
+    return insert(row=row, follower=follower, link=link, guard=guard)
 
 
 @transaction.atomic
 def insert_guarded_by_orm(
-    *,
-    row: Model,
-    follower: Model,
-    link: str,
-    guard: QuerySet | None,
-    guard_field: str,
-    allowed: Any,
+    *, row: Model, follower: Model, link: str, guard: Guard | None
 ) -> GuardedInsert:
     """Do what ``insert_guarded`` does through the ORM, in a transaction (any database)."""
     value = None
     if guard is not None:
-        value = guard.select_for_update().values_list(guard_field, flat=True).first()
-        if value != allowed:
+        rows = guard.model._default_manager.select_for_update().filter(**guard.where)
+        value = rows.values_list(guard.field, flat=True).first()
+        if value != guard.allowed:
             return GuardedInsert(guard=value, pk=None)
     try:
         with transaction.atomic():  # keeps the transaction usable when the insert is refused
@@ -76,62 +75,87 @@ def insert_guarded_by_orm(
     return GuardedInsert(guard=value, pk=row.pk)
 
 
-def _insert_values(obj: Model, connection) -> tuple[str, list[str], list[Any]]:
-    """Return an object's table, columns and prepared values, as an ORM insert has them."""
-    meta = obj._meta
-    fields = [
+@cache
+def _inserted_fields(model: type[Model]) -> list:
+    """Return the fields an insert of ``model`` writes, as the ORM's insert has them."""
+    return [
         field
-        for field in meta.local_concrete_fields
+        for field in model._meta.local_concrete_fields
         if not (isinstance(field, AutoField) and field.primary_key)
     ]
+
+
+def _statement(
+    connection, row: type[Model], follower: type[Model], link: str, guard: Guard | None
+) -> str:
     quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    return quote(meta.db_table), [field.column for field in fields], values
+    guard_sql, guard_clause = "SELECT NULL WHERE FALSE", "TRUE"
+    if guard is not None:
+        meta = guard.model._meta
+        column = quote(meta.get_field(guard.field).column)
+        conditions = " AND ".join(
+            f"{quote(meta.get_field(name).column)} = %s" for name in guard.where
+        )
+        table = quote(meta.db_table)
+        guard_sql = f"SELECT {column} FROM {table} WHERE {conditions} FOR SHARE"  # noqa: S608
+        guard_clause = f"EXISTS (SELECT 1 FROM guard WHERE {column} = %s)"  # noqa: S608
+    key = quote(row._meta.pk.column)
+    columns = [quote(field.column) for field in _inserted_fields(row)]
+    link_column = follower._meta.get_field(link).column
+    follower_fields = _inserted_fields(follower)
+    follower_values = [
+        f"inserted.{key}" if field.column == link_column else "%s" for field in follower_fields
+    ]
+    # Table and column names come from the models; every value is a parameter.
+    return (
+        f"WITH guard AS ({guard_sql}), "  # noqa: S608
+        f"inserted AS (INSERT INTO {quote(row._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(['%s'] * len(columns))} WHERE {guard_clause} "
+        f"ON CONFLICT DO NOTHING RETURNING {key}), "
+        f"recorded AS (INSERT INTO {quote(follower._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in follower_fields)}) "
+        f"SELECT {', '.join(follower_values)} FROM inserted) "
+        f"SELECT (SELECT * FROM guard), (SELECT {key} FROM inserted)"
+    )
+
+
+_STATEMENTS: dict[tuple, str] = {}
 
 
 def insert_guarded_by_statement(
-    *,
-    row: Model,
-    follower: Model,
-    link: str,
-    guard: QuerySet | None,
-    guard_field: str,
-    allowed: Any,
+    *, row: Model, follower: Model, link: str, guard: Guard | None
 ) -> GuardedInsert:
     """Do what ``insert_guarded`` does in one statement (PostgreSQL only)."""
     connection = connections[row._state.db or "default"]
-    quote = connection.ops.quote_name
-    params: list[Any] = []
-    guard_sql, guard_clause = "SELECT NULL WHERE FALSE", "TRUE"
-    if guard is not None:
-        compiled, guard_params = guard.order_by().values_list(guard_field).query.sql_with_params()
-        column = quote(guard.model._meta.get_field(guard_field).column)
-        guard_sql = f"{compiled} FOR SHARE"
-        guard_clause = f"EXISTS (SELECT 1 FROM guard WHERE {column} = %s)"  # noqa: S608
-        params += [*guard_params]
-    table, columns, values = _insert_values(row, connection)
-    key = quote(row._meta.pk.column)
-    follower_table, follower_columns, follower_values = _insert_values(follower, connection)
-    link_column = follower._meta.get_field(link).column
-    follower_items = [
-        (f"inserted.{key}", None) if column == link_column else ("%s", value)
-        for column, value in zip(follower_columns, follower_values, strict=True)
-    ]
-    params += values + ([allowed] if guard is not None else [])
-    params += [value for placeholder, value in follower_items if placeholder == "%s"]
-    names = ", ".join(quote(column) for column in columns)
-    follower_names = ", ".join(quote(column) for column in follower_columns)
-    placeholders = ", ".join(["%s"] * len(values))
-    follower_placeholders = ", ".join(placeholder for placeholder, _ in follower_items)
-    # Table and column names come from the models; every value is a parameter.
-    sql = (
-        f"WITH guard AS ({guard_sql}), "  # noqa: S608
-        f"inserted AS (INSERT INTO {table} ({names}) SELECT {placeholders} "
-        f"WHERE {guard_clause} ON CONFLICT DO NOTHING RETURNING {key}), "
-        f"recorded AS (INSERT INTO {follower_table} ({follower_names}) "
-        f"SELECT {follower_placeholders} FROM inserted) "
-        f"SELECT (SELECT * FROM guard), (SELECT {key} FROM inserted)"
+    shape = (
+        connection.alias,
+        type(row),
+        type(follower),
+        link,
+        None if guard is None else (guard.model, tuple(guard.where), guard.field),
     )
+    sql = _STATEMENTS.get(shape)
+    if sql is None:
+        sql = _STATEMENTS[shape] = _statement(connection, type(row), type(follower), link, guard)
+    params: list[Any] = []
+    if guard is not None:
+        meta = guard.model._meta
+        params += [
+            meta.get_field(name).get_db_prep_value(value, connection)
+            for name, value in guard.where.items()
+        ]
+    params += [
+        field.get_db_prep_save(field.pre_save(row, True), connection)
+        for field in _inserted_fields(type(row))
+    ]
+    if guard is not None:
+        params.append(guard.allowed)
+    link_column = follower._meta.get_field(link).column
+    params += [
+        field.get_db_prep_save(field.pre_save(follower, True), connection)
+        for field in _inserted_fields(type(follower))
+        if field.column != link_column
+    ]
     with preparable_cursor(connection) as cursor:
         cursor.execute(sql, params)
         value, pk = cursor.fetchone()

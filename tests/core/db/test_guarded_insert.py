@@ -8,9 +8,10 @@ path exists, and ``insert_guarded`` must be it.
 import pytest
 from django.db import connection, transaction
 
-from annotations.models import AssignmentStatus, Span, SpanEvent
+from annotations.models import Assignment, AssignmentStatus, Span, SpanEvent
 from core.db import is_postgresql
 from core.db.guarded_insert import (
+    Guard,
     insert_guarded,
     insert_guarded_by_orm,
     insert_guarded_by_statement,
@@ -28,6 +29,16 @@ def layer():
     annotator = UserFactory(username="ann")
     AssignmentFactory(document=document, annotator=annotator, status=AssignmentStatus.IN_PROGRESS)
     return document, annotator
+
+
+def _guard(layer) -> Guard:
+    document, annotator = layer
+    return Guard(
+        model=Assignment,
+        where={"document": document.pk, "annotator": annotator.pk},
+        field="status",
+        allowed=AssignmentStatus.IN_PROGRESS,
+    )
 
 
 def _rows(document, annotator, *, client_id="", actor=None):
@@ -97,9 +108,7 @@ def test_the_dispatcher_takes_the_statement_on_postgresql_and_the_orm_elsewhere(
             row=span,
             follower=event,
             link="span_pk",
-            guard=document.assignments.filter(annotator=annotator),
-            guard_field="status",
-            allowed=AssignmentStatus.IN_PROGRESS,
+            guard=_guard(layer),
         )
     assert outcome.pk == span.pk == event.span_pk
     inserts = [sql for sql in calls if "INSERT" in sql]
@@ -129,9 +138,7 @@ def test_both_paths_answer_and_write_alike(layer, status, guarded, inserted):
             row=span,
             follower=event,
             link="span_pk",
-            guard=document.assignments.filter(annotator=annotator) if guarded else None,
-            guard_field="status",
-            allowed=AssignmentStatus.IN_PROGRESS,
+            guard=_guard(layer) if guarded else None,
         )
         return outcome.guard, outcome.pk is not None, span.pk == outcome.pk, _written(document)
 
@@ -149,10 +156,7 @@ def test_both_paths_answer_and_write_alike(layer, status, guarded, inserted):
 def test_a_row_a_unique_constraint_refuses_inserts_nothing_on_both_paths(layer):
     document, annotator = layer
     first, first_event = _rows(document, annotator, client_id="key-1")
-    insert_guarded_by_orm(
-        row=first, follower=first_event, link="span_pk", guard=None, guard_field="status",
-        allowed=None,
-    )  # fmt: skip
+    insert_guarded_by_orm(row=first, follower=first_event, link="span_pk", guard=None)
 
     def run(path):
         span, event = _rows(document, annotator, client_id="key-1")
@@ -160,9 +164,7 @@ def test_a_row_a_unique_constraint_refuses_inserts_nothing_on_both_paths(layer):
             row=span,
             follower=event,
             link="span_pk",
-            guard=document.assignments.filter(annotator=annotator),
-            guard_field="status",
-            allowed=AssignmentStatus.IN_PROGRESS,
+            guard=_guard(layer),
         )
         return outcome.guard, outcome.pk, span.pk, _written(document)
 
