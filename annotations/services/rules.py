@@ -59,10 +59,11 @@ def _boundary_error(text: str, index: int) -> str | None:
 
 def debate_actor_ids(document: Document, ids: Iterable[int]) -> set[int]:
     """Return those of ``ids`` that are actors of the document's debate."""
+    ids = set(ids)
+    if not ids:
+        return set()
     return set(
-        Actor.objects.filter(debate_id=document.debate_id, pk__in=set(ids)).values_list(
-            "pk", flat=True
-        )
+        Actor.objects.filter(debate_id=document.debate_id, pk__in=ids).values_list("pk", flat=True)
     )
 
 

@@ -167,8 +167,10 @@ def span_insert(
 
     While the layer is being worked on, the span and its history event go in one guarded
     insert (the layer's assignment must still be in progress; a concurrent submit waits for
-    it, or it sees the submission). Otherwise the layer is opened first, in a transaction.
-    A taken client_id inserts nothing and the earlier span answers.
+    it, or it sees the submission: test_a_save_during_a_submit_waits_for_it_and_is_refused).
+    Otherwise the layer is opened first, in a transaction. A taken client_id inserts nothing
+    and the earlier span answers
+    (test_the_unique_constraint_decides_a_retry_so_no_look_up_slows_first_saves).
     """
     if document.status != DocumentStatus.NEW:
         span = _span_from_input(document=document, annotator=annotator, by=by, item=item)
@@ -380,7 +382,7 @@ def span_update(
 
     The row is locked and the write is conditional on the version, so of two writers that
     read the same version exactly one succeeds; the other gets StaleVersion and changes
-    nothing.
+    nothing (test_concurrent_writers_of_one_version_exactly_one_wins).
     """
     unknown = set(changes) - set(SPAN_VALUES)
     if unknown:
