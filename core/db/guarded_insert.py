@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import AutoField, Model
+from django.db.models import AutoField, DateTimeField, Model
+from django.utils import timezone
 
 from core.db import is_postgresql
 from core.db.compiled import preparable_cursor
@@ -122,6 +123,18 @@ def _statement(
 _STATEMENTS: dict[tuple, str] = {}
 
 
+def _value(obj: Model, field, now):
+    """Return a field's value for an insert, as the ORM's insert does (``pre_save``).
+
+    A timestamp the ORM sets on insert (``auto_now``, ``auto_now_add``) takes ``now``, so
+    the rows of one statement carry one moment, as the database's ``now()`` would.
+    """
+    if isinstance(field, DateTimeField) and (field.auto_now or field.auto_now_add):
+        setattr(obj, field.attname, now)
+        return now
+    return field.pre_save(obj, True)
+
+
 def insert_guarded_by_statement(
     *, row: Model, follower: Model, link: str, guard: Guard | None
 ) -> GuardedInsert:
@@ -144,15 +157,16 @@ def insert_guarded_by_statement(
             meta.get_field(name).get_db_prep_value(value, connection)
             for name, value in guard.where.items()
         ]
+    now = timezone.now()  # one statement, one moment: every automatic timestamp is this
     params += [
-        field.get_db_prep_save(field.pre_save(row, True), connection)
+        field.get_db_prep_save(_value(row, field, now), connection)
         for field in _inserted_fields(type(row))
     ]
     if guard is not None:
         params.append(guard.allowed)
     link_column = follower._meta.get_field(link).column
     params += [
-        field.get_db_prep_save(field.pre_save(follower, True), connection)
+        field.get_db_prep_save(_value(follower, field, now), connection)
         for field in _inserted_fields(type(follower))
         if field.column != link_column
     ]

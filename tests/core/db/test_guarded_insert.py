@@ -179,3 +179,17 @@ def test_a_row_a_unique_constraint_refuses_inserts_nothing_on_both_paths(layer):
         1,
         1,
     )
+
+
+def test_the_rows_carry_the_time_of_their_insert_one_moment_in_the_statement(layer):
+    document, annotator = layer
+    span, event = _rows(document, annotator)
+
+    insert_guarded(row=span, follower=event, link="span_pk", guard=_guard(layer))
+
+    stored = Span.objects.get(pk=span.pk)
+    recorded = SpanEvent.objects.get(span_pk=span.pk)
+    assert (stored.created_at, stored.updated_at) == (span.created_at, span.updated_at)
+    assert recorded.at == event.at
+    if is_postgresql(connection):  # the ORM times each field as it prepares it
+        assert stored.created_at == stored.updated_at == recorded.at
