@@ -1,34 +1,41 @@
 """Django admin for annotations, scoped to the debates a manager manages (see debate.admin).
 
-The API and the review screens are where annotations are made; the admin is for repairs, so
-it validates a span the way the database cannot (the quote is the text at its offsets, labels
-come from the debate's scheme) and refuses to overwrite a span that changed since the form
-was opened. Each change made here is recorded in the span's history like any other; the
-history itself is never edited here.
+The API and the review screens are where annotations are made; the admin is for repairs by
+a debate's managers. It writes through ``annotations.services`` like every other path, under
+the managers' rule (``permissions.layer_repair_refusal``): a span is checked with the same
+rules (``services.span_errors``), a submitted layer is read only, a span that changed since
+the form was opened is not overwritten, and every change, of spans and of relations, is
+recorded in the history. The history itself is never edited here.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from annotations.models import (
-    Assignment,
-    Relation,
-    RelationEvent,
-    Span,
-    SpanEvent,
-    SpanEventAction,
+from annotations.fields import SPAN_VALUES
+from annotations.models import Assignment, Relation, RelationEvent, Span, SpanEvent
+from annotations.permissions import layer_repair_refusal
+from annotations.services import (
+    SpanInput,
+    layer_submitted,
+    relation_create,
+    relation_delete,
+    relation_errors,
+    relation_update,
+    span_create,
+    span_delete,
+    span_errors,
+    span_update,
 )
-from annotations.services import span_snapshot
 from debate.admin import ManagedDebateAdmin, managed_debates
 from debate.models import Membership
-from debate.scheme import scheme_keys
 
 DEBATE_FILTER = ("document__debate", admin.RelatedOnlyFieldListFilter)
 ADMIN_REASON = "changed in the Django admin"
+SUBMITTED = "The annotator submitted this document; their layer of it no longer changes."
 
 
 def _not_a_member(document, user) -> bool:
@@ -38,29 +45,12 @@ def _not_a_member(document, user) -> bool:
     )
 
 
-def _record(span: Span, action: str, *, by, before=None, after=None) -> None:
-    """Write the history of a change made here, as the services write theirs."""
-    SpanEvent.objects.create(
-        span_pk=span.pk,
-        document_id=span.document_id,
-        annotator_id=span.annotator_id,
-        action=action,
-        by=by,
-        before=before,
-        after=after,
-        reason=ADMIN_REASON,
-    )
-
-
-def _deleted_snapshot(span: Span) -> dict:
-    snapshot = span_snapshot(span)
-    relations = list(Relation.objects.filter(source=span).values_list("target_id", "type")) + list(
-        Relation.objects.filter(target=span).values_list("source_id", "type")
-    )
-    if relations:
-        # Relations go with the span; name them so the history shows what else went.
-        snapshot["relations"] = sorted([other, kind] for other, kind in relations)
-    return snapshot
+def _span_values(cleaned: dict) -> dict:
+    """Return a span form's values as the services take them (the actor by id)."""
+    values = {name: cleaned.get(name) for name in SPAN_VALUES}
+    values["actor"] = None if values["actor"] is None else values["actor"].pk
+    values["note"] = values["note"] or ""
+    return values
 
 
 class SpanAdminForm(forms.ModelForm):
@@ -69,17 +59,7 @@ class SpanAdminForm(forms.ModelForm):
 
     class Meta:
         model = Span
-        fields = [
-            "document",
-            "annotator",
-            "start",
-            "end",
-            "quote",
-            "stance",
-            "role",
-            "actor",
-            "note",
-        ]
+        fields = ["document", "annotator", *SPAN_VALUES]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,43 +69,60 @@ class SpanAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         document = cleaned.get("document") or getattr(self.instance, "document", None)
-        start, end, quote = cleaned.get("start"), cleaned.get("end"), cleaned.get("quote")
-        if document is None or None in (start, end, quote):
+        if document is None or None in (cleaned.get(name) for name in ("start", "end", "quote")):
             return cleaned
-        errors: dict[str, str] = {}
-        text = document.text
-        if end > len(text):
-            errors["end"] = f"Must be at most {len(text)}, the length of the text in code points."
-        elif end <= start:
-            errors["end"] = "Must be greater than start: a span covers at least one character."
-        elif quote != text[start:end]:
-            errors["quote"] = f"Must equal text[{start}:{end}], which is {text[start:end]!r}."
-        for field, part in (("stance", "stances"), ("role", "roles")):
-            keys = scheme_keys(document.debate.scheme, part)
-            if field in cleaned and cleaned[field] not in keys:
-                errors[field] = f"Must be one of this debate's {part}: {', '.join(keys)}."
-        actor = cleaned.get("actor")
-        if actor is not None and actor.debate_id != document.debate_id:
-            errors["actor"] = "The actor belongs to another debate."
+        annotator = (
+            cleaned.get("annotator") if self.instance.pk is None else self.instance.annotator
+        )
+        # The services' rules, for the fields that passed the form's own checks.
+        errors = {
+            field: messages
+            for field, messages in span_errors(
+                document=document, values=_span_values(cleaned)
+            ).items()
+            if field in cleaned
+        }
         if _not_a_member(document, cleaned.get("annotator")):
-            errors["annotator"] = "The annotator is not a member of this document's debate."
+            errors["annotator"] = ["The annotator is not a member of this document's debate."]
+        elif layer_submitted(document=document, annotator=annotator):
+            errors["annotator"] = [SUBMITTED]
         opened = cleaned.get("opened_version")
         if self.instance.pk is not None and opened is not None:
             current = Span.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if current.first() != opened:
-                errors[NON_FIELD_ERRORS] = (
+                errors[NON_FIELD_ERRORS] = [
                     f"The span changed since this page was opened (now version "
                     f"{current.first()}); reload the page and make your change again."
-                )
+                ]
         if errors:
             raise ValidationError(errors)
         return cleaned
 
 
-@admin.register(Span)
-class SpanAdmin(ManagedDebateAdmin):
-    form = SpanAdminForm
+class LayerOfDocumentAdmin(ManagedDebateAdmin):
+    """Rows of one layer of a document: read only once their annotator submitted it."""
+
     debate_path = "document__debate"
+
+    def _submitted(self, obj) -> bool:
+        return obj is not None and layer_submitted(document=obj.document, annotator=obj.annotator)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._submitted(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._submitted(obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["document", "annotator"]  # a row never moves to another layer
+        return fields
+
+
+@admin.register(Span)
+class SpanAdmin(LayerOfDocumentAdmin):
+    form = SpanAdminForm
     list_display = ["id", "document", "layer", "start", "end", "stance", "role", "actor", "version"]
     list_filter = [DEBATE_FILTER, "stance", "role"]
     search_fields = ["quote", "note"]
@@ -133,40 +130,45 @@ class SpanAdmin(ManagedDebateAdmin):
     raw_id_fields = ["document", "actor"]
     readonly_fields = ["version", "created_by", "created_at", "updated_at", "client_id"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            fields += ["document", "annotator"]  # relations hang on both; a span never moves
-        return fields
-
     def save_model(self, request: HttpRequest, obj: Span, form, change: bool) -> None:
         if change and not form.has_changed():
             return
-        before = None
+        values = _span_values(form.cleaned_data)
         if change:
-            before = span_snapshot(Span.objects.select_related("annotator").get(pk=obj.pk))
-            obj.version = F("version") + 1  # so an API client holding the old version gets 409
+            span = span_update(
+                span=obj,
+                by=request.user,
+                expected_version=form.cleaned_data.get("opened_version"),
+                changes={name: values[name] for name in SPAN_VALUES if name in form.changed_data},
+                reason=ADMIN_REASON,
+                permission=layer_repair_refusal,
+            )
         else:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db(fields=["version"])
-        _record(
-            obj,
-            SpanEventAction.UPDATED if change else SpanEventAction.CREATED,
-            by=request.user,
-            before=before,
-            after=span_snapshot(obj),
-        )
+            span = span_create(
+                document=obj.document,
+                annotator=obj.annotator,
+                by=request.user,
+                data=SpanInput(**values),
+                reason=ADMIN_REASON,
+                permission=layer_repair_refusal,
+            ).span
+        # The admin goes on with the object it holds (messages, the log, the redirect).
+        obj.pk, obj.version, obj.created_by = span.pk, span.version, span.created_by
+        obj.created_at, obj.updated_at = span.created_at, span.updated_at
 
     def delete_model(self, request: HttpRequest, obj: Span) -> None:
-        _record(obj, SpanEventAction.DELETED, by=request.user, before=_deleted_snapshot(obj))
-        super().delete_model(request, obj)
+        span_delete(
+            span=obj,
+            by=request.user,
+            expected_version=None,
+            reason=ADMIN_REASON,
+            permission=layer_repair_refusal,
+        )
 
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for span in queryset.select_related("annotator"):
-            _record(span, SpanEventAction.DELETED, by=request.user, before=_deleted_snapshot(span))
-        super().delete_queryset(request, queryset)
+            self.delete_model(request, span)
 
 
 class RelationAdminForm(forms.ModelForm):
@@ -177,32 +179,26 @@ class RelationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         source, target = cleaned.get("source"), cleaned.get("target")
-        document, kind = cleaned.get("document"), cleaned.get("type")
-        if None in (source, target, document):
+        document = cleaned.get("document") or getattr(self.instance, "document", None)
+        kind = cleaned.get("type")
+        if None in (source, target, document, kind):
             return cleaned
-        errors: dict[str, str] = {}
-        if source == target:
-            errors["target"] = "A span cannot point to itself."
-        elif source.document_id != document.pk or target.document_id != document.pk:
-            errors["target"] = "Both spans must belong to the relation's document."
-        elif (
-            not source.annotator_id
-            == target.annotator_id
-            == getattr(cleaned.get("annotator"), "pk", None)
-        ):
-            errors["target"] = "Both spans must belong to the relation's layer."
-        keys = scheme_keys(document.debate.scheme, "relation_types")
-        if kind is not None and kind not in keys:
-            errors["type"] = f"Must be one of this debate's relation types: {', '.join(keys)}."
+        annotator = (
+            cleaned.get("annotator") if self.instance.pk is None else self.instance.annotator
+        )
+        errors = relation_errors(document=document, source=source, target=target, type=kind)
+        if not source.annotator_id == target.annotator_id == getattr(annotator, "pk", None):
+            errors["target"] = ["Both spans must belong to the relation's layer."]
+        elif layer_submitted(document=document, annotator=annotator):
+            errors["annotator"] = [SUBMITTED]
         if errors:
             raise ValidationError(errors)
         return cleaned
 
 
 @admin.register(Relation)
-class RelationAdmin(ManagedDebateAdmin):
+class RelationAdmin(LayerOfDocumentAdmin):
     form = RelationAdminForm
-    debate_path = "document__debate"
     list_display = ["id", "document", "source", "type", "target", "annotator"]
     list_filter = [DEBATE_FILTER, "type"]
     raw_id_fields = ["document", "source", "target"]
@@ -214,9 +210,40 @@ class RelationAdmin(ManagedDebateAdmin):
         return super().managed_choices(request, field_name)
 
     def save_model(self, request: HttpRequest, obj: Relation, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change and not form.has_changed():
+            return
+        link = {"source": obj.source, "target": obj.target, "type": obj.type}
+        if change:
+            relation = relation_update(
+                relation=obj,
+                by=request.user,
+                **link,
+                reason=ADMIN_REASON,
+                permission=layer_repair_refusal,
+            )
+        else:
+            relation = relation_create(
+                document=obj.document,
+                by=request.user,
+                **link,
+                reason=ADMIN_REASON,
+                permission=layer_repair_refusal,
+            )
+        obj.pk, obj.created_by, obj.created_at = (
+            relation.pk,
+            relation.created_by,
+            relation.created_at,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Relation) -> None:
+        relation_delete(
+            relation=obj, by=request.user, reason=ADMIN_REASON, permission=layer_repair_refusal
+        )
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for relation in queryset.select_related("document", "annotator"):
+            self.delete_model(request, relation)
 
 
 class AssignmentAdminForm(forms.ModelForm):
@@ -259,33 +286,16 @@ class HistoryAdmin(ManagedDebateAdmin):
         return False
 
 
+HISTORY_FIELDS = ["document", "annotator", "action", "by", "at", "before", "after", "reason"]
+
+
 @admin.register(SpanEvent)
 class SpanEventAdmin(HistoryAdmin):
     list_display = ["span_pk", "action", "by", "at", "document"]
-    readonly_fields = [
-        "span_pk",
-        "document",
-        "annotator",
-        "action",
-        "by",
-        "at",
-        "before",
-        "after",
-        "reason",
-    ]
+    readonly_fields = ["span_pk", *HISTORY_FIELDS]
 
 
 @admin.register(RelationEvent)
 class RelationEventAdmin(HistoryAdmin):
     list_display = ["relation_pk", "action", "by", "at", "document"]
-    readonly_fields = [
-        "relation_pk",
-        "document",
-        "annotator",
-        "action",
-        "by",
-        "at",
-        "before",
-        "after",
-        "reason",
-    ]
+    readonly_fields = ["relation_pk", *HISTORY_FIELDS]

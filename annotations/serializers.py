@@ -5,12 +5,14 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import CharField, F, Func, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
+from annotations.fields import SPAN_API, SPAN_VALUES, span_column
 from annotations.models import GOLD, Assignment, Relation, RelationEvent, Span, SpanEvent
 from annotations.services import SpanInput
+from core.db.timestamps import UtcIsoText
 from core.serializers import StrictInputSerializer
 
 MAX_NOTE = 5000
@@ -36,46 +38,25 @@ class SpanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Span
-        fields = [
-            "id",
-            "document",
-            "layer",
-            "start",
-            "end",
-            "quote",
-            "stance",
-            "role",
-            "actor",
-            "note",
-            "version",
-            "client_id",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
+        fields = list(SPAN_API)
         read_only_fields = fields
 
     def to_representation(self, span: Span) -> dict[str, Any]:
         # Written out rather than field by field: the annotate page reads thousands of spans in
-        # one request, and DRF's per-field machinery was most of its time (docs/BENCHMARKS.md).
-        # The output is exactly that of the fields declared above; a test compares the two.
-        return {
+        # one request, and DRF's per-field machinery was most of its time. The output is
+        # exactly that of the fields declared above (test_serializers compares the two).
+        values = {
             "id": span.pk,
             "document": span.document_id,
             "layer": GOLD if span.annotator_id is None else _username(span, "annotator"),
-            "start": span.start,
-            "end": span.end,
-            "quote": span.quote,
-            "stance": span.stance,
-            "role": span.role,
-            "actor": span.actor_id,
-            "note": span.note,
+            **{name: getattr(span, span_column(name)) for name in SPAN_VALUES},
             "version": span.version,
             "client_id": span.client_id,
             "created_by": _username(span, "created_by"),
             "created_at": self._datetime(span.created_at),
             "updated_at": self._datetime(span.updated_at),
         }
+        return {name: values[name] for name in SPAN_API}
 
     def _datetime(self, value) -> str | None:
         # As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z" for UTC),
@@ -90,42 +71,18 @@ class SpanSerializer(serializers.ModelSerializer):
     _zone = None
 
 
-class UtcIsoText(Func):
-    """A timestamp as ISO 8601 text in UTC, microseconds always written, with a "Z".
-
-    Formatted by the database: PostgreSQL hands timestamps to Django through a Python
-    loader, and parsing 4,000 of them was a third of a 2,000-span list.
-    """
-
-    output_field = CharField()
-    template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite keeps the text Django wrote: "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC.
-        return self.as_sql(
-            compiler, connection, template="REPLACE(%(expressions)s, ' ', 'T') || 'Z'"
-        )
-
-
-# The columns of a span as the list gives it, in SpanSerializer's order; the two usernames are
-# joined in rather than loaded as users.
-_SPAN_ROW = (
-    "id",
-    "document_id",
-    "annotator_username",
-    "start",
-    "end",
-    "quote",
-    "stance",
-    "role",
-    "actor_id",
-    "note",
-    "version",
-    "client_id",
-    "created_by_username",
-    "created",
-    "updated",
-)
+# The columns of a span as the list gives it, in SpanSerializer's order (``fields.SPAN_API``);
+# the two usernames are joined in rather than loaded as users, the times written as text.
+_SPAN_ROW_COLUMNS = {
+    "document": "document_id",
+    "layer": "annotator_username",
+    "created_by": "created_by_username",
+    "created_at": "created",
+    "updated_at": "updated",
+}
+_SPAN_ROW = tuple(_SPAN_ROW_COLUMNS.get(name, span_column(name)) for name in SPAN_API)
+_SPAN_LAYER = SPAN_API.index("layer")
+_SPAN_TIMES = (SPAN_API.index("created_at"), SPAN_API.index("updated_at"))
 
 
 def _instant_writer() -> Callable[[str | datetime | None], str | None]:
@@ -158,7 +115,7 @@ def _layer_rows(objects: QuerySet, columns: Sequence[str], **timestamps: str) ->
             annotator_username=F("annotator__username"),
             created_by_username=F("created_by__username"),
             **{
-                alias: UtcIsoText(column) if utc else F(column)
+                alias: UtcIsoText(column, zone="Z") if utc else F(column)
                 for alias, column in timestamps.items()
             },
         )
@@ -177,49 +134,23 @@ def span_rows(spans: QuerySet[Span]) -> QuerySet:
 def span_rows_payload(rows: Iterable[tuple]) -> list[dict[str, Any]]:
     """Return rows of ``span_rows`` as the JSON-ready dicts SpanSerializer gives their spans."""
     instant = _instant_writer()
-    return [
-        {
-            "id": pk,
-            "document": document,
-            "layer": GOLD if annotator is None else annotator,
-            "start": start,
-            "end": end,
-            "quote": quote,
-            "stance": stance,
-            "role": role,
-            "actor": actor,
-            "note": note,
-            "version": version,
-            "client_id": client_id,
-            "created_by": created_by,
-            "created_at": instant(created_at),
-            "updated_at": instant(updated_at),
-        }
-        for (
-            pk,
-            document,
-            annotator,
-            start,
-            end,
-            quote,
-            stance,
-            role,
-            actor,
-            note,
-            version,
-            client_id,
-            created_by,
-            created_at,
-            updated_at,
-        ) in rows
-    ]
+    layer_at, (created_at, updated_at) = _SPAN_LAYER, _SPAN_TIMES
+    payload = []
+    for row in rows:
+        values = list(row)
+        if values[layer_at] is None:
+            values[layer_at] = GOLD
+        values[created_at] = instant(values[created_at])
+        values[updated_at] = instant(values[updated_at])
+        payload.append(dict(zip(SPAN_API, values, strict=True)))
+    return payload
 
 
 def span_list_payload(spans: QuerySet[Span]) -> list[dict[str, Any]]:
     """Return spans (a ``span_list`` queryset) exactly as SpanSerializer gives them, as dicts.
 
     Read as plain rows: no model instances, no per-field serializer machinery, timestamps
-    formatted by the database, so a page of thousands of spans costs a few milliseconds.
+    formatted by the database.
     """
     return span_rows_payload(span_rows(spans))
 
@@ -234,9 +165,9 @@ def _username(span: Span, field: str) -> str:
 class SpanWriteFields(StrictInputSerializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         # Shallow copies of the declared fields, where DRF deep-copies them: rebuilding each
-        # field with its validators was half the validation of a span save (0.1 ms a save).
-        # These fields keep no state of their own beyond what bind() sets on each copy; a
-        # test holds the answers to those of DRF's deep copies.
+        # field with its validators was half the validation of a span save. These fields keep
+        # no state of their own beyond what bind() sets on each copy
+        # (test_span_input_serializers_answer_as_with_drfs_deep_copied_fields).
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     start = serializers.IntegerField(
@@ -276,14 +207,7 @@ class SpanCreateSerializer(SpanWriteFields):
 def span_input(data: dict, *, client_id: str = "") -> SpanInput:
     """Return validated span fields as the service's input."""
     return SpanInput(
-        start=data["start"],
-        end=data["end"],
-        quote=data["quote"],
-        stance=data["stance"],
-        role=data["role"],
-        actor=data.get("actor"),
-        note=data.get("note", ""),
-        client_id=client_id,
+        **{name: data[name] for name in SPAN_VALUES if name in data}, client_id=client_id
     )
 
 

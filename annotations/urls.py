@@ -2,7 +2,9 @@
 
 from django.urls import include, path
 
-from annotations import export_views, import_views, views
+from annotations import views
+from annotations.exports import views as export_views
+from annotations.imports import views as import_views
 
 urlpatterns = [
     path("documents/<int:pk>/spans/", views.SpanListView.as_view(), name="api-span-list"),

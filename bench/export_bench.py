@@ -50,7 +50,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from annotations.export_selectors import (  # noqa: E402
+from annotations.exports.selectors import (  # noqa: E402
     ExportFilters,
     export_relation_queryset,
     export_span_queryset,

@@ -71,7 +71,9 @@ def main() -> None:
     )
     graph = build_map(data)
     as_bytes, as_str = map_to_json_bytes(graph), map_to_json(graph)
-    print(f"{connection.vendor}: a graph of {len(as_bytes) / 1e6:.1f} MB ({options.spans} spans)")
+    print(
+        f"{connection.display_name}: a graph of {len(as_bytes) / 1e6:.1f} MB ({options.spans} spans)"
+    )
     debate, _ = Debate.objects.get_or_create(
         slug="store-bench",
         defaults={"title": "Store bench", "proposition": "P", "scheme": default_scheme()},

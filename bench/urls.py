@@ -6,7 +6,7 @@ ceiling a real endpoint can approach on this server.
 
 ``/bench/floor/<document>/`` does a span creation's database work and nothing more: the
 token's user and the document with the caller's role read by the same compiled queries, the
-span and its history event written by ``span_write_checked`` as span creation writes them,
+span and its history event written by ``span_insert``, span creation's database step,
 committed; no DRF, no permission or validation, no answer beyond the new id. What no
 implementation of span creation can go below on this server. Both exist only under
 bench.settings.
@@ -19,7 +19,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from annotations.services import SpanInput, span_write_checked
+from annotations.services import SpanInput, span_insert
 from core.authentication import TokenAuthentication
 from debate.selectors import document_access_get
 
@@ -42,7 +42,7 @@ def floor(request: HttpRequest, pk: int) -> JsonResponse:
     document, _access = document_access_get(user=user, pk=pk, text=False)
     fields = ("start", "end", "quote", "stance", "role", "client_id")
     item = SpanInput(**{name: body[name] for name in fields})
-    write = span_write_checked(document=document, annotator=user, by=user, item=item, reason="")
+    write = span_insert(document=document, annotator=user, by=user, item=item, reason="")
     return JsonResponse({"id": write.span.pk}, status=201)
 
 

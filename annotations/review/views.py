@@ -19,6 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotations.api import AnnotationErrorsMixin, DocumentScopedMixin
 from annotations.models import Assignment, DocumentReview, ReviewDecision
 from annotations.review.permissions import (
     Manages,
@@ -57,7 +58,6 @@ from annotations.review.services import (
     review_finish,
 )
 from annotations.services import StaleVersion
-from annotations.views import AnnotationErrorsMixin, DocumentScopedMixin
 from core.api import (
     Conflict,
     CursorPage,

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from annotations import services
 from annotations.models import Span, SpanEvent
 from annotations.services import SpanInput, span_create
+from annotations.services import spans as span_services
 from core.db import is_postgresql
 from tests.factories import DocumentFactory, MembershipFactory, UserFactory
 
@@ -114,13 +115,13 @@ def test_the_second_of_two_writers_who_read_the_same_version_gets_412(world):
 
 def test_a_change_between_the_check_and_the_row_lock_is_caught(world, monkeypatch):
     # The view saw version 1; another writer commits version 2 before this one locks the row.
-    real_lock = services._lock_writable
+    real_lock = span_services.span_lock
 
     def another_writer_first(**kwargs):
         Span.objects.filter(pk=world.span_ann.pk).update(note="other", version=2)
         return real_lock(**kwargs)
 
-    monkeypatch.setattr(services, "_lock_writable", another_writer_first)
+    monkeypatch.setattr(span_services, "span_lock", another_writer_first)
 
     response = world.client("ann").patch(
         f"/api/v1/spans/{world.span_ann.pk}/", {"note": "mine", "version": 1}, format="json"
@@ -137,13 +138,13 @@ def test_a_change_between_the_check_and_the_row_lock_is_caught(world, monkeypatc
 def test_the_update_itself_is_conditional_on_the_version(world, monkeypatch):
     # Where no row lock exists (SQLite), a writer could slip in after the check; the
     # UPDATE ... WHERE version = n then matches no row and the write is refused.
-    real_open = services.layer_open
+    real_open = span_services.layer_open
 
     def slip_in(**kwargs):
         Span.objects.filter(pk=world.span_ann.pk).update(note="other", version=2)
         return real_open(**kwargs)
 
-    monkeypatch.setattr(services, "layer_open", slip_in)
+    monkeypatch.setattr(span_services, "layer_open", slip_in)
     events = SpanEvent.objects.count()
 
     response = world.client("ann").patch(

@@ -105,10 +105,10 @@ def test_layer_filter(corpus):
         for layer in ("gold", "ann", "ann2", "all")
     }
     assert layers["gold"] == [
-        "Kate Robertson disagreed",
-        "a “backdoor” weakens security",
-        "scanning is needed",
-        "scanning protects children",
+        "Owen Pell disagreed",
+        "a “master key” opens any door",
+        "checking is overdue",
+        "checking shields children",
     ]
     assert layers["ann2"] == ["encryption keeps everyone safe"]
     assert len(layers["ann"]) == 4

@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from annotations.export_selectors import ExportFilters
+from annotations.exports.selectors import ExportFilters
 from annotations.models import Span, SpanEvent
 from debate.models import Actor, Document
 from tests.annotations.export_corpus import TEXT_B, TEXT_C, export_bytes, make_corpus

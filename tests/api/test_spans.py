@@ -7,6 +7,7 @@ from rest_framework.serializers import ModelSerializer
 from annotations import services
 from annotations.models import Span, SpanEvent
 from annotations.serializers import SpanSerializer
+from annotations.services import spans as span_services
 from tests.factories import DocumentFactory
 from tests.scenes import TEXT, find, quote
 
@@ -368,14 +369,14 @@ def test_a_retried_bulk_returns_the_same_spans(world):
 def test_the_unique_constraint_decides_a_retry_so_no_look_up_slows_first_saves(world, monkeypatch):
     # Concurrent retries cannot both insert: the database's unique (created_by, client_id)
     # refuses the second, which then answers with the first one's span.
-    real_replay = services._replay
+    real_replay = span_services.span_replay
     calls = []
 
     def spy(**kwargs):
         calls.append(kwargs["client_id"])
         return real_replay(**kwargs)
 
-    monkeypatch.setattr(services, "_replay", spy)
+    monkeypatch.setattr(span_services, "span_replay", spy)
     winner = post(world, world.span_payload(), HTTP_IDEMPOTENCY_KEY="race")
     assert (winner.status_code, calls) == (201, [])
     before = counts()

@@ -11,7 +11,7 @@ from tests.factories import AssignmentFactory, DocumentFactory, MembershipFactor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
-TEXT = "Robertson said client-side scanning breaks the promise of end-to-end encryption."
+TEXT = "The forum said client-side scanning breaks the promise of end-to-end encryption."
 
 
 def test_the_bare_endpoint_answers_the_body_keys_and_writes_nothing(client):

@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from core.db import is_postgresql
+
 MANAGE = str(settings.BASE_DIR / "manage.py")
 BEFORE = ("debate", "0003_map_graph_lz4")
 GRAPH = '{"arguments": [], "note": "caf\\u00e9 \\ud83d\\udd12"}'
@@ -55,7 +57,7 @@ class Database:
 
 @pytest.fixture
 def database(tmp_path) -> Iterator[Database]:
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         path = tmp_path / "migrations.sqlite3"
         yield Database(f"sqlite:///{path}", lambda: sqlite3.connect(path))
         return

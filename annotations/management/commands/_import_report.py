@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.imports import REJECTED, ImportInterrupted, ImportReport, report_lines
+from annotations.imports.reports import REJECTED, ImportInterrupted, ImportReport, report_lines
 
 
 def run_and_report(command: BaseCommand, run: Callable[[], ImportReport]) -> None:

@@ -5,21 +5,19 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.export_selectors import export_actors
-from annotations.imports import (
+from annotations.exports.selectors import export_actors
+from annotations.formats.brat import (
     MappingInvalid,
-    UploadRefused,
-    ZipUpload,
     brat_files_from_folder,
-    brat_import,
+    brat_files_from_zip,
     brat_mapping_default,
     brat_mapping_parse,
-    import_default_by,
-    import_layer_user,
-    import_limits,
-    import_refusal,
 )
+from annotations.formats.limits import UploadRefused, import_limits
+from annotations.formats.zips import ZipUpload
+from annotations.imports.services import brat_import, import_default_by, import_layer_user
 from annotations.management.commands._import_report import run_and_report
+from annotations.permissions import import_refusal
 from debate.models import Debate
 from debate.selectors import debate_access
 
@@ -65,7 +63,8 @@ class Command(BaseCommand):
         elif path.is_file():
             try:
                 with path.open("rb") as handle:
-                    documents, ignored = ZipUpload(handle, limits=import_limits()).brat_files()
+                    archive = ZipUpload(handle, limits=import_limits())
+                    documents, ignored = brat_files_from_zip(archive)
             except UploadRefused as exc:
                 raise CommandError(f"{path}: {exc}") from None
         else:
@@ -96,7 +95,10 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(username=username).first()
             if by is None:
                 raise CommandError(f"No user {username!r}.")
-        refusal = import_refusal(access=debate_access(user=by, debate=debate), annotator=annotator)
+        refusal = import_refusal(
+            access=debate_access(user=by, debate=debate),
+            annotator_id=None if annotator is None else annotator.pk,
+        )
         if refusal:
             raise CommandError(f"{by.get_username()}: {refusal}")
         return by

@@ -4,15 +4,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotations.imports import (
+from annotations.formats.jsonl import jsonl_drafts
+from annotations.imports.services import (
     AS_EXPORTED,
     import_default_by,
     import_layer_user,
-    import_refusal,
-    jsonl_drafts,
     spans_import,
 )
 from annotations.management.commands._import_report import run_and_report
+from annotations.permissions import import_refusal
 from debate.models import Debate
 from debate.selectors import debate_access
 
@@ -57,7 +57,10 @@ class Command(BaseCommand):
             by = get_user_model().objects.filter(username=options["by"]).first()
             if by is None:
                 raise CommandError(f"No user {options['by']!r}.")
-        refusal = import_refusal(access=debate_access(user=by, debate=target), annotator=annotator)
+        refusal = import_refusal(
+            access=debate_access(user=by, debate=target),
+            annotator_id=None if annotator is None else annotator.pk,
+        )
         if refusal:
             raise CommandError(f"{by.get_username()}: {refusal}")
         try:

@@ -38,8 +38,8 @@ from maps.models import MapBuild, MapVersion
 from tests.factories import ActorFactory, AssignmentFactory, DocumentFactory
 
 TEXT = (
-    "Tech firms say a backdoor would make services less secure for all. "
-    "The NSPCC says scanning is needed to protect children. "
+    "Chat hosts say a master key would leave every service less safe for all. "
+    "The Heron Trust says checking is needed to shield children. "
     "Critics call it mass surveillance. Police want access."
 )
 
@@ -69,16 +69,18 @@ def scene(debate, member):
     ann2 = member(Role.ANNOTATOR, username="ann2")
     reviewer = member(Role.REVIEWER, username="rev")
     manager = member(Role.MANAGER, username="man")
-    firms = ActorFactory(debate=debate, name="Tech firms")
+    firms = ActorFactory(debate=debate, name="Chat hosts")
     document = DocumentFactory(debate=debate, text=TEXT, title="Crafted")
     for user in (ann, ann2):
         AssignmentFactory(document=document, annotator=user)
-    backdoor = "a backdoor would make services less secure for all"
+    backdoor = "a master key would leave every service less safe for all"
     spans = {
         "ann_backdoor": tag(document, ann, backdoor, stance="contra", actor=firms.pk),
         "ann2_backdoor": tag(document, ann2, backdoor, stance="contra", actor=firms.pk),
-        "ann_scanning": tag(document, ann, "scanning is needed to protect children"),
-        "ann2_scanning": tag(document, ann2, "The NSPCC says scanning is needed", role="premise"),
+        "ann_scanning": tag(document, ann, "checking is needed to shield children"),
+        "ann2_scanning": tag(
+            document, ann2, "The Heron Trust says checking is needed", role="premise"
+        ),
         "ann_critics": tag(document, ann, "mass surveillance", stance="contra", role="premise"),
         "ann2_police": tag(document, ann2, "Police want access"),
     }
@@ -179,8 +181,8 @@ def test_accept_copies_the_chosen_version_into_gold_and_records_where_it_came_fr
     gold = Span.objects.get(pk=decision.gold_span_pk)
     assert gold.annotator_id is None
     assert (gold.start, gold.end, gold.quote, gold.stance, gold.role) == (
-        *at("The NSPCC says scanning is needed"),
-        "The NSPCC says scanning is needed",
+        *at("The Heron Trust says checking is needed"),
+        "The Heron Trust says checking is needed",
         "pro",
         "premise",
     )
@@ -210,7 +212,7 @@ def test_changing_a_decision_changes_the_units_one_gold_span(scene):
     second = decide(scene, 1, action="accept", unit=unit, span=spans["ann_scanning"].pk)
     assert second.decisions[0].gold_span_pk == gold_pk
     assert gold_rows(scene["document"]) == [
-        (*at("scanning is needed to protect children"), "pro", "claim", None)
+        (*at("checking is needed to shield children"), "pro", "claim", None)
     ]
 
     third = decide(scene, 2, action="reject", unit=unit)
@@ -247,12 +249,12 @@ def test_edit_writes_the_reviewers_values(scene):
         action="edit",
         unit=unit,
         sources=(spans["ann_scanning"].pk,),
-        values=values("scanning is needed", role="premise", note="shortened"),
+        values=values("checking is needed", role="premise", note="shortened"),
     )
     [decision] = outcome.decisions
     assert decision.source_span_ids == [spans["ann_scanning"].pk]
     gold = Span.objects.get(pk=decision.gold_span_pk)
-    assert (gold.quote, gold.role, gold.note) == ("scanning is needed", "premise", "shortened")
+    assert (gold.quote, gold.role, gold.note) == ("checking is needed", "premise", "shortened")
     assert review_state_get(document=scene["document"]).unit(unit).state == "edited"
 
 
@@ -350,7 +352,7 @@ def test_accept_agreed_takes_only_units_everyone_marked_identically(scene):
     assert decision.unit_key == key(spans["ann_backdoor"], spans["ann2_backdoor"])
     assert gold_rows(scene["document"]) == [
         (
-            *at("a backdoor would make services less secure for all"),
+            *at("a master key would leave every service less safe for all"),
             "contra",
             "claim",
             scene["firms"].pk,
@@ -422,12 +424,12 @@ def test_finish_needs_every_unit_decided_then_closes_the_review(scene):
     assert (review.finished_by, review.version) == (scene["rev"], 5)
     assert gold_rows(document) == [
         (
-            *at("a backdoor would make services less secure for all"),
+            *at("a master key would leave every service less safe for all"),
             "contra",
             "claim",
             scene["firms"].pk,
         ),
-        (*at("scanning is needed to protect children"), "pro", "claim", None),
+        (*at("checking is needed to shield children"), "pro", "claim", None),
         (*at("Police want access"), "pro", "claim", None),
     ]
     with pytest.raises(NotReviewable):

@@ -14,7 +14,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from annotations.export_selectors import (
+from annotations.exports.selectors import (
     ALL,
     ExportFilters,
     export_actors,
@@ -25,16 +25,11 @@ from annotations.export_selectors import (
     export_spans,
     export_unknown_documents,
 )
-from annotations.exports import (
-    EXTENSIONS,
-    FORMATS,
-    MEDIA_TYPES,
-    brat_export,
-    csv_export,
-    jsonl_export,
-    needs_text,
-    webanno_export,
-)
+from annotations.formats import EXTENSIONS, FORMATS, MEDIA_TYPES, needs_text
+from annotations.formats.brat import brat_export
+from annotations.formats.csv import csv_export
+from annotations.formats.jsonl import jsonl_export
+from annotations.formats.w3c import webanno_export
 from annotations.models import GOLD
 from debate.views import DebateScopedMixin
 

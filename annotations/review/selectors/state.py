@@ -1,27 +1,19 @@
-"""Reads of the review workflow: a document's review state, the review queue, agreement.
+"""Reads of one document's review: the aligned units, the decisions taken, the gold layer.
 
 The state of a review is derived, never stored twice: the submitted layers are aligned with
 ``annotations.review.alignment`` on every read, and each unit's outcome is the latest
-``ReviewDecision`` recorded under its key. Agreement figures come from the pure
-``annotations.review.agreement`` module, fed with spans loaded in bulk.
+``ReviewDecision`` recorded under its key. An annotator's own layer is compared with gold
+the same way (``gold_comparison``).
 """
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
-    Count,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Length
 
 from annotations.models import (
     GOLD,
@@ -36,13 +28,11 @@ from annotations.models import (
 from annotations.review.agreement import (
     AgreementReport,
     AnnotatedDocument,
-    ConfusionMatrix,
-    debate_agreement,
     document_agreement,
 )
 from annotations.review.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
 from annotations.selectors import MINE, span_list
-from debate.models import Debate, Document, DocumentStatus
+from debate.models import Document
 
 ALIGNED_PREFIX = "u-"
 GOLD_PREFIX = "g-"
@@ -349,222 +339,6 @@ def review_decision_list(*, user: AbstractBaseUser, document: Document) -> Query
         .filter(document=document)
         .select_related("reviewer")
         .order_by("id")
-    )
-
-
-# --- Queue ----------------------------------------------------------------------------------
-REVIEW_QUEUE_STATUSES = (DocumentStatus.READY_FOR_REVIEW, DocumentStatus.ADJUDICATED)
-
-
-def review_queue(
-    *, user: AbstractBaseUser, debate: Debate, status: str = DocumentStatus.READY_FOR_REVIEW
-) -> QuerySet[Document]:
-    """Return the documents of a debate in one review status, with their review's progress.
-
-    Each document carries ``layers_submitted``, ``review_version``, ``decision_count`` and
-    ``reviewer`` (who started its review), all read in the same query.
-    """
-    submitted = (
-        Assignment.objects.filter(document=OuterRef("pk"), status=AssignmentStatus.SUBMITTED)
-        .order_by()
-        .values("document")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    decisions = (
-        ReviewDecision.objects.filter(document=OuterRef("pk"))
-        .order_by()
-        .values("document")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        Document.objects.visible_to(user)
-        .filter(debate=debate, status=status)
-        .select_related("debate", "review__started_by", "review__finished_by")
-        .defer("text")
-        .annotate(
-            text_length=Length("text"),
-            layers_submitted=Coalesce(Subquery(submitted), Value(0), output_field=IntegerField()),
-            decision_count=Coalesce(Subquery(decisions), Value(0), output_field=IntegerField()),
-        )
-        .order_by("id")
-    )
-
-
-# --- Agreement and progress -----------------------------------------------------------------
-def annotated_documents(*, debate: Debate) -> list[AnnotatedDocument]:
-    """Return every document of a debate with two or more submitted layers, in three queries.
-
-    Spans are read as plain tuples in bulk; the pure agreement module does the rest.
-    """
-    layers: defaultdict[int, dict[int, str]] = defaultdict(dict)
-    for document_id, annotator_id, username in Assignment.objects.filter(
-        document__debate=debate, status=AssignmentStatus.SUBMITTED
-    ).values_list("document_id", "annotator_id", "annotator__username"):
-        layers[document_id][annotator_id] = username
-    compared = {pk: names for pk, names in layers.items() if len(names) >= 2}
-    if not compared:
-        return []
-    lengths = dict(
-        Document.objects.filter(pk__in=compared)
-        .annotate(text_length=Length("text"))
-        .values_list("pk", "text_length")
-    )
-    spans: defaultdict[int, list[AnnotatedSpan]] = defaultdict(list)
-    rows = (
-        Span.objects.filter(document__debate=debate, annotator__isnull=False)
-        .filter(document_id__in=compared)
-        .values_list(
-            "pk", "document_id", "annotator_id", "start", "end", "stance", "role", "actor_id"
-        )
-        .order_by()
-    )
-    for pk, document_id, annotator_id, start, end, stance, role, actor_id in rows.iterator(
-        chunk_size=5000
-    ):
-        name = compared[document_id].get(annotator_id)
-        if name is None:
-            continue  # a layer that was not submitted is not compared
-        spans[document_id].append(
-            AnnotatedSpan(
-                id=pk,
-                annotator=name,
-                start=start,
-                end=end,
-                stance=stance,
-                role=role,
-                actor=actor_id,
-            )
-        )
-    return [
-        AnnotatedDocument(
-            id=pk,
-            text_length=lengths[pk],
-            annotators=tuple(sorted(compared[pk].values())),
-            spans=tuple(spans[pk]),
-        )
-        for pk in sorted(compared)
-    ]
-
-
-def pooled_confusion(report: AgreementReport) -> ConfusionMatrix | None:
-    """Return the stance confusion of every annotator pair added up, or None without pairs.
-
-    Rows are the first annotator of each pair (alphabetically), columns the second; the
-    labels are the union of the pairs', sorted, then None for "did not mark it".
-    """
-    if not report.pairs:
-        return None
-    counts: Counter[tuple[str | None, str | None]] = Counter()
-    for pair in report.pairs:
-        matrix = pair.stance_confusion
-        for i, row in enumerate(matrix.labels):
-            for j, column in enumerate(matrix.labels):
-                counts[row, column] += matrix.counts[i][j]
-    stances = sorted({label for key in counts for label in key if label is not None})
-    labels = (*stances, None)
-    return ConfusionMatrix(
-        annotators=("first annotator", "second annotator"),
-        labels=labels,
-        counts=tuple(tuple(counts[row, column] for column in labels) for row in labels),
-    )
-
-
-@dataclass(frozen=True)
-class DebateAgreement:
-    """A debate's pooled agreement, its summed stance confusion and its progress."""
-
-    debate: Debate
-    report: AgreementReport
-    stance_confusion: ConfusionMatrix | None
-    progress: "DebateProgress"
-
-
-@dataclass(frozen=True)
-class DebateProgress:
-    """How far annotation and review got: documents by status, assignments by status."""
-
-    documents: dict[str, int]
-    assignments: dict[str, int]
-    decisions: int
-    annotators_per_document: int
-
-    @property
-    def total_documents(self) -> int:
-        return sum(self.documents.values())
-
-
-def debate_progress(*, debate: Debate) -> DebateProgress:
-    """Return a debate's annotation and review progress, in three queries."""
-    documents = dict.fromkeys(DocumentStatus.values, 0)
-    for status, n in (
-        Document.objects.filter(debate=debate)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    ):
-        documents[status] = n
-    assignments = dict.fromkeys(AssignmentStatus.values, 0)
-    for status, n in (
-        Assignment.objects.filter(document__debate=debate)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    ):
-        assignments[status] = n
-    decisions = ReviewDecision.objects.filter(
-        document__debate=debate, action__in=UNIT_ACTIONS
-    ).count()
-    return DebateProgress(
-        documents=documents,
-        assignments=assignments,
-        decisions=decisions,
-        annotators_per_document=debate.annotators_per_document,
-    )
-
-
-def debate_agreement_get(*, debate: Debate) -> DebateAgreement:
-    """Return the agreement of every document of a debate with two or more submitted layers."""
-    report = debate_agreement(annotated_documents(debate=debate))
-    return DebateAgreement(
-        debate=debate,
-        report=report,
-        stance_confusion=pooled_confusion(report),
-        progress=debate_progress(debate=debate),
-    )
-
-
-def assignment_list(*, document: Document) -> QuerySet[Assignment]:
-    """Return the assignments of a document with their annotators, by username."""
-    return (
-        Assignment.objects.filter(document=document)
-        .select_related("annotator")
-        .order_by("annotator__username")
-    )
-
-
-def debate_assignments(*, debate: Debate) -> dict[int, list[Assignment]]:
-    """Return every assignment of a debate by document id, in one query."""
-    by_document: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in (
-        Assignment.objects.filter(document__debate=debate)
-        .select_related("annotator")
-        .order_by("document_id", "annotator__username")
-    ):
-        by_document[assignment.document_id].append(assignment)
-    return by_document
-
-
-def annotator_loads(*, debate: Debate, annotators: Iterable[int]) -> Counter[int]:
-    """Return how many documents of a debate each of ``annotators`` is assigned."""
-    return Counter(
-        dict(
-            Assignment.objects.filter(document__debate=debate, annotator_id__in=list(annotators))
-            .order_by()
-            .values_list("annotator_id")
-            .annotate(n=Count("pk"))
-        )
     )
 
 

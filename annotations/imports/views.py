@@ -18,28 +18,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotations.export_selectors import export_actors
-from annotations.imports import (
-    AS_EXPORTED,
-    IMPORTED,
-    JSONL_CONTENT_TYPES,
-    SKIPPED,
-    ZIP_CONTENT_TYPES,
-    ImportInterrupted,
-    ImportReport,
+from annotations.exports.selectors import export_actors
+from annotations.formats.brat import (
     MappingInvalid,
-    UploadRefused,
-    ZipUpload,
-    brat_import,
+    brat_files_from_zip,
     brat_mapping_default,
     brat_mapping_parse,
+)
+from annotations.formats.jsonl import JSONL_CONTENT_TYPES, jsonl_drafts
+from annotations.formats.limits import UploadRefused, import_limits
+from annotations.formats.zips import ZIP_CONTENT_TYPES, ZipUpload
+from annotations.imports.reports import IMPORTED, SKIPPED, ImportInterrupted, ImportReport
+from annotations.imports.services import (
+    AS_EXPORTED,
+    brat_import,
     import_layer_user,
-    import_limits,
-    import_refusal,
-    jsonl_drafts,
     spans_import,
 )
 from annotations.models import GOLD
+from annotations.permissions import import_refusal
 from core.api import DetailSerializer
 from core.middleware import RETRY_AFTER_SECONDS
 from debate.views import DebateScopedMixin
@@ -166,7 +163,9 @@ class ImportUploadMixin(DebateScopedMixin):
             annotator = import_layer_user(debate=self.get_debate(), layer=layer)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
-        refusal = import_refusal(access=self.get_access(), annotator=annotator)
+        refusal = import_refusal(
+            access=self.get_access(), annotator_id=None if annotator is None else annotator.pk
+        )
         if refusal:
             raise PermissionDenied(refusal)
         return layer, annotator
@@ -243,7 +242,7 @@ class BratImportView(ImportUploadMixin, APIView):
             except MappingInvalid as exc:
                 raise ValidationError({"mapping": [str(exc)]}) from None
         archive = ZipUpload(upload, limits=import_limits())
-        documents, ignored = archive.brat_files()
+        documents, ignored = brat_files_from_zip(archive)
         report = brat_import(
             debate=debate,
             documents=documents,

@@ -1,0 +1,33 @@
+"""Exchange formats of spans: one module per format, reading and writing it.
+
+Nothing here touches the database. Readers turn files into drafts (``drafts``: the text, the
+spans and relations a file holds, or the problems found, each naming file, line and reason),
+which ``annotations.imports`` writes through the services. Writers are generators from plain
+rows (``rows``) to the bytes of a download, fed by ``annotations.exports`` in chunks; each
+keeps at most one chunk of spans, one document's layer (brat) or one span (CSV, W3C) in
+memory, so an export of any size runs in flat memory, and sends its first piece (the
+provenance) alone and at once.
+
+- ``jsonl``: Debatemap's own JSON Lines, self-contained: read and written.
+- ``brat``: brat standoff files in a zip: read (with a label mapping) and written.
+- ``csv``: one row per span: written.
+- ``w3c``: W3C Web Annotation JSON-LD, the API's ``format=webanno``: written.
+
+Shared pieces: ``offsets`` (offsets into a text as a file holds it, mapped to the stored
+normalised text), ``zips`` (a zip upload checked whole), ``limits`` (the upload limits).
+"""
+
+FORMATS = ("jsonl", "csv", "webanno", "brat")
+
+MEDIA_TYPES = {
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "webanno": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "brat": "application/zip",
+}
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "webanno": "jsonld", "brat": "zip"}
+
+
+def needs_text(format: str) -> bool:
+    """Return whether a format writes document text (or quote context taken from it)."""
+    return format != "csv"

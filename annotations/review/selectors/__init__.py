@@ -1,0 +1,64 @@
+"""Reads of the review workflow.
+
+- ``state``: one document's review (aligned units, decisions, gold) and an annotator's layer
+  against gold;
+- ``progress``: a debate's review queue, agreement and progress, and its assignments.
+"""
+
+from annotations.review.selectors.progress import (
+    REVIEW_QUEUE_STATUSES,
+    DebateAgreement,
+    DebateProgress,
+    annotated_documents,
+    annotator_loads,
+    assignment_list,
+    debate_agreement_get,
+    debate_assignments,
+    debate_progress,
+    pooled_confusion,
+    review_queue,
+)
+from annotations.review.selectors.state import (
+    UNIT_ACTIONS,
+    UNIT_STATES,
+    GoldComparison,
+    RelationSuggestion,
+    ReviewState,
+    ReviewUnit,
+    UnitState,
+    aligned_unit_key,
+    annotated_span,
+    gold_comparison,
+    gold_unit_key,
+    review_decision_list,
+    review_state_get,
+    submitted_layers,
+)
+
+__all__ = [
+    "REVIEW_QUEUE_STATUSES",
+    "UNIT_ACTIONS",
+    "UNIT_STATES",
+    "DebateAgreement",
+    "DebateProgress",
+    "GoldComparison",
+    "RelationSuggestion",
+    "ReviewState",
+    "ReviewUnit",
+    "UnitState",
+    "aligned_unit_key",
+    "annotated_documents",
+    "annotated_span",
+    "annotator_loads",
+    "assignment_list",
+    "debate_agreement_get",
+    "debate_assignments",
+    "debate_progress",
+    "gold_comparison",
+    "gold_unit_key",
+    "pooled_confusion",
+    "review_decision_list",
+    "review_queue",
+    "review_state_get",
+    "submitted_layers",
+]

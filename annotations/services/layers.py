@@ -1,0 +1,106 @@
+"""Layers: who may write one, its state while it is worked on, and its submission.
+
+A layer is one annotator's spans and relations on one document, or the gold layer
+(``annotator`` None). An annotator's layer is assigned, then in progress from its first
+write, then submitted, after which it never changes.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.models import Assignment, AssignmentStatus
+from annotations.permissions import LayerRule, layer_write_refusal
+from debate.models import Document, DocumentStatus
+from debate.permissions import DebateAccess
+from debate.selectors import debate_access
+
+
+class LayerSubmitted(Exception):
+    """The annotator submitted this document; their layer of it no longer changes."""
+
+
+def layer_write_check(
+    *,
+    by: AbstractBaseUser,
+    document: Document,
+    annotator: AbstractBaseUser | None,
+    access: DebateAccess | None = None,
+    permission: LayerRule = layer_write_refusal,
+) -> None:
+    """Raise PermissionDenied unless ``by`` may write the layer under the rule ``permission``.
+
+    ``access`` is ``by``'s access to the document's debate if the caller read it already;
+    it is trusted only when it was read for this user and this debate.
+    """
+    if access is None or access.user_id != by.pk or access.debate_id != document.debate_id:
+        access = debate_access(user=by, debate=document.debate)
+    refusal = permission(access=access, annotator_id=None if annotator is None else annotator.pk)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def layer_submitted(*, document: Document, annotator: AbstractBaseUser | None) -> bool:
+    """Return whether an annotator's layer of a document is submitted (gold never is)."""
+    return annotator is not None and (
+        Assignment.objects.filter(
+            document=document, annotator=annotator, status=AssignmentStatus.SUBMITTED
+        ).exists()
+    )
+
+
+def layer_open(*, document: Document, annotator: AbstractBaseUser | None) -> None:
+    """Refuse writes to a submitted layer; mark the layer and document as being worked on.
+
+    The assignment row is locked so a concurrent submit waits for this write, or this write
+    sees the submission: a submitted layer never changes afterwards.
+    """
+    if annotator is None:
+        return
+    assignment = (
+        Assignment.objects.select_for_update()
+        .filter(document=document, annotator=annotator)
+        .first()
+    )
+    if assignment is None:
+        # Working on a document one was not assigned still counts; managers see it as taken.
+        Assignment.objects.create(
+            document=document, annotator=annotator, status=AssignmentStatus.IN_PROGRESS
+        )
+    elif assignment.status == AssignmentStatus.SUBMITTED:
+        raise LayerSubmitted("You submitted this document; your layer of it is final.")
+    elif assignment.status == AssignmentStatus.ASSIGNED:
+        assignment.status = AssignmentStatus.IN_PROGRESS
+        assignment.save(update_fields=["status", "updated_at"])
+    if document.status == DocumentStatus.NEW:
+        Document.objects.filter(pk=document.pk, status=DocumentStatus.NEW).update(
+            status=DocumentStatus.ANNOTATING
+        )
+
+
+@transaction.atomic
+def document_submit(*, document: Document, annotator: AbstractBaseUser) -> Assignment:
+    """Mark an annotator's layer of a document as finished; submitting again changes nothing.
+
+    Once as many layers as the debate needs are submitted, the document is ready for review.
+    """
+    access = debate_access(user=annotator, debate=document.debate)
+    if not access.annotates:
+        raise PermissionDenied("Only annotators of this debate submit documents.")
+    assignment, _created = Assignment.objects.select_for_update().get_or_create(
+        document=document, annotator=annotator
+    )
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        return assignment
+    assignment.status = AssignmentStatus.SUBMITTED
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["status", "submitted_at", "updated_at"])
+    submitted = Assignment.objects.filter(
+        document=document, status=AssignmentStatus.SUBMITTED
+    ).count()
+    if submitted >= document.debate.annotators_per_document:
+        Document.objects.filter(
+            pk=document.pk, status__in=[DocumentStatus.NEW, DocumentStatus.ANNOTATING]
+        ).update(status=DocumentStatus.READY_FOR_REVIEW)
+    return assignment
