@@ -71,9 +71,8 @@ def main() -> None:
     )
     graph = build_map(data)
     as_bytes, as_str = map_to_json_bytes(graph), map_to_json(graph)
-    print(
-        f"{connection.display_name}: a graph of {len(as_bytes) / 1e6:.1f} MB ({options.spans} spans)"
-    )
+    size = len(as_bytes) / 1e6
+    print(f"{connection.display_name}: a graph of {size:.1f} MB ({options.spans} spans)")
     debate, _ = Debate.objects.get_or_create(
         slug="store-bench",
         defaults={"title": "Store bench", "proposition": "P", "scheme": default_scheme()},
