@@ -1,8 +1,13 @@
 """The database fast paths: the one place that knows which database it runs on.
 
 Each fast path is one plain function that does what an ORM query would, faster on
-PostgreSQL, and falls back to the ORM elsewhere; a test beside it checks that both paths give
-the same result on the same data. Code outside this package never branches on the vendor.
+PostgreSQL, and falls back to the ORM elsewhere; a test in ``tests/core/db/`` checks that both
+paths give the same result on the same data. Code outside this package never branches on the
+vendor. The fast paths: ``compiled`` (hot reads compiled once, prepared statements),
+``guarded_insert`` (a row and its history in one statement), ``json_lines`` (JSON Lines
+written by PostgreSQL, streamed by COPY), ``timestamps`` (timestamps as text from the
+database), ``snapshot`` (one consistent view for a long read) and ``text_bytes`` (a large text
+column as UTF-8 bytes).
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
