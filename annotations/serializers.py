@@ -81,8 +81,6 @@ _SPAN_ROW_COLUMNS = {
     "updated_at": "updated",
 }
 _SPAN_ROW = tuple(_SPAN_ROW_COLUMNS.get(name, span_column(name)) for name in SPAN_API)
-_SPAN_LAYER = SPAN_API.index("layer")
-_SPAN_TIMES = (SPAN_API.index("created_at"), SPAN_API.index("updated_at"))
 
 
 def _instant_writer() -> Callable[[str | datetime | None], str | None]:
@@ -132,18 +130,49 @@ def span_rows(spans: QuerySet[Span]) -> QuerySet:
 
 
 def span_rows_payload(rows: Iterable[tuple]) -> list[dict[str, Any]]:
-    """Return rows of ``span_rows`` as the JSON-ready dicts SpanSerializer gives their spans."""
+    """Return rows of ``span_rows`` as the JSON-ready dicts SpanSerializer gives their spans.
+
+    Written out rather than zipped with ``fields.SPAN_API``: a dict display is several times
+    faster for thousands of rows; test_the_span_list_writes_the_declared_fields_in_order holds
+    its keys to the declaration.
+    """
     instant = _instant_writer()
-    layer_at, (created_at, updated_at) = _SPAN_LAYER, _SPAN_TIMES
-    payload = []
-    for row in rows:
-        values = list(row)
-        if values[layer_at] is None:
-            values[layer_at] = GOLD
-        values[created_at] = instant(values[created_at])
-        values[updated_at] = instant(values[updated_at])
-        payload.append(dict(zip(SPAN_API, values, strict=True)))
-    return payload
+    return [
+        {
+            "id": pk,
+            "document": document,
+            "layer": GOLD if annotator is None else annotator,
+            "start": start,
+            "end": end,
+            "quote": quote,
+            "stance": stance,
+            "role": role,
+            "actor": actor,
+            "note": note,
+            "version": version,
+            "client_id": client_id,
+            "created_by": created_by,
+            "created_at": instant(created_at),
+            "updated_at": instant(updated_at),
+        }
+        for (
+            pk,
+            document,
+            annotator,
+            start,
+            end,
+            quote,
+            stance,
+            role,
+            actor,
+            note,
+            version,
+            client_id,
+            created_by,
+            created_at,
+            updated_at,
+        ) in rows
+    ]
 
 
 def span_list_payload(spans: QuerySet[Span]) -> list[dict[str, Any]]:

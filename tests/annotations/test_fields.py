@@ -19,7 +19,13 @@ from annotations.fields import (
 from annotations.formats.csv import CSV_COLUMNS
 from annotations.formats.drafts import SpanDraft
 from annotations.formats.rows import ExportSpan
-from annotations.serializers import SpanCreateSerializer, SpanSerializer, SpanUpdateSerializer
+from annotations.models import Span
+from annotations.serializers import (
+    SpanCreateSerializer,
+    SpanSerializer,
+    SpanUpdateSerializer,
+    span_list_payload,
+)
 from annotations.services import SpanInput, span_snapshot
 from tests.annotations.export_corpus import export
 
@@ -61,3 +67,10 @@ def test_answers_history_and_exports_write_the_declared_fields(corpus):
     assert tuple(span_line)[1:] == SPAN_EXPORT
     header = next(csv.reader(io.StringIO(export(corpus, "csv", ExportFilters()).decode())))
     assert tuple(header) == CSV_COLUMNS == SPAN_CSV_COLUMNS
+
+
+def test_the_span_list_writes_the_declared_fields_in_order(corpus):
+    span = corpus.spans["a_firms"]
+    [listed] = span_list_payload(Span.objects.filter(pk=span.pk))
+    assert tuple(listed) == SPAN_API
+    assert listed == SpanSerializer(span).data
