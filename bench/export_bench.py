@@ -35,8 +35,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.db import is_postgresql
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -56,6 +54,7 @@ from annotations.exports.selectors import (  # noqa: E402
     export_span_queryset,
 )
 from annotations.models import Span  # noqa: E402
+from core.db import is_postgresql  # noqa: E402
 from debate.models import Debate  # noqa: E402
 
 SLUG = "bench-export"
