@@ -26,7 +26,8 @@ def bench_export(scale: str) -> None:
     with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             conn.execute(f'CREATE DATABASE "{database}"')
-    env = child_env()
+    # bench.settings, as when it runs alone: its data generator is a command of the bench app.
+    env = child_env("bench.settings")
     env["DATABASE_URL"] = f"{PG_URL}/{database}"
     spans, runs = EXPORT_SIZES[scale]
     command = [sys.executable, str(script), "--spans", spans, "--runs", runs, "--write-docs"]
