@@ -93,15 +93,20 @@ class RoleWorld:
 
     def client(self, who: str | None) -> APIClient:
         """Return a client signed in with a token as ``who`` (None: anonymous)."""
-        client = APIClient()
-        if who is not None:
-            token, _ = Token.objects.get_or_create(user=self.users[who])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        return token_client(self.users[who] if who is not None else None)
 
     def span_payload(self, needle: str = "scanning", **extra) -> dict:
         start, end = find(self.document.text, needle)
         return {**quote(self.document.text, start, end), "stance": "pro", "role": "claim", **extra}
+
+
+def token_client(user) -> APIClient:
+    """Return an API client signed in with the user's token (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
 
 
 def tag(
@@ -403,10 +408,7 @@ class TwoDebates:
 
     def api(self, user) -> APIClient:
         """Return an API client signed in with the user's token (no CSRF needed)."""
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        return token_client(user)
 
     def browser(self, user) -> Client:
         """Return a client with the user's session, as the pages use."""

@@ -367,3 +367,18 @@ def brat_zip(files: dict[str, str]) -> zipfile.ZipFile:
 
 def brat_docs(files: dict[str, str]) -> list[BratFiles]:
     return brat_files_from_zip(ZipUpload(brat_zip(files), limits=import_limits()))[0]
+
+
+# A brat mapping for the argument-annotated-essays style of tags (MajorClaim, Claim, Premise).
+AAE_MAPPING = {
+    "entities": {
+        "MajorClaim": {"role": "claim"},
+        "Claim": {"role": "claim"},
+        "Premise": {"role": "premise"},
+    },
+    "attributes": {
+        "Stance": {"field": "stance", "values": {"For": "pro", "Against": "contra"}},
+        "Speaker": {"field": "actor", "values": {"MQ": "Mara Quill"}},
+    },
+    "defaults": {"stance": "neutral"},
+}

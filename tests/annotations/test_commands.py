@@ -10,22 +10,10 @@ from annotations.imports.services import AS_EXPORTED
 from annotations.models import Span
 from debate.models import Document
 from tests.annotations.export_corpus import (
+    AAE_MAPPING,
     export_bytes,
     span_content,
 )
-
-AAE_MAPPING = {
-    "entities": {
-        "MajorClaim": {"role": "claim"},
-        "Claim": {"role": "claim"},
-        "Premise": {"role": "premise"},
-    },
-    "attributes": {
-        "Stance": {"field": "stance", "values": {"For": "pro", "Against": "contra"}},
-        "Speaker": {"field": "actor", "values": {"MQ": "Mara Quill"}},
-    },
-    "defaults": {"stance": "neutral"},
-}
 
 
 def test_import_brat_command_reads_a_folder_with_a_mapping(corpus, tmp_path):

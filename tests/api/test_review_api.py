@@ -23,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tests.scenes import token_client
 
 # An emoji before every span, so code points and UTF-16 units differ from the start.
 TEXT = (
@@ -46,11 +47,7 @@ class Scene:
     spans: dict
 
     def client(self, who: str | None) -> APIClient:
-        client = APIClient()
-        if who is not None:
-            token, _ = Token.objects.get_or_create(user=self.users[who])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        return token_client(self.users[who] if who is not None else None)
 
     @property
     def review_url(self) -> str:

@@ -27,6 +27,7 @@ from annotations.models import Span
 from debate.models import Document
 from debate.text import normalize_text, text_sha256
 from tests.annotations.export_corpus import (
+    AAE_MAPPING,
     TEXT_A,
     brat_docs,
     export,
@@ -34,19 +35,6 @@ from tests.annotations.export_corpus import (
     find,
     span_content,
 )
-
-AAE_MAPPING = {
-    "entities": {
-        "MajorClaim": {"role": "claim"},
-        "Claim": {"role": "claim"},
-        "Premise": {"role": "premise"},
-    },
-    "attributes": {
-        "Stance": {"field": "stance", "values": {"For": "pro", "Against": "contra"}},
-        "Speaker": {"field": "actor", "values": {"MQ": "Mara Quill"}},
-    },
-    "defaults": {"stance": "neutral"},
-}
 
 
 def _unzip(data: bytes, folder) -> zipfile.ZipFile:
