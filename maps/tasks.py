@@ -22,12 +22,16 @@ BUILD_CACHE = BuildCache()
     # a killed build is delivered again; map_build_run makes a second delivery harmless.
     acks_late=True,
     reject_on_worker_lost=True,
-    # Database hiccups (a failover, a dropped connection) are worth a few retries with backoff.
+    # Database hiccups (a failover, a dropped connection) are worth five retries with backoff.
     autoretry_for=(OperationalError, InterfaceError),
+    retry_kwargs={"max_retries": 5},
     retry_backoff=2,
     retry_backoff_max=60,
     retry_jitter=True,
-    max_retries=5,
+    # No limit of the task's own: a build waiting behind a running one of its debate retries
+    # for as long as that one runs; retry(max_retries=None) would mean this limit, not none
+    # (tests/maps/test_tasks.py).
+    max_retries=None,
     # Below the broker's visibility timeout (settings), so a running build is never redelivered
     # to a second worker while the first still works on it.
     soft_time_limit=10 * 60,
@@ -42,8 +46,8 @@ def build_argument_map(self, build_id: int) -> dict | None:
             cache=BUILD_CACHE,
         )
     except MapBuildBusy as exc:
-        # Another build of this debate runs; this one waits its turn without using a retry.
-        raise self.retry(exc=exc, countdown=5, max_retries=None) from exc
+        # Another build of this debate runs; this one waits its turn.
+        raise self.retry(exc=exc, countdown=5) from exc
     return None if outcome is None else outcome.__dict__
 
 
