@@ -9,6 +9,7 @@ dead), and the same input hash never makes a second ``MapVersion``.
 
 import gc
 import logging
+import os
 import socket
 import traceback
 from collections.abc import Iterator
@@ -122,8 +123,47 @@ def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
             f"Another build of this debate is running (build {build_id} waits)."
         ) from exc
     if not claimed:
+        claimed = _take_over_from_dead_sibling(build_id=build_id, worker=worker, now=now)
+    if not claimed:
         return None
     return MapBuild.objects.select_related("debate").get(pk=build_id)
+
+
+def _take_over_from_dead_sibling(*, build_id: int, worker: str, now: datetime) -> int:
+    # A build running in a process of this worker's own node that no longer exists (the pool
+    # child was killed: the message comes back at once, long before the heartbeat is stale) is
+    # taken over now; a live process keeps it (test_a_build_of_a_dead_pool_child_is_taken_over).
+    running = (
+        MapBuild.objects.filter(pk=build_id, status=MapBuildStatus.RUNNING)
+        .values_list("worker", flat=True)
+        .first()
+    )
+    if running is None or not _dead_sibling(running, worker):
+        return 0
+    return MapBuild.objects.filter(
+        pk=build_id, status=MapBuildStatus.RUNNING, worker=running
+    ).update(
+        worker=worker,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=0,
+        message="Starting",
+    )
+
+
+def _dead_sibling(running: str, worker: str) -> bool:
+    # Worker ids are "<node>:<pid>"; a node name is one machine, so its pids are this one's.
+    node, _, pid = running.rpartition(":")
+    if node != worker.rpartition(":")[0] or not pid.isdigit() or running == worker:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 @dataclass(frozen=True)

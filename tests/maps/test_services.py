@@ -2,6 +2,9 @@
 the current map, and lost or dead builds are re-sent."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from contextlib import nullcontext
@@ -226,6 +229,44 @@ def test_a_restarted_worker_requeues_its_dead_build(debate, gold, no_dispatch):
     build.refresh_from_db()
     assert (build.status, build.message) == ("queued", "Re-queued: its worker restarted")
     assert resent == [build.pk] == no_dispatch
+
+
+def dead_pid() -> int:
+    """Return the pid of a process that has just exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_build_of_a_dead_pool_child_is_taken_over(debate, gold, no_dispatch):
+    # The pool child running it was killed: its message comes back at once to a new child of
+    # the same node, while the heartbeat is still fresh.
+    build = map_build_request(debate=debate, reason="x")
+    map_build_claim(build_id=build.pk, worker=f"node-a@host:{dead_pid()}")
+
+    claimed = map_build_claim(build_id=build.pk, worker=f"node-a@host:{os.getpid()}")
+
+    assert claimed is not None
+    build.refresh_from_db()
+    assert (build.status, build.worker, build.attempts) == (
+        "running",
+        f"node-a@host:{os.getpid()}",
+        2,
+    )
+
+
+def test_a_build_of_a_live_process_or_another_node_is_left_to_it(debate, gold, no_dispatch):
+    build = map_build_request(debate=debate, reason="x")
+    live = f"node-a@host:{os.getpid()}"
+    map_build_claim(build_id=build.pk, worker=live)
+
+    # A sibling of the live process, and a process of another node whose pid is gone here.
+    assert map_build_claim(build_id=build.pk, worker=f"node-a@host:{dead_pid()}") is None
+    MapBuild.objects.filter(pk=build.pk).update(worker=f"node-b@host:{dead_pid()}")
+    assert map_build_claim(build_id=build.pk, worker=live) is None
+
+    build.refresh_from_db()
+    assert (build.status, build.attempts) == ("running", 1)
 
 
 def test_a_request_survives_a_broker_that_is_down(
