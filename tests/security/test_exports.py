@@ -13,6 +13,7 @@ import json
 
 import pytest
 
+from annotations.models import Span
 from annotations.services import SpanInput, span_create
 from debate.models import Actor, Membership, Role
 from debate.scheme import default_scheme
@@ -121,3 +122,25 @@ def test_export_file_names_and_headers_carry_nothing_unsanitised(formulas):
     provenance = response.headers["X-Debatemap-Provenance"]
     assert provenance.isascii() and "\n" not in provenance and "\r" not in provenance
     assert json.loads(provenance)["debate"]["slug"] == "alpha"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [" =1+1", '\n=HYPERLINK("x")', "\uff1d1+1", "\u3000@SUM(A1)", "  \t-2+3", "\uff0b1"],
+    ids=[
+        "space",
+        "newline",
+        "fullwidth-equals",
+        "ideographic-space",
+        "spaces-tab",
+        "fullwidth-plus",
+    ],
+)
+def test_csv_cells_that_start_a_formula_after_blanks_or_in_full_width_are_text(formulas, note):
+    span = Span.objects.filter(document__debate__slug="alpha").order_by("pk").first()
+    Span.objects.filter(pk=span.pk).update(note=note)
+
+    _response, body = _export(formulas, "csv")
+
+    notes = [row["note"] for row in csv.DictReader(io.StringIO(body))]
+    assert notes[0] == "'" + note
