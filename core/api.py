@@ -13,7 +13,7 @@ from django.db import DataError, IntegrityError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -47,6 +47,17 @@ class CursorPage(CursorPagination):
                 }
             )
         return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor is opaque but not signed: one decoded and edited by hand can carry a position
+        # the ordering field cannot hold. That is an invalid cursor, as an undecodable one is
+        # (tests/security/test_cursors.py), not a server error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
+            if request.query_params.get(self.cursor_query_param) is None:
+                raise
+            raise NotFound(self.invalid_cursor_message) from exc
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
