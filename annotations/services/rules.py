@@ -101,6 +101,10 @@ def span_errors(*, document: Document, values: dict[str, Any]) -> dict[str, list
     actor = values.get("actor")
     if actor is not None and not debate_actor_ids(document, [actor]):
         errors["actor"] = [f"No actor {actor} in this debate."]
+    # PostgreSQL cannot store U+0000 in text; refused here, every write path refuses it alike
+    # (test_a_nul_in_a_brat_note_rejects_its_document_with_a_report_and_keeps_the_others).
+    if "\x00" in (values.get("note") or ""):
+        errors["note"] = ["Contains a NUL character (U+0000), which cannot be stored."]
     return errors
 
 

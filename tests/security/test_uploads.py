@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.models import Span
 from debate.models import Actor, Document, Role
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 from tests.scenes import changed_tables, database_state
@@ -466,3 +467,44 @@ def test_a_reviewers_gold_import_adds_no_document_and_no_actor(manager):
     # ...and a manager adds the new document.
     added, _changed = upload(clients["beta-manager"], url, _brat_of(TXT), "application/zip")
     assert (added.status_code, added.json()["documents"][0]["document_created"]) == (200, True)
+
+
+def test_a_nul_in_a_brat_note_rejects_its_document_with_a_report_and_keeps_the_others(db):
+    debate = DebateFactory(slug="nul")
+    manager = UserFactory(username="nul-manager", is_staff=True)
+    annotator = UserFactory(username="nul-annotator")
+    MembershipFactory(debate=debate, user=manager, role="manager")
+    MembershipFactory(debate=debate, user=annotator, role="annotator")
+    files = {
+        "a/first.txt": "Keys stay with the users. Scanning breaks that.",
+        "a/first.ann": "T1\tclaim 0 25\tKeys stay with the users.\nA1\tStance T1 contra\n",
+        "b/second.txt": "Scanning finds abuse. Nobody else reads it.",
+        "b/second.ann": (
+            "T1\tclaim 0 21\tScanning finds abuse.\nA1\tStance T1 pro\n"
+            "#1\tAnnotatorNotes T1\tseen\x00here\n"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    client = APIClient()
+    client.force_authenticate(manager)
+
+    response = client.post(
+        "/api/v1/debates/nul/import/brat/",
+        {
+            "file": SimpleUploadedFile("c.zip", buffer.getvalue(), "application/zip"),
+            "layer": "nul-annotator",
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.content[:300]
+    report = response.json()
+    assert (report["imported"], report["rejected"], report["spans"]) == (1, 1, 1)
+    second = next(item for item in report["documents"] if item["name"] == "b/second")
+    assert second["status"] == "rejected"
+    assert "NUL" in second["problems"][0]["reason"]
+    assert Span.objects.filter(document__debate=debate).count() == 1
+    assert not Document.objects.filter(text__startswith="Scanning finds abuse").exists()
