@@ -212,7 +212,7 @@ class DocumentAdmin(ManagedDebateAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_annotated():
-            fields.append("text")  # annotations point into it
+            fields += ["debate", "text"]  # annotations point into it; Document.save holds both
         return fields
 
 

@@ -147,7 +147,11 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(debate__in=Debate.objects.visible_to(user))
 
 
-class DocumentTextLocked(ValidationError):
+class DocumentLocked(ValidationError):
+    """A document that annotations point into keeps its text and its debate."""
+
+
+class DocumentTextLocked(DocumentLocked):
     """The text of a document that annotations point into cannot change."""
 
 
@@ -191,10 +195,15 @@ class Document(TimeStampedModel):
         if update_fields is not None and "text" in update_fields:
             kwargs["update_fields"] = {*update_fields, "sha256"}  # the hash follows the text
         if self.pk is not None and self.is_annotated():
-            stored = Document.objects.filter(pk=self.pk).values_list("sha256", flat=True).first()
-            if stored is not None and stored != self.sha256:
+            stored = Document.objects.filter(pk=self.pk).values_list("sha256", "debate_id").first()
+            if stored is not None and stored[0] != self.sha256:
                 raise DocumentTextLocked(
                     {"text": "The text cannot change: annotations point into it."}
+                )
+            # Its annotators, reviewers and map belong to this debate.
+            if stored is not None and stored[1] != self.debate_id:
+                raise DocumentLocked(
+                    {"debate": "The document cannot move to another debate: it is annotated."}
                 )
         super().save(*args, **kwargs)
 
@@ -214,6 +223,7 @@ __all__ = [
     "ActorKind",
     "Debate",
     "Document",
+    "DocumentLocked",
     "DocumentStatus",
     "DocumentTextLocked",
     "Membership",

@@ -11,7 +11,7 @@ from django.test import Client
 
 from annotations.admin import ADMIN_REASON
 from annotations.models import Assignment, Relation, Span, SpanEvent, SpanEventAction
-from debate.models import Actor, Debate, Document, Membership, Role
+from debate.models import Actor, Debate, Document, DocumentLocked, Membership, Role
 from tests.factories import (
     PASSWORD,
     ActorFactory,
@@ -407,6 +407,26 @@ def test_annotated_text_is_read_only_in_the_admin(world, manager_client):
     assert world.document.title == "Alpha article, retitled"
     assert world.document.text == ALPHA_TEXT
     assert world.document.status == "new"  # the workflow moves it, not the form
+
+
+def test_an_annotated_document_stays_in_its_debate(world, manager_client):
+    gamma = DebateFactory(slug="gamma", title="Debate Gamma")
+    MembershipFactory(debate=gamma, user=world.manager, role=Role.MANAGER)
+    assert 'name="debate"' not in manager_client.get(_url(world.document)).content.decode()
+    fields = {"title": "Moved?", "source": "", "url": "", "published": "", "status": "new"}
+
+    response = manager_client.post(_url(world.document), {**fields, "debate": gamma.pk})
+
+    assert response.status_code == 302, _errors(response)
+    world.document.refresh_from_db()
+    assert (world.document.debate_id, world.document.title) == (world.alpha.pk, "Moved?")
+    # No other path moves it either; a document nobody annotated still may move.
+    world.document.debate = gamma
+    with pytest.raises(DocumentLocked):
+        world.document.save()
+    world.draft.debate = gamma
+    world.draft.save()
+    assert Document.objects.get(pk=world.draft.pk).debate_id == gamma.pk
 
 
 def test_document_admin_refuses_a_text_the_debate_already_holds(world, manager_client):
