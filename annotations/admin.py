@@ -36,6 +36,7 @@ from debate.models import Membership
 DEBATE_FILTER = ("document__debate", admin.RelatedOnlyFieldListFilter)
 ADMIN_REASON = "changed in the Django admin"
 SUBMITTED = "The annotator submitted this document; their layer of it no longer changes."
+GOLD_BY_REVIEW = "The gold layer is made by adjudication in the review, not in the admin."
 
 
 def _not_a_member(document, user) -> bool:
@@ -82,7 +83,9 @@ class SpanAdminForm(forms.ModelForm):
             ).items()
             if field in cleaned
         }
-        if _not_a_member(document, cleaned.get("annotator")):
+        if annotator is None:
+            errors["annotator"] = [GOLD_BY_REVIEW]
+        elif _not_a_member(document, cleaned.get("annotator")):
             errors["annotator"] = ["The annotator is not a member of this document's debate."]
         elif layer_submitted(document=document, annotator=annotator):
             errors["annotator"] = [SUBMITTED]
@@ -100,12 +103,18 @@ class SpanAdminForm(forms.ModelForm):
 
 
 class LayerOfDocumentAdmin(ManagedDebateAdmin):
-    """Rows of one layer of a document: read only once their annotator submitted it."""
+    """Rows of one layer of a document: read only in gold, and once their annotator submitted.
+
+    The API writes gold only through the review's decisions; the admin holds to that.
+    """
 
     debate_path = "document__debate"
 
     def _submitted(self, obj) -> bool:
-        return obj is not None and layer_submitted(document=obj.document, annotator=obj.annotator)
+        return obj is not None and (
+            obj.annotator_id is None
+            or layer_submitted(document=obj.document, annotator=obj.annotator)
+        )
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_change_permission(request, obj) and not self._submitted(obj)
@@ -187,7 +196,9 @@ class RelationAdminForm(forms.ModelForm):
             cleaned.get("annotator") if self.instance.pk is None else self.instance.annotator
         )
         errors = relation_errors(document=document, source=source, target=target, type=kind)
-        if not source.annotator_id == target.annotator_id == getattr(annotator, "pk", None):
+        if annotator is None:
+            errors["annotator"] = [GOLD_BY_REVIEW]
+        elif not source.annotator_id == target.annotator_id == annotator.pk:
             errors["target"] = ["Both spans must belong to the relation's layer."]
         elif layer_submitted(document=document, annotator=annotator):
             errors["annotator"] = [SUBMITTED]

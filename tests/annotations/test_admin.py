@@ -190,3 +190,38 @@ def test_a_submitted_layer_is_read_only_in_the_admin(world):
     }
     world.first.refresh_from_db()
     assert (world.first.stance, Span.objects.count()) == ("pro", 2)
+
+
+def test_the_gold_layer_is_read_only_in_the_admin(world):
+    # The API lets no one write gold but the review; the admin holds to the same rule.
+    reviewer = UserFactory(username="reviewer")
+    MembershipFactory(debate=world.debate, user=reviewer, role=Role.REVIEWER)
+    gold = span_create(
+        document=world.document,
+        annotator=None,
+        by=reviewer,
+        data=SpanInput(start=0, end=3, quote="Our", stance="pro", role="claim"),
+    ).span
+    span_url = f"/admin/annotations/span/{gold.pk}/"
+    start = TEXT.index("go")
+
+    page = world.client.get(f"{span_url}change/")
+    changed = world.client.post(
+        f"{span_url}change/",
+        {"start": 0, "end": 3, "quote": "Our", "stance": "contra", "role": "claim"},
+    )
+    deleted = world.client.post(f"{span_url}delete/", {"post": "yes"})
+    added = world.client.post(
+        "/admin/annotations/span/add/",
+        _span_form(world, annotator="", start=start, end=start + 2, quote="go"),
+    )
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert (changed.status_code, deleted.status_code) == (403, 403)
+    assert added.status_code == 200
+    assert added.context["adminform"].form.errors == {
+        "annotator": ["The gold layer is made by adjudication in the review, not in the admin."]
+    }
+    gold.refresh_from_db()
+    assert (gold.stance, Span.objects.filter(annotator__isnull=True).count()) == ("pro", 1)
