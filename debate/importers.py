@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
@@ -203,7 +204,7 @@ def _read_jsonl(path: Path, raw: str) -> Iterator[ImportItem]:
         found = True
         where = f"{path}:{number}"
         try:
-            obj = json.loads(line)
+            obj = orjson.loads(line)
         except json.JSONDecodeError as exc:
             yield ImportItem(where, error=f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue

@@ -230,7 +230,7 @@ def jsonl_drafts(
         if not line:
             continue
         try:
-            record = json.loads(line)
+            record = orjson.loads(line)
         except json.JSONDecodeError as exc:
             (group.draft if group else loose).problem(
                 number, f"invalid JSON ({exc.msg} at column {exc.colno})"

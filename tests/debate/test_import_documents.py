@@ -176,7 +176,8 @@ def test_jsonl_imports_good_lines_and_names_each_bad_line(debate, run_command, t
     stdout, stderr = run_command("import_documents", "encryption", str(path))
 
     assert _rejections(stderr) == [
-        f"rejected: {path}:2: invalid JSON (Expecting value at column 10)",
+        f"rejected: {path}:2: invalid JSON "
+        "(unexpected character, expected a JSON value at column 10)",
         f"rejected: {path}:4: text: required, a non-empty string",
         f"rejected: {path}:5: published: '2023-02-30' is not an ISO date such as 2023-07-01",
         f"rejected: {path}:6: unknown fields: author "
