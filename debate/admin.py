@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from debate.models import Actor, Debate, Document, Membership
+from debate.models import Actor, Debate, Document, Membership, Role
 from debate.scheme import scheme_keys, validate_scheme
 from debate.selectors import scheme_labels_in_use
+from debate.services import staff_drop_unless_managing
 from debate.text import normalize_text, text_sha256
 
 
@@ -221,3 +222,24 @@ class MembershipAdmin(ManagedDebateAdmin):
     list_display = ["user", "debate", "role", "created_at"]
     list_filter = [DEBATE_FILTER, "role"]
     search_fields = ["user__username", "user__email"]
+
+    def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
+        # A role's admin access follows it here as in member_add, the API's and shell's path.
+        before = Membership.objects.filter(pk=obj.pk).values_list("user", "role").first()
+        super().save_model(request, obj, form, change)
+        if obj.role == Role.MANAGER and not obj.user.is_staff:
+            obj.user.is_staff = True
+            obj.user.save(update_fields=["is_staff"])
+        if before is not None and before[1] == Role.MANAGER:
+            staff_drop_unless_managing(user=get_user_model().objects.get(pk=before[0]))
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        user = obj.user
+        super().delete_model(request, obj)
+        staff_drop_unless_managing(user=user)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        users = [membership.user for membership in queryset.select_related("user")]
+        super().delete_queryset(request, queryset)
+        for user in users:
+            staff_drop_unless_managing(user=user)

@@ -99,6 +99,8 @@ def member_add(
     elif membership.role != role:
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
+    if role_before == Role.MANAGER and role != Role.MANAGER:
+        staff_drop_unless_managing(user=user)
     return MemberChange(
         user=user,
         user_created=user_created,
@@ -106,6 +108,19 @@ def member_add(
         role_before=role_before,
         role_after=role,
     )
+
+
+def staff_drop_unless_managing(*, user: AbstractBaseUser) -> None:
+    """Take admin access (is_staff) from a user who no longer manages any debate.
+
+    Managing is what gave it (``member_add``); a demoted or removed manager must not keep
+    creating debates and granting roles. Superusers keep theirs.
+    """
+    if user.is_superuser or not user.is_staff:
+        return
+    if not Membership.objects.filter(user=user, role=Role.MANAGER).exists():
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
 
 
 @transaction.atomic

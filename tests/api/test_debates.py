@@ -8,6 +8,7 @@ from debate.models import Debate, Document, Membership
 from debate.scheme import default_scheme
 from debate.text import text_sha256
 from tests.factories import DocumentFactory, UserFactory
+from tests.scenes import token_client
 
 
 # --- Debates --------------------------------------------------------------------------------
@@ -181,6 +182,29 @@ def test_manager_adds_members_and_changes_roles(world):
         "res": "researcher",
         "newbie": "reviewer",
     }
+
+
+def test_a_demoted_manager_loses_the_admin_access_managing_gave(world):
+    newbie = UserFactory(username="newbie2")
+    client = world.client("man")
+    url = "/api/v1/debates/encryption/members/"
+    promoted = client.post(url, {"username": "newbie2", "role": "manager"}, format="json")
+    assert promoted.status_code == 201
+    newbie.refresh_from_db()
+    assert newbie.is_staff  # a manager works in the admin
+
+    demoted = client.post(url, {"username": "newbie2", "role": "annotator"}, format="json")
+
+    assert demoted.status_code == 200
+    newbie.refresh_from_db()
+    assert newbie.is_staff is False
+    # So they can no longer create debates, and so grant roles in one of their own.
+    created = token_client(newbie).post(
+        "/api/v1/debates/",
+        {"slug": "mine", "title": "Mine", "proposition": "P."},
+        format="json",
+    )
+    assert created.status_code == 403
 
 
 # --- Documents ------------------------------------------------------------------------------

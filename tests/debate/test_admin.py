@@ -383,6 +383,27 @@ def test_manager_changes_a_document_actor_and_membership(world, manager_client):
     assert membership.role == Role.REVIEWER
 
 
+def test_a_manager_demoted_or_removed_in_the_admin_loses_admin_access(world, manager_client):
+    deputy = UserFactory(username="deputy")
+    membership = MembershipFactory(debate=world.alpha, user=deputy, role=Role.REVIEWER)
+    fields = {"debate": world.alpha.pk, "user": deputy.pk}
+
+    promoted = manager_client.post(_url(membership), {**fields, "role": Role.MANAGER})
+    deputy.refresh_from_db()
+    assert (promoted.status_code, deputy.is_staff) == (302, True)
+
+    demoted = manager_client.post(_url(membership), {**fields, "role": Role.ANNOTATOR})
+    deputy.refresh_from_db()
+    assert (demoted.status_code, deputy.is_staff) == (302, False)
+
+    manager_client.post(_url(membership), {**fields, "role": Role.MANAGER})
+    removed = manager_client.post(
+        f"/admin/debate/membership/{membership.pk}/delete/", {"post": "yes"}
+    )
+    deputy.refresh_from_db()
+    assert (removed.status_code, deputy.is_staff) == (302, False)
+
+
 def test_annotated_text_is_read_only_in_the_admin(world, manager_client):
     page = manager_client.get(_url(world.document)).content.decode()
     assert 'name="text"' not in page
