@@ -7,7 +7,7 @@ write, then submitted, after which it never changes.
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations.models import Assignment, AssignmentStatus
@@ -64,11 +64,8 @@ def layer_open(*, document: Document, annotator: AbstractBaseUser | None) -> Non
         .first()
     )
     if assignment is None:
-        # Working on a document one was not assigned still counts; managers see it as taken.
-        Assignment.objects.create(
-            document=document, annotator=annotator, status=AssignmentStatus.IN_PROGRESS
-        )
-    elif assignment.status == AssignmentStatus.SUBMITTED:
+        assignment = _assignment_start(document=document, annotator=annotator)
+    if assignment.status == AssignmentStatus.SUBMITTED:
         raise LayerSubmitted("You submitted this document; your layer of it is final.")
     elif assignment.status == AssignmentStatus.ASSIGNED:
         assignment.status = AssignmentStatus.IN_PROGRESS
@@ -77,6 +74,19 @@ def layer_open(*, document: Document, annotator: AbstractBaseUser | None) -> Non
         Document.objects.filter(pk=document.pk, status=DocumentStatus.NEW).update(
             status=DocumentStatus.ANNOTATING
         )
+
+
+def _assignment_start(*, document: Document, annotator: AbstractBaseUser) -> Assignment:
+    # Working on a document one was not assigned still counts; managers see it as taken.
+    try:
+        with transaction.atomic():
+            return Assignment.objects.create(
+                document=document, annotator=annotator, status=AssignmentStatus.IN_PROGRESS
+            )
+    except IntegrityError:
+        # A concurrent first write opened the layer meanwhile: this one joins it
+        # (test_concurrent_first_writes_to_a_new_layer_are_all_stored).
+        return Assignment.objects.select_for_update().get(document=document, annotator=annotator)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations import services
-from annotations.models import Span, SpanEvent
+from annotations.models import Assignment, Span, SpanEvent
 from annotations.services import SpanInput, span_create
 from annotations.services import spans as span_services
 from core.db import is_postgresql
@@ -258,3 +258,44 @@ def test_a_save_during_a_submit_waits_for_it_and_is_refused():
         assert statuses in ([409], [503])
     assert Span.objects.filter(document=document).count() == 1
     assert SpanEvent.objects.filter(document=document).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_writes_to_a_new_layer_are_all_stored():
+    """Sixteen first saves to a layer nobody opened yet: each opens it or joins the opener."""
+    user = UserFactory(username="opener")
+    document = DocumentFactory(text="Tech firms say a backdoor weakens security for all of us.")
+    MembershipFactory(debate=document.debate, user=user, role="annotator")
+    token = Token.objects.create(user=user).key
+    writers = 16
+    barrier = threading.Barrier(writers)
+    statuses: list[int] = []
+
+    def write(index: int) -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        body = {"start": index, "end": index + 1, "quote": document.text[index]}
+        barrier.wait()
+        try:
+            response = client.post(
+                f"/api/v1/documents/{document.pk}/spans/",
+                {**body, "stance": "pro", "role": "claim"},
+                format="json",
+            )
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(index,)) for index in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # SQLite's test database may refuse a locked table at once (503, Retry-After); PostgreSQL
+    # queues the writers, and none of them may lose its span to the race to open the layer.
+    allowed = {201} if is_postgresql(connection) else {201, 503}
+    assert len(statuses) == writers
+    assert set(statuses) <= allowed
+    assert Span.objects.filter(document=document).count() == statuses.count(201)
+    assert Assignment.objects.filter(document=document, annotator=user).count() == 1
