@@ -380,6 +380,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Request bodies -------------------------------------------------------------------------
+# The largest valid request: a bulk of 1,000 spans with 5,000-character notes, or a document of
+# 2,000,000 characters, at up to four bytes a character in UTF-8. A larger body is refused with
+# 413 before it is parsed (core.api.exception_handler).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=32 * 2**20)
+
 # --- Debatemap ------------------------------------------------------------------------------
 DEBATEMAP_VERSION = "0.1.0"
 # Import uploads: what one upload may hold (bytes of the upload, entries of a zip, bytes of one

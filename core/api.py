@@ -7,7 +7,8 @@ each field (``{"start": ["..."]}``), or each list index then field for bulk writ
 import logging
 
 import orjson
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from drf_spectacular.openapi import AutoSchema
@@ -108,6 +109,12 @@ class FastJSONRenderer(JSONRenderer):
 
 
 # --- Errors ---------------------------------------------------------------------------------
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
@@ -157,7 +164,10 @@ def exception_handler(exc, context):
         response = drf_exception_handler(Unavailable(), context)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The request body is larger than the API takes ({limit:,} bytes).")
+    elif isinstance(exc, DjangoValidationError):
         exc = ValidationError(django_errors(exc))
     elif isinstance(exc, IntegrityError):
         # Validation runs first, so only a race with a concurrent write gets here.

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from debate.models import Actor, Debate, Document, Membership, Role
+from debate.models import MAX_TEXT_CHARS, Actor, Debate, Document, Membership, Role, text_too_long
 from debate.scheme import scheme_keys, validate_scheme
 from debate.selectors import scheme_labels_in_use
 from debate.services import staff_drop_unless_managing
@@ -189,6 +189,8 @@ class DocumentAdminForm(forms.ModelForm):
         text = normalize_text(text)
         if not text.strip():
             raise ValidationError({"text": "The text is empty."})
+        if len(text) > MAX_TEXT_CHARS:
+            raise ValidationError({"text": text_too_long(len(text))})
         duplicate = Document.objects.filter(debate=debate, sha256=text_sha256(text)).exclude(
             pk=self.instance.pk
         )

@@ -134,6 +134,16 @@ class Actor(TimeStampedModel):
             raise ValidationError({"aliases": "Aliases must be a list of non-empty strings."})
 
 
+# The longest text a document may hold, in code points: the API, the admin and every import
+# refuse a longer one alike (document_create).
+MAX_TEXT_CHARS = 2_000_000
+
+
+def text_too_long(length: int) -> str:
+    """Return why a text of ``length`` code points cannot be a document's."""
+    return f"Must be at most {MAX_TEXT_CHARS:,} characters; this one has {length:,}."
+
+
 class DocumentStatus(models.TextChoices):
     NEW = "new", "New"
     ANNOTATING = "annotating", "Being annotated"
@@ -219,6 +229,7 @@ class Document(TimeStampedModel):
 
 __all__ = [
     "LAYER_READER_ROLES",
+    "MAX_TEXT_CHARS",
     "Actor",
     "ActorKind",
     "Debate",
@@ -228,4 +239,5 @@ __all__ = [
     "DocumentTextLocked",
     "Membership",
     "Role",
+    "text_too_long",
 ]

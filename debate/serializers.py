@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.serializers import StrictInputSerializer
-from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.models import MAX_TEXT_CHARS, Actor, ActorKind, Debate, Document, Membership, Role
 from debate.scheme import POLARITIES, SIDES, validate_scheme
 
 User = get_user_model()
@@ -174,7 +174,7 @@ class DocumentDetailSerializer(DocumentSerializer):
 class DocumentCreateSerializer(StrictInputSerializer):
     text = serializers.CharField(
         trim_whitespace=False,
-        max_length=2_000_000,
+        max_length=MAX_TEXT_CHARS,
         help_text="Stored in Unicode NFC with \\n line ends; offsets count its code points.",
     )
     title = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)

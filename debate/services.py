@@ -11,7 +11,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.models import (
+    MAX_TEXT_CHARS,
+    Actor,
+    ActorKind,
+    Debate,
+    Document,
+    Membership,
+    Role,
+    text_too_long,
+)
 from debate.scheme import default_scheme, validate_scheme
 from debate.text import normalize_text, text_sha256
 
@@ -172,6 +181,8 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     text = normalize_text(data.text)
     if not text.strip():
         raise ValidationError({"text": "The text is empty."})
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationError({"text": text_too_long(len(text))})
     # PostgreSQL cannot store NUL in text columns; refuse it the same way on every backend.
     nul = [name for name in ("text", "title", "source", "url") if "\x00" in getattr(data, name)]
     if nul:
