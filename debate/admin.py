@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from debate.models import MAX_TEXT_CHARS, Actor, Debate, Document, Membership, Role, text_too_long
+from debate.models import MAX_TEXT_CHARS, Actor, Debate, Document, Membership, text_too_long
 from debate.scheme import scheme_keys, validate_scheme
 from debate.selectors import scheme_labels_in_use
-from debate.services import staff_drop_unless_managing
+from debate.services import staff_follow_role
 from debate.text import normalize_text, text_sha256
 
 
@@ -229,19 +229,18 @@ class MembershipAdmin(ManagedDebateAdmin):
         # A role's admin access follows it here as in member_add, the API's and shell's path.
         before = Membership.objects.filter(pk=obj.pk).values_list("user", "role").first()
         super().save_model(request, obj, form, change)
-        if obj.role == Role.MANAGER and not obj.user.is_staff:
-            obj.user.is_staff = True
-            obj.user.save(update_fields=["is_staff"])
-        if before is not None and before[1] == Role.MANAGER:
-            staff_drop_unless_managing(user=get_user_model().objects.get(pk=before[0]))
+        if before is not None and before[0] != obj.user_id:
+            user = get_user_model().objects.get(pk=before[0])
+            staff_follow_role(user=user, role_before=before[1], role=None)
+            before = None
+        staff_follow_role(user=obj.user, role_before=before and before[1], role=obj.role)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        user = obj.user
         super().delete_model(request, obj)
-        staff_drop_unless_managing(user=user)
+        staff_follow_role(user=obj.user, role_before=obj.role, role=None)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        users = [membership.user for membership in queryset.select_related("user")]
+        removed = [(m.user, m.role) for m in queryset.select_related("user")]
         super().delete_queryset(request, queryset)
-        for user in users:
-            staff_drop_unless_managing(user=user)
+        for user, role in removed:
+            staff_follow_role(user=user, role_before=role, role=None)

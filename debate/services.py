@@ -98,8 +98,6 @@ def member_add(
         user.set_password(password)
     elif user_created:
         user.set_unusable_password()
-    if role == Role.MANAGER and not user.is_staff:
-        user.is_staff = True  # managers work in the Django admin, scoped to their debates
     user.save()
     membership = Membership.objects.filter(debate=debate, user=user).first()
     role_before = membership.role if membership else None
@@ -108,8 +106,7 @@ def member_add(
     elif membership.role != role:
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
-    if role_before == Role.MANAGER and role != Role.MANAGER:
-        staff_drop_unless_managing(user=user)
+    staff_follow_role(user=user, role_before=role_before, role=role)
     return MemberChange(
         user=user,
         user_created=user_created,
@@ -119,15 +116,23 @@ def member_add(
     )
 
 
-def staff_drop_unless_managing(*, user: AbstractBaseUser) -> None:
-    """Take admin access (is_staff) from a user who no longer manages any debate.
+def staff_follow_role(*, user: AbstractBaseUser, role_before: str | None, role: str | None) -> None:
+    """Give a manager admin access (is_staff), and take it from one who manages no debate now.
 
-    Managing is what gave it (``member_add``); a demoted or removed manager must not keep
-    creating debates and granting roles. Superusers keep theirs.
+    Managers work in the Django admin, scoped to their debates; a demoted or removed manager
+    must not keep creating debates and granting roles. Superusers keep theirs. ``role`` None:
+    the membership was removed.
     """
-    if user.is_superuser or not user.is_staff:
-        return
-    if not Membership.objects.filter(user=user, role=Role.MANAGER).exists():
+    if role == Role.MANAGER and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    elif (
+        role_before == Role.MANAGER
+        and role != Role.MANAGER
+        and user.is_staff
+        and not user.is_superuser
+        and not Membership.objects.filter(user=user, role=Role.MANAGER).exists()
+    ):
         user.is_staff = False
         user.save(update_fields=["is_staff"])
 
