@@ -164,6 +164,28 @@ def test_an_invalid_version_query_is_a_field_error(world):
     assert response.json() == {"version": ["A valid integer is required."]}
 
 
+def at_once(token: str, writers: int, request) -> list[int]:
+    """Send ``request(client, index)`` from ``writers`` threads at the same moment; statuses."""
+    barrier = threading.Barrier(writers)
+    statuses: list[int] = []
+
+    def write(index: int) -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        barrier.wait()
+        try:
+            statuses.append(request(client, index).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(index,)) for index in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_of_one_version_exactly_one_wins():
     """Eight threads PATCH the same span with the same If-Match at the same moment."""
@@ -178,29 +200,16 @@ def test_concurrent_writers_of_one_version_exactly_one_wins():
     ).span
     token = Token.objects.create(user=user).key
     writers = 8
-    barrier = threading.Barrier(writers)
-    statuses: list[int] = []
 
-    def write(index: int) -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        barrier.wait()
-        try:
-            response = client.patch(
-                f"/api/v1/spans/{span.pk}/",
-                {"note": f"writer {index}"},
-                format="json",
-                HTTP_IF_MATCH=f'"span-{span.pk}-v1"',
-            )
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+    def write(client: APIClient, index: int):
+        return client.patch(
+            f"/api/v1/spans/{span.pk}/",
+            {"note": f"writer {index}"},
+            format="json",
+            HTTP_IF_MATCH=f'"span-{span.pk}-v1"',
+        )
 
-    threads = [threading.Thread(target=write, args=(index,)) for index in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(token, writers, write)
 
     # PostgreSQL queues the losers on the row lock and answers 412; SQLite's in-memory test
     # database may refuse a locked table at once instead, which the API answers with 503.
@@ -268,29 +277,16 @@ def test_concurrent_first_writes_to_a_new_layer_are_all_stored():
     MembershipFactory(debate=document.debate, user=user, role="annotator")
     token = Token.objects.create(user=user).key
     writers = 16
-    barrier = threading.Barrier(writers)
-    statuses: list[int] = []
 
-    def write(index: int) -> None:
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    def write(client: APIClient, index: int):
         body = {"start": index, "end": index + 1, "quote": document.text[index]}
-        barrier.wait()
-        try:
-            response = client.post(
-                f"/api/v1/documents/{document.pk}/spans/",
-                {**body, "stance": "pro", "role": "claim"},
-                format="json",
-            )
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+        return client.post(
+            f"/api/v1/documents/{document.pk}/spans/",
+            {**body, "stance": "pro", "role": "claim"},
+            format="json",
+        )
 
-    threads = [threading.Thread(target=write, args=(index,)) for index in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_once(token, writers, write)
 
     # SQLite's test database may refuse a locked table at once (503, Retry-After); PostgreSQL
     # queues the writers, and none of them may lose its span to the race to open the layer.
