@@ -127,7 +127,14 @@ DEBATE_FILTER = ("debate", admin.RelatedOnlyFieldListFilter)
 class DebateAdminForm(forms.ModelForm):
     class Meta:
         model = Debate
-        fields = ["slug", "title", "proposition", "scheme", "annotators_per_document"]
+        fields = [
+            "slug",
+            "title",
+            "proposition",
+            "scheme",
+            "annotators_per_document",
+            "annotators_see_maps",
+        ]
 
     def clean_scheme(self):
         scheme = self.cleaned_data["scheme"]
@@ -152,7 +159,13 @@ class DebateAdminForm(forms.ModelForm):
 class DebateAdmin(ManagedDebateAdmin):
     form = DebateAdminForm
     debate_path = "pk"
-    list_display = ["title", "slug", "annotators_per_document", "created_at"]
+    list_display = [
+        "title",
+        "slug",
+        "annotators_per_document",
+        "annotators_see_maps",
+        "created_at",
+    ]
     search_fields = ["title", "slug", "proposition"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ActorInline, MembershipInline]

@@ -62,6 +62,12 @@ class Debate(TimeStampedModel):
     annotators_per_document = models.PositiveSmallIntegerField(
         default=2, help_text="How many annotators must submit a document before review."
     )
+    annotators_see_maps = models.BooleanField(
+        default=False,
+        help_text="Let annotators read the argument map. Off by default: the map quotes the "
+        "gold layer, which annotators still annotating must not see (blind annotation). "
+        "Reviewers, managers and researchers always read it.",
+    )
 
     objects = DebateQuerySet.as_manager()
 

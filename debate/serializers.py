@@ -74,6 +74,7 @@ class DebateSerializer(serializers.ModelSerializer):
             "title",
             "proposition",
             "annotators_per_document",
+            "annotators_see_maps",
             "my_role",
             "created_at",
         ]
@@ -95,6 +96,11 @@ class DebateCreateSerializer(StrictInputSerializer):
     proposition = serializers.CharField()
     scheme = SchemeSerializer(
         required=False, help_text="The label scheme; the default one when left out."
+    )
+    annotators_see_maps = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Let annotators read the argument map (off by default: it quotes gold).",
     )
 
     def validate_slug(self, slug: str) -> str:

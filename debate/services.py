@@ -32,12 +32,23 @@ RESERVED_USERNAMES = frozenset({"mine", "gold", "all"})
 
 @transaction.atomic
 def debate_create(
-    *, slug: str, title: str, proposition: str, scheme: dict[str, Any] | None = None
+    *,
+    slug: str,
+    title: str,
+    proposition: str,
+    scheme: dict[str, Any] | None = None,
+    annotators_see_maps: bool = False,
 ) -> Debate:
     """Create a debate with a validated label scheme (the default one unless given)."""
     scheme = default_scheme() if scheme is None else scheme
     validate_scheme(scheme)
-    debate = Debate(slug=slug, title=title, proposition=proposition, scheme=scheme)
+    debate = Debate(
+        slug=slug,
+        title=title,
+        proposition=proposition,
+        scheme=scheme,
+        annotators_see_maps=annotators_see_maps,
+    )
     debate.full_clean()
     debate.save()
     return debate

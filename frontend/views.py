@@ -29,7 +29,7 @@ from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
 from maps.formats import EXPORT_FORMATS
-from maps.permissions import builds_maps
+from maps.permissions import MAPS_HIDDEN, builds_maps, reads_maps
 from maps.selectors import adjudicated_document_count
 
 # Letters the annotate page uses for its own shortcuts (see annotate/keys.js and the help overlay).
@@ -105,12 +105,14 @@ def debate_home(request: HttpRequest, slug: str) -> HttpResponse:
     counts = {status: 0 for status in AssignmentStatus.values}
     for assignment in assignments:
         counts[assignment.status] += 1
+    access = debate_access(user=request.user, debate=debate)
     return render(
         request,
         "frontend/debate_home.html",
         {
             "debate": debate,
             "role": _role(request.user, debate),
+            "reads_maps": reads_maps(access, debate),
             "actors": debate.actors.all(),
             "assignments": assignments,
             "counts": counts,
@@ -411,6 +413,8 @@ MAP_FORMAT_LABELS = {"json": "JSON", "aif": "AIF", "argdown": "Argdown", "graphm
 def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_object_or_404(Debate.objects.visible_to(request.user), slug=slug)
     access = debate_access(user=request.user, debate=debate)
+    if not reads_maps(access, debate):
+        raise PermissionDenied(MAPS_HIDDEN)
     sides = {side: side.capitalize() for side in ("pro", "contra", "neutral")}
     for stance in reversed(debate.scheme["stances"]):  # the first stance of a side names it
         sides[stance["side"]] = stance.get("label") or stance["key"]

@@ -10,18 +10,20 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api import CursorPage, StrictQueryMixin
+from debate.models import Debate
+from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
 from maps.builder import map_from_dict
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
-from maps.permissions import BuildsMapsOrReadOnly
+from maps.permissions import MAPS_HIDDEN, BuildsMapsOrReadOnly, reads_maps
 from maps.selectors import (
     adjudicated_document_count,
     map_build_get,
@@ -42,6 +44,12 @@ from maps.services import map_build_request, map_version_current
 FORMAT_NAMES = tuple(EXPORT_FORMATS)
 
 
+def _check_reads_maps(user: AnyUser, debate: Debate) -> None:
+    """Answer 403 to a member who may not read the debate's maps (an annotator, by default)."""
+    if not reads_maps(debate_access(user=user, debate=debate), debate):
+        raise PermissionDenied(MAPS_HIDDEN)
+
+
 class MapVersionPage(CursorPage):
     """Versions newest first; ids grow with creation, so the id orders them."""
 
@@ -59,10 +67,12 @@ class MapListView(DebateScopedMixin, generics.GenericAPIView):
         operation_id="debates_maps_list",
         tags=["maps"],
         summary="List a debate's map versions and latest builds",
-        description="Every member may read. `current_version` is the map of the latest "
-        "successful build (a failed build keeps the previous one current); `builds` shows the "
-        "latest builds with their status, progress and error. Versions are newest first, a "
-        "cursor page at a time, each with a download link per export format.",
+        description="Reviewers, managers and researchers may read; annotators only where the "
+        "debate's `annotators_see_maps` is on (a map quotes the gold layer). "
+        "`current_version` is the map of the latest successful build (a failed build keeps "
+        "the previous one current); `builds` shows the latest builds with their status, "
+        "progress and error. Versions are newest first, a cursor page at a time, each with "
+        "a download link per export format.",
         parameters=[
             OpenApiParameter("cursor", str, description="The pagination cursor value."),
             OpenApiParameter(
@@ -133,12 +143,13 @@ class MapListView(DebateScopedMixin, generics.GenericAPIView):
 class MapBuildDetailView(StrictQueryMixin, generics.GenericAPIView):
     queryset = MapBuild.objects.none()  # only tells the schema the model; see get()
     serializer_class = MapBuildSerializer
-    error_statuses = [401, 404, 400]
+    error_statuses = [401, 403, 404, 400]
 
     @extend_schema(
         tags=["maps"],
         summary="Get a map build's status and progress",
-        description="Poll this while `status` is `queued` or `running`. When it is `done`, "
+        description="Who may read it: as for the debate's maps. "
+        "Poll this while `status` is `queued` or `running`. When it is `done`, "
         "`version` names the map it made (or kept, when `reused_version`); when `failed`, "
         "`error` says why and the previous map stays current.",
     )
@@ -147,6 +158,7 @@ class MapBuildDetailView(StrictQueryMixin, generics.GenericAPIView):
             build = map_build_get(user=request.user, pk=pk)
         except MapBuild.DoesNotExist:
             raise Http404("No map build with this id.") from None
+        _check_reads_maps(request.user, build.debate)
         return Response(MapBuildSerializer(build, context={"request": request}).data)
 
 
@@ -195,7 +207,7 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
     queryset = MapVersion.objects.none()  # only tells the schema the model; see get()
     content_negotiation_class = ExportFormatNegotiation
     extra_query_params = ("format",)
-    error_statuses = [401, 404, 400]
+    error_statuses = [401, 403, 404, 400]
 
     @extend_schema(
         tags=["maps"],
@@ -206,7 +218,8 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
         "AIF JSON as AIFdb and OVA read it (I-nodes, RA/CA/MA, L-nodes with speakers, YA); "
         "`argdown`, Argdown text; `graphml`, GraphML for networkx, Gephi or yEd; `dot`, "
         "Graphviz. Every file carries the version id and the input hash, in its headers "
-        "and in the file itself. Any member of the debate may download.",
+        "and in the file itself. Reviewers, managers and researchers may download; annotators "
+        "only where the debate's `annotators_see_maps` is on.",
         parameters=[
             OpenApiParameter(
                 "format",
@@ -246,6 +259,7 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
             version = map_version_get(user=request.user, pk=pk)
         except MapVersion.DoesNotExist:
             raise Http404("No map version with this id.") from None
+        _check_reads_maps(request.user, version.debate)
         etag = f'"map-{version.pk}-{export.name}"'
         headers = {
             "ETag": etag,

@@ -21,6 +21,7 @@ def test_debate_detail_has_its_scheme_actors_and_my_role(world):
         "title": "Encryption",
         "proposition": world.debate.proposition,
         "annotators_per_document": 2,
+        "annotators_see_maps": False,
         "my_role": "researcher",
         "created_at": body["created_at"],
         "scheme": default_scheme(),
@@ -47,6 +48,25 @@ def test_staff_create_a_debate_and_manage_it(world):
     assert response.json()["scheme"] == default_scheme()
     debate = Debate.objects.get(slug="age-checks")
     assert Membership.objects.get(debate=debate).user == world.users["man"]
+    assert (response.json()["annotators_see_maps"], debate.annotators_see_maps) == (False, False)
+
+
+def test_a_new_debate_may_let_its_annotators_see_the_map(world):
+    response = world.client("man").post(
+        "/api/v1/debates/",
+        {"slug": "open-map", "title": "Open", "proposition": "P.", "annotators_see_maps": True},
+        format="json",
+    )
+    assert (response.status_code, response.json()["annotators_see_maps"]) == (201, True)
+    assert Debate.objects.get(slug="open-map").annotators_see_maps is True
+
+    response = world.client("man").post(
+        "/api/v1/debates/",
+        {"slug": "bad-map", "title": "Bad", "proposition": "P.", "annotators_see_maps": "maybe"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"annotators_see_maps": ["Must be a valid boolean."]}
 
 
 def test_debate_with_its_own_scheme(world):

@@ -12,6 +12,8 @@ import pytest
 
 from annotations.models import Relation, RelationEvent, Span, SpanEvent
 from debate.models import Actor, Debate, Document, Membership
+from maps.models import MapBuild, MapVersion
+from maps.services import map_build_request, map_build_run
 from tests.scenes import etag, submitted
 
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
@@ -48,6 +50,14 @@ def _created_relation(world) -> int:
         type="supports",
     )
     return relation.pk
+
+
+def _map_version(world, debate=None) -> MapVersion:
+    """Return a map version of the debate (the world's own unless given), built inline."""
+    build = map_build_request(debate=debate or world.debate, reason="matrix")
+    map_build_run(build_id=build.pk, worker="test:1")
+    build.refresh_from_db()
+    return build.version
 
 
 CALLS = {
@@ -152,6 +162,16 @@ CALLS = {
     "relation get": Call("get", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
     "relation history": Call("get", lambda w: f"/api/v1/relations/{_created_relation(w)}/history/"),
     "relation delete": Call("delete", lambda w: f"/api/v1/relations/{_relation(w).pk}/"),
+    # --- maps (they quote gold, so annotators read them only where the debate allows) ---
+    "map list": Call("get", lambda w: "/api/v1/debates/encryption/maps/"),
+    "map build ask": Call("post", lambda w: "/api/v1/debates/encryption/maps/"),
+    "map build get": Call(
+        "get", lambda w: f"/api/v1/map-builds/{_map_version(w).builds.get().pk}/"
+    ),
+    "map get": Call("get", lambda w: f"/api/v1/maps/{_map_version(w).pk}/?format=argdown"),
+    "foreign map get": Call(
+        "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/"
+    ),
 }
 
 # fmt: off
@@ -194,6 +214,11 @@ MATRIX = {
     "relation get":                    (200, 404, 200, 200, 200, 404, 200, 401),
     "relation history":                (200, 404, 200, 200, 200, 404, 200, 401),
     "relation delete":                 (204, 404, 403, 403, 403, 404, 403, 401),
+    "map list":                        (403, 403, 200, 200, 200, 404, 200, 401),
+    "map build ask":                   (403, 403, 202, 202, 403, 404, 202, 401),
+    "map build get":                   (403, 403, 200, 200, 200, 404, 200, 401),
+    "map get":                         (403, 403, 200, 200, 200, 404, 200, 401),
+    "foreign map get":                 (404, 404, 404, 404, 404, 200, 200, 401),
 }
 # fmt: on
 
@@ -215,6 +240,7 @@ def _state() -> tuple:
         Relation.objects.count(),
         SpanEvent.objects.count(),
         RelationEvent.objects.count(),
+        MapBuild.objects.count(),
     )
 
 

@@ -182,6 +182,8 @@ def test_progress_shows_while_a_build_runs_and_the_map_appears_when_it_is_done(
         heartbeat_at=timezone.now(),
     )
 
+    debate.annotators_see_maps = True  # so an annotator may follow it too
+    debate.save(update_fields=["annotators_see_maps"])
     open_map(page, live_server, login, "ann")
 
     expect(page.locator("#build-text")).to_have_text("Building… 45%")
@@ -190,7 +192,7 @@ def test_progress_shows_while_a_build_runs_and_the_map_appears_when_it_is_done(
         "Building from 10 gold spans: merging contra claims"
     )
     expect(page.locator("#map-empty")).to_be_visible()
-    # An annotator reads the map but cannot ask for one.
+    # An annotator reads the map (where the debate allows it) but cannot ask for one.
     expect(page.locator("[data-action=build]")).to_have_count(0)
 
     MapBuild.objects.filter(pk=build.pk).update(status="queued", worker="")

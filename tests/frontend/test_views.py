@@ -90,6 +90,33 @@ def test_non_members_get_404_for_pages_of_a_debate(client, debate, member):
     assert client.get(reverse("queue-next", args=[other.slug])).status_code == 404
 
 
+MAP_LINK = 'href="/d/{slug}/map/"'
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed", "expected"),
+    [
+        (Role.ANNOTATOR, False, 403),
+        (Role.ANNOTATOR, True, 200),
+        (Role.REVIEWER, False, 200),
+        (Role.MANAGER, False, 200),
+        (Role.RESEARCHER, False, 200),
+    ],
+)
+def test_the_map_page_and_its_link_follow_the_debate_s_map_setting(
+    client, debate, member, role, allowed, expected
+):
+    debate.annotators_see_maps = allowed
+    debate.save(update_fields=["annotators_see_maps"])
+    client.force_login(member(role))
+
+    page = client.get(reverse("map", args=[debate.slug]))
+    home = client.get(reverse("debate-home", args=[debate.slug])).content.decode()
+
+    assert page.status_code == expected
+    assert (MAP_LINK.format(slug=debate.slug) in home) is (expected == 200)
+
+
 def test_anonymous_users_are_sent_to_login(client, debate):
     document = DocumentFactory(debate=debate)
     response = client.get(reverse("annotate", args=[document.id]))

@@ -70,7 +70,13 @@ def client_for(users, who: str | None) -> APIClient:
     return client
 
 
-EVERYONE = ["annotator", "reviewer", "manager", "researcher", "root"]
+READERS = ["reviewer", "manager", "researcher", "root"]
+# Who reads maps where the debate keeps them from annotators (the default): blind annotation.
+WHO_READS = [(None, 401), ("outsider", 404), ("annotator", 403)] + [(who, 200) for who in READERS]
+MAPS_HIDDEN = (
+    "Annotators of this debate do not see its map: it quotes the gold layer, and annotation "
+    "here is blind. A manager can let them (the debate's annotators_see_maps setting)."
+)
 
 
 # --- POST /debates/{slug}/maps/ -------------------------------------------------------------
@@ -167,17 +173,52 @@ def test_a_requested_build_runs_after_commit_and_its_map_downloads(
 
 
 # --- GET /debates/{slug}/maps/ --------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("who", "expected"), [(None, 401), ("outsider", 404)] + [(who, 200) for who in EVERYONE]
-)
+@pytest.mark.parametrize(("who", "expected"), WHO_READS)
 def test_who_may_list_maps(debate, users, version, who, expected):
     response = client_for(users, who).get("/api/v1/debates/encryption/maps/")
 
     assert response.status_code == expected
 
 
+def _map_reads(users, who: str, version: MapVersion) -> list[int]:
+    client = client_for(users, who)
+    return [
+        client.get(url).status_code
+        for url in (
+            "/api/v1/debates/encryption/maps/",
+            f"/api/v1/map-builds/{MapBuild.objects.get().pk}/",
+            f"/api/v1/maps/{version.pk}/",
+            f"/api/v1/maps/{version.pk}/?format=argdown",
+        )
+    ]
+
+
+def test_annotators_are_told_why_they_do_not_see_the_map(debate, users, version):
+    client = client_for(users, "annotator")
+    for url in (
+        "/api/v1/debates/encryption/maps/",
+        f"/api/v1/map-builds/{MapBuild.objects.get().pk}/",
+        f"/api/v1/maps/{version.pk}/?format=aif",
+    ):
+        response = client.get(url)
+        assert (response.status_code, response.json()) == (403, {"detail": MAPS_HIDDEN})
+
+
+def test_annotators_read_maps_where_the_debate_allows_it(debate, users, version):
+    debate.annotators_see_maps = True
+    debate.save(update_fields=["annotators_see_maps"])
+
+    assert _map_reads(users, "annotator", version) == [200, 200, 200, 200]
+    # The setting changes nothing for the others, nor for building.
+    assert _map_reads(users, "outsider", version) == [404, 404, 404, 404]
+    assert _map_reads(users, "researcher", version) == [200, 200, 200, 200]
+    response = client_for(users, "annotator").post("/api/v1/debates/encryption/maps/")
+    assert response.status_code == 403
+    assert MapBuild.objects.count() == 1
+
+
 def test_the_list_names_versions_current_one_downloads_and_builds(debate, users, version):
-    body = client_for(users, "annotator").get("/api/v1/debates/encryption/maps/").json()
+    body = client_for(users, "researcher").get("/api/v1/debates/encryption/maps/").json()
 
     assert body["current_version"] == version.pk
     assert body["adjudicated_documents"] == 2
@@ -279,16 +320,14 @@ def test_the_list_never_reads_a_graph(debate, users, version):
     # The current version and every listed one without its graph: tens of megabytes each on a
     # big map, and the list shows only ids, hashes and links.
     with CaptureQueriesContext(connection) as queries:
-        response = client_for(users, "annotator").get("/api/v1/debates/encryption/maps/")
+        response = client_for(users, "researcher").get("/api/v1/debates/encryption/maps/")
 
     assert response.json()["current_version"] == version.pk
     assert [q["sql"] for q in queries if "graph_json" in q["sql"]] == []
 
 
 # --- GET /map-builds/{id}/ ------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("who", "expected"), [(None, 401), ("outsider", 404)] + [(who, 200) for who in EVERYONE]
-)
+@pytest.mark.parametrize(("who", "expected"), WHO_READS)
 def test_who_may_follow_a_build(debate, users, version, who, expected):
     build = MapBuild.objects.get()
 
@@ -309,9 +348,7 @@ def test_an_unknown_build_is_404(debate, users):
 
 
 # --- GET /maps/{id}/ ------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("who", "expected"), [(None, 401), ("outsider", 404)] + [(who, 200) for who in EVERYONE]
-)
+@pytest.mark.parametrize(("who", "expected"), WHO_READS)
 def test_who_may_download_a_map(debate, users, version, who, expected):
     response = client_for(users, who).get(f"/api/v1/maps/{version.pk}/")
 
@@ -347,7 +384,7 @@ def test_each_format_downloads_with_its_type_name_and_provenance(
 
 
 def test_json_is_the_default_format(debate, users, version):
-    response = client_for(users, "annotator").get(f"/api/v1/maps/{version.pk}/")
+    response = client_for(users, "researcher").get(f"/api/v1/maps/{version.pk}/")
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     graph = response.json()
@@ -476,7 +513,7 @@ def awkward_map(version: MapVersion):
 
 
 def test_the_json_download_is_byte_for_byte_what_parsing_and_exporting_gave(debate, users, version):
-    response = client_for(users, "annotator").get(f"/api/v1/maps/{version.pk}/?format=json")
+    response = client_for(users, "researcher").get(f"/api/v1/maps/{version.pk}/?format=json")
 
     expected = old_json_download(version)
     assert response.status_code == 200

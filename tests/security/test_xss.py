@@ -21,7 +21,7 @@ from django.test import Client
 from playwright.sync_api import Page
 
 from annotations.models import SpanEvent
-from debate.models import Document
+from debate.models import Debate, Document
 from tests.factories import PASSWORD, UserFactory
 from tests.scenes import build_side
 from tests.security.routes import all_routes, fill, supported_methods
@@ -272,6 +272,8 @@ def test_the_manager_sees_every_payload_as_text_on_the_pages_and_in_the_admin(
 
 @pytest.mark.browser
 def test_the_annotator_sees_every_payload_as_text(live_server, page, login, side, artifacts):
+    # The map page too: this debate lets its annotators read the map.
+    Debate.objects.filter(pk=side.debate.pk).update(annotators_see_maps=True)
     login(page, USERNAMES["annotator"], PASSWORD)
     visitor = Visitor(page, live_server.url)
 
