@@ -10,12 +10,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from debate.models import MAX_TEXT_CHARS, Actor, Debate, Document, Membership, text_too_long
 from debate.scheme import scheme_keys, validate_scheme
-from debate.selectors import scheme_labels_in_use
+from debate.selectors import member_candidates, scheme_labels_in_use
 from debate.services import staff_follow_role
 from debate.text import normalize_text, text_sha256
 
@@ -23,6 +23,21 @@ from debate.text import normalize_text, text_sha256
 def managed_debates(request: HttpRequest) -> QuerySet[Debate]:
     """Return the debates the signed-in user may administer."""
     return Debate.objects.managed_by(request.user)
+
+
+def member_choices(request: HttpRequest) -> QuerySet:
+    """Return the users a membership form offers: the API's candidates and today's members.
+
+    Candidates are only names the manager already sees (``member_candidates``), so the list
+    tells nobody who else has an account; today's members stay so that their rows still save.
+    """
+    candidates = member_candidates(user=request.user).values("pk")
+    current = Membership.objects.filter(debate__in=managed_debates(request)).values("user")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=candidates) | Q(pk__in=current))
+        .order_by("username")
+    )
 
 
 class ManagedDebateAdmin(admin.ModelAdmin):
@@ -57,6 +72,8 @@ class ManagedDebateAdmin(admin.ModelAdmin):
             return Actor.objects.filter(debate__in=debates)
         if field_name == "annotator":
             return get_user_model().objects.filter(memberships__debate__in=debates).distinct()
+        if field_name == "user":
+            return member_choices(request)
         return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -118,6 +135,11 @@ class ActorInline(ManagedDebateInline):
 class MembershipInline(ManagedDebateInline):
     model = Membership
     fields = ["user", "role"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = member_choices(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # Filters list only debates that appear in the (already limited) rows, never all of them.

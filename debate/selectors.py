@@ -3,11 +3,20 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections
-from django.db.models import F, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Length
 
 from core.db.compiled import CompiledQuery
-from debate.models import Actor, Debate, Document, Membership
+from debate.models import LAYER_READER_ROLES, Actor, Debate, Document, Membership
 from debate.permissions import DebateAccess
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -52,6 +61,24 @@ def actor_list(*, user: AnyUser, debate: Debate) -> QuerySet[Actor]:
 def member_list(*, debate: Debate) -> QuerySet[Membership]:
     """Return the memberships of a debate with their users."""
     return Membership.objects.filter(debate=debate).select_related("user").order_by("id")
+
+
+def member_candidates(*, user: AnyUser) -> QuerySet[AbstractBaseUser]:
+    """Return the active users a manager may add to a debate, ordered by username.
+
+    Only names the manager already sees: members of the debates where they read the member
+    list (reviewer, manager, researcher), and new accounts that belong to no debate yet.
+    Anyone else answers like a name nobody has, so adding members cannot probe who has an
+    account. A superuser may add any active user.
+    """
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    if getattr(user, "is_superuser", False):
+        return users
+    seen = Membership.objects.filter(
+        debate__memberships__user=user.pk, debate__memberships__role__in=LAYER_READER_ROLES
+    ).values("user")
+    in_no_debate = ~Exists(Membership.objects.filter(user=OuterRef("pk")))
+    return users.filter(Q(pk__in=seen) | in_no_debate)
 
 
 def document_list(*, user: AnyUser, debate: Debate | None = None) -> QuerySet[Document]:

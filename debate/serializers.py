@@ -1,14 +1,11 @@
 """API shapes of the debate domain. Input and output shapes are separate serializers."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.serializers import StrictInputSerializer
 from debate.models import MAX_TEXT_CHARS, Actor, ActorKind, Debate, Document, Membership, Role
 from debate.scheme import POLARITIES, SIDES, validate_scheme
-
-User = get_user_model()
 
 
 # --- Debates --------------------------------------------------------------------------------
@@ -125,13 +122,20 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+UNKNOWN_MEMBER = (
+    "No user you can add has this username. A manager adds the members of their other "
+    "debates and new accounts that are in no debate yet; an administrator adds anyone."
+)
+
+
 class MembershipWriteSerializer(StrictInputSerializer):
     username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
 
     def validate_username(self, username: str) -> str:
-        if not User.objects.filter(username=username).exists():
-            raise serializers.ValidationError("No user has this username.")
+        # The view passes the users this manager may add (debate.selectors.member_candidates).
+        if not self.context["candidates"].filter(username=username).exists():
+            raise serializers.ValidationError(UNKNOWN_MEMBER)
         return username
 
 

@@ -34,6 +34,7 @@ from debate.selectors import (
     debate_list,
     document_get,
     document_list,
+    member_candidates,
     member_list,
 )
 from debate.serializers import (
@@ -160,7 +161,9 @@ class MemberListView(DebateScopedMixin, generics.ListCreateAPIView):
 
     def create(self, request: Request, slug: str) -> Response:
         debate = self.get_debate()
-        serializer = MembershipWriteSerializer(data=request.data)
+        serializer = MembershipWriteSerializer(
+            data=request.data, context={"candidates": member_candidates(user=request.user)}
+        )
         serializer.is_valid(raise_exception=True)
         change = member_add(debate=debate, **serializer.validated_data)
         membership = member_list(debate=debate).get(user=change.user)

@@ -6,6 +6,7 @@ import pytest
 
 from debate.models import Debate, Document, Membership
 from debate.scheme import default_scheme
+from debate.serializers import UNKNOWN_MEMBER
 from debate.text import text_sha256
 from tests.factories import DocumentFactory, UserFactory
 from tests.scenes import token_client
@@ -192,7 +193,7 @@ def test_manager_adds_members_and_changes_roles(world):
     }
     unknown = client.post(url, {"username": "nobody", "role": "annotator"}, format="json")
     assert unknown.status_code == 400
-    assert unknown.json() == {"username": ["No user has this username."]}
+    assert unknown.json() == {"username": [UNKNOWN_MEMBER]}
     roles = {m["username"]: m["role"] for m in client.get(url).json()["results"]}
     assert roles == {
         "ann": "annotator",
