@@ -55,7 +55,7 @@ export function openPopover(page, draft, anchorRect) {
     const suggestion = suggestActor(state.text, start, end, state.actors);
     if (suggestion) {
       actor = suggestion.actorId;
-      const why = SUGGESTION_REASONS[suggestion.reason] || suggestion.reason;
+      const why = suggestion.why || SUGGESTION_REASONS[suggestion.reason] || suggestion.reason;
       el.actorHint.textContent = `Suggested: ${state.actorById.get(actor)?.name ?? "?"} (${why})`;
     }
   }
