@@ -156,6 +156,7 @@ class DebateAdminForm(forms.ModelForm):
             "scheme",
             "annotators_per_document",
             "annotators_see_maps",
+            "remember_last_choice",
         ]
 
     def clean_scheme(self):

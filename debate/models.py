@@ -68,6 +68,12 @@ class Debate(TimeStampedModel):
         "gold layer, which annotators still annotating must not see (blind annotation). "
         "Reviewers, managers and researchers always read it.",
     )
+    remember_last_choice = models.BooleanField(
+        default=False,
+        help_text="Open the tag form with the annotator's last stance and role chosen (marked "
+        "as pre-filled). Off by default: a form that chooses for the annotator biases the data "
+        "toward whatever was chosen last; annotators can still repeat it with one key.",
+    )
 
     objects = DebateQuerySet.as_manager()
 

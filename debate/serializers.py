@@ -72,6 +72,7 @@ class DebateSerializer(serializers.ModelSerializer):
             "proposition",
             "annotators_per_document",
             "annotators_see_maps",
+            "remember_last_choice",
             "my_role",
             "created_at",
         ]
@@ -98,6 +99,12 @@ class DebateCreateSerializer(StrictInputSerializer):
         required=False,
         default=False,
         help_text="Let annotators read the argument map (off by default: it quotes gold).",
+    )
+    remember_last_choice = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Open the tag form with the last stance and role chosen, marked as "
+        "pre-filled (off by default: nothing is chosen for the annotator).",
     )
 
     def validate_slug(self, slug: str) -> str:

@@ -38,6 +38,7 @@ def debate_create(
     proposition: str,
     scheme: dict[str, Any] | None = None,
     annotators_see_maps: bool = False,
+    remember_last_choice: bool = False,
 ) -> Debate:
     """Create a debate with a validated label scheme (the default one unless given)."""
     scheme = default_scheme() if scheme is None else scheme
@@ -48,6 +49,7 @@ def debate_create(
         proposition=proposition,
         scheme=scheme,
         annotators_see_maps=annotators_see_maps,
+        remember_last_choice=remember_last_choice,
     )
     debate.full_clean()
     debate.save()

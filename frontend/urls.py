@@ -10,6 +10,11 @@ urlpatterns = [
     path("d/<slug:slug>/", views.debate_home, name="debate-home"),
     path("d/<slug:slug>/next/", views.queue_next, name="queue-next"),
     path("documents/<int:document_id>/annotate/", views.annotate, name="annotate"),
+    path(
+        "documents/<int:document_id>/start/",
+        views.AnnotateStartView.as_view(),
+        name="annotate-start",
+    ),
     path("d/<slug:slug>/review/", views.review_queue_page, name="review-queue"),
     path("d/<slug:slug>/dashboard/", views.dashboard_page, name="dashboard"),
     path("d/<slug:slug>/assign/", views.assign_page, name="assign"),

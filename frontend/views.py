@@ -6,11 +6,16 @@ from itertools import pairwise
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views import View
 from django.views.decorators.cache import never_cache
 
 from annotations.models import GOLD, Assignment, AssignmentStatus
@@ -25,6 +30,7 @@ from annotations.review.serializers import DebateAgreementSerializer
 from annotations.review.services import assignments_spread
 from annotations.selectors import MINE, relation_list, span_list
 from annotations.serializers import relation_list_payload, span_list_payload
+from annotations.services import DocumentClosed, assignment_take
 from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
@@ -54,6 +60,7 @@ ANNOTATE_MODULES = (
     "annotate/status.js",
     "annotate/submit.js",
     "annotate/text-view.js",
+    "annotate/undo.js",
     "annotate/writes.js",
     "api.js",
     "html.js",
@@ -153,6 +160,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     layer = MINE if can_write else GOLD
     layer_query = "" if can_write else f"?layer={GOLD}"
     assignment = Assignment.objects.filter(document=document, annotator=request.user).first()
+    can_write, reading = _annotator_standing(document, assignment) if can_write else (False, {})
     role_keys = shortcut_letters(debate.scheme["roles"])
     relation_keys = shortcut_letters(
         debate.scheme["relation_types"], RESERVED_SHORTCUTS | {k for k, _ in role_keys}
@@ -169,6 +177,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             {"id": actor.id, "name": actor.name, "aliases": actor.aliases} for actor in actors
         ],
         "can_write": can_write,
+        "remember_last_choice": debate.remember_last_choice,
         "role_keys": role_keys,
         "relation_keys": relation_keys,
         # The layer's spans and relations exactly as the API lists them (same selectors, same
@@ -195,14 +204,86 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "scheme": debate.scheme,
             "actors": actors,
             "can_write": can_write,
-            "layer_label": "yours" if can_write else "gold (read only)",
+            "reading": reading,
+            "layer_label": "gold (read only)" if layer == GOLD else "yours",
             "my_status": assignment.get_status_display() if assignment else "not assigned to you",
+            "my_status_key": assignment.status if assignment else "",
             "role_keys": [(k, labels["roles"][v]) for k, v in role_keys],
+            "tag_roles": [
+                {**role, "letter": dict((v, k) for k, v in role_keys).get(role["key"])}
+                for role in debate.scheme["roles"]
+            ],
             "relation_keys": [(k, labels["relation_types"][v]) for k, v in relation_keys],
             "page_data": page_data,
             "annotate_modules": ANNOTATE_MODULES,
         },
     )
+
+
+def _annotator_standing(document: Document, assignment: Assignment | None) -> tuple[bool, dict]:
+    """Return whether an annotator may tag the document here, and what the page says if not.
+
+    The page opens read only, with the reason and what happens next, when the document is
+    not in the annotator's queue yet (they start it explicitly), when they submitted it, or
+    when it is adjudicated.
+    """
+    debate = document.debate
+    adjudicated = document.status == DocumentStatus.ADJUDICATED
+    if assignment is None:
+        if adjudicated:
+            return False, {"reason": "This document is adjudicated: its gold layer is final."}
+        return False, {
+            "reason": "This document is not in your queue. Start annotating it to add it to "
+            f"your queue; it needs {debate.annotators_per_document} annotator"
+            f"{pluralize(debate.annotators_per_document)}.",
+            "can_start": True,
+        }
+    if assignment.status != AssignmentStatus.SUBMITTED:
+        if adjudicated:
+            return False, {
+                "reason": "This document was adjudicated before you submitted it: its gold "
+                "layer is final, so your layer is read only."
+            }
+        return True, {}
+    when = date_format(timezone.localtime(assignment.submitted_at), "j F Y, H:i")
+    if adjudicated:
+        return False, {
+            "reason": f"You submitted this document on {when}, and it has been adjudicated: "
+            "the gold layer is final.",
+            "gold_url": reverse("gold", args=[document.pk]),
+        }
+    if document.status == DocumentStatus.READY_FOR_REVIEW:
+        next_step = "A reviewer compares the annotators' layers next."
+    else:
+        submitted = Assignment.objects.filter(
+            document=document, status=AssignmentStatus.SUBMITTED
+        ).count()
+        next_step = (
+            f"It goes to review once {debate.annotators_per_document} annotators have "
+            f"submitted it ({submitted} so far)."
+        )
+    return False, {
+        "reason": f"You submitted this document on {when}; your layer is final and read only. "
+        + next_step
+    }
+
+
+class AnnotateStartView(LoginRequiredMixin, View):
+    """Put a document in the annotator's queue, after they asked for it on the annotate page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, document_id: int) -> HttpResponse:
+        document = get_object_or_404(
+            Document.objects.visible_to(request.user).select_related("debate"), pk=document_id
+        )
+        try:
+            assignment_take(document=document, annotator=request.user)
+        except DocumentClosed as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The document is in your queue: select text to tag it.")
+        return redirect("annotate", document_id=document.pk)
 
 
 # --- Review, dashboard and assignment pages ---------------------------------------------

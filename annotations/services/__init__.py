@@ -15,7 +15,9 @@ the same transaction.
 
 from annotations.services.history import layer_name, relation_snapshot, span_snapshot
 from annotations.services.layers import (
+    DocumentClosed,
     LayerSubmitted,
+    assignment_take,
     document_submit,
     layer_open,
     layer_submitted,
@@ -49,12 +51,14 @@ from annotations.services.spans import (
 __all__ = [
     "MAX_BULK",
     "BulkValidationError",
+    "DocumentClosed",
     "IdempotencyKeyReused",
     "LayerSubmitted",
     "Link",
     "SpanInput",
     "SpanWrite",
     "StaleVersion",
+    "assignment_take",
     "document_submit",
     "layer_name",
     "layer_open",

@@ -76,6 +76,28 @@ def layer_open(*, document: Document, annotator: AbstractBaseUser | None) -> Non
         )
 
 
+class DocumentClosed(Exception):
+    """The document is adjudicated: its gold layer is final and nobody starts on it anew."""
+
+
+@transaction.atomic
+def assignment_take(*, document: Document, annotator: AbstractBaseUser) -> Assignment:
+    """Put a document in an annotator's own queue, at their explicit request.
+
+    Taking a document one already has changes nothing. An adjudicated document is refused
+    (DocumentClosed): its gold layer is final.
+    """
+    if not debate_access(user=annotator, debate=document.debate).annotates:
+        raise PermissionDenied("Only annotators of this debate annotate its documents.")
+    existing = Assignment.objects.filter(document=document, annotator=annotator).first()
+    if existing is not None:
+        return existing
+    if document.status == DocumentStatus.ADJUDICATED:
+        raise DocumentClosed("This document is adjudicated; its gold layer is final.")
+    assignment, _created = Assignment.objects.get_or_create(document=document, annotator=annotator)
+    return assignment
+
+
 def _assignment_start(*, document: Document, annotator: AbstractBaseUser) -> Assignment:
     # Working on a document one was not assigned still counts; managers see it as taken.
     try:

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
-from annotations.models import AssignmentStatus
+from annotations.models import Assignment, AssignmentStatus
 from debate.models import Role
 from frontend.views import ANNOTATE_MODULES, shortcut_letters
 from tests.factories import (
@@ -42,6 +44,7 @@ def api_list(client, url: str) -> list[dict]:
 def test_annotate_page_embeds_the_document_as_json_without_breaking_out(client, debate, member):
     user = member(Role.ANNOTATOR)
     document = DocumentFactory(debate=debate, title=XSS, text=f"Text {XSS} 🔐 end")
+    AssignmentFactory(document=document, annotator=user)
     client.force_login(user)
 
     response = client.get(reverse("annotate", args=[document.id]))
@@ -63,8 +66,11 @@ def test_annotate_page_embeds_the_document_as_json_without_breaking_out(client, 
     [(Role.ANNOTATOR, True), (Role.REVIEWER, False), (Role.RESEARCHER, False)],
 )
 def test_only_annotators_write_on_the_annotate_page(client, debate, member, role, can_write):
-    client.force_login(member(role))
+    user = member(role)
+    client.force_login(user)
     document = DocumentFactory(debate=debate)
+    if role == Role.ANNOTATOR:
+        AssignmentFactory(document=document, annotator=user)
 
     response = client.get(reverse("annotate", args=[document.id]))
 
@@ -296,3 +302,134 @@ def test_the_annotate_page_preloads_every_module_it_imports_by_the_url_it_import
     assert preloaded == [f"{settings.STATIC_URL}frontend/js/{name}" for name in ANNOTATE_MODULES]
     assert set(ANNOTATE_MODULES) == needed
     assert {"api.js", "html.js", "segments.js", "selection.js"} <= needed
+
+
+# --- What the annotate page says an annotator may do ------------------------------------------
+def _page(client, document) -> tuple[dict, str]:
+    response = client.get(reverse("annotate", args=[document.id]))
+    assert response.status_code == 200
+    return annotate_data(response), response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("assignment", "document_status", "can_write", "reason"),
+    [
+        ("assigned", "new", True, None),
+        ("in_progress", "annotating", True, None),
+        (
+            None,
+            "new",
+            False,
+            "This document is not in your queue. Start annotating it to add it to your "
+            "queue; it needs 2 annotators.",
+        ),
+        (None, "adjudicated", False, "This document is adjudicated: its gold layer is final."),
+        (
+            "in_progress",
+            "adjudicated",
+            False,
+            "This document was adjudicated before you submitted it: its gold layer is final, "
+            "so your layer is read only.",
+        ),
+        (
+            "submitted",
+            "annotating",
+            False,
+            "your layer is final and read only. It goes to review once 2 annotators have "
+            "submitted it (1 so far).",
+        ),
+        (
+            "submitted",
+            "ready_for_review",
+            False,
+            "your layer is final and read only. A reviewer compares the annotators' layers next.",
+        ),
+        (
+            "submitted",
+            "adjudicated",
+            False,
+            "and it has been adjudicated: the gold layer is final.",
+        ),
+    ],
+)
+def test_the_annotate_page_opens_read_only_with_the_reason(
+    client, debate, member, assignment, document_status, can_write, reason
+):
+    user = member(Role.ANNOTATOR)
+    document = DocumentFactory(debate=debate, status=document_status)
+    if assignment:
+        AssignmentFactory(
+            document=document,
+            annotator=user,
+            status=assignment,
+            submitted_at=timezone.now() if assignment == "submitted" else None,
+        )
+    client.force_login(user)
+
+    data, html = _page(client, document)
+
+    assert data["can_write"] is can_write
+    assert ('id="submit-doc"' in html) is can_write
+    assert ('id="read-only"' in html) is (reason is not None)
+    if reason:
+        assert escape(reason) in html
+    assert ('id="start-annotating"' in html) is (assignment is None and document_status == "new")
+    assert (f'href="/documents/{document.id}/gold/"' in html) is (
+        assignment == "submitted" and document_status == "adjudicated"
+    )
+
+
+def test_readers_are_told_the_gold_layer_is_read_only(client, debate, member):
+    document = DocumentFactory(debate=debate)
+    client.force_login(member(Role.RESEARCHER))
+
+    data, html = _page(client, document)
+
+    assert data["can_write"] is False
+    assert "Select text to tag it" not in html
+    assert "Read only: the gold layer." in html
+    assert 'id="read-only"' not in html
+
+
+def test_starting_a_document_puts_it_in_the_annotator_s_queue(client, debate, member):
+    user = member(Role.ANNOTATOR)
+    document = DocumentFactory(debate=debate)
+    client.force_login(user)
+    url = reverse("annotate-start", args=[document.id])
+
+    assert client.get(url).status_code == 405
+    assert not Assignment.objects.filter(document=document).exists()
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain == [(reverse("annotate", args=[document.id]), 302)]
+    assignment = Assignment.objects.get(document=document)
+    assert (assignment.annotator, assignment.status) == (user, "assigned")
+    assert annotate_data(response)["can_write"] is True
+    assert "The document is in your queue" in response.content.decode()
+    # Starting again changes nothing.
+    client.post(url)
+    assert Assignment.objects.filter(document=document).count() == 1
+
+
+@pytest.mark.parametrize(("role", "expected"), [(Role.REVIEWER, 403), (Role.RESEARCHER, 403)])
+def test_only_annotators_start_documents(client, debate, member, role, expected):
+    document = DocumentFactory(debate=debate)
+    client.force_login(member(role))
+
+    response = client.post(reverse("annotate-start", args=[document.id]))
+
+    assert response.status_code == expected
+    assert not Assignment.objects.exists()
+
+
+def test_an_adjudicated_document_cannot_be_started_and_a_stranger_gets_404(client, debate, member):
+    adjudicated = DocumentFactory(debate=debate, status="adjudicated")
+    foreign = DocumentFactory(debate=DebateFactory())
+    client.force_login(member(Role.ANNOTATOR))
+
+    closed = client.post(reverse("annotate-start", args=[adjudicated.id]), follow=True)
+    stranger = client.post(reverse("annotate-start", args=[foreign.id]))
+
+    assert "This document is adjudicated; its gold layer is final." in closed.content.decode()
+    assert stranger.status_code == 404
+    assert not Assignment.objects.exists()

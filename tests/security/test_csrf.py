@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from debate.models import Document
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from tests.scenes import TwoDebates, changed_tables, database_state
 from tests.security.routes import all_routes, fill
 
@@ -140,6 +140,8 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
     alpha = world.alpha
     doc, review_doc = alpha.open_doc, alpha.review_doc
     unassigned = Document.objects.create(debate=alpha.debate, text=f"Unassigned ({tag}).")
+    # A new account in no debate yet: one a manager may add (debate.selectors.member_candidates).
+    newcomer = UserFactory(username=f"newcomer-{tag}")
     exports = {}
     exporter = world.api(alpha.user("manager"))
     for format_name in ("jsonl", "brat"):
@@ -161,7 +163,7 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
             "manager",
             "post",
             "/api/v1/debates/alpha/members/",
-            {"username": "bravo-researcher", "role": "researcher"},
+            {"username": newcomer.username, "role": "researcher"},
             201,
         ),
         Write(

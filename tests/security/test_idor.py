@@ -139,6 +139,7 @@ PAGES = {
     "d/<slug:slug>/": DEBATE,
     "d/<slug:slug>/next/": DEBATE,
     "documents/<int:document_id>/annotate/": Scoped("open_doc", kwarg="document_id"),
+    "documents/<int:document_id>/start/": Scoped("open_doc", kwarg="document_id"),
     "d/<slug:slug>/review/": DEBATE,
     "d/<slug:slug>/dashboard/": DEBATE,
     "d/<slug:slug>/assign/": Scoped(

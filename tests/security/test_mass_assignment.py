@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from annotations.models import Assignment, AssignmentStatus, DocumentReview, Span
 from debate.models import Document, DocumentStatus
 from debate.text import text_sha256
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from tests.scenes import TwoDebates, changed_tables, database_state
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,8 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
     """Return (name, role, method, url, valid body, server-owned fields with tempting values)."""
     alpha, bravo = world.alpha, world.bravo
     doc, review_doc = alpha.open_doc, alpha.review_doc
+    # A new account in no debate yet: one a manager may add (debate.selectors.member_candidates).
+    newcomer = UserFactory(username="newcomer")
     owner = {
         "id": 999_999,
         "created_at": STAMP,
@@ -116,7 +118,7 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
             "manager",
             "post",
             "/api/v1/debates/alpha/members/",
-            {"username": "bravo-researcher", "role": "researcher"},
+            {"username": newcomer.username, "role": "researcher"},
             {**owner, "debate": "bravo", "user": bravo.user("researcher").pk},
         ),
         (
@@ -183,9 +185,10 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
 def test_server_owned_fields_are_refused_by_name_on_every_json_write(world):
     clients = {role: world.api(world.alpha.user(role)) for role in ("annotator", "reviewer")}
     clients["manager"] = world.api(world.alpha.user("manager"))
+    planned = writes(world)
     before = database_state()
     problems = []
-    for name, role, method, url, body, owned in writes(world):
+    for name, role, method, url, body, owned in planned:
         client = clients[role]
         for field, value in owned.items():
             response = getattr(client, method)(

@@ -18,6 +18,8 @@ export function findElements(document) {
     quote: $("tag-quote"),
     actor: $("tag-actor"),
     actorHint: $("tag-actor-hint"),
+    choiceHint: $("tag-choice-hint"),
+    formError: $("tag-error"),
     note: $("tag-note"),
     tagCancel: $("tag-cancel"),
     snap: $("snap-words"),
@@ -28,5 +30,10 @@ export function findElements(document) {
     docStatus: $("doc-status"),
     nextDoc: $("next-doc"),
     mode: $("mode"),
+    readOnly: $("read-only"),
+    startButton: $("start-annotating"),
+    startConfirm: $("start-confirm"),
+    undo: $("undo"),
+    redo: $("redo"),
   };
 }

@@ -23,8 +23,9 @@ import { sourceHighlightFrom } from "./source-highlight.js";
 import { createListDrawing, watchListGroups } from "./span-list.js";
 import { adoptStanceColors } from "./stance-colors.js";
 import { adopt, createState } from "./state.js";
-import { listenForSubmit } from "./submit.js";
+import { listenForStart, listenForSubmit } from "./submit.js";
 import { createTextDrawing, watchTextBlocks } from "./text-view.js";
+import { listenForUndo } from "./undo.js";
 
 function start() {
   const data = JSON.parse(document.getElementById("annotate-data").textContent);
@@ -47,6 +48,8 @@ function start() {
   listenForTagForm(page);
   listenForKeys(page);
   listenForSubmit(page);
+  listenForStart(page);
+  listenForUndo(page);
   listenForPageShow(page);
 
   adopt(state, data.spans, data.relations);

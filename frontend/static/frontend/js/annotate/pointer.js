@@ -6,7 +6,7 @@ import { currentSelection, openPopover } from "./popover.js";
 import { toggleHelp } from "./keys.js";
 import { startLink } from "./link-mode.js";
 import { choose } from "./navigation.js";
-import { renderDetail } from "./detail.js";
+import { renderDetail, showHistory } from "./detail.js";
 import { spanKey, spanLabel } from "./state.js";
 import { deleteRelation, deleteSpan } from "./writes.js";
 
@@ -50,6 +50,7 @@ export function listenForPointer(page) {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
     const action = button.dataset.action;
+    if (state.readOnly && action !== "history" && action !== "help") return;
     if (action === "edit" && state.selectedId !== null) openPopover(page, { spanId: state.selectedId }, null);
     if (action === "link") startLink(page);
     if (action === "delete" && state.selectedId !== null) {
@@ -65,5 +66,6 @@ export function listenForPointer(page) {
     if (action === "retry") page.queue.retryNow();
     if (action === "discard") page.queue.discard(Number(button.dataset.id));
     if (action === "help") toggleHelp(page);
+    if (action === "history") showHistory(page);
   });
 }

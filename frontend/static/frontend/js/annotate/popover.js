@@ -23,6 +23,7 @@ function rangeOffsets(root, range) {
 /** The text selected in the document as {start, end} (UTF-16), or null. */
 export function currentSelection(page) {
   const { state, el } = page;
+  if (state.readOnly) return null;
   const selection = window.getSelection();
   if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
   const range = selection.getRangeAt(0);
@@ -32,6 +33,68 @@ export function currentSelection(page) {
   if (el.snap.checked && end > start) ({ start, end } = snapToWords(state.text, start, end));
   if (end <= start) return null;
   return { start, end };
+}
+
+// The form of a new span opens with nothing chosen: a form that chooses for the annotator
+// biases the data toward whatever was chosen last. The last choice is one key away (=), or
+// pre-filled, and marked so, where the debate turns "remember last choice" on.
+function chooseInForm(page, stance, role) {
+  const { form } = page.el;
+  for (const input of form.querySelectorAll("input[name=stance], input[name=role]")) {
+    input.checked = input.value === (input.name === "stance" ? stance : role);
+  }
+  showFormError(page, "");
+}
+
+/** The stance and role of the last span tagged in this layer, or null. */
+export function lastChoice(state) {
+  if (state.lastChoice) return state.lastChoice;
+  let latest = null;
+  for (const span of state.spans.values()) {
+    if (typeof span.id === "number" && (!latest || span.id > latest.id)) latest = span;
+  }
+  return latest ? { stance: latest.stance, role: latest.role } : null;
+}
+
+function choiceLabel(state, choice) {
+  const stance = state.stanceByKey.get(choice.stance)?.label ?? choice.stance;
+  const role = state.roleByKey.get(choice.role)?.label ?? choice.role;
+  return `${stance} · ${role}`;
+}
+
+/** Choose the last stance and role in the open form (the = key). */
+export function repeatLastChoice(page) {
+  const last = lastChoice(page.state);
+  if (!last) {
+    showFormError(page, "There is no earlier span to repeat: choose a stance and a role.");
+    return;
+  }
+  chooseInForm(page, last.stance, last.role);
+  page.el.choiceHint.textContent = `Repeated your last choice: ${choiceLabel(page.state, last)}.`;
+}
+
+function showFormError(page, message) {
+  const { el } = page;
+  el.formError.textContent = message;
+  el.formError.hidden = !message;
+}
+
+// Keep the popover inside the viewport: below the selection if it fits, else above it, else
+// at the top of the view; never wider than the view (annotate.css lets it scroll inside).
+function place(page, anchorRect) {
+  const { el } = page;
+  const margin = 8;
+  const box = el.popover.getBoundingClientRect();
+  const width = Math.min(box.width, window.innerWidth - 2 * margin);
+  const height = Math.min(box.height, window.innerHeight - 2 * margin);
+  const left = Math.max(margin, Math.min(anchorRect.left, window.innerWidth - width - margin));
+  let top = anchorRect.bottom + margin;
+  if (top + height > window.innerHeight - margin) {
+    const above = anchorRect.top - margin - height;
+    top = above >= margin ? above : Math.max(margin, window.innerHeight - margin - height);
+  }
+  el.popover.style.left = `${window.scrollX + left}px`;
+  el.popover.style.top = `${window.scrollY + top}px`;
 }
 
 export function openPopover(page, draft, anchorRect) {
@@ -44,10 +107,17 @@ export function openPopover(page, draft, anchorRect) {
   const end = editing ? span.end16 : draft.end;
   el.popTitle.textContent = editing ? "Edit span" : "Tag selection";
   el.quote.textContent = state.text.slice(start, end);
-  const previous = orderedSpans(state).filter((s) => s.end16 <= start).pop();
-  const stance = editing ? span.stance : previous ? previous.stance : state.stances[0].key;
-  el.form.elements.stance.value = stance;
-  el.form.elements.role.value = editing ? span.role : state.roles[0].key;
+  const last = editing ? null : lastChoice(state);
+  el.choiceHint.textContent = "";
+  if (editing) chooseInForm(page, span.stance, span.role);
+  else if (last && state.rememberLast) {
+    chooseInForm(page, last.stance, last.role);
+    el.choiceHint.textContent = `Pre-filled with your last choice (${choiceLabel(state, last)}): check it fits.`;
+  } else {
+    chooseInForm(page, null, null);
+    if (last) el.choiceHint.textContent = `Press = to repeat your last choice: ${choiceLabel(state, last)}.`;
+  }
+  el.form.dataset.prefilled = String(Boolean(last && state.rememberLast && !editing));
   el.note.value = editing ? span.note || "" : "";
   let actor = editing ? span.actor : null;
   el.actorHint.textContent = "";
@@ -61,12 +131,9 @@ export function openPopover(page, draft, anchorRect) {
   }
   el.actor.value = actor === null || actor === undefined ? "" : String(actor);
   el.popover.hidden = false;
-  const rect = anchorRect || el.text.getBoundingClientRect();
-  const top = window.scrollY + rect.bottom + 8;
-  const left = Math.max(8, Math.min(window.scrollX + rect.left, window.innerWidth - 380));
-  el.popover.style.top = `${top}px`;
-  el.popover.style.left = `${left}px`;
-  el.form.querySelector(`input[name=stance][value="${CSS.escape(stance)}"]`)?.focus();
+  place(page, anchorRect || el.text.getBoundingClientRect());
+  const checked = el.form.querySelector("input[name=stance]:checked");
+  (checked || el.form.querySelector("input[name=stance]"))?.focus();
 }
 
 export function closePopover(page) {
@@ -77,8 +144,17 @@ export function closePopover(page) {
 /** Save the form (a new span or an edit), or cancel it. */
 export function listenForTagForm(page) {
   const { state, el } = page;
+  el.form.noValidate = true; // the form says what is missing itself, in its own words
   el.form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const stance = el.form.elements.stance.value;
+    const role = el.form.elements.role.value;
+    const missing = [!stance && "a stance", !role && "a role"].filter(Boolean);
+    if (missing.length) {
+      showFormError(page, `Choose ${missing.join(" and ")} before saving.`);
+      el.form.querySelector(`input[name=${stance ? "role" : "stance"}]`).focus();
+      return;
+    }
     const fields = {
       stance: el.form.elements.stance.value,
       role: el.form.elements.role.value,
@@ -86,6 +162,7 @@ export function listenForTagForm(page) {
       note: el.note.value,
     };
     const draft = state.draft;
+    state.lastChoice = { stance, role };
     closePopover(page);
     window.getSelection().removeAllRanges();
     if (draft.spanId !== undefined) updateSpan(page, draft.spanId, fields);

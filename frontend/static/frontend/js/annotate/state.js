@@ -18,6 +18,8 @@ export function createState(data) {
     // Drawn in blocks of whole lines, so the browser lays out only those in view (annotate.css).
     blocks: textBlocks(text),
     readOnly: !data.can_write,
+    rememberLast: Boolean(data.remember_last_choice),
+    lastChoice: null, // {stance, role} saved last in this page; else the layer's latest span
     urls: data.urls,
     actors: data.actors,
     stances,
@@ -38,6 +40,9 @@ export function createState(data) {
     pendingDelete: null,
     tempCounter: 0,
     idMap: new Map(), // temporary id -> id the server gave
+    handles: new Map(), // any id a span had -> its handle {id}, which follows it (undo.js)
+    history: { done: [], undone: [] }, // undo and redo stacks of this page's changes
+    historyShown: null, // the selected span's history in the side panel (detail.js)
     versions: new Map(), // server id -> latest version the server returned
     deleted: new Set(), // ids (temporary or real) the user deleted
     reloadWanted: false, // reload the layer from the API once every write is saved
@@ -68,6 +73,21 @@ export function adopt(state, spans, relations) {
 // runs them after the create, and they look up the real id when they run.
 export function resolveId(state, id) {
   return state.idMap.get(id) ?? id;
+}
+
+/** The handle of a span: one object per span, whichever ids it gets (undo, redo). */
+export function handleOf(state, id) {
+  let handle = state.handles.get(id) ?? state.handles.get(resolveId(state, id));
+  if (!handle) {
+    handle = { id };
+    state.handles.set(id, handle);
+  }
+  return handle;
+}
+
+/** The id a span has now (temporary or the server's), from its handle. */
+export function liveId(state, handle) {
+  return resolveId(state, handle.id);
 }
 
 // A highlight's data-ids, or a list row's data-id, as the key of state.spans: temporary ids

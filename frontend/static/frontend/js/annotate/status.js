@@ -8,11 +8,29 @@ export function notify(page, message, kind = "info") {
   notice.hidden = !message;
 }
 
+/** A write was saved: an assigned document is now in progress (as the server records it). */
+export function statusAfterWrite(page) {
+  const { docStatus } = page.el;
+  if (docStatus && docStatus.dataset.status === "assigned") {
+    docStatus.dataset.status = "in_progress";
+    docStatus.textContent = "In progress";
+  }
+}
+
+function shortQuote(quote, length = 60) {
+  return quote.length > length ? `${quote.slice(0, length - 1)}…` : quote;
+}
+
 export function renderMode(page) {
   const { state, el } = page;
   if (state.linkFrom !== null) {
+    const source = state.spans.get(state.linkFrom);
+    const target = state.linkTarget === null ? null : state.spans.get(state.linkTarget);
     const keys = [...state.relationKeys].map(([k, v]) => `${k.toUpperCase()} = ${v}`).join(", ");
-    el.mode.textContent = `Linking: choose the target span (click it, or J/K), then ${keys}. Esc cancels.`;
+    const from = source ? `“${shortQuote(source.quote)}”` : "the selected span";
+    el.mode.textContent = target
+      ? `Linking ${from} to “${shortQuote(target.quote)}”: press ${keys}; J/K picks another target, Esc cancels.`
+      : `Linking from ${from}: choose the target span (click it, or J/K), then ${keys}. Esc cancels.`;
     el.mode.hidden = false;
   } else {
     el.mode.hidden = true;

@@ -1,5 +1,6 @@
-// Submitting the document (after a confirmation, and only once every change is saved), and
-// the browser's warning when the page is left with changes still unsaved.
+// Submitting the document (after a confirmation, and only once every change is saved), the
+// browser's warning when the page is left with changes still unsaved, and the confirmation
+// before a document not in the annotator's queue is taken into it.
 
 import { api, errorMessage } from "../api.js";
 import { notify } from "./status.js";
@@ -22,6 +23,7 @@ export function listenForSubmit(page) {
     const result = await api("POST", state.urls.submit);
     if (result.status >= 200 && result.status < 300) {
       el.docStatus.textContent = "Submitted";
+      el.docStatus.dataset.status = "submitted";
       notify(page, "Document submitted. Thank you!", "success");
       el.nextDoc?.focus();
     } else {
@@ -34,5 +36,18 @@ export function listenForSubmit(page) {
       event.preventDefault();
       event.returnValue = "";
     }
+  });
+}
+
+export function listenForStart(page) {
+  const { el } = page;
+  if (!el.startButton) return;
+  el.startButton.addEventListener("click", () => {
+    el.startConfirm.hidden = false;
+    el.startConfirm.querySelector("button[type=submit]").focus();
+  });
+  el.startConfirm.querySelector("button[data-start=no]").addEventListener("click", () => {
+    el.startConfirm.hidden = true;
+    el.startButton.focus();
   });
 }

@@ -49,8 +49,28 @@ export function blocksOf(blocks, start16, end16) {
   return indexes;
 }
 
+// The spans that have a link, drawn with a dotted underline; the selected span's partners get
+// an outline (markSelection), so links are seen in the text, not only in the side panel.
+function linkedIds(state) {
+  const ids = new Set();
+  for (const rel of state.relations) ids.add(String(rel.source)).add(String(rel.target));
+  return ids;
+}
+
+function partnersOf(state, id) {
+  const partners = new Set();
+  if (id === null) return partners;
+  for (const rel of state.relations) {
+    if (rel.source === id) partners.add(String(rel.target));
+    if (rel.target === id) partners.add(String(rel.source));
+  }
+  return partners;
+}
+
 function highlightsHtml(page, segments) {
   const { state, stanceClasses } = page;
+  const withLinks = page.textDrawn.withLinks ?? linkedIds(state);
+  const partners = partnersOf(state, state.selectedId);
   const html = [];
   for (const segment of segments) {
     const chunk = escapeHtml(state.text.slice(segment.start, segment.end));
@@ -62,6 +82,8 @@ function highlightsHtml(page, segments) {
     let classes = `hl ${stanceClasses(state.spans.get(ids[ids.length - 1]).stance)}`;
     if (state.selectedId !== null && ids.includes(state.selectedId)) classes += " selected";
     if (state.linkTarget !== null && ids.includes(state.linkTarget)) classes += " link-target";
+    if (ids.some((id) => withLinks.has(String(id)))) classes += " has-links";
+    if (partners.size && ids.some((id) => partners.has(String(id)))) classes += " linked";
     html.push(
       `<mark class="${classes}" data-ids="${escapeHtml(ids.join(" "))}" ` +
         `data-depth="${Math.min(ids.length, 4)}">${chunk}</mark>`,
@@ -91,6 +113,7 @@ export function renderText(page, items) {
   const { state, textDrawn } = page;
   const { text, blocks } = state;
   const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+  textDrawn.withLinks = linkedIds(state);
   textDrawn.segments = segmentsByBlock(buildSegments(text, spans), blocks);
   const wanted = page.drawWhenNearView ? blocksToFillNow(page) : null;
   const html = [];
@@ -122,9 +145,11 @@ export function markSelection(page) {
   const { state } = page;
   const selected = state.selectedId === null ? null : String(state.selectedId);
   const target = state.linkTarget === null ? null : String(state.linkTarget);
+  const partners = partnersOf(state, state.linkFrom ?? state.selectedId);
   for (const mark of page.el.text.querySelectorAll("mark.hl")) {
     const ids = mark.dataset.ids.split(" ");
     mark.classList.toggle("selected", selected !== null && ids.includes(selected));
     mark.classList.toggle("link-target", target !== null && ids.includes(target));
+    mark.classList.toggle("linked", partners.size > 0 && ids.some((id) => partners.has(id)));
   }
 }
