@@ -203,7 +203,15 @@ def test_keyboard_only_tagging_navigation_and_help(live_server, page, login, sce
     select_phrase(page, PHRASE)
     page.keyboard.press("t")
     expect(page.locator("#tag-popover")).to_be_visible()
+    # Nothing is chosen for the annotator: Enter asks for what is missing and saves nothing.
+    expect(page.locator("#tag-form input:checked")).to_have_count(0)
+    page.keyboard.press("Enter")
+    expect(page.locator("#tag-error")).to_have_text("Choose a stance and a role before saving.")
     page.keyboard.press("2")  # second stance: contra
+    page.keyboard.press("Enter")
+    expect(page.locator("#tag-error")).to_have_text("Choose a role before saving.")
+    assert Span.objects.count() == 0
+    page.keyboard.press("c")  # claim
     page.keyboard.press("Enter")
     wait_saved(page)
     select_phrase(page, SMOKESCREEN)

@@ -154,3 +154,18 @@ test("transient statuses are exactly network, timeouts, rate limits and server e
     [true, false, false, false, false, true, false, false, true, true, true],
   );
 });
+
+test("a write queued behind a create sees the id it gave", async () => {
+  const ids = new Map();
+  const queue = new SaveQueue();
+  const seen = [];
+  queue
+    .enqueue("create", async () => ({ status: 201, data: { id: 41 } }))
+    .then((result) => ids.set("tmp-1", result.data.id));
+  const edit = queue.enqueue("edit", async () => {
+    seen.push(ids.get("tmp-1") ?? "tmp-1");
+    return { status: 200, data: {} };
+  });
+  await edit;
+  assert.deepEqual(seen, [41]);
+});

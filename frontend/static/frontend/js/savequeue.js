@@ -124,13 +124,20 @@ export class SaveQueue {
     } catch (error) {
       result = { status: 0, data: { detail: String(error && error.message ? error.message : error) } };
     }
-    this.running = false;
     if (result.status >= 200 && result.status < 300) {
       this.items.shift();
       head.resolve(result);
       this.changed();
+      // The write's own callbacks run before the next write starts (they were queued by
+      // resolve): a create records the server's id there, which a write queued behind it
+      // needs (savequeue.test.mjs: "a write queued behind a create sees the id it gave").
+      await null;
+      this.running = false;
       this.pump();
-    } else if (isTransient(result.status)) {
+      return;
+    }
+    this.running = false;
+    if (isTransient(result.status)) {
       const delay = this.backoffMs[Math.min(head.attempts - 1, this.backoffMs.length - 1)];
       head.state = "failed";
       head.error = result.status === 0 ? "server unreachable" : `server error ${result.status}`;

@@ -54,8 +54,8 @@ function confirmDelete() {
 
 function describeEvent(state, event) {
   const when = new Date(event.at).toLocaleString();
-  if (event.action === "create" || !event.before) return `${when}: created by ${event.by}`;
-  if (event.action === "delete" || !event.after) return `${when}: deleted by ${event.by}`;
+  if (event.action === "created" || !event.before) return `${when}: created by ${event.by}`;
+  if (event.action === "deleted" || !event.after) return `${when}: deleted by ${event.by}`;
   const changed = HISTORY_FIELDS.filter((key) => JSON.stringify(event.before[key]) !== JSON.stringify(event.after[key]));
   const what = changed.length ? changed.join(", ") : "nothing visible";
   return `${when}: ${event.action} by ${event.by} (${what})`;

@@ -211,6 +211,16 @@ export function deleteSpan(page, id, { record: recorded = true } = {}) {
   return true;
 }
 
+// A link is named by its ends' handles and its type: a span brought back by undo has a new
+// id, and so does the link that came back with it.
+function findRelation(state, ends, type) {
+  const source = liveId(state, ends.source);
+  const target = liveId(state, ends.target);
+  return state.relations.find(
+    (r) => r.type === type && resolveId(state, r.source) === source && resolveId(state, r.target) === target,
+  );
+}
+
 /** Link two spans; return the new relation (its id becomes the server's once saved). */
 export function createRelation(page, sourceId, targetId, type, { record: recorded = true } = {}) {
   const { state, queue } = page;
@@ -219,14 +229,11 @@ export function createRelation(page, sourceId, targetId, type, { record: recorde
   state.relations.push(relation);
   if (recorded) {
     const ends = { source: handleOf(state, sourceId), target: handleOf(state, targetId) };
-    const made = { relation };
     record(page, {
       label: `link ${type}`,
-      undo: () => deleteRelation(page, made.relation.id, { record: false }),
+      undo: () => deleteRelation(page, findRelation(state, ends, type)?.id, { record: false }),
       redo: () => {
-        made.relation = createRelation(
-          page, liveId(state, ends.source), liveId(state, ends.target), type, { record: false },
-        );
+        createRelation(page, liveId(state, ends.source), liveId(state, ends.target), type, { record: false });
         return true;
       },
     });
@@ -260,16 +267,13 @@ export function deleteRelation(page, id, { record: recorded = true } = {}) {
   state.relations = state.relations.filter((r) => r !== rel);
   if (recorded) {
     const ends = { source: handleOf(state, rel.source), target: handleOf(state, rel.target) };
-    const made = { relation: null };
     record(page, {
       label: `remove link ${rel.type}`,
       undo: () => {
-        made.relation = createRelation(
-          page, liveId(state, ends.source), liveId(state, ends.target), rel.type, { record: false },
-        );
+        createRelation(page, liveId(state, ends.source), liveId(state, ends.target), rel.type, { record: false });
         return true;
       },
-      redo: () => deleteRelation(page, made.relation.id, { record: false }),
+      redo: () => deleteRelation(page, findRelation(state, ends, rel.type)?.id, { record: false }),
     });
   }
   render(page);
