@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
+import { actorKind, compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
 
 // The actors of a debate made up for these tests, shaped like the demo debate's: people named
 // by a surname, a title or their organisation, a collective with many names, organisations
@@ -98,15 +98,16 @@ const FIGURES_ARTICLE = [
 ].join("\n\n");
 
 // The selection is the one occurrence of phrase; the answer is reported with the words that
-// named the actor, so a wrong match shows up even when the actor is right.
+// named the actor, so a wrong match shows up even when the actor is right, and with the
+// explanation the tag form shows.
 function suggestFor(text, phrase, actors = ACTORS) {
   const start = text.indexOf(phrase);
   assert.ok(start >= 0, `"${phrase}" is not in the text`);
   assert.equal(text.indexOf(phrase, start + 1), -1, `"${phrase}" occurs twice`);
   const suggestion = suggestActor(text, start, start + phrase.length, actors);
   if (suggestion === null) return null;
-  const { actorId, reason, match } = suggestion;
-  return { actorId, reason, named: text.slice(match.start, match.end) };
+  const { actorId, reason, why, match } = suggestion;
+  return { actorId, reason, why, named: text.slice(match.start, match.end) };
 }
 
 describe("suggestActor on the travel card article", () => {
@@ -114,11 +115,13 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "a traceable card becomes a diary"), {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Ines Calloway",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "“Without them,"), {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Ines Calloway",
     });
   });
@@ -130,6 +133,7 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestion, {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       match: { start: named, end: named + 13 },
     });
   });
@@ -138,24 +142,30 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "strict limits on access had to come first"), {
       actorId: 3,
       reason: "sentence",
+      why: "said in this sentence",
       named: "Ines Calloway",
     });
   });
 
   test("Mara Quill's quotations suggest her through 'she said'", () => {
+    // "she" refers back to the subject of the sentence before, not its last name (her
+    // institute, an alias of hers).
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "another door left unlocked"), {
       actorId: 1,
       reason: "attribution",
-      named: "Larkspur Institute",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "protect every other rider too"), {
       actorId: 1,
       reason: "attribution",
-      named: "Larkspur Institute",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "studies data protection"), {
       actorId: 1,
       reason: "sentence",
+      why: "named in this sentence",
       named: "Mara Quill",
     });
   });
@@ -164,22 +174,26 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "this kind of privacy is owed to every rider"), {
       actorId: 4,
       reason: "sentence",
+      why: "said in this sentence",
       named: "Card firms",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Card firms argue that this kind of privacy"), {
       actorId: 4,
       reason: "selection",
+      why: "said in the selection",
       named: "Card firms",
     });
     // The next sentence has no name: the attribution before it in the paragraph counts.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "every card easier to misuse"), {
       actorId: 4,
       reason: "attribution",
+      why: "‘they’ refers back to Card firms",
       named: "Card firms",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "resistance from"), {
       actorId: 4,
       reason: "sentence",
+      why: "named in this sentence",
       named: "card companies",
     });
   });
@@ -190,28 +204,40 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "fund the search teams and the help points"), {
       actorId: 2,
       reason: "sentence",
+      why: "speaker of this quotation",
       named: "Head of Safeguarding at FOSC",
     });
+    // The selection names him but holds no verb: the sentence's attribution decides.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Renn, Head of Safeguarding at FOSC"), {
       actorId: 2,
-      reason: "selection",
-      named: "Renn",
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Head of Safeguarding at FOSC",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Head of Safeguarding at FOSC, disagreed"), {
       actorId: 2,
       reason: "selection",
+      why: "said in the selection",
       named: "Head of Safeguarding at FOSC",
     });
   });
 
-  test("the first actor named in the selection wins", () => {
+  test("the speaker of the sentence wins over the first actor named in the selection", () => {
     assert.deepEqual(
       suggestFor(TRACKING_ARTICLE, "Night Bus Watch’s chief executive, Ines Calloway"),
-      { actorId: 3, reason: "selection", named: "Night Bus Watch" },
+      { actorId: 3, reason: "sentence", why: "said in this sentence", named: "Ines Calloway" },
     );
+    // Nothing attributes these words: the actor they name is the suggestion.
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Figures gathered by FOSC"), {
+      actorId: 5,
+      reason: "selection",
+      why: "named in the selection",
+      named: "FOSC",
+    });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "340 children went missing"), {
       actorId: 5,
       reason: "sentence",
+      why: "named in this sentence",
       named: "FOSC",
     });
   });
@@ -230,11 +256,13 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "leave every card less safe"), {
       actorId: 4,
       reason: "attribution",
+      why: "‘they’ refers back to Card firms",
       named: "operators",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "extra shelter to people"), {
       actorId: 4,
       reason: "sentence",
+      why: "said in this sentence",
       named: "operators",
     });
   });
@@ -243,6 +271,7 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "2,318 reports of missing pupils"), {
       actorId: 5,
       reason: "sentence",
+      why: "said in this sentence",
       named: "children’s charity",
     });
   });
@@ -251,16 +280,19 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "children who travel alone"), {
       actorId: 7,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "OSC",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "put its new duties into practice"), {
       actorId: 7,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "OSC",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "reiterating his support"), {
       actorId: 7,
       reason: "sentence",
+      why: "said in this sentence",
       named: "OSC",
     });
   });
@@ -269,6 +301,7 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(FIGURES_ARTICLE, "journeys that could have been made safer"), {
       actorId: 5,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "FOSC",
     });
   });
@@ -285,6 +318,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "sentence",
+      why: "speaker of this quotation",
       named: "Quill",
     });
   });
@@ -294,6 +328,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Quill",
     });
   });
@@ -302,25 +337,29 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor("The words of ines\u00a0CALLOWAY were clear.", "The words"), {
       actorId: 3,
       reason: "sentence",
+      why: "named in this sentence",
       named: "ines\u00a0CALLOWAY",
     });
     assert.deepEqual(suggestFor("The children’s charity warned of harm.", "of harm"), {
       actorId: 5,
       reason: "sentence",
+      why: "said in this sentence",
       named: "children’s charity",
     });
     assert.deepEqual(suggestFor("Ask the FOSC's team.", "team"), {
       actorId: 5,
       reason: "sentence",
+      why: "named in this sentence",
       named: "FOSC's",
     });
   });
 
   test("names match on word boundaries only", () => {
     assert.equal(suggestFor("Three OSCs met the NBWs.", "Three"), null);
-    assert.deepEqual(suggestFor("The FOSC and the OSC agreed.", "The FOSC and the OSC"), {
+    assert.deepEqual(suggestFor("The FOSC and the OSC met.", "The FOSC and the OSC"), {
       actorId: 5,
       reason: "selection",
+      why: "named in the selection",
       named: "FOSC",
     });
     // A selection that cuts a name in half does not name the actor.
@@ -328,23 +367,51 @@ describe("suggestActor patterns", () => {
     assert.equal(suggestActor(text, 2, 7, [ACTORS[6]]).reason, "sentence");
   });
 
-  test("she/he skip organisations, they/it skip persons, when kinds are known", () => {
+  test("she/he skip organisations, they/it skip persons", () => {
     assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no"), {
       actorId: 1,
       reason: "attribution",
+      why: "‘she’ refers back to Mara Quill",
       named: "Mara Quill",
     });
     assert.deepEqual(suggestFor("The FOSC met Mara Quill. They said “yes”.", "yes"), {
       actorId: 5,
       reason: "attribution",
+      why: "‘they’ refers back to FOSC",
       named: "FOSC",
     });
+    // The annotate page sends no kinds: they are read from the names (FOSC is no person).
     const kindless = ACTORS.map(({ kind: _kind, ...actor }) => actor);
     assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no", kindless), {
-      actorId: 5,
+      actorId: 1,
       reason: "attribution",
-      named: "FOSC",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
+  });
+
+  test("an actor without a kind is a person, a collective or an organisation by its name", () => {
+    const kinds = [
+      "Rani Govender",
+      "Detective Liam Doherty",
+      "Home Office",
+      "Internet Watch Foundation",
+      "Tech firms",
+      "NSPCC",
+      "Signal",
+      "UK Government",
+    ].map((name) => actorKind({ name }));
+    assert.deepEqual(kinds, [
+      "person",
+      "person",
+      "organisation",
+      "organisation",
+      "collective",
+      "organisation",
+      "organisation",
+      "organisation",
+    ]);
+    assert.equal(actorKind({ name: "Home Office", kind: "person" }), "person");
   });
 
   test("a name listed for two actors goes to the first", () => {
@@ -355,6 +422,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor("Then the group said no.", "said no", actors), {
       actorId: "a",
       reason: "sentence",
+      why: "said in this sentence",
       named: "the group",
     });
   });
