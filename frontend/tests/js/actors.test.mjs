@@ -198,27 +198,27 @@ describe("suggestActor on the travel card article", () => {
     });
   });
 
-  test("Tobias Renn's quotation suggests him through his title, not the FOSC in it", () => {
-    // "Tobias Renn, Head of Safeguarding at FOSC, disagreed": the title right before the
-    // verb is his alias, and at one position the longest name wins.
+  test("Tobias Renn's quotation suggests him, not the FOSC in his title", () => {
+    // "Tobias Renn, Head of Safeguarding at FOSC, disagreed": the head of the apposition is
+    // the subject; his title is an alias of his, and at one position the longest name wins.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "fund the search teams and the help points"), {
       actorId: 2,
       reason: "sentence",
       why: "speaker of this quotation",
-      named: "Head of Safeguarding at FOSC",
+      named: "Tobias Renn",
     });
     // The selection names him but holds no verb: the sentence's attribution decides.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Renn, Head of Safeguarding at FOSC"), {
       actorId: 2,
       reason: "sentence",
       why: "said in this sentence",
-      named: "Head of Safeguarding at FOSC",
+      named: "Tobias Renn",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Head of Safeguarding at FOSC, disagreed"), {
       actorId: 2,
-      reason: "selection",
-      why: "said in the selection",
-      named: "Head of Safeguarding at FOSC",
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Tobias Renn",
     });
   });
 
@@ -453,4 +453,131 @@ test("compileActorMatcher finds every naming, longest first, and is cached per a
     matcher.mentions(text, 38, 49).map((m) => [m.start, m.end]),
     [[42, 48]],
   );
+});
+
+// Actors of the encryption debate as the annotate page sends them: no kinds.
+const DEBATE_ACTORS = [
+  { id: 11, name: "Rani Govender", aliases: ["Govender"] },
+  { id: 12, name: "Tech firms", aliases: ["platforms", "tech firms", "the firms"] },
+  { id: 13, name: "Kate Robertson", aliases: [] },
+  { id: 14, name: "Citizen Lab", aliases: [] },
+  { id: 15, name: "John Campion", aliases: ["PCC"] },
+  { id: 16, name: "Jim Killock", aliases: [] },
+  { id: 17, name: "Open Rights Group", aliases: [] },
+];
+const debateSuggestion = (text, phrase) => suggestFor(text, phrase, DEBATE_ACTORS);
+
+describe("suggestActor reads reported speech", () => {
+  const GOVENDER =
+    "Rani Govender, senior policy officer at the NSPCC, said the choice between safety and " +
+    "privacy is a false one. In her view, platforms should invest in technical solutions " +
+    "that can find grooming without breaking privacy.";
+
+  test("'platforms' inside Rani Govender's reported speech is not the speaker", () => {
+    assert.deepEqual(debateSuggestion(GOVENDER, "platforms should invest in technical solutions"), {
+      actorId: 11,
+      reason: "attribution",
+      why: "‘her’ refers back to Rani Govender",
+      named: "Rani Govender",
+    });
+    assert.deepEqual(debateSuggestion(GOVENDER, GOVENDER), {
+      actorId: 11,
+      reason: "selection",
+      why: "said in the selection",
+      named: "Rani Govender",
+    });
+  });
+
+  test("the head of an apposition speaks, not the body named in it", () => {
+    const text =
+      "Kate Robertson, of the University of Toronto’s Citizen Lab, said scanning tools could " +
+      "be turned to other uses.";
+    assert.deepEqual(debateSuggestion(text, "scanning tools could be turned"), {
+      actorId: 13,
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Kate Robertson",
+    });
+  });
+
+  test("an attribution in the sentence before, or earlier in the paragraph", () => {
+    const text =
+      "The tech firms disagree. A backdoor for the police is a backdoor for criminals. It " +
+      "would leave every user less safe.";
+    assert.deepEqual(debateSuggestion(text, "a backdoor for criminals"), {
+      actorId: 12,
+      reason: "attribution",
+      why: "said in the sentence before",
+      named: "tech firms",
+    });
+    assert.deepEqual(debateSuggestion(text, "every user less safe"), {
+      actorId: 12,
+      reason: "attribution",
+      why: "said earlier in this paragraph",
+      named: "tech firms",
+    });
+  });
+
+  test("a verb inside the words another verb attributes belongs to the outer speaker", () => {
+    const text = "Jim Killock said the Open Rights Group agreed.";
+    assert.deepEqual(debateSuggestion(text, "the Open Rights Group agreed"), {
+      actorId: 16,
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Jim Killock",
+    });
+  });
+
+  test("a speaker who is not an actor gives null, whatever the words name", () => {
+    const text =
+      "A spokeswoman for Snap said the platforms already find known images.\n\n" +
+      "Then Professor Alan Marsh gave evidence. He said the firms were right.";
+    assert.equal(debateSuggestion(text, "the platforms already find known images"), null);
+    assert.equal(debateSuggestion(text, "the firms were right"), null);
+  });
+
+  test("a title first, the name later: the title stands for the person", () => {
+    const text =
+      "The police and crime commissioner says he is astonished by the figures.\n\n" +
+      "Earlier this year, Police and Crime Commissioner, John Campion, backed the bill.";
+    assert.deepEqual(debateSuggestion(text, "he is astonished by the figures"), {
+      actorId: 15,
+      reason: "attribution",
+      why: "‘police and crime commissioner’ is John Campion",
+      named: "John Campion",
+    });
+  });
+
+  test("a surname after the full name says whom it stands for", () => {
+    const text =
+      "Kate Robertson studies spyware.\n\nRobertson said the law would be copied abroad.";
+    assert.deepEqual(debateSuggestion(text, "the law would be copied abroad"), {
+      actorId: 13,
+      reason: "sentence",
+      why: "‘Robertson’ refers back to Kate Robertson",
+      named: "Robertson",
+    });
+  });
+
+  test("a quotation goes on past a stray line and across paragraphs to its closing 'said X'", () => {
+    const continued =
+      "Jim Killock said: “This law is written for a problem technology cannot solve.\n\n" +
+      "See also:\n\n" +
+      "“Ministers should listen to the cryptographers.”";
+    assert.deepEqual(debateSuggestion(continued, "Ministers should listen"), {
+      actorId: 16,
+      reason: "attribution",
+      why: "speaker of this quotation",
+      named: "Jim Killock",
+    });
+    const closing =
+      "“Nobody is proposing to read people’s messages.\n\n" +
+      "“What we propose is that known images are stopped,” said Rani Govender.";
+    assert.deepEqual(debateSuggestion(closing, "Nobody is proposing"), {
+      actorId: 11,
+      reason: "attribution",
+      why: "speaker of this quotation",
+      named: "Rani Govender",
+    });
+  });
 });

@@ -38,8 +38,10 @@ const CUE_WORDS = (
 // Cues whose speaker comes after them: "according to X", "in the view of X".
 const INVERTED_CUES = ["according to", "in the view of", "in the words of", "in the opinion of"];
 const INVERTING_WORDS = new Set(
-  ("said says added adds argued argues warned warns wrote writes told explained insisted " +
-    "stressed asked replied responded answered countered").split(" "),
+  (
+    "said says added adds argued argues warned warns wrote writes told explained insisted " +
+    "stressed asked replied responded answered countered"
+  ).split(" "),
 );
 // "In her view", "Ofcom’s position", "Her conclusion is stark:": the owner holds the view.
 const VIEW_NOUNS = "view|views|opinion|conclusion|argument|position|verdict|words|response|stance";
@@ -305,8 +307,8 @@ function suggestion(ctx, mention, reason, why) {
 function answer(ctx, attribution, reason, why) {
   if (attribution.unknown) return null;
   if (attribution.title) {
-    const { actor } = attribution.speaker;
-    return suggestion(ctx, attribution.speaker, "attribution", `the title names ${actor.name}`);
+    const why = `‘${attribution.title}’ is ${attribution.speaker.actor.name}`;
+    return suggestion(ctx, attribution.speaker, "attribution", why);
   }
   if (attribution.speaker) return suggestion(ctx, attribution.speaker, reason, why);
   const antecedent = resolvePronoun(ctx, attribution.pronoun, 0);
@@ -356,7 +358,10 @@ function sentencesAcross(ctx, start, end) {
   let paragraph = paragraphOf(ctx, start);
   for (;;) {
     for (const s of paragraph.sentences) {
-      if ((s.end > start && s.start < end) || (start === end && s.start <= start && start <= s.end)) {
+      if (
+        (s.end > start && s.start < end) ||
+        (start === end && s.start <= start && start <= s.end)
+      ) {
         sentences.push(s);
       }
     }
@@ -393,7 +398,9 @@ function quotationSpeaker(ctx, start, end) {
   }
   const close = closingMark(ctx, open);
   if (close !== null) {
-    const closing = paragraphOf(ctx, close).sentences.find((s) => s.start <= close && close < s.end);
+    const closing = paragraphOf(ctx, close).sentences.find(
+      (s) => s.start <= close && close < s.end,
+    );
     if (closing) {
       const after = attributionsIn(ctx, { start: close + 1, end: closing.end })[0];
       if (after) return after;
@@ -418,7 +425,8 @@ function speakerBefore(ctx, paragraph) {
       if (last) return last;
     }
     const body = ctx.text.slice(current.start, current.end);
-    const short = words(body).length <= 8 && !mentionsOutside(ctx, current.start, current.end).length;
+    const short =
+      words(body).length <= 8 && !mentionsOutside(ctx, current.start, current.end).length;
     if (!/^[“"«„]/u.test(body) && !short) return null;
   }
   return null;
@@ -547,7 +555,8 @@ function attributeCue(ctx, sentence, cue, boundary, previous) {
   }
   if (empty) {
     // "..., saying", "..., but insists": the clause's subject speaks again.
-    if (previous && !previous.unknown) return { ...base, speaker: previous.speaker, pronoun: previous.pronoun };
+    if (previous && !previous.unknown)
+      return { ...base, speaker: previous.speaker, pronoun: previous.pronoun };
     if (cue.word.endsWith("ing") || clauseStart > sentence.start) {
       const leading = leadingSubject(ctx, sentence, cue.start);
       if (leading) return { ...base, ...leading };
@@ -568,7 +577,8 @@ function clauseStartBefore(ctx, sentence, boundary, cueStart) {
   for (const q of paragraphOf(ctx, cueStart).quotations) {
     if (q.end <= cueStart && q.end > start) start = q.end;
   }
-  const joints = /[;:—]|,\s+and(?![\p{L}])|(?<![\p{L}])(?:but|while|whereas|although)(?![\p{L}])/giu;
+  const joints =
+    /[;:—]|,\s+and(?![\p{L}])|(?<![\p{L}])(?:but|while|whereas|although)(?![\p{L}])/giu;
   const before = text.slice(start, cueStart);
   let cut = 0;
   for (let m = joints.exec(before); m !== null; m = joints.exec(before)) {
@@ -647,12 +657,14 @@ function subjectOf(ctx, range, cueStart) {
     chunk ? mentions.filter((m) => m.start >= chunk.start && m.end <= chunk.end) : [];
   const isPerson = (m) => actorKind(m.actor) === "person";
   const lastNamed = inChunk(last);
-  const person = lastNamed.filter(isPerson).at(-1);
-  if (person) return { speaker: person };
+  // The head of an apposition is its subject: "Kate Robertson, a colleague of Susie
+  // Hargreaves, said"; "Rani Govender, senior policy officer at the NSPCC, said".
   const named = inChunk(before)
     .filter(isPerson)
     .find((m) => isNameChunk(text, before, m));
   if (named) return { speaker: named };
+  const person = lastNamed.filter(isPerson).at(-1);
+  if (person) return { speaker: person };
   if (last) {
     const lastText = text.slice(last.start, last.end);
     const first = words(lastText)[0] ?? "";
@@ -673,7 +685,7 @@ function subjectOf(ctx, range, cueStart) {
     return { speaker: affiliation };
   }
   const titled = last && titleHolder(ctx, last);
-  if (titled) return { speaker: titled, title: true };
+  if (titled) return titled;
   const clause = text.slice(range.start, cueStart);
   const stranger = PERSON_NOUN.test(clause) || unknownNames(ctx, range.start, range.end).length;
   return stranger ? UNKNOWN : null;
@@ -691,12 +703,16 @@ function titleHolder(ctx, chunk) {
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
     const end = m.index + m[0].length;
     const after = ctx.matcher.mentions(text, end, Math.min(text.length, end + 80))[0];
-    if (after && /^,?\s+$/u.test(text.slice(end, after.start)) && actorKind(after.actor) === "person") {
-      return after;
+    if (
+      after &&
+      /^,?\s+$/u.test(text.slice(end, after.start)) &&
+      actorKind(after.actor) === "person"
+    ) {
+      return { speaker: after, title };
     }
     const before = ctx.matcher.mentions(text, Math.max(0, m.index - 80), m.index).at(-1);
     if (before && /^,\s+(?:the\s+)?$/iu.test(text.slice(before.end, m.index))) {
-      if (actorKind(before.actor) === "person") return before;
+      if (actorKind(before.actor) === "person") return { speaker: before, title };
     }
   }
   return null;
@@ -742,7 +758,9 @@ function leadingSubject(ctx, sentence, cueStart) {
   if (mention && words(text.slice(from, mention.start)).length <= 1) return { speaker: mention };
   const pronoun = /^(she|he|they|it)(?![\p{L}])/iu.exec(text.slice(from, cueStart));
   if (pronoun) {
-    return { pronoun: { start: from, end: from + pronoun[1].length, word: pronoun[1].toLowerCase() } };
+    return {
+      pronoun: { start: from, end: from + pronoun[1].length, word: pronoun[1].toLowerCase() },
+    };
   }
   return null;
 }
@@ -789,7 +807,8 @@ function resolvePronoun(ctx, pronoun, depth) {
       for (const a of attributionsIn(ctx, unit).reverse()) {
         if (a.speaker && fits(a.speaker.actor)) return a.speaker;
         if (a.pronoun && a.pronoun.start < pronoun.start && depth < 4) {
-          if (PRONOUN_KINDS[a.pronoun.word] === wanted) return resolvePronoun(ctx, a.pronoun, depth + 1);
+          if (PRONOUN_KINDS[a.pronoun.word] === wanted)
+            return resolvePronoun(ctx, a.pronoun, depth + 1);
         }
         if (a.unknown && wanted === "person") return UNKNOWN;
       }
