@@ -536,11 +536,24 @@ describe("suggestActor reads reported speech", () => {
     assert.equal(debateSuggestion(text, "the firms were right"), null);
   });
 
+  test("'he' after a spokesman's words refers back to the body he speaks for", () => {
+    const actors = [{ id: 21, name: "Home Office", aliases: [] }];
+    const text =
+      "A spokesman for the Home Office said the powers were limited.\n\n" +
+      "He added: “Encryption is no excuse for letting abuse go unseen.”";
+    assert.deepEqual(suggestFor(text, "Encryption is no excuse", actors), {
+      actorId: 21,
+      reason: "attribution",
+      why: "‘he’ refers back to Home Office",
+      named: "Home Office",
+    });
+  });
+
   test("a title first, the name later: the title stands for the person", () => {
     const text =
-      "The police and crime commissioner says he is astonished by the figures.\n\n" +
-      "Earlier this year, Police and Crime Commissioner, John Campion, backed the bill.";
-    assert.deepEqual(debateSuggestion(text, "he is astonished by the figures"), {
+      "The police and crime commissioner told a meeting on Monday that scanning was overdue.\n\n" +
+      "Last month the Police and Crime Commissioner, John Campion, wrote to ministers.";
+    assert.deepEqual(debateSuggestion(text, "scanning was overdue"), {
       actorId: 15,
       reason: "attribution",
       why: "‘police and crime commissioner’ is John Campion",

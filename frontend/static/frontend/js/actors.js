@@ -798,6 +798,10 @@ function resolvePronoun(ctx, pronoun, depth) {
   const wanted = PRONOUN_KINDS[pronoun.word];
   const fits = (actor) =>
     wanted === "person" ? actorKind(actor) === "person" : actorKind(actor) !== "person";
+  // "A spokesman for the Home Office said ... He added": a person speaking for a body.
+  const spokesperson = (a) =>
+    a.speaker.end <= a.start &&
+    PERSON_NOUN.test(ctx.text.slice(Math.max(0, a.speaker.start - 40), a.start));
   let paragraph = paragraphOf(ctx, pronoun.start);
   for (let back = 0; paragraph && back <= MAX_PARAGRAPHS_BACK; back++) {
     const sentences = paragraph.sentences.filter((s) => s.start < pronoun.start).reverse();
@@ -805,7 +809,9 @@ function resolvePronoun(ctx, pronoun, depth) {
       const end = Math.min(sentence.end, pronoun.start);
       const unit = { start: sentence.start, end };
       for (const a of attributionsIn(ctx, unit).reverse()) {
-        if (a.speaker && fits(a.speaker.actor)) return a.speaker;
+        if (a.speaker && (fits(a.speaker.actor) || (wanted === "person" && spokesperson(a)))) {
+          return a.speaker;
+        }
         if (a.pronoun && a.pronoun.start < pronoun.start && depth < 4) {
           if (PRONOUN_KINDS[a.pronoun.word] === wanted)
             return resolvePronoun(ctx, a.pronoun, depth + 1);
