@@ -48,7 +48,7 @@ const VIEW_NOUNS = "view|views|opinion|conclusion|argument|position|verdict|word
 const NOT_LETTER = "(?<![\\p{L}\\p{N}\\p{M}])";
 const NOT_LETTER_AFTER = "(?![\\p{L}\\p{N}\\p{M}])";
 const CUE_PATTERN = new RegExp(
-  `${NOT_LETTER}(?:(${[...INVERTED_CUES].map((c) => c.replace(/ /g, "\\s+")).join("|")})|` +
+  `${NOT_LETTER}(?:(${INVERTED_CUES.map((c) => c.replace(/ /g, "\\s+")).join("|")})|` +
     `(${CUE_WORDS.join("|")})|(${VIEW_NOUNS}))${NOT_LETTER_AFTER}`,
   "giu",
 );
@@ -111,6 +111,13 @@ const NOT_NAME_WORDS = new Set(
     "speaking meanwhile monday tuesday wednesday thursday friday saturday sunday january " +
     "february march april may june july august september october november december"
   ).split(" "),
+);
+// What may follow the name in "..., argued Amara Okafor in a lecture": the end of the clause,
+// not a verb of its own ("..., said the government had ...").
+const CLAUSE_END = new RegExp(
+  "^\\s*(?:$|[.,;:!?)”\"—]|['’](?!s(?![\\p{L}]))|(?:in|on|at|of|from|who|when|to|during|" +
+    "after|before|last|this|yesterday|today)(?![\\p{L}]))",
+  "iu",
 );
 const MAX_PARAGRAPHS_BACK = 2;
 const LOOK_BACK = 3000; // characters searched for the full name before a surname
@@ -232,8 +239,9 @@ export function compileActorMatcher(actors) {
  *  4. the first actor named in the selection, then in its sentence (never inside the
  *     quotation holding the selection: an actor a speaker talks about is not the speaker).
  * A speaker who is not an actor ("a spokeswoman for Snap", "Professor Alan Marsh") ends the
- * search with null. "she", "her", "they" or a surname stand for the last speaker or actor of
- * their kind named before them, within the paragraph and the two before it.
+ * search with null. "she", "her", "they" stand for the last speaker, else the subject, of
+ * their kind named before them, within the paragraph and the two before it; a title for the
+ * person it is given to elsewhere ("the police and crime commissioner").
  *
  * Returns {actorId, reason, why, match: {start, end}}: reason is "selection", "sentence" or
  * "attribution"; why is a short explanation for the annotator; match is where the actor is
@@ -569,8 +577,8 @@ function attributeCue(ctx, sentence, cue, boundary, previous) {
   return inverting ? objectAfter(ctx, sentence, cue, true, base) : null;
 }
 
-// The clause before a cue starts after the boundary, a closed quotation, ";" or ":", or a
-// "but", "while" or "whereas" joining two clauses.
+// The clause before a cue starts after the boundary, a closed quotation, ";", ":" or a dash,
+// or a "but", "while", "whereas", "although" or ", and" joining two clauses.
 function clauseStartBefore(ctx, sentence, boundary, cueStart) {
   const { text } = ctx;
   let start = Math.max(sentence.start, boundary);
@@ -627,11 +635,7 @@ function objectAfter(ctx, sentence, cue, needsClauseEnd, base) {
   if (mention) {
     const gap = text.slice(cue.end, mention.start);
     const rest = text.slice(mention.end, sentence.end);
-    const clauseEnds =
-      !needsClauseEnd ||
-      /^\s*(?:$|[.,;:!?)”"—]|['’](?!s(?![\p{L}]))|(?:in|on|at|of|from|who|when|to|during|after|before|last|this|yesterday|today)(?![\p{L}]))/iu.test(
-        rest,
-      );
+    const clauseEnds = !needsClauseEnd || CLAUSE_END.test(rest);
     if (/^[\s\p{L}]*$/u.test(gap) && words(gap).length <= MAX_OBJECT_GAP_WORDS && clauseEnds) {
       return { ...base, speaker: mention };
     }
