@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
+import { actorKind, compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
 
 // The actors of a debate made up for these tests, shaped like the demo debate's: people named
 // by a surname, a title or their organisation, a collective with many names, organisations
@@ -98,15 +98,16 @@ const FIGURES_ARTICLE = [
 ].join("\n\n");
 
 // The selection is the one occurrence of phrase; the answer is reported with the words that
-// named the actor, so a wrong match shows up even when the actor is right.
+// named the actor, so a wrong match shows up even when the actor is right, and with the
+// explanation the tag form shows.
 function suggestFor(text, phrase, actors = ACTORS) {
   const start = text.indexOf(phrase);
   assert.ok(start >= 0, `"${phrase}" is not in the text`);
   assert.equal(text.indexOf(phrase, start + 1), -1, `"${phrase}" occurs twice`);
   const suggestion = suggestActor(text, start, start + phrase.length, actors);
   if (suggestion === null) return null;
-  const { actorId, reason, match } = suggestion;
-  return { actorId, reason, named: text.slice(match.start, match.end) };
+  const { actorId, reason, why, match } = suggestion;
+  return { actorId, reason, why, named: text.slice(match.start, match.end) };
 }
 
 describe("suggestActor on the travel card article", () => {
@@ -114,11 +115,13 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "a traceable card becomes a diary"), {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Ines Calloway",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "“Without them,"), {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Ines Calloway",
     });
   });
@@ -130,6 +133,7 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestion, {
       actorId: 3,
       reason: "attribution",
+      why: "speaker of this quotation",
       match: { start: named, end: named + 13 },
     });
   });
@@ -138,24 +142,30 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "strict limits on access had to come first"), {
       actorId: 3,
       reason: "sentence",
+      why: "said in this sentence",
       named: "Ines Calloway",
     });
   });
 
   test("Mara Quill's quotations suggest her through 'she said'", () => {
+    // "she" refers back to the subject of the sentence before, not its last name (her
+    // institute, an alias of hers).
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "another door left unlocked"), {
       actorId: 1,
       reason: "attribution",
-      named: "Larkspur Institute",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "protect every other rider too"), {
       actorId: 1,
       reason: "attribution",
-      named: "Larkspur Institute",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "studies data protection"), {
       actorId: 1,
       reason: "sentence",
+      why: "named in this sentence",
       named: "Mara Quill",
     });
   });
@@ -164,54 +174,70 @@ describe("suggestActor on the travel card article", () => {
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "this kind of privacy is owed to every rider"), {
       actorId: 4,
       reason: "sentence",
+      why: "said in this sentence",
       named: "Card firms",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Card firms argue that this kind of privacy"), {
       actorId: 4,
       reason: "selection",
+      why: "said in the selection",
       named: "Card firms",
     });
     // The next sentence has no name: the attribution before it in the paragraph counts.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "every card easier to misuse"), {
       actorId: 4,
       reason: "attribution",
+      why: "‘they’ refers back to Card firms",
       named: "Card firms",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "resistance from"), {
       actorId: 4,
       reason: "sentence",
+      why: "named in this sentence",
       named: "card companies",
     });
   });
 
-  test("Tobias Renn's quotation suggests him through his title, not the FOSC in it", () => {
-    // "Tobias Renn, Head of Safeguarding at FOSC, disagreed": the title right before the
-    // verb is his alias, and at one position the longest name wins.
+  test("Tobias Renn's quotation suggests him, not the FOSC in his title", () => {
+    // "Tobias Renn, Head of Safeguarding at FOSC, disagreed": the head of the apposition is
+    // the subject; his title is an alias of his, and at one position the longest name wins.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "fund the search teams and the help points"), {
       actorId: 2,
       reason: "sentence",
-      named: "Head of Safeguarding at FOSC",
+      why: "speaker of this quotation",
+      named: "Tobias Renn",
     });
+    // The selection names him but holds no verb: the sentence's attribution decides.
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Renn, Head of Safeguarding at FOSC"), {
       actorId: 2,
-      reason: "selection",
-      named: "Renn",
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Tobias Renn",
     });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Head of Safeguarding at FOSC, disagreed"), {
       actorId: 2,
-      reason: "selection",
-      named: "Head of Safeguarding at FOSC",
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Tobias Renn",
     });
   });
 
-  test("the first actor named in the selection wins", () => {
+  test("the speaker of the sentence wins over the first actor named in the selection", () => {
     assert.deepEqual(
       suggestFor(TRACKING_ARTICLE, "Night Bus Watch’s chief executive, Ines Calloway"),
-      { actorId: 3, reason: "selection", named: "Night Bus Watch" },
+      { actorId: 3, reason: "sentence", why: "said in this sentence", named: "Ines Calloway" },
     );
+    // Nothing attributes these words: the actor they name is the suggestion.
+    assert.deepEqual(suggestFor(TRACKING_ARTICLE, "Figures gathered by FOSC"), {
+      actorId: 5,
+      reason: "selection",
+      why: "named in the selection",
+      named: "FOSC",
+    });
     assert.deepEqual(suggestFor(TRACKING_ARTICLE, "340 children went missing"), {
       actorId: 5,
       reason: "sentence",
+      why: "named in this sentence",
       named: "FOSC",
     });
   });
@@ -230,11 +256,13 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "leave every card less safe"), {
       actorId: 4,
       reason: "attribution",
+      why: "‘they’ refers back to Card firms",
       named: "operators",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "extra shelter to people"), {
       actorId: 4,
       reason: "sentence",
+      why: "said in this sentence",
       named: "operators",
     });
   });
@@ -243,6 +271,7 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "2,318 reports of missing pupils"), {
       actorId: 5,
       reason: "sentence",
+      why: "said in this sentence",
       named: "children’s charity",
     });
   });
@@ -251,16 +280,19 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "children who travel alone"), {
       actorId: 7,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "OSC",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "put its new duties into practice"), {
       actorId: 7,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "OSC",
     });
     assert.deepEqual(suggestFor(COMMISSIONER_ARTICLE, "reiterating his support"), {
       actorId: 7,
       reason: "sentence",
+      why: "said in this sentence",
       named: "OSC",
     });
   });
@@ -269,6 +301,7 @@ describe("suggestActor on the commissioner and figures articles", () => {
     assert.deepEqual(suggestFor(FIGURES_ARTICLE, "journeys that could have been made safer"), {
       actorId: 5,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "FOSC",
     });
   });
@@ -285,6 +318,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "sentence",
+      why: "speaker of this quotation",
       named: "Quill",
     });
   });
@@ -294,6 +328,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor(text, "Privacy matters"), {
       actorId: 1,
       reason: "attribution",
+      why: "speaker of this quotation",
       named: "Quill",
     });
   });
@@ -302,25 +337,29 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor("The words of ines\u00a0CALLOWAY were clear.", "The words"), {
       actorId: 3,
       reason: "sentence",
+      why: "named in this sentence",
       named: "ines\u00a0CALLOWAY",
     });
     assert.deepEqual(suggestFor("The children’s charity warned of harm.", "of harm"), {
       actorId: 5,
       reason: "sentence",
+      why: "said in this sentence",
       named: "children’s charity",
     });
     assert.deepEqual(suggestFor("Ask the FOSC's team.", "team"), {
       actorId: 5,
       reason: "sentence",
+      why: "named in this sentence",
       named: "FOSC's",
     });
   });
 
   test("names match on word boundaries only", () => {
     assert.equal(suggestFor("Three OSCs met the NBWs.", "Three"), null);
-    assert.deepEqual(suggestFor("The FOSC and the OSC agreed.", "The FOSC and the OSC"), {
+    assert.deepEqual(suggestFor("The FOSC and the OSC met.", "The FOSC and the OSC"), {
       actorId: 5,
       reason: "selection",
+      why: "named in the selection",
       named: "FOSC",
     });
     // A selection that cuts a name in half does not name the actor.
@@ -328,23 +367,51 @@ describe("suggestActor patterns", () => {
     assert.equal(suggestActor(text, 2, 7, [ACTORS[6]]).reason, "sentence");
   });
 
-  test("she/he skip organisations, they/it skip persons, when kinds are known", () => {
+  test("she/he skip organisations, they/it skip persons", () => {
     assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no"), {
       actorId: 1,
       reason: "attribution",
+      why: "‘she’ refers back to Mara Quill",
       named: "Mara Quill",
     });
     assert.deepEqual(suggestFor("The FOSC met Mara Quill. They said “yes”.", "yes"), {
       actorId: 5,
       reason: "attribution",
+      why: "‘they’ refers back to FOSC",
       named: "FOSC",
     });
+    // The annotate page sends no kinds: they are read from the names (FOSC is no person).
     const kindless = ACTORS.map(({ kind: _kind, ...actor }) => actor);
     assert.deepEqual(suggestFor("Mara Quill met the FOSC. She said “no”.", "no", kindless), {
-      actorId: 5,
+      actorId: 1,
       reason: "attribution",
-      named: "FOSC",
+      why: "‘she’ refers back to Mara Quill",
+      named: "Mara Quill",
     });
+  });
+
+  test("an actor without a kind is a person, a collective or an organisation by its name", () => {
+    const kinds = [
+      "Rani Govender",
+      "Detective Liam Doherty",
+      "Home Office",
+      "Internet Watch Foundation",
+      "Tech firms",
+      "NSPCC",
+      "Signal",
+      "UK Government",
+    ].map((name) => actorKind({ name }));
+    assert.deepEqual(kinds, [
+      "person",
+      "person",
+      "organisation",
+      "organisation",
+      "collective",
+      "organisation",
+      "organisation",
+      "organisation",
+    ]);
+    assert.equal(actorKind({ name: "Home Office", kind: "person" }), "person");
   });
 
   test("a name listed for two actors goes to the first", () => {
@@ -355,6 +422,7 @@ describe("suggestActor patterns", () => {
     assert.deepEqual(suggestFor("Then the group said no.", "said no", actors), {
       actorId: "a",
       reason: "sentence",
+      why: "said in this sentence",
       named: "the group",
     });
   });
@@ -385,4 +453,144 @@ test("compileActorMatcher finds every naming, longest first, and is cached per a
     matcher.mentions(text, 38, 49).map((m) => [m.start, m.end]),
     [[42, 48]],
   );
+});
+
+// Actors of the encryption debate as the annotate page sends them: no kinds.
+const DEBATE_ACTORS = [
+  { id: 11, name: "Rani Govender", aliases: ["Govender"] },
+  { id: 12, name: "Tech firms", aliases: ["platforms", "tech firms", "the firms"] },
+  { id: 13, name: "Kate Robertson", aliases: [] },
+  { id: 14, name: "Citizen Lab", aliases: [] },
+  { id: 15, name: "John Campion", aliases: ["PCC"] },
+  { id: 16, name: "Jim Killock", aliases: [] },
+  { id: 17, name: "Open Rights Group", aliases: [] },
+];
+const debateSuggestion = (text, phrase) => suggestFor(text, phrase, DEBATE_ACTORS);
+
+describe("suggestActor reads reported speech", () => {
+  const GOVENDER =
+    "Rani Govender, senior policy officer at the NSPCC, said the choice between safety and " +
+    "privacy is a false one. In her view, platforms should invest in technical solutions " +
+    "that can find grooming without breaking privacy.";
+
+  test("'platforms' inside Rani Govender's reported speech is not the speaker", () => {
+    assert.deepEqual(debateSuggestion(GOVENDER, "platforms should invest in technical solutions"), {
+      actorId: 11,
+      reason: "attribution",
+      why: "‘her’ refers back to Rani Govender",
+      named: "Rani Govender",
+    });
+    assert.deepEqual(debateSuggestion(GOVENDER, GOVENDER), {
+      actorId: 11,
+      reason: "selection",
+      why: "said in the selection",
+      named: "Rani Govender",
+    });
+  });
+
+  test("the head of an apposition speaks, not the body named in it", () => {
+    const text =
+      "Kate Robertson, of the University of Toronto’s Citizen Lab, said scanning tools could " +
+      "be turned to other uses.";
+    assert.deepEqual(debateSuggestion(text, "scanning tools could be turned"), {
+      actorId: 13,
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Kate Robertson",
+    });
+  });
+
+  test("an attribution in the sentence before, or earlier in the paragraph", () => {
+    const text =
+      "The tech firms disagree. A backdoor for the police is a backdoor for criminals. It " +
+      "would leave every user less safe.";
+    assert.deepEqual(debateSuggestion(text, "a backdoor for criminals"), {
+      actorId: 12,
+      reason: "attribution",
+      why: "said in the sentence before",
+      named: "tech firms",
+    });
+    assert.deepEqual(debateSuggestion(text, "every user less safe"), {
+      actorId: 12,
+      reason: "attribution",
+      why: "said earlier in this paragraph",
+      named: "tech firms",
+    });
+  });
+
+  test("a verb inside the words another verb attributes belongs to the outer speaker", () => {
+    const text = "Jim Killock said the Open Rights Group agreed.";
+    assert.deepEqual(debateSuggestion(text, "the Open Rights Group agreed"), {
+      actorId: 16,
+      reason: "sentence",
+      why: "said in this sentence",
+      named: "Jim Killock",
+    });
+  });
+
+  test("a speaker who is not an actor gives null, whatever the words name", () => {
+    const text =
+      "A spokeswoman for Snap said the platforms already find known images.\n\n" +
+      "Then Professor Alan Marsh gave evidence. He said the firms were right.";
+    assert.equal(debateSuggestion(text, "the platforms already find known images"), null);
+    assert.equal(debateSuggestion(text, "the firms were right"), null);
+  });
+
+  test("'he' after a spokesman's words refers back to the body he speaks for", () => {
+    const actors = [{ id: 21, name: "Home Office", aliases: [] }];
+    const text =
+      "A spokesman for the Home Office said the powers were limited.\n\n" +
+      "He added: “Encryption is no excuse for letting abuse go unseen.”";
+    assert.deepEqual(suggestFor(text, "Encryption is no excuse", actors), {
+      actorId: 21,
+      reason: "attribution",
+      why: "‘he’ refers back to Home Office",
+      named: "Home Office",
+    });
+  });
+
+  test("a title first, the name later: the title stands for the person", () => {
+    const text =
+      "The police and crime commissioner told a meeting on Monday that scanning was overdue.\n\n" +
+      "Last month the Police and Crime Commissioner, John Campion, wrote to ministers.";
+    assert.deepEqual(debateSuggestion(text, "scanning was overdue"), {
+      actorId: 15,
+      reason: "attribution",
+      why: "‘police and crime commissioner’ is John Campion",
+      named: "John Campion",
+    });
+  });
+
+  test("a surname after the full name says whom it stands for", () => {
+    const text =
+      "Kate Robertson studies spyware.\n\nRobertson said the law would be copied abroad.";
+    assert.deepEqual(debateSuggestion(text, "the law would be copied abroad"), {
+      actorId: 13,
+      reason: "sentence",
+      why: "‘Robertson’ refers back to Kate Robertson",
+      named: "Robertson",
+    });
+  });
+
+  test("a quotation goes on past a stray line and across paragraphs to its closing 'said X'", () => {
+    const continued =
+      "Jim Killock said: “This law is written for a problem technology cannot solve.\n\n" +
+      "See also:\n\n" +
+      "“Ministers should listen to the cryptographers.”";
+    assert.deepEqual(debateSuggestion(continued, "Ministers should listen"), {
+      actorId: 16,
+      reason: "attribution",
+      why: "speaker of this quotation",
+      named: "Jim Killock",
+    });
+    const closing =
+      "“Nobody is proposing to read people’s messages.\n\n" +
+      "“What we propose is that known images are stopped,” said Rani Govender.";
+    assert.deepEqual(debateSuggestion(closing, "Nobody is proposing"), {
+      actorId: 11,
+      reason: "attribution",
+      why: "speaker of this quotation",
+      named: "Rani Govender",
+    });
+  });
 });
