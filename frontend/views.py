@@ -174,7 +174,8 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         "document": {"id": document.id, "title": document.title, "text": document.text},
         "scheme": debate.scheme,
         "actors": [
-            {"id": actor.id, "name": actor.name, "aliases": actor.aliases} for actor in actors
+            {"id": actor.id, "name": actor.name, "aliases": actor.aliases, "kind": actor.kind}
+            for actor in actors
         ],
         "can_write": can_write,
         "remember_last_choice": debate.remember_last_choice,
