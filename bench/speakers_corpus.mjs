@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { suggestActor } from "../frontend/static/frontend/js/actors.js";
+import { suggestActor } from "../frontend/static/frontend/js/speakers/suggest.js";
 
 const args = process.argv.slice(2);
 const show = args.includes("--show");

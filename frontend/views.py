@@ -68,7 +68,13 @@ ANNOTATE_MODULES = (
     "savequeue.js",
     "segments.js",
     "selection.js",
-    "actors.js",
+    "speakers/attribution.js",
+    "speakers/matcher.js",
+    "speakers/quotation-speaker.js",
+    "speakers/references.js",
+    "speakers/subjects.js",
+    "speakers/suggest.js",
+    "speakers/text-units.js",
 )
 
 

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { actorKind, compileActorMatcher, suggestActor } from "../../static/frontend/js/actors.js";
+import { actorKind, compileActorMatcher } from "../../static/frontend/js/speakers/matcher.js";
+import { suggestActor } from "../../static/frontend/js/speakers/suggest.js";
 
 // The actors of a debate made up for these tests, shaped like the demo debate's: people named
 // by a surname, a title or their organisation, a collective with many names, organisations

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-import { suggestActor } from "../../static/frontend/js/actors.js";
+import { suggestActor } from "../../static/frontend/js/speakers/suggest.js";
 
 const { actors, passages } = JSON.parse(
   readFileSync(new URL("fixtures/reported-speech.json", import.meta.url), "utf8"),

@@ -1,7 +1,7 @@
 // The tag popover: the text selected in the document (trimmed, snapped to whole words if
 // asked), the form that tags it or edits a span, and the actor it suggests for a new span.
 
-import { suggestActor } from "../actors.js";
+import { suggestActor } from "../speakers/suggest.js";
 import { snapToWords, trimSelection } from "../selection.js";
 import { orderedSpans } from "./state.js";
 import { createSpan, updateSpan } from "./writes.js";
