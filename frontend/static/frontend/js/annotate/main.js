@@ -13,6 +13,7 @@
 
 import { SaveQueue } from "../savequeue.js";
 import { findElements } from "./elements.js";
+import { listenForGuidelines } from "./guidelines.js";
 import { listenForKeys } from "./keys.js";
 import { canDrawWhenNearView } from "./near-view.js";
 import { listenForPointer } from "./pointer.js";
@@ -48,6 +49,7 @@ function start() {
   listenForKeys(page);
   listenForSubmit(page);
   listenForPageShow(page);
+  listenForGuidelines(document, data.guidelines);
 
   adopt(state, data.spans, data.relations);
   data.spans = data.relations = null; // the state holds them now
