@@ -84,6 +84,7 @@ def guidelines_page(request: HttpRequest, slug: str) -> HttpResponse:
         "form_text": current.text_markdown if current else "",
         "form_version": current.version if current else 0,
         "max_chars": MAX_GUIDELINES_CHARS,
+        "max_chars_text": f"{MAX_GUIDELINES_CHARS:,}",
         "preview": None,
         "errors": [],
     }
