@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.lookups import Exact, GreaterThan, LessThanOrEqual
 
+from debate.markdown import markdown_html
 from debate.scheme import default_scheme, validate_scheme
 from debate.text import normalize_text, text_sha256
 
@@ -239,8 +240,93 @@ class Document(TimeStampedModel):
         return self.pk is not None and self.spans.exists()
 
 
+# --- Guidelines -------------------------------------------------------------------------------
+# The longest guidelines text, in characters: a long handbook with examples, not a corpus.
+MAX_GUIDELINES_CHARS = 100_000
+# Roles asked to read each new version before they work: those who label, and those who judge
+# the labels. Managers write the guidelines; researchers read them when they like.
+GUIDELINES_READER_ROLES = (Role.ANNOTATOR, Role.REVIEWER)
+
+
+class GuidelinesQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GuidelinesQuerySet":
+        """Return the guidelines of the debates a user is a member of."""
+        return self.filter(debate__in=Debate.objects.visible_to(user))
+
+
+class GuidelinesImmutable(ValidationError):
+    """A published version of the guidelines never changes: publish a new one instead."""
+
+
+class Guidelines(models.Model):
+    """One published version of a debate's annotation guidelines, in Markdown; never changed.
+
+    The current guidelines are the debate's highest version; the older ones are its history.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="guidelines")
+    version = models.PositiveIntegerField()
+    text_markdown = models.TextField(help_text="Markdown, NFC with \\n line ends.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GuidelinesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["debate", "-version"]
+        verbose_name_plural = "guidelines"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "version"], name="guidelines_version_unique_in_debate"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="guidelines_version_from_1"),
+            models.CheckConstraint(
+                condition=GreaterThan(Length("text_markdown"), 0), name="guidelines_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text_markdown"), MAX_GUIDELINES_CHARS),
+                name="guidelines_text_fits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debate} guidelines v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Readers confirmed having read this text; changing it would make that untrue.
+        if not self._state.adding:
+            raise GuidelinesImmutable("Published guidelines never change; publish a new version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def html(self) -> str:
+        """Return the text rendered to sanitized HTML (debate.markdown), safe in any page."""
+        return markdown_html(self.text_markdown)
+
+
+class GuidelinesRead(models.Model):
+    """A member's word that they read one version of a debate's guidelines."""
+
+    guidelines = models.ForeignKey(Guidelines, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["guidelines", "read_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["guidelines", "user"], name="guidelines_read_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.guidelines}"
+
+
 __all__ = [
+    "GUIDELINES_READER_ROLES",
     "LAYER_READER_ROLES",
+    "MAX_GUIDELINES_CHARS",
     "MAX_TEXT_CHARS",
     "Actor",
     "ActorKind",
@@ -249,6 +335,9 @@ __all__ = [
     "DocumentLocked",
     "DocumentStatus",
     "DocumentTextLocked",
+    "Guidelines",
+    "GuidelinesImmutable",
+    "GuidelinesRead",
     "Membership",
     "Role",
     "text_too_long",

@@ -10,16 +10,51 @@ from django.core.exceptions import ValidationError
 
 SIDES = ("pro", "contra", "neutral")
 POLARITIES = ("support", "attack")
+# Stances and roles may carry a definition: plain text the tag form shows beside the label.
+DEFINED_PARTS = ("stances", "roles")
+MAX_DEFINITION_CHARS = 500
 
 DEFAULT_SCHEME: dict[str, list[dict[str, str]]] = {
     "stances": [
-        {"key": "pro", "label": "Pro", "side": "pro", "color": "#1f6feb"},
-        {"key": "contra", "label": "Contra", "side": "contra", "color": "#c2410c"},
-        {"key": "neutral", "label": "Neutral", "side": "neutral", "color": "#57606a"},
+        {
+            "key": "pro",
+            "label": "Pro",
+            "side": "pro",
+            "color": "#1f6feb",
+            "definition": "The passage argues for the debate's proposition: if it is right, "
+            "the proposition is more likely to be true or more worth doing.",
+        },
+        {
+            "key": "contra",
+            "label": "Contra",
+            "side": "contra",
+            "color": "#c2410c",
+            "definition": "The passage argues against the debate's proposition: if it is "
+            "right, the proposition is less likely to be true or less worth doing.",
+        },
+        {
+            "key": "neutral",
+            "label": "Neutral",
+            "side": "neutral",
+            "color": "#57606a",
+            "definition": "The passage is part of the argument but takes no side on the "
+            "proposition: a fact both sides accept, a question, or a balanced summary.",
+        },
     ],
     "roles": [
-        {"key": "claim", "label": "Claim"},
-        {"key": "premise", "label": "Premise"},
+        {
+            "key": "claim",
+            "label": "Claim",
+            "definition": "A position someone wants the reader to accept about the debate: "
+            "what should happen or what is the case. It can stand on its own as an answer "
+            "to the proposition.",
+        },
+        {
+            "key": "premise",
+            "label": "Premise",
+            "definition": "A reason, fact, example or figure given to back up or undermine a "
+            'claim; it answers "why?" for a claim rather than taking a position itself.',
+        },
     ],
     "relation_types": [
         {"key": "supports", "label": "Supports", "polarity": "support"},
@@ -55,9 +90,24 @@ def _check_entries(
             seen.add(key)
         if not isinstance(item.get("label", ""), str):
             errors.append(f"{where}.label: must be a string.")
+        if part in DEFINED_PARTS and "definition" in item:
+            errors += _check_definition(item["definition"], where)
         if extra is not None and allowed is not None and item.get(extra) not in allowed:
             errors.append(f"{where}.{extra}: must be one of {', '.join(allowed)}.")
     return errors
+
+
+def _check_definition(definition: Any, where: str) -> list[str]:
+    if not isinstance(definition, str):
+        return [f"{where}.definition: must be a string."]
+    if len(definition) > MAX_DEFINITION_CHARS:
+        return [
+            f"{where}.definition: must be at most {MAX_DEFINITION_CHARS} characters; "
+            f"this one has {len(definition)}."
+        ]
+    if "\x00" in definition:
+        return [f"{where}.definition: contains a NUL character (U+0000)."]
+    return []
 
 
 def validate_scheme(scheme: Any) -> None:

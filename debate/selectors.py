@@ -16,7 +16,16 @@ from django.db.models import (
 from django.db.models.functions import Length
 
 from core.db.compiled import CompiledQuery
-from debate.models import LAYER_READER_ROLES, Actor, Debate, Document, Membership
+from debate.models import (
+    GUIDELINES_READER_ROLES,
+    LAYER_READER_ROLES,
+    Actor,
+    Debate,
+    Document,
+    Guidelines,
+    GuidelinesRead,
+    Membership,
+)
 from debate.permissions import DebateAccess
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -201,3 +210,54 @@ def scheme_labels_in_use(*, debate: Debate) -> dict[str, QuerySet]:
             "relations__type", flat=True
         ),
     }
+
+
+# --- Guidelines -------------------------------------------------------------------------------
+def guidelines_history(*, debate: Debate) -> QuerySet[Guidelines]:
+    """Return every version of a debate's guidelines, newest first, with who published it."""
+    return (
+        Guidelines.objects.filter(debate=debate).select_related("created_by").order_by("-version")
+    )
+
+
+def guidelines_current(*, debate: Debate) -> Guidelines | None:
+    """Return the current (highest) version of a debate's guidelines, or None if none yet."""
+    return guidelines_history(debate=debate).first()
+
+
+def guidelines_version_get(*, debate: Debate, version: int) -> Guidelines:
+    """Return one version of a debate's guidelines; raise Guidelines.DoesNotExist."""
+    return guidelines_history(debate=debate).get(version=version)
+
+
+def guidelines_to_read(*, access: DebateAccess, debate: Debate) -> Guidelines | None:
+    """Return the current guidelines if this member must still confirm reading them, else None.
+
+    Annotators and reviewers are asked once per new version; managers and researchers never.
+    """
+    if access.role not in GUIDELINES_READER_ROLES:
+        return None
+    current = guidelines_current(debate=debate)
+    if current is None:
+        return None
+    if GuidelinesRead.objects.filter(guidelines=current, user=access.user_id).exists():
+        return None
+    return current
+
+
+def guidelines_readers(*, guidelines: Guidelines) -> dict[str, list[str]]:
+    """Return the usernames of the members asked to read a version: who did and who not yet."""
+    asked = (
+        Membership.objects.filter(debate=guidelines.debate_id, role__in=GUIDELINES_READER_ROLES)
+        .annotate(
+            has_read=Exists(
+                GuidelinesRead.objects.filter(guidelines=guidelines, user=OuterRef("user"))
+            )
+        )
+        .order_by("user__username")
+        .values_list("user__username", "has_read")
+    )
+    readers: dict[str, list[str]] = {"read": [], "unread": []}
+    for username, has_read in asked:
+        readers["read" if has_read else "unread"].append(username)
+    return readers

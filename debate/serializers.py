@@ -4,21 +4,42 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from core.serializers import StrictInputSerializer
-from debate.models import MAX_TEXT_CHARS, Actor, ActorKind, Debate, Document, Membership, Role
-from debate.scheme import POLARITIES, SIDES, validate_scheme
+from debate.models import (
+    MAX_GUIDELINES_CHARS,
+    MAX_TEXT_CHARS,
+    Actor,
+    ActorKind,
+    Debate,
+    Document,
+    Membership,
+    Role,
+)
+from debate.scheme import MAX_DEFINITION_CHARS, POLARITIES, SIDES, validate_scheme
 
 
 # --- Debates --------------------------------------------------------------------------------
+def definition_field() -> serializers.CharField:
+    """Return the optional plain-text definition of a stance or a role."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_DEFINITION_CHARS,
+        help_text="What the label means, in plain text (no markup), shown in the tag form.",
+    )
+
+
 class StanceSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=32)
     label = serializers.CharField(required=False, allow_blank=True)
     side = serializers.ChoiceField(choices=SIDES)
     color = serializers.CharField(required=False, allow_blank=True)
+    definition = definition_field()
 
 
 class ArgumentRoleSerializer(serializers.Serializer):
     key = serializers.CharField(max_length=32)
     label = serializers.CharField(required=False, allow_blank=True)
+    definition = definition_field()
 
 
 class RelationTypeSerializer(serializers.Serializer):
@@ -200,3 +221,55 @@ class DocumentCreateSerializer(StrictInputSerializer):
         max_length=1000, required=False, default="", help_text="Leave out when unknown."
     )
     published = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+# --- Guidelines -----------------------------------------------------------------------------
+class GuidelinesSerializer(serializers.Serializer):
+    """A debate's current annotation guidelines: the Markdown managers write, the HTML to show."""
+
+    version = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Starts at 1; null while there are none."
+    )
+    markdown = serializers.CharField(
+        source="text_markdown", read_only=True, help_text="As the manager wrote it."
+    )
+    html = serializers.CharField(
+        read_only=True,
+        help_text="The Markdown rendered with raw HTML off, then sanitized: safe to insert "
+        "into a page as it is.",
+    )
+    updated_by = serializers.CharField(
+        source="created_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who published this version.",
+    )
+    updated_at = serializers.DateTimeField(
+        source="created_at", read_only=True, allow_null=True, help_text="When it was published."
+    )
+
+
+# What GuidelinesSerializer answers for a debate with no guidelines yet.
+NO_GUIDELINES = {
+    "version": None,
+    "markdown": "",
+    "html": "",
+    "updated_by": None,
+    "updated_at": None,
+}
+
+
+class GuidelinesWriteSerializer(StrictInputSerializer):
+    markdown = serializers.CharField(
+        trim_whitespace=False,
+        max_length=MAX_GUIDELINES_CHARS,
+        help_text="The whole guidelines in Markdown (CommonMark with tables; raw HTML is shown "
+        "as text). Stored in Unicode NFC with \\n line ends.",
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The version you edited (0 when there were none). If another version was "
+        "published since, the answer is 412 and nothing is published.",
+    )

@@ -8,15 +8,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from debate.models import (
+    MAX_GUIDELINES_CHARS,
     MAX_TEXT_CHARS,
     Actor,
     ActorKind,
     Debate,
     Document,
+    Guidelines,
+    GuidelinesRead,
     Membership,
     Role,
     text_too_long,
@@ -221,3 +224,87 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     with transaction.atomic():
         document.save()
     return document, True
+
+
+# --- Guidelines -------------------------------------------------------------------------------
+class GuidelinesStale(Exception):
+    """Another version of the guidelines was published after the editor read them."""
+
+    def __init__(self, current_version: int):
+        super().__init__(
+            f"Version {current_version} of the guidelines was published after the one you "
+            "edited; read it and publish your changes again."
+        )
+        self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class GuidelinesPublished:
+    guidelines: Guidelines
+    created: bool  # False: the text equals the current version's, which stays current
+
+
+def guidelines_text_clean(text: str) -> str:
+    """Return guidelines text as stored (NFC, ``\\n``, no blank lines around it) or raise."""
+    # PostgreSQL cannot store NUL in text columns; refuse it the same way on every backend.
+    if "\x00" in text:
+        raise ValidationError({"text": "Contains a NUL character (U+0000)."})
+    text = normalize_text(text).strip("\n").rstrip()
+    if not text.strip():
+        raise ValidationError({"text": "The guidelines are empty: write them before publishing."})
+    if len(text) > MAX_GUIDELINES_CHARS:
+        raise ValidationError(
+            {
+                "text": f"Must be at most {MAX_GUIDELINES_CHARS:,} characters; "
+                f"this text has {len(text):,}."
+            }
+        )
+    return text
+
+
+@transaction.atomic
+def guidelines_publish(
+    *, debate: Debate, text: str, by: AbstractBaseUser, expected_version: int | None = None
+) -> GuidelinesPublished:
+    """Publish ``text`` as the debate's next guidelines version unless it equals the current.
+
+    ``expected_version`` is the version the editor started from (0: there were none); when
+    another was published since, nothing is written and GuidelinesStale is raised. Only the
+    debate's managers (and superusers) publish.
+    """
+    if (
+        not by.is_superuser
+        and not Membership.objects.filter(debate=debate, user=by, role=Role.MANAGER).exists()
+    ):
+        raise PermissionDenied("Only managers of this debate publish its guidelines.")
+    text = guidelines_text_clean(text)
+    # One publisher at a time per debate: the next version number is read and used under the
+    # debate's row lock (the unique constraint catches anything that gets past it).
+    Debate.objects.select_for_update().filter(pk=debate.pk).values_list("pk").first()
+    current = Guidelines.objects.filter(debate=debate).order_by("-version").first()
+    current_version = current.version if current is not None else 0
+    if expected_version is not None and expected_version != current_version:
+        raise GuidelinesStale(current_version)
+    if current is not None and current.text_markdown == text:
+        return GuidelinesPublished(guidelines=current, created=False)
+    guidelines = Guidelines(
+        debate=debate, version=current_version + 1, text_markdown=text, created_by=by
+    )
+    guidelines.save()
+    return GuidelinesPublished(guidelines=guidelines, created=True)
+
+
+@transaction.atomic
+def guidelines_mark_read(*, debate: Debate, user: AbstractBaseUser, version: int) -> bool:
+    """Record that a member read a version of the debate's guidelines; return whether it is new.
+
+    Reading an older version than the current one is recorded as such: the member is asked
+    again for the newer one.
+    """
+    if not user.is_superuser and not Membership.objects.filter(debate=debate, user=user).exists():
+        raise PermissionDenied("Only members of this debate read its guidelines.")
+    guidelines = Guidelines.objects.filter(debate=debate, version=version).first()
+    if guidelines is None:
+        raise ValidationError({"version": f"This debate has no guidelines version {version}."})
+    _read, created = GuidelinesRead.objects.get_or_create(guidelines=guidelines, user=user)
+    return created

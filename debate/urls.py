@@ -10,6 +10,11 @@ urlpatterns = [
     path("debates/<slug:slug>/actors/", views.ActorListView.as_view(), name="api-actor-list"),
     path("debates/<slug:slug>/members/", views.MemberListView.as_view(), name="api-member-list"),
     path(
+        "debates/<slug:slug>/guidelines/",
+        views.GuidelinesView.as_view(),
+        name="api-guidelines",
+    ),
+    path(
         "debates/<slug:slug>/documents/",
         views.DocumentListView.as_view(),
         name="api-document-list",

@@ -4,12 +4,19 @@ Views only parse, check and shape; what may be seen comes from ``debate.selector
 is written from ``debate.services``.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,10 +41,12 @@ from debate.selectors import (
     debate_list,
     document_get,
     document_list,
+    guidelines_current,
     member_candidates,
     member_list,
 )
 from debate.serializers import (
+    NO_GUIDELINES,
     ActorCreateSerializer,
     ActorSerializer,
     DebateCreateSerializer,
@@ -46,10 +55,20 @@ from debate.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    GuidelinesSerializer,
+    GuidelinesWriteSerializer,
     MembershipSerializer,
     MembershipWriteSerializer,
 )
-from debate.services import DocumentInput, actor_create, debate_create, document_create, member_add
+from debate.services import (
+    DocumentInput,
+    GuidelinesStale,
+    actor_create,
+    debate_create,
+    document_create,
+    guidelines_publish,
+    member_add,
+)
 
 
 # --- Debates --------------------------------------------------------------------------------
@@ -171,6 +190,69 @@ class MemberListView(DebateScopedMixin, generics.ListCreateAPIView):
             MembershipSerializer(membership).data,
             status=status.HTTP_201_CREATED if change.role_before is None else status.HTTP_200_OK,
         )
+
+
+# --- Guidelines -----------------------------------------------------------------------------
+GuidelinesStaleSerializer = inline_serializer(
+    "GuidelinesStale",
+    fields={
+        "detail": serializers.CharField(),
+        "current_version": serializers.IntegerField(help_text="The version now current."),
+    },
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Get the debate's current annotation guidelines",
+        description="Markdown and its sanitized HTML, with the version and who published it; "
+        "`version` is null and the texts empty while the debate has none.",
+    ),
+    put=extend_schema(
+        summary="Publish a new version of the guidelines (managers)",
+        description="Every version is kept. A text equal to the current version's publishes "
+        "nothing and answers the current version.",
+        request=GuidelinesWriteSerializer,
+        responses={
+            200: OpenApiResponse(
+                GuidelinesSerializer,
+                description="The current guidelines: the new version, or the unchanged one.",
+            ),
+            412: OpenApiResponse(
+                GuidelinesStaleSerializer,
+                description="Another version was published after the one you edited; nothing "
+                "was published.",
+            ),
+        },
+    ),
+)
+class GuidelinesView(DebateScopedMixin, generics.GenericAPIView):
+    serializer_class = GuidelinesSerializer
+    permission_classes = [IsAuthenticated, ManagesDebateOrReadOnly]
+
+    def get(self, request: Request, slug: str) -> Response:
+        current = guidelines_current(debate=self.get_debate())
+        return Response(NO_GUIDELINES if current is None else GuidelinesSerializer(current).data)
+
+    def put(self, request: Request, slug: str) -> Response:
+        serializer = GuidelinesWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            published = guidelines_publish(
+                debate=self.get_debate(),
+                text=serializer.validated_data["markdown"],
+                by=request.user,
+                expected_version=serializer.validated_data.get("version"),
+            )
+        except GuidelinesStale as stale:
+            return Response(
+                {"detail": str(stale), "current_version": stale.current_version},
+                status=status.HTTP_412_PRECONDITION_FAILED,
+            )
+        except DjangoValidationError as invalid:
+            # The service names the text "text"; here it is the body's "markdown".
+            raise ValidationError({"markdown": invalid.messages}) from None
+        return Response(GuidelinesSerializer(published.guidelines).data)
 
 
 # --- Documents ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from frontend import views
+from frontend.guidelines import views as guidelines_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,4 +22,8 @@ urlpatterns = [
     path("documents/<int:document_id>/review/", views.review_page, name="review"),
     path("documents/<int:document_id>/gold/", views.gold_page, name="gold"),
     path("d/<slug:slug>/map/", views.map_page, name="map"),
+    path("d/<slug:slug>/guidelines/", guidelines_views.guidelines_page, name="guidelines"),
+    path(
+        "d/<slug:slug>/guidelines/read/", guidelines_views.guidelines_read, name="guidelines-read"
+    ),
 ]

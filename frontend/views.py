@@ -34,6 +34,7 @@ from annotations.services import DocumentClosed, assignment_take
 from debate.models import Debate, Document, DocumentStatus, Membership, Role
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
+from frontend.guidelines.panel import guidelines_panel
 from maps.formats import EXPORT_FORMATS
 from maps.permissions import MAPS_HIDDEN, builds_maps, reads_maps
 from maps.selectors import adjudicated_document_count
@@ -45,6 +46,7 @@ RESERVED_SHORTCUTS = frozenset("jkertn?")
 ANNOTATE_MODULES = (
     "annotate/detail.js",
     "annotate/elements.js",
+    "annotate/guidelines.js",
     "annotate/keys.js",
     "annotate/link-mode.js",
     "annotate/navigation.js",
@@ -131,6 +133,7 @@ def debate_home(request: HttpRequest, slug: str) -> HttpResponse:
             "counts": counts,
             "total": sum(counts.values()),
             "documents": debate.documents.only("id", "title", "source", "published", "status"),
+            "guidelines": guidelines_panel(user=request.user, debate=debate),
         },
     )
 
@@ -187,6 +190,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         "remember_last_choice": debate.remember_last_choice,
         "role_keys": role_keys,
         "relation_keys": relation_keys,
+        "guidelines": guidelines_panel(user=request.user, debate=debate),
         # The layer's spans and relations exactly as the API lists them (same selectors, same
         # shapes), so the page draws them without a request after its scripts load.
         "spans": span_list_payload(span_list(user=request.user, document=document, layer=layer)),

@@ -17,6 +17,7 @@ from debate.services import (
     actor_create,
     debate_create,
     document_create,
+    guidelines_publish,
     member_add,
 )
 
@@ -36,13 +37,47 @@ DEBATE = {
 # Pro = for scanning; contra = for end-to-end encryption without that access.
 SCHEME = {
     "stances": [
-        {"key": "pro", "label": "Pro scanning", "side": "pro", "color": "#1f6feb"},
-        {"key": "contra", "label": "Contra (keep E2EE)", "side": "contra", "color": "#c2410c"},
-        {"key": "neutral", "label": "Neutral", "side": "neutral", "color": "#57606a"},
+        {
+            "key": "pro",
+            "label": "Pro scanning",
+            "side": "pro",
+            "color": "#1f6feb",
+            "definition": "For the proposition: the passage argues that platforms should be "
+            "able to scan encrypted messages to protect children (the need to detect abuse, "
+            "that scanning can respect privacy, that the harm outweighs the risk).",
+        },
+        {
+            "key": "contra",
+            "label": "Contra (keep E2EE)",
+            "side": "contra",
+            "color": "#c2410c",
+            "definition": "Against the proposition: the passage argues for end-to-end "
+            "encryption without scanning (backdoors weaken security for all, people at risk "
+            "depend on private messages, scanning treats every user as a suspect).",
+        },
+        {
+            "key": "neutral",
+            "label": "Neutral",
+            "side": "neutral",
+            "color": "#57606a",
+            "definition": "Part of the argument but on neither side: a figure or fact given "
+            "without a conclusion, a question, or a summary of both sides.",
+        },
     ],
     "roles": [
-        {"key": "claim", "label": "Claim"},
-        {"key": "premise", "label": "Premise"},
+        {
+            "key": "claim",
+            "label": "Claim",
+            "definition": "A position the speaker asks us to accept about scanning or "
+            "encryption: what should happen or what is the case. It could answer the "
+            "proposition on its own.",
+        },
+        {
+            "key": "premise",
+            "label": "Premise",
+            "definition": "A reason given for or against a claim: a fact, figure, example or "
+            'consequence. It answers "why?"; link it to its claim with Supports or Attacks.',
+        },
     ],
     "relation_types": [
         {"key": "supports", "label": "Supports", "polarity": "support"},
@@ -143,6 +178,11 @@ def seed_demo_debate() -> SeedReport:
         report.add(f"membership {demo.username} ({demo.role})")
         if demo.role == Role.ANNOTATOR:
             annotators.append(change.user)
+    manager = User.objects.get(username=next(u.username for u in USERS if u.role == Role.MANAGER))
+    guidelines = guidelines_publish(
+        debate=debate, text=(DEMO_DIR / "guidelines.md").read_text(encoding="utf-8"), by=manager
+    ).guidelines
+    report.add(f"guidelines version {guidelines.version}")
     for path in sorted(DEMO_DIR.glob("*.txt")):
         document, _created = document_create(
             debate=debate,

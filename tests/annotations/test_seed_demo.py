@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 
 from annotations.models import Assignment, AssignmentStatus
 from debate.demo import DEMO_DIR, DEMO_PASSWORD, DEMO_SOURCE
-from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.models import Actor, ActorKind, Debate, Document, Guidelines, Membership, Role
 from debate.scheme import stance_side, validate_scheme
 from debate.text import normalize_text, text_sha256
 
@@ -22,7 +22,7 @@ def _snapshot() -> dict[str, list]:
     """Return the ids of every row the demo touches, table by table."""
     return {
         model.__name__: list(model.objects.order_by("pk").values_list("pk", flat=True))
-        for model in (Debate, Actor, User, Membership, Document, Assignment)
+        for model in (Debate, Actor, User, Membership, Document, Assignment, Guidelines)
     }
 
 
@@ -43,6 +43,15 @@ def test_seed_demo_loads_the_encryption_debate(run_command):
     assert [s["key"] for s in debate.scheme["stances"]] == ["pro", "contra", "neutral"]
     assert [r["key"] for r in debate.scheme["roles"]] == ["claim", "premise"]
     assert [t["key"] for t in debate.scheme["relation_types"]] == ["supports", "attacks"]
+    # Every stance and role says what it means, for the tag form.
+    for part in ("stances", "roles"):
+        assert all(len(item["definition"]) > 40 for item in debate.scheme[part]), part
+
+    guidelines = Guidelines.objects.get(debate=debate)
+    assert (guidelines.version, guidelines.created_by.username) == (1, "manager")
+    assert guidelines.text_markdown == (DEMO_DIR / "guidelines.md").read_text().strip()
+    for heading in ("Stance is always relative", "Claim or premise", "reported speech"):
+        assert heading in guidelines.text_markdown
 
     actors = {a.name: a for a in Actor.objects.filter(debate=debate)}
     assert sorted(actors) == [
@@ -115,7 +124,8 @@ def test_seed_demo_loads_the_encryption_debate(run_command):
     assert "created membership manager (manager)\n" in lines
     assert "created document Grooming offences at record level, NSPCC figures show\n" in lines
     assert lines[-1] == LOGINS
-    assert len(lines) == 1 + 8 + 5 + 5 + 3 + 1
+    assert "created guidelines version 1\n" in lines
+    assert len(lines) == 1 + 8 + 5 + 5 + 1 + 3 + 1
 
 
 def test_seed_demo_twice_changes_nothing(run_command):
@@ -133,6 +143,7 @@ def test_seed_demo_twice_changes_nothing(run_command):
         "Membership": 5,
         "Document": 3,
         "Assignment": 6,
+        "Guidelines": 1,
     }
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from annotations.models import Relation, RelationEvent, Span, SpanEvent
-from debate.models import Actor, Debate, Document, Membership
+from debate.models import Actor, Debate, Document, Guidelines, Membership
+from debate.services import guidelines_publish
 from maps.models import MapBuild, MapVersion
 from maps.services import map_build_request, map_build_run
 from tests.scenes import etag, submitted
@@ -60,6 +61,12 @@ def _map_version(world, debate=None) -> MapVersion:
     return build.version
 
 
+def _foreign_guidelines(world) -> str:
+    """Return the guidelines URL of the foreign debate, after its manager published some."""
+    guidelines_publish(debate=world.foreign_debate, text="Theirs.", by=world.users["outsider"])
+    return "/api/v1/debates/other/guidelines/"
+
+
 CALLS = {
     # --- debates ---
     "debate list": Call("get", lambda w: "/api/v1/debates/"),
@@ -84,6 +91,16 @@ CALLS = {
         lambda w: {"username": "root", "role": "researcher"},
     ),
     "queue next": Call("get", lambda w: "/api/v1/debates/encryption/queue/next/"),
+    "guidelines get": Call("get", lambda w: "/api/v1/debates/encryption/guidelines/"),
+    "guidelines publish": Call(
+        "put",
+        lambda w: "/api/v1/debates/encryption/guidelines/",
+        lambda w: {"markdown": "Tag claims and premises."},
+    ),
+    "foreign guidelines get": Call("get", _foreign_guidelines),
+    "foreign guidelines publish": Call(
+        "put", lambda w: "/api/v1/debates/other/guidelines/", lambda w: {"markdown": "Planted."}
+    ),
     # --- documents ---
     "document list": Call("get", lambda w: "/api/v1/debates/encryption/documents/"),
     "document create": Call(
@@ -187,6 +204,10 @@ MATRIX = {
     "member list":                     (403, 403, 200, 200, 200, 404, 200, 401),
     "member add":                      (403, 403, 403, 201, 403, 404, 201, 401),
     "queue next":                      (200, 200, 204, 204, 204, 404, 204, 401),
+    "guidelines get":                  (200, 200, 200, 200, 200, 404, 200, 401),
+    "guidelines publish":              (403, 403, 403, 200, 403, 404, 200, 401),
+    "foreign guidelines get":          (404, 404, 404, 404, 404, 200, 200, 401),
+    "foreign guidelines publish":      (404, 404, 404, 404, 404, 200, 200, 401),
     "document list":                   (200, 200, 200, 200, 200, 404, 200, 401),
     "document create":                 (403, 403, 403, 201, 403, 404, 201, 401),
     "document detail":                 (200, 200, 200, 200, 200, 404, 200, 401),
@@ -241,6 +262,7 @@ def _state() -> tuple:
         SpanEvent.objects.count(),
         RelationEvent.objects.count(),
         MapBuild.objects.count(),
+        Guidelines.objects.count(),
     )
 
 

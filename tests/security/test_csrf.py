@@ -175,6 +175,13 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
             201,
         ),
         Write(
+            "guidelines",
+            "manager",
+            "put",
+            "/api/v1/debates/alpha/guidelines/",
+            {"markdown": f"Guidelines ({tag})."},
+        ),
+        Write(
             "map", "reviewer", "post", "/api/v1/debates/alpha/maps/", {"reason": tag}, status=202
         ),
         Write(
@@ -376,6 +383,29 @@ def test_spreading_assignments_on_the_page_needs_the_token(world):
     honest = _form(client, "/d/alpha/assign/", data, token=True)
     assert (honest.status_code, honest.headers["Location"]) == (302, "/d/alpha/assign/")
     assert new_doc.assignments.count() == 2
+
+
+def test_publishing_and_reading_guidelines_on_the_pages_need_the_token(world):
+    manager = session(world.alpha.user("manager"))
+    annotator = session(world.alpha.user("annotator"))
+    publish = {"text": "Tag claims.", "action": "publish", "version": "0"}
+    read = {"version": "1", "next": "/d/alpha/"}
+    before = database_state()
+
+    forged = [
+        _form(manager, "/d/alpha/guidelines/", publish, token=False).status_code,
+        _form(annotator, "/d/alpha/guidelines/read/", read, token=False).status_code,
+    ]
+    assert (forged, changed_tables(before, database_state())) == ([403, 403], [])
+
+    published = _form(manager, "/d/alpha/guidelines/", publish, token=True)
+    confirmed = _form(annotator, "/d/alpha/guidelines/read/", read, token=True)
+    assert (published.status_code, published.headers["Location"]) == (302, "/d/alpha/guidelines/")
+    assert (confirmed.status_code, confirmed.headers["Location"]) == (302, "/d/alpha/")
+    assert sorted(changed_tables(before, database_state())) == [
+        "debate.guidelines",
+        "debate.guidelinesread",
+    ]
 
 
 def test_admin_forms_need_the_token(world):

@@ -91,6 +91,9 @@ API = {
     "api/v1/debates/<slug:slug>/members/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"username": "alpha-annotator", "role": "manager"}
     ),
+    "api/v1/debates/<slug:slug>/guidelines/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"markdown": "Planted guidelines."}
+    ),
     "api/v1/debates/<slug:slug>/documents/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"text": "Planted text.", "title": "Planted"}
     ),
@@ -148,6 +151,14 @@ PAGES = {
     "documents/<int:document_id>/review/": Scoped("review_doc", kwarg="document_id"),
     "documents/<int:document_id>/gold/": Scoped("gold_doc", kwarg="document_id"),
     "d/<slug:slug>/map/": DEBATE,
+    "d/<slug:slug>/guidelines/": Scoped(
+        "debate",
+        kwarg="slug",
+        body=lambda side: {"text": "Planted guidelines.", "action": "publish", "version": "0"},
+    ),
+    "d/<slug:slug>/guidelines/read/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"version": "1", "next": "/"}
+    ),
 }
 # Lists of everything a user may see, not of one debate: they must not show bravo at all.
 GLOBAL_LISTS = {"api/v1/debates/": "/api/v1/debates/", "": "/"}

@@ -114,6 +114,21 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
             {**owner, "my_role": "manager", "annotators_per_document": 1},
         ),
         (
+            "guidelines",
+            "manager",
+            "put",
+            "/api/v1/debates/alpha/guidelines/",
+            {"markdown": "New guidelines."},
+            {
+                **owner,
+                "debate": "bravo",
+                "html": "<script>alert(1)</script>",
+                "updated_by": "alpha-reviewer",
+                "updated_at": STAMP,
+                "text_markdown": "Forged.",
+            },
+        ),
+        (
             "member",
             "manager",
             "post",

@@ -13,6 +13,7 @@
 
 import { SaveQueue } from "../savequeue.js";
 import { findElements } from "./elements.js";
+import { listenForGuidelines } from "./guidelines.js";
 import { listenForKeys } from "./keys.js";
 import { canDrawWhenNearView } from "./near-view.js";
 import { listenForPointer } from "./pointer.js";
@@ -51,6 +52,7 @@ function start() {
   listenForStart(page);
   listenForUndo(page);
   listenForPageShow(page);
+  listenForGuidelines(document, data.guidelines);
 
   adopt(state, data.spans, data.relations);
   data.spans = data.relations = null; // the state holds them now
