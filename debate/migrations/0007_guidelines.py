@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("debate", "0005_annotators_see_maps"),
+        ("debate", "0006_remember_last_choice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
