@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Outside everything that can answer on its own (a refused Host header, the 503 page, a
     # static file), so every response carries the policy, not only those of views.
     "csp.middleware.CSPMiddleware",
+    # Pages say no-store unless they set their own caching, so Back shows them as they are now.
+    "core.middleware.HtmlNoStoreMiddleware",
     # A view that loses the database answers 503 with Retry-After (a page, or JSON under /api/).
     "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
