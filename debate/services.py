@@ -23,6 +23,7 @@ from debate.models import (
 )
 from debate.scheme import default_scheme, validate_scheme
 from debate.text import normalize_text, text_sha256
+from debate.titles import headline
 
 User = get_user_model()
 
@@ -175,15 +176,6 @@ class DocumentInput:
     published: date | None = None
 
 
-def document_title_from_text(text: str) -> str:
-    """Return the first non-empty line of a text, shortened to fit a title."""
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            return line if len(line) <= 200 else line[:199].rstrip() + "…"
-    return "Untitled"
-
-
 def _single_line(value: str) -> str:
     """Return a title or source in NFC on one line, without surrounding spaces."""
     return re.sub(r"[ \t\n]+", " ", normalize_text(value)).strip(" ")
@@ -206,11 +198,13 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
     if existing is not None:
         return existing, False
+    source = _single_line(data.source)[:300]
     document = Document(
         debate=debate,
         text=text,
-        title=(_single_line(data.title) or document_title_from_text(text))[:300],
-        source=_single_line(data.source)[:300],
+        # Without a title, the headline: not the masthead, byline or date above it.
+        title=(_single_line(data.title) or headline(text, source=source))[:300],
+        source=source,
         url=data.url.strip(),
         published=data.published,
     )
