@@ -193,3 +193,21 @@ class DocumentCreateSerializer(StrictInputSerializer):
         max_length=1000, required=False, default="", help_text="Leave out when unknown."
     )
     published = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DocumentUpdateSerializer(StrictInputSerializer):
+    """What a manager may change of a document: never its text, debate or status."""
+
+    title = serializers.CharField(max_length=300, required=False)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    url = serializers.URLField(
+        max_length=1000, required=False, allow_blank=True, help_text="Empty when unknown."
+    )
+    published = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Send at least one of title, source, url and published."
+            )
+        return attrs

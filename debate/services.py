@@ -213,3 +213,43 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     with transaction.atomic():
         document.save()
     return document, True
+
+
+# What a document's PATCH may change: how it is named and where it came from, never its
+# text (annotations point into it) nor its debate or status (they follow the work).
+DOCUMENT_DETAILS = ("title", "source", "url", "published")
+
+
+@transaction.atomic
+def document_update(*, document: Document, changes: dict[str, Any]) -> Document:
+    """Change a document's title, source, URL or publication date; refuse anything else.
+
+    Titles and sources are stored in NFC on one line, as ``document_create`` stores them. On
+    any refusal nothing is written.
+    """
+    refused = sorted(set(changes) - set(DOCUMENT_DETAILS))
+    if refused:
+        raise ValidationError(
+            {name: "Only a document's title, source, URL and date change here." for name in refused}
+        )
+    values = dict(changes)
+    for name in ("title", "source"):
+        if name in values:
+            values[name] = _single_line(values[name])
+    if "url" in values:
+        values["url"] = values["url"].strip()
+    nul = [name for name, value in values.items() if isinstance(value, str) and "\x00" in value]
+    if nul:
+        raise ValidationError({name: "Contains a NUL character (U+0000)." for name in nul})
+    if "title" in values and not values["title"]:
+        raise ValidationError({"title": "A document needs a title."})
+    stored = Document.objects.select_for_update().get(pk=document.pk)
+    for name, value in values.items():
+        setattr(stored, name, value)
+    stored.full_clean(
+        exclude=[field.name for field in Document._meta.fields if field.name not in values],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    stored.save(update_fields=[*values, "updated_at"])
+    return stored
