@@ -296,3 +296,35 @@ def test_the_annotate_page_preloads_every_module_it_imports_by_the_url_it_import
     assert preloaded == [f"{settings.STATIC_URL}frontend/js/{name}" for name in ANNOTATE_MODULES]
     assert set(ANNOTATE_MODULES) == needed
     assert {"api.js", "html.js", "segments.js", "selection.js"} <= needed
+
+
+def test_pages_reload_when_restored_but_the_annotate_page_keeps_its_own_state(
+    client, debate, member
+):
+    annotator = member(Role.ANNOTATOR)
+    document = DocumentFactory(debate=debate)
+    AssignmentFactory(document=document, annotator=annotator)
+    client.force_login(annotator)
+    site_script = b'<script type="module" src="/static/frontend/js/site/main.js"></script>'
+
+    pages = {
+        name: client.get(url).content
+        for name, url in (
+            ("home", "/"),
+            ("debate home", f"/d/{debate.slug}/"),
+            ("gold", reverse("gold", args=[document.id])),
+            ("not found", "/nowhere/"),
+            ("annotate", reverse("annotate", args=[document.id])),
+        )
+    }
+
+    # annotate/reload.js reads its spans again once its writes are saved; a reload would
+    # ask to leave a page with unsaved writes.
+    assert {name: site_script in html for name, html in pages.items()} == {
+        "home": True,
+        "debate home": True,
+        "gold": True,
+        "not found": True,
+        "annotate": False,
+    }
+    assert b"annotate/reload.js" in pages["annotate"]
