@@ -77,6 +77,8 @@ MIDDLEWARE = [
     # Outside everything that can answer on its own (a refused Host header, the 503 page, a
     # static file), so every response carries the policy, not only those of views.
     "csp.middleware.CSPMiddleware",
+    # Pages say no-store unless they set their own caching, so Back shows them as they are now.
+    "core.middleware.HtmlNoStoreMiddleware",
     # A view that loses the database answers 503 with Retry-After (a page, or JSON under /api/).
     "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,9 +377,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # 401, 403 and 404 are answers the site means to give: one INFO line, no traceback.
+    "filters": {"expected_refusals": {"()": "core.log_filters.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["expected_refusals"]},
+    },
 }
 
 # --- Request bodies -------------------------------------------------------------------------

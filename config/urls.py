@@ -1,7 +1,14 @@
-"""Root URLs: the admin, the REST API (version 1) with its schema and docs, and the pages."""
+"""Root URLs: the admin, the REST API (version 1) with its schema and docs, and the pages.
+
+The pages' error views (403, 404, 500) are frontend.errors'; the API answers its own in JSON.
+"""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from core.views import ApiDocsView, ApiRedocView, api_not_found
@@ -21,5 +28,18 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", ApiRedocView.as_view(url_name="schema"), name="redoc"),
+    # Browsers ask for /favicon.ico where a page names no icon (the API's JSON, a file).
+    # A temporary redirect, kept a day: the icon's static name changes with its content.
+    path(
+        "favicon.ico",
+        cache_control(max_age=86400)(
+            RedirectView.as_view(url=lazy(static, str)("frontend/favicon.svg"))
+        ),
+        name="favicon",
+    ),
     path("", include("frontend.urls")),
 ]
+
+handler403 = "frontend.errors.permission_denied"
+handler404 = "frontend.errors.page_not_found"
+handler500 = "frontend.errors.server_error"

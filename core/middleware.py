@@ -1,8 +1,11 @@
-"""Answer a request that lost the database with 503 and Retry-After, not with a 500.
+"""The site's own middleware: no stored copies of pages, and 503 for a lost database.
 
-The API's exception handler answers its own views (core/api.py); this middleware answers
-everything else: a plain page for the browser, JSON under /api/. Either way the request's
-transaction was rolled back, so the answer can say that nothing was written.
+``HtmlNoStoreMiddleware`` keeps browsers from showing a page as it was when they go Back.
+``DatabaseUnavailableMiddleware`` answers a request that lost the database with 503 and
+Retry-After, not with a 500. The API's exception handler answers its own views
+(core/api.py); this middleware answers everything else: a plain page for the browser, JSON
+under /api/. Either way the request's transaction was rolled back, so the answer can say that
+nothing was written.
 """
 
 import logging
@@ -33,6 +36,26 @@ def database_unavailable(exc: BaseException) -> bool:
         return True
     # Django wraps driver errors, except the one closing a cursor of the closed connection.
     return isinstance(exc, DatabaseError | sqlite3.ProgrammingError) and str(exc) == SQLITE_CLOSED
+
+
+class HtmlNoStoreMiddleware:
+    """Send ``Cache-Control: no-store`` with every HTML answer that sets no caching of its own.
+
+    A page shows state that changes behind it (a queue's count, a review's decisions): a copy
+    the browser kept would show, on Back, the state before the user's last action
+    (tests/browser/test_back.py). Static files and the API's JSON keep their own headers, and
+    a view that chose its caching (``never_cache``, ``cache_control``) keeps its choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html") and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 class DatabaseUnavailableMiddleware:

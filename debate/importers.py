@@ -18,6 +18,7 @@ from bs4.element import NavigableString, PreformattedString, Tag
 
 from debate.services import DocumentInput
 from debate.text import normalize_text
+from debate.titles import page_title
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 # Elements whose content a reader never sees.
@@ -72,8 +73,14 @@ def collect_paths(paths: list[Path]) -> tuple[list[Path], list[ImportItem]]:
     return files, problems
 
 
-def read_import_items(path: Path) -> Iterator[ImportItem]:
-    """Yield the documents in one file, or one item per problem found in it."""
+def read_import_items(path: Path, *, source: str = "") -> Iterator[ImportItem]:
+    """Yield the documents in one file, or one item per problem found in it.
+
+    ``source`` is the outlet the documents came from, for those whose file names none (a JSON
+    Lines item may); without it, the file's name. A title the file gives is kept; one read
+    from a heading or a page's title loses the outlet's name, and a document without one is
+    titled by its headline (``debate.titles``).
+    """
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -85,12 +92,13 @@ def read_import_items(path: Path) -> Iterator[ImportItem]:
     # Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
     raw = raw.removeprefix("\ufeff")
     suffix = path.suffix.lower()
+    source = source or path.name
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, raw)
+        yield from _read_jsonl(path, raw, source)
     elif suffix in (".html", ".htm"):
-        yield _read_html(path, raw)
+        yield _read_html(path, raw, source)
     else:
-        yield _plain(path, raw)
+        yield _plain(path, raw, source)
 
 
 # An ATX heading (CommonMark): up to three spaces, 1-6 hashes, a space, the title, and an
@@ -98,14 +106,14 @@ def read_import_items(path: Path) -> Iterator[ImportItem]:
 MARKDOWN_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def _plain(path: Path, raw: str) -> ImportItem:
+def _plain(path: Path, raw: str, source: str) -> ImportItem:
     if not raw.strip():
         return ImportItem(str(path), error="the file is empty")
     title = ""
     if path.suffix.lower() == ".md":
         heading = MARKDOWN_HEADING.search(normalize_text(raw))
-        title = heading.group(1) if heading else ""
-    return ImportItem(str(path), DocumentInput(text=raw, title=title, source=path.name))
+        title = page_title(heading.group(1), source=source) if heading else ""
+    return ImportItem(str(path), DocumentInput(text=raw, title=title, source=source))
 
 
 # Elements a browser lays out on lines of their own; everything else flows inline.
@@ -152,14 +160,17 @@ def _visible_chunks(node: Tag, chunks: list[str], preformatted: bool = False) ->
             chunks.append(str(child) if preformatted else HTML_WHITESPACE.sub(" ", child))
 
 
-def html_visible_text(raw: str) -> tuple[str, str]:
+def html_visible_text(raw: str, *, source: str = "") -> tuple[str, str]:
     """Return (title, visible text) of an HTML page: blocks apart, inline text joined.
 
     Source line breaks inside a paragraph are spaces, as a browser shows them; block elements
-    become paragraphs separated by a blank line and ``<br>`` a line break.
+    become paragraphs separated by a blank line and ``<br>`` a line break. The title is the
+    page's ``<title>`` without the outlet's name (``source`` or a known one), else its first
+    ``<h1>``.
     """
     soup = BeautifulSoup(raw, "html.parser")
     title = HTML_WHITESPACE.sub(" ", soup.title.get_text()).strip(" ") if soup.title else ""
+    title = page_title(title, source=source)
     chunks: list[str] = []
     _visible_chunks(soup, chunks)
     lines = [line.strip(" ") for line in "".join(chunks).split("\n")]
@@ -167,14 +178,15 @@ def html_visible_text(raw: str) -> tuple[str, str]:
     if not title:
         heading = soup.find("h1")
         title = HTML_WHITESPACE.sub(" ", heading.get_text()).strip(" ") if heading else ""
+        title = page_title(title, source=source)
     return title, text
 
 
-def _read_html(path: Path, raw: str) -> ImportItem:
-    title, text = html_visible_text(raw)
+def _read_html(path: Path, raw: str, source: str) -> ImportItem:
+    title, text = html_visible_text(raw, source=source)
     if not text.strip():
         return ImportItem(str(path), error="the page has no visible text")
-    return ImportItem(str(path), DocumentInput(text=text, title=title, source=path.name))
+    return ImportItem(str(path), DocumentInput(text=text, title=title, source=source))
 
 
 def _parse_published(value: object) -> date | None:
@@ -193,7 +205,7 @@ def _parse_published(value: object) -> date | None:
             ) from None
 
 
-def _read_jsonl(path: Path, raw: str) -> Iterator[ImportItem]:
+def _read_jsonl(path: Path, raw: str, source: str) -> Iterator[ImportItem]:
     found = False
     # Split on line ends only: str.splitlines() would also split at U+2028, U+0085 and other
     # characters that JSON strings may hold unescaped, and so misnumber every later line.
@@ -239,7 +251,7 @@ def _read_jsonl(path: Path, raw: str) -> Iterator[ImportItem]:
             DocumentInput(
                 text=text,
                 title=obj.get("title", ""),
-                source=obj.get("source", "") or path.name,
+                source=obj.get("source", "") or source,
                 url=obj.get("url", ""),
                 published=published,
             ),

@@ -273,3 +273,21 @@ class GuidelinesWriteSerializer(StrictInputSerializer):
         help_text="The version you edited (0 when there were none). If another version was "
         "published since, the answer is 412 and nothing is published.",
     )
+
+
+class DocumentUpdateSerializer(StrictInputSerializer):
+    """What a manager may change of a document: never its text, debate or status."""
+
+    title = serializers.CharField(max_length=300, required=False)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    url = serializers.URLField(
+        max_length=1000, required=False, allow_blank=True, help_text="Empty when unknown."
+    )
+    published = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Send at least one of title, source, url and published."
+            )
+        return attrs

@@ -26,6 +26,7 @@ from debate.models import (
 )
 from debate.scheme import default_scheme, validate_scheme
 from debate.text import normalize_text, text_sha256
+from debate.titles import headline
 
 User = get_user_model()
 
@@ -180,15 +181,6 @@ class DocumentInput:
     published: date | None = None
 
 
-def document_title_from_text(text: str) -> str:
-    """Return the first non-empty line of a text, shortened to fit a title."""
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            return line if len(line) <= 200 else line[:199].rstrip() + "…"
-    return "Untitled"
-
-
 def _single_line(value: str) -> str:
     """Return a title or source in NFC on one line, without surrounding spaces."""
     return re.sub(r"[ \t\n]+", " ", normalize_text(value)).strip(" ")
@@ -211,11 +203,13 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
     if existing is not None:
         return existing, False
+    source = _single_line(data.source)[:300]
     document = Document(
         debate=debate,
         text=text,
-        title=(_single_line(data.title) or document_title_from_text(text))[:300],
-        source=_single_line(data.source)[:300],
+        # Without a title, the headline: not the masthead, byline or date above it.
+        title=(_single_line(data.title) or headline(text, source=source))[:300],
+        source=source,
         url=data.url.strip(),
         published=data.published,
     )
@@ -308,3 +302,43 @@ def guidelines_mark_read(*, debate: Debate, user: AbstractBaseUser, version: int
         raise ValidationError({"version": f"This debate has no guidelines version {version}."})
     _read, created = GuidelinesRead.objects.get_or_create(guidelines=guidelines, user=user)
     return created
+
+
+# What a document's PATCH may change: how it is named and where it came from, never its
+# text (annotations point into it) nor its debate or status (they follow the work).
+DOCUMENT_DETAILS = ("title", "source", "url", "published")
+
+
+@transaction.atomic
+def document_update(*, document: Document, changes: dict[str, Any]) -> Document:
+    """Change a document's title, source, URL or publication date; refuse anything else.
+
+    Titles and sources are stored in NFC on one line, as ``document_create`` stores them. On
+    any refusal nothing is written.
+    """
+    refused = sorted(set(changes) - set(DOCUMENT_DETAILS))
+    if refused:
+        raise ValidationError(
+            {name: "Only a document's title, source, URL and date change here." for name in refused}
+        )
+    values = dict(changes)
+    for name in ("title", "source"):
+        if name in values:
+            values[name] = _single_line(values[name])
+    if "url" in values:
+        values["url"] = values["url"].strip()
+    nul = [name for name, value in values.items() if isinstance(value, str) and "\x00" in value]
+    if nul:
+        raise ValidationError({name: "Contains a NUL character (U+0000)." for name in nul})
+    if "title" in values and not values["title"]:
+        raise ValidationError({"title": "A document needs a title."})
+    stored = Document.objects.select_for_update().get(pk=document.pk)
+    for name, value in values.items():
+        setattr(stored, name, value)
+    stored.full_clean(
+        exclude=[field.name for field in Document._meta.fields if field.name not in values],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    stored.save(update_fields=[*values, "updated_at"])
+    return stored

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +55,7 @@ from debate.serializers import (
     DocumentCreateSerializer,
     DocumentDetailSerializer,
     DocumentSerializer,
+    DocumentUpdateSerializer,
     GuidelinesSerializer,
     GuidelinesWriteSerializer,
     MembershipSerializer,
@@ -66,6 +67,7 @@ from debate.services import (
     actor_create,
     debate_create,
     document_create,
+    document_update,
     guidelines_publish,
     member_add,
 )
@@ -316,13 +318,39 @@ class DocumentListView(DebateScopedMixin, generics.ListCreateAPIView):
         )
 
 
-@extend_schema_view(get=extend_schema(summary="Get a document with its text and your status"))
+@extend_schema_view(
+    get=extend_schema(summary="Get a document with its text and your status"),
+    patch=extend_schema(
+        summary="Correct a document's title, source, URL or date (managers)",
+        description="Send any of `title`, `source`, `url` and `published`; nothing else can "
+        "change here, the text least of all (annotations point into it). Titles and sources "
+        "are stored in Unicode NFC on one line. Other members get 403, non-members 404.",
+        request=DocumentUpdateSerializer,
+        responses={200: DocumentDetailSerializer},
+    ),
+)
 class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
     serializer_class = DocumentDetailSerializer
-    error_statuses = [401, 404, 400]
+
+    @property
+    def error_statuses(self) -> list[int]:
+        # Members read every document of their debate; only its managers change one.
+        if self.request is not None and self.request.method == "PATCH":
+            return [401, 403, 404, 400]
+        return [401, 404, 400]
 
     def get_object(self) -> Document:
         try:
             return document_get(user=self.request.user, pk=self.kwargs["pk"])
         except Document.DoesNotExist:
             raise Http404("No document with this id.") from None
+
+    def patch(self, request: Request, pk: int) -> Response:
+        document = self.get_object()  # 404 before anything else for non-members
+        if not debate_access(user=request.user, debate=document.debate).can_manage:
+            raise PermissionDenied("Only managers of this debate can change a document.")
+        serializer = DocumentUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document_update(document=document, changes=serializer.validated_data)
+        document = document_get(user=request.user, pk=document.pk)
+        return Response(DocumentDetailSerializer(document).data)

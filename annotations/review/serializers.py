@@ -90,7 +90,13 @@ class ProgressSerializer(serializers.Serializer):
     assignments = serializers.DictField(
         child=serializers.IntegerField(), help_text="Assignments by status."
     )
-    decisions = serializers.IntegerField(help_text="Review decisions on units so far.")
+    decisions = serializers.IntegerField(
+        help_text="Every review decision recorded so far (accept, edit, reject, add, link, "
+        "unlink, finish); a unit decided again counts again."
+    )
+    units_decided = serializers.IntegerField(
+        help_text="Units with an accept, edit, reject or add decision."
+    )
 
 
 class DebateAgreementSerializer(serializers.Serializer):
@@ -285,7 +291,14 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
     debate = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     length = serializers.IntegerField(source="text_length", read_only=True)
     layers_submitted = serializers.IntegerField(read_only=True)
-    decisions = serializers.IntegerField(source="decision_count", read_only=True)
+    decisions = serializers.IntegerField(
+        source="decision_count",
+        read_only=True,
+        help_text="Every decision recorded in its review, as the agreement's progress counts.",
+    )
+    units_decided = serializers.IntegerField(
+        read_only=True, help_text="Units with an accept, edit, reject or add decision."
+    )
     review_version = serializers.SerializerMethodField()
     reviewer = serializers.SerializerMethodField()
 
@@ -301,6 +314,7 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
             "status",
             "layers_submitted",
             "decisions",
+            "units_decided",
             "review_version",
             "reviewer",
         ]

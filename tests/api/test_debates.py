@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+import yaml
+from django.core.management import call_command
 
 from debate.models import Debate, Document, Membership
 from debate.scheme import default_scheme
@@ -294,6 +296,101 @@ def test_document_import_names_each_bad_field(world, body, errors):
     assert response.status_code == 400
     assert response.json() == errors
     assert Document.objects.count() == before
+
+
+def test_a_document_without_a_title_is_titled_by_its_headline(world):
+    text = "Shropshire Star\n\nBy Jane Example\n\nCharities clash with tech firms\n\nBody."
+    created = world.client("man").post(
+        "/api/v1/debates/encryption/documents/",
+        {"text": text, "source": "Shropshire Star"},
+        format="json",
+    )
+    assert created.status_code == 201
+    assert (created.json()["title"], created.json()["source"]) == (
+        "Charities clash with tech firms",
+        "Shropshire Star",
+    )
+
+
+def test_a_manager_corrects_a_documents_title_source_url_and_date(world):
+    url = f"/api/v1/documents/{world.document.pk}/"
+    before = world.client("man").get(url).json()
+    assert world.document.spans.exists()  # annotated: its text is fixed, its title is not
+
+    response = world.client("man").patch(
+        url,
+        {
+            "title": "  Cafe\u0301 owners\r\nsay no  ",
+            "source": "Shropshire Star",
+            "url": "https://example.org/scanning-row",
+            "published": "2023-07-12",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        **before,
+        "title": "Caf\u00e9 owners say no",
+        "source": "Shropshire Star",
+        "url": "https://example.org/scanning-row",
+        "published": "2023-07-12",
+    }
+    assert world.client("ann").get(url).json()["title"] == "Caf\u00e9 owners say no"
+    retitled = world.client("man").patch(url, {"title": "Scanning row, again"}, format="json")
+    assert (retitled.json()["title"], retitled.json()["source"]) == (
+        "Scanning row, again",
+        "Shropshire Star",
+    )
+    cleared = world.client("man").patch(url, {"url": "", "published": None}, format="json")
+    assert (cleared.json()["url"], cleared.json()["published"]) == ("", None)
+
+
+REFUSED = ["Unknown or read-only field; it cannot be written."]
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"text": "Replaced."}, {"text": REFUSED}),
+        ({"title": "New", "text": "Replaced."}, {"text": REFUSED}),
+        ({"title": "New", "status": "adjudicated"}, {"status": REFUSED}),
+        ({"title": "New", "debate": "other"}, {"debate": REFUSED}),
+        ({}, {"non_field_errors": ["Send at least one of title, source, url and published."]}),
+        ({"title": ""}, {"title": ["This field may not be blank."]}),
+        ({"title": " \n "}, {"title": ["This field may not be blank."]}),
+        ({"title": None}, {"title": ["This field may not be null."]}),
+        ({"title": 7}, {"title": ["Not a valid string."]}),
+        ({"title": "x" * 301}, {"title": ["Ensure this field has no more than 300 characters."]}),
+        # One good field and one bad: nothing is written, not even the good one.
+        ({"title": "New", "url": "not a url"}, {"url": ["Enter a valid URL."]}),
+        (
+            {"title": "New", "published": "12 July"},
+            {"published": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]},
+        ),
+    ],
+)
+def test_a_document_change_names_each_bad_field_and_changes_nothing(world, body, errors):
+    url = f"/api/v1/documents/{world.document.pk}/"
+    before = Document.objects.values().get(pk=world.document.pk)
+
+    response = world.client("man").patch(url, body, format="json")
+
+    assert (response.status_code, response.json()) == (400, errors)
+    assert Document.objects.values().get(pk=world.document.pk) == before
+
+
+def test_a_document_change_is_documented_in_the_schema(tmp_path):
+    call_command("spectacular", "--file", str(tmp_path / "schema.yaml"))
+    schema = yaml.safe_load((tmp_path / "schema.yaml").read_text())
+    operations = schema["paths"]["/api/v1/documents/{id}/"]
+    request = operations["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    body = schema["components"]["schemas"][request["$ref"].rsplit("/", 1)[1]]
+
+    assert sorted(body["properties"]) == ["published", "source", "title", "url"]
+    assert sorted(operations["patch"]["responses"]) == ["200", "400", "401", "403", "404"]
+    assert sorted(operations["get"]["responses"]) == ["200", "400", "401", "404"]
+    assert "managers" in operations["patch"]["summary"]
 
 
 @pytest.fixture

@@ -110,6 +110,14 @@ CALLS = {
     ),
     "document detail": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/"),
     "foreign document detail": Call("get", lambda w: f"/api/v1/documents/{w.foreign_document.pk}/"),
+    "document retitle": Call(
+        "patch", lambda w: f"/api/v1/documents/{w.document.pk}/", lambda w: {"title": "Retitled"}
+    ),
+    "foreign document retitle": Call(
+        "patch",
+        lambda w: f"/api/v1/documents/{w.foreign_document.pk}/",
+        lambda w: {"title": "Retitled"},
+    ),
     "document submit": Call("post", lambda w: f"/api/v1/documents/{w.document.pk}/submit/"),
     # --- spans ---
     "span list": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/spans/"),
@@ -212,6 +220,8 @@ MATRIX = {
     "document create":                 (403, 403, 403, 201, 403, 404, 201, 401),
     "document detail":                 (200, 200, 200, 200, 200, 404, 200, 401),
     "foreign document detail":         (404, 404, 404, 404, 404, 200, 200, 401),
+    "document retitle":                (403, 403, 403, 200, 403, 404, 200, 401),
+    "foreign document retitle":        (404, 404, 404, 404, 404, 200, 200, 401),
     "document submit":                 (200, 200, 403, 403, 403, 404, 403, 401),
     "span list":                       (200, 200, 200, 200, 200, 404, 200, 401),
     "foreign span list":               (404, 404, 404, 404, 404, 200, 200, 401),
@@ -256,7 +266,7 @@ def _state() -> tuple:
         Debate.objects.count(),
         Actor.objects.count(),
         Membership.objects.count(),
-        Document.objects.count(),
+        sorted(Document.objects.values_list("pk", "title", "source", "url", "published", "text")),
         sorted(Span.objects.values_list("pk", "version", "note")),
         Relation.objects.count(),
         SpanEvent.objects.count(),

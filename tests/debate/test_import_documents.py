@@ -132,6 +132,83 @@ def test_html_title_falls_back_to_the_first_heading():
     assert (title, text) == ("Grooming at record level", "Grooming at record level\n\nBody.")
 
 
+def test_html_title_loses_the_outlets_name_or_gives_way_to_the_heading():
+    title, _ = html_visible_text(
+        "<title>Scanning row deepens | Shropshire Star</title><body><p>Body.</p></body>"
+    )
+    masthead, _ = html_visible_text(
+        "<title>Hargreaves Weekly</title><body><h1>Why scanning fails</h1><p>B.</p></body>",
+        source="Hargreaves Weekly",
+    )
+    assert (title, masthead) == ("Scanning row deepens", "Why scanning fails")
+
+
+# --- titles: the headline, not the masthead -----------------------------------------------------
+
+MASTHEAD = (
+    "Shropshire Star\n\nCharities and tech firms clash over message scanning\n\n"
+    "By Jane Example\nPublished: 12 July 2023\n\nThe argument flared again this week.\n"
+)
+OWN_MASTHEAD = (
+    "The Wrekin Courier\nThursday 13 July 2023\n"
+    "Councillors question the cost of checking messages\nA meeting heard objections.\n"
+)
+LEDE = (
+    "Campaigners said on Monday that a plan to check private messages for abuse images would "
+    "leave millions of people less safe online, and urged ministers to think again before the "
+    "vote. They spoke outside Parliament.\n"
+)
+
+
+def test_an_article_is_titled_by_its_headline_not_its_masthead_or_lede(
+    debate, run_command, tmp_path
+):
+    _write(tmp_path, "1-masthead.txt", MASTHEAD)
+    _write(tmp_path, "2-own.txt", OWN_MASTHEAD)
+    _write(tmp_path, "3-lede.txt", LEDE)
+    _write(tmp_path, "4-lines.jsonl", json.dumps({"text": MASTHEAD.replace("12 July", "1 May")}))
+    _write(tmp_path, "5-titled.jsonl", json.dumps({"text": LEDE + "More.", "title": "Kept as is"}))
+
+    stdout, stderr = run_command(
+        "import_documents", "encryption", str(tmp_path), "--source", "The Wrekin Courier"
+    )
+
+    assert (stdout, stderr) == (
+        "Imported 5, skipped 0 duplicate(s), rejected 0 into encryption.\n",
+        "",
+    )
+    assert list(Document.objects.order_by("id").values_list("title", "source")) == [
+        ("Charities and tech firms clash over message scanning", "The Wrekin Courier"),
+        ("Councillors question the cost of checking messages", "The Wrekin Courier"),
+        (
+            "Campaigners said on Monday that a plan to check private messages for abuse images "
+            "would leave millions of people less…",
+            "The Wrekin Courier",
+        ),
+        ("Charities and tech firms clash over message scanning", "The Wrekin Courier"),
+        ("Kept as is", "The Wrekin Courier"),
+    ]
+    # The text itself is stored whole: the title is picked, nothing is cut from the text.
+    assert Document.objects.get(source="The Wrekin Courier", title__startswith="Council").text == (
+        OWN_MASTHEAD
+    )
+
+
+def test_without_source_the_masthead_of_an_unknown_outlet_is_still_no_title(
+    debate, run_command, tmp_path
+):
+    path = _write(tmp_path, "own.txt", OWN_MASTHEAD)
+
+    run_command("import_documents", "encryption", str(path))
+
+    document = Document.objects.get()
+    # "The Wrekin Courier" has three capitalised words: a masthead's shape, not a headline's.
+    assert (document.title, document.source) == (
+        "Councillors question the cost of checking messages",
+        "own.txt",
+    )
+
+
 def test_html_without_visible_text_is_rejected(debate, run_command, tmp_path):
     path = _write(tmp_path, "empty.htm", "<html><head><title>T</title></head><body> </body></html>")
 

@@ -5,7 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from annotations.models import Assignment
+from annotations.models import Assignment, ReviewDecision
+from annotations.review.selectors import review_state_get
+from annotations.review.services import DecisionInput, review_decide, review_finish
 from annotations.services import SpanInput, document_submit, span_create
 from debate.models import Document, DocumentStatus, Role
 from tests.factories import AssignmentFactory, DebateFactory, DocumentFactory, UserFactory
@@ -158,3 +160,89 @@ def test_the_gold_page_opens_to_annotators_once_adjudicated(client, debate, memb
     assert "opens to you" in client.get(url).content.decode()
     client.force_login(member(Role.RESEARCHER))
     assert "The NSPCC wants scanning" in client.get(url).content.decode()
+
+
+def test_the_queue_and_the_dashboard_count_a_reviews_decisions_alike(client, debate, member):
+    text = "Tech firms say a backdoor weakens security. The NSPCC wants scanning."
+    document = DocumentFactory(debate=debate, text=text, title="Counted review")
+    annotators = [member(Role.ANNOTATOR), member(Role.ANNOTATOR)]
+    reviewer = member(Role.REVIEWER)
+
+    def values(needle: str, stance: str = "contra") -> SpanInput:
+        start = text.index(needle)
+        return SpanInput(
+            start=start, end=start + len(needle), quote=needle, stance=stance, role="claim"
+        )
+
+    for annotator in annotators:
+        AssignmentFactory(document=document, annotator=annotator)
+        span_create(
+            document=document,
+            annotator=annotator,
+            by=annotator,
+            data=values("a backdoor weakens security"),
+        )
+    span_create(
+        document=document, annotator=annotators[0], by=annotators[0], data=values("Tech firms")
+    )
+    for annotator in annotators:
+        document_submit(document=document, annotator=annotator)
+    units = {unit.spans[0].quote: unit for unit in review_state_get(document=document).units}
+    backdoor, firms = units["a backdoor weakens security"], units["Tech firms"]
+
+    def decide(**fields) -> ReviewDecision:
+        outcome = review_decide(
+            document=document,
+            by=reviewer,
+            expected_version=None,
+            decision=DecisionInput(**fields),
+        )
+        return outcome.decisions[0]
+
+    decide(action="accept", unit=backdoor.key, span=backdoor.spans[0].pk)
+    gold = decide(action="edit", unit=backdoor.key, values=values("a backdoor weakens security"))
+    decide(action="reject", unit=firms.key)
+    added = decide(action="add", values=values("The NSPCC wants scanning", "pro"))
+    link = decide(
+        action="link", source=gold.gold_span_pk, target=added.gold_span_pk, type="supports"
+    )
+    decide(action="unlink", relation=link.gold_relation_pk)
+    client.force_login(member(Role.MANAGER))
+
+    def counts() -> tuple[str, tuple[int, int], tuple[int, int]]:
+        queue = client.get(reverse("review-queue", args=[debate.slug])).content.decode()
+        row = queue[queue.index("Counted review") :]
+        cell = row[: row.index("decided</span>") + len("decided</span>")]
+        figures = client.get(reverse("dashboard", args=[debate.slug])).context["progress"]
+        api = client.get(f"/api/v1/debates/{debate.slug}/agreement/").json()["progress"]
+        return (
+            cell[cell.rindex("<td>") + len("<td>") :],
+            (figures.decisions, figures.units_decided),
+            (api["decisions"], api["units_decided"]),
+        )
+
+    # 6 decisions: accept then edit (a changed mind on one unit), reject, add, link, unlink;
+    # on 3 units: the backdoor's, the firms', and the added span's.
+    cell, dashboard, api = counts()
+    assert cell == (
+        '<span title="Every decision recorded: accept, edit, reject, add, link, unlink and '
+        'finish; a unit decided again counts again">6</span> <span class="muted small" '
+        'title="Units with an accept, edit, reject or add decision">· 3 units decided</span>'
+    )
+    assert dashboard == api == (6, 3)
+    dashboard_html = client.get(reverse("dashboard", args=[debate.slug])).content.decode()
+    assert '<span class="figure-value">6</span><span class="figure-label">review decisions' in (
+        dashboard_html
+    )
+    assert '<span class="figure-value">3</span><span class="figure-label">units decided' in (
+        dashboard_html
+    )
+    queue_api = client.get(f"/api/v1/debates/{debate.slug}/review/queue/").json()["results"]
+    assert [(d["decisions"], d["units_decided"]) for d in queue_api] == [(6, 3)]
+
+    review_finish(document=document, by=reviewer, expected_version=None)
+
+    cell, dashboard, api = counts()  # finishing is a decision too, on no unit
+    assert cell.startswith("<span title=") and ">7</span>" in cell
+    assert cell.endswith("· 3 units decided</span>")
+    assert dashboard == api == (7, 3)

@@ -121,6 +121,8 @@ def test_the_map_page_and_its_link_follow_the_debate_s_map_setting(
 
     assert page.status_code == expected
     assert (MAP_LINK.format(slug=debate.slug) in home) is (expected == 200)
+    if expected == 403:  # the page says why
+        assert "annotation here is blind" in page.content.decode()
 
 
 def test_anonymous_users_are_sent_to_login(client, debate):
@@ -433,3 +435,35 @@ def test_an_adjudicated_document_cannot_be_started_and_a_stranger_gets_404(clien
     assert "This document is adjudicated; its gold layer is final." in closed.content.decode()
     assert stranger.status_code == 404
     assert not Assignment.objects.exists()
+
+
+def test_pages_reload_when_restored_but_the_annotate_page_keeps_its_own_state(
+    client, debate, member
+):
+    annotator = member(Role.ANNOTATOR)
+    document = DocumentFactory(debate=debate)
+    AssignmentFactory(document=document, annotator=annotator)
+    client.force_login(annotator)
+    site_script = b'<script type="module" src="/static/frontend/js/site/main.js"></script>'
+
+    pages = {
+        name: client.get(url).content
+        for name, url in (
+            ("home", "/"),
+            ("debate home", f"/d/{debate.slug}/"),
+            ("gold", reverse("gold", args=[document.id])),
+            ("not found", "/nowhere/"),
+            ("annotate", reverse("annotate", args=[document.id])),
+        )
+    }
+
+    # annotate/reload.js reads its spans again once its writes are saved; a reload would
+    # ask to leave a page with unsaved writes.
+    assert {name: site_script in html for name, html in pages.items()} == {
+        "home": True,
+        "debate home": True,
+        "gold": True,
+        "not found": True,
+        "annotate": False,
+    }
+    assert b"annotate/reload.js" in pages["annotate"]

@@ -241,6 +241,7 @@ PUBLIC = {
     "logout/": 405,  # POST only
     "admin/logout/": 302,  # back to the admin index, which asks for a login
     "api/v1/auth/token/": 400,  # logging in, with no name or password
+    "favicon.ico": 302,  # to the site's icon, a static file
 }
 
 

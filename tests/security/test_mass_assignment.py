@@ -106,6 +106,22 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
             },
         ),
         (
+            "document change",
+            "manager",
+            "patch",
+            f"/api/v1/documents/{doc.pk}/",
+            {"title": "Retitled"},
+            {
+                **owner,
+                "text": "Replaced text.",
+                "debate": "bravo",
+                "sha256": "0" * 64,
+                "status": "adjudicated",
+                "length": 1,
+                "my_status": "submitted",
+            },
+        ),
+        (
             "debate",
             "manager",
             "post",

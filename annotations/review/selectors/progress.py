@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -37,6 +38,11 @@ from debate.models import Debate, Document, DocumentStatus
 
 # --- Queue ----------------------------------------------------------------------------------
 REVIEW_QUEUE_STATUSES = (DocumentStatus.READY_FOR_REVIEW, DocumentStatus.ADJUDICATED)
+# Two counts of a review, the same on the queue and the dashboard: every decision recorded
+# (accept, edit, reject, add, link, unlink, finish; a changed mind counts again), and the
+# units decided, those with an accept, edit, reject or add. Unit keys name span ids, which no
+# two documents share, so counting distinct keys over a debate counts its units.
+UNIT_DECISIONS = {"action__in": UNIT_ACTIONS, "unit_key__gt": ""}
 
 
 def review_queue(
@@ -44,8 +50,9 @@ def review_queue(
 ) -> QuerySet[Document]:
     """Return the documents of a debate in one review status, with their review's progress.
 
-    Each document carries ``layers_submitted``, ``review_version``, ``decision_count`` and
-    ``reviewer`` (who started its review), all read in the same query.
+    Each document carries ``layers_submitted``, ``decision_count`` (every decision recorded,
+    as ``debate_progress`` counts them), ``units_decided`` and its review (with who started
+    and finished it), all read in the same query.
     """
     submitted = (
         Assignment.objects.filter(document=OuterRef("pk"), status=AssignmentStatus.SUBMITTED)
@@ -61,6 +68,13 @@ def review_queue(
         .annotate(n=Count("pk"))
         .values("n")
     )
+    units = (
+        ReviewDecision.objects.filter(document=OuterRef("pk"), **UNIT_DECISIONS)
+        .order_by()
+        .values("document")
+        .annotate(n=Count("unit_key", distinct=True))
+        .values("n")
+    )
     return (
         Document.objects.visible_to(user)
         .filter(debate=debate, status=status)
@@ -70,6 +84,7 @@ def review_queue(
             text_length=Length("text"),
             layers_submitted=Coalesce(Subquery(submitted), Value(0), output_field=IntegerField()),
             decision_count=Coalesce(Subquery(decisions), Value(0), output_field=IntegerField()),
+            units_decided=Coalesce(Subquery(units), Value(0), output_field=IntegerField()),
         )
         .order_by("id")
     )
@@ -171,6 +186,7 @@ class DebateProgress:
     documents: dict[str, int]
     assignments: dict[str, int]
     decisions: int
+    units_decided: int
     annotators_per_document: int
 
     @property
@@ -196,13 +212,15 @@ def debate_progress(*, debate: Debate) -> DebateProgress:
         .annotate(n=Count("pk"))
     ):
         assignments[status] = n
-    decisions = ReviewDecision.objects.filter(
-        document__debate=debate, action__in=UNIT_ACTIONS
-    ).count()
+    decided = ReviewDecision.objects.filter(document__debate=debate).aggregate(
+        decisions=Count("pk"),
+        units=Count("unit_key", distinct=True, filter=Q(**UNIT_DECISIONS)),
+    )
     return DebateProgress(
         documents=documents,
         assignments=assignments,
-        decisions=decisions,
+        decisions=decided["decisions"],
+        units_decided=decided["units"],
         annotators_per_document=debate.annotators_per_document,
     )
 

@@ -27,8 +27,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("debate", help="slug of the debate")
         parser.add_argument("paths", nargs="+", type=Path, help="files or folders")
+        parser.add_argument(
+            "--source",
+            default="",
+            help="the outlet the documents come from, stored as their source and never taken "
+            "for their title (default: each file's name; a JSON Lines item may name its own)",
+        )
 
-    def handle(self, *args, debate: str, paths: list[Path], **options) -> None:
+    def handle(self, *args, debate: str, paths: list[Path], source: str, **options) -> None:
         target = Debate.objects.filter(slug=debate).first()
         if target is None:
             raise CommandError(f"No debate with slug {debate!r}. Create it with create_debate.")
@@ -37,7 +43,7 @@ class Command(BaseCommand):
         rejected: list[ImportItem] = list(problems)
         show_bar = sys.stderr.isatty() and options["verbosity"] > 0
         for path in tqdm(files, desc="Importing", unit="file", disable=not show_bar):
-            for item in read_import_items(path):
+            for item in read_import_items(path, source=source.strip()):
                 if item.error:
                     rejected.append(item)
                     continue

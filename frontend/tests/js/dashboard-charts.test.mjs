@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  MIN_BAR_WIDTH,
   agreementDomain,
   barRows,
   heat,
@@ -34,12 +35,44 @@ test("bars start at zero, negative ones grow left, undefined ones have no width"
   );
   assert.equal(layout.zero, 100);
   const [a, b] = layout.rows;
-  assert.deepEqual(a.bars[0], { series: 0, x: 100, width: 50, y: 0, height: 10, value: 0.5 });
+  assert.deepEqual(a.bars[0], {
+    series: 0,
+    kind: "bar",
+    x: 100,
+    width: 50,
+    y: 0,
+    height: 10,
+    value: 0.5,
+  });
   assert.equal(a.bars[1].width, 0);
   assert.equal(a.bars[1].value, null);
+  assert.equal(a.bars[1].kind, "na");
   assert.deepEqual([b.bars[0].x, b.bars[0].width], [50, 50]);
   assert.equal(b.y, 28);
   assert.equal(layout.height, 50);
+});
+
+test("a value of 0 is a zero mark, an undefined one is n/a, and neither is a bar", () => {
+  const layout = barRows([{ label: "role", values: [0, null, 0.004, -0.004, 0.01, -0.5] }], {
+    domain: [-1, 1],
+    plotLeft: 0,
+    plotRight: 400,
+  });
+  const bars = layout.rows[0].bars;
+  // 0.004 and -0.004 show as "0.00" and are under MIN_BAR_WIDTH wide: marks, like 0 itself.
+  assert.deepEqual(
+    bars.map((bar) => [bar.kind, bar.value]),
+    [
+      ["zero", 0],
+      ["na", null],
+      ["zero", 0.004],
+      ["zero", -0.004],
+      ["bar", 0.01],
+      ["bar", -0.5],
+    ],
+  );
+  assert.ok(bars[2].width < MIN_BAR_WIDTH && bars[4].width >= MIN_BAR_WIDTH);
+  assert.equal(bars[0].x, layout.zero);
 });
 
 test("stacked segments fill the width exactly and skip empty keys", () => {

@@ -24,16 +24,30 @@ export function agreementDomain(values) {
   return [lowest < 0 ? Math.floor(lowest * 10) / 10 : 0, 1];
 }
 
+/** Bars narrower than this (in chart units) cannot be seen: they are drawn as a zero mark. */
+export const MIN_BAR_WIDTH = 2;
+
 /**
  * Lay out horizontal bars: one row per item, each with any number of series.
  *
  * items: [{label, values: [number|null, ...]}]; returns {height, rows: [{label, y, bars:
- * [{series, x, width, y, height, value}]}], zero} where x/width are in the plot area
- * [plotLeft, plotRight] and a null value gets width 0 (drawn as "n/a").
+ * [{series, kind, x, width, y, height, value}]}], zero} where x/width are in the plot area
+ * [plotLeft, plotRight]. ``kind`` says how to draw a bar: "bar", "zero" for a value too close
+ * to 0 to show as a bar (0.00 is a result, drawn as a mark on the zero line), or "na" for a
+ * null value (undefined: no mark at all, only the words "n/a").
  */
 export function barRows(
   items,
-  { domain = [0, 1], plotLeft = 120, plotRight = 520, barHeight = 14, barGap = 3, rowGap = 12, top = 8 } = {},
+  {
+    domain = [0, 1],
+    plotLeft = 120,
+    plotRight = 520,
+    barHeight = 14,
+    barGap = 3,
+    rowGap = 12,
+    top = 8,
+    minWidth = MIN_BAR_WIDTH,
+  } = {},
 ) {
   const scale = linearScale(domain, [plotLeft, plotRight]);
   const zero = scale(Math.max(domain[0], Math.min(0, domain[1])));
@@ -43,13 +57,15 @@ export function barRows(
     const bars = item.values.map((value, series) => {
       const barY = rowTop + series * (barHeight + barGap);
       if (value === null || value === undefined) {
-        return { series, x: zero, width: 0, y: barY, height: barHeight, value: null };
+        return { series, kind: "na", x: zero, width: 0, y: barY, height: barHeight, value: null };
       }
       const end = scale(value);
+      const width = Math.abs(end - zero);
       return {
         series,
+        kind: width < minWidth ? "zero" : "bar",
         x: Math.min(zero, end),
-        width: Math.abs(end - zero),
+        width,
         y: barY,
         height: barHeight,
         value,

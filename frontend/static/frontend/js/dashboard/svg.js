@@ -6,6 +6,7 @@ import { barRows } from "../dashboard-charts.js";
 const SVG = "http://www.w3.org/2000/svg";
 export const SERIES = ["#0550ae", "#8fb8ed", "#0a7d5a"];
 export const WIDTH = 560;
+const ZERO_MARK_WIDTH = 4;
 
 export function svg(tag, attributes = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -43,6 +44,30 @@ export function legend(names) {
   return box;
 }
 
+/**
+ * Return what stands for a value too close to 0 to draw as a bar: a mark across the zero
+ * line, wider and taller than the axis so it cannot be taken for it, and the value beside
+ * it. (An undefined value gets no mark, only "n/a".)
+ */
+export function zeroMark(zero, bar, title) {
+  const mark = svg("rect", {
+    x: zero - ZERO_MARK_WIDTH / 2,
+    y: bar.y - 2,
+    width: ZERO_MARK_WIDTH,
+    height: bar.height + 4,
+    rx: 1,
+    fill: SERIES[bar.series],
+    class: "zero-mark",
+  });
+  mark.append(svg("title", {}, title));
+  const label = svg(
+    "text",
+    { x: zero + ZERO_MARK_WIDTH + 3, y: bar.y + bar.height - 3, class: "value" },
+    fmt(bar.value),
+  );
+  return [mark, label];
+}
+
 /** Draw horizontal bars with labels, value labels, gridlines and optional thresholds. */
 export function barChart(items, { label, series, domain = [0, 1], thresholds = [] }) {
   // Room for the longest row label (about 7 units per character at this font size).
@@ -75,10 +100,14 @@ export function barChart(items, { label, series, domain = [0, 1], thresholds = [
     );
     for (const bar of row.bars) {
       const name = series[bar.series];
-      if (bar.value === null) {
+      if (bar.kind === "na") {
         root.append(
           svg("text", { x: layout.zero + 4, y: bar.y + bar.height - 3, class: "na" }, `${name}: n/a`),
         );
+        continue;
+      }
+      if (bar.kind === "zero") {
+        root.append(...zeroMark(layout.zero, bar, `${row.label}, ${name}: ${fmt(bar.value)}`));
         continue;
       }
       const rect = svg("rect", {
