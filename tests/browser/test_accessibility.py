@@ -7,14 +7,11 @@ which refuses inline scripts, does not stop it) and nothing is fetched at run ti
 fails on any violation axe rates serious or critical; the failure message lists the lesser
 ones beside them.
 
-One world serves the module (``served`` in tests/browser/conftest.py): debate ``alpha``
-(``tests.scenes.build_side``: a document being annotated, one in review with a decision, one
-adjudicated, a built map) plus a document whose two layers disagree, with a decision; debate
-``quiet`` with the same members and nothing in it (the empty queue, dashboard and map); and
-debate ``keys``, whose one document only the keyboard test annotates and reviews.
+One world serves the module (``served`` in tests/browser/conftest.py):
+``tests.scenes.pages_world`` (every page in each of its states, tests/browser/screens.py),
+and debate ``keys``, whose one document only the keyboard test annotates and reviews.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -22,12 +19,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from annotations.models import Assignment, AssignmentStatus, ReviewDecision, Span
-from annotations.review.selectors.state import review_state_get
-from annotations.review.services import DecisionInput, assignment_create, review_decide
-from annotations.services import document_submit
 from debate.models import Document, DocumentStatus, Role
-from debate.services import DocumentInput, document_create
-from tests.browser.conftest import module_database, new_page, select_text, signed_in
+from tests.browser.conftest import module_database, new_page, signed_in
+from tests.browser.screens import READY, show
 from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import (
     AssignmentFactory,
@@ -36,12 +30,11 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
-from tests.scenes import CLAIM_LINE, PREMISE_LINE, ROLE_OF, build_side, tag
+from tests.scenes import PagesWorld, pages_world
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 transactional_db = module_database  # one world for the module: see tests/browser/conftest.py
 
-READY = "body[data-ready=true]"
 SERIOUS = {"serious", "critical"}
 AXE = Axe()
 
@@ -55,46 +48,14 @@ KEYS_PREMISE = "scanning messages is needed"
 
 @dataclass
 class World:
-    paths: dict[str, int]
+    pages: PagesWorld
     users: dict
-    open_text: str
     keys_document: Document
-
-
-def disputed_document(side) -> Document:
-    """Add to a side a document whose two layers disagree, both submitted, one unit decided."""
-    users = side.users
-    text = f"Disputed report.\n{CLAIM_LINE}\n{PREMISE_LINE}\n"
-    document, _created = document_create(
-        debate=side.debate,
-        data=DocumentInput(text=text, title="alpha disputed title", source="alpha source"),
-    )
-    for annotator in (users["annotator"], users["annotator2"]):
-        assignment_create(document=document, annotator=annotator, by=users["manager"])
-    tag(document, users["annotator"], CLAIM_LINE, stance="contra", role="claim")
-    tag(document, users["annotator"], PREMISE_LINE, stance="contra", role="premise")
-    # Shorter, the other stance, and another role: every way two versions can differ.
-    tag(document, users["annotator2"], "a backdoor would make services less secure", role="premise")
-    tag(document, users["annotator2"], "scanning is needed", stance="pro", role="claim")
-    for annotator in (users["annotator"], users["annotator2"]):
-        document_submit(document=document, annotator=annotator)
-    unit = review_state_get(document=document).units[0]
-    review_decide(
-        document=document,
-        by=users["reviewer"],
-        expected_version=None,
-        decision=DecisionInput(action="accept", unit=unit.key, span=unit.spans[0].pk),
-    )
-    return document
 
 
 @pytest.fixture(scope="module")
 def world(served) -> World:
-    side = build_side("alpha")
-    disputed = disputed_document(side)
-    quiet = DebateFactory(slug="quiet", title="Quiet debate")
-    for role, user in side.users.items():
-        MembershipFactory(debate=quiet, user=user, role=ROLE_OF[role])
+    pages = pages_world()
     # The keyboard test's own debate: one submitted layer makes a document ready for review.
     keys = DebateFactory(slug="keys", title="Keyboard debate", annotators_per_document=1)
     typist, checker = UserFactory(username="typist"), UserFactory(username="checker")
@@ -103,14 +64,8 @@ def world(served) -> World:
     keys_document = DocumentFactory(debate=keys, title="Keyboard article", text=KEYS_TEXT)
     AssignmentFactory(document=keys_document, annotator=typist)
     return World(
-        paths={
-            "open": side.open_doc.pk,
-            "review": side.review_doc.pk,
-            "gold": side.gold_doc.pk,
-            "disputed": disputed.pk,
-        },
-        users={**side.users, "typist": typist, "checker": checker},
-        open_text=side.open_doc.text,
+        pages=pages,
+        users={**pages.side.users, "typist": typist, "checker": checker},
         keys_document=keys_document,
     )
 
@@ -134,101 +89,6 @@ def contexts(browser, served, world):
         context.close()
 
 
-# --- What each screen is, and what is done on the page before axe looks ----------------------
-def fail_to_log_in(page: Page, world: World) -> None:
-    page.get_by_label("Username").fill("nobody")
-    page.get_by_label("Password").fill("wrong")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-
-
-def open_tag_form(page: Page, world: World) -> None:
-    page.locator("#doc-text").focus()
-    start = world.open_text.index("a backdoor")
-    select_text(page, "doc-text", world.open_text, start, start + len("a backdoor would make"))
-    page.keyboard.press("t")
-    expect(page.locator("#tag-popover")).to_be_visible()
-
-
-def select_first_span(page: Page, world: World) -> None:
-    page.locator("#doc-text").focus()
-    page.keyboard.press("j")
-    expect(page.locator("#span-detail h3")).to_be_visible()
-
-
-def start_a_link(page: Page, world: World) -> None:
-    select_first_span(page, world)
-    page.keyboard.press("r")
-    expect(page.locator("#mode")).to_be_visible()
-
-
-def ask_to_submit(page: Page, world: World) -> None:
-    page.get_by_role("button", name="Submit document").click()
-    expect(page.locator("#submit-confirm")).to_be_visible()
-
-
-def open_help(page: Page, world: World) -> None:
-    page.locator("#doc-text").focus()
-    page.keyboard.press("?")
-    expect(page.locator("#help")).to_be_visible()
-
-
-def select_first_unit(page: Page, world: World) -> None:
-    page.keyboard.press("j")
-    expect(page.locator(".unit-card[aria-current=true]")).to_have_count(1)
-
-
-def open_gold_editor(page: Page, world: World) -> None:
-    select_first_unit(page, world)
-    page.keyboard.press("e")
-    expect(page.locator("#edit-dialog")).to_be_visible()
-
-
-def open_every_card(page: Page, world: World) -> None:
-    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    expect(page.locator(".arg-section").first).to_be_visible()
-
-
-def filter_by_an_actor(page: Page, world: World) -> None:
-    page.locator("#actor-filter button").first.click()
-    expect(page.locator("#actor-filter button[aria-pressed=true]")).to_have_count(1)
-
-
-@dataclass(frozen=True)
-class Screen:
-    path: str
-    ready: str | None = None
-    then: Callable[[Page, World], None] | None = None
-
-
-SCREENS = {
-    "login": Screen("/login/"),
-    "login-failed": Screen("/login/", then=fail_to_log_in),
-    "api-docs": Screen("/api/docs/", ".swagger-ui .opblock"),
-    "api-redoc": Screen("/api/redoc/", "[data-section-id]"),
-    "home": Screen("/"),
-    "debate-home": Screen("/d/alpha/"),
-    "debate-home-empty": Screen("/d/quiet/"),
-    "annotate": Screen("/documents/{open}/annotate/", READY),
-    "annotate-span-selected": Screen("/documents/{open}/annotate/", READY, select_first_span),
-    "annotate-tag-form": Screen("/documents/{open}/annotate/", READY, open_tag_form),
-    "annotate-link-mode": Screen("/documents/{open}/annotate/", READY, start_a_link),
-    "annotate-submit-confirm": Screen("/documents/{open}/annotate/", READY, ask_to_submit),
-    "annotate-help": Screen("/documents/{open}/annotate/", READY, open_help),
-    "review-queue": Screen("/d/alpha/review/"),
-    "review-queue-empty": Screen("/d/quiet/review/"),
-    "review": Screen("/documents/{review}/review/", READY, select_first_unit),
-    "review-disagreements": Screen("/documents/{disputed}/review/", READY, select_first_unit),
-    "review-editor": Screen("/documents/{disputed}/review/", READY, open_gold_editor),
-    "review-adjudicated": Screen("/documents/{gold}/review/", READY),
-    "gold": Screen("/documents/{gold}/gold/"),
-    "dashboard": Screen("/d/alpha/dashboard/", READY),
-    "dashboard-empty": Screen("/d/quiet/dashboard/", READY),
-    "assign": Screen("/d/alpha/assign/"),
-    "map": Screen("/d/alpha/map/", READY, open_every_card),
-    "map-filtered": Screen("/d/alpha/map/", READY, filter_by_an_actor),
-    "map-empty": Screen("/d/quiet/map/", READY),
-}
 WHO_SEES = {
     "anonymous": ["login", "login-failed", "api-docs", "api-redoc"],
     "annotator": [
@@ -288,13 +148,7 @@ def describe(violations: list[dict]) -> str:
 def test_axe_finds_no_serious_violation(contexts, served, world, role, screen):
     page = new_page(contexts(role))
     try:
-        spec = SCREENS[screen]
-        response = page.goto(served.url + spec.path.format(**world.paths))
-        assert response.status == 200, f"{spec.path}: {response.status}"
-        if spec.ready:
-            page.wait_for_selector(spec.ready)
-        if spec.then:
-            spec.then(page, world)
+        show(page, served.url, world.pages, screen)
         violations = AXE.run(page).response["violations"]
         assert [v["id"] for v in violations if v["impact"] in SERIOUS] == [], describe(violations)
         assert (page.errors, page.dialogs) == ([], [])
@@ -412,3 +266,58 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     ) == ["accept", "reject", "finish"]
     gold = Span.objects.get(document=document, annotator__isnull=True)
     assert (gold.quote, gold.stance, gold.role) == (KEYS_CLAIM, "contra", "claim")
+
+
+# --- Where the keyboard is ----------------------------------------------------------------------
+FOCUSED_JS = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].map((c) => '.' + c).join('');
+  return {name, style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          color: style.outlineColor.match(/\\d+/g).slice(0, 3).map(Number)};
+}"""
+
+
+def contrast_on_white(rgb: list[int]) -> float:
+    """Return the WCAG contrast ratio of a colour against white."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb)
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+RING_VISITS = [
+    ("anonymous", "login"),
+    ("manager", "debate-home"),
+    ("annotator", "annotate"),
+    ("reviewer", "review-disagreements"),
+    ("reviewer", "map"),
+    ("manager", "dashboard"),
+]
+
+
+@pytest.mark.parametrize(("role", "screen"), RING_VISITS, ids=[s for _r, s in RING_VISITS])
+def test_every_tab_stop_shows_a_focus_ring_of_3_to_1(contexts, served, world, role, screen):
+    page = new_page(contexts(role))
+    try:
+        show(page, served.url, world.pages, screen)
+        page.evaluate("() => document.activeElement.blur()")
+        faint = []
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED_JS)
+            if focused["name"] == "body":
+                break
+            ratio = contrast_on_white(focused["color"])
+            if focused["style"] == "none" or focused["width"] < 2 or ratio < 3:
+                faint.append(
+                    f"{focused['name']}: {focused['style']} {focused['width']}px {ratio:.1f}:1"
+                )
+        assert faint == []
+    finally:
+        page.close()
