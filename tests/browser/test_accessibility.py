@@ -208,6 +208,10 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     expect(page.locator("#tag-popover")).to_be_hidden()
     expect(page.locator("#doc-text")).to_be_focused()
 
+    # Back into the text from the control before it, which puts the caret at its start.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("#doc-text")).to_be_focused()
     page.keyboard.press("ArrowDown")
     select_words(page, skip=3, take=4)
     assert page.evaluate("String(getSelection()).trim()") == KEYS_PREMISE
@@ -236,7 +240,7 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     assert document.status == DocumentStatus.READY_FOR_REVIEW
 
     # The reviewer accepts the claim (1: the first annotator's version), rejects the premise
-    # (X), then finds Finish review with Tab and confirms it with Enter.
+    # (X), adds a passage to gold, then finds Finish review with Tab and confirms with Enter.
     context = signed_in(caret_browser, served, world.users["checker"])
     page = new_page(context)
     page.goto(f"{served.url}/documents/{document.pk}/review/")
@@ -250,6 +254,18 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     expect(page.locator(".unit-card[aria-current=true]")).to_contain_text(KEYS_PREMISE)
     page.keyboard.press("x")
     expect(status).to_have_text("Rejected")
+    # A passage both layers missed: selected in the text, Tab to "Add to gold", Enter, then
+    # the editor's Save to gold.
+    tab_to(page, "#review-text")
+    select_words(page, skip=0, take=2)
+    page.keyboard.press("Tab")
+    expect(page.locator("#add-span")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#edit-dialog")).to_be_visible()
+    expect(page.locator("#edit-quote")).to_have_text("Tech firms")
+    tab_to(page, "#edit-form button[value=save]")
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Added to gold")
     expect(page.locator("#finish-review")).to_be_enabled()
     tab_to(page, "#finish-review")
     page.keyboard.press("Enter")
@@ -263,9 +279,12 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     assert document.status == DocumentStatus.ADJUDICATED
     assert list(
         ReviewDecision.objects.filter(document=document).values_list("action", flat=True)
-    ) == ["accept", "reject", "finish"]
-    gold = Span.objects.get(document=document, annotator__isnull=True)
-    assert (gold.quote, gold.stance, gold.role) == (KEYS_CLAIM, "contra", "claim")
+    ) == ["accept", "reject", "add", "finish"]
+    gold = Span.objects.filter(document=document, annotator__isnull=True).order_by("start")
+    assert [(s.quote, s.stance, s.role) for s in gold] == [
+        ("Tech firms", "pro", "claim"),
+        (KEYS_CLAIM, "contra", "claim"),
+    ]
 
 
 # --- Where the keyboard is ----------------------------------------------------------------------
