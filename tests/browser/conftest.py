@@ -101,3 +101,30 @@ def new_page(context: BrowserContext) -> Page:
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     return page
+
+
+class RolePages:
+    """One page per role, signed in (``anonymous``: not), opened when first asked for and
+    reused by a module's tests: each test loads its own page into it. Its ``errors`` and
+    ``dialogs`` are emptied for each test."""
+
+    def __init__(self, browser: Browser, server, users: dict):
+        self.browser, self.server, self.users = browser, server, users
+        self.pages: dict[str, Page] = {}
+
+    def __call__(self, role: str) -> Page:
+        if role not in self.pages:
+            context = (
+                self.browser.new_context()
+                if role == "anonymous"
+                else signed_in(self.browser, self.server, self.users[role])
+            )
+            self.pages[role] = new_page(context)
+        page = self.pages[role]
+        page.errors.clear()
+        page.dialogs.clear()
+        return page
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()

@@ -9,18 +9,19 @@ ones beside them.
 
 One world serves the module (``served`` in tests/browser/conftest.py):
 ``tests.scenes.pages_world`` (every page in each of its states, tests/browser/screens.py),
-and debate ``keys``, whose one document only the keyboard test annotates and reviews.
+and debate ``keys``, whose one document only the keyboard test annotates and reviews. Each
+role has one signed-in page (``RolePages``), into which each test loads its screen.
 """
 
 from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from annotations.models import Assignment, AssignmentStatus, ReviewDecision, Span
 from debate.models import Document, DocumentStatus, Role
-from tests.browser.conftest import module_database, new_page, signed_in
+from tests.browser.conftest import RolePages, module_database, new_page, signed_in
 from tests.browser.screens import READY, show
 from tests.chromium import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import (
@@ -71,22 +72,10 @@ def world(served) -> World:
 
 
 @pytest.fixture(scope="module")
-def contexts(browser, served, world):
-    """Return a function that gives each role's signed-in browser context, made once."""
-    opened: dict[str, BrowserContext] = {}
-
-    def context_for(role: str) -> BrowserContext:
-        if role not in opened:
-            opened[role] = (
-                browser.new_context()
-                if role == "anonymous"
-                else signed_in(browser, served, world.users[role])
-            )
-        return opened[role]
-
-    yield context_for
-    for context in opened.values():
-        context.close()
+def pages(browser, served, world):
+    pages = RolePages(browser, served, world.users)
+    yield pages
+    pages.close()
 
 
 WHO_SEES = {
@@ -145,15 +134,12 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize(("role", "screen"), VISITS, ids=[f"{r}-{s}" for r, s in VISITS])
-def test_axe_finds_no_serious_violation(contexts, served, world, role, screen):
-    page = new_page(contexts(role))
-    try:
-        show(page, served.url, world.pages, screen)
-        violations = AXE.run(page).response["violations"]
-        assert [v["id"] for v in violations if v["impact"] in SERIOUS] == [], describe(violations)
-        assert (page.errors, page.dialogs) == ([], [])
-    finally:
-        page.close()
+def test_axe_finds_no_serious_violation(pages, served, world, role, screen):
+    page = pages(role)
+    show(page, served.url, world.pages, screen)
+    violations = AXE.run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in SERIOUS] == [], describe(violations)
+    assert (page.errors, page.dialogs) == ([], [])
 
 
 # --- The whole flow by keyboard alone ---------------------------------------------------------
@@ -321,22 +307,19 @@ RING_VISITS = [
 
 
 @pytest.mark.parametrize(("role", "screen"), RING_VISITS, ids=[s for _r, s in RING_VISITS])
-def test_every_tab_stop_shows_a_focus_ring_of_3_to_1(contexts, served, world, role, screen):
-    page = new_page(contexts(role))
-    try:
-        show(page, served.url, world.pages, screen)
-        page.evaluate("() => document.activeElement.blur()")
-        faint = []
-        for _ in range(30):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(FOCUSED_JS)
-            if focused["name"] == "body":
-                break
-            ratio = contrast_on_white(focused["color"])
-            if focused["style"] == "none" or focused["width"] < 2 or ratio < 3:
-                faint.append(
-                    f"{focused['name']}: {focused['style']} {focused['width']}px {ratio:.1f}:1"
-                )
-        assert faint == []
-    finally:
-        page.close()
+def test_every_tab_stop_shows_a_focus_ring_of_3_to_1(pages, served, world, role, screen):
+    page = pages(role)
+    show(page, served.url, world.pages, screen)
+    page.evaluate("() => document.activeElement.blur()")
+    faint = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused["name"] == "body":
+            break
+        ratio = contrast_on_white(focused["color"])
+        if focused["style"] == "none" or focused["width"] < 2 or ratio < 3:
+            faint.append(
+                f"{focused['name']}: {focused['style']} {focused['width']}px {ratio:.1f}:1"
+            )
+    assert faint == []

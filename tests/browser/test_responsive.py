@@ -3,14 +3,14 @@ tag form fits the viewport and keeps its Save button in view, the map's labels a
 
 The world is ``tests.scenes.pages_world`` with a long unbroken word (a URL) in every text its
 members write (titles, sources, texts, notes, actor names): the words that widen a page when
-nothing lets them wrap. One world and one signed-in context per role serve the module
-(``served`` in tests/browser/conftest.py); each screen is loaded afresh at each width.
+nothing lets them wrap. One world and one signed-in page per role serve the module (``served``
+and ``RolePages`` in tests/browser/conftest.py); each screen is loaded afresh at each width.
 """
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import module_database, new_page, select_text, signed_in
+from tests.browser.conftest import RolePages, module_database, select_text
 from tests.browser.screens import READY, show
 from tests.factories import AssignmentFactory, DocumentFactory
 from tests.scenes import PagesWorld, pages_world
@@ -68,26 +68,14 @@ def world(served) -> PagesWorld:
 
 
 @pytest.fixture(scope="module")
-def contexts(browser, served, world):
-    """Return a function that gives each role's signed-in browser context, made once."""
-    opened: dict[str, BrowserContext] = {}
-
-    def context_for(role: str) -> BrowserContext:
-        if role not in opened:
-            opened[role] = (
-                browser.new_context()
-                if role == "anonymous"
-                else signed_in(browser, served, world.side.users[role])
-            )
-        return opened[role]
-
-    yield context_for
-    for context in opened.values():
-        context.close()
+def pages(browser, served, world):
+    pages = RolePages(browser, served, world.side.users)
+    yield pages
+    pages.close()
 
 
-def at_size(contexts, role: str, width: int) -> Page:
-    page = new_page(contexts(role))
+def at_size(pages, role: str, width: int) -> Page:
+    page = pages(role)
     page.set_viewport_size({"width": width, "height": VIEWPORTS[width]})
     return page
 
@@ -116,15 +104,12 @@ STICKING_OUT_JS = """() => {
 
 @pytest.mark.parametrize("width", VIEWPORTS)
 @pytest.mark.parametrize("screen", SEEN_BY)
-def test_no_page_scrolls_sideways(contexts, served, world, screen, width):
-    page = at_size(contexts, SEEN_BY[screen], width)
-    try:
-        show(page, served.url, world, screen)
-        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        assert widths == [width, width], page.evaluate(STICKING_OUT_JS)
-        assert (page.errors, page.dialogs) == ([], [])
-    finally:
-        page.close()
+def test_no_page_scrolls_sideways(pages, served, world, screen, width):
+    page = at_size(pages, SEEN_BY[screen], width)
+    show(page, served.url, world, screen)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths == [width, width], page.evaluate(STICKING_OUT_JS)
+    assert (page.errors, page.dialogs) == ([], [])
 
 
 # --- The tag form -------------------------------------------------------------------------------
@@ -160,27 +145,24 @@ BOX_JS = """(el) => {
     ("width", "height"), [(390, 844), (1366, 900)], ids=["390x844", "1366x900"]
 )
 def test_the_tag_form_opens_inside_the_viewport_with_save_in_view(
-    contexts, served, world, width, height, where
+    pages, served, world, width, height, where
 ):
-    page = new_page(contexts("annotator"))
-    try:
-        page.set_viewport_size({"width": width, "height": height})
-        open_tag_form_at(page, served, world, line=60, where=where)
-        box = page.locator("#tag-popover").evaluate(BOX_JS)
-        inside = (
-            box["left"] >= 0
-            and box["top"] >= 0
-            and box["right"] <= box["width"]
-            and box["bottom"] <= box["height"]
-        )
-        assert inside, f"the tag form at {box}"
-        form = page.locator("#tag-popover")
-        expect(form.get_by_role("button", name="Save (Enter)")).to_be_in_viewport(ratio=1)
-        expect(form.get_by_role("button", name="Cancel (Esc)")).to_be_in_viewport(ratio=1)
-        assert page.evaluate("document.documentElement.scrollWidth") == width
-        assert (page.errors, page.dialogs) == ([], [])
-    finally:
-        page.close()
+    page = pages("annotator")
+    page.set_viewport_size({"width": width, "height": height})
+    open_tag_form_at(page, served, world, line=60, where=where)
+    box = page.locator("#tag-popover").evaluate(BOX_JS)
+    inside = (
+        box["left"] >= 0
+        and box["top"] >= 0
+        and box["right"] <= box["width"]
+        and box["bottom"] <= box["height"]
+    )
+    assert inside, f"the tag form at {box}"
+    form = page.locator("#tag-popover")
+    expect(form.get_by_role("button", name="Save (Enter)")).to_be_in_viewport(ratio=1)
+    expect(form.get_by_role("button", name="Cancel (Esc)")).to_be_in_viewport(ratio=1)
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    assert (page.errors, page.dialogs) == ([], [])
 
 
 # The form's own box, and where its buttons are in it, whatever the page's scroll.
@@ -197,29 +179,26 @@ FORM_JS = """(form) => {
 
 
 def test_a_tag_form_taller_than_the_screen_scrolls_within_itself_keeping_save_in_view(
-    contexts, served, world
+    pages, served, world
 ):
-    page = new_page(contexts("annotator"))
-    try:
-        page.set_viewport_size({"width": 844, "height": 390})  # a phone held sideways
-        open_tag_form_at(page, served, world, line=3, where="top")
-        form = page.locator("#tag-popover")
-        first = form.evaluate(FORM_JS)
-        assert first["height"] <= 390 - 16
-        assert first["scrolls"] and first["buttonsShown"], first
-        form.evaluate("(form) => { form.scrollTop = form.scrollHeight; }")
-        assert form.evaluate(FORM_JS)["buttonsShown"]
-        # The row follows the form's last field for the keyboard too: Tab, Tab, Enter cancels.
-        page.locator("#tag-note").focus()
-        page.keyboard.press("Tab")
-        expect(form.get_by_role("button", name="Save (Enter)")).to_be_focused()
-        page.keyboard.press("Tab")
-        expect(form.get_by_role("button", name="Cancel (Esc)")).to_be_focused()
-        page.keyboard.press("Enter")
-        expect(form).to_be_hidden()
-        assert (page.errors, page.dialogs) == ([], [])
-    finally:
-        page.close()
+    page = pages("annotator")
+    page.set_viewport_size({"width": 844, "height": 390})  # a phone held sideways
+    open_tag_form_at(page, served, world, line=3, where="top")
+    form = page.locator("#tag-popover")
+    first = form.evaluate(FORM_JS)
+    assert first["height"] <= 390 - 16
+    assert first["scrolls"] and first["buttonsShown"], first
+    form.evaluate("(form) => { form.scrollTop = form.scrollHeight; }")
+    assert form.evaluate(FORM_JS)["buttonsShown"]
+    # The row follows the form's last field for the keyboard too: Tab, Tab, Enter cancels.
+    page.locator("#tag-note").focus()
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("button", name="Save (Enter)")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("button", name="Cancel (Esc)")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(form).to_be_hidden()
+    assert (page.errors, page.dialogs) == ([], [])
 
 
 # --- The map's labels ---------------------------------------------------------------------------
@@ -243,14 +222,11 @@ CUT_LABELS_JS = """(svg) => {
 
 
 @pytest.mark.parametrize("width", VIEWPORTS)
-def test_no_label_of_the_map_is_cut(contexts, served, world, width):
-    page = at_size(contexts, "reviewer", width)
-    try:
-        show(page, served.url, world, "map")
-        svg = page.locator("#graph svg")
-        expect(svg.locator(".g-header")).to_have_count(2)
-        assert svg.evaluate(CUT_LABELS_JS) == []
-        page.get_by_role("button", name="Actual size").click()
-        assert svg.evaluate(CUT_LABELS_JS) == []
-    finally:
-        page.close()
+def test_no_label_of_the_map_is_cut(pages, served, world, width):
+    page = at_size(pages, "reviewer", width)
+    show(page, served.url, world, "map")
+    svg = page.locator("#graph svg")
+    expect(svg.locator(".g-header")).to_have_count(2)
+    assert svg.evaluate(CUT_LABELS_JS) == []
+    page.get_by_role("button", name="Actual size").click()
+    assert svg.evaluate(CUT_LABELS_JS) == []
