@@ -53,6 +53,10 @@ SEEN_BY = {
 }
 
 
+# Written to test-artifacts/ as a phone shows them (390 px wide), to look at.
+PHOTOGRAPHED = {"annotate", "review-disagreements", "dashboard", "map"}
+
+
 def long_words(field: str) -> str:
     return f"alpha {field} {LONG_WORD}"
 
@@ -104,12 +108,25 @@ STICKING_OUT_JS = """() => {
 
 @pytest.mark.parametrize("width", VIEWPORTS)
 @pytest.mark.parametrize("screen", SEEN_BY)
-def test_no_page_scrolls_sideways(pages, served, world, screen, width):
+def test_no_page_scrolls_sideways(pages, served, world, screen, width, artifacts):
     page = at_size(pages, SEEN_BY[screen], width)
     show(page, served.url, world, screen)
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths == [width, width], page.evaluate(STICKING_OUT_JS)
     assert (page.errors, page.dialogs) == ([], [])
+    if width == 390 and screen in PHOTOGRAPHED:
+        page.screenshot(path=str(artifacts / f"phone-{screen}.png"), full_page=True)
+
+
+def test_a_wide_table_scrolls_in_its_own_box_which_the_keyboard_reaches(pages, served, world):
+    page = at_size(pages, "annotator", 360)
+    show(page, served.url, world, "debate-home")
+    region = page.get_by_role("group", name="Documents")
+    assert region.evaluate("(box) => box.scrollWidth > box.clientWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(box) => box.scrollLeft > 0", arg=region.element_handle())
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
 
 
 # --- The tag form -------------------------------------------------------------------------------
