@@ -106,6 +106,8 @@ _DOCS_CSP = csp_update({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF,
 class ApiDocsView(SpectacularSwaggerSplitView):
     """Swagger UI, served from local files; its start-up script is a separate request (CSP)."""
 
+    template_name = "core/swagger_ui.html"
+
 
 @method_decorator(_DOCS_CSP, name="dispatch")
 class ApiRedocView(SpectacularRedocView):

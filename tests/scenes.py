@@ -6,6 +6,8 @@
   documents, relations, a decision, a built map); two of them make the security tests' world.
 - ``team_create``: annotators and a reviewer with API tokens, for the fault tests' served app.
 - ``make_gold_layer``: many adjudicated documents of generated gold claims, for map builds.
+- ``pages_world``: a side, a document in review whose layers disagree, and a debate with the
+  same members and nothing in it: every page of the site in each of its states.
 
 Texts are our own: invented reporting, never passages of published articles.
 """
@@ -21,6 +23,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Assignment, Relation, ReviewDecision, Span
+from annotations.review.selectors import review_state_get
 from annotations.review.services import (
     ACCEPT_AGREED,
     DecisionInput,
@@ -415,6 +418,64 @@ class TwoDebates:
         client = Client()
         client.force_login(user)
         return client
+
+
+# --- Every page in each of its states -----------------------------------------------------------
+@dataclass
+class PagesWorld:
+    """A side, a document in review whose two layers disagree, and an empty debate."""
+
+    side: Side
+    disputed: Document
+    quiet: Debate
+
+    def paths(self) -> dict[str, int]:
+        """Return the ids the pages' paths name: open, review, gold and disputed documents."""
+        side = self.side
+        return {
+            "open": side.open_doc.pk,
+            "review": side.review_doc.pk,
+            "gold": side.gold_doc.pk,
+            "disputed": self.disputed.pk,
+        }
+
+
+def pages_world(slug: str = "alpha", *, words: Callable[[str], str] | None = None) -> PagesWorld:
+    """Build what every page shows in each state: ``build_side`` (with ``words``), a document
+    whose two layers disagree in bounds, stance and role (submitted, one unit decided), and a
+    debate ``quiet`` with the same members and nothing in it (the empty queue, dashboard and
+    map)."""
+    words = words or plain_words(slug)
+    side = build_side(slug, words=words)
+    users = side.users
+    text = f"{words('disputed document text')}\n{CLAIM_LINE}\n{PREMISE_LINE}\n"
+    disputed, _created = document_create(
+        debate=side.debate,
+        data=DocumentInput(
+            text=text,
+            title=words("disputed document title"),
+            source=words("disputed document source"),
+        ),
+    )
+    for annotator in (users["annotator"], users["annotator2"]):
+        assignment_create(document=disputed, annotator=annotator, by=users["manager"])
+    tag(disputed, users["annotator"], CLAIM_LINE, stance="contra", role="claim")
+    tag(disputed, users["annotator"], PREMISE_LINE, stance="contra", role="premise")
+    tag(disputed, users["annotator2"], "a backdoor would make services less secure", role="premise")
+    tag(disputed, users["annotator2"], "scanning is needed", stance="pro", role="claim")
+    for annotator in (users["annotator"], users["annotator2"]):
+        document_submit(document=disputed, annotator=annotator)
+    unit = review_state_get(document=disputed).units[0]
+    review_decide(
+        document=disputed,
+        by=users["reviewer"],
+        expected_version=None,
+        decision=DecisionInput(action="accept", unit=unit.key, span=unit.spans[0].pk),
+    )
+    quiet = DebateFactory(slug="quiet", title="Quiet debate")
+    for role, user in users.items():
+        MembershipFactory(debate=quiet, user=user, role=ROLE_OF[role])
+    return PagesWorld(side=side, disputed=disputed, quiet=quiet)
 
 
 # Rows that requests may legitimately touch without changing anything a user owns.

@@ -127,7 +127,7 @@ def test_a_reviewer_builds_the_map_and_reads_it(
             TITLE_004,
         ]
     )
-    expect(backdoor.locator(".arg-section h4").filter(has_text="Attacked by")).to_have_text(
+    expect(backdoor.locator(".arg-section h3").filter(has_text="Attacked by")).to_have_text(
         "Attacked by (1)"
     )
     expect(backdoor.locator(".merge-note")).to_contain_text("Merged paraphrases")

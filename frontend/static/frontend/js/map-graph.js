@@ -77,11 +77,15 @@ export function renderGraph(layout, { describe, sourcesLabel, label, headerName 
       el("path", { d: header.path, class: `g-edge edge-${header.kind} header-edge`, "marker-end": `url(#arrow-${header.kind})` }, group);
     }
     el("rect", { x: header.x, y: header.y, width: header.w, height: header.h, rx: 4, class: "g-header-box" }, group);
-    const text = el("text", { x: header.x + 10, y: header.y + header.h / 2 + 5, class: "g-header-text" }, group);
+    // Two lines, the side and its count over what the side means: on one line the words ran
+    // past a one-column header's box and the picture's edge cut them off.
+    const text = el("text", { x: header.x + 10, y: header.y + 17, class: "g-header-text" }, group);
     const name = el("tspan", { class: "g-header-name" }, text);
     name.textContent = headerName(header.block);
-    const rest = el("tspan", {}, text);
-    rest.textContent = ` ${header.text} · ${header.count}`;
+    const count = el("tspan", {}, text);
+    count.textContent = ` · ${header.count}`;
+    const rest = el("tspan", { x: header.x + 10, dy: 15 }, text);
+    rest.textContent = header.text;
   }
 
   const nodes = el("g", { class: "g-nodes" }, svg);

@@ -111,7 +111,7 @@ const DEFAULTS = {
   clusterGap: 26,
   indent: 24,
   maxIndents: 3,
-  headerHeight: 28,
+  headerHeight: 42,
   actorWidth: 170,
   actorHeight: 34,
   gapX: 30,
@@ -212,8 +212,11 @@ export function layoutMap(graph, options = {}) {
   const nodes = [];
   const placed = new Map();
   const headers = [];
-  const propLines = wrapText(graph.proposition.text, Math.round(o.maxChars * 2.3), 4);
   const propWidth = Math.min(width - 2 * o.margin, o.nodeWidth * 2.6);
+  // As many characters as an argument's line holds for its box's width, less 15% for the
+  // proposition's larger bold type: a fixed count ran past a narrow picture's box.
+  const propChars = Math.floor(((o.maxChars * (propWidth - 20)) / o.nodeWidth) * 0.85);
+  const propLines = wrapText(graph.proposition.text, propChars, 4);
   const proposition = {
     id: PROPOSITION_ID,
     type: "proposition",

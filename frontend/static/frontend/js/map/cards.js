@@ -36,7 +36,7 @@ function argumentRef(state, id) {
 
 function section(title, items) {
   const wrap = make("section", "arg-section");
-  wrap.append(make("h4", null, `${title} (${items.length})`));
+  wrap.append(make("h3", null, `${title} (${items.length})`));
   return wrap;
 }
 

@@ -104,7 +104,9 @@ export function listenForEditor(page) {
     updateEditQuote(page);
   });
 
-  el.text.addEventListener("mouseup", () => {
+  // "Add to gold" follows a selection made with the mouse, or with Shift and the arrow keys
+  // (caret browsing): the button comes right after the text, so Tab reaches it.
+  const offerToAdd = () => {
     if (!el.addSpan || !decidable(state) || state.draft) return;
     const picked = selectionInText(page);
     if (!picked) {
@@ -116,6 +118,10 @@ export function listenForEditor(page) {
     el.addSpan.style.top = `${picked.rect.bottom - box.top + 6}px`;
     el.addSpan.style.left = `${Math.max(0, picked.rect.left - box.left)}px`;
     el.addSpan.hidden = false;
+  };
+  el.text.addEventListener("mouseup", offerToAdd);
+  el.text.addEventListener("keyup", (event) => {
+    if (event.shiftKey || event.key === "Shift") offerToAdd();
   });
 
   el.addSpan?.addEventListener("click", () => {

@@ -5,7 +5,7 @@ export function selectUnit(page, key, { scrollCard = false, scrollText = false }
   const { state, el } = page;
   state.selectedKey = key;
   for (const card of el.list.querySelectorAll(".unit-card")) {
-    card.setAttribute("aria-selected", String(card.dataset.key === key));
+    card.setAttribute("aria-current", String(card.dataset.key === key));
   }
   for (const mark of el.text.querySelectorAll("mark.lanes")) {
     mark.classList.toggle("in-unit", mark.dataset.units.split(" ").includes(key));

@@ -126,7 +126,7 @@ function unitCard(state, unit, number) {
   const agreement = agreementOf(unit);
   card.dataset.agreement = agreement.kind;
   card.tabIndex = -1;
-  card.setAttribute("aria-selected", String(unit.key === state.selectedKey));
+  card.setAttribute("aria-current", String(unit.key === state.selectedKey));
   card.setAttribute("aria-labelledby", `unit-${number}-title`);
 
   const header = make("header", "unit-head");

@@ -1,0 +1,123 @@
+"""The site's pages in each of their states, for the tests that look at all of them
+(test_accessibility.py, test_responsive.py): a path in ``tests.scenes.pages_world``, what
+the page shows when it is ready, and what a person does on it before the test looks.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import select_text
+from tests.scenes import PagesWorld
+
+READY = "body[data-ready=true]"
+
+
+def fail_to_log_in(page: Page, world: PagesWorld) -> None:
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def open_tag_form(page: Page, world: PagesWorld) -> None:
+    """Select a phrase of the open document's claim and press T."""
+    text = world.side.open_doc.text
+    page.locator("#doc-text").focus()
+    start = text.index("a backdoor")
+    select_text(page, "doc-text", text, start, start + len("a backdoor would make"))
+    page.keyboard.press("t")
+    expect(page.locator("#tag-popover")).to_be_visible()
+
+
+def select_first_span(page: Page, world: PagesWorld) -> None:
+    page.locator("#doc-text").focus()
+    page.keyboard.press("j")
+    expect(page.locator("#span-detail h3")).to_be_visible()
+
+
+def start_a_link(page: Page, world: PagesWorld) -> None:
+    select_first_span(page, world)
+    page.keyboard.press("r")
+    expect(page.locator("#mode")).to_be_visible()
+
+
+def ask_to_submit(page: Page, world: PagesWorld) -> None:
+    page.get_by_role("button", name="Submit document").click()
+    expect(page.locator("#submit-confirm")).to_be_visible()
+
+
+def open_help(page: Page, world: PagesWorld) -> None:
+    page.locator("#doc-text").focus()
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+
+
+def select_first_unit(page: Page, world: PagesWorld) -> None:
+    page.keyboard.press("j")
+    expect(page.locator(".unit-card[aria-current=true]")).to_have_count(1)
+
+
+def open_gold_editor(page: Page, world: PagesWorld) -> None:
+    select_first_unit(page, world)
+    page.keyboard.press("e")
+    expect(page.locator("#edit-dialog")).to_be_visible()
+
+
+def open_every_card(page: Page, world: PagesWorld) -> None:
+    page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    expect(page.locator(".arg-section").first).to_be_visible()
+
+
+def filter_by_an_actor(page: Page, world: PagesWorld) -> None:
+    page.locator("#actor-filter button").first.click()
+    expect(page.locator("#actor-filter button[aria-pressed=true]")).to_have_count(1)
+
+
+@dataclass(frozen=True)
+class Screen:
+    path: str
+    ready: str | None = None
+    then: Callable[[Page, PagesWorld], None] | None = None
+
+
+SCREENS = {
+    "login": Screen("/login/"),
+    "login-failed": Screen("/login/", then=fail_to_log_in),
+    "api-docs": Screen("/api/docs/", ".swagger-ui .opblock"),
+    "api-redoc": Screen("/api/redoc/", "[data-section-id]"),
+    "home": Screen("/"),
+    "debate-home": Screen("/d/alpha/"),
+    "debate-home-empty": Screen("/d/quiet/"),
+    "annotate": Screen("/documents/{open}/annotate/", READY),
+    "annotate-span-selected": Screen("/documents/{open}/annotate/", READY, select_first_span),
+    "annotate-tag-form": Screen("/documents/{open}/annotate/", READY, open_tag_form),
+    "annotate-link-mode": Screen("/documents/{open}/annotate/", READY, start_a_link),
+    "annotate-submit-confirm": Screen("/documents/{open}/annotate/", READY, ask_to_submit),
+    "annotate-help": Screen("/documents/{open}/annotate/", READY, open_help),
+    "review-queue": Screen("/d/alpha/review/"),
+    "review-queue-empty": Screen("/d/quiet/review/"),
+    "review": Screen("/documents/{review}/review/", READY, select_first_unit),
+    "review-disagreements": Screen("/documents/{disputed}/review/", READY, select_first_unit),
+    "review-editor": Screen("/documents/{disputed}/review/", READY, open_gold_editor),
+    "review-adjudicated": Screen("/documents/{gold}/review/", READY),
+    "gold": Screen("/documents/{gold}/gold/"),
+    "dashboard": Screen("/d/alpha/dashboard/", READY),
+    "dashboard-empty": Screen("/d/quiet/dashboard/", READY),
+    "assign": Screen("/d/alpha/assign/"),
+    "map": Screen("/d/alpha/map/", READY, open_every_card),
+    "map-filtered": Screen("/d/alpha/map/", READY, filter_by_an_actor),
+    "map-empty": Screen("/d/quiet/map/", READY),
+}
+
+
+def show(page: Page, base_url: str, world: PagesWorld, name: str) -> None:
+    """Open a screen: load its page, wait until it is ready, do what its state needs."""
+    screen = SCREENS[name]
+    response = page.goto(base_url + screen.path.format(**world.paths()))
+    assert response.status == 200, f"{screen.path}: {response.status}"
+    if screen.ready:
+        page.wait_for_selector(screen.ready)
+    if screen.then:
+        screen.then(page, world)
