@@ -189,7 +189,8 @@ def test_annotate_submit_review_and_finish_by_keyboard_alone(caret_browser, serv
     page.keyboard.press("t")
     expect(page.locator("#tag-popover")).to_be_visible()
     page.keyboard.press("2")  # stance: contra
-    page.keyboard.press("Enter")  # role: the first, claim
+    page.keyboard.press("c")  # role: claim (the form chooses nothing for the annotator)
+    page.keyboard.press("Enter")
     expect(page.locator("#save-status")).to_have_text("All changes saved")
     expect(page.locator("#tag-popover")).to_be_hidden()
     expect(page.locator("#doc-text")).to_be_focused()

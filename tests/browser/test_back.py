@@ -47,7 +47,7 @@ def test_back_after_submitting_on_the_page_shows_the_new_count(
     page.goto(f"{live_server.url}/d/{debate.slug}/")
     expect(submitted_count(page)).to_have_text("0 of 4 submitted")
 
-    page.locator("#queue-title + p + p + table").get_by_role(
+    page.locator("section[aria-labelledby=queue-title] table").get_by_role(
         "link", name="Queued article 1"
     ).click()
     page.wait_for_selector("body[data-ready=true]")
