@@ -70,6 +70,12 @@ def open_every_card(page: Page, world: PagesWorld) -> None:
     expect(page.locator(".arg-section").first).to_be_visible()
 
 
+def show_the_span_history(page: Page, world: PagesWorld) -> None:
+    select_first_span(page, world)
+    page.locator("#span-detail").get_by_role("button", name="History").click()
+    expect(page.locator("#span-detail .span-history li").first).to_be_visible()
+
+
 def filter_by_an_actor(page: Page, world: PagesWorld) -> None:
     page.locator("#actor-filter button").first.click()
     expect(page.locator("#actor-filter button[aria-pressed=true]")).to_have_count(1)
@@ -96,6 +102,10 @@ SCREENS = {
     "annotate-link-mode": Screen("/documents/{open}/annotate/", READY, start_a_link),
     "annotate-submit-confirm": Screen("/documents/{open}/annotate/", READY, ask_to_submit),
     "annotate-help": Screen("/documents/{open}/annotate/", READY, open_help),
+    # The annotator submitted the gold document: it opens read only, with the reason.
+    "annotate-read-only": Screen("/documents/{gold}/annotate/", READY, show_the_span_history),
+    "guidelines": Screen("/d/alpha/guidelines/"),
+    "guidelines-empty": Screen("/d/quiet/guidelines/"),
     "review-queue": Screen("/d/alpha/review/"),
     "review-queue-empty": Screen("/d/quiet/review/"),
     "review": Screen("/documents/{review}/review/", READY, select_first_unit),

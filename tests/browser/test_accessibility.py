@@ -90,7 +90,9 @@ WHO_SEES = {
         "annotate-link-mode",
         "annotate-submit-confirm",
         "annotate-help",
+        "annotate-read-only",
         "gold",
+        "guidelines",
     ],
     "reviewer": [
         "home",
@@ -116,6 +118,8 @@ WHO_SEES = {
         "dashboard-empty",
         "assign",
         "map",
+        "guidelines",
+        "guidelines-empty",
     ],
     "researcher": ["home", "debate-home", "annotate", "gold", "dashboard", "map", "map-empty"],
 }
