@@ -11,8 +11,8 @@ A pair counts as merged when the builder would put both claims in one node: all 
 half are merged together, each as its own document, through the similarity's own
 ``similar_pairs`` and single linkage, as ``maps.builder.merge`` does; so a threshold that chains
 unrelated claims through a third is punished as it would be in a map. Thresholds are chosen
-on the development half (highest F1, then the highest threshold) and the figures reported on
-the held-out half. docs/MERGING.md has the results; tests/maps/builder/test_merge_quality.py
+on the development half (highest F1, then highest precision, then the highest threshold) and
+the figures reported on the held-out half. docs/MERGING.md has the results; tests/maps/builder/test_merge_quality.py
 recomputes them.
 
 ``--vectors`` reads the vectors of another model (``bench/minilm_vectors.py`` writes
@@ -44,6 +44,7 @@ from maps.builder import (
     SemanticSimilarity,
     WordLlamaEncoder,
     negation_guard,
+    normalise_text,
 )
 from maps.builder.similarity import find_root, union
 
@@ -51,7 +52,6 @@ FIXTURE = Path(__file__).resolve().parents[1] / "tests/maps/fixtures/claim_pairs
 SPLITS = ("dev", "test")
 # Cosine thresholds tried on the development half.
 GRID = tuple(round(0.70 + 0.01 * step, 2) for step in range(29))
-F1_TOLERANCE = 0.01
 # Combined: (lexical Jaccard, semantic cosine) pairs.
 LEXICAL_GRID = tuple(round(0.5 + 0.05 * step, 2) for step in range(7))
 COMBINED_GRID = tuple((lexical, cosine) for lexical in LEXICAL_GRID for cosine in GRID)
@@ -121,7 +121,8 @@ class VectorFile:
     def __init__(self, path: Path) -> None:
         data = np.load(path, allow_pickle=False)
         self.name = str(data["model"])
-        self._vectors = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+        texts = (normalise_text(text) for text in data["texts"].tolist())
+        self._vectors = dict(zip(texts, data["vectors"], strict=True))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self._vectors[text] for text in texts]).astype(np.float32)
@@ -132,19 +133,10 @@ def choose_threshold(
     pairs: Sequence[dict[str, str]],
     grid: Sequence = GRID,
 ) -> tuple:
-    """Return the chosen grid threshold and the one with the plain highest development F1.
-
-    Chosen: among the thresholds within ``F1_TOLERANCE`` of the best development F1, those
-    with the highest development precision (a wrong merge hides an argument, a missed one
-    leaves a duplicate node in sight), and of these the middle one, farthest from both ends.
-    """
+    """Return the grid threshold with the highest development F1; among equals, the highest
+    development precision, then the highest threshold (the most cautious)."""
     scored = [(evaluate(make(*_tuple(t)), pairs, "dev"), t) for t in grid]
-    best = max(counts.f1 for counts, _ in scored)
-    near = [(counts, t) for counts, t in scored if counts.f1 >= best - F1_TOLERANCE]
-    precise = max(counts.precision for counts, _ in near)
-    candidates = sorted(t for counts, t in near if counts.precision == precise)
-    plain = max(scored, key=lambda item: (item[0].f1, item[1]))[1]
-    return candidates[len(candidates) // 2], plain
+    return max(scored, key=lambda item: (item[0].f1, item[0].precision, item[1]))[1]
 
 
 def methods(
@@ -156,25 +148,21 @@ def methods(
         "lexical + negation guard": ("jaccard 0.5, 3 shared words (fixed)", GuardedLexical()),
     }
     make = lambda t: SemanticSimilarity(table, t)  # noqa: E731
-    threshold, plain = choose_threshold(make, pairs)
+    threshold = choose_threshold(make, pairs)
     chosen["semantic (wordllama)"] = (f"cosine {threshold:.2f} (chosen on dev)", make(threshold))
-    chosen["semantic (wordllama), plain best dev F1"] = (f"cosine {plain:.2f}", make(plain))
     combine = lambda lexical, cosine: CombinedSimilarity(table, cosine, lexical)  # noqa: E731
-    (lexical, cosine), plain = choose_threshold(combine, pairs, COMBINED_GRID)
+    lexical, cosine = choose_threshold(combine, pairs, COMBINED_GRID)
     chosen["combined (lexical or wordllama)"] = (
         f"jaccard {lexical:.2f} or cosine {cosine:.2f} (chosen on dev)",
         combine(lexical, cosine),
     )
-    chosen["combined, plain best dev F1"] = (
-        f"jaccard {plain[0]:.2f} or cosine {plain[1]:.2f}",
-        combine(*plain),
-    )
     if other is not None:
         make = lambda t: SemanticSimilarity(other, t)  # noqa: E731
-        threshold, plain = choose_threshold(make, pairs)
-        name = f"semantic ({other.model})"
-        chosen[name] = (f"cosine {threshold:.2f} (chosen on dev)", make(threshold))
-        chosen[f"{name}, plain best dev F1"] = (f"cosine {plain:.2f}", make(plain))
+        threshold = choose_threshold(make, pairs)
+        chosen[f"semantic ({other.model})"] = (
+            f"cosine {threshold:.2f} (chosen on dev)",
+            make(threshold),
+        )
     return chosen
 
 
