@@ -12,8 +12,8 @@ half are merged together, each as its own document, through the similarity's own
 ``similar_pairs`` and single linkage, as ``maps.builder.merge`` does; so a threshold that chains
 unrelated claims through a third is punished as it would be in a map. Thresholds are chosen
 on the development half (highest F1, then highest precision, then the highest threshold) and
-the figures reported on the held-out half. docs/MERGING.md has the results; tests/maps/builder/test_merge_quality.py
-recomputes them.
+the figures reported on the held-out half. docs/MERGING.md has the results;
+tests/maps/builder/test_merge_quality.py recomputes them.
 
 ``--vectors`` reads the vectors of another model (``bench/minilm_vectors.py`` writes
 all-MiniLM-L6-v2's, in a virtualenv of its own with torch) and scores it as a semantic

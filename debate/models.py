@@ -86,10 +86,11 @@ class Debate(TimeStampedModel):
     merge_method = models.CharField(
         max_length=16,
         choices=MergeMethod.choices,
-        default=MergeMethod.COMBINED,
+        default=MergeMethod.LEXICAL,
         help_text="How the argument map decides that spans of different articles voice the "
-        "same argument. Combined (the default) had the best precision and F1 on our labelled "
-        "claim pairs (docs/MERGING.md); changing it builds a new map version.",
+        "same argument. Combined had the best precision and F1 on our labelled claim pairs "
+        "(docs/MERGING.md) but is not yet fast enough for the largest maps, so lexical stays "
+        "the default; changing it builds a new map version.",
     )
 
     objects = DebateQuerySet.as_manager()
