@@ -157,6 +157,7 @@ class DebateAdminForm(forms.ModelForm):
             "annotators_per_document",
             "annotators_see_maps",
             "remember_last_choice",
+            "merge_method",
         ]
 
     def clean_scheme(self):

@@ -27,6 +27,14 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", "Researcher"
 
 
+class MergeMethod(models.TextChoices):
+    """How the map merges spans voicing the same argument (maps.builder.merge_similarity)."""
+
+    LEXICAL = "lexical", "Lexical: shared content words"
+    SEMANTIC = "semantic", "Semantic: sentence vectors, never a claim with its negation"
+    COMBINED = "combined", "Combined: shared words or sentence vectors"
+
+
 # Roles that read every annotator's layer (and gold) in their debates.
 LAYER_READER_ROLES = (Role.REVIEWER, Role.MANAGER, Role.RESEARCHER)
 
@@ -74,6 +82,15 @@ class Debate(TimeStampedModel):
         help_text="Open the tag form with the annotator's last stance and role chosen (marked "
         "as pre-filled). Off by default: a form that chooses for the annotator biases the data "
         "toward whatever was chosen last; annotators can still repeat it with one key.",
+    )
+    merge_method = models.CharField(
+        max_length=16,
+        choices=MergeMethod.choices,
+        default=MergeMethod.LEXICAL,
+        help_text="How the argument map decides that spans of different articles voice the "
+        "same argument. Combined had the best precision and F1 on our labelled claim pairs "
+        "(docs/MERGING.md) but is not yet fast enough for the largest maps, so lexical stays "
+        "the default; changing it builds a new map version.",
     )
 
     objects = DebateQuerySet.as_manager()

@@ -94,6 +94,7 @@ class DebateSerializer(serializers.ModelSerializer):
             "annotators_per_document",
             "annotators_see_maps",
             "remember_last_choice",
+            "merge_method",
             "my_role",
             "created_at",
         ]

@@ -102,3 +102,20 @@ class MapBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.debate.slug} build {self.pk}: {self.status}"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim text's sentence vector, kept so a rebuild encodes only texts it has not seen.
+
+    ``key`` is the SHA-256 of the model's name and the normalised text
+    (``maps.builder.embedding_key``), so one row serves every debate and span with that text,
+    and a new model never reads an old model's vectors. Vectors are float16 bytes.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    model = models.CharField(max_length=100)
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key[:12]}"

@@ -28,7 +28,15 @@ from core.db.text_bytes import text_bytes_insert
 from core.memory import collector_paused
 from debate.models import Debate
 from maps import gold
-from maps.builder import ArgumentMap, BuildCache, build_map, input_hash, map_to_json_bytes
+from maps.builder import (
+    ArgumentMap,
+    BuildCache,
+    build_map,
+    input_hash,
+    map_to_json_bytes,
+    merge_similarity,
+)
+from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
 from maps.models import MapBuild, MapBuildStatus, MapVersion
 
@@ -202,7 +210,10 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
     try:
         report.step(10, "Reading the gold layer")
         data = gold.gold_map_input(debate=debate)
-        digest = input_hash(data)
+        # The debate's merge method is part of the input hash: changing it makes a new version.
+        embeddings = claim_embedding_table()
+        similarity = merge_similarity(debate.merge_method, embeddings)
+        digest = input_hash(data, similarity=similarity)
         # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
             MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
@@ -212,11 +223,14 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
             report.step(15, building)
             graph = build_map(
                 data,
+                similarity=similarity,
                 progress=report.during(15, 85, building),
                 known_input_hash=digest,
                 cache=cache,
             )
             report.step(90, "Saving the map")
+            # The vectors this build had to encode, so the next one reads them instead.
+            claim_embeddings_store(model=embeddings.model, vectors=embeddings.new)
             version, created = map_version_store(
                 debate=debate,
                 digest=digest,

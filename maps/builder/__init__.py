@@ -6,6 +6,9 @@ from here; each module does one job:
 
 - ``model``: the input and output data (``MapInput``, ``ArgumentMap``, ...) and ``MapInputError``;
 - ``similarity``: when two spans are paraphrases (``ClaimSimilarity``, ``LexicalSimilarity``);
+- ``semantic``, ``embedding``, ``negation``, ``neighbours``: merging by sentence vectors
+  (``SemanticSimilarity``, ``CombinedSimilarity``, ``merge_similarity``), the packaged
+  encoder and a build's ``EmbeddingTable``, the negation guard, the vectorised pair search;
 - ``merge``: paraphrases into argument nodes, with the merge steps that explain them;
 - ``edges``: relation, stance and voiced edges, actors and their positions;
 - ``strength``: DF-QuAD strengths;
@@ -20,6 +23,17 @@ one or none.
 
 from maps.builder.build import build_map
 from maps.builder.cache import RECENT_GROUPS, BuildCache
+from maps.builder.embedding import (
+    WORDLLAMA_MODEL,
+    EmbeddingLookup,
+    EmbeddingTable,
+    TextEncoder,
+    WordLlamaEncoder,
+    embedding_key,
+    normalise_text,
+    vector_bytes,
+    vector_from_bytes,
+)
 from maps.builder.hashing import input_hash
 from maps.builder.model import (
     BUILDER_VERSION,
@@ -50,6 +64,16 @@ from maps.builder.model import (
     SourceSpan,
     StrengthReport,
 )
+from maps.builder.negation import negation_guard
+from maps.builder.semantic import (
+    COMBINED,
+    LEXICAL,
+    MERGE_METHODS,
+    SEMANTIC,
+    CombinedSimilarity,
+    SemanticSimilarity,
+    merge_similarity,
+)
 from maps.builder.serialise import map_from_dict, map_to_dict, map_to_json, map_to_json_bytes
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
@@ -72,24 +96,32 @@ from maps.builder.strength import (
 __all__ = [
     "BUILDER_VERSION",
     "CLAIM",
+    "COMBINED",
     "DEFAULT_BASE_SCORE",
     "DEFAULT_SIMILARITY",
     "DFQUAD_MAX_ROUNDS",
     "DFQUAD_PLAIN_ROUNDS",
     "DFQUAD_TOLERANCE",
+    "LEXICAL",
+    "MERGE_METHODS",
     "POLARITIES",
     "PREMISE",
     "PROPOSITION_ID",
     "RECENT_GROUPS",
     "SAME_OFFSETS",
+    "SEMANTIC",
     "SIDES",
     "STOPWORDS",
+    "WORDLLAMA_MODEL",
     "ActorNode",
     "ActorPosition",
     "ArgumentMap",
     "ArgumentNode",
     "BuildCache",
     "ClaimSimilarity",
+    "CombinedSimilarity",
+    "EmbeddingLookup",
+    "EmbeddingTable",
     "GoldRelation",
     "GoldSpan",
     "Id",
@@ -104,18 +136,27 @@ __all__ = [
     "Progress",
     "PropositionNode",
     "RelationSource",
+    "SemanticSimilarity",
     "SourceSpan",
     "StrengthReport",
     "StrengthResult",
+    "TextEncoder",
+    "WordLlamaEncoder",
     "build_map",
     "content_words",
     "dfquad_combine",
     "dfquad_strengths",
+    "embedding_key",
     "input_hash",
     "jaccard",
     "map_from_dict",
     "map_to_dict",
     "map_to_json",
     "map_to_json_bytes",
+    "merge_similarity",
+    "negation_guard",
+    "normalise_text",
     "stem",
+    "vector_bytes",
+    "vector_from_bytes",
 ]

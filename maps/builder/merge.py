@@ -107,6 +107,9 @@ def merge_group(
     # last build's by everything it is made of (the similarity object itself included, since
     # its explanation is its own) instead of being explained again.
     remembered = Memo(cache, f"merges of {members[0].side} {members[0].kind}s")
+    # A similarity that weighs several kinds of evidence names, for each merge, the one that
+    # merged it (``CombinedSimilarity.describe``); the others give one method for all.
+    describe = getattr(similarity, "describe", None)
     try:
         hash(similarity)
     except TypeError:
@@ -128,16 +131,18 @@ def merge_group(
         )
         step = None if similarity_key is None else remembered.get(values)
         if step is None:
+            if duplicate:
+                method, basis = SAME_OFFSETS, "same document, start and end"
+            elif describe is not None:
+                method, basis = describe(texts[i], texts[j])
+            else:
+                method, basis = similarity.method, similarity.explain(texts[i], texts[j])
             step = MergeStep(
                 span_id=members[j].source.span_id,
                 matched_span_id=members[i].source.span_id,
                 score=score,
-                method=SAME_OFFSETS if duplicate else similarity.method,
-                basis=(
-                    "same document, start and end"
-                    if duplicate
-                    else similarity.explain(texts[i], texts[j])
-                ),
+                method=method,
+                basis=basis,
             )
         if similarity_key is not None:
             remembered.keep(values, step)

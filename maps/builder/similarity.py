@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Protocol
 
@@ -139,14 +139,28 @@ class LexicalSimilarity:
     compared with texts it is already connected to, so the pairs yielded are a spanning forest:
     the nodes are exactly the connected components of all qualifying pairs (single linkage),
     found without the all-pairs cost inside a popular argument.
+
+    ``guard(text_a, text_b)``, when given, vetoes a pair before it counts (the negation guard
+    of ``maps.builder.negation``); ``guard_name`` names it in ``method``, so a guarded
+    similarity never shares an input hash with an unguarded one.
     """
 
-    def __init__(self, threshold: float = 0.5, min_shared: int = 3) -> None:
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        min_shared: int = 3,
+        *,
+        guard: Callable[[str, str], bool] | None = None,
+        guard_name: str = "",
+    ) -> None:
         if not 0 < threshold <= 1:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
         self.min_shared = min_shared
+        self.guard = guard
         self.method = f"lexical-jaccard/v1 (min_shared={min_shared})"
+        if guard is not None:
+            self.method = f"lexical-jaccard/v1 (min_shared={min_shared}, {guard_name or 'guard'})"
 
     def score(self, text_a: str, text_b: str) -> float:
         """Return the similarity of two texts."""
@@ -174,7 +188,7 @@ class LexicalSimilarity:
             word: position
             for position, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))
         }
-        threshold, min_shared = self.threshold, self.min_shared
+        threshold, min_shared, guard = self.threshold, self.min_shared, self.guard
         parent = list(range(len(sets)))
         # Prefix posting lists, grouped by the component their members belonged to when they
         # were added: a text skips a whole group it is already connected to in one step, so a
@@ -222,7 +236,11 @@ class LexicalSimilarity:
                             continue
                         shared = len(words & other)
                         score = shared / (size + len(other) - shared)
-                        if score >= threshold and (shared >= min_shared or words == other):
+                        if (
+                            score >= threshold
+                            and (shared >= min_shared or words == other)
+                            and (guard is None or not guard(texts[x], texts[y]))
+                        ):
                             own = _join(parent, component_words, x, y)
                             yield (min(x, y), max(x, y), score)
                             break

@@ -238,6 +238,7 @@ def _debate_form(world, **fields) -> dict:
         "proposition": world.alpha.proposition,
         "scheme": json.dumps(world.alpha.scheme),
         "annotators_per_document": world.alpha.annotators_per_document,
+        "merge_method": world.alpha.merge_method,
         "actors-TOTAL_FORMS": len(actors),
         "actors-INITIAL_FORMS": len(actors),
         "memberships-TOTAL_FORMS": len(memberships),

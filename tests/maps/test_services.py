@@ -294,12 +294,20 @@ def test_a_request_survives_a_broker_that_is_down(
 
 
 def test_the_stored_graph_is_the_map_json_of_the_gold_layer(debate, gold, no_dispatch):
-    from maps.builder import build_map, map_to_json
+    from maps.builder import (
+        EmbeddingTable,
+        WordLlamaEncoder,
+        build_map,
+        map_to_json,
+        merge_similarity,
+    )
     from maps.gold import gold_map_input
 
     outcome = map_build_run(build_id=map_build_request(debate=debate, reason="x").pk, worker="w:1")
 
-    expected = map_to_json(build_map(gold_map_input(debate=debate)))
+    # Built with the debate's merge method, its vectors encoded afresh (no stored ones).
+    similarity = merge_similarity(debate.merge_method, EmbeddingTable(WordLlamaEncoder()))
+    expected = map_to_json(build_map(gold_map_input(debate=debate), similarity=similarity))
     assert MapVersion.objects.get(pk=outcome.version_id).graph_json == expected
 
 

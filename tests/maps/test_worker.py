@@ -47,3 +47,36 @@ def test_a_redelivered_task_makes_no_second_version(celery_worker, debate, gold)
     assert result.get(timeout=30) is None  # nothing to do
     assert MapVersion.objects.count() == 1
     assert MapBuild.objects.values().get(pk=build.pk) == finished
+
+
+def test_a_worker_builds_a_semantic_map_and_keeps_its_vectors(celery_worker, debate, gold):
+    from debate.models import DocumentStatus, MergeMethod
+    from maps.models import ClaimEmbedding
+    from tests.factories import DocumentFactory, SpanFactory
+
+    # A second contra claim in a third document: the contra group has two texts to compare.
+    text = "Tech firms warn that a backdoor leaves their services less secure for every user."
+    document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
+    SpanFactory(
+        document=document,
+        annotator=None,
+        created_by=gold[0].created_by,
+        start=0,
+        end=len(text),
+        stance="contra",
+        role="claim",
+        actor=gold[0].actor,
+    )
+    debate.merge_method = MergeMethod.SEMANTIC
+    debate.save()
+    build = map_build_request(debate=debate, reason="semantic, in a worker")
+
+    wait_for(lambda: build_status(build.pk) == "done", what=f"build {build.pk}")
+
+    version = MapVersion.objects.get()
+    # The two contra claims are one argument, merged by their sentence vectors.
+    assert (version.argument_count, version.source_count) == (2, 3)
+    assert '"method":"semantic-cosine/v1 (wordllama-0.4.0.post1/l2_supercat_256' in (
+        version.graph_json
+    )
+    assert ClaimEmbedding.objects.count() == 2
