@@ -12,6 +12,8 @@ from here; each module does one job:
 - ``hashing``: the input hash and the ids of nodes and edges;
 - ``build``: ``build_map``, which puts these together;
 - ``serialise`` and ``json_text``: the map as plain data and canonical JSON, and back;
+- ``diff``: what changed between two maps, arguments matched by their sources;
+- ``timeline``: each actor's positions by their documents' publication days;
 - ``cache``: ``BuildCache``, what a worker's builds keep for the next one, passed in explicitly.
 
 Determinism: the same input, in any order, gives the same map bytes, with a warm cache, a cold
@@ -20,6 +22,7 @@ one or none.
 
 from maps.builder.build import build_map
 from maps.builder.cache import RECENT_GROUPS, BuildCache
+from maps.builder.diff import ActorShift, ArgumentChange, ArgumentRegroup, MapDiff, map_diff
 from maps.builder.hashing import input_hash
 from maps.builder.model import (
     BUILDER_VERSION,
@@ -68,6 +71,7 @@ from maps.builder.strength import (
     dfquad_combine,
     dfquad_strengths,
 )
+from maps.builder.timeline import ActorTimeline, TimelinePoint, actor_timelines
 
 __all__ = [
     "BUILDER_VERSION",
@@ -86,8 +90,12 @@ __all__ = [
     "STOPWORDS",
     "ActorNode",
     "ActorPosition",
+    "ActorShift",
+    "ActorTimeline",
+    "ArgumentChange",
     "ArgumentMap",
     "ArgumentNode",
+    "ArgumentRegroup",
     "BuildCache",
     "ClaimSimilarity",
     "GoldRelation",
@@ -95,6 +103,7 @@ __all__ = [
     "Id",
     "LexicalSimilarity",
     "MapActor",
+    "MapDiff",
     "MapDocument",
     "MapEdge",
     "MapInput",
@@ -107,12 +116,15 @@ __all__ = [
     "SourceSpan",
     "StrengthReport",
     "StrengthResult",
+    "TimelinePoint",
+    "actor_timelines",
     "build_map",
     "content_words",
     "dfquad_combine",
     "dfquad_strengths",
     "input_hash",
     "jaccard",
+    "map_diff",
     "map_from_dict",
     "map_to_dict",
     "map_to_json",
