@@ -13,9 +13,9 @@ const QUOTE_CHARS = 140;
 /** Load the diff of the version shown with `from` (a version id, or null for the one before). */
 export async function loadChanges(page, from = null) {
   const { state, el } = page;
-  const id = state.versionId;
-  const result = await api("GET", diffUrl(state, id, from));
-  if (state.versionId !== id) return; // another version is shown meanwhile
+  const ticket = ++state.diffRequests;
+  const result = await api("GET", diffUrl(state, state.versionId, from));
+  if (ticket !== state.diffRequests) return; // asked again meanwhile: that answer counts
   if (result.status !== 200) {
     state.diff = null;
     el.changesTitle.textContent = "What changed";

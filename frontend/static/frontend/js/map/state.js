@@ -26,6 +26,7 @@ export function createState(data) {
     // Each card's <details> and the function that fills its body (see cards.js).
     bodyBuilders: new WeakMap(),
     diff: null, // what changed since another version (changes.js)
+    diffRequests: 0, // diffs asked for, so only the answer to the last one is shown
     timeline: null, // the actors' positions over time (timeline.js)
   };
 }
