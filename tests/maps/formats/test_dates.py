@@ -8,6 +8,7 @@ for the other.
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 import networkx as nx
@@ -127,3 +128,13 @@ def test_every_source_of_the_seed_spans_is_dated_or_not_as_its_document(dated_ma
         ("100", PUBLISHED_000),
         ("104", None),
     }
+
+
+def test_every_format_of_a_dated_map_is_the_same_bytes_from_the_same_input_in_any_order():
+    data = dated_seed_input()
+    shuffled = replace(
+        data, documents=data.documents[::-1], spans=data.spans[::-1], actors=data.actors[::-1]
+    )
+    first, again = build_map(data), build_map(shuffled)
+    for export in (export_json, export_aif, export_argdown, export_graphml, export_dot):
+        assert export(first, version_id=VERSION) == export(again, version_id=VERSION), export
