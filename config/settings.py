@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
         "ChangeActionEnum": "annotations.models.SpanEventAction",
         "ReviewActionEnum": "annotations.models.ReviewAction",
+        "KindEnum": "debate.models.ActorKind",  # its name before the maps' argument kind came
+        "ArgumentKindEnum": "maps.serializers.ARGUMENT_KINDS",
+        "ActorPositionEnum": "maps.serializers.POSITION_CHOICES",
     },
 }
 

@@ -523,6 +523,8 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         "urls": {
             "maps": reverse("api-map-list", args=[debate.slug]),
             "map": reverse("api-map-detail", args=[0]).replace("/0/", "/{id}/"),
+            "diff": reverse("api-map-diff", args=[0]).replace("/0/", "/{id}/"),
+            "timeline": reverse("api-map-timeline", args=[0]).replace("/0/", "/{id}/"),
             "annotate": reverse("annotate", args=[0]).replace("/0/", "/{id}/"),
         },
     }

@@ -12,10 +12,10 @@ from maps.builder import GoldRelation, GoldSpan, MapActor, MapDocument, MapInput
 def gold_map_input(*, debate: Debate) -> MapInput:
     """Return the gold spans and relations of a debate's adjudicated documents as map input."""
     documents = [
-        MapDocument(id=pk, title=title)
-        for pk, title in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
+        MapDocument(id=pk, title=title, published=None if day is None else day.isoformat())
+        for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
         .order_by("pk")
-        .values_list("pk", "title")
+        .values_list("pk", "title", "published")
     ]
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
     # The columns in GoldSpan's field order, so each row makes one positionally (100k rows:

@@ -1,10 +1,12 @@
 """Reads of argument maps and their builds, each limited to what the asking user may see."""
 
+import orjson
 from django.db.models import QuerySet
 
 from core.db.text_bytes import text_bytes_read
 from debate.models import Debate, DocumentStatus
 from debate.selectors import AnyUser
+from maps.builder import ArgumentMap, map_from_dict
 from maps.models import MapBuild, MapVersion
 
 # How many of a debate's latest builds the map list shows.
@@ -36,6 +38,30 @@ def map_version_graph_bytes(*, version: MapVersion) -> bytes:
     went away since. Tens of megabytes are never decoded to a str and encoded back.
     """
     return text_bytes_read(MapVersion, pk=version.pk, column="graph_json")
+
+
+def map_version_map(*, version: MapVersion) -> ArgumentMap:
+    """Return a version's stored map, parsed; only for a version already checked with
+    ``map_version_get``."""
+    return map_from_dict(orjson.loads(map_version_graph_bytes(version=version)))
+
+
+def map_version_before(*, version: MapVersion) -> MapVersion | None:
+    """Return the version of the same debate made just before this one, or None for its first.
+
+    Ids grow with creation, as the version list's order assumes.
+    """
+    return (
+        MapVersion.objects.filter(debate_id=version.debate_id, pk__lt=version.pk)
+        .defer("graph_json")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def map_version_of_debate(*, debate: Debate, pk: int) -> MapVersion:
+    """Return one version of this debate's map, without its graph; raise DoesNotExist."""
+    return MapVersion.objects.defer("graph_json").get(debate=debate, pk=pk)
 
 
 def map_build_list(*, debate: Debate, limit: int = LATEST_BUILDS) -> list[MapBuild]:

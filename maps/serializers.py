@@ -159,3 +159,127 @@ class MapIndexSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page of versions.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page of versions.")
     results = MapVersionSerializer(many=True, help_text="Map versions, newest first.")
+
+
+# --- The debate over time: a diff between two versions, and each actor's timeline ---------
+# Named in the schema by config.settings (ENUM_NAME_OVERRIDES): "kind" would otherwise collide
+# with the actors' kind, and the positions before, after and overall be one set of three names.
+SIDE_CHOICES = ["pro", "contra", "neutral"]
+ARGUMENT_KINDS = ["claim", "premise"]
+POSITION_CHOICES = ["pro", "contra", "mixed", "neutral"]
+
+
+class MapSourceSerializer(serializers.Serializer):
+    """One gold span behind an argument: its document, offsets and publication day."""
+
+    span_id = serializers.CharField()
+    document_id = serializers.CharField()
+    document_title = serializers.CharField()
+    published = serializers.DateField(
+        allow_null=True, help_text="The document's publication day; null when unknown."
+    )
+    start = serializers.IntegerField(help_text="Code point offset into the document's text.")
+    end = serializers.IntegerField(help_text="Code point offset, exclusive.")
+    quote = serializers.CharField()
+    actor_id = serializers.CharField(allow_null=True, help_text="Who said it; null when nobody.")
+
+
+class MapArgumentSummarySerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The argument's id in its version's map.")
+    kind = serializers.ChoiceField(choices=ARGUMENT_KINDS)
+    side = serializers.ChoiceField(choices=SIDE_CHOICES)
+    text = serializers.CharField()
+    strength = serializers.FloatField(help_text="DF-QuAD strength, 0 to 1.")
+    sources = MapSourceSerializer(many=True)
+
+
+class MapArgumentChangeSerializer(serializers.Serializer):
+    before = MapArgumentSummarySerializer()
+    after = MapArgumentSummarySerializer()
+    changed = serializers.ListField(
+        child=serializers.ChoiceField(choices=["side", "kind", "text", "strength", "sources"]),
+        help_text="What differs.",
+    )
+
+
+class MapArgumentRegroupSerializer(serializers.Serializer):
+    before = MapArgumentSummarySerializer(many=True)
+    after = MapArgumentSummarySerializer(many=True)
+
+
+class MapActorShiftSerializer(serializers.Serializer):
+    actor_id = serializers.CharField()
+    name = serializers.CharField()
+    before = serializers.ChoiceField(
+        choices=POSITION_CHOICES, allow_null=True, help_text="Null: not in the older map."
+    )
+    after = serializers.ChoiceField(
+        choices=POSITION_CHOICES, allow_null=True, help_text="Null: not in the newer map."
+    )
+
+
+class MapStrengthChangeSerializer(serializers.Serializer):
+    before = serializers.FloatField(allow_null=True, source="proposition_before")
+    after = serializers.FloatField(source="proposition_after")
+
+
+class MapDiffCountsSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    merged = serializers.IntegerField()
+    split = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class MapDiffSerializer(serializers.Serializer):
+    """What changed from one version of a debate's map to another (``maps.builder.map_diff``)."""
+
+    from_version = serializers.IntegerField(
+        allow_null=True, help_text="The older version; null when this is the debate's first."
+    )
+    to_version = serializers.IntegerField(help_text="The version asked for.")
+    counts = MapDiffCountsSerializer()
+    proposition = MapStrengthChangeSerializer(help_text="The proposition's strength.")
+    added = MapArgumentSummarySerializer(many=True, help_text="Arguments with no source before.")
+    removed = MapArgumentSummarySerializer(
+        many=True, help_text="Arguments none of whose sources are left."
+    )
+    merged = MapArgumentRegroupSerializer(
+        many=True, help_text="One argument now holding the sources of several (before)."
+    )
+    split = MapArgumentRegroupSerializer(
+        many=True, help_text="One argument (before) whose sources are now in several."
+    )
+    changed = MapArgumentChangeSerializer(
+        many=True, help_text="The same sources, another side, kind, wording or strength."
+    )
+    actors = MapActorShiftSerializer(many=True, help_text="Actors whose position changed.")
+
+
+class MapTimelinePointSerializer(serializers.Serializer):
+    published = serializers.DateField(allow_null=True, help_text="Null in `undated`.")
+    side = serializers.ChoiceField(
+        choices=SIDE_CHOICES, help_text="The side of the argument the source is part of."
+    )
+    argument = serializers.CharField(help_text="The argument's id in this version's map.")
+    source = MapSourceSerializer()
+
+
+class MapActorTimelineSerializer(serializers.Serializer):
+    actor_id = serializers.CharField()
+    name = serializers.CharField()
+    position = serializers.ChoiceField(
+        choices=POSITION_CHOICES, help_text="Overall, over every source."
+    )
+    points = MapTimelinePointSerializer(many=True, help_text="By publication day, earliest first.")
+    undated = MapTimelinePointSerializer(
+        many=True, help_text="Sources in documents with no known publication day."
+    )
+
+
+class MapTimelineSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    first = serializers.DateField(allow_null=True, help_text="The earliest day of any point.")
+    last = serializers.DateField(allow_null=True, help_text="The latest day of any point.")
+    actors = MapActorTimelineSerializer(many=True)

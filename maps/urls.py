@@ -8,4 +8,6 @@ urlpatterns = [
     path("debates/<slug:slug>/maps/", views.MapListView.as_view(), name="api-map-list"),
     path("map-builds/<int:pk>/", views.MapBuildDetailView.as_view(), name="api-map-build-detail"),
     path("maps/<int:pk>/", views.MapDetailView.as_view(), name="api-map-detail"),
+    path("maps/<int:pk>/diff/", views.MapDiffView.as_view(), name="api-map-diff"),
+    path("maps/<int:pk>/timeline/", views.MapTimelineView.as_view(), name="api-map-timeline"),
 ]

@@ -1,4 +1,5 @@
-"""API views of argument maps: ask for a build, follow it, list versions, download a version.
+"""API views of argument maps: ask for a build, follow it, list versions, download a version,
+compare two versions and follow each actor's positions over time.
 
 Views only parse, check and shape; reads come from ``maps.selectors`` and the one write
 (asking for a build) from ``maps.services``.
@@ -20,7 +21,7 @@ from core.api import CursorPage, StrictQueryMixin
 from debate.models import Debate
 from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
-from maps.builder import map_from_dict
+from maps.builder import actor_timelines, map_diff, map_from_dict
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
 from maps.permissions import MAPS_HIDDEN, BuildsMapsOrReadOnly, reads_maps
@@ -28,15 +29,20 @@ from maps.selectors import (
     adjudicated_document_count,
     map_build_get,
     map_build_list,
+    map_version_before,
     map_version_get,
     map_version_graph_bytes,
     map_version_list,
+    map_version_map,
+    map_version_of_debate,
 )
 from maps.serializers import (
     DEFAULT_FORMAT,
     MapBuildRequestSerializer,
     MapBuildSerializer,
+    MapDiffSerializer,
     MapIndexSerializer,
+    MapTimelineSerializer,
     map_build_url,
 )
 from maps.services import map_build_request, map_version_current
@@ -304,3 +310,110 @@ def _json_as_stored(version: MapVersion) -> bytes | None:
         return None
     tail = json.dumps({"version_id": str(version.pk)}, separators=(",", ":"))[1:]
     return b"".join((memoryview(stored)[:-1], b",", tail.encode("utf-8"), b"\n"))
+
+
+# --- The debate over time -------------------------------------------------------------------
+def _readable_version(request: Request, pk: int) -> MapVersion:
+    """Return a version the user may read: 404 outside its debate, 403 for a hidden map."""
+    try:
+        version = map_version_get(user=request.user, pk=pk)
+    except MapVersion.DoesNotExist:
+        raise Http404("No map version with this id.") from None
+    _check_reads_maps(request.user, version.debate)
+    return version
+
+
+NOT_A_VERSION = "Not a version of this debate's map: give the id of one (see the map list)."
+
+
+class MapDiffView(StrictQueryMixin, generics.GenericAPIView):
+    queryset = MapVersion.objects.none()  # only tells the schema the model; see get()
+    extra_query_params = ("from",)
+    error_statuses = [401, 403, 404, 400]
+
+    @extend_schema(
+        tags=["maps"],
+        summary="What changed between two versions of a debate's map",
+        description="Arguments are matched by their sources (document and offsets), not by "
+        "their ids: `added` and `removed` arguments share no source with the other version; "
+        "`merged` lists each argument that now holds the sources of several older ones, "
+        "`split` each older argument whose sources are now in several; `changed`, the same "
+        "argument with another side, kind, wording, strength or sources; `actors`, those "
+        "whose position (pro, contra, mixed, neutral) changed, null where an actor is in one "
+        "version only. By default the version is compared with the debate's version made "
+        "just before it; the first version is compared with an empty map (everything "
+        "`added`). Who may read it: as for the debate's maps.",
+        parameters=[
+            OpenApiParameter(
+                "from",
+                int,
+                description="The id of the version to compare with, of the same debate "
+                "(default: the one made just before).",
+            )
+        ],
+        responses={200: MapDiffSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        version = _readable_version(request, pk)
+        raw = request.query_params.get("from")
+        if raw is None:
+            older = map_version_before(version=version)
+        else:
+            # The same answer for an unknown id and another debate's: nothing tells them apart.
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                raise ValidationError({"from": [NOT_A_VERSION]})
+            try:
+                older = map_version_of_debate(debate=version.debate, pk=int(raw))
+            except MapVersion.DoesNotExist:
+                raise ValidationError({"from": [NOT_A_VERSION]}) from None
+        diff = map_diff(
+            None if older is None else map_version_map(version=older),
+            map_version_map(version=version),
+        )
+        body = {
+            "from_version": None if older is None else older.pk,
+            "to_version": version.pk,
+            "counts": {
+                "added": len(diff.added),
+                "removed": len(diff.removed),
+                "merged": len(diff.merged),
+                "split": len(diff.split),
+                "changed": len(diff.changed),
+                "unchanged": diff.unchanged,
+            },
+            "proposition": diff,
+            "added": diff.added,
+            "removed": diff.removed,
+            "merged": diff.merged,
+            "split": diff.split,
+            "changed": diff.changed,
+            "actors": diff.actors,
+        }
+        return Response(MapDiffSerializer(body).data)
+
+
+class MapTimelineView(StrictQueryMixin, generics.GenericAPIView):
+    queryset = MapVersion.objects.none()  # only tells the schema the model; see get()
+    error_statuses = [401, 403, 404, 400]
+
+    @extend_schema(
+        tags=["maps"],
+        summary="Each actor's positions over time in one map version",
+        description="For every actor of the map, the sources they voiced as points: the "
+        "publication day of the source's document, the side of the argument it is part of, "
+        "the argument and the source (document, offsets, quote), earliest first. Sources in "
+        "documents without a publication day are listed apart, in `undated`. Who may read "
+        "it: as for the debate's maps.",
+        responses={200: MapTimelineSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        version = _readable_version(request, pk)
+        timelines = actor_timelines(map_version_map(version=version))
+        days = [point.published for actor in timelines for point in actor.points]
+        body = {
+            "version": version.pk,
+            "first": min(days, default=None),
+            "last": max(days, default=None),
+            "actors": timelines,
+        }
+        return Response(MapTimelineSerializer(body).data)

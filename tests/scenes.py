@@ -8,10 +8,13 @@
 - ``make_gold_layer``: many adjudicated documents of generated gold claims, for map builds.
 - ``pages_world``: a side, a document in review whose layers disagree, and a debate with the
   same members and nothing in it: every page of the site in each of its states.
+- ``seed_gold`` and ``seed_over_time``: the seed articles' gold layer, and its map in two
+  versions (a later article adjudicated between them).
 
 Texts are our own: invented reporting, never passages of published articles.
 """
 
+import datetime
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +50,16 @@ from tests.factories import (
     SpanFactory,
     UserFactory,
 )
-from tests.fixtures.seed_articles import ARTICLE_000, ARTICLE_004, TITLE_000, TITLE_004
+from tests.fixtures.seed_articles import (
+    ARTICLE_000,
+    ARTICLE_004,
+    ARTICLE_LATER,
+    BACKDOOR_LATER,
+    SUSPECT_LATER,
+    TITLE_000,
+    TITLE_004,
+    TITLE_LATER,
+)
 from tests.maps.seed import (
     GOVENDER,
     HARGREAVES,
@@ -686,3 +698,55 @@ def seed_gold(debate: Debate, reviewer) -> dict:
             created_by=reviewer,
         )
     return {"documents": documents, "actors": actors, "spans": spans}
+
+
+# --- The debate over time: the seed scenario in two map versions ------------------------------
+SEED_PUBLISHED = {100: None, 104: datetime.date(2023, 2, 14)}
+LATER_PUBLISHED = datetime.date(2023, 4, 20)
+
+
+def _map_version_built(debate: Debate, reason: str) -> MapVersion:
+    build = map_build_request(debate=debate, reason=reason)
+    map_build_run(build_id=build.pk, worker="scene:1")
+    build.refresh_from_db()
+    return build.version
+
+
+def seed_over_time(debate: Debate, reviewer) -> dict:
+    """Store the seed gold layer with its articles' days and build its map; then adjudicate a
+    later article and build again. Return ``seed_gold``'s scene plus ``later`` (the document)
+    and the two versions, ``first`` and ``second``.
+
+    Article 004 was published on 14 February 2023 and 000 has no known day. The later article
+    (20 April 2023) repeats the tech firms' backdoor argument, which gains a third source, and
+    has Susie Hargreaves, pro until then, voice a contra claim: she turns mixed.
+    """
+    scene = seed_gold(debate, reviewer)
+    for key, day in SEED_PUBLISHED.items():
+        Document.objects.filter(pk=scene["documents"][key].pk).update(published=day)
+    first = _map_version_built(debate, "the seed articles")
+    later = DocumentFactory(
+        debate=debate,
+        title=TITLE_LATER,
+        source="tests/fixtures/seed_articles.py",
+        text=ARTICLE_LATER,
+        published=LATER_PUBLISHED,
+        status=DocumentStatus.ADJUDICATED,
+    )
+    for quote, stance, actor_key in (
+        (BACKDOOR_LATER, "contra", TECH_FIRMS),
+        (SUSPECT_LATER, "contra", HARGREAVES),
+    ):
+        start = later.text.index(quote)
+        scene["spans"][quote] = SpanFactory(
+            document=later,
+            annotator=None,
+            created_by=reviewer,
+            start=start,
+            end=start + len(quote),
+            stance=stance,
+            role="claim",
+            actor=scene["actors"][actor_key],
+        )
+    second = _map_version_built(debate, "a later article")
+    return {**scene, "later": later, "first": first, "second": second}

@@ -15,6 +15,8 @@ from here; each module does one job:
 - ``hashing``: the input hash and the ids of nodes and edges;
 - ``build``: ``build_map``, which puts these together;
 - ``serialise`` and ``json_text``: the map as plain data and canonical JSON, and back;
+- ``diff``: what changed between two maps, arguments matched by their sources;
+- ``timeline``: each actor's positions by their documents' publication days;
 - ``cache``: ``BuildCache``, what a worker's builds keep for the next one, passed in explicitly.
 
 Determinism: the same input, in any order, gives the same map bytes, with a warm cache, a cold
@@ -23,6 +25,7 @@ one or none.
 
 from maps.builder.build import build_map
 from maps.builder.cache import RECENT_GROUPS, BuildCache
+from maps.builder.diff import ActorShift, ArgumentChange, ArgumentRegroup, MapDiff, map_diff
 from maps.builder.embedding import (
     WORDLLAMA_MODEL,
     EmbeddingLookup,
@@ -92,6 +95,7 @@ from maps.builder.strength import (
     dfquad_combine,
     dfquad_strengths,
 )
+from maps.builder.timeline import ActorTimeline, TimelinePoint, actor_timelines
 
 __all__ = [
     "BUILDER_VERSION",
@@ -115,8 +119,12 @@ __all__ = [
     "WORDLLAMA_MODEL",
     "ActorNode",
     "ActorPosition",
+    "ActorShift",
+    "ActorTimeline",
+    "ArgumentChange",
     "ArgumentMap",
     "ArgumentNode",
+    "ArgumentRegroup",
     "BuildCache",
     "ClaimSimilarity",
     "CombinedSimilarity",
@@ -127,6 +135,7 @@ __all__ = [
     "Id",
     "LexicalSimilarity",
     "MapActor",
+    "MapDiff",
     "MapDocument",
     "MapEdge",
     "MapInput",
@@ -141,7 +150,9 @@ __all__ = [
     "StrengthReport",
     "StrengthResult",
     "TextEncoder",
+    "TimelinePoint",
     "WordLlamaEncoder",
+    "actor_timelines",
     "build_map",
     "content_words",
     "dfquad_combine",
@@ -149,6 +160,7 @@ __all__ = [
     "embedding_key",
     "input_hash",
     "jaccard",
+    "map_diff",
     "map_from_dict",
     "map_to_dict",
     "map_to_json",

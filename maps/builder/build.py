@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
@@ -82,7 +83,25 @@ def _validate(data: MapInput) -> list[str]:
             if str(item.id) in seen:
                 problems.append(f"{name} {item.id!s} appears twice")
             seen.add(str(item.id))
+    for document in data.documents:
+        if document.published is not None and not _is_iso_day(document.published):
+            problems.append(
+                f"document {document.id!s}: published {document.published!r} is not a day "
+                "written YYYY-MM-DD"
+            )
     return problems
+
+
+def _is_iso_day(value: object) -> bool:
+    # A str, so the map's JSON writes it as given; date.fromisoformat alone would also take
+    # "20230301" (Python 3.11).
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _build(
@@ -190,6 +209,7 @@ def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
             span.stance,
             span.role,
             actor_id,
+            document.published,
         )
         # Equal is not enough for numbers (1 == 1.0 == True, but "1.0" is not "1"): only
         # spans with integer offsets, as the database gives them, are remembered and reused.

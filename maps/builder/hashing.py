@@ -62,7 +62,8 @@ def canonical_input(
             key=lambda row: id_key(row[0]),
         ),
         "documents": sorted(
-            ([str(d.id), d.title] for d in data.documents), key=lambda row: id_key(row[0])
+            ([str(d.id), d.title, d.published] for d in data.documents),
+            key=lambda row: id_key(row[0]),
         ),
         "spans": sorted(
             (

@@ -8,7 +8,7 @@ from typing import Any
 
 # Part of every input hash: bump it with any change that changes a built map, so that the same
 # gold layer then makes a new version instead of matching one built by the old code.
-BUILDER_VERSION = "argmap/1"
+BUILDER_VERSION = "argmap/2"
 SIDES = ("pro", "contra", "neutral")
 POLARITIES = ("support", "attack")
 PROPOSITION_ID = "proposition"
@@ -65,10 +65,12 @@ class MapActor:
 
 @dataclass(frozen=True, slots=True)
 class MapDocument:
-    """A document the gold spans point into; its title goes into every provenance record."""
+    """A document the gold spans point into; its title and publication day (ISO 8601,
+    ``YYYY-MM-DD``, or None when unknown) go into every provenance record."""
 
     id: Id
     title: str
+    published: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class SourceSpan:
     stance: str
     role: str
     actor_id: str | None
+    published: str | None = None  # the document's publication day, YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)

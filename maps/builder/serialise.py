@@ -39,6 +39,7 @@ def _source_dict(s: SourceSpan) -> dict[str, Any]:
         "stance": s.stance,
         "role": s.role,
         "actor_id": s.actor_id,
+        "published": s.published,
     }
 
 

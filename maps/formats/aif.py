@@ -2,8 +2,11 @@
 
 Each argument is an I-node; a paraphrase keeps its own wording as an I-node tied to it by MA;
 each source span is a locution (L) of its speaker, asserting (YA) its wording; supports are
-RA and attacks CA; locutions of one document follow each other (TA) in reading order. The
-"debatemap" key maps AIF nodes back to map nodes and locutions to their spans.
+RA and attacks CA; locutions of one document follow each other (TA) in reading order. A
+locution's ``timestamp`` (on its L-node and in ``locutions``) is its document's publication
+day at midnight, in AIF's ``YYYY-MM-DD HH:mm:ss``, and empty when the day is unknown. The
+"debatemap" key, which AIF readers pass over, maps AIF nodes back to map nodes and locutions
+to their spans (with the day as ``published``).
 """
 
 from collections import defaultdict
@@ -33,9 +36,15 @@ class _AifWriter:
         self.edges: list[dict[str, object]] = []
         self.origin: dict[str, str] = {}
 
-    def node(self, node_type: str, text: str | None = None, origin: str | None = None) -> str:
+    def node(
+        self,
+        node_type: str,
+        text: str | None = None,
+        origin: str | None = None,
+        timestamp: str = "",
+    ) -> str:
         node_id = str(len(self.nodes) + 1)
-        node = {"nodeID": node_id, "type": node_type, "timestamp": ""}
+        node = {"nodeID": node_id, "type": node_type, "timestamp": timestamp}
         if node_type in _SCHEMES:
             scheme, scheme_id = _SCHEMES[node_type]
             node.update(text=scheme, scheme=scheme, schemeID=scheme_id)
@@ -62,6 +71,11 @@ class _AifWriter:
             self.edge(premise, scheme_node)
         self.edge(scheme_node, conclusion)
         return scheme_node
+
+
+def _aif_timestamp(published: str | None) -> str:
+    """Return a publication day as an AIF timestamp (midnight), or "" when unknown."""
+    return "" if published is None else f"{published} 00:00:00"
 
 
 def _participant_names(name: str, kind: str) -> tuple[str, str]:
@@ -108,16 +122,22 @@ def _aif(m: ArgumentMap, version_id: object | None) -> str:
                     {"participantID": person_of[None], "firstname": UNATTRIBUTED, "surname": ""}
                 )
             speaker = speaker_of.get(source.actor_id, UNATTRIBUTED)
-            locution = writer.node("L", f"{speaker} : {source.quote}")
+            timestamp = _aif_timestamp(source.published)
+            locution = writer.node("L", f"{speaker} : {source.quote}", timestamp=timestamp)
             writer.link("YA", [locution], rephrased[source.quote])
             locutions.append(
-                {"nodeID": locution, "personID": person_of[source.actor_id], "timestamp": ""}
+                {
+                    "nodeID": locution,
+                    "personID": person_of[source.actor_id],
+                    "timestamp": timestamp,
+                }
             )
             locution_sources[locution] = {
                 "span_id": source.span_id,
                 "document_id": source.document_id,
                 "start": source.start,
                 "end": source.end,
+                "published": source.published,
             }
             locutions_by_document[source.document_id].append((source.start, source.end, locution))
     for edge in m.edges:

@@ -1,5 +1,11 @@
-"""Argdown: the proposition with its pro (+) and contra (-) arguments, premises beneath."""
+"""Argdown: the proposition with its pro (+) and contra (-) arguments, premises beneath.
 
+Each argument's definition ends with its sources as Argdown's inline YAML data (``{sources:
+[{document: "104", span: "5", start: 10, end: 62, published: "2023-03-01"}]}``, ``published``
+null when the day is unknown), which Argdown keeps as the statement's data.
+"""
+
+import json
 import re
 from collections import defaultdict
 
@@ -19,6 +25,30 @@ def _title_of(text: str, words: int = 7) -> str:
 def _argdown_text(text: str) -> str:
     # One line, with every character Argdown reads as syntax escaped.
     return _TEXT_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _yaml_string(value: str) -> str:
+    # A double-quoted YAML string; braces and brackets as escapes, so Argdown's lexer, which
+    # finds the end of a data element by its braces, never ends it inside a value.
+    text = json.dumps(value, ensure_ascii=True)
+    for character, escape in (
+        ("{", "\\u007b"),
+        ("}", "\\u007d"),
+        ("[", "\\u005b"),
+        ("]", "\\u005d"),
+    ):
+        text = text.replace(character, escape)
+    return text
+
+
+def _argdown_sources(node: ArgumentNode) -> str:
+    items = ", ".join(
+        f"{{document: {_yaml_string(s.document_id)}, span: {_yaml_string(s.span_id)}, "
+        f"start: {s.start}, end: {s.end}, "
+        f"published: {'null' if s.published is None else _yaml_string(s.published)}}}"
+        for s in node.sources
+    )
+    return f"{{sources: [{items}]}}"
 
 
 def _argdown_tag(name: str) -> str:
@@ -56,7 +86,11 @@ def export_argdown(argument_map: ArgumentMap, *, version_id: object | None = Non
             return f"[Proposition]: {_argdown_text(m.proposition.text)}"
         node = nodes[node_id]
         tags = " ".join(_argdown_tag(actor_names[a]) for a in node.actors)
-        return f"{reference(node_id)}: {_argdown_text(node.text)}" + (f" {tags}" if tags else "")
+        return (
+            f"{reference(node_id)}: {_argdown_text(node.text)}"
+            + (f" {tags}" if tags else "")
+            + f" {_argdown_sources(node)}"
+        )
 
     lines: list[str] = ["===", "title: Argument map"]
     lines += [f"{key}: {value}" for key, value in sorted(export_header(m, version_id).items())]

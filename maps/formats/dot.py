@@ -1,4 +1,7 @@
-"""Graphviz DOT: arguments under the proposition, actors beside, styled by kind and side."""
+"""Graphviz DOT: arguments under the proposition, actors beside, styled by kind and side.
+
+An argument whose sources' documents have publication days names them in its tooltip.
+"""
 
 import textwrap
 
@@ -48,7 +51,11 @@ def export_dot(argument_map: ArgumentMap, *, version_id: object | None = None) -
         label = _dot_label(n.text)
         if len(n.sources) > 1:
             label += f"\\n({len(n.sources)} sources)"
-        lines.append(f'  {_dot_string(n.id)} [{_DOT_STYLE[(n.kind, n.side)]}, label="{label}"];')
+        days = sorted({s.published for s in n.sources} - {None})
+        tooltip = f", tooltip={_dot_string('Published ' + ', '.join(days))}" if days else ""
+        lines.append(
+            f'  {_dot_string(n.id)} [{_DOT_STYLE[(n.kind, n.side)]}, label="{label}"{tooltip}];'
+        )
     for a in m.actors:
         lines.append(
             f'  {_dot_string(a.id)} [{_DOT_STYLE["actor"]}, label="{_dot_label(a.name)}"];'

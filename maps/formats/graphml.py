@@ -1,4 +1,8 @@
-"""GraphML with typed node and edge attributes, as networkx, Gephi and yEd read it."""
+"""GraphML with typed node and edge attributes, as networkx, Gephi and yEd read it.
+
+An argument's ``published`` is the publication days of its sources' documents (YYYY-MM-DD,
+earliest first, comma-separated), left out when none is known.
+"""
 
 import re
 from xml.sax.saxutils import escape, quoteattr
@@ -18,6 +22,7 @@ _GRAPHML_KEYS = (
     ("node", "strength", "double"),
     ("node", "sources", "int"),
     ("node", "documents", "string"),
+    ("node", "published", "string"),
     ("edge", "kind", "string"),
     ("edge", "origin", "string"),
     ("edge", "count", "int"),
@@ -75,6 +80,7 @@ def export_graphml(argument_map: ArgumentMap, *, version_id: object | None = Non
                 "strength": n.strength,
                 "sources": len(n.sources),
                 "documents": ",".join(n.documents),
+                "published": ",".join(sorted({s.published for s in n.sources} - {None})) or None,
             },
         )
         for n in m.arguments

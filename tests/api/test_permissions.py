@@ -197,6 +197,20 @@ CALLS = {
     "foreign map get": Call(
         "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/"
     ),
+    "map diff": Call("get", lambda w: f"/api/v1/maps/{_map_version(w).pk}/diff/"),
+    "map diff from a foreign map": Call(
+        "get",
+        lambda w: (
+            f"/api/v1/maps/{_map_version(w).pk}/diff/?from={_map_version(w, w.foreign_debate).pk}"
+        ),
+    ),
+    "foreign map diff": Call(
+        "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/diff/"
+    ),
+    "map timeline": Call("get", lambda w: f"/api/v1/maps/{_map_version(w).pk}/timeline/"),
+    "foreign map timeline": Call(
+        "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/timeline/"
+    ),
 }
 
 # fmt: off
@@ -250,6 +264,12 @@ MATRIX = {
     "map build get":                   (403, 403, 200, 200, 200, 404, 200, 401),
     "map get":                         (403, 403, 200, 200, 200, 404, 200, 401),
     "foreign map get":                 (404, 404, 404, 404, 404, 200, 200, 401),
+    "map diff":                        (403, 403, 200, 200, 200, 404, 200, 401),
+    # Another debate's version is no version of this one, even to whom reads both (root).
+    "map diff from a foreign map":     (403, 403, 400, 400, 400, 404, 400, 401),
+    "foreign map diff":                (404, 404, 404, 404, 404, 200, 200, 401),
+    "map timeline":                    (403, 403, 200, 200, 200, 404, 200, 401),
+    "foreign map timeline":            (404, 404, 404, 404, 404, 200, 200, 401),
 }
 # fmt: on
 
@@ -297,7 +317,7 @@ def test_permission_matrix(world, endpoint, who, expected):
     assert response.status_code == expected, response.content
     if expected >= 400:
         assert _state() == before
-        assert set(response.json()) <= {"detail", "source", "target"}
+        assert set(response.json()) <= {"detail", "source", "target", "from"}
 
 
 @pytest.mark.parametrize("who", ["ann2", "outsider"])

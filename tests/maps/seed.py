@@ -139,3 +139,12 @@ def bigger_seed_input() -> MapInput:
     """Return the seed input with one more pro claim: a change to one (kind, side) group only."""
     data = seed_map_input()
     return replace(data, spans=[*data.spans, gold_span(0, 100, TOOLS_000, "pro", "claim", None)])
+
+
+# Publication days of the seed articles, for the tests of dates: 000 is dated, 004 is not.
+PUBLISHED_000 = "2023-03-01"
+
+
+def dated_seed_input() -> MapInput:
+    """Return the seed input with article 000 published on PUBLISHED_000 and 004 undated."""
+    return seed_map_input(documents=[replace(DOCUMENTS[0], published=PUBLISHED_000), DOCUMENTS[1]])

@@ -29,6 +29,7 @@ def test_builder_imports_no_django():
             "contextlib",
             "core",
             "dataclasses",
+            "datetime",
             "functools",
             "gc",
             "hashlib",

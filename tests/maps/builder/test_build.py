@@ -25,6 +25,7 @@ from tests.maps.seed import (
     HOLES_004,
     PROPOSITION,
     PROTECTION_000,
+    PUBLISHED_000,
     RULES_000,
     SAFETY_NET_004,
     SCHEME,
@@ -33,6 +34,7 @@ from tests.maps.seed import (
     TEXTS,
     TRADE_OFF_004,
     bigger_seed_input,
+    dated_seed_input,
     edge_pairs,
     node_of,
     seed_map_input,
@@ -342,3 +344,42 @@ def test_a_known_input_hash_saves_hashing_again_and_changes_nothing():
     data = bigger_seed_input()
     digest = input_hash(data)
     assert map_to_json(build_map(data, known_input_hash=digest)) == map_to_json(build_map(data))
+
+
+# --- publication days ---------------------------------------------------------------------------
+
+
+def test_sources_carry_their_document_s_publication_day():
+    argument_map = build_map(dated_seed_input())
+
+    assert argument_map.builder == "argmap/2"
+    backdoor = node_of(argument_map, BACKDOOR_000)
+    assert [(s.document_id, s.published) for s in backdoor.sources] == [
+        ("100", PUBLISHED_000),
+        ("104", None),
+    ]
+
+
+def test_a_dated_input_in_any_order_gives_the_same_bytes():
+    data = dated_seed_input()
+    shuffled = replace(
+        data,
+        documents=list(reversed(data.documents)),
+        spans=list(reversed(data.spans)),
+        actors=list(reversed(data.actors)),
+    )
+
+    assert map_to_json(build_map(shuffled)) == map_to_json(build_map(data))
+    assert map_to_json(build_map(data)) == map_to_json(build_map(data))
+
+
+@pytest.mark.parametrize("day", ["2023-3-1", "20230301", "2023-02-30", "yesterday", ""])
+def test_a_publication_day_not_written_yyyy_mm_dd_is_refused(day):
+    data = seed_map_input(documents=[replace(DOCUMENTS[0], published=day), DOCUMENTS[1]])
+
+    with pytest.raises(MapInputError) as error:
+        build_map(data)
+
+    assert error.value.problems == (
+        f"document 100: published {day!r} is not a day written YYYY-MM-DD",
+    )

@@ -56,4 +56,6 @@ def test_input_hash_depends_on_content_and_settings():
     assert input_hash(replace(data, proposition=data.proposition + "!")) != base
     renamed = [replace(d, title=d.title + " (updated)") for d in data.documents]
     assert input_hash(replace(data, documents=renamed)) != base
+    dated = [replace(d, published="2023-03-01") for d in data.documents]
+    assert input_hash(replace(data, documents=dated)) != base
     assert build_map(data).input_hash == base

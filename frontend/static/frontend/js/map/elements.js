@@ -37,5 +37,16 @@ export function findElements(document) {
     ),
     neutralColumn: $("col-neutral"),
     zoomButtons: [...document.querySelectorAll("[data-zoom]")],
+    changesTitle: $("changes-title"),
+    compareLabel: $("compare-label"),
+    compareWith: $("compare-with"),
+    changesSummary: $("changes-summary"),
+    changesLists: $("changes-lists"),
+    timelineSummary: $("timeline-summary"),
+    timelineChart: $("timeline-chart"),
+    timelineTable: $("timeline-table"),
+    timelineRows: $("timeline-rows"),
+    timelineUndated: $("timeline-undated"),
+    timelineUndatedList: $("timeline-undated-list"),
   };
 }

@@ -1,12 +1,14 @@
-// Loading from the map API: the list (current version, builds, versions), a version's graph,
-// asking for a build, and following a running build until it is done or failed (then the new
-// version is shown).
+// Loading from the map API: the list (current version, builds, versions), a version's graph
+// (then its diff and timeline), asking for a build, and following a running build until it is
+// done or failed (then the new version is shown).
 
 import { api, errorMessage } from "../api.js";
 import { mapIndex } from "../map-layout.js";
 import { renderEmpty, renderStatus, renderVersion } from "./build-status.js";
+import { loadChanges } from "./changes.js";
 import { renderMap } from "./render.js";
 import { mapUrl } from "./state.js";
+import { loadTimeline } from "./timeline.js";
 
 const POLL_MS = 800;
 
@@ -43,6 +45,8 @@ export async function showVersion(page, id) {
   renderEmpty(page);
   renderVersion(page);
   renderMap(page);
+  // What changed since the version before, and the actors' positions over time.
+  await Promise.all([loadChanges(page), loadTimeline(page)]);
 }
 
 export async function requestBuild(page) {

@@ -1,12 +1,14 @@
 // The argument map page: the current map of a debate in two columns (pro, contra) under its
 // proposition, filterable by actor, with every argument's sources, premises and attackers, a
-// picture of the whole map, the actor x position matrix, and the build status (progress,
-// rebuild, errors). Everything comes from the map API; the layout logic is in map-layout.js.
+// picture of the whole map, the actor x position matrix, what changed since another version,
+// each actor's positions over time, and the build status (progress, rebuild, errors).
+// Everything comes from the map API; the layout logic is in map-layout.js and map-history.js.
 //
 // This entry is the only module that reads the document at load: it creates the state, looks
 // up the elements and hands both, as one `page` object, to the modules that draw and load.
 
 import { renderStatus } from "./build-status.js";
+import { loadChanges } from "./changes.js";
 import { findElements } from "./elements.js";
 import { applyFilter } from "./filter.js";
 import { openCard } from "./jump.js";
@@ -46,6 +48,10 @@ function listen(page) {
   el.graphActors.addEventListener("change", () => {
     state.graphActorsChosen = true;
     if (state.graph) renderGraphPicture(page);
+  });
+
+  el.compareWith.addEventListener("change", () => {
+    loadChanges(page, Number(el.compareWith.value));
   });
 }
 

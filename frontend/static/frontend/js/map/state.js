@@ -1,7 +1,8 @@
 // The map page's state, in one object the entry creates (createState) and hands to every
 // module: what the page was given (urls, sides, export formats) and what it has loaded and
 // chosen since (the map list, the latest build, the version shown with its graph and index,
-// the actor filter, the picture's zoom). Labels and addresses are here too. No DOM.
+// the actor filter, the picture's zoom, the diff and the timeline). Labels and addresses are
+// here too. No DOM.
 
 /** Return the page's state for its embedded data; the map itself is loaded from the API. */
 export function createState(data) {
@@ -24,6 +25,9 @@ export function createState(data) {
     graphActorsChosen: false, // the reader ticked or unticked "Show actors" themselves
     // Each card's <details> and the function that fills its body (see cards.js).
     bodyBuilders: new WeakMap(),
+    diff: null, // what changed since another version (changes.js)
+    diffRequests: 0, // diffs asked for, so only the answer to the last one is shown
+    timeline: null, // the actors' positions over time (timeline.js)
   };
 }
 
@@ -39,6 +43,20 @@ export function when(iso) {
 export function mapUrl(state, id, format) {
   const url = state.urls.map.replace("{id}", String(id));
   return format ? `${url}?format=${encodeURIComponent(format)}` : url;
+}
+
+export function diffUrl(state, id, from) {
+  const url = state.urls.diff.replace("{id}", String(id));
+  return from === null || from === undefined ? url : `${url}?from=${encodeURIComponent(from)}`;
+}
+
+export function timelineUrl(state, id) {
+  return state.urls.timeline.replace("{id}", String(id));
+}
+
+/** Name an actor's position: a side's name, or "Mixed". */
+export function positionName(state, position) {
+  return position === "mixed" ? "Mixed" : sideName(state, position);
 }
 
 export function sourceUrl(state, source) {
