@@ -16,10 +16,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotations.review.permissions import ReadsAgreement
 from core.api import CursorPage, StrictQueryMixin
 from debate.models import Debate
 from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
+from maps.agreement import map_agreement_get
 from maps.builder import map_from_dict
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
@@ -34,6 +36,7 @@ from maps.selectors import (
 )
 from maps.serializers import (
     DEFAULT_FORMAT,
+    MapAgreementSerializer,
     MapBuildRequestSerializer,
     MapBuildSerializer,
     MapIndexSerializer,
@@ -138,6 +141,29 @@ class MapListView(DebateScopedMixin, generics.GenericAPIView):
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": map_build_url(request, build.pk)},
         )
+
+
+class MapAgreementView(DebateScopedMixin, generics.GenericAPIView):
+    serializer_class = MapAgreementSerializer
+    permission_classes = [IsAuthenticated, ReadsAgreement]
+
+    @extend_schema(
+        tags=["maps"],
+        summary="Compare each annotator's map, and the majority vote's, with the gold map "
+        "(reviewers, managers, researchers)",
+        description="Over the adjudicated documents, a map is built from each annotator's "
+        "submitted layer and from the majority vote of every document's layers (units more "
+        "than half of the annotators gave the same stance and role, and the relations more "
+        "than half of them made between such units), with the same builder and settings as "
+        "a map of the gold layer as it is now. Each is compared with the gold map: "
+        "arguments matched one to one by their source spans' aligned units or by text, then "
+        "support and attack edges between matched arguments; precision, recall and F1 of "
+        "each, over the gold arguments of the documents the layer covers. Annotators never "
+        "read it (it shows other layers), whatever `annotators_see_maps` says. "
+        "docs/AGREEMENT.md defines every figure.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(MapAgreementSerializer(map_agreement_get(debate=self.get_debate())).data)
 
 
 class MapBuildDetailView(StrictQueryMixin, generics.GenericAPIView):

@@ -189,6 +189,8 @@ CALLS = {
     "foreign map get": Call(
         "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/"
     ),
+    # Other annotators' layers: the agreement's readers only, whatever annotators_see_maps.
+    "map agreement": Call("get", lambda w: "/api/v1/debates/encryption/maps/agreement/"),
 }
 
 # fmt: off
@@ -240,6 +242,7 @@ MATRIX = {
     "map build get":                   (403, 403, 200, 200, 200, 404, 200, 401),
     "map get":                         (403, 403, 200, 200, 200, 404, 200, 401),
     "foreign map get":                 (404, 404, 404, 404, 404, 200, 200, 401),
+    "map agreement":                   (403, 403, 200, 200, 200, 404, 200, 401),
 }
 # fmt: on
 

@@ -103,6 +103,7 @@ API = {
     ),
     "api/v1/map-builds/<int:pk>/": Scoped("map_build"),
     "api/v1/maps/<int:pk>/": Scoped("map_version"),
+    "api/v1/debates/<slug:slug>/maps/agreement/": DEBATE,
     "api/v1/documents/<int:pk>/spans/": Scoped("open_doc", body=_span_body),
     "api/v1/documents/<int:pk>/relations/": Scoped(
         "open_doc",
