@@ -8,7 +8,7 @@ Direction counts: a link from A to B is not one from B to A.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 from annotations.review.agreement.alpha import NOT_LINKED
 from annotations.review.agreement.data import AnnotatedRelation, F1Counts
@@ -18,12 +18,14 @@ from annotations.review.alignment import DocumentAlignment
 Links = dict[tuple[int, int], dict[str, set[str]]]
 
 
-def unit_links(alignment: DocumentAlignment, relations: Iterable[AnnotatedRelation]) -> Links:
+def unit_links(alignment: DocumentAlignment, relations: Sequence[AnnotatedRelation]) -> Links:
     """Return each annotator's relation types per ordered pair of units (by position).
 
     Raise ValueError for a relation with an end the alignment does not hold, or with its
     ends in two annotators' layers.
     """
+    if not relations:
+        return {}
     unit_of: dict[int, int] = {}
     annotator_of: dict[int, str] = {}
     for index, unit in enumerate(alignment.units):

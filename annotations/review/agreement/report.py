@@ -12,6 +12,7 @@ from itertools import combinations
 
 from annotations.review.agreement.alpha import (
     ALPHA_ATTRIBUTES,
+    NOT_MARKED,
     RELATION,
     AlphaFigure,
     alpha_figure,
@@ -149,18 +150,18 @@ class _PairTally:
         self.confusion: Counter[tuple[str | None, str | None]] = Counter()
         self.relations = F1Counts()
         self.relations_untyped = F1Counts()
-        self.values: dict[str, Counter[tuple[Hashable, ...]]] = {
-            dimension: Counter() for dimension in PAIR_ALPHA_DIMENSIONS
-        }
+        # Units by what each side marked, (stance, role, actor) or None, counted once per unit
+        # and split per attribute for the alphas at the end (one count per unit, not three).
+        self.marks: Counter[tuple[tuple[Hashable, ...] | None, ...]] = Counter()
+        self.links: Counter[tuple[Hashable, ...]] = Counter()
 
     def add(self, spans: list[AnnotatedSpan], relations: list[AnnotatedRelation]) -> None:
         left_name, right_name = self.annotators
         self.documents += 1
         alignment = align_spans(spans, self.annotators)
         for unit in alignment.units:
-            for attribute, values in unit_values(unit.spans, self.annotators).items():
-                self.values[attribute][values] += 1
             left, right = unit.span_of(left_name), unit.span_of(right_name)
+            self.marks[_marks(left), _marks(right)] += 1
             self.confusion[
                 None if left is None else left.stance, None if right is None else right.stance
             ] += 1
@@ -183,7 +184,7 @@ class _PairTally:
                     self.labels[attribute, label][0] += exact
                     self.labels[attribute, label][1] += 1
         links = unit_links(alignment, relations)
-        self.values[RELATION].update(link_values(links, self.annotators))
+        self.links.update(link_values(links, self.annotators))
         typed, untyped = link_f1(links, left_name, right_name)
         self.relations += typed
         self.relations_untyped += untyped
@@ -206,11 +207,20 @@ class _PairTally:
             ),
             relations=self.relations,
             relations_untyped=self.relations_untyped,
-            alphas=tuple(
-                alpha_figure(dimension, self.values[dimension])
-                for dimension in PAIR_ALPHA_DIMENSIONS
+            alphas=(
+                *(
+                    alpha_figure(attribute, self._values(position))
+                    for position, attribute in enumerate(ALPHA_ATTRIBUTES)
+                ),
+                alpha_figure(RELATION, self.links),
             ),
         )
+
+    def _values(self, position: int) -> Counter[tuple[Hashable, ...]]:
+        values: Counter[tuple[Hashable, ...]] = Counter()
+        for sides, units in self.marks.items():
+            values[tuple(NOT_MARKED if side is None else side[position] for side in sides)] += units
+        return values
 
 
 class _Tally:
@@ -240,14 +250,14 @@ class _Tally:
         self.values[RELATION].update(link_values(unit_links(alignment, document.relations), names))
         self.characters.update(character_units(document))
         spans_of: dict[str, list[AnnotatedSpan]] = {name: [] for name in names}
-        annotator_of: dict[int, str] = {}
         for span in document.spans:
             spans_of[span.annotator].append(span)
-            annotator_of[span.id] = span.annotator
         # unit_links above has checked that every relation joins two spans of one layer.
         relations_of: dict[str, list[AnnotatedRelation]] = {name: [] for name in names}
-        for relation in document.relations:
-            relations_of[annotator_of[relation.source]].append(relation)
+        if document.relations:
+            annotator_of = {span.id: span.annotator for span in document.spans}
+            for relation in document.relations:
+                relations_of[annotator_of[relation.source]].append(relation)
         for pair in combinations(names, 2):
             if pair not in self.pairs:
                 self.pairs[pair] = _PairTally(pair)
@@ -283,6 +293,10 @@ class _Tally:
             relations_untyped=sum((pair.relations_untyped for pair in pairs), F1Counts()),
             pairs=pairs,
         )
+
+
+def _marks(span: AnnotatedSpan | None) -> tuple[Hashable, ...] | None:
+    return None if span is None else (span.stance, span.role, span.actor)
 
 
 def _label_f1(counts: Mapping[tuple[str, str], list[int]]) -> tuple[LabelF1, ...]:
