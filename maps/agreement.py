@@ -4,37 +4,52 @@ Each layer's map is built by the same pure builder as the gold map (``maps.build
 from the adjudicated documents it covers, and compared with the gold map built from the gold
 layer as it is now (``maps.compare``). All of them are built with the builder's default
 settings, so what differs between them is what the layers say, never how they were built.
+
+Building one map per layer takes seconds on a large debate, so the figures are kept in the
+cache under the hash of everything they are computed from: the input hash of gold's build and
+of each annotator's (their spans, relations, labels, the scheme and the builder's settings),
+the documents each annotator covers (which decide the majority vote) and
+``COMPARISON_VERSION``. The same inputs give the same figures, so a kept answer is never stale,
+and any change to a layer or to gold makes a new key.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+
+from django.core.cache import cache
 
 from annotations.review.agreement import AnnotatedDocument
 from annotations.review.alignment import AnnotatedSpan, align_spans
 from annotations.review.majority import majority_layer
 from annotations.review.selectors import adjudicated_layers
 from debate.models import Debate
-from maps.builder import ArgumentMap, MapInput, MapInputError, build_map
-from maps.compare import COMPARED_EDGE_KINDS, MapComparison, compare_maps
+from maps.builder import ArgumentMap, MapInput, MapInputError, build_map, input_hash
+from maps.compare import COMPARED_EDGE_KINDS, COMPARISON_VERSION, MatchCounts, compare_maps
 from maps.gold import gold_map_input, layer_map_input
 
 # The names the two layers of each alignment go by; every span is renamed to one of them.
 LAYER, GOLD = "layer", "gold"
+# Kept answers are found by their inputs' hashes, so they can be kept long: the time only
+# bounds what a debate that stopped changing leaves in the cache.
+CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
 class LayerMapAgreement:
     """One layer's map against gold: an annotator's (``majority`` False) or the majority vote's.
 
-    ``comparison`` is None, and ``error`` says why, when the layer's map cannot be built
-    (a label the debate's scheme no longer has).
+    ``arguments`` and ``edges`` are None, and ``error`` says why, when the layer's map cannot
+    be built (a label the debate's scheme no longer has).
     """
 
     layer: str
     majority: bool
     documents: int
-    comparison: MapComparison | None
+    arguments: MatchCounts | None
+    edges: MatchCounts | None
     error: str = ""
 
 
@@ -49,37 +64,71 @@ class MapAgreement:
     layers: tuple[LayerMapAgreement, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Layer:
+    name: str
+    majority: bool
+    documents: tuple[AnnotatedDocument, ...]
+    data: MapInput
+
+
 def map_agreement_get(*, debate: Debate) -> MapAgreement:
     """Return each annotator's map and the majority-vote map compared with the gold map.
 
     Over the adjudicated documents: the annotators' layers they submitted there, sorted by
-    name, then the majority vote of every document's submitted layers. Reads in six queries;
-    builds one map per layer and the gold map.
+    name, then the majority vote of every document's submitted layers. Reads in eight
+    queries; builds one map per layer and the gold map unless the cache has the figures of
+    the same inputs.
     """
     gold = gold_map_input(debate=debate)
-    gold_map = build_map(gold)
     documents = adjudicated_layers(debate=debate)
+    by_name: defaultdict[str, list[AnnotatedDocument]] = defaultdict(list)
+    for document in documents:
+        for name in document.annotators:
+            by_name[name].append(_one_layer(document, name))
+    layers = [_layer(gold, name, False, by_name[name]) for name in sorted(by_name)]
+    # The majority vote follows from the annotators' layers, so their hashes key it too, and
+    # it is only worked out when the figures are not kept.
+    key = _cache_key(gold, layers)
+    figures = cache.get(key)
+    if figures is None:
+        if documents:
+            majority = [_majority_document(document) for document in documents]
+            layers.append(_layer(gold, "majority", True, majority))
+        figures = _figures(gold, layers)
+        cache.set(key, figures, CACHE_SECONDS)
+    gold_arguments, gold_edges, compared = figures
+    return MapAgreement(debate, len(gold.documents), gold_arguments, gold_edges, compared)
+
+
+def _layer(
+    gold: MapInput, name: str, majority: bool, documents: Sequence[AnnotatedDocument]
+) -> _Layer:
+    return _Layer(name, majority, tuple(documents), layer_map_input(gold, documents))
+
+
+def _cache_key(gold: MapInput, layers: Sequence[_Layer]) -> str:
+    parts = [COMPARISON_VERSION, input_hash(gold)]
+    for layer in layers:
+        ids = sorted(document.id for document in layer.documents)
+        parts.append([layer.name, layer.majority, ids, input_hash(layer.data)])
+    return "map-agreement:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _figures(
+    gold: MapInput, layers: Sequence[_Layer]
+) -> tuple[int, int, tuple[LayerMapAgreement, ...]]:
+    """Return the gold map's arguments and edges, and every layer's map compared with it."""
+    gold_map = build_map(gold)
     gold_spans: defaultdict[int, list[AnnotatedSpan]] = defaultdict(list)
     for span in gold.spans:
         gold_spans[int(span.document_id)].append(
             AnnotatedSpan(span.id, GOLD, span.start, span.end, span.stance, span.role)
         )
-    layers: defaultdict[str, list[AnnotatedDocument]] = defaultdict(list)
-    for document in documents:
-        for name in document.annotators:
-            layers[name].append(_one_layer(document, name))
-    compared = [
-        _compare(name, False, layers[name], gold, gold_map, gold_spans) for name in sorted(layers)
-    ]
-    if documents:
-        majority = [_majority_document(document) for document in documents]
-        compared.append(_compare("majority", True, majority, gold, gold_map, gold_spans))
-    return MapAgreement(
-        debate=debate,
-        documents=len(gold.documents),
-        gold_arguments=len(gold_map.arguments),
-        gold_edges=sum(edge.kind in COMPARED_EDGE_KINDS for edge in gold_map.edges),
-        layers=tuple(compared),
+    return (
+        len(gold_map.arguments),
+        sum(edge.kind in COMPARED_EDGE_KINDS for edge in gold_map.edges),
+        tuple(_compare(layer, gold_map, gold_spans) for layer in layers),
     )
 
 
@@ -96,26 +145,24 @@ def _majority_document(document: AnnotatedDocument) -> AnnotatedDocument:
 
 
 def _compare(
-    name: str,
-    majority: bool,
-    documents: Sequence[AnnotatedDocument],
-    gold: MapInput,
-    gold_map: ArgumentMap,
-    gold_spans: dict[int, list[AnnotatedSpan]],
+    layer: _Layer, gold_map: ArgumentMap, gold_spans: dict[int, list[AnnotatedSpan]]
 ) -> LayerMapAgreement:
+    covered = len(layer.documents)
     try:
-        layer_map = build_map(layer_map_input(gold, documents))
+        layer_map = build_map(layer.data)
     except MapInputError as error:
-        return LayerMapAgreement(name, majority, len(documents), None, str(error))
-    layer_units, gold_units = _units(documents, gold_spans)
+        return LayerMapAgreement(layer.name, layer.majority, covered, None, None, str(error))
+    layer_units, gold_units = _units(layer.documents, gold_spans)
     comparison = compare_maps(
         layer_map,
         gold_map,
         layer_units=layer_units,
         gold_units=gold_units,
-        documents={str(document.id) for document in documents},
+        documents={str(document.id) for document in layer.documents},
     )
-    return LayerMapAgreement(name, majority, len(documents), comparison)
+    return LayerMapAgreement(
+        layer.name, layer.majority, covered, comparison.arguments, comparison.edges
+    )
 
 
 def _units(

@@ -30,6 +30,10 @@ from dataclasses import dataclass
 from maps.builder import PROPOSITION_ID, ArgumentMap, ArgumentNode
 
 COMPARED_EDGE_KINDS = ("support", "attack")
+# Part of the key under which ``maps.agreement`` keeps its figures: bump it with any change to
+# how maps are compared here or to the majority vote (``annotations.review.majority``), so
+# figures made by the old code are not found any more.
+COMPARISON_VERSION = "map-comparison/1"
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,12 +107,10 @@ class LayerMapAgreementSerializer(serializers.Serializer):
     )
     documents = serializers.IntegerField(help_text="Adjudicated documents the layer covers.")
     arguments = MatchCountsSerializer(
-        source="comparison.arguments",
         allow_null=True,
         help_text="Arguments matched one to one by aligned source spans or by text.",
     )
     edges = MatchCountsSerializer(
-        source="comparison.edges",
         allow_null=True,
         help_text="Support and attack edges whose ends are matched arguments.",
     )
