@@ -5,20 +5,24 @@ from the adjudicated documents it covers, and compared with the gold map built f
 layer as it is now (``maps.compare``). All of them are built with the builder's default
 settings, so what differs between them is what the layers say, never how they were built.
 
-Building one map per layer takes seconds on a large debate, so the figures are kept in the
-cache under the hash of everything they are computed from: the input hash of gold's build and
-of each annotator's (their spans, relations, labels, the scheme and the builder's settings),
-the documents each annotator covers (which decide the majority vote) and
+Building one map per layer takes seconds on a large debate, minutes on the largest, longer
+than a request may take. So a worker builds them (``maps.tasks.compare_layer_maps``) and keeps
+the figures in the cache under the hash of everything they are computed from: the input hash
+of gold's build and of each annotator's (their spans, relations, labels, the scheme and the
+builder's settings), the documents each annotator covers (which decide the majority vote) and
 ``COMPARISON_VERSION``. The same inputs give the same figures, so a kept answer is never stale,
-and any change to a layer or to gold makes a new key.
+and any change to a layer or to gold makes a new key; a request reads and hashes the layers,
+and finds the figures or asks the worker for them.
 """
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from celery import current_app as celery_app
 from django.core.cache import cache
 
 from annotations.review.agreement import AnnotatedDocument
@@ -30,11 +34,19 @@ from maps.builder import ArgumentMap, MapInput, MapInputError, build_map, input_
 from maps.compare import COMPARED_EDGE_KINDS, COMPARISON_VERSION, MatchCounts, compare_maps
 from maps.gold import gold_map_input, layer_map_input
 
+logger = logging.getLogger(__name__)
+
 # The names the two layers of each alignment go by; every span is renamed to one of them.
 LAYER, GOLD = "layer", "gold"
 # Kept answers are found by their inputs' hashes, so they can be kept long: the time only
 # bounds what a debate that stopped changing leaves in the cache.
 CACHE_SECONDS = 7 * 24 * 3600
+# While the worker computes the figures of some inputs, asking again does not send it twice;
+# a run that died is asked for again once this has passed (its task's time limit is shorter).
+PENDING_SECONDS = 15 * 60
+# Found by name (registered when MapsConfig.ready imports maps.tasks), since the tasks module
+# imports this one.
+COMPARE_TASK = "maps.tasks.compare_layer_maps"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,33 +84,67 @@ class _Layer:
     data: MapInput
 
 
-def map_agreement_get(*, debate: Debate) -> MapAgreement:
-    """Return each annotator's map and the majority-vote map compared with the gold map.
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    gold: MapInput
+    documents: tuple[AnnotatedDocument, ...]
+    layers: list[_Layer]
+    key: str
+
+
+def map_agreement_get_or_request(*, debate: Debate) -> MapAgreement | None:
+    """Return the kept figures of the debate's layers as they are now, or ask for them.
+
+    None means the worker was asked to compute them (or already works on them): ask again
+    shortly. Reads in eight queries and hashes every layer's input.
+    """
+    inputs = _inputs(debate)
+    figures = cache.get(inputs.key)
+    if figures is not None:
+        return _agreement(debate, inputs, figures)
+    if cache.add(f"{inputs.key}:pending", True, PENDING_SECONDS):
+        try:
+            celery_app.tasks[COMPARE_TASK].apply_async(args=[debate.pk], ignore_result=True)
+        except Exception:  # the broker is unreachable: the next request asks again
+            cache.delete(f"{inputs.key}:pending")
+            logger.warning("Could not ask for the map agreement of %s.", debate.slug)
+    return None
+
+
+def map_agreement_compute(*, debate: Debate) -> MapAgreement:
+    """Build each annotator's map, the majority vote's and gold's, compare them, keep them.
 
     Over the adjudicated documents: the annotators' layers they submitted there, sorted by
-    name, then the majority vote of every document's submitted layers. Reads in eight
-    queries; builds one map per layer and the gold map unless the cache has the figures of
-    the same inputs.
+    name, then the majority vote of every document's submitted layers.
     """
+    inputs = _inputs(debate)
+    layers = list(inputs.layers)
+    if inputs.documents:
+        majority = [_majority_document(document) for document in inputs.documents]
+        layers.append(_layer(inputs.gold, "majority", True, majority))
+    figures = _figures(inputs.gold, layers)
+    cache.set(inputs.key, figures, CACHE_SECONDS)
+    return _agreement(debate, inputs, figures)
+
+
+def _inputs(debate: Debate) -> _Inputs:
+    """Read gold and the annotators' layers, and the key their figures are kept under."""
     gold = gold_map_input(debate=debate)
-    documents = adjudicated_layers(debate=debate)
+    documents = tuple(adjudicated_layers(debate=debate))
     by_name: defaultdict[str, list[AnnotatedDocument]] = defaultdict(list)
     for document in documents:
         for name in document.annotators:
             by_name[name].append(_one_layer(document, name))
     layers = [_layer(gold, name, False, by_name[name]) for name in sorted(by_name)]
-    # The majority vote follows from the annotators' layers, so their hashes key it too, and
-    # it is only worked out when the figures are not kept.
-    key = _cache_key(gold, layers)
-    figures = cache.get(key)
-    if figures is None:
-        if documents:
-            majority = [_majority_document(document) for document in documents]
-            layers.append(_layer(gold, "majority", True, majority))
-        figures = _figures(gold, layers)
-        cache.set(key, figures, CACHE_SECONDS)
+    # The majority vote follows from the annotators' layers, so their hashes key it too.
+    return _Inputs(gold, documents, layers, _cache_key(gold, layers))
+
+
+def _agreement(
+    debate: Debate, inputs: _Inputs, figures: tuple[int, int, tuple[LayerMapAgreement, ...]]
+) -> MapAgreement:
     gold_arguments, gold_edges, compared = figures
-    return MapAgreement(debate, len(gold.documents), gold_arguments, gold_edges, compared)
+    return MapAgreement(debate, len(inputs.gold.documents), gold_arguments, gold_edges, compared)
 
 
 def _layer(

@@ -14,6 +14,7 @@ with gold. The figures the page must show, by hand:
 - Maps: layers.py's docstring has each layer's counts.
 """
 
+from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
@@ -24,6 +25,7 @@ def test_the_dashboard_shows_relation_agreement_pair_alphas_and_maps_against_gol
     page: Page, live_server, login, debate, artifacts
 ):
     three_layers_and_gold(debate)
+    cache.clear()  # nothing kept from another test: the page must wait for the worker
 
     login(page, "res", PASSWORD)
     page.goto(f"{live_server.url}/d/{debate.slug}/dashboard/")
@@ -48,7 +50,11 @@ def test_the_dashboard_shows_relation_agreement_pair_alphas_and_maps_against_gol
     expect(a1.nth(2)).to_have_text("n/an=1")
 
     maps = page.locator("#map-agreement")
-    expect(maps).to_have_attribute("data-state", "ready")
+    # The first ask answers 202 (the worker, inline here, builds the maps meanwhile); the
+    # page asks again after Retry-After (3 s).
+    expect(maps).to_have_attribute("data-state", "loading")
+    expect(maps).to_contain_text("Building each layer's map")
+    expect(maps).to_have_attribute("data-state", "ready", timeout=20_000)
     rows = maps.locator("tbody tr")
     expect(rows.locator("th")).to_have_text(["a1", "a2", "a3", "Majority vote (preview)"])
     # Documents, then arguments (matched, P, R, F1) and edges (the same).

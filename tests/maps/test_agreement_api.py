@@ -1,6 +1,7 @@
 """GET /api/v1/debates/{slug}/maps/agreement/: who reads it, and the figures of layers.py."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -15,15 +16,21 @@ URL = "/api/v1/debates/encryption/maps/agreement/"
 
 @pytest.fixture
 def users(debate):
-    return three_layers_and_gold(debate)
+    cache.clear()  # figures are kept by their inputs' hashes: start from none kept
+    yield three_layers_and_gold(debate)
+    cache.clear()
 
 
 @pytest.mark.parametrize("see_maps", [False, True])
 def test_only_the_agreement_s_readers_read_it(users, debate, see_maps):
     Debate.objects.filter(pk=debate.pk).update(annotators_see_maps=see_maps)
 
+    first = token_client(users["res"]).get(URL)
     got = [token_client(users[name]).get(URL).status_code for name in ("a1", "rev", "man", "res")]
 
+    # The first ask has the worker build the maps (inline in the tests): 202, then 200.
+    assert (first.status_code, first["Retry-After"]) == (202, "3")
+    assert first.json() == {"detail": "The maps are being built and compared; ask again shortly."}
     # An annotator never: the answer shows the other annotators' layers.
     assert got == [403, 200, 200, 200]
     assert token_client(None).get(URL).status_code == 401
@@ -31,7 +38,9 @@ def test_only_the_agreement_s_readers_read_it(users, debate, see_maps):
 
 
 def test_the_answer_has_every_layer_s_figures(users):
-    body = token_client(users["res"]).get(URL).json()
+    client = token_client(users["res"])
+    assert client.get(URL).status_code == 202
+    body = client.get(URL).json()
 
     assert {key: body[key] for key in ("debate", "documents", "gold_arguments", "gold_edges")} == {
         "debate": "encryption",
@@ -72,4 +81,5 @@ def test_the_schema_documents_it_without_warnings(db):
     schema = APIClient().get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/debates/{slug}/maps/agreement/"]["get"]
     assert operation["tags"] == ["maps"]
+    assert {"200", "202"} <= set(operation["responses"])
     assert "majority vote" in operation["description"]

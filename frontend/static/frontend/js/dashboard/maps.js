@@ -1,7 +1,8 @@
 // Maps against gold: each annotator's map and the majority-vote preview compared with the
-// gold map. Building the maps takes a while on a large debate, so the figures are asked for
-// after the rest of the page is drawn (GET .../maps/agreement/) and fill their card when
-// they come; the card's data-state says where it is (loading, ready, failed).
+// gold map. A worker builds the maps, which takes a while on a large debate, so the figures
+// are asked for after the rest of the page is drawn (GET .../maps/agreement/, again after
+// Retry-After while it answers 202) and fill their card when they come; the card's
+// data-state says where it is (loading, ready, failed).
 
 import { api, errorMessage } from "../api.js";
 import { mapAgreementRows } from "../dashboard-charts.js";
@@ -71,14 +72,33 @@ function comparisonTable(body) {
   return table;
 }
 
+// A worker builds the maps; while it does, the API answers 202 with Retry-After. Asking for
+// longer than this means it is stuck (its task gives up after 12 minutes).
+const GIVE_UP_AFTER_MS = 15 * 60 * 1000;
+
+function retryDelay(result) {
+  const seconds = Number(result.retryAfter);
+  return Math.min(Math.max(Number.isFinite(seconds) && seconds > 0 ? seconds : 3, 1), 60) * 1000;
+}
+
+function wait(ms) {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
 export async function loadMapAgreement(page) {
   const target = page.el.maps;
   if (!target) return;
   target.dataset.state = "loading";
   mount(target, empty("Building each layer's map…"));
-  const result = await api("GET", page.state.urls.mapAgreement);
+  const started = Date.now();
+  let result = await api("GET", page.state.urls.mapAgreement);
+  while (result.status === 202 && Date.now() - started < GIVE_UP_AFTER_MS) {
+    await wait(retryDelay(result));
+    result = await api("GET", page.state.urls.mapAgreement);
+  }
   if (result.status !== 200) {
-    mount(target, empty(`The maps could not be compared: ${errorMessage(result)}`));
+    const reason = result.status === 202 ? "still building after 15 minutes" : errorMessage(result);
+    mount(target, empty(`The maps could not be compared: ${reason}`));
     target.dataset.state = "failed";
     return;
   }
