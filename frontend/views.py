@@ -402,6 +402,7 @@ def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
                 "agreement": DebateAgreementSerializer(agreement).data,
                 "stances": _stance_styles(debate),
                 "status_labels": dict(DocumentStatus.choices),
+                "urls": {"map_agreement": reverse("api-map-agreement", args=[debate.slug])},
             },
         },
     )

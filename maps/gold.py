@@ -1,10 +1,16 @@
 """The one narrow door through which the map builder reads annotations: a debate's gold layer.
 
 It returns the builder's plain input (``maps.builder.MapInput``), so the builder never sees
-the ORM and the map job never sees how annotations are stored.
+the ORM and the map job never sees how annotations are stored. ``layer_map_input`` turns
+another layer of the same debate (an annotator's, or the majority vote) into the same input,
+to compare its map with gold's.
 """
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from annotations.models import Relation, Span
+from annotations.review.agreement import AnnotatedDocument
 from debate.models import Debate, DocumentStatus
 from maps.builder import GoldRelation, GoldSpan, MapActor, MapDocument, MapInput, MapScheme
 
@@ -47,3 +53,20 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         spans=spans,
         relations=relations,
     )
+
+
+def layer_map_input(gold: MapInput, documents: Iterable[AnnotatedDocument]) -> MapInput:
+    """Return another layer of the debate as map input: its spans and relations in ``gold``'s.
+
+    The proposition, scheme, actors and documents are those of the gold input, read once for
+    every layer compared with it; spans must carry their quotes (``adjudicated_layers``).
+    """
+    spans: list[GoldSpan] = []
+    relations: list[GoldRelation] = []
+    for document in documents:
+        spans.extend(
+            GoldSpan(s.id, document.id, s.start, s.end, s.quote, s.stance, s.role, s.actor)
+            for s in document.spans
+        )
+        relations.extend(GoldRelation(r.source, r.target, r.type) for r in document.relations)
+    return replace(gold, spans=spans, relations=relations)

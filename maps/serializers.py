@@ -91,6 +91,42 @@ class MapBuildSerializer(serializers.ModelSerializer):
         return map_version_url(self.context["request"], build.version_id)
 
 
+class MatchCountsSerializer(serializers.Serializer):
+    matched = serializers.IntegerField(help_text="Items of the layer's map matched in gold.")
+    layer = serializers.IntegerField(help_text="Items of the layer's map.")
+    gold = serializers.IntegerField(help_text="Items of the gold map in the layer's documents.")
+    precision = serializers.FloatField(allow_null=True, help_text="matched / layer.")
+    recall = serializers.FloatField(allow_null=True, help_text="matched / gold.")
+    f1 = serializers.FloatField(allow_null=True, help_text="2·matched / (layer + gold).")
+
+
+class LayerMapAgreementSerializer(serializers.Serializer):
+    layer = serializers.CharField(help_text="The annotator, or `majority`.")
+    majority = serializers.BooleanField(
+        help_text="The majority-vote preview: units most annotators labelled alike."
+    )
+    documents = serializers.IntegerField(help_text="Adjudicated documents the layer covers.")
+    arguments = MatchCountsSerializer(
+        allow_null=True,
+        help_text="Arguments matched one to one by aligned source spans or by text.",
+    )
+    edges = MatchCountsSerializer(
+        allow_null=True,
+        help_text="Support and attack edges whose ends are matched arguments.",
+    )
+    error = serializers.CharField(help_text="Why the layer's map could not be built, or ''.")
+
+
+class MapAgreementSerializer(serializers.Serializer):
+    debate = serializers.CharField(source="debate.slug")
+    documents = serializers.IntegerField(help_text="Adjudicated documents: the gold map's.")
+    gold_arguments = serializers.IntegerField()
+    gold_edges = serializers.IntegerField(help_text="Support and attack edges of the gold map.")
+    layers = LayerMapAgreementSerializer(
+        many=True, help_text="Each annotator by name, then the majority vote."
+    )
+
+
 class MapCountsSerializer(serializers.Serializer):
     arguments = serializers.IntegerField(source="argument_count", help_text="Argument nodes.")
     sources = serializers.IntegerField(

@@ -7,6 +7,8 @@ from celery.signals import celeryd_init, worker_ready
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from debate.models import Debate
+from maps.agreement import map_agreement_compute
 from maps.builder import BuildCache
 from maps.services import MapBuildBusy, map_build_run, map_builds_reconcile
 
@@ -49,6 +51,27 @@ def build_argument_map(self, build_id: int) -> dict | None:
         # Another build of this debate runs; this one waits its turn.
         raise self.retry(exc=exc, countdown=5) from exc
     return None if outcome is None else outcome.__dict__
+
+
+@shared_task(
+    # Idempotent: the same layers give the same figures, kept under the same key, so a second
+    # delivery (acks_late and reject_on_worker_lost are on for every task, settings) only
+    # does the work again.
+    # Nobody reads its result: the figures go to the cache, where the API finds them.
+    ignore_result=True,
+    # Database hiccups (a failover, a dropped connection) are worth a few retries.
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_kwargs={"max_retries": 3},
+    retry_backoff=2,
+    # Below maps.agreement.PENDING_SECONDS, after which a request asks for the figures again.
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+)
+def compare_layer_maps(debate_id: int) -> None:
+    """Compare the map of each annotator's layer and of the majority vote with the gold map."""
+    debate = Debate.objects.filter(pk=debate_id).first()
+    if debate is not None:  # deleted since it was asked for
+        map_agreement_compute(debate=debate)
 
 
 # Nobody reads its result; storing one would make beat wait on the result store while Redis is

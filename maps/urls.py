@@ -6,6 +6,11 @@ from maps import views
 
 urlpatterns = [
     path("debates/<slug:slug>/maps/", views.MapListView.as_view(), name="api-map-list"),
+    path(
+        "debates/<slug:slug>/maps/agreement/",
+        views.MapAgreementView.as_view(),
+        name="api-map-agreement",
+    ),
     path("map-builds/<int:pk>/", views.MapBuildDetailView.as_view(), name="api-map-build-detail"),
     path("maps/<int:pk>/", views.MapDetailView.as_view(), name="api-map-detail"),
     path("maps/<int:pk>/diff/", views.MapDiffView.as_view(), name="api-map-diff"),

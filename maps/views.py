@@ -17,10 +17,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import CursorPage, StrictQueryMixin
+from annotations.review.permissions import ReadsAgreement
+from core.api import CursorPage, DetailSerializer, StrictQueryMixin
 from debate.models import Debate
 from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
+from maps.agreement import map_agreement_get_or_request
 from maps.builder import actor_timelines, map_diff, map_from_dict
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
@@ -38,6 +40,7 @@ from maps.selectors import (
 )
 from maps.serializers import (
     DEFAULT_FORMAT,
+    MapAgreementSerializer,
     MapBuildRequestSerializer,
     MapBuildSerializer,
     MapDiffSerializer,
@@ -144,6 +147,57 @@ class MapListView(DebateScopedMixin, generics.GenericAPIView):
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": map_build_url(request, build.pk)},
         )
+
+
+MAP_AGREEMENT_RETRY_SECONDS = 3
+
+
+class MapAgreementView(DebateScopedMixin, generics.GenericAPIView):
+    serializer_class = MapAgreementSerializer
+    permission_classes = [IsAuthenticated, ReadsAgreement]
+
+    @extend_schema(
+        tags=["maps"],
+        summary="Compare each annotator's map, and the majority vote's, with the gold map "
+        "(reviewers, managers, researchers)",
+        description="Over the adjudicated documents, a map is built from each annotator's "
+        "submitted layer and from the majority vote of every document's layers (units more "
+        "than half of the annotators gave the same stance and role, and the relations more "
+        "than half of them made between such units), with the same builder and settings as "
+        "a map of the gold layer as it is now. Each is compared with the gold map: "
+        "arguments matched one to one by their source spans' aligned units or by text, then "
+        "support and attack edges between matched arguments; precision, recall and F1 of "
+        "each, over the gold arguments of the documents the layer covers. A worker builds "
+        "the maps: until it has, the answer is 202; ask again after `Retry-After` seconds. "
+        "The figures are kept until a layer or gold changes. Annotators never read them "
+        "(they show other layers), whatever `annotators_see_maps` says. docs/AGREEMENT.md "
+        "defines every figure.",
+        responses={
+            200: MapAgreementSerializer,
+            202: OpenApiResponse(
+                DetailSerializer, description="The maps are being built; ask again shortly."
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                location=OpenApiParameter.HEADER,
+                response=[202],
+                required=True,
+                description="Seconds to wait before asking again.",
+            )
+        ],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        agreement = map_agreement_get_or_request(debate=self.get_debate())
+        if agreement is None:
+            return Response(
+                {"detail": "The maps are being built and compared; ask again shortly."},
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Retry-After": str(MAP_AGREEMENT_RETRY_SECONDS)},
+            )
+        return Response(MapAgreementSerializer(agreement).data)
 
 
 class MapBuildDetailView(StrictQueryMixin, generics.GenericAPIView):

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from annotations.models import Assignment, AssignmentStatus, ReviewAction, ReviewDecision
+from annotations.review.agreement import PAIR_ALPHA_DIMENSIONS
 from annotations.review.alignment import ATTRIBUTES
 from annotations.review.selectors import UNIT_STATES
 from annotations.review.services import ACCEPT_AGREED, DECISION_ACTIONS, DecisionInput
@@ -18,9 +19,9 @@ ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 # --- Agreement ------------------------------------------------------------------------------
 class F1Serializer(serializers.Serializer):
-    matched = serializers.IntegerField(help_text="Span pairs matched.")
-    left = serializers.IntegerField(help_text="Spans of the first annotator(s).")
-    right = serializers.IntegerField(help_text="Spans of the second annotator(s).")
+    matched = serializers.IntegerField(help_text="Pairs matched (of spans, or of relations).")
+    left = serializers.IntegerField(help_text="Spans (or relations) of the first annotator(s).")
+    right = serializers.IntegerField(help_text="Spans (or relations) of the second annotator(s).")
     f1 = serializers.FloatField(
         allow_null=True, help_text="2·matched / (left + right); null when both are 0."
     )
@@ -48,6 +49,25 @@ class ConfusionSerializer(serializers.Serializer):
     )
 
 
+class RelationAgreementSerializer(serializers.Serializer):
+    typed = F1Serializer(
+        source="relations",
+        help_text="Relations from the same aligned unit to the same unit with the same type.",
+    )
+    untyped = F1Serializer(
+        source="relations_untyped",
+        help_text="Linked unit pairs (source, target), whatever the type.",
+    )
+
+
+class PairAlphaSerializer(serializers.Serializer):
+    attribute = serializers.ChoiceField(choices=list(PAIR_ALPHA_DIMENSIONS))
+    alpha = serializers.FloatField(allow_null=True, help_text="Null where undefined.")
+    units = serializers.IntegerField(
+        help_text="Units it was computed over (for `relation`: unit pairs either linked)."
+    )
+
+
 class PairAgreementSerializer(serializers.Serializer):
     annotators = serializers.ListField(child=serializers.CharField())
     documents = serializers.IntegerField()
@@ -55,6 +75,12 @@ class PairAgreementSerializer(serializers.Serializer):
     overlap = F1Serializer()
     labels = LabelF1Serializer(many=True)
     stance_confusion = ConfusionSerializer()
+    relations = RelationAgreementSerializer(source="*")
+    alphas = PairAlphaSerializer(
+        many=True,
+        help_text="Nominal alpha of the pair alone, per dimension, over the documents both "
+        "submitted.",
+    )
 
 
 class AlphaSerializer(serializers.Serializer):
@@ -65,6 +91,12 @@ class AlphaSerializer(serializers.Serializer):
         source="boundary_alpha",
         allow_null=True,
         help_text="Character-level alpha of inside/outside a span.",
+    )
+    relation = serializers.FloatField(
+        source="relation_alpha",
+        allow_null=True,
+        help_text="Alpha of the relation type over the unit pairs any annotator linked "
+        "('not linked' is a value).",
     )
 
 
@@ -79,6 +111,12 @@ class AgreementSerializer(serializers.Serializer):
     exact = F1Serializer(help_text="Span F1 with identical boundaries, over every pair.")
     overlap = F1Serializer(help_text="Span F1 with any shared character, over every pair.")
     labels = LabelF1Serializer(many=True)
+    relations = RelationAgreementSerializer(
+        source="*", help_text="Relation F1 between aligned units, over every pair."
+    )
+    linked_unit_pairs = serializers.IntegerField(
+        help_text="Ordered unit pairs any annotator linked: the relation alpha's units."
+    )
     pairs = PairAgreementSerializer(many=True)
 
 

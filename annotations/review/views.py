@@ -332,8 +332,12 @@ class DebateAgreementView(DebateScopedMixin, generics.GenericAPIView):
         description="Over every document with two or more submitted layers: Krippendorff's "
         "alpha (nominal) for stance, role and actor over aligned units (an annotator who did "
         "not mark a unit gives it the value 'not marked'), a character-level alpha for "
-        "boundaries, span F1 exact and overlap per label and per annotator pair, each pair's "
-        "stance confusion and all pairs' added up, and the annotation and review progress.",
+        "boundaries, and an alpha of the relation type over the ordered unit pairs any "
+        "annotator linked ('not linked' is a value); span F1 exact and overlap per label, "
+        "relation F1 between aligned units (typed, and untyped over linked unit pairs); per "
+        "annotator pair the same F1s, its alphas with their units and its stance confusion, "
+        "all pairs' confusion added up, and the annotation and review progress. "
+        "docs/AGREEMENT.md defines every figure.",
     )
     def get(self, request: Request, slug: str) -> Response:
         return Response(

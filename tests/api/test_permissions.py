@@ -211,6 +211,9 @@ CALLS = {
     "foreign map timeline": Call(
         "get", lambda w: f"/api/v1/maps/{_map_version(w, w.foreign_debate).pk}/timeline/"
     ),
+    # Other annotators' layers: the agreement's readers only, whatever annotators_see_maps.
+    # Nothing is kept at first (the cache is emptied per test), so a reader's ask is a 202.
+    "map agreement": Call("get", lambda w: "/api/v1/debates/encryption/maps/agreement/"),
 }
 
 # fmt: off
@@ -270,6 +273,7 @@ MATRIX = {
     "foreign map diff":                (404, 404, 404, 404, 404, 200, 200, 401),
     "map timeline":                    (403, 403, 200, 200, 200, 404, 200, 401),
     "foreign map timeline":            (404, 404, 404, 404, 404, 200, 200, 401),
+    "map agreement":                   (403, 403, 202, 202, 202, 404, 202, 401),
 }
 # fmt: on
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from annotations.models import Assignment, ReviewDecision, Span
 from annotations.review.agreement import AnnotatedDocument, document_agreement
 from annotations.review.alignment import AnnotatedSpan
-from annotations.services import SpanInput, document_submit, span_create
+from annotations.services import SpanInput, document_submit, relation_create, span_create
 from core.db import is_postgresql
 from debate.models import Debate, Document, DocumentStatus, Role
 from tests.factories import (
@@ -267,6 +267,7 @@ def test_document_agreement_is_the_pure_modules(scene):
         "role": expected.role_alpha,
         "actor": expected.actor_alpha,
         "boundaries": expected.boundary_alpha,
+        "relation": None,  # nobody linked anything
     }
     assert (agreement["units"], agreement["units_agreed"]) == (4, 1)
     assert agreement["overlap"] == {"matched": 2, "left": 3, "right": 3, "f1": 2 * 2 / 6}
@@ -322,6 +323,61 @@ def test_debate_agreement_matches_hand_computed_values(db):
     assert stance_labels["pro"] == {"matched": 1, "left": 3, "right": 1, "f1": 0.5}
     assert body["progress"]["documents"]["ready_for_review"] == 1
     assert body["progress"]["assignments"]["submitted"] == 2
+
+
+def test_relation_agreement_and_pair_alphas_match_hand_computed_values(db):
+    """Four units both annotators tagged alike (pro claim); three relations each.
+
+    h1: Alpha -> Beta supports, Gamma -> Beta attacks, Delta -> Gamma supports;
+    h2: Alpha -> Beta supports, Gamma -> Beta attacks, Delta -> Alpha supports.
+    Relation F1: 2 matched of 3 + 3, 2/3 (typed and untyped). Relation alpha over the 4
+    linked unit pairs: supports 4, attacks 2, not linked 2 of n = 8 values, the two
+    one-sided pairs disagree: 1 - 7 * 4 / (64 - 16 - 4 - 4) = 0.3. Stance and role: every
+    value alike, no variation: alpha undefined (null), over 4 units.
+    """
+    debate = DebateFactory(slug="links")
+    h1, h2, res = (UserFactory(username=n) for n in ("h1", "h2", "hres"))
+    for user, role in ((h1, Role.ANNOTATOR), (h2, Role.ANNOTATOR), (res, Role.RESEARCHER)):
+        MembershipFactory(debate=debate, user=user, role=role)
+    text = "Alpha one. Beta two. Gamma three. Delta four."
+    document = DocumentFactory(debate=debate, text=text)
+    spans = {
+        (user, word): tag(document, user, word, text=text)
+        for user in (h1, h2)
+        for word in ("Alpha one", "Beta two", "Gamma three", "Delta four")
+    }
+    for user, links in (
+        (h1, [("Alpha one", "Beta two", "supports"), ("Gamma three", "Beta two", "attacks")]),
+        (h2, [("Alpha one", "Beta two", "supports"), ("Gamma three", "Beta two", "attacks")]),
+        (h1, [("Delta four", "Gamma three", "supports")]),
+        (h2, [("Delta four", "Alpha one", "supports")]),
+    ):
+        for source, target, kind in links:
+            relation_create(
+                document=document,
+                by=user,
+                source=spans[user, source],
+                target=spans[user, target],
+                type=kind,
+            )
+    for user in (h1, h2):
+        document_submit(document=document, annotator=user)
+
+    agreement = token_client(res).get("/api/v1/debates/links/agreement/").json()["agreement"]
+
+    two_thirds = {"matched": 2, "left": 3, "right": 3, "f1": pytest.approx(2 / 3)}
+    assert agreement["relations"] == {"typed": two_thirds, "untyped": two_thirds}
+    assert agreement["linked_unit_pairs"] == 4
+    assert agreement["alpha"]["relation"] == pytest.approx(0.3, abs=1e-12)
+    assert agreement["alpha"]["stance"] is None
+    [pair] = agreement["pairs"]
+    assert pair["relations"] == agreement["relations"]
+    assert pair["alphas"] == [
+        {"attribute": "stance", "alpha": None, "units": 4},
+        {"attribute": "role", "alpha": None, "units": 4},
+        {"attribute": "actor", "alpha": None, "units": 4},
+        {"attribute": "relation", "alpha": pytest.approx(0.3, abs=1e-12), "units": 4},
+    ]
 
 
 # --- Decisions, history and concurrency ------------------------------------------------------

@@ -271,7 +271,7 @@ def test_the_dashboard_draws_agreement_progress_and_confusion(
     page.goto(f"{live_server.url}/d/{scene['document'].debate.slug}/dashboard/")
     page.wait_for_selector("body[data-ready=true]")
 
-    expect(page.locator("#chart-alpha svg rect")).to_have_count(4)
+    expect(page.locator("#chart-alpha svg rect")).to_have_count(5)  # relation type too
     expect(page.locator("#chart-pairs svg")).to_have_attribute(
         "aria-label", "Agreement per annotator pair"
     )

@@ -53,7 +53,8 @@ def test_traversal_parameters_are_refused_by_name_on_every_api_get_route(world):
     problems = []
     for route in routes:
         url = fill(route, world.alpha)
-        if (status := client.get(url).status_code) not in (200, 204):
+        # 202: the maps against gold, compared by a worker first.
+        if (status := client.get(url).status_code) not in (200, 202, 204):
             problems.append(f"{url} itself: {status}")  # the sweep must reach the view
         for name in TRAVERSALS:
             response = client.get(url, {name: "pbkdf2"})

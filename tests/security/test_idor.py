@@ -105,6 +105,7 @@ API = {
     "api/v1/maps/<int:pk>/": Scoped("map_version"),
     "api/v1/maps/<int:pk>/diff/": Scoped("map_version"),
     "api/v1/maps/<int:pk>/timeline/": Scoped("map_version"),
+    "api/v1/debates/<slug:slug>/maps/agreement/": DEBATE,
     "api/v1/documents/<int:pk>/spans/": Scoped("open_doc", body=_span_body),
     "api/v1/documents/<int:pk>/relations/": Scoped(
         "open_doc",

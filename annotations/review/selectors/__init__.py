@@ -2,14 +2,15 @@
 
 - ``state``: one document's review (aligned units, decisions, gold) and an annotator's layer
   against gold;
-- ``progress``: a debate's review queue, agreement and progress, and its assignments.
+- ``progress``: a debate's review queue, agreement and progress, and its assignments;
+- ``layers``: a debate's submitted annotator layers, as the agreement modules take them.
 """
 
+from annotations.review.selectors.layers import adjudicated_layers, annotated_documents
 from annotations.review.selectors.progress import (
     REVIEW_QUEUE_STATUSES,
     DebateAgreement,
     DebateProgress,
-    annotated_documents,
     annotator_loads,
     assignment_list,
     debate_agreement_get,
@@ -46,6 +47,7 @@ __all__ = [
     "ReviewState",
     "ReviewUnit",
     "UnitState",
+    "adjudicated_layers",
     "aligned_unit_key",
     "annotated_documents",
     "annotated_span",

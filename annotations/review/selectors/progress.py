@@ -1,7 +1,7 @@
 """Reads of a debate's review: the queue, agreement and progress, and the assignments.
 
-Agreement figures come from the pure ``annotations.review.agreement`` module, fed with spans
-loaded in bulk.
+Agreement figures come from the pure ``annotations.review.agreement`` module, fed with the
+submitted layers read in bulk (``layers``).
 """
 
 from collections import Counter, defaultdict
@@ -24,15 +24,9 @@ from annotations.models import (
     Assignment,
     AssignmentStatus,
     ReviewDecision,
-    Span,
 )
-from annotations.review.agreement import (
-    AgreementReport,
-    AnnotatedDocument,
-    ConfusionMatrix,
-    debate_agreement,
-)
-from annotations.review.alignment import AnnotatedSpan
+from annotations.review.agreement import AgreementReport, ConfusionMatrix, debate_agreement
+from annotations.review.selectors.layers import annotated_documents
 from annotations.review.selectors.state import UNIT_ACTIONS
 from debate.models import Debate, Document, DocumentStatus
 
@@ -91,61 +85,6 @@ def review_queue(
 
 
 # --- Agreement and progress -----------------------------------------------------------------
-def annotated_documents(*, debate: Debate) -> list[AnnotatedDocument]:
-    """Return every document of a debate with two or more submitted layers, in three queries.
-
-    Spans are read as plain tuples in bulk; the pure agreement module does the rest.
-    """
-    layers: defaultdict[int, dict[int, str]] = defaultdict(dict)
-    for document_id, annotator_id, username in Assignment.objects.filter(
-        document__debate=debate, status=AssignmentStatus.SUBMITTED
-    ).values_list("document_id", "annotator_id", "annotator__username"):
-        layers[document_id][annotator_id] = username
-    compared = {pk: names for pk, names in layers.items() if len(names) >= 2}
-    if not compared:
-        return []
-    lengths = dict(
-        Document.objects.filter(pk__in=compared)
-        .annotate(text_length=Length("text"))
-        .values_list("pk", "text_length")
-    )
-    spans: defaultdict[int, list[AnnotatedSpan]] = defaultdict(list)
-    rows = (
-        Span.objects.filter(document__debate=debate, annotator__isnull=False)
-        .filter(document_id__in=compared)
-        .values_list(
-            "pk", "document_id", "annotator_id", "start", "end", "stance", "role", "actor_id"
-        )
-        .order_by()
-    )
-    for pk, document_id, annotator_id, start, end, stance, role, actor_id in rows.iterator(
-        chunk_size=5000
-    ):
-        name = compared[document_id].get(annotator_id)
-        if name is None:
-            continue  # a layer that was not submitted is not compared
-        spans[document_id].append(
-            AnnotatedSpan(
-                id=pk,
-                annotator=name,
-                start=start,
-                end=end,
-                stance=stance,
-                role=role,
-                actor=actor_id,
-            )
-        )
-    return [
-        AnnotatedDocument(
-            id=pk,
-            text_length=lengths[pk],
-            annotators=tuple(sorted(compared[pk].values())),
-            spans=tuple(spans[pk]),
-        )
-        for pk in sorted(compared)
-    ]
-
-
 def pooled_confusion(report: AgreementReport) -> ConfusionMatrix | None:
     """Return the stance confusion of every annotator pair added up, or None without pairs.
 

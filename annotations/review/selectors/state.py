@@ -28,6 +28,7 @@ from annotations.models import (
 from annotations.review.agreement import (
     AgreementReport,
     AnnotatedDocument,
+    AnnotatedRelation,
     document_agreement,
 )
 from annotations.review.alignment import AlignedUnit, AnnotatedSpan, DocumentAlignment, align_spans
@@ -200,6 +201,10 @@ class ReviewState:
                 spans=tuple(
                     annotated_span(span, self.layers[span.annotator_id])
                     for span in self.annotator_spans
+                ),
+                relations=tuple(
+                    AnnotatedRelation(relation.source_id, relation.target_id, relation.type)
+                    for relation in self.annotator_relations
                 ),
             )
         )

@@ -5,8 +5,11 @@ import {
   MIN_BAR_WIDTH,
   agreementDomain,
   barRows,
+  formatFigure,
   heat,
   linearScale,
+  mapAgreementRows,
+  pairMatrix,
   stackSegments,
   stanceAccord,
 } from "../../static/frontend/js/dashboard-charts.js";
@@ -95,4 +98,54 @@ test("heat and stance accord from a confusion matrix", () => {
   // 7 of the 8 units both marked have the same stance; "not marked" rows/columns are left out.
   assert.equal(stanceAccord(matrix), 7 / 8);
   assert.equal(stanceAccord({ labels: [null], counts: [[0]] }), null);
+});
+
+test("figures have two decimals, undefined ones are n/a", () => {
+  assert.equal(formatFigure(0.3), "0.30");
+  assert.equal(formatFigure(-1 / 9), "-0.11");
+  assert.equal(formatFigure(null), "n/a");
+  assert.equal(formatFigure(undefined), "n/a");
+});
+
+test("the pair matrix is symmetric, empty on the diagonal and for pairs without documents", () => {
+  const pairs = [
+    {
+      annotators: ["a", "b"],
+      alphas: [
+        { attribute: "stance", alpha: 4 / 9, units: 3 },
+        { attribute: "relation", alpha: null, units: 0 },
+      ],
+    },
+    { annotators: ["b", "c"], alphas: [{ attribute: "stance", alpha: 1 / 11, units: 3 }] },
+  ];
+  const matrix = pairMatrix(["a", "b", "c"], pairs, "stance");
+  assert.deepEqual(matrix, [
+    [null, { attribute: "stance", alpha: 4 / 9, units: 3 }, null],
+    [{ attribute: "stance", alpha: 4 / 9, units: 3 }, null, { attribute: "stance", alpha: 1 / 11, units: 3 }],
+    [null, { attribute: "stance", alpha: 1 / 11, units: 3 }, null],
+  ]);
+  assert.deepEqual(pairMatrix(["a", "b"], pairs, "relation")[0][1], {
+    attribute: "relation",
+    alpha: null,
+    units: 0,
+  });
+});
+
+test("map comparison rows name the majority and keep a failed layer's error", () => {
+  const counts = { matched: 2, layer: 3, gold: 4, precision: 2 / 3, recall: 0.5, f1: 4 / 7 };
+  const rows = mapAgreementRows({
+    layers: [
+      { layer: "a2", majority: false, documents: 2, arguments: counts, edges: counts, error: "" },
+      { layer: "a3", majority: false, documents: 1, arguments: null, edges: null, error: "bad" },
+      { layer: "majority", majority: true, documents: 2, arguments: counts, edges: counts, error: "" },
+    ],
+  });
+  assert.deepEqual(rows[0].arguments, {
+    counts: "2 of 3 / 4",
+    precision: "0.67",
+    recall: "0.50",
+    f1: "0.57",
+  });
+  assert.deepEqual([rows[1].arguments, rows[1].error], [null, "bad"]);
+  assert.deepEqual([rows[2].label, rows[2].majority], ["Majority vote (preview)", true]);
 });

@@ -12,7 +12,12 @@ from annotations.models import (
     Span,
     SpanEvent,
 )
-from annotations.review.agreement import AnnotatedDocument, debate_agreement
+from annotations.review.agreement import (
+    AnnotatedDocument,
+    AnnotatedRelation,
+    F1Counts,
+    debate_agreement,
+)
 from annotations.review.alignment import AnnotatedSpan
 from annotations.review.selectors import (
     annotated_documents,
@@ -571,11 +576,19 @@ def test_debate_agreement_is_the_pure_modules_on_the_submitted_layers(
     other = DocumentFactory(debate=scene["debate"], text=TEXT + " Again.", title="Second")
     a = tag(other, scene["ann"], "Police want access", stance="contra")
     b = tag(other, scene["ann2"], "Police want access")
-    tag(other, member(Role.ANNOTATOR, username="draft"), "Critics call it")
+    draft = member(Role.ANNOTATOR, username="draft")
+    relation_create(
+        document=other,
+        by=draft,
+        source=tag(other, draft, "Critics call it"),
+        target=tag(other, draft, "Police want access"),
+        type="attacks",
+    )
     for user in (scene["ann"], scene["ann2"], ann3):
         document_submit(document=other, annotator=user)
 
-    with django_assert_max_num_queries(6):
+    # Assignments, text lengths, spans, relations (the layers); progress.
+    with django_assert_max_num_queries(7):
         result = debate_agreement_get(debate=scene["debate"])
 
     def pure(span: Span, name: str) -> AnnotatedSpan:
@@ -596,6 +609,12 @@ def test_debate_agreement_is_the_pure_modules_on_the_submitted_layers(
                 text_length=len(TEXT),
                 annotators=("ann", "ann2"),
                 spans=tuple(pure(span, name.split("_")[0]) for name, span in spans.items()),
+                # The scene's one relation, in ann's layer; draft's was never submitted.
+                relations=(
+                    AnnotatedRelation(
+                        spans["ann_critics"].pk, spans["ann_backdoor"].pk, "supports"
+                    ),
+                ),
             ),
             AnnotatedDocument(
                 id=other.pk,
@@ -616,6 +635,8 @@ def test_debate_agreement_is_the_pure_modules_on_the_submitted_layers(
     assert (pair.overlap.matched, pair.overlap.left, pair.overlap.right) == (3, 4, 4)
     assert (pair.exact.matched, pair.overlap.f1) == (2, 0.75)
     assert pair.stance_confusion.count("contra", "pro") == 1
+    # ann's critics -> backdoor link: ann2 marked backdoor but not critics, so no match.
+    assert (pair.relations, pair.relations_untyped) == (F1Counts(0, 1, 0), F1Counts(0, 1, 0))
     pooled = result.stance_confusion
     assert pooled.labels == ("contra", "pro", None)
     assert sum(map(sum, pooled.counts)) == sum(

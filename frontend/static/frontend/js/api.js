@@ -7,7 +7,8 @@ function csrfToken() {
 }
 
 /**
- * Send one request; resolve to {status, data, etag}. A network failure gives status 0.
+ * Send one request; resolve to {status, data, etag, retryAfter} (the Retry-After header, or
+ * null). A network failure gives status 0.
  * @param {string} method
  * @param {string} url
  * @param {{body?: any, headers?: Record<string, string>}} [options]
@@ -27,7 +28,7 @@ export async function api(method, url, { body, headers = {} } = {}) {
   try {
     response = await fetch(url, init);
   } catch (error) {
-    return { status: 0, data: { detail: "The server is unreachable." }, etag: null };
+    return { status: 0, data: { detail: "The server is unreachable." }, etag: null, retryAfter: null };
   }
   let data = null;
   const type = response.headers.get("Content-Type") || "";
@@ -38,7 +39,12 @@ export async function api(method, url, { body, headers = {} } = {}) {
       data = null;
     }
   }
-  return { status: response.status, data, etag: response.headers.get("ETag") };
+  return {
+    status: response.status,
+    data,
+    etag: response.headers.get("ETag"),
+    retryAfter: response.headers.get("Retry-After"),
+  };
 }
 
 /**

@@ -121,3 +121,54 @@ export function stanceAccord(matrix) {
   });
   return matched ? same / matched : null;
 }
+
+/** Return a figure as the dashboard writes it: two decimals, or "n/a" when undefined. */
+export function formatFigure(value) {
+  return value === null || value === undefined ? "n/a" : value.toFixed(2);
+}
+
+/**
+ * Return one alpha dimension of every annotator pair as a square matrix over ``annotators``:
+ * cell [i][j] is the pair's {alpha, units} (the same both ways), null on the diagonal and for
+ * two annotators who share no document.
+ */
+export function pairMatrix(annotators, pairs, dimension) {
+  const cells = new Map();
+  for (const pair of pairs) {
+    const figure = pair.alphas.find((item) => item.attribute === dimension);
+    if (!figure) continue;
+    const [left, right] = pair.annotators;
+    cells.set(JSON.stringify([left, right]), figure);
+    cells.set(JSON.stringify([right, left]), figure);
+  }
+  return annotators.map((row) =>
+    annotators.map((column) =>
+      row === column ? null : (cells.get(JSON.stringify([row, column])) ?? null),
+    ),
+  );
+}
+
+/**
+ * Return the rows of the map comparison table from GET .../maps/agreement/: each layer's
+ * name, documents, and for arguments and edges "matched of layer / gold" with precision,
+ * recall and F1 written as formatFigure does; a layer whose map failed carries its error.
+ */
+export function mapAgreementRows(body) {
+  const side = (counts) =>
+    counts === null
+      ? null
+      : {
+          counts: `${counts.matched} of ${counts.layer} / ${counts.gold}`,
+          precision: formatFigure(counts.precision),
+          recall: formatFigure(counts.recall),
+          f1: formatFigure(counts.f1),
+        };
+  return body.layers.map((layer) => ({
+    label: layer.majority ? "Majority vote (preview)" : layer.layer,
+    majority: layer.majority,
+    documents: layer.documents,
+    arguments: side(layer.arguments),
+    edges: side(layer.edges),
+    error: layer.error,
+  }));
+}

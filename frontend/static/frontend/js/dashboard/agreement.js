@@ -13,6 +13,7 @@ export function drawAlpha(page) {
     { label: "Role", values: [alpha.role] },
     { label: "Actor", values: [alpha.actor] },
     { label: "Boundaries", values: [alpha.boundaries] },
+    { label: "Relation type", values: [alpha.relation] },
   ];
   if (agreement.documents === 0) {
     mount(page.el.alpha, empty("No document has two submitted layers yet."));

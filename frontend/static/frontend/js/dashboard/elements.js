@@ -9,6 +9,10 @@ export function findElements(document) {
     progress: $("chart-progress"),
     confusion: $("confusion"),
     confusionPair: $("confusion-pair"),
+    relations: $("chart-relations"),
+    pairMatrix: $("pair-matrix"),
+    pairDimension: $("pair-dimension"),
+    maps: $("map-agreement"),
   };
 }
 

@@ -9,6 +9,7 @@ export function createState(data) {
     pooledConfusion: data.agreement.stance_confusion,
     statusLabels: data.status_labels,
     stanceByKey: new Map(data.stances.map((s) => [s.key, s])),
+    urls: { mapAgreement: data.urls.map_agreement },
   };
 }
 

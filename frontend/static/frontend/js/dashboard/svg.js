@@ -1,7 +1,7 @@
 // SVG chart drawing: a chart's frame, its legend, and horizontal bar charts laid out by
 // dashboard-charts.js (labels, value labels, gridlines, optional thresholds).
 
-import { barRows } from "../dashboard-charts.js";
+import { barRows, formatFigure as fmt } from "../dashboard-charts.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 export const SERIES = ["#0550ae", "#8fb8ed", "#0a7d5a"];
@@ -24,10 +24,6 @@ export function chart(height, label) {
   });
   root.append(svg("title", {}, label));
   return root;
-}
-
-function fmt(value) {
-  return value === null || value === undefined ? "n/a" : value.toFixed(2);
 }
 
 export function legend(names) {
