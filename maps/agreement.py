@@ -30,8 +30,18 @@ from annotations.review.alignment import AnnotatedSpan, align_spans
 from annotations.review.majority import majority_layer
 from annotations.review.selectors import adjudicated_layers
 from debate.models import Debate
-from maps.builder import ArgumentMap, MapInput, MapInputError, build_map, input_hash
+from maps.builder import (
+    LEXICAL,
+    ArgumentMap,
+    ClaimSimilarity,
+    MapInput,
+    MapInputError,
+    build_map,
+    input_hash,
+    merge_similarity,
+)
 from maps.compare import COMPARED_EDGE_KINDS, COMPARISON_VERSION, MatchCounts, compare_maps
+from maps.embeddings import claim_embedding_table
 from maps.gold import gold_map_input, layer_map_input
 
 logger = logging.getLogger(__name__)
@@ -89,6 +99,7 @@ class _Inputs:
     gold: MapInput
     documents: tuple[AnnotatedDocument, ...]
     layers: list[_Layer]
+    similarity: ClaimSimilarity
     key: str
 
 
@@ -122,7 +133,7 @@ def map_agreement_compute(*, debate: Debate) -> MapAgreement:
     if inputs.documents:
         majority = [_majority_document(document) for document in inputs.documents]
         layers.append(_layer(inputs.gold, "majority", True, majority))
-    figures = _figures(inputs.gold, layers)
+    figures = _figures(inputs.gold, layers, inputs.similarity)
     cache.set(inputs.key, figures, CACHE_SECONDS)
     return _agreement(debate, inputs, figures)
 
@@ -136,8 +147,13 @@ def _inputs(debate: Debate) -> _Inputs:
         for name in document.annotators:
             by_name[name].append(_one_layer(document, name))
     layers = [_layer(gold, name, False, by_name[name]) for name in sorted(by_name)]
+    # Every map is merged as the debate's own map is (its merge_method), so the figures
+    # compare like with like, and a changed method keys new figures.
+    method = debate.merge_method
+    embeddings = None if method == LEXICAL else claim_embedding_table()
+    similarity = merge_similarity(method, embeddings)
     # The majority vote follows from the annotators' layers, so their hashes key it too.
-    return _Inputs(gold, documents, layers, _cache_key(gold, layers))
+    return _Inputs(gold, documents, layers, similarity, _cache_key(gold, layers, similarity))
 
 
 def _agreement(
@@ -153,19 +169,21 @@ def _layer(
     return _Layer(name, majority, tuple(documents), layer_map_input(gold, documents))
 
 
-def _cache_key(gold: MapInput, layers: Sequence[_Layer]) -> str:
-    parts = [COMPARISON_VERSION, input_hash(gold)]
+def _cache_key(gold: MapInput, layers: Sequence[_Layer], similarity: ClaimSimilarity) -> str:
+    parts = [COMPARISON_VERSION, input_hash(gold, similarity=similarity)]
     for layer in layers:
         ids = sorted(document.id for document in layer.documents)
-        parts.append([layer.name, layer.majority, ids, input_hash(layer.data)])
+        parts.append(
+            [layer.name, layer.majority, ids, input_hash(layer.data, similarity=similarity)]
+        )
     return "map-agreement:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 def _figures(
-    gold: MapInput, layers: Sequence[_Layer]
+    gold: MapInput, layers: Sequence[_Layer], similarity: ClaimSimilarity
 ) -> tuple[int, int, tuple[LayerMapAgreement, ...]]:
     """Return the gold map's arguments and edges, and every layer's map compared with it."""
-    gold_map = build_map(gold)
+    gold_map = build_map(gold, similarity=similarity)
     gold_spans: defaultdict[int, list[AnnotatedSpan]] = defaultdict(list)
     for span in gold.spans:
         gold_spans[int(span.document_id)].append(
@@ -174,7 +192,7 @@ def _figures(
     return (
         len(gold_map.arguments),
         sum(edge.kind in COMPARED_EDGE_KINDS for edge in gold_map.edges),
-        tuple(_compare(layer, gold_map, gold_spans) for layer in layers),
+        tuple(_compare(layer, gold_map, gold_spans, similarity) for layer in layers),
     )
 
 
@@ -191,11 +209,14 @@ def _majority_document(document: AnnotatedDocument) -> AnnotatedDocument:
 
 
 def _compare(
-    layer: _Layer, gold_map: ArgumentMap, gold_spans: dict[int, list[AnnotatedSpan]]
+    layer: _Layer,
+    gold_map: ArgumentMap,
+    gold_spans: dict[int, list[AnnotatedSpan]],
+    similarity: ClaimSimilarity,
 ) -> LayerMapAgreement:
     covered = len(layer.documents)
     try:
-        layer_map = build_map(layer.data)
+        layer_map = build_map(layer.data, similarity=similarity)
     except MapInputError as error:
         return LayerMapAgreement(layer.name, layer.majority, covered, None, None, str(error))
     layer_units, gold_units = _units(layer.documents, gold_spans)

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from annotations.models import Span
+from maps import agreement as agreement_module
 from maps.agreement import map_agreement_compute, map_agreement_get_or_request
 from maps.compare import MatchCounts
 from tests.maps.layers import three_layers_and_gold
@@ -129,3 +130,23 @@ def test_the_worker_s_task_keeps_the_figures_the_api_finds(debate):
 
     assert found is not None
     assert [layer.layer for layer in found.layers] == ["a1", "a2", "a3", "majority"]
+
+
+def test_every_map_is_merged_by_the_debate_s_own_method(debate, monkeypatch):
+    three_layers_and_gold(debate)
+    methods = []
+    real = agreement_module.merge_similarity
+
+    def spy(method, embeddings=None, **settings):
+        methods.append((method, embeddings is not None))
+        return real(method, embeddings, **settings)
+
+    monkeypatch.setattr(agreement_module, "merge_similarity", spy)
+    lexical = agreement_module._inputs(debate).key
+    debate.merge_method = "combined"
+    debate.save(update_fields=["merge_method"])
+    combined = map_agreement_compute(debate=debate)
+
+    assert methods == [("lexical", False), ("combined", True)]
+    assert agreement_module._inputs(debate).key != lexical  # new figures for a new method
+    assert [layer.layer for layer in combined.layers] == ["a1", "a2", "a3", "majority"]
