@@ -514,6 +514,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     page_data = {
         "slug": debate.slug,
         "can_build": builds_maps(access),
+        "can_curate": access.writes_gold,
         "adjudicated": adjudicated,
         "sides": sides,
         "formats": [
@@ -526,6 +527,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
             "diff": reverse("api-map-diff", args=[0]).replace("/0/", "/{id}/"),
             "timeline": reverse("api-map-timeline", args=[0]).replace("/0/", "/{id}/"),
             "annotate": reverse("annotate", args=[0]).replace("/0/", "/{id}/"),
+            "decisions": reverse("api-map-decision-list", args=[debate.slug]),
         },
     }
     return render(
@@ -534,6 +536,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "debate": debate,
             "can_build": page_data["can_build"],
+            "can_curate": page_data["can_curate"],
             "adjudicated": adjudicated,
             "sides": sides,
             "page_data": page_data,
