@@ -13,7 +13,7 @@ import { when } from "./state.js";
 export function provenance(arg) {
   const wrap = make("div", "provenance");
   if (arg.merges.length) {
-    const note = make("p", "merge-note small", "Merged: ");
+    const note = make("p", "merge-note small", "Merged paraphrases across documents:");
     const list = make("ul", "merge-steps");
     for (const step of arg.merges) list.append(make("li", `merge-step method-${step.method}`, mergeText(step)));
     wrap.append(note, list);
