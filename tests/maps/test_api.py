@@ -547,8 +547,8 @@ def test_the_json_download_does_not_parse_the_stored_graph(debate, users, versio
     def refuse(*args, **kwargs):
         raise AssertionError("the JSON download parsed the graph")
 
-    monkeypatch.setattr("maps.views.map_from_dict", refuse)
-    monkeypatch.setattr("maps.views.export_map", refuse)
+    monkeypatch.setattr("maps.views.versions.map_from_dict", refuse)
+    monkeypatch.setattr("maps.views.versions.export_map", refuse)
     client = client_for(users, "reviewer")
 
     assert client.get(f"/api/v1/maps/{version.pk}/?format=json").status_code == 200
