@@ -67,6 +67,7 @@ class MergeDecisionListView(DebateScopedMixin, generics.GenericAPIView):
                 f"(default {MergeDecisionPage.page_size}).",
             ),
         ],
+        responses={200: MergeDecisionSerializer(many=True)},
     )
     def get(self, request: Request, slug: str) -> Response:
         page = self.paginate_queryset(merge_decision_list(debate=self.get_debate()))
