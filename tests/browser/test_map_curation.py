@@ -167,3 +167,27 @@ def test_a_researcher_reads_the_decisions_but_cannot_curate(
     expect(page.get_by_role("button", name="Join…")).to_have_count(0)
     expect(page.locator("[data-undo]")).to_have_count(0)
     expect(page.locator("#curate-dialog")).to_have_count(0)
+
+
+def test_the_split_dialog_fits_a_phone_and_works_by_keyboard(live_server, page, login, scene):
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_map(page, live_server, login, "rev1")
+    backdoor = open_card(page, "contra", "building a backdoor")
+    split = sources_of(backdoor).get_by_role("button", name="Split…")
+    split.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#curate-dialog")
+    expect(dialog).to_be_visible()
+    # The first source's box has the focus; Space ticks it, Tab reaches the confirmation.
+    expect(dialog.get_by_role("checkbox").first).to_be_focused()
+    wide = page.evaluate("() => document.documentElement.scrollWidth")
+    assert wide <= 360
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Split off")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(card(page, "contra", "backdoor")).to_have_count(2, timeout=10_000)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert page.dialogs == []
