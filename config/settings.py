@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "debate.models.ActorKind",  # its name before the maps' argument kind came
         "ArgumentKindEnum": "maps.serializers.ARGUMENT_KINDS",
         "ActorPositionEnum": "maps.serializers.POSITION_CHOICES",
+        "MergeDecisionKindEnum": "maps.models.MergeDecisionKind",
     },
 }
 

@@ -515,6 +515,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
     page_data = {
         "slug": debate.slug,
         "can_build": builds_maps(access),
+        "can_curate": access.writes_gold,
         "adjudicated": adjudicated,
         "sides": sides,
         "formats": [
@@ -527,6 +528,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
             "diff": reverse("api-map-diff", args=[0]).replace("/0/", "/{id}/"),
             "timeline": reverse("api-map-timeline", args=[0]).replace("/0/", "/{id}/"),
             "annotate": reverse("annotate", args=[0]).replace("/0/", "/{id}/"),
+            "decisions": reverse("api-map-decision-list", args=[debate.slug]),
         },
     }
     return render(
@@ -535,6 +537,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "debate": debate,
             "can_build": page_data["can_build"],
+            "can_curate": page_data["can_curate"],
             "adjudicated": adjudicated,
             "sides": sides,
             "page_data": page_data,

@@ -12,11 +12,21 @@ from dataclasses import replace
 from annotations.models import Relation, Span
 from annotations.review.agreement import AnnotatedDocument
 from debate.models import Debate, DocumentStatus
-from maps.builder import GoldRelation, GoldSpan, MapActor, MapDocument, MapInput, MapScheme
+from maps.builder import (
+    CurationDecision,
+    GoldRelation,
+    GoldSpan,
+    MapActor,
+    MapDocument,
+    MapInput,
+    MapScheme,
+)
+from maps.models import MergeDecision
 
 
 def gold_map_input(*, debate: Debate) -> MapInput:
-    """Return the gold spans and relations of a debate's adjudicated documents as map input."""
+    """Return the gold spans and relations of a debate's adjudicated documents, and its
+    reviewers' merge decisions not undone, as map input."""
     documents = [
         MapDocument(id=pk, title=title, published=None if day is None else day.isoformat())
         for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
@@ -45,6 +55,21 @@ def gold_map_input(*, debate: Debate) -> MapInput:
             "pk", "name", "kind", "affiliation", "aliases"
         )
     ]
+    decisions = [
+        CurationDecision(
+            id=pk,
+            kind=kind,
+            spans=tuple(spans),
+            other_spans=tuple(other_spans),
+            by=username,
+            at=at.isoformat(),
+        )
+        for pk, kind, spans, other_spans, username, at in MergeDecision.objects.filter(
+            debate=debate, undone_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", "kind", "spans", "other_spans", "by__username", "at")
+    ]
     return MapInput(
         proposition=debate.proposition,
         scheme=MapScheme.from_dict(debate.scheme),
@@ -52,6 +77,7 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         documents=documents,
         spans=spans,
         relations=relations,
+        decisions=decisions,
     )
 
 

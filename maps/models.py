@@ -119,3 +119,50 @@ class ClaimEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.key[:12]}"
+
+
+class MergeDecisionKind(models.TextChoices):
+    JOIN = "join", "Join"
+    SPLIT = "split", "Split"
+
+
+class MergeDecision(models.Model):
+    """A reviewer's decision about which gold spans are one argument, part of every build's input.
+
+    Spans are named by their gold span ids in two groups: a join names the sources of the two
+    arguments to make one; a split names the sources to split off (``spans``) and the rest of
+    their argument (``other_spans``). Undoing keeps the row (``undone_at``) as history; a
+    build reads only the decisions not undone (``maps.gold``).
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="merge_decisions")
+    kind = models.CharField(max_length=8, choices=MergeDecisionKind.choices)
+    spans = models.JSONField(help_text="Gold span ids of the first group.")
+    other_spans = models.JSONField(help_text="Gold span ids of the second group.")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MergeDecisionKind.values), name="merge_decision_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(undone_at__isnull=True, undone_by__isnull=True)
+                | Q(undone_at__isnull=False, undone_by__isnull=False),
+                name="merge_decision_undone_with_who",
+            ),
+        ]
+        indexes = [models.Index(fields=["debate", "at"], name="merge_decision_debate_at")]
+
+    def __str__(self) -> str:
+        return f"{self.debate.slug} {self.kind} {self.pk} by {self.by_id}"

@@ -41,3 +41,16 @@ class BuildsMapsOrReadOnly(BasePermission):
             self.message = MAPS_HIDDEN
             return reads_maps(access, view.get_debate())
         return builds_maps(access)
+
+
+class CuratesMapsOrReadOnly(BasePermission):
+    """Allow reads to those who read maps and merge decisions to reviewers (and superusers)."""
+
+    message = "Only reviewers of this debate curate its map's merges."
+
+    def has_permission(self, request, view) -> bool:
+        access = view.get_access()  # answers 404 first when the debate is not visible
+        if request.method in SAFE_METHODS:
+            self.message = MAPS_HIDDEN
+            return reads_maps(access, view.get_debate())
+        return access.writes_gold

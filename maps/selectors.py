@@ -7,7 +7,7 @@ from core.db.text_bytes import text_bytes_read
 from debate.models import Debate, DocumentStatus
 from debate.selectors import AnyUser
 from maps.builder import ArgumentMap, map_from_dict
-from maps.models import MapBuild, MapVersion
+from maps.models import MapBuild, MapVersion, MergeDecision
 
 # How many of a debate's latest builds the map list shows.
 LATEST_BUILDS = 10
@@ -83,3 +83,15 @@ def map_build_get(*, user: AnyUser, pk: int) -> MapBuild:
 def adjudicated_document_count(*, debate: Debate) -> int:
     """Return how many of a debate's documents are adjudicated, i.e. feed its map."""
     return debate.documents.filter(status=DocumentStatus.ADJUDICATED).count()
+
+
+def merge_decision_list(*, debate: Debate) -> QuerySet[MergeDecision]:
+    """Return a debate's merge decisions, undone ones too, newest first."""
+    return MergeDecision.objects.filter(debate=debate).select_related("by", "undone_by")
+
+
+def merge_decision_get(*, debate: Debate, pk: int) -> MergeDecision:
+    """Return one of the debate's merge decisions; raise DoesNotExist for another debate's."""
+    return MergeDecision.objects.select_related("debate", "by", "undone_by").get(
+        debate=debate, pk=pk
+    )

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from core.serializers import StrictInputSerializer
 from maps.formats import EXPORT_FORMATS
-from maps.models import MapBuild, MapBuildStatus, MapVersion
+from maps.models import MapBuild, MapBuildStatus, MapVersion, MergeDecision, MergeDecisionKind
 
 DEFAULT_FORMAT = "json"
 
@@ -319,3 +319,60 @@ class MapTimelineSerializer(serializers.Serializer):
     first = serializers.DateField(allow_null=True, help_text="The earliest day of any point.")
     last = serializers.DateField(allow_null=True, help_text="The latest day of any point.")
     actors = MapActorTimelineSerializer(many=True)
+
+
+class MergeDecisionCreateSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(
+        choices=MergeDecisionKind.choices,
+        help_text="`join`: the arguments of both groups become one. `split`: `spans` become "
+        "their own argument, apart from `other_spans` (the rest of their argument).",
+    )
+    spans = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=1000,
+        help_text="Gold span ids: a join's first argument, or the sources a split takes off.",
+    )
+    other_spans = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=1000,
+        help_text="Gold span ids: a join's second argument, or the rest a split leaves.",
+    )
+
+
+class MergeDecisionSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=MergeDecisionKind.choices, read_only=True)
+    spans = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    other_spans = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    by = serializers.CharField(source="by.username", read_only=True)
+    undone_by = serializers.CharField(
+        source="undone_by.username", read_only=True, allow_null=True, default=None
+    )
+    undo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MergeDecision
+        fields = [
+            "id",
+            "kind",
+            "spans",
+            "other_spans",
+            "by",
+            "at",
+            "undone_by",
+            "undone_at",
+            "undo_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_undo_url(self, decision: MergeDecision) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api-map-decision-undo", args=[decision.debate.slug, decision.pk])
+        )
+
+
+class MergeDecisionChangeSerializer(serializers.Serializer):
+    decision = MergeDecisionSerializer(read_only=True)
+    build = MapBuildSerializer(read_only=True, help_text="The build that applies it; poll its url.")

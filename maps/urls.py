@@ -11,6 +11,16 @@ urlpatterns = [
         views.MapAgreementView.as_view(),
         name="api-map-agreement",
     ),
+    path(
+        "debates/<slug:slug>/maps/decisions/",
+        views.MergeDecisionListView.as_view(),
+        name="api-map-decision-list",
+    ),
+    path(
+        "debates/<slug:slug>/maps/decisions/<int:pk>/undo/",
+        views.MergeDecisionUndoView.as_view(),
+        name="api-map-decision-undo",
+    ),
     path("map-builds/<int:pk>/", views.MapBuildDetailView.as_view(), name="api-map-build-detail"),
     path("maps/<int:pk>/", views.MapDetailView.as_view(), name="api-map-detail"),
     path("maps/<int:pk>/diff/", views.MapDiffView.as_view(), name="api-map-diff"),

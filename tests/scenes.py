@@ -39,7 +39,7 @@ from debate.models import Actor, ActorKind, Debate, Document, DocumentStatus, Me
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
 from debate.text import text_sha256
-from maps.models import MapBuild, MapVersion
+from maps.models import MapBuild, MapVersion, MergeDecision
 from maps.services import map_build_request, map_build_run
 from tests.factories import (
     ActorFactory,
@@ -249,6 +249,7 @@ class Side:
     decision: ReviewDecision
     map_build: MapBuild
     map_version: MapVersion
+    merge_decision: MergeDecision
 
     def user(self, role: str):
         return self.users[role]
@@ -283,6 +284,7 @@ _SIDE_MODELS = {
     "decision": ReviewDecision,
     "map_build": MapBuild,
     "map_version": MapVersion,
+    "merge_decision": MergeDecision,
 }
 
 
@@ -411,6 +413,16 @@ def build_side(
         decision=ReviewDecision.objects.filter(document=review_doc).latest("id"),
         map_build=build,
         map_version=build.version,
+        # Recorded as a row, after the build: the side's gold layer has one claim and one
+        # premise, so no decision the service accepts; the routes only need one to exist
+        # (a build would report it as not applicable).
+        merge_decision=MergeDecision.objects.create(
+            debate=debate,
+            kind="split",
+            spans=[gold[claim_line].pk],
+            other_spans=[gold[premise_line].pk],
+            by=reviewer,
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
 from maps.builder.edges import actor_parts, relation_edges, stance_edges
 from maps.builder.hashing import digest, id_key, input_hash
-from maps.builder.merge import BuildSpan, merge_spans
+from maps.builder.merge import BuildSpan, Curation, curations_by_group, merge_spans
 from maps.builder.model import (
     BUILDER_VERSION,
     CLAIM,
@@ -117,10 +117,13 @@ def _build(
     # the last build's instead of made anew.
     remembered_spans, remembered_nodes = Memo(cache, "spans"), Memo(cache, "nodes")
     spans = _read_spans(data, remembered_spans)
-    arguments, node_of_span = _argument_nodes(spans, similarity, progress, cache, remembered_nodes)
+    notes: list[str] = []
+    curations = curations_by_group(data.decisions, spans, notes)
+    arguments, node_of_span = _argument_nodes(
+        spans, similarity, progress, cache, remembered_nodes, curations, notes
+    )
 
     progress(0.8, "linking arguments")
-    notes: list[str] = []
     edges = relation_edges(data.relations, spans, node_of_span, data.scheme, notes, cache)
     edges.extend(stance_edges(arguments.values(), cache))
     actor_nodes, positions, voiced = actor_parts(
@@ -247,11 +250,13 @@ def _argument_nodes(
     progress: Progress,
     cache: BuildCache | None,
     remembered: Memo,
+    curations: Mapping[tuple[str, str], tuple[Curation, ...]],
+    notes: list[str],
 ) -> tuple[dict[str, ArgumentNode], dict[str, str]]:
     """Return the argument nodes by id (strength not set yet) and the node of each span."""
     node_of_span: dict[str, str] = {}
     arguments: dict[str, ArgumentNode] = {}
-    for members, merges in merge_spans(spans, similarity, progress, cache):
+    for members, merges, marks in merge_spans(spans, similarity, progress, cache, curations, notes):
         anchor = members[0]
         node_id = f"{anchor.kind}-" + digest(
             anchor.kind,
@@ -265,7 +270,14 @@ def _argument_nodes(
             node_of_span[source.span_id] = node_id
         # By identity: a remembered node holds its sources and merges, so no other object
         # can have their ids while it is remembered, and the same objects mean the same node.
-        identity = (node_id, anchor.kind, anchor.side, id(merges), *map(id, node_sources))
+        identity = (
+            node_id,
+            anchor.kind,
+            anchor.side,
+            id(merges),
+            id(marks),
+            *map(id, node_sources),
+        )
         node = remembered.get(identity)
         if node is None:
             node = ArgumentNode(
@@ -280,6 +292,7 @@ def _argument_nodes(
                 ),
                 documents=tuple(sorted({s.document_id for s in node_sources}, key=id_key)),
                 strength=0.0,
+                curation=marks,
             )
         remembered.keep(identity, node)
         arguments[node_id] = node

@@ -82,6 +82,21 @@ def canonical_input(
             key=lambda row: id_key(row[0]),
         ),
         "relations": sorted([str(r.source_id), str(r.target_id), r.type] for r in data.relations),
+        # Reviewers' merge decisions shape the map, so each one is part of its input.
+        "decisions": sorted(
+            (
+                [
+                    str(d.id),
+                    d.kind,
+                    sorted((str(s) for s in d.spans), key=id_key),
+                    sorted((str(s) for s in d.other_spans), key=id_key),
+                    d.by,
+                    d.at,
+                ]
+                for d in data.decisions
+            ),
+            key=lambda row: id_key(row[0]),
+        ),
     }
 
 

@@ -8,21 +8,60 @@ components of the paraphrase graph (single linkage), which do not depend on the 
 spans come in. Each records a spanning tree of its component as ``MergeStep``s, strongest pairs
 first, so every source but the first is explained by a score, a method and the words it shares
 with the source it matched.
+
+Reviewers curate the result (``CurationDecision``), applied to the group whose spans they
+name, newest first so that a later decision wins over an earlier one it contradicts:
+
+- a **join** is a forced union of its two groups' first spans (a ``reviewer-join`` step,
+  recorded before any similarity), unless a later split keeps them apart;
+- a **split** is a cannot-link between its two groups: no union, by similarity or by an
+  earlier join, ever puts a span of one group into the argument of a span of the other
+  (unless a later join already did: then the split is overruled). After similarity, each
+  group's spans are held together (``reviewer-split`` steps where similarity did not already
+  merge them), so the split-off spans form their own argument.
+
+A decision naming a span that left the gold layer, spans of different groups, or a group
+with no span is not applicable; one a later decision overrules is reported as overruled.
+Both go into the map's notes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo
 from maps.builder.hashing import id_key
-from maps.builder.model import SAME_OFFSETS, MergeStep, Progress, SourceSpan
+from maps.builder.model import (
+    JOIN,
+    REVIEWER_JOIN,
+    SAME_OFFSETS,
+    SPLIT,
+    CurationDecision,
+    CurationNote,
+    MergeStep,
+    Progress,
+    SourceSpan,
+)
 from maps.builder.similarity import ClaimSimilarity, find_root, union
 
-Cluster = tuple[tuple[int, ...], tuple[MergeStep, ...]]
+REVIEWER_SPLIT = "reviewer-split"
+Cluster = tuple[tuple[int, ...], tuple[MergeStep, ...], tuple[CurationNote, ...]]
+GroupKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Curation:
+    """An applicable reviewer decision, its span ids as strings, in one group."""
+
+    decision: str
+    kind: str
+    by: str
+    at: str
+    spans: tuple[str, ...]
+    other_spans: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -35,17 +74,52 @@ class BuildSpan:
     key: tuple[Any, ...]
 
 
+def curations_by_group(
+    decisions: Sequence[CurationDecision], spans: Mapping[str, BuildSpan], notes: list[str]
+) -> dict[GroupKey, tuple[Curation, ...]]:
+    """Return the applicable decisions of each (kind, side) group, oldest first; note the
+    ones that are not applicable and why."""
+    found: dict[GroupKey, list[Curation]] = defaultdict(list)
+    ordered = sorted(decisions, key=lambda d: (d.at, id_key(str(d.id))))
+    for decision in ordered:
+        name = f"decision {decision.id!s} ({decision.kind} by {decision.by})"
+        first = tuple(sorted({str(s) for s in decision.spans}, key=id_key))
+        second = tuple(sorted({str(s) for s in decision.other_spans}, key=id_key))
+        gone = sorted({s for s in (*first, *second) if s not in spans}, key=id_key)
+        if decision.kind not in (JOIN, SPLIT):
+            notes.append(f"{name} is not applicable: unknown kind")
+        elif gone:
+            notes.append(
+                f"{name} is not applicable: span {', '.join(gone)} is no longer in the gold layer"
+            )
+        elif not first or not second or set(first) & set(second):
+            notes.append(f"{name} is not applicable: it needs two separate groups of spans")
+        elif len({(spans[s].kind, spans[s].side) for s in (*first, *second)}) != 1:
+            notes.append(f"{name} is not applicable: its spans are of different sides or kinds")
+        else:
+            span = spans[first[0]]
+            found[(span.kind, span.side)].append(
+                Curation(str(decision.id), decision.kind, decision.by, decision.at, first, second)
+            )
+    return {key: tuple(items) for key, items in found.items()}
+
+
 def merge_spans(
     spans: Mapping[str, BuildSpan],
     similarity: ClaimSimilarity,
     progress: Progress,
     cache: BuildCache | None,
-) -> list[tuple[list[BuildSpan], tuple[MergeStep, ...]]]:
-    """Return the argument clusters with the spanning-tree merges that explain each."""
+    curations: Mapping[GroupKey, tuple[Curation, ...]] | None = None,
+    notes: list[str] | None = None,
+) -> list[tuple[list[BuildSpan], tuple[MergeStep, ...], tuple[CurationNote, ...]]]:
+    """Return the argument clusters with the merges that explain each and the reviewers'
+    splits that shaped it; ``notes`` gets the decisions a later one overruled."""
+    curations = curations or {}
+    overruled: list[str] = []
     buckets: dict[tuple[str, str], list[BuildSpan]] = defaultdict(list)
     for span in spans.values():
         buckets[(span.kind, span.side)].append(span)
-    clusters: list[tuple[list[BuildSpan], tuple[MergeStep, ...]]] = []
+    clusters: list[tuple[list[BuildSpan], tuple[MergeStep, ...], tuple[CurationNote, ...]]] = []
     done = 0
     for bucket_key in sorted(buckets):
         kind, side = bucket_key
@@ -53,25 +127,96 @@ def merge_spans(
         progress(0.05 + 0.75 * done / max(len(spans), 1), f"merging {side} {kind}s")
         done += len(buckets[bucket_key])
         members = sorted(buckets[bucket_key], key=lambda s: s.key)
+        group_curations = curations.get(bucket_key, ())
         if cache is None:
-            found = merge_group(members, similarity, None)
+            found, skipped = merge_group(members, similarity, None, group_curations)
         else:
-            # A group's clusters follow from its members' keys and texts alone: a rebuild
-            # after one decision changes one group and takes the others' from the cache.
-            signature = (bucket_key, tuple((m.key, m.source.quote) for m in members))
-            found = cache.clusters(
+            # A group's clusters follow from its members' keys and texts and its reviewers'
+            # decisions alone: a rebuild after one decision changes one group and takes the
+            # others' from the cache.
+            signature = (
+                bucket_key,
+                tuple((m.key, m.source.quote) for m in members),
+                group_curations,
+            )
+            found, skipped = cache.clusters(
                 similarity,
                 signature,
-                lambda members=members: merge_group(members, similarity, cache),
+                lambda members=members, group_curations=group_curations: merge_group(
+                    members, similarity, cache, group_curations
+                ),
             )
-        clusters.extend(([members[i] for i in indexes], steps) for indexes, steps in found)
+        overruled.extend(skipped)
+        clusters.extend(
+            ([members[i] for i in indexes], steps, marks) for indexes, steps, marks in found
+        )
+    if notes is not None:
+        notes.extend(overruled)
     return clusters
 
 
+class _Constraints:
+    """Union-find over a group's positions that refuses unions across a reviewer's split."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+        # root -> {split number: the sides ("a", "b") of that split the component holds}
+        self.sides: dict[int, dict[int, set[str]]] = {}
+
+    def root(self, i: int) -> int:
+        return find_root(self.parent, i)
+
+    def conflict(self, ri: int, rj: int) -> bool:
+        left, right = self.sides.get(ri), self.sides.get(rj)
+        if not left or not right:
+            return False
+        return any(len(left[k] | right[k]) == 2 for k in left.keys() & right.keys())
+
+    def join(self, i: int, j: int) -> bool:
+        """Union the components of i and j unless they are one or a split forbids it."""
+        ri, rj = self.root(i), self.root(j)
+        if ri == rj or self.conflict(ri, rj):
+            return False
+        union(self.parent, i, j)
+        root = self.root(i)
+        merged: dict[int, set[str]] = {}
+        for old in (ri, rj):
+            for k, held in self.sides.pop(old, {}).items():
+                merged.setdefault(k, set()).update(held)
+        if merged:
+            self.sides[root] = merged
+        return True
+
+    def forbid(self, number: int, first: Sequence[int], second: Sequence[int]) -> None:
+        """Keep the components of ``first`` apart from those of ``second`` from now on."""
+        for positions, side in ((first, "a"), (second, "b")):
+            for i in positions:
+                self.sides.setdefault(self.root(i), {}).setdefault(number, set()).add(side)
+
+
+def _reviewer_step(
+    members: list[BuildSpan], i: int, j: int, curation: Curation, method: str, basis: str
+) -> MergeStep:
+    return MergeStep(
+        span_id=members[j].source.span_id,
+        matched_span_id=members[i].source.span_id,
+        score=1.0,
+        method=method,
+        basis=basis,
+        by=curation.by,
+        at=curation.at,
+        decision=curation.decision,
+    )
+
+
 def merge_group(
-    members: list[BuildSpan], similarity: ClaimSimilarity, cache: BuildCache | None
-) -> tuple[Cluster, ...]:
-    """Return one group's clusters as member positions, with the merges that explain each."""
+    members: list[BuildSpan],
+    similarity: ClaimSimilarity,
+    cache: BuildCache | None,
+    curations: tuple[Curation, ...] = (),
+) -> tuple[tuple[Cluster, ...], tuple[str, ...]]:
+    """Return one group's clusters as member positions, with the merges that explain each
+    and the splits that shaped it, and the notes of the decisions a later one overruled."""
     clusters: list[Cluster] = []
     texts = [m.source.quote for m in members]
     documents = [m.source.document_id for m in members]
@@ -91,18 +236,76 @@ def merge_group(
     # maximum spanning forest as its explanation; ties are broken by position, which
     # depends only on content, never on input order.
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
-    parent = list(range(len(members)))
+    constraints = _Constraints(len(members))
+    parent = constraints.parent
+    position = {m.source.span_id: index for index, m in enumerate(members)}
+    forced: list[MergeStep] = []
+    overruled: list[str] = []
+    splits: list[tuple[Curation, list[int], list[int]]] = []
+    # Newest first: a decision only adds what the later ones left possible.
+    for number, curation in reversed(list(enumerate(curations))):
+        first = sorted(position[s] for s in curation.spans)
+        second = sorted(position[s] for s in curation.other_spans)
+        name = f"decision {curation.decision} ({curation.kind} by {curation.by})"
+        if curation.kind == JOIN:
+            if constraints.join(first[0], second[0]):
+                forced.append(
+                    _reviewer_step(
+                        members,
+                        first[0],
+                        second[0],
+                        curation,
+                        REVIEWER_JOIN,
+                        f"joined by reviewer {curation.by}",
+                    )
+                )
+            elif constraints.root(first[0]) != constraints.root(second[0]):
+                overruled.append(f"{name} is overruled by a later split")
+        else:
+            roots = {constraints.root(i) for i in first}
+            if any(constraints.root(i) in roots for i in second):
+                overruled.append(f"{name} is overruled by a later join")
+                continue
+            constraints.forbid(number, first, second)
+            splits.append((curation, first, second))
 
     accepted: list[tuple[int, int, float]] = []
     for i, j, score in pairs:
-        root_i, root_j = find_root(parent, i), find_root(parent, j)
-        if root_i != root_j:
-            union(parent, i, j)
+        if constraints.join(i, j):
             accepted.append((i, j, score))
+    # Each side of a split is one argument, where similarity did not already make it one.
+    for curation, first, second in splits:
+        for positions in (first, second):
+            for k in positions[1:]:
+                if constraints.join(positions[0], k):
+                    forced.append(
+                        _reviewer_step(
+                            members,
+                            positions[0],
+                            k,
+                            curation,
+                            REVIEWER_SPLIT,
+                            f"kept together by reviewer {curation.by}'s split",
+                        )
+                    )
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(members)):
         groups[find_root(parent, index)].append(index)
     steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
+    for step in forced:
+        steps_by_root[find_root(parent, position[step.matched_span_id])].append(step)
+    marks_by_root: dict[int, list[CurationNote]] = defaultdict(list)
+    for curation, first, second in splits:
+        for mine, theirs in ((first, curation.other_spans), (second, curation.spans)):
+            marks_by_root[find_root(parent, mine[0])].append(
+                CurationNote(
+                    decision=curation.decision,
+                    kind=SPLIT,
+                    by=curation.by,
+                    at=curation.at,
+                    span_ids=theirs,
+                )
+            )
     # The group changed by one decision keeps nearly all its merges: each is taken from the
     # last build's by everything it is made of (the similarity object itself included, since
     # its explanation is its own) instead of being explained again.
@@ -153,5 +356,8 @@ def merge_group(
             steps_by_root.get(root, ()),
             key=lambda step: (id_key(step.matched_span_id), id_key(step.span_id)),
         )
-        clusters.append((tuple(indexes), tuple(steps)))
-    return tuple(clusters)
+        marks = sorted(
+            marks_by_root.get(root, ()), key=lambda mark: (mark.at, id_key(mark.decision))
+        )
+        clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
+    return tuple(clusters), tuple(overruled)

@@ -8,7 +8,7 @@ from typing import Any
 
 # Part of every input hash: bump it with any change that changes a built map, so that the same
 # gold layer then makes a new version instead of matching one built by the old code.
-BUILDER_VERSION = "argmap/2"
+BUILDER_VERSION = "argmap/3"
 SIDES = ("pro", "contra", "neutral")
 POLARITIES = ("support", "attack")
 PROPOSITION_ID = "proposition"
@@ -16,6 +16,9 @@ CLAIM = "claim"
 PREMISE = "premise"
 DEFAULT_BASE_SCORE = 0.5
 SAME_OFFSETS = "same-offsets"
+# How a reviewer's decision shows in a merge step's ``method``.
+REVIEWER_JOIN = "reviewer-join"
+JOIN, SPLIT = "join", "split"
 
 Id = int | str
 # ``progress(fraction, stage)``: how far a build is, from 0 to 1, and what it does.
@@ -97,6 +100,25 @@ class GoldRelation:
 
 
 @dataclass(frozen=True, slots=True)
+class CurationDecision:
+    """A reviewer's decision about merging, naming gold spans in two groups.
+
+    ``join``: the arguments of both groups are one argument. ``split``: the spans of
+    ``spans`` are one argument, those of ``other_spans`` another, and similarity never
+    merges them again. ``at`` is an ISO 8601 time: decisions apply in (at, id) order and,
+    where two contradict, the later wins. A named span that is no longer in the gold layer
+    makes the decision not applicable (a note of the map), never an error.
+    """
+
+    id: Id
+    kind: str
+    spans: tuple[Id, ...]
+    other_spans: tuple[Id, ...]
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
 class MapInput:
     """Everything a build reads: the debate's proposition, scheme, actors and gold layer."""
 
@@ -106,6 +128,7 @@ class MapInput:
     documents: Sequence[MapDocument]
     spans: Sequence[GoldSpan]
     relations: Sequence[GoldRelation] = ()
+    decisions: Sequence[CurationDecision] = ()
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -129,13 +152,29 @@ class SourceSpan:
 
 @dataclass(frozen=True, slots=True)
 class MergeStep:
-    """Why two sources are one argument: the similarity that joined them."""
+    """Why two sources are one argument: the similarity that merged them (``score``,
+    ``method``, ``basis``) or a reviewer's join (method ``reviewer-join``, with ``by``,
+    ``at`` and ``decision``; its score is 1.0)."""
 
     span_id: str
     matched_span_id: str
     score: float
     method: str
     basis: str
+    by: str | None = None
+    at: str | None = None
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CurationNote:
+    """A reviewer's split that shaped an argument: who kept which spans apart from it, when."""
+
+    decision: str
+    kind: str
+    by: str
+    at: str
+    span_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +199,7 @@ class ArgumentNode:
     actors: tuple[str, ...]
     documents: tuple[str, ...]
     strength: float
+    curation: tuple[CurationNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

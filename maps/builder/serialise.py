@@ -19,6 +19,7 @@ from maps.builder.model import (
     ActorPosition,
     ArgumentMap,
     ArgumentNode,
+    CurationNote,
     MapEdge,
     MergeStep,
     PropositionNode,
@@ -126,8 +127,21 @@ def _argument_dict(n: ArgumentNode, number: Callable[[float], Any]) -> dict[str,
                 "score": number(step.score),
                 "method": step.method,
                 "basis": step.basis,
+                "by": step.by,
+                "at": step.at,
+                "decision": step.decision,
             }
             for step in n.merges
+        ],
+        "curation": [
+            {
+                "decision": mark.decision,
+                "kind": mark.kind,
+                "by": mark.by,
+                "at": mark.at,
+                "span_ids": list(mark.span_ids),
+            }
+            for mark in n.curation
         ],
         "actors": list(n.actors),
         "documents": list(n.documents),
@@ -174,6 +188,10 @@ def map_from_dict(data: Mapping[str, Any]) -> ArgumentMap:
                 actors=tuple(n["actors"]),
                 documents=tuple(n["documents"]),
                 strength=n["strength"],
+                curation=tuple(
+                    CurationNote(**{**mark, "span_ids": tuple(mark["span_ids"])})
+                    for mark in n.get("curation", ())
+                ),
             )
             for n in data["arguments"]
         ),

@@ -13,7 +13,7 @@ import pytest
 from annotations.models import Relation, RelationEvent, Span, SpanEvent
 from debate.models import Actor, Debate, Document, Guidelines, Membership
 from debate.services import guidelines_publish
-from maps.models import MapBuild, MapVersion
+from maps.models import MapBuild, MapVersion, MergeDecision
 from maps.services import map_build_request, map_build_run
 from tests.scenes import etag, submitted
 
@@ -59,6 +59,42 @@ def _map_version(world, debate=None) -> MapVersion:
     map_build_run(build_id=build.pk, worker="test:1")
     build.refresh_from_db()
     return build.version
+
+
+def _two_gold_claims(debate) -> list[int]:
+    """Return the ids of two gold pro claims in two adjudicated documents of the debate."""
+    from debate.models import DocumentStatus
+    from tests.factories import DocumentFactory, SpanFactory, UserFactory
+
+    reviewer = UserFactory()
+    ids = []
+    for text in ("Scanning finds abuse early.", "Scanning catches abusers early."):
+        document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
+        span = SpanFactory(
+            document=document,
+            annotator=None,
+            created_by=reviewer,
+            start=0,
+            end=len(text),
+            stance="pro",
+            role="claim",
+        )
+        ids.append(span.pk)
+    return ids
+
+
+def _join_body(world) -> dict:
+    first, second = _two_gold_claims(world.debate)
+    return {"kind": "join", "spans": [first], "other_spans": [second]}
+
+
+def _decision(world, debate=None) -> MergeDecision:
+    """Return a join decision recorded in the debate (the world's own unless given)."""
+    debate = debate or world.debate
+    first, second = _two_gold_claims(debate)
+    return MergeDecision.objects.create(
+        debate=debate, kind="join", spans=[first], other_spans=[second], by=world.users["root"]
+    )
 
 
 def _foreign_guidelines(world) -> str:
@@ -214,6 +250,25 @@ CALLS = {
     # Other annotators' layers: the agreement's readers only, whatever annotators_see_maps.
     # Nothing is kept at first (the cache is emptied per test), so a reader's ask is a 202.
     "map agreement": Call("get", lambda w: "/api/v1/debates/encryption/maps/agreement/"),
+    "merge decision list": Call("get", lambda w: "/api/v1/debates/encryption/maps/decisions/"),
+    "merge decision create": Call(
+        "post", lambda w: "/api/v1/debates/encryption/maps/decisions/", _join_body
+    ),
+    "merge decision undo": Call(
+        "post",
+        lambda w: f"/api/v1/debates/encryption/maps/decisions/{_decision(w).pk}/undo/",
+    ),
+    "foreign merge decision undo": Call(
+        "post",
+        lambda w: f"/api/v1/debates/other/maps/decisions/{_decision(w, w.foreign_debate).pk}/undo/",
+    ),
+    # Another debate's decision named under this debate's slug is no decision of it.
+    "merge decision undo under another slug": Call(
+        "post",
+        lambda w: (
+            f"/api/v1/debates/encryption/maps/decisions/{_decision(w, w.foreign_debate).pk}/undo/"
+        ),
+    ),
 }
 
 # fmt: off
@@ -274,6 +329,12 @@ MATRIX = {
     "map timeline":                    (403, 403, 200, 200, 200, 404, 200, 401),
     "foreign map timeline":            (404, 404, 404, 404, 404, 200, 200, 401),
     "map agreement":                   (403, 403, 202, 202, 202, 404, 202, 401),
+    # Merge decisions: read as maps are; written by reviewers (and superusers) only.
+    "merge decision list":             (403, 403, 200, 200, 200, 404, 200, 401),
+    "merge decision create":           (403, 403, 201, 403, 403, 404, 201, 401),
+    "merge decision undo":             (403, 403, 200, 403, 403, 404, 200, 401),
+    "foreign merge decision undo":     (404, 404, 404, 404, 404, 403, 200, 401),
+    "merge decision undo under another slug": (403, 403, 404, 403, 403, 404, 404, 401),
 }
 # fmt: on
 
@@ -297,6 +358,7 @@ def _state() -> tuple:
         RelationEvent.objects.count(),
         MapBuild.objects.count(),
         Guidelines.objects.count(),
+        sorted(MergeDecision.objects.values_list("pk", "undone_at")),
     )
 
 

@@ -131,6 +131,7 @@ def test_a_reviewer_builds_the_map_and_reads_it(
         "Attacked by (1)"
     )
     expect(backdoor.locator(".merge-note")).to_contain_text("Merged paraphrases")
+    expect(backdoor.locator(".merge-step")).to_contain_text(["merged by similarity 0.75"])
     page.screenshot(path=str(artifacts / "map-page.png"), full_page=True)
     page.locator("#graph").screenshot(path=str(artifacts / "map-graph.png"))
 

@@ -231,7 +231,7 @@ def test_the_list_names_versions_current_one_downloads_and_builds(debate, users,
         "debate": "encryption",
         "created_at": listed["created_at"],
         "input_hash": version.input_hash,
-        "builder_version": "argmap/2",
+        "builder_version": "argmap/3",
         # The backdoor claims and the protection premises of the two articles are merged
         # paraphrases: 10 gold spans make 8 arguments.
         "counts": {"arguments": 8, "sources": 10, "documents": 2},
@@ -379,7 +379,7 @@ def test_each_format_downloads_with_its_type_name_and_provenance(
         str(version.pk),
         version.input_hash,
     )
-    assert response["X-Builder-Version"] == "argmap/2"
+    assert response["X-Builder-Version"] == "argmap/3"
     assert version.input_hash in response.content.decode()  # the file itself says so too
 
 
@@ -547,8 +547,8 @@ def test_the_json_download_does_not_parse_the_stored_graph(debate, users, versio
     def refuse(*args, **kwargs):
         raise AssertionError("the JSON download parsed the graph")
 
-    monkeypatch.setattr("maps.views.map_from_dict", refuse)
-    monkeypatch.setattr("maps.views.export_map", refuse)
+    monkeypatch.setattr("maps.views.versions.map_from_dict", refuse)
+    monkeypatch.setattr("maps.views.versions.export_map", refuse)
     client = client_for(users, "reviewer")
 
     assert client.get(f"/api/v1/maps/{version.pk}/?format=json").status_code == 200

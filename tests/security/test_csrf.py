@@ -22,8 +22,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from debate.models import Document
-from tests.factories import PASSWORD, UserFactory
+from debate.models import Document, DocumentStatus
+from tests.factories import PASSWORD, SpanFactory, UserFactory
 from tests.scenes import TwoDebates, changed_tables, database_state
 from tests.security.routes import all_routes, fill
 
@@ -142,6 +142,20 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
     unassigned = Document.objects.create(debate=alpha.debate, text=f"Unassigned ({tag}).")
     # A new account in no debate yet: one a manager may add (debate.selectors.member_candidates).
     newcomer = UserFactory(username=f"newcomer-{tag}")
+    # A second gold claim, in its own adjudicated document, for a reviewer to join with.
+    claim = alpha.gold_span
+    other_text = f"Another gold claim ({tag})."
+    other_claim = SpanFactory(
+        document=Document.objects.create(
+            debate=alpha.debate, text=other_text, status=DocumentStatus.ADJUDICATED
+        ),
+        annotator=None,
+        created_by=alpha.user("reviewer"),
+        start=0,
+        end=len(other_text),
+        stance=claim.stance,
+        role=claim.role,
+    )
     exports = {}
     exporter = world.api(alpha.user("manager"))
     for format_name in ("jsonl", "brat"):
@@ -183,6 +197,21 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
         ),
         Write(
             "map", "reviewer", "post", "/api/v1/debates/alpha/maps/", {"reason": tag}, status=202
+        ),
+        Write(
+            "merge decision",
+            "reviewer",
+            "post",
+            "/api/v1/debates/alpha/maps/decisions/",
+            {"kind": "join", "spans": [claim.pk], "other_spans": [other_claim.pk]},
+            201,
+        ),
+        Write(
+            "merge decision undo",
+            "reviewer",
+            "post",
+            f"/api/v1/debates/alpha/maps/decisions/{alpha.merge_decision.pk}/undo/",
+            {},
         ),
         Write(
             "span",

@@ -70,6 +70,7 @@ class Scoped:
     kwarg: str = "pk"
     body: Callable[[Side], dict] = field(default=lambda side: {})
     multipart: bool = False
+    in_debate: bool = False  # the route names the object's debate by its slug too
 
     def value(self, side: Side):
         obj = getattr(side, self.target)
@@ -100,6 +101,18 @@ API = {
     "api/v1/documents/<int:pk>/": Scoped("open_doc", body=lambda side: {"title": "Planted"}),
     "api/v1/debates/<slug:slug>/maps/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"reason": "planted"}
+    ),
+    "api/v1/debates/<slug:slug>/maps/decisions/": Scoped(
+        "debate",
+        kwarg="slug",
+        body=lambda side: {
+            "kind": "join",
+            "spans": [side.gold_span.pk],
+            "other_spans": [side.merge_decision.other_spans[0]],
+        },
+    ),
+    "api/v1/debates/<slug:slug>/maps/decisions/<int:pk>/undo/": Scoped(
+        "merge_decision", in_debate=True
     ),
     "api/v1/map-builds/<int:pk>/": Scoped("map_build"),
     "api/v1/maps/<int:pk>/": Scoped("map_version"),
@@ -191,10 +204,12 @@ def test_every_route_is_classified():
     assert sorted(known - {route for route, _pattern in all_routes()}) == []
 
 
-def _url(route: str, spec: Scoped, value) -> str:
+def _url(route: str, spec: Scoped, value, slug: str | None = None) -> str:
     path = route.replace(f"<slug:{spec.kwarg}>", str(value)).replace(
         f"<int:{spec.kwarg}>", str(value)
     )
+    if spec.in_debate:
+        path = path.replace("<slug:slug>", slug or MISSING_SLUG)
     assert "<" not in path, path
     return "/" + path
 
@@ -243,7 +258,7 @@ def _matrix(world: TwoDebates, routes: dict, *, api: bool) -> list[str]:
     problems = []
     for route, spec in routes.items():
         supported = supported_methods(patterns[route])
-        foreign_url = _url(route, spec, spec.value(bravo))
+        foreign_url = _url(route, spec, spec.value(bravo), bravo.debate.slug)
         missing_url = _url(route, spec, spec.missing())
         for method in (*METHODS, "head", "options"):
             missing = _ask(clients["annotator"], method, missing_url, spec, bravo, api=api)
@@ -295,7 +310,7 @@ def _reaches_own(world: TwoDebates, routes: dict, *, api: bool) -> list[str]:
     unreached = []
     for route, spec in routes.items():
         method = "get" if "get" in supported_methods(patterns[route]) else "post"
-        url = _url(route, spec, spec.value(alpha))
+        url = _url(route, spec, spec.value(alpha), alpha.debate.slug)
         role = "researcher" if method == "post" else None  # refused (403), so nothing written
         statuses = {
             who: _ask(

@@ -210,6 +210,26 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
                 "reused_version": True,
             },
         ),
+        (
+            "merge decision",
+            "reviewer",
+            "post",
+            "/api/v1/debates/alpha/maps/decisions/",
+            {
+                "kind": "join",
+                "spans": [alpha.gold_span.pk],
+                "other_spans": alpha.merge_decision.other_spans,
+            },
+            {
+                "id": 999_999,
+                "by": "alpha-manager",
+                "at": STAMP,
+                "undone_by": "alpha-manager",
+                "undone_at": STAMP,
+                "debate": "bravo",
+                "build": 1,
+            },
+        ),
     ]
 
 
@@ -265,6 +285,8 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
     elsewhere = {
         ("post", "api/v1/auth/token/"),  # test_the_token_endpoint_takes_only_credentials
         ("post", "api/v1/documents/<int:pk>/submit/"),  # test_submitting_reads_no_body
+        # test_undoing_a_merge_decision_reads_no_body
+        ("post", "api/v1/debates/<slug:slug>/maps/decisions/<int:pk>/undo/"),
         ("post", "api/v1/debates/<slug:slug>/import/brat/"),  # test_uploads_ignore_...
         ("post", "api/v1/debates/<slug:slug>/import/spans/"),  # test_uploads_ignore_...
         ("post", "api/v1/"),  # unknown API paths: 404
@@ -272,6 +294,20 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
         ("patch", "api/v1/"),
     }
     assert json_writes - elsewhere == swept_routes
+
+
+def test_undoing_a_merge_decision_reads_no_body(world):
+    decision = world.alpha.merge_decision
+    reviewer = world.alpha.user("reviewer")
+    response = world.api(reviewer).post(
+        f"/api/v1/debates/alpha/maps/decisions/{decision.pk}/undo/",
+        {"undone_by": "alpha-manager", "undone_at": STAMP, "kind": "join", "by": "x"},
+        format="json",
+    )
+    assert response.status_code == 200
+    decision.refresh_from_db()
+    assert (decision.kind, decision.by, decision.undone_by) == ("split", reviewer, reviewer)
+    assert decision.undone_at.isoformat() != STAMP
 
 
 def test_a_version_sent_is_compared_never_stored(world):

@@ -352,7 +352,7 @@ def test_a_known_input_hash_saves_hashing_again_and_changes_nothing():
 def test_sources_carry_their_document_s_publication_day():
     argument_map = build_map(dated_seed_input())
 
-    assert argument_map.builder == "argmap/2"
+    assert argument_map.builder == "argmap/3"
     backdoor = node_of(argument_map, BACKDOOR_000)
     assert [(s.document_id, s.published) for s in backdoor.sources] == [
         ("100", PUBLISHED_000),

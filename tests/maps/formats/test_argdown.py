@@ -17,7 +17,7 @@ def test_argdown_puts_pro_and_contra_arguments_under_the_proposition(seed_map):
     assert lines[:7] == [
         "===",
         "title: Argument map",
-        "builder: argmap/2",
+        "builder: argmap/3",
         f"input_hash: {seed_map.input_hash}",
         "version_id: 42",
         "===",

@@ -11,7 +11,7 @@ def test_dot_draws_every_node_and_edge_with_its_style(seed_map):
     protection = node_of(seed_map, PROTECTION_000).id
     assert lines[:4] == [
         "digraph argument_map {",
-        f'  graph [comment="builder=argmap/2, input_hash={seed_map.input_hash}, '
+        f'  graph [comment="builder=argmap/3, input_hash={seed_map.input_hash}, '
         'version_id=42", rankdir=BT, fontname=Helvetica];',
         "  node [fontname=Helvetica, fontsize=10];",
         "  edge [fontname=Helvetica, fontsize=9];",

@@ -24,7 +24,7 @@ def test_graphml_loads_in_networkx_with_every_node_and_edge(seed_map, tmp_path):
     assert graph.number_of_nodes() == 1 + 8 + 4
     assert graph.number_of_edges() == 18
     assert {k: graph.graph[k] for k in ("builder", "input_hash", "version_id")} == {
-        "builder": "argmap/2",
+        "builder": "argmap/3",
         "input_hash": seed_map.input_hash,
         "version_id": "42",
     }

@@ -3,6 +3,7 @@
 // premises as nested cards, and the arguments that attack it, it attacks or it supports.
 
 import { voicedBy } from "../map-layout.js";
+import { curationTools, provenance } from "./curation.js";
 import { make, meter } from "./dom.js";
 import { actorName, plural, sideName, sourceUrl } from "./state.js";
 
@@ -54,13 +55,8 @@ function sourcesList(state, arg) {
     li.append(link, where, speaker, quote);
     ul.append(li);
   }
-  wrap.append(ul);
-  if (arg.merges.length) {
-    const note = make("p", "merge-note small");
-    const steps = arg.merges.map((m) => `${m.score.toFixed(2)} (${m.basis})`).join("; ");
-    note.textContent = `Merged paraphrases across documents: ${arg.merges.length === 1 ? "similarity" : "similarities"} ${steps}.`;
-    wrap.append(note);
-  }
+  wrap.append(ul, provenance(arg));
+  if (state.canCurate) wrap.append(curationTools(state, arg));
   return wrap;
 }
 

@@ -48,5 +48,17 @@ export function findElements(document) {
     timelineRows: $("timeline-rows"),
     timelineUndated: $("timeline-undated"),
     timelineUndatedList: $("timeline-undated-list"),
+    curationList: $("curation-list"),
+    curationEmpty: $("curation-empty"),
+    curationError: $("curation-error"),
+    // The split/join dialog: null for a reader who may not curate.
+    curateDialog: $("curate-dialog"),
+    curateForm: $("curate-form"),
+    curateTitle: $("curate-title"),
+    curateHelp: $("curate-help"),
+    curateChoices: $("curate-choices"),
+    curateLegend: $("curate-legend"),
+    curateError: $("curate-error"),
+    curateConfirm: $("curate-confirm"),
   };
 }

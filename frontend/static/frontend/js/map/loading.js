@@ -57,9 +57,25 @@ export async function requestBuild(page) {
     el.buildError.textContent = `Could not start a build: ${errorMessage(result)}`;
     return;
   }
-  state.build = result.data;
+  await followBuild(page, result.data);
+}
+
+/** Show the build a change asked for, and follow it until the new map is shown; a build that
+ * finished already (run inline) is shown at once. */
+export async function followBuild(page, build) {
+  page.state.build = build;
+  if (build.status === "done" || build.status === "failed") await afterBuild(page, build);
   renderStatus(page);
   poll(page);
+}
+
+async function afterBuild(page, build) {
+  const { state } = page;
+  await loadList(page);
+  state.build = build;
+  if (build.status === "done" && state.list.current_version !== state.versionId) {
+    await showVersion(page, state.list.current_version);
+  }
 }
 
 export function poll(page) {
@@ -72,10 +88,7 @@ export function poll(page) {
     if (result.status === 200) {
       state.build = result.data;
       if (result.data.status === "done" || result.data.status === "failed") {
-        await loadList(page);
-        if (result.data.status === "done" && state.list.current_version !== state.versionId) {
-          await showVersion(page, state.list.current_version);
-        }
+        await afterBuild(page, result.data);
       }
       renderStatus(page);
     }

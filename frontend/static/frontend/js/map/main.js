@@ -9,6 +9,7 @@
 
 import { renderStatus } from "./build-status.js";
 import { loadChanges } from "./changes.js";
+import { confirmCurate, loadDecisions, openCurate, undoDecision } from "./curation.js";
 import { findElements } from "./elements.js";
 import { applyFilter } from "./filter.js";
 import { openCard } from "./jump.js";
@@ -22,6 +23,16 @@ function listen(page) {
     const target = event.target;
     if (target.closest("[data-action=build]")) {
       requestBuild(page);
+      return;
+    }
+    const curate = target.closest("[data-curate]");
+    if (curate) {
+      openCurate(page, curate.dataset.curate, curate.dataset.id);
+      return;
+    }
+    const undo = target.closest("[data-undo]");
+    if (undo) {
+      undoDecision(page, undo.dataset.undo);
       return;
     }
     const chip = target.closest(".filter-chip");
@@ -53,6 +64,12 @@ function listen(page) {
   el.compareWith.addEventListener("change", () => {
     loadChanges(page, Number(el.compareWith.value));
   });
+
+  el.curateForm?.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (event.submitter?.value === "cancel") el.curateDialog.close();
+    else confirmCurate(page);
+  });
 }
 
 async function start() {
@@ -63,6 +80,7 @@ async function start() {
     await showVersion(page, page.state.list.current_version);
     renderStatus(page);
     poll(page);
+    await loadDecisions(page);
   }
   document.body.dataset.ready = "true";
 }

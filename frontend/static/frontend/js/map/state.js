@@ -11,6 +11,7 @@ export function createState(data) {
     sides: data.sides,
     formats: data.formats,
     canBuild: data.can_build,
+    canCurate: data.can_curate,
     adjudicated: data.adjudicated,
 
     list: null, // the map list of the API: current version, builds, versions
@@ -28,6 +29,8 @@ export function createState(data) {
     diff: null, // what changed since another version (changes.js)
     diffRequests: 0, // diffs asked for, so only the answer to the last one is shown
     timeline: null, // the actors' positions over time (timeline.js)
+    decisions: null, // reviewers' merge decisions, newest first (curation.js)
+    curating: null, // the split or join the dialog is asking about: { kind, id }
   };
 }
 
