@@ -107,7 +107,7 @@ def map_agreement_get_or_request(*, debate: Debate) -> MapAgreement | None:
     """Return the kept figures of the debate's layers as they are now, or ask for them.
 
     None means the worker was asked to compute them (or already works on them): ask again
-    shortly. Reads in eight queries and hashes every layer's input.
+    shortly. Reads in nine queries and hashes every layer's input.
     """
     inputs = _inputs(debate)
     figures = cache.get(inputs.key)

@@ -29,8 +29,9 @@ def figures(agreement):
 def test_every_layer_s_map_against_gold_by_hand(debate, django_assert_max_num_queries):
     three_layers_and_gold(debate)
 
-    # Gold: documents, spans, relations, actors; layers: assignments, lengths, spans, relations.
-    with django_assert_max_num_queries(8):
+    # Gold: documents, spans, relations, actors, merge decisions; layers: assignments, lengths,
+    # spans, relations.
+    with django_assert_max_num_queries(9):
         agreement = map_agreement_compute(debate=debate)
 
     assert (agreement.documents, agreement.gold_arguments, agreement.gold_edges) == (2, 4, 4)
