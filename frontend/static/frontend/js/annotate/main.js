@@ -9,7 +9,7 @@
 // This entry is the only module that reads the document at load: it creates the state, looks
 // up the elements and hands both, as one `page` object, to the modules that draw and listen.
 // The modules it imports, directly or not, are preloaded by the page (ANNOTATE_MODULES in
-// frontend/views.py).
+// frontend/views/annotate.py).
 
 import { SaveQueue } from "../savequeue.js";
 import { findElements } from "./elements.js";

@@ -1,0 +1,40 @@
+"""Server-rendered pages; their data comes from the same querysets as the API.
+
+One module per page family: ``debate`` (home, a debate, the next document), ``annotate``,
+``review`` (queue, review, gold, dashboard, assignment) and ``maps``; ``common`` holds what
+they share.
+"""
+
+from frontend.views.annotate import (
+    ANNOTATE_MODULES,
+    RESERVED_SHORTCUTS,
+    AnnotateStartView,
+    annotate,
+    shortcut_letters,
+)
+from frontend.views.debate import debate_home, home, queue_next
+from frontend.views.maps import map_page
+from frontend.views.review import (
+    assign_page,
+    dashboard_page,
+    gold_page,
+    review_page,
+    review_queue_page,
+)
+
+__all__ = [
+    "ANNOTATE_MODULES",
+    "RESERVED_SHORTCUTS",
+    "AnnotateStartView",
+    "annotate",
+    "assign_page",
+    "dashboard_page",
+    "debate_home",
+    "gold_page",
+    "home",
+    "map_page",
+    "queue_next",
+    "review_page",
+    "review_queue_page",
+    "shortcut_letters",
+]
