@@ -59,6 +59,16 @@ def _check_reads_maps(user: AnyUser, debate: Debate) -> None:
         raise PermissionDenied(MAPS_HIDDEN)
 
 
+def _readable_version(request: Request, pk: int) -> MapVersion:
+    """Return a version the user may read: 404 outside its debate, 403 for a hidden map."""
+    try:
+        version = map_version_get(user=request.user, pk=pk)
+    except MapVersion.DoesNotExist:
+        raise Http404("No map version with this id.") from None
+    _check_reads_maps(request.user, version.debate)
+    return version
+
+
 class MapVersionPage(CursorPage):
     """Versions newest first; ids grow with creation, so the id orders them."""
 
@@ -315,11 +325,7 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
             raise ValidationError(
                 {"format": [f"Unknown map format; choose one of {', '.join(FORMAT_NAMES)}."]}
             )
-        try:
-            version = map_version_get(user=request.user, pk=pk)
-        except MapVersion.DoesNotExist:
-            raise Http404("No map version with this id.") from None
-        _check_reads_maps(request.user, version.debate)
+        version = _readable_version(request, pk)
         etag = f'"map-{version.pk}-{export.name}"'
         headers = {
             "ETag": etag,
@@ -367,16 +373,6 @@ def _json_as_stored(version: MapVersion) -> bytes | None:
 
 
 # --- The debate over time -------------------------------------------------------------------
-def _readable_version(request: Request, pk: int) -> MapVersion:
-    """Return a version the user may read: 404 outside its debate, 403 for a hidden map."""
-    try:
-        version = map_version_get(user=request.user, pk=pk)
-    except MapVersion.DoesNotExist:
-        raise Http404("No map version with this id.") from None
-    _check_reads_maps(request.user, version.debate)
-    return version
-
-
 NOT_A_VERSION = "Not a version of this debate's map: give the id of one (see the map list)."
 
 

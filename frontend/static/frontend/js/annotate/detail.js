@@ -3,13 +3,9 @@
 // asks for. The buttons carry data-action; pointer.js handles their clicks.
 
 import { api, errorMessage } from "../api.js";
-import { spanLabel } from "./state.js";
+import { shortQuote, spanLabel } from "./state.js";
 
 const HISTORY_FIELDS = ["stance", "role", "actor", "note", "start", "end"];
-
-function shortQuote(quote, length = 60) {
-  return quote.length > length ? `${quote.slice(0, length - 1)}…` : quote;
-}
 
 function button(action, label, { className, id } = {}) {
   const node = document.createElement("button");

@@ -104,6 +104,11 @@ export function orderedSpans(state) {
 
 // ---------------------------------------------------------------- labels
 
+/** A quote cut to ``length`` characters with an ellipsis, for banners and link lists. */
+export function shortQuote(quote, length = 60) {
+  return quote.length > length ? `${quote.slice(0, length - 1)}…` : quote;
+}
+
 export function stanceLabel(state, span) {
   const stance = state.stanceByKey.get(span.stance);
   return stance ? stance.label : span.stance;

@@ -1,6 +1,8 @@
 // What the page says about itself: the notice line, the linking mode and the save queue's
 // state with a row (retry, discard) for each write that failed.
 
+import { shortQuote } from "./state.js";
+
 export function notify(page, message, kind = "info") {
   const { notice } = page.el;
   notice.textContent = message;
@@ -15,10 +17,6 @@ export function statusAfterWrite(page) {
     docStatus.dataset.status = "in_progress";
     docStatus.textContent = "In progress";
   }
-}
-
-function shortQuote(quote, length = 60) {
-  return quote.length > length ? `${quote.slice(0, length - 1)}…` : quote;
 }
 
 export function renderMode(page) {
