@@ -23,7 +23,7 @@ from debate.models import Debate
 from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
 from maps.agreement import map_agreement_get_or_request
-from maps.builder import actor_timelines, map_diff, map_from_dict
+from maps.builder import actor_timelines, map_diff
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
 from maps.permissions import MAPS_HIDDEN, BuildsMapsOrReadOnly, reads_maps
@@ -339,7 +339,7 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         body = _json_as_stored(version) if export.name == "json" else None
         if body is None:
-            argument_map = map_from_dict(json.loads(version.graph_json))
+            argument_map = map_version_map(version=version)
             body = export_map(argument_map, export.name, version_id=version.pk).encode("utf-8")
         filename = f"{version.debate.slug}-map-{version.pk}.{export.extension}"
         return HttpResponse(
