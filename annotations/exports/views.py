@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.exports.selectors import (
@@ -124,6 +125,8 @@ def _filename_part(value: str) -> str:
 )
 class SpanExportView(DebateScopedMixin, APIView):
     permission_classes = [IsAuthenticated, ExportsAnnotations]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
     extra_query_params = tuple(ExportQuerySerializer().fields)
     renderer_classes = [JSONRenderer]
 
