@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+import structlog
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_prometheus",
+    "django_structlog",
     "core",
     "debate",
     "annotations",
@@ -73,6 +76,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: every request counted and timed (Prometheus, /metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id for every request, bound to each log line it causes (JSON logs) and handed
+    # to the Celery tasks it sends.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer on its own (a refused Host header, the 503 page, a
     # static file), so every response carries the policy, not only those of views.
@@ -88,8 +96,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes requires, so it sees the outcome of every login.
+    # Last but one, as django-axes requires, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -384,19 +393,71 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json (production's default): one JSON object a line, with the time, level, logger,
+# event and the request id (django-structlog's middleware binds it; Celery tasks a request sends
+# carry it into the worker's lines). plain (development's default): readable lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
+_LOG_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *_LOG_CHAIN,
+        structlog.processors.StackInfoRenderer(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The proxy's X-Request-ID (nginx: proxy_set_header X-Request-ID $request_id) names the
+# request in both logs; without one, a fresh id. Addresses are not logged (personal data).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# Workers log through LOGGING above (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(),
+            ],
+            "foreign_pre_chain": _LOG_CHAIN,
+        },
+    },
     # 401, 403 and 404 are answers the site means to give: one INFO line, no traceback.
     "filters": {"expected_refusals": {"()": "core.log_filters.ExpectedRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["expected_refusals"]},
+        # A request_started and a request_finished line per request: for the JSON logs a
+        # log collector reads; in readable development logs the server's own line says it.
+        "django_structlog": {"level": "INFO" if LOG_FORMAT == "json" else "ERROR"},
     },
 }
+
+# --- Health and metrics (core.health, core.metrics; docs/DEPLOY.md) -------------------------
+# The queues /health/ wants a worker for, and /metrics reports the length of.
+HEALTH_WORKER_QUEUES = [CELERY_MAP_QUEUE, "celery"]
+HEALTH_PING_SECONDS = env.float("HEALTH_PING_SECONDS", default=1.0)
+# A scraper sends "Authorization: Bearer <METRICS_TOKEN>"; unset, production answers nobody
+# and development only the machine itself.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Request bodies -------------------------------------------------------------------------
 # The largest valid request: a bulk of 1,000 spans with 5,000-character notes, or a document of

@@ -11,6 +11,8 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from core.health import ReadinessView, liveness
+from core.metrics import metrics
 from core.views import ApiDocsView, ApiRedocView, api_not_found
 
 api_v1 = [
@@ -24,6 +26,10 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For load balancers and Prometheus (docs/DEPLOY.md): no login, JSON and text.
+    path("health/", ReadinessView.as_view(), name="health-ready"),
+    path("health/live/", liveness, name="health-live"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,4 +1,4 @@
-"""The site's own middleware: no stored copies of pages, and 503 for a lost database.
+"""The site's own middleware: no stored copies of pages, 503 for a lost database, request ids.
 
 ``HtmlNoStoreMiddleware`` keeps browsers from showing a page as it was when they go Back.
 ``DatabaseUnavailableMiddleware`` answers a request that lost the database with 503 and
@@ -11,9 +11,11 @@ nothing was written.
 import logging
 import sqlite3
 
+import structlog
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django_structlog.middlewares import RequestMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +80,19 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RequestIdMiddleware(RequestMiddleware):
+    """django-structlog's request middleware (a request id bound to every log line, and the
+    request_started and request_finished lines), keeping the id bound until the next request
+    begins: Django writes its own line about a 4xx or 5xx answer after the middleware has
+    returned, and that line should carry the id too."""
+
+    def prepare(self, request: HttpRequest) -> None:
+        structlog.contextvars.clear_contextvars()
+        super().prepare(request)
+
+    def handle_response(self, request: HttpRequest, response: HttpResponse) -> None:
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        super().handle_response(request, response)
+        structlog.contextvars.bind_contextvars(request_id=request_id)

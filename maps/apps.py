@@ -11,3 +11,8 @@ class MapsConfig(AppConfig):
         from maps.receivers import request_map_build
 
         document_adjudicated.connect(request_map_build, dispatch_uid="maps.request_map_build")
+
+        from core.metrics import register_scrape_collector
+        from maps.metrics import WaitingBuilds
+
+        register_scrape_collector(WaitingBuilds())

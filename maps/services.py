@@ -11,6 +11,7 @@ import gc
 import logging
 import os
 import socket
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from maps.builder import (
 from maps.chunks import chunk_digest, split_chunks
 from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
+from maps.metrics import MAP_BUILD_SECONDS
 from maps.models import LARGE_FIELDS, MapBuild, MapBuildStatus, MapChunk, MapVersion
 
 logger = logging.getLogger(__name__)
@@ -201,8 +203,11 @@ def map_build_run(
         return None
     # The cyclic collector stays off for the whole job, not only the build: reading,
     # hashing and serialising a large map allocate millions of objects too.
+    started = time.perf_counter()
     with _collector_paused_for_the_job(), heartbeat(build, worker):
-        return _run_claimed(build, worker, cache)
+        outcome = _run_claimed(build, worker, cache)
+    MAP_BUILD_SECONDS.labels(outcome=outcome.status).observe(time.perf_counter() - started)
+    return outcome
 
 
 def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> BuildOutcome:

@@ -33,6 +33,9 @@ SETTINGS_VARIABLES = {
     "THROTTLE_LOGIN",
     "THROTTLE_EXPORT",
     "THROTTLE_IMPORT",
+    "LOG_FORMAT",
+    "METRICS_TOKEN",
+    "HEALTH_PING_SECONDS",
 }
 STRONG_KEY = secrets.token_urlsafe(64)
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"

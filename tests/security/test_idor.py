@@ -188,6 +188,9 @@ UNSCOPED = {
     "login/": "the login form",
     "logout/": "logging out",
     "favicon.ico": "a redirect to the site's icon",
+    "health/": "readiness for load balancers: which checks pass, no data",
+    "health/live/": "liveness: the process answers",
+    "metrics": "Prometheus metrics: METRICS_TOKEN or the machine itself (test_operations.py)",
 }
 ADMIN_PREFIX = "admin/"
 

@@ -231,7 +231,14 @@ def test_a_good_zip_is_imported_so_the_refusals_mean_something(manager, limits):
     )
 
     assert (response.status_code, response.json()["imported"]) == (200, 1)
-    assert changed == ["annotations.span", "annotations.spanevent", "debate.document"]
+    # A gold import is part of the review record: its review and one decision per span.
+    assert changed == [
+        "annotations.documentreview",
+        "annotations.reviewdecision",
+        "annotations.span",
+        "annotations.spanevent",
+        "debate.document",
+    ]
 
 
 def test_zip_slip_writes_no_file_anywhere(manager, limits, tmp_path, monkeypatch):
