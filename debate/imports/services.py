@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
+from core.db.bulk_insert import insert_rows
 from debate.importers import ImportItem
 from debate.models import Debate, Document
 from debate.services import document_build, document_text_clean
@@ -154,14 +155,18 @@ def _store_batch(debate: Debate, batch: list[ImportItem]) -> tuple[int, list[Imp
     documents = list(new.values())
     try:
         with transaction.atomic():
-            Document.objects.bulk_create([document for _item, document in documents])
+            insert_rows([document for _item, document in documents])
     except (IntegrityError, DataError):
         # Nothing of the batch was written: each document on its own instead.
-        for _item, document in documents:
-            document.pk = None
         documents, refused = _insert_one_by_one(debate, documents)
         problems.extend(refused)
-    stored = {document.sha256: document.pk for _item, document in documents}
+    stored = {}
+    if repeats:
+        stored = dict(
+            Document.objects.filter(
+                debate=debate, sha256__in={sha256 for _item, sha256 in repeats}
+            ).values_list("sha256", "pk")
+        )
     for item, sha256 in repeats:
         if sha256 in stored:
             problems.append(_problem(item, SKIPPED, DUPLICATE, document=stored[sha256]))
