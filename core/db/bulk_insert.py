@@ -9,10 +9,10 @@ constraint) fails the whole call on both paths, and the caller's transaction wit
 ``tests/core/db/test_bulk_insert.py`` holds both paths to the same rows.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from functools import cache
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Field, Model
 
 from core.db import is_postgresql
@@ -20,29 +20,32 @@ from core.db import is_postgresql
 AUTO_FIELDS = frozenset({"AutoField", "BigAutoField", "SmallAutoField"})
 
 
-def insert_rows(rows: Sequence[Model]) -> None:
-    """Insert ``rows``, all new and of one model, as one statement; set no primary keys."""
+def insert_rows(model: type[Model], rows: Iterable[Model]) -> None:
+    """Insert ``rows``, new rows of ``model``, as one statement; set no primary keys.
+
+    ``rows`` may be a generator: on PostgreSQL each row is sent as it comes, so the database
+    stores the rows before while the caller makes the next.
+    """
+    connection = connections[router.db_for_write(model)]
+    insert = insert_rows_by_copy if is_postgresql(connection) else insert_rows_by_orm
+    insert(model, rows)
+
+
+def insert_rows_by_orm(model: type[Model], rows: Iterable[Model]) -> None:
+    """Do what ``insert_rows`` does through the ORM (any database)."""
+    rows = list(rows)
     if not rows:
         return
-    connection = connections[rows[0]._state.db or "default"]
-    insert = insert_rows_by_copy if is_postgresql(connection) else insert_rows_by_orm
-    insert(rows)
-
-
-def insert_rows_by_orm(rows: Sequence[Model]) -> None:
-    """Do what ``insert_rows`` does through the ORM (any database)."""
-    model = type(rows[0])
     model._default_manager.bulk_create(rows)
     for row in rows:  # as the COPY path leaves them, on every database
         row.pk = None
         row._state.adding = True
 
 
-def insert_rows_by_copy(rows: Sequence[Model]) -> None:
+def insert_rows_by_copy(model: type[Model], rows: Iterable[Model]) -> None:
     """Do what ``insert_rows`` does with one COPY (PostgreSQL)."""
-    model = type(rows[0])
     fields = _inserted_fields(model)
-    connection = connections[rows[0]._state.db or "default"]
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     statement = (
         f"COPY {quote(model._meta.db_table)} "
