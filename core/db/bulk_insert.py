@@ -51,10 +51,12 @@ def insert_rows_by_copy(model: type[Model], rows: Iterable[Model]) -> None:
         f"COPY {quote(model._meta.db_table)} "
         f"({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            # pre_save is what an insert writes: the value held, or a timestamp set now.
-            copy.write_row([field.pre_save(row, True) for field in fields])
+    # The driver's errors become Django's (IntegrityError, DataError...), as from any query.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                # pre_save is what an insert writes: the value held, or a timestamp set now.
+                copy.write_row([field.pre_save(row, True) for field in fields])
 
 
 @cache
