@@ -289,43 +289,13 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
         ("post", "api/v1/debates/<slug:slug>/maps/decisions/<int:pk>/undo/"),
         ("post", "api/v1/debates/<slug:slug>/import/brat/"),  # test_uploads_ignore_...
         ("post", "api/v1/debates/<slug:slug>/import/spans/"),  # test_uploads_ignore_...
-        # A list of documents, each refused alone: test_bulk_import_refuses_server_owned_fields
+        # A list of documents, each item refused alone: tests/api/test_document_import.py
         ("post", "api/v1/debates/<slug:slug>/documents/import/"),
         ("post", "api/v1/"),  # unknown API paths: 404
         ("put", "api/v1/"),
         ("patch", "api/v1/"),
     }
     assert json_writes - elsewhere == swept_routes
-
-
-def test_bulk_import_refuses_server_owned_fields(world):
-    """Each item of a bulk import that carries a field the server owns is refused, named."""
-    client = world.api(world.alpha.user("manager"))
-    owned = {
-        "id": 999_999,
-        "debate": "bravo",
-        "sha256": "0" * 64,
-        "status": "adjudicated",
-        "created_at": STAMP,
-    }
-    before = database_state()
-
-    response = client.post(
-        "/api/v1/debates/alpha/documents/import/",
-        [{"text": "A new text.", **owned}, {"text": "Another.", "status": "new"}],
-        format="json",
-    )
-
-    assert response.status_code == 422
-    assert [(p["index"], p["reason"]) for p in response.json()["problems"]] == [
-        (
-            0,
-            "unknown fields: created_at, debate, id, sha256, status "
-            "(allowed: published, source, text, title, url)",
-        ),
-        (1, "unknown fields: status (allowed: published, source, text, title, url)"),
-    ]
-    assert changed_tables(before, database_state()) == []
 
 
 def test_undoing_a_merge_decision_reads_no_body(world):
