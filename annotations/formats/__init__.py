@@ -15,7 +15,8 @@ provenance) alone and at once.
   old name, kept for one release: it never was WebAnno TSV): written.
 
 Shared pieces: ``offsets`` (offsets into a text as a file holds it, mapped to the stored
-normalised text), ``zips`` (a zip upload checked whole), ``limits`` (the upload limits).
+normalised text); the checks of an upload (its limits, a zip checked whole) are
+``core.uploads``, shared with the document import.
 """
 
 FORMATS = ("jsonl", "csv", "w3c", "brat")
