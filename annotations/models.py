@@ -12,6 +12,7 @@ from django.db.models.functions import Length
 from debate.models import (
     LAYER_READER_ROLES,
     Actor,
+    Debate,
     Document,
     DocumentStatus,
     Membership,
@@ -317,10 +318,59 @@ class ReviewDecision(models.Model):
         return f"{self.action} {self.unit_key or '-'} on {self.document_id} by {self.reviewer_id}"
 
 
+class DocumentAgreement(models.Model):
+    """One document's agreement counts, kept for the submitted layers they were counted from.
+
+    ``layers_key`` names those layers (``annotations.review.selectors.tallies``): a row whose
+    key differs from its document's current one is stale and counted again. ``tally`` is the
+    document's ``Tally`` as compressed JSON. ``revision`` is unique within the debate, so the
+    debate's total can check it is the sum of exactly these rows. A deleted document leaves
+    its row behind (``document`` null) until the next count takes it out of the total.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    document = models.OneToOneField(
+        Document, on_delete=models.SET_NULL, null=True, related_name="agreement"
+    )
+    layers_key = models.CharField(max_length=200)
+    revision = models.BigIntegerField()
+    tally = models.BinaryField()
+
+    class Meta:
+        ordering = ["debate", "document"]
+        indexes = [models.Index(fields=["debate", "revision"])]
+
+    def __str__(self) -> str:
+        return f"agreement counts of document {self.document_id}"
+
+
+class DebateAgreementTotal(models.Model):
+    """The sum of a debate's ``DocumentAgreement`` rows, changed with each row under a lock.
+
+    ``rows`` and ``revisions`` (their count and the sum of their revisions) let a reader check
+    that the sum is of exactly the rows there are; ``annotators`` names each annotator id as
+    it was when counted, since a renamed annotator changes the figures.
+    """
+
+    debate = models.OneToOneField(
+        Debate, on_delete=models.CASCADE, primary_key=True, related_name="agreement_total"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    revisions = models.BigIntegerField(default=0)
+    last_revision = models.BigIntegerField(default=0)
+    annotators = models.JSONField(default=dict)
+    tally = models.BinaryField(default=bytes)
+
+    def __str__(self) -> str:
+        return f"agreement counts of {self.rows} documents of debate {self.debate_id}"
+
+
 __all__ = [
     "GOLD",
     "Assignment",
     "AssignmentStatus",
+    "DebateAgreementTotal",
+    "DocumentAgreement",
     "DocumentReview",
     "Relation",
     "RelationEvent",
