@@ -15,7 +15,7 @@ as one) is written as a string naming its kind (``value_key``) and read back by
 
 import json
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from annotations.review.agreement.alpha import NOT_LINKED, NOT_MARKED
@@ -111,20 +111,32 @@ def tally_merge(total: Tally, other: Tally, sign: int = 1) -> None:
         raise ValueError("took away a tally that was not part of the total")
 
 
-def tally_data(tally: Tally) -> dict[str, Any]:
-    """Return the tally as plain data (lists, strings, numbers, None) for storage."""
+def tally_data(tally: Tally, keys: dict[Hashable, str] | None = None) -> dict[str, Any]:
+    """Return the tally as plain data (lists, strings, numbers, None) for storage.
+
+    ``keys`` remembers each value's ``value_key`` across calls when the caller writes many
+    tallies (a few dozen values recur in every document).
+    """
+    keys = {} if keys is None else keys
+
+    def key(value: Hashable) -> str:
+        found = keys.get(value)
+        if found is None:
+            found = keys[value] = value_key(value)
+        return found
+
     return {
         "documents": tally.documents,
         "units": tally.units,
         "agreed": tally.units_agreed,
         "annotators": sorted([name, n] for name, n in tally.annotators.items()),
         "values": {
-            dimension: [[[value_key(v) for v in values], n] for values, n in counter.items()]
+            dimension: [[[key(v) for v in values], n] for values, n in counter.items()]
             for dimension, counter in tally.values.items()
             if counter
         },
         "characters": [[list(values), n] for values, n in tally.characters.items()],
-        "pairs": [_pair_data(tally.pairs[key]) for key in sorted(tally.pairs)],
+        "pairs": [_pair_data(tally.pairs[pair], key) for pair in sorted(tally.pairs)],
     }
 
 
@@ -147,6 +159,10 @@ def tally_from_data(data: dict[str, Any]) -> Tally:
 
 
 def _merge_counter(total: Counter, other: Counter, sign: int) -> None:
+    if sign == 1:
+        # Adding counts above zero can neither make one zero nor negative.
+        total.update(other)
+        return
     for key, n in other.items():
         merged = total[key] + sign * n
         if merged < 0:
@@ -165,22 +181,21 @@ def _merge_f1(total: F1Counts, other: F1Counts, sign: int) -> F1Counts:
     )
 
 
-def _side(marks: tuple[Hashable, ...] | None) -> list[Any] | None:
-    return None if marks is None else [value_key(v) for v in marks]
-
-
 def _side_from(data: list[str] | None) -> tuple[Hashable, ...] | None:
     return None if data is None else tuple(value_from_key(v) for v in data)
 
 
-def _pair_data(pair: PairTally) -> dict[str, Any]:
+def _pair_data(pair: PairTally, key: Callable[[Hashable], str]) -> dict[str, Any]:
+    def side(marks: tuple[Hashable, ...] | None) -> list[str] | None:
+        return None if marks is None else [key(v) for v in marks]
+
     return {
         "annotators": list(pair.annotators),
         **{name: getattr(pair, name) for name in _PAIR_TOTALS},
         "labels": sorted([*label, *counts] for label, counts in pair.labels.items()),
         "confusion": [[row, column, n] for (row, column), n in pair.confusion.items()],
-        "marks": [[_side(left), _side(right), n] for (left, right), n in pair.marks.items()],
-        "links": [[[value_key(v) for v in values], n] for values, n in pair.links.items()],
+        "marks": [[side(left), side(right), n] for (left, right), n in pair.marks.items()],
+        "links": [[[key(v) for v in values], n] for values, n in pair.links.items()],
         "relations": [pair.relations.matched, pair.relations.left, pair.relations.right],
         "relations_untyped": [
             pair.relations_untyped.matched,

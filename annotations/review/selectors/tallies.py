@@ -21,7 +21,7 @@ row can be dropped and counted again.
 """
 
 import zlib
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 
 import orjson
 from django.contrib.auth import get_user_model
@@ -54,9 +54,9 @@ CHUNK = 2000
 _SUBMITTED = Q(assignments__status=AssignmentStatus.SUBMITTED)
 
 
-def tally_bytes(tally: Tally) -> bytes:
-    """Return a tally as stored: compressed JSON."""
-    return zlib.compress(orjson.dumps(tally_data(tally)), 1)
+def tally_bytes(tally: Tally, keys: dict[Hashable, str] | None = None) -> bytes:
+    """Return a tally as stored: compressed JSON (``keys`` as ``tally_data`` takes it)."""
+    return zlib.compress(orjson.dumps(tally_data(tally, keys)), 1)
 
 
 def tally_from_bytes(data: bytes) -> Tally:
@@ -214,7 +214,8 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
         return
     documents = annotated_documents(debate=debate, document_ids=list(keys)) if keys else []
     fresh = [(document.id, document_tally(document)) for document in documents]
-    stored = {pk: tally_bytes(tally) for pk, tally in fresh}
+    value_keys: dict[Hashable, str] = {}
+    stored = {pk: tally_bytes(tally, value_keys) for pk, tally in fresh}
     names = dict(
         Assignment.objects.filter(document_id__in=list(keys), status=AssignmentStatus.SUBMITTED)
         .values_list("annotator_id", "annotator__username")
