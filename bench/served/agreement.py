@@ -79,8 +79,9 @@ def bench_agreement(manifest: dict, sizes: dict[str, int], scale: str) -> None:
     say(f"  one more submission {submit:.2f} s")
     after, after_cpu, answer = _timed("GET", url, token)
     say(f"  agreement after it {after:.2f} s")
-    if answer.json()["documents"] != first_body["documents"]:
-        raise BenchError("the submission changed the number of documents compared")
+    before, now = first_body["agreement"], answer.json()["agreement"]
+    if now["documents"] != before["documents"] or now == before:
+        raise BenchError("the submission should change the figures, not the documents compared")
     label = f"{scenario['documents']:,} documents x {scenario['annotators']} annotators"
     save_result(
         "agreement",

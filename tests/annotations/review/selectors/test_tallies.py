@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from django.core.management.base import CommandError
 
 from annotations.models import (
     Assignment,
@@ -226,3 +227,26 @@ def test_rows_changed_behind_the_totals_back_are_summed_again(world):
     total = DebateAgreementTotal.objects.get(debate=debate)
     assert total.rows == 7
     assert total.revisions == sum(revisions(debate).values())
+
+
+def test_count_agreement_counts_what_is_missing_then_nothing(world, run_command):
+    debate = world["debate"]
+    DocumentAgreement.objects.all().delete()
+    DebateAgreementTotal.objects.all().delete()
+    out, _err = run_command("count_agreement", "--debate", debate.slug)
+    assert out.splitlines() == [
+        f"{debate.slug}: 7 of 7 documents counted",
+        f"{debate.slug}: 7 documents compared, " + out.splitlines()[1].rsplit(", ", 1)[1],
+        "Agreement counts are up to date.",
+    ]
+    assert len(revisions(debate)) == 7
+    before = revisions(debate)
+    out, _err = run_command("count_agreement")
+    assert out.splitlines()[0].startswith(f"{debate.slug}: 7 documents compared, ")
+    assert revisions(debate) == before
+    assert kept(debate) == full_count(debate)
+
+
+def test_count_agreement_names_a_debate_that_does_not_exist(db, run_command):
+    with pytest.raises(CommandError, match=r"No debate nowhere\."):
+        run_command("count_agreement", "--debate", "nowhere")
