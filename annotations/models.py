@@ -319,13 +319,14 @@ class ReviewDecision(models.Model):
 
 
 class DocumentAgreement(models.Model):
-    """One document's agreement counts, kept for the submitted layers they were counted from.
+    """One document's kept agreement counts: the submitted layers they were counted from.
 
     ``layers_key`` names those layers (``annotations.review.selectors.tallies``): a row whose
-    key differs from its document's current one is stale and counted again. ``tally`` is the
-    document's ``Tally`` as compressed JSON. ``revision`` is unique within the debate, so the
-    debate's total can check it is the sum of exactly these rows. A deleted document leaves
-    its row behind (``document`` null) until the next count takes it out of the total.
+    key differs from its document's current one is stale and counted again. ``revision`` is
+    unique within the debate, so the debate's total can check it is the sum of exactly these
+    rows. A deleted document leaves its row behind (``document`` null) until the next count
+    takes it out of the total. The counts themselves are in ``DocumentAgreementTally``, a
+    table of their own, so the reads that compare keys never read them.
     """
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
@@ -334,7 +335,6 @@ class DocumentAgreement(models.Model):
     )
     layers_key = models.CharField(max_length=200)
     revision = models.BigIntegerField()
-    tally = models.BinaryField()
 
     class Meta:
         ordering = ["debate", "document"]
@@ -342,6 +342,18 @@ class DocumentAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"agreement counts of document {self.document_id}"
+
+
+class DocumentAgreementTally(models.Model):
+    """The counts of one ``DocumentAgreement`` row: its document's ``Tally``, compressed JSON."""
+
+    row = models.OneToOneField(
+        DocumentAgreement, on_delete=models.CASCADE, primary_key=True, related_name="counts"
+    )
+    tally = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"counts of agreement row {self.row_id}"
 
 
 class DebateAgreementTotal(models.Model):
@@ -371,6 +383,7 @@ __all__ = [
     "AssignmentStatus",
     "DebateAgreementTotal",
     "DocumentAgreement",
+    "DocumentAgreementTally",
     "DocumentReview",
     "Relation",
     "RelationEvent",

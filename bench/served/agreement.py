@@ -41,6 +41,12 @@ def reset_agreement(scenario: dict) -> None:
     """
     with psycopg.connect(database_url(), autocommit=True) as conn:
         conn.execute(
+            "DELETE FROM annotations_documentagreementtally WHERE row_id IN (SELECT id FROM "
+            "annotations_documentagreement WHERE debate_id = "
+            "(SELECT id FROM debate_debate WHERE slug = %s))",
+            [scenario["debate"]],
+        )
+        conn.execute(
             "DELETE FROM annotations_documentagreement "
             "WHERE debate_id = (SELECT id FROM debate_debate WHERE slug = %s)",
             [scenario["debate"]],

@@ -34,6 +34,7 @@ from annotations.models import (
     AssignmentStatus,
     DebateAgreementTotal,
     DocumentAgreement,
+    DocumentAgreementTally,
 )
 from annotations.review.agreement.counts import (
     document_tally,
@@ -191,7 +192,7 @@ def _total_rebuild(debate: Debate) -> DebateAgreementTotal:
     rows = revisions = 0
     for revision, data in (
         DocumentAgreement.objects.filter(debate=debate)
-        .values_list("revision", "tally")
+        .values_list("revision", "counts__tally")
         .iterator(chunk_size=500)
     ):
         tally_merge(tally, tally_from_bytes(bytes(data)))
@@ -230,7 +231,7 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
         replaced = DocumentAgreement.objects.filter(
             Q(pk__in=gone) | Q(debate=debate, document_id__in=list(keys))
         )
-        for revision, data in replaced.values_list("revision", "tally"):
+        for revision, data in replaced.values_list("revision", "counts__tally"):
             tally_merge(tally, tally_from_bytes(bytes(data)), -1)
             total.rows -= 1
             total.revisions -= revision
@@ -244,13 +245,16 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
                     document_id=pk,
                     layers_key=keys[pk],
                     revision=total.last_revision,
-                    tally=stored[pk],
                 )
             )
             tally_merge(tally, document_tally_)
             total.rows += 1
             total.revisions += total.last_revision
-        DocumentAgreement.objects.bulk_create(rows, batch_size=500)
+        DocumentAgreement.objects.bulk_create(rows, batch_size=1000)
+        DocumentAgreementTally.objects.bulk_create(
+            (DocumentAgreementTally(row=row, tally=stored[row.document_id]) for row in rows),
+            batch_size=500,
+        )
         total.annotators = {**total.annotators, **{str(pk): name for pk, name in names.items()}}
         total.tally = tally_bytes(tally)
         total.save()
