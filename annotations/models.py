@@ -170,6 +170,8 @@ class Assignment(TimeStampedModel):
                 condition=Q(status__in=AssignmentStatus.values), name="assignment_status_known"
             ),
         ]
+        # The agreement's quick check reads the assignments changed since it last looked.
+        indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.annotator} on {self.document}: {self.status}"
@@ -362,6 +364,8 @@ class DebateAgreementTotal(models.Model):
     ``rows`` and ``revisions`` (their count and the sum of their revisions) let a reader check
     that the sum is of exactly the rows there are; ``annotators`` names each annotator id as
     it was when counted, since a renamed annotator changes the figures.
+    ``changes_seen_until`` and ``checked_at`` say how far the readers' checks got
+    (``annotations.review.selectors.tallies``).
     """
 
     debate = models.OneToOneField(
@@ -369,6 +373,10 @@ class DebateAgreementTotal(models.Model):
     )
     rows = models.PositiveIntegerField(default=0)
     revisions = models.BigIntegerField(default=0)
+    # Assignments changed before ``changes_seen_until`` are counted; the last check of every
+    # document's key was at ``checked_at``.
+    changes_seen_until = models.DateTimeField(null=True)
+    checked_at = models.DateTimeField(null=True)
     last_revision = models.BigIntegerField(default=0)
     annotators = models.JSONField(default=dict)
     tally = models.BinaryField(default=bytes)

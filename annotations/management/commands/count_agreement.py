@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Count the agreement of every document whose kept counts are missing or stale, so the "
         "first request for a debate's agreement only sums them. Run it after the migration that "
-        "adds the counts, or after bumping TALLY_VERSION; running it again counts nothing."
+        "adds the counts, or after bumping TALLY_VERSION; running it again counts nothing. It "
+        "checks every document's key, so it also finds changes no assignment's time recorded."
     )
 
     def add_arguments(self, parser) -> None:
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             def progress(done: int, todo: int, slug: str = debate.slug) -> None:
                 self.stdout.write(f"{slug}: {done:,} of {todo:,} documents counted")
 
-            tally = debate_tally_get(debate=debate, progress=progress)
+            tally = debate_tally_get(debate=debate, progress=progress, full_check=True)
             self.stdout.write(
                 f"{debate.slug}: {tally.documents:,} documents compared, "
                 f"{time.perf_counter() - started:.1f} s"

@@ -22,12 +22,14 @@ row can be dropped and counted again.
 
 import zlib
 from collections.abc import Callable, Collection, Hashable, Iterable
+from datetime import datetime, timedelta
 
 import orjson
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from annotations.models import (
     Assignment,
@@ -51,6 +53,12 @@ from debate.models import Debate, Document
 TALLY_VERSION = 1
 # Documents counted per transaction when filling rows.
 CHUNK = 2000
+# How far back a quick check looks for assignments changed before it began: longer than any
+# transaction that changes an assignment stays open.
+MARGIN = timedelta(minutes=2)
+# How often every document's key is checked: what changed an assignment without saving it
+# (a bulk update, a deleted user) is caught within this.
+FULL_CHECK_EVERY = timedelta(hours=1)
 
 _SUBMITTED = Q(assignments__status=AssignmentStatus.SUBMITTED)
 
@@ -72,21 +80,44 @@ def document_tally_refresh(*, document: Document) -> None:
 
 
 def debate_tally_get(
-    *, debate: Debate, progress: Callable[[int, int], None] | None = None
+    *,
+    debate: Debate,
+    progress: Callable[[int, int], None] | None = None,
+    full_check: bool = False,
 ) -> Tally:
     """Return the debate's agreement tally, counting first what is missing or stale.
 
+    Usually only the documents whose assignments changed since the last read are checked
+    (their keys against their rows'); every document's key is checked when ``full_check``
+    asks for it, on the first read, when an annotator counted is gone, and once an hour.
     ``progress`` is called with (documents counted, documents to count) after each chunk.
     """
+    started = timezone.now()
     total = DebateAgreementTotal.objects.filter(debate=debate).first()
     if not _total_is_sum_of_rows(debate, total):
         total = _total_rebuild(debate)
-    stale = dict(_stale_keys(debate))
-    if total is not None:
-        stale.update(_layer_keys(debate_id=debate.pk, document_ids=_renamed_documents(total)))
-    gone = _gone_rows(debate, None)
-    if not stale and not gone:
-        return Tally() if total is None else tally_from_bytes(total.tally)
+    renamed, forget = _renamed_documents(total) if total is not None else ([], [])
+    full = (
+        full_check
+        or bool(forget)
+        or total is None
+        or total.changes_seen_until is None
+        or total.checked_at is None
+        or total.checked_at < started - FULL_CHECK_EVERY
+    )
+    if full:
+        stale = dict(_stale_keys(debate))
+        gone = _gone_rows(debate, None)
+    else:
+        changed = set(
+            Assignment.objects.filter(
+                document__debate=debate, updated_at__gte=total.changes_seen_until
+            ).values_list("document_id", flat=True)
+        )
+        stale = _changed_keys(debate, changed)
+        gone = _gone_rows(debate, changed)
+    # A renamed annotator's documents keep their keys but not their figures.
+    stale.update(_layer_keys(debate_id=debate.pk, document_ids=renamed))
     ids = sorted(stale)
     if gone:
         _count(debate, {}, gone=gone)
@@ -95,7 +126,61 @@ def debate_tally_get(
         _count(debate, {pk: stale[pk] for pk in chunk}, gone=[])
         if progress is not None:
             progress(start + len(chunk), len(ids))
+    _checked(debate, total, started=started, full=full, forget=forget)
+    if not stale and not gone:
+        return Tally() if total is None else tally_from_bytes(total.tally)
     return tally_from_bytes(DebateAgreementTotal.objects.get(debate=debate).tally)
+
+
+def _checked(
+    debate: Debate,
+    total: DebateAgreementTotal | None,
+    *,
+    started: datetime,
+    full: bool,
+    forget: list[int],
+) -> None:
+    """Record how far this check got, unless a later one recorded more already.
+
+    A full check also forgets the annotators ``forget`` who are gone.
+    """
+    # A change saved before ``started`` may commit after this read began; MARGIN looks back
+    # over such late commits (test_a_change_committed_late_is_seen_by_the_next_read).
+    seen = started - MARGIN
+    totals = DebateAgreementTotal.objects.filter(debate=debate)
+    # Moved on once a minute at most, so a read that finds nothing to do writes nothing.
+    if (
+        total is None
+        or total.changes_seen_until is None
+        or total.changes_seen_until < seen - MARGIN / 2
+    ):
+        totals.filter(Q(changes_seen_until__isnull=True) | Q(changes_seen_until__lt=seen)).update(
+            changes_seen_until=seen
+        )
+    if full:
+        totals.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=started)).update(
+            checked_at=started
+        )
+    if forget:
+        with transaction.atomic():
+            kept = totals.select_for_update().first()
+            if kept is not None:
+                for pk in forget:
+                    kept.annotators.pop(str(pk), None)
+                kept.save(update_fields=["annotators"])
+
+
+def _changed_keys(debate: Debate, document_ids: Collection[int]) -> dict[int, str]:
+    """Return those of the documents whose row is missing or stale, with their current key."""
+    if not document_ids:
+        return {}
+    current = dict(_layer_keys(debate_id=debate.pk, document_ids=document_ids))
+    kept = dict(
+        DocumentAgreement.objects.filter(debate=debate, document_id__in=current).values_list(
+            "document_id", "layers_key"
+        )
+    )
+    return {pk: key for pk, key in current.items() if kept.get(pk) != key}
 
 
 def _layers_key() -> Concat:
@@ -153,18 +238,23 @@ def _gone_rows(debate: Debate, document_ids: Collection[int] | None) -> list[int
     return list(rows.exclude(document__in=compared.values("pk")).values_list("pk", flat=True))
 
 
-def _renamed_documents(total: DebateAgreementTotal) -> list[int]:
-    """Return the documents with a submitted layer by an annotator renamed since counted."""
+def _renamed_documents(total: DebateAgreementTotal) -> tuple[list[int], list[int]]:
+    """Return the documents with a submitted layer by an annotator renamed since counted.
+
+    And the annotators counted who are gone: their assignments went without a trace, so
+    only a full check finds their documents.
+    """
     counted = {int(pk): name for pk, name in total.annotators.items()}
     now = dict(
         get_user_model()
         .objects.filter(pk__in=counted)
         .values_list("pk", get_user_model().USERNAME_FIELD)
     )
+    forget = [pk for pk in counted if pk not in now]
     renamed = [pk for pk, name in counted.items() if now.get(pk, name) != name]
     if not renamed:
-        return []
-    return list(
+        return [], forget
+    documents = (
         Assignment.objects.filter(
             document__debate_id=total.debate_id,
             annotator_id__in=renamed,
@@ -173,6 +263,7 @@ def _renamed_documents(total: DebateAgreementTotal) -> list[int]:
         .values_list("document_id", flat=True)
         .distinct()
     )
+    return list(documents), forget
 
 
 def _total_is_sum_of_rows(debate: Debate, total: DebateAgreementTotal | None) -> bool:

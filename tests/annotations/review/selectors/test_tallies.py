@@ -4,6 +4,7 @@ import random
 
 import pytest
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from annotations.models import (
     Assignment,
@@ -14,6 +15,7 @@ from annotations.models import (
 )
 from annotations.review.agreement import debate_agreement
 from annotations.review.selectors import annotated_documents, debate_agreement_get
+from annotations.review.selectors.tallies import FULL_CHECK_EVERY, MARGIN
 from annotations.services import SpanInput, document_submit, relation_create, span_create
 from debate.models import Role
 from tests.factories import ActorFactory, DocumentFactory
@@ -153,8 +155,12 @@ def test_cold_counts_every_document_and_a_second_read_counts_none(world, django_
     DebateAgreementTotal.objects.all().delete()
     assert kept(debate) == full_count(debate)
     assert len(revisions(debate)) == 7
-    # Warm: the rows' check, the total, stale keys, renamed annotators, gone rows, progress.
     expected = full_count(debate)
+    # Later, with nothing changed: the total, the rows' check, renamed annotators, assignments
+    # changed since the last read (none), gone rows; progress.
+    DebateAgreementTotal.objects.update(
+        changes_seen_until=timezone.now(), checked_at=timezone.now()
+    )
     with django_assert_num_queries(8):
         assert kept(debate) == expected
 
@@ -197,9 +203,9 @@ def test_reopen_edit_and_resubmission_are_counted_again(world):
 def test_a_reopened_layer_that_leaves_one_takes_the_document_out(world):
     debate, documents, annotators = world["debate"], world["documents"], world["annotators"]
     kept(debate)
-    Assignment.objects.filter(document=documents[2], annotator=annotators[0]).update(
-        status=AssignmentStatus.IN_PROGRESS
-    )
+    assignment = Assignment.objects.get(document=documents[2], annotator=annotators[0])
+    assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.save()
     report = kept(debate)
     assert report == full_count(debate)
     assert report.documents == 6
@@ -250,3 +256,58 @@ def test_count_agreement_counts_what_is_missing_then_nothing(world, run_command)
 def test_count_agreement_names_a_debate_that_does_not_exist(db, run_command):
     with pytest.raises(CommandError, match=r"No debate nowhere\."):
         run_command("count_agreement", "--debate", "nowhere")
+
+
+def test_a_change_committed_late_is_seen_by_the_next_read(world):
+    """A read looks back MARGIN before it began, for changes saved then and committed later."""
+    debate, documents, annotators = world["debate"], world["documents"], world["annotators"]
+    kept(debate)
+    now = timezone.now()
+    DebateAgreementTotal.objects.update(changes_seen_until=now - MARGIN, checked_at=now)
+    Assignment.objects.filter(document=documents[1], annotator=annotators[1]).update(
+        status=AssignmentStatus.IN_PROGRESS, updated_at=now - MARGIN / 2
+    )
+    assert kept(debate) == full_count(debate)
+    assert kept(debate).documents == 7
+
+
+def test_a_change_that_saved_no_time_waits_for_the_full_check(world, run_command):
+    debate, documents, annotators = world["debate"], world["documents"], world["annotators"]
+    kept(debate)
+    before = kept(debate)
+    now = timezone.now()
+    DebateAgreementTotal.objects.update(changes_seen_until=now, checked_at=now)
+    # A bulk update leaves updated_at alone: the quick check cannot see it.
+    Assignment.objects.filter(document=documents[2], annotator=annotators[0]).update(
+        status=AssignmentStatus.IN_PROGRESS
+    )
+    assert kept(debate) == before
+    assert kept(debate) != full_count(debate)
+    # The hourly full check, or count_agreement, finds it.
+    DebateAgreementTotal.objects.update(checked_at=now - FULL_CHECK_EVERY - MARGIN)
+    assert kept(debate) == full_count(debate)
+    assert kept(debate).documents == 6
+    Assignment.objects.filter(document=documents[3], annotator=annotators[0]).update(
+        status=AssignmentStatus.IN_PROGRESS
+    )
+    DebateAgreementTotal.objects.update(changes_seen_until=timezone.now())
+    run_command("count_agreement")
+    assert kept(debate) == full_count(debate)
+    assert kept(debate).documents == 5
+
+
+def test_a_deleted_annotator_is_found_by_a_full_check_and_forgotten(world, member):
+    debate, documents = world["debate"], world["documents"]
+    # An annotator who submitted an empty layer (one with spans cannot be deleted).
+    eve = member(Role.ANNOTATOR, username="eve")
+    document_submit(document=documents[5], annotator=eve)
+    assert kept(debate).annotators == ("ann", "bea", "cid", "dee", "eve")
+    now = timezone.now()
+    DebateAgreementTotal.objects.update(changes_seen_until=now, checked_at=now)
+    eve.delete()
+    report = kept(debate)
+    assert report == full_count(debate)
+    assert report.annotators == ("ann", "bea", "cid", "dee")
+    assert report.documents == 7
+    total = DebateAgreementTotal.objects.get(debate=debate)
+    assert sorted(total.annotators.values()) == ["ann", "bea", "cid", "dee"]
