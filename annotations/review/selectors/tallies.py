@@ -280,7 +280,7 @@ def _total_rebuild(debate: Debate) -> DebateAgreementTotal:
     """Sum the debate's rows again: someone changed them without changing the total."""
     total, _created = DebateAgreementTotal.objects.select_for_update().get_or_create(debate=debate)
     tally = Tally()
-    rows = revisions = 0
+    rows = revisions = latest = 0
     for revision, data in (
         DocumentAgreement.objects.filter(debate=debate)
         .values_list("revision", "counts__tally")
@@ -289,9 +289,10 @@ def _total_rebuild(debate: Debate) -> DebateAgreementTotal:
         tally_merge(tally, tally_from_bytes(bytes(data)))
         rows += 1
         revisions += revision
+        latest = max(latest, revision)
     total.rows, total.revisions, total.tally = rows, revisions, tally_bytes(tally)
-    total.last_revision = max(total.last_revision, revisions)
-    total.save()
+    total.last_revision = max(total.last_revision, latest)
+    total.save(update_fields=["rows", "revisions", "last_revision", "tally"])
     return total
 
 
@@ -348,4 +349,4 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
         )
         total.annotators = {**total.annotators, **{str(pk): name for pk, name in names.items()}}
         total.tally = tally_bytes(tally)
-        total.save()
+        total.save(update_fields=["rows", "revisions", "last_revision", "annotators", "tally"])
