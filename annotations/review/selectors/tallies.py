@@ -13,8 +13,10 @@ each row's difference under a lock on it.
   transaction (a few milliseconds: one document's alignment and the total's difference).
 - ``debate_tally_get`` returns the debate's total after counting every document whose row is
   missing or stale and taking out rows of documents no longer compared (or deleted), in chunks
-  of ``CHUNK`` documents, each its own short transaction. Right after the migration every row
-  is missing; ``manage.py agreement_tallies`` counts them ahead of the first request.
+  of ``CHUNK`` documents, each its own short transaction. It looks only at the documents whose
+  assignments changed since the last read (``MARGIN`` before it began), and at every document
+  once in ``FULL_CHECK_EVERY``. Right after the migration every row is missing;
+  ``manage.py count_agreement`` counts them ahead of the first request.
 
 These are reads that fill a cache: what they write is derived from the layers alone, and any
 row can be dropped and counted again.
