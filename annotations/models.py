@@ -12,6 +12,7 @@ from django.db.models.functions import Length
 from debate.models import (
     LAYER_READER_ROLES,
     Actor,
+    Debate,
     Document,
     DocumentStatus,
     Membership,
@@ -169,6 +170,8 @@ class Assignment(TimeStampedModel):
                 condition=Q(status__in=AssignmentStatus.values), name="assignment_status_known"
             ),
         ]
+        # The agreement's quick check reads the assignments changed since it last looked.
+        indexes = [models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.annotator} on {self.document}: {self.status}"
@@ -318,10 +321,78 @@ class ReviewDecision(models.Model):
         return f"{self.action} {self.unit_key or '-'} on {self.document_id} by {self.reviewer_id}"
 
 
+class DocumentAgreement(models.Model):
+    """One document's kept agreement counts: the submitted layers they were counted from.
+
+    ``layers_key`` names those layers (``annotations.review.selectors.tallies``): a row whose
+    key differs from its document's current one is stale and counted again. ``revision`` is
+    unique within the debate, so the debate's total can check it is the sum of exactly these
+    rows. A deleted document leaves its row behind (``document`` null) until the next count
+    takes it out of the total. The counts themselves are in ``DocumentAgreementTally``, a
+    table of their own, so the reads that compare keys never read them.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    document = models.OneToOneField(
+        Document, on_delete=models.SET_NULL, null=True, related_name="agreement"
+    )
+    layers_key = models.CharField(max_length=200)
+    revision = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["debate", "document"]
+        indexes = [models.Index(fields=["debate", "revision"])]
+
+    def __str__(self) -> str:
+        return f"agreement counts of document {self.document_id}"
+
+
+class DocumentAgreementTally(models.Model):
+    """The counts of one ``DocumentAgreement`` row: its document's ``Tally``, compressed JSON."""
+
+    row = models.OneToOneField(
+        DocumentAgreement, on_delete=models.CASCADE, primary_key=True, related_name="counts"
+    )
+    tally = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"counts of agreement row {self.row_id}"
+
+
+class DebateAgreementTotal(models.Model):
+    """The sum of a debate's ``DocumentAgreement`` rows, changed with each row under a lock.
+
+    ``rows`` and ``revisions`` (their count and the sum of their revisions) let a reader check
+    that the sum is of exactly the rows there are; ``annotators`` names each annotator id as
+    it was when counted, since a renamed annotator changes the figures.
+    ``changes_seen_until`` and ``checked_at`` say how far the readers' checks got
+    (``annotations.review.selectors.tallies``).
+    """
+
+    debate = models.OneToOneField(
+        Debate, on_delete=models.CASCADE, primary_key=True, related_name="agreement_total"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    revisions = models.BigIntegerField(default=0)
+    # Assignments changed before ``changes_seen_until`` are counted; the last check of every
+    # document's key was at ``checked_at``.
+    changes_seen_until = models.DateTimeField(null=True)
+    checked_at = models.DateTimeField(null=True)
+    last_revision = models.BigIntegerField(default=0)
+    annotators = models.JSONField(default=dict)
+    tally = models.BinaryField(default=bytes)
+
+    def __str__(self) -> str:
+        return f"agreement counts of {self.rows} documents of debate {self.debate_id}"
+
+
 __all__ = [
     "GOLD",
     "Assignment",
     "AssignmentStatus",
+    "DebateAgreementTotal",
+    "DocumentAgreement",
+    "DocumentAgreementTally",
     "DocumentReview",
     "Relation",
     "RelationEvent",

@@ -224,9 +224,11 @@ def _details(name: str, result: dict) -> list[str]:
             )
     elif name == "agreement":
         lines.append(
-            f"`{details['request']}` over {details['spans']:,} submitted spans; runs (s): "
+            f"`{details['request']}` over {details['spans']:,} submitted spans: cold (counting "
+            f"every document) {details['cold_seconds']:.2f} s; warm runs (s): "
             + ", ".join(f"{s:.2f}" for s in details["runs_seconds"])
-            + f"; answer {details['response_bytes'] / 1e3:,.0f} kB."
+            + f"; one more submission {details['submit_seconds']:.2f} s, then "
+            f"{details['after_seconds']:.2f} s; answer {details['response_bytes'] / 1e3:,.0f} kB."
         )
     return lines
 

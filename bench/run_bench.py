@@ -78,14 +78,26 @@ def main() -> None:
         "span creation then adds to it)",
     )
     parser.add_argument("--no-report", action="store_true", help="leave docs/BENCHMARKS.md")
+    parser.add_argument(
+        "--agreement-documents",
+        type=int,
+        help="documents of the agreement scenario instead of the scale's (100000: the issue's "
+        "size; give BENCH_GUNICORN_TIMEOUT=1800 for its cold request)",
+    )
     options = parser.parse_args()
-    sizes = SCALES[options.scale]
+    sizes = dict(SCALES[options.scale])
+    if options.agreement_documents:
+        sizes["agreement_documents"] = options.agreement_documents
     chosen = options.only or list(BENCHMARKS)
     began = time.monotonic()
     WORK.mkdir(parents=True, exist_ok=True)
     check_services()
     facts = machine_facts(database_url=f"{PG_URL}/postgres", redis_url=REDIS_URL)
-    manifest = scenario_data(options.scale, sizes, reuse_data=options.reuse_data, facts=facts)
+    # Data of another agreement size is made and kept apart from the scale's own.
+    stamp = options.scale
+    if options.agreement_documents:
+        stamp += f"-agreement-{options.agreement_documents}"
+    manifest = scenario_data(stamp, sizes, reuse_data=options.reuse_data, facts=facts)
     manage("collectstatic", "--noinput", "-v0", settings="bench.settings")
     services = Services()
     with stopped_on_exit(services):

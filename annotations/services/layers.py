@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from annotations.models import Assignment, AssignmentStatus
 from annotations.permissions import LayerRule, layer_write_refusal
+from annotations.review.selectors.tallies import document_tally_refresh
 from debate.models import Document, DocumentStatus
 from debate.permissions import DebateAccess
 from debate.selectors import debate_access
@@ -135,4 +136,7 @@ def document_submit(*, document: Document, annotator: AbstractBaseUser) -> Assig
         Document.objects.filter(
             pk=document.pk, status__in=[DocumentStatus.NEW, DocumentStatus.ANNOTATING]
         ).update(status=DocumentStatus.READY_FOR_REVIEW)
+    # The document's agreement counts change with its submitted layers: counted again here,
+    # so the debate's figures after a submission cost one document's count.
+    document_tally_refresh(document=document)
     return assignment

@@ -1,4 +1,8 @@
-"""bench-agreement: documents with several annotators' submitted layers, ready for review."""
+"""bench-agreement: documents with several annotators' submitted layers, ready for review.
+
+One more document has every layer submitted but the last annotator's, which the benchmark
+submits (``pending`` in the manifest) to time the figures after one more submission.
+"""
 
 import random
 from typing import Any
@@ -17,21 +21,23 @@ from bench.scenarios.common import (
     text_of,
     word_pool,
 )
-from debate.models import Actor, DocumentStatus, Role
+from debate.models import Actor, Document, DocumentStatus, Role
 
 
 def scenario_agreement(*, documents: int, annotators: int, rng: random.Random) -> dict[str, Any]:
-    """Create documents with every annotator's submitted layer, ready for review."""
+    """Create documents with every annotator's submitted layer, and one missing its last."""
 
     debate = create_debate(
         SLUGS["agreement"], "Benchmark: agreement", annotators_per_document=annotators
     )
     researcher = add_member(debate, "bench-agreement-researcher", Role.RESEARCHER, token=True)
-    generated = generate_agreement_data(documents, annotators, 10, rng.randrange(1 << 30))
-    people = {
-        name: add_member(debate, f"bench-agreement-{name}", Role.ANNOTATOR)["id"]
+    generated = generate_agreement_data(documents + 1, annotators, 10, rng.randrange(1 << 30))
+    members = {
+        name: add_member(debate, f"bench-agreement-{name}", Role.ANNOTATOR, token=True)
         for name in generated[0].annotators
     }
+    people = {name: member["id"] for name, member in members.items()}
+    last = generated[0].annotators[-1]
     actors = Actor.objects.bulk_create(
         Actor(debate=debate, name=name)
         for name in ("Kate Robertson", "Rani Govender", "Susie Hargreaves", "the tech firms")
@@ -43,6 +49,8 @@ def scenario_agreement(*, documents: int, annotators: int, rng: random.Random) -
         for number, document in enumerate(generated, start=1)
     ]
     document_ids = insert_documents(debate, texts, DocumentStatus.READY_FOR_REVIEW)
+    pending = document_ids[-1]
+    Document.objects.filter(pk=pending).update(status=DocumentStatus.ANNOTATING)
     now = timezone.now()
     insert_rows(
         Assignment,
@@ -50,13 +58,15 @@ def scenario_agreement(*, documents: int, annotators: int, rng: random.Random) -
             {
                 "document_id": document_id,
                 "annotator_id": user_id,
-                "status": AssignmentStatus.SUBMITTED,
-                "submitted_at": now,
+                "status": AssignmentStatus.IN_PROGRESS
+                if (document_id, name) == (pending, last)
+                else AssignmentStatus.SUBMITTED,
+                "submitted_at": None if (document_id, name) == (pending, last) else now,
                 "created_at": now,
                 "updated_at": now,
             }
             for document_id in document_ids
-            for user_id in people.values()
+            for name, user_id in people.items()
         ],
     )
     rows = [
@@ -79,7 +89,8 @@ def scenario_agreement(*, documents: int, annotators: int, rng: random.Random) -
     return {
         "debate": debate.slug,
         "researcher": researcher,
-        "documents": len(document_ids),
+        "documents": len(document_ids) - 1,
         "annotators": annotators,
         "spans": len(rows),
+        "pending": {"document": pending, "annotator": members[last]},
     }

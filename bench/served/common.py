@@ -30,6 +30,9 @@ BASE = f"http://127.0.0.1:{PORT}"
 # BENCH_GUNICORN_WORKERS / BENCH_GUNICORN_THREADS try other shapes (bench/notes/spans4.md).
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1))
 GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
+# A cold agreement count of 100,000 documents takes longer than the 120 s a request may take
+# in production; BENCH_GUNICORN_TIMEOUT lets that run measure it.
+GUNICORN_TIMEOUT = int(os.environ.get("BENCH_GUNICORN_TIMEOUT", "120"))
 
 SCALES: dict[str, dict[str, int]] = {
     "small": {

@@ -25,6 +25,7 @@ from bench.served.common import (
     BASE,
     CACHE_URL,
     GUNICORN_THREADS,
+    GUNICORN_TIMEOUT,
     GUNICORN_WORKERS,
     PG_URL,
     PORT,
@@ -187,7 +188,7 @@ def start_services(services: Services) -> dict[str, Any]:
             "--threads",
             str(GUNICORN_THREADS),
             "--timeout",
-            "120",
+            str(GUNICORN_TIMEOUT),
             "--backlog",
             "2048",
         ],
@@ -196,7 +197,7 @@ def start_services(services: Services) -> dict[str, Any]:
     wait_for_http(f"{BASE}/login/", web, 60)
     return {
         "gunicorn": f"{GUNICORN_WORKERS} gthread workers x {GUNICORN_THREADS} threads, "
-        "--timeout 120, bench.settings "
+        f"--timeout {GUNICORN_TIMEOUT}, bench.settings "
         "(production settings plus the bare endpoint)",
         "celery": "one worker, queues maps and celery, --concurrency=1 (prefork)",
         "worker_pid": worker.pid,

@@ -166,10 +166,18 @@ def unit_alpha(units: Units) -> float | None:
     """Return nominal alpha from units (each a tuple of the values given) and their counts.
 
     Identical units are grouped before the coincidence matrix is built, so the work grows with
-    the number of distinct value patterns, not the number of units; and the matrix is summed
-    in exact fractions so the result is the correctly rounded alpha.
+    the number of distinct value patterns, not the number of units.
     """
-    # Pairs of values within units, grouped by unit size m, since each is weighted 1/(m - 1).
+    return pairs_alpha(unit_pairs(units))
+
+
+def unit_pairs(units: Units) -> dict[int, Counter[tuple[Hashable, Hashable]]]:
+    """Return the ordered pairs of values within units, counted per unit size.
+
+    This is the coincidence matrix before each pair is weighted by 1/(size - 1): integers, so
+    the pairs of many documents add up exactly and ``pairs_alpha`` of their sum is the alpha
+    of all their units together.
+    """
     pairs_by_size: defaultdict[int, Counter[tuple[Hashable, Hashable]]] = defaultdict(Counter)
     for values, weight in units.items():
         if len(values) < 2:
@@ -180,6 +188,17 @@ def unit_alpha(units: Units) -> float | None:
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
                     pairs_by_size[len(values)][c, k] += weight * pairs
+    return dict(pairs_by_size)
+
+
+def pairs_alpha(
+    pairs_by_size: Mapping[int, Mapping[tuple[Hashable, Hashable], int]],
+) -> float | None:
+    """Return nominal alpha from the pairs of values within units, counted per unit size.
+
+    The coincidence matrix is summed in exact fractions, so the result is the correctly
+    rounded alpha whatever order the pairs come in.
+    """
     coincidences: defaultdict[tuple[Hashable, Hashable], Fraction] = defaultdict(Fraction)
     for size, pairs in pairs_by_size.items():
         for pair, count in pairs.items():

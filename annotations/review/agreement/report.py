@@ -124,20 +124,22 @@ class AgreementReport:
 
 def document_agreement(document: AnnotatedDocument) -> AgreementReport:
     """Return the agreement figures of one document."""
-    tally = _Tally()
+    tally = Tally()
     tally.add(document)
     return tally.report()
 
 
 def debate_agreement(documents: Iterable[AnnotatedDocument]) -> AgreementReport:
     """Return the agreement figures of many documents pooled, units and counts alike."""
-    tally = _Tally()
+    tally = Tally()
     for document in documents:
         tally.add(document)
     return tally.report()
 
 
-class _PairTally:
+class PairTally:
+    """Everything one annotator pair's figures need, accumulated document by document."""
+
     def __init__(self, annotators: tuple[str, str]) -> None:
         self.annotators = annotators
         self.documents = 0
@@ -197,7 +199,7 @@ class _PairTally:
             documents=self.documents,
             exact=F1Counts(self.exact, self.left, self.right),
             overlap=F1Counts(self.overlap, self.left, self.right),
-            labels=_label_f1(self.labels),
+            labels=label_f1(self.labels),
             stance_confusion=ConfusionMatrix(
                 annotators=self.annotators,
                 labels=labels,
@@ -209,33 +211,35 @@ class _PairTally:
             relations_untyped=self.relations_untyped,
             alphas=(
                 *(
-                    alpha_figure(attribute, self._values(position))
+                    alpha_figure(attribute, self.values(position))
                     for position, attribute in enumerate(ALPHA_ATTRIBUTES)
                 ),
                 alpha_figure(RELATION, self.links),
             ),
         )
 
-    def _values(self, position: int) -> Counter[tuple[Hashable, ...]]:
+    def values(self, position: int) -> Counter[tuple[Hashable, ...]]:
+        """Return the pair's units by the values of the attribute at ``position``."""
         values: Counter[tuple[Hashable, ...]] = Counter()
         for sides, units in self.marks.items():
             values[tuple(NOT_MARKED if side is None else side[position] for side in sides)] += units
         return values
 
 
-class _Tally:
+class Tally:
     """Everything the figures need, accumulated document by document."""
 
     def __init__(self) -> None:
         self.documents = 0
-        self.annotators: set[str] = set()
+        # Documents per annotator, so that taking a document's tally away can drop a name.
+        self.annotators: Counter[str] = Counter()
         self.units = 0
         self.units_agreed = 0
         self.values: dict[str, Counter[tuple[Hashable, ...]]] = {
             dimension: Counter() for dimension in PAIR_ALPHA_DIMENSIONS
         }
         self.characters: Counter[tuple[Hashable, ...]] = Counter()
-        self.pairs: dict[tuple[str, str], _PairTally] = {}
+        self.pairs: dict[tuple[str, str], PairTally] = {}
 
     def add(self, document: AnnotatedDocument) -> None:
         alignment = align_spans(document.spans, document.annotators)
@@ -260,7 +264,7 @@ class _Tally:
                 relations_of[annotator_of[relation.source]].append(relation)
         for pair in combinations(names, 2):
             if pair not in self.pairs:
-                self.pairs[pair] = _PairTally(pair)
+                self.pairs[pair] = PairTally(pair)
             self.pairs[pair].add(
                 spans_of[pair[0]] + spans_of[pair[1]],
                 relations_of[pair[0]] + relations_of[pair[1]],
@@ -288,7 +292,7 @@ class _Tally:
             linked_unit_pairs=relation.units,
             exact=sum((pair.exact for pair in pairs), F1Counts()),
             overlap=sum((pair.overlap for pair in pairs), F1Counts()),
-            labels=_label_f1(labels),
+            labels=label_f1(labels),
             relations=sum((pair.relations for pair in pairs), F1Counts()),
             relations_untyped=sum((pair.relations_untyped for pair in pairs), F1Counts()),
             pairs=pairs,
@@ -299,7 +303,8 @@ def _marks(span: AnnotatedSpan | None) -> tuple[Hashable, ...] | None:
     return None if span is None else (span.stance, span.role, span.actor)
 
 
-def _label_f1(counts: Mapping[tuple[str, str], list[int]]) -> tuple[LabelF1, ...]:
+def label_f1(counts: Mapping[tuple[str, str], list[int]]) -> tuple[LabelF1, ...]:
+    """Return per-label F1 from [exact matched, overlap matched, left, right] by label."""
     ordered = sorted(counts, key=lambda key: (LABEL_ATTRIBUTES.index(key[0]), key[1]))
     return tuple(
         LabelF1(

@@ -3,7 +3,9 @@
 - ``state``: one document's review (aligned units, decisions, gold) and an annotator's layer
   against gold;
 - ``progress``: a debate's review queue, agreement and progress, and its assignments;
-- ``layers``: a debate's submitted annotator layers, as the agreement modules take them.
+- ``layers``: a debate's submitted annotator layers, as the agreement modules take them;
+- ``tallies``: the agreement counts kept per document and their sum per debate (a cache these
+  reads fill; a submission counts its document again).
 """
 
 from annotations.review.selectors.layers import adjudicated_layers, annotated_documents
@@ -35,6 +37,12 @@ from annotations.review.selectors.state import (
     review_state_get,
     submitted_layers,
 )
+from annotations.review.selectors.tallies import (
+    debate_tally_get,
+    document_tally_refresh,
+    tally_bytes,
+    tally_from_bytes,
+)
 
 __all__ = [
     "REVIEW_QUEUE_STATUSES",
@@ -56,6 +64,8 @@ __all__ = [
     "debate_agreement_get",
     "debate_assignments",
     "debate_progress",
+    "debate_tally_get",
+    "document_tally_refresh",
     "gold_comparison",
     "gold_unit_key",
     "pooled_confusion",
@@ -63,4 +73,6 @@ __all__ = [
     "review_queue",
     "review_state_get",
     "submitted_layers",
+    "tally_bytes",
+    "tally_from_bytes",
 ]

@@ -5,6 +5,7 @@ documents; a layer that was not submitted is never read.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from django.db.models.functions import Length
 
@@ -16,9 +17,16 @@ from debate.models import Debate, Document, DocumentStatus
 SPAN_COLUMNS = ("pk", "document_id", "annotator_id", "start", "end", "stance", "role", "actor_id")
 
 
-def annotated_documents(*, debate: Debate) -> list[AnnotatedDocument]:
-    """Return every document of a debate with two or more submitted layers, in four queries."""
-    return _submitted_layers(debate=debate, status=None, fewest=2, quotes=False)
+def annotated_documents(
+    *, debate: Debate, document_ids: Collection[int] | None = None
+) -> list[AnnotatedDocument]:
+    """Return every document of a debate with two or more submitted layers, in four queries.
+
+    ``document_ids`` limits the read to those documents.
+    """
+    return _submitted_layers(
+        debate=debate, status=None, fewest=2, quotes=False, document_ids=document_ids
+    )
 
 
 def adjudicated_layers(*, debate: Debate) -> list[AnnotatedDocument]:
@@ -32,11 +40,18 @@ def adjudicated_layers(*, debate: Debate) -> list[AnnotatedDocument]:
 
 
 def _submitted_layers(
-    *, debate: Debate, status: str | None, fewest: int, quotes: bool
+    *,
+    debate: Debate,
+    status: str | None,
+    fewest: int,
+    quotes: bool,
+    document_ids: Collection[int] | None = None,
 ) -> list[AnnotatedDocument]:
     assignments = Assignment.objects.filter(
         document__debate=debate, status=AssignmentStatus.SUBMITTED
     )
+    if document_ids is not None:
+        assignments = assignments.filter(document_id__in=document_ids)
     if status is not None:
         assignments = assignments.filter(document__status=status)
     layers: defaultdict[int, dict[int, str]] = defaultdict(dict)

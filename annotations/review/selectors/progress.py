@@ -1,7 +1,8 @@
 """Reads of a debate's review: the queue, agreement and progress, and the assignments.
 
-Agreement figures come from the pure ``annotations.review.agreement`` module, fed with the
-submitted layers read in bulk (``layers``).
+Agreement figures come from the pure ``annotations.review.agreement`` module, summed from the
+counts kept per document (``tallies``), which are counted from the submitted layers read in
+bulk (``layers``).
 """
 
 from collections import Counter, defaultdict
@@ -25,9 +26,9 @@ from annotations.models import (
     AssignmentStatus,
     ReviewDecision,
 )
-from annotations.review.agreement import AgreementReport, ConfusionMatrix, debate_agreement
-from annotations.review.selectors.layers import annotated_documents
+from annotations.review.agreement import AgreementReport, ConfusionMatrix
 from annotations.review.selectors.state import UNIT_ACTIONS
+from annotations.review.selectors.tallies import debate_tally_get
 from debate.models import Debate, Document, DocumentStatus
 
 # --- Queue ----------------------------------------------------------------------------------
@@ -165,8 +166,13 @@ def debate_progress(*, debate: Debate) -> DebateProgress:
 
 
 def debate_agreement_get(*, debate: Debate) -> DebateAgreement:
-    """Return the agreement of every document of a debate with two or more submitted layers."""
-    report = debate_agreement(annotated_documents(debate=debate))
+    """Return the agreement of every document of a debate with two or more submitted layers.
+
+    The figures are summed from each document's kept counts (``tallies``), counting first the
+    documents whose counts are missing or stale; they equal ``debate_agreement`` of every
+    such document's layers.
+    """
+    report = debate_tally_get(debate=debate).report()
     return DebateAgreement(
         debate=debate,
         report=report,
