@@ -217,6 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
+        # Per user: an import reads up to DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES.
+        "document_import": env.str("THROTTLE_DOCUMENT_IMPORT", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES,
@@ -408,3 +410,8 @@ DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES = env.int("DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES",
 DEBATEMAP_IMPORT_MAX_ENTRIES = env.int("DEBATEMAP_IMPORT_MAX_ENTRIES", default=20_000)
 DEBATEMAP_IMPORT_MAX_ENTRY_BYTES = env.int("DEBATEMAP_IMPORT_MAX_ENTRY_BYTES", default=20 * 2**20)
 DEBATEMAP_IMPORT_MAX_TOTAL_BYTES = env.int("DEBATEMAP_IMPORT_MAX_TOTAL_BYTES", default=200 * 2**20)
+# The bulk document import's body or upload: a JSON Lines file is read a line at a time from
+# the temporary file Django writes it to, so this bounds disk, not memory.
+DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES = env.int(
+    "DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES", default=512 * 2**20
+)

@@ -267,11 +267,8 @@ def _single_line(value: str) -> str:
     return re.sub(r"[ \t\n]+", " ", normalize_text(value)).strip(" ")
 
 
-def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
-    """Create a document from raw text unless the debate holds the same text; return (doc, created).
-
-    The text is normalised first, so the duplicate check compares what would be stored.
-    """
+def document_text_clean(data: DocumentInput) -> str:
+    """Return a document's text as it is stored (NFC, ``\\n``), or raise naming the field."""
     text = normalize_text(data.text)
     if not text.strip():
         raise ValidationError({"text": "The text is empty."})
@@ -281,9 +278,11 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     nul = [name for name in ("text", "title", "source", "url") if "\x00" in getattr(data, name)]
     if nul:
         raise ValidationError({name: "Contains a NUL character (U+0000)." for name in nul})
-    existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
-    if existing is not None:
-        return existing, False
+    return text
+
+
+def document_build(*, debate: Debate, data: DocumentInput, text: str, sha256: str) -> Document:
+    """Return the unsaved, validated document of a clean text (``document_text_clean``)."""
     source = _single_line(data.source)[:300]
     document = Document(
         debate=debate,
@@ -294,8 +293,22 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
         url=data.url.strip(),
         published=data.published,
     )
-    document.sha256 = text_sha256(text)
+    document.sha256 = sha256
     document.full_clean(exclude=["debate"], validate_unique=False, validate_constraints=False)
+    return document
+
+
+def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
+    """Create a document from raw text unless the debate holds the same text; return (doc, created).
+
+    The text is normalised first, so the duplicate check compares what would be stored.
+    """
+    text = document_text_clean(data)
+    sha256 = text_sha256(text)
+    existing = Document.objects.filter(debate=debate, sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    document = document_build(debate=debate, data=data, text=text, sha256=sha256)
     with transaction.atomic():
         document.save()
     return document, True

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from debate import views
+from debate.imports.views import DocumentImportView
 
 urlpatterns = [
     path("debates/", views.DebateListView.as_view(), name="api-debate-list"),
@@ -23,6 +24,11 @@ urlpatterns = [
         "debates/<slug:slug>/documents/",
         views.DocumentListView.as_view(),
         name="api-document-list",
+    ),
+    path(
+        "debates/<slug:slug>/documents/import/",
+        DocumentImportView.as_view(),
+        name="api-document-import",
     ),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
 ]
