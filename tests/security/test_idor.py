@@ -107,6 +107,9 @@ API = {
     "api/v1/debates/<slug:slug>/documents/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"text": "Planted text.", "title": "Planted"}
     ),
+    "api/v1/debates/<slug:slug>/documents/import/": Scoped(
+        "debate", kwarg="slug", body=_jsonl_upload, multipart=True
+    ),
     "api/v1/documents/<int:pk>/": Scoped("open_doc", body=lambda side: {"title": "Planted"}),
     "api/v1/debates/<slug:slug>/maps/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"reason": "planted"}
@@ -173,6 +176,8 @@ PAGES = {
     "d/<slug:slug>/assign/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"annotators": [side.user("annotator").username]}
     ),
+    "d/<slug:slug>/members/": DEBATE,
+    "d/<slug:slug>/import/": DEBATE,
     "documents/<int:document_id>/review/": Scoped("review_doc", kwarg="document_id"),
     "documents/<int:document_id>/gold/": Scoped("gold_doc", kwarg="document_id"),
     "d/<slug:slug>/map/": DEBATE,

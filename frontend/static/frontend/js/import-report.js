@@ -88,7 +88,7 @@ export function documentReportRows(report) {
   return report.problems.map((problem) => ({
     item: where(problem) || "the upload",
     status: problem.status,
-    reason: problem.status === "skipped" ? `${problem.reason} (a duplicate)` : `${problem.field ? `${problem.field}: ` : ""}${problem.reason}`,
+    reason: `${problem.field ? `${problem.field}: ` : ""}${problem.reason}`,
     document: problem.document ?? null,
   }));
 }
