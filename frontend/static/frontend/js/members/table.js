@@ -35,6 +35,7 @@ function row(state, member) {
   const role = cell();
   role.append(roleSelect(state, member));
   const since = cell(new Date(member.created_at).toLocaleDateString());
+  since.className = "since";
   const actions = cell();
   const remove = document.createElement("button");
   remove.type = "button";
