@@ -215,3 +215,64 @@ def test_a_manager_changes_a_role_and_removes_a_member_after_confirming(
         ("boss", "manager"),
     ]
     assert (page.errors, page.dialogs) == ([], [])
+
+
+# --- Spans ---------------------------------------------------------------------------------------
+BRAT = {
+    "new/essay.txt": "Encryption protects everyone. Scanning weakens it.",
+    "new/essay.ann": (
+        "T1\tclaim 0 29\tEncryption protects everyone.\n"
+        "A1\tStance T1 contra\n"
+        "T2\tpremise 30 50\tScanning weakens it.\n"
+        "A2\tStance T2 contra\n"
+        "R1\tsupports Arg1:T2 Arg2:T1\n"
+    ),
+    "bad/broken.txt": "Hello world",
+    "bad/broken.ann": "T1\tclaim 0 5\tHellO\nA1\tStance T1 pro\n",
+    "annotation.conf": "[entities]\nclaim\n",
+}
+
+
+def test_a_manager_imports_a_brat_zip_into_an_annotators_layer(
+    live_server, page, login, debate, manager, member
+):
+    ann = member(Role.ANNOTATOR, username="ann")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in BRAT.items():
+            archive.writestr(name, data)
+    open_as(page, live_server, login, "boss", "/d/encryption/import/")
+
+    section = page.get_by_role("region", name="Spans")
+    section.get_by_label("Into the layer").select_option("ann")
+    section.get_by_label("Drop the file here or choose it").set_input_files(
+        {"name": "brat.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}
+    )
+    section.get_by_role("button", name="Import spans").click()
+
+    report = section.get_by_role("region", name="What was imported")
+    expect(report.locator("[data-count]")).to_have_text(
+        ["1 imported", "0 skipped", "1 rejected"]
+    )
+    essay = Document.objects.get(debate=debate, text=BRAT["new/essay.txt"])
+    expect(report.locator("tbody tr td:first-child")).to_have_text(
+        ["bad/broken → ann", "new/essay → ann · open", "annotation.conf"]
+    )
+    expect(report.locator("tbody tr td:last-child")).to_have_text(
+        [
+            "bad/broken.ann, line 1: T1: the text at 0 5 is 'Hello', not 'HellO' as the line says",
+            "2 spans, 1 relation; a new document",
+            "not a brat document",
+        ]
+    )
+    expect(report.get_by_role("link", name="open")).to_have_attribute(
+        "href", f"/documents/{essay.pk}/annotate/"
+    )
+    expect(section.locator("#spans-phase")).to_have_text("Done.")
+    assert Span.objects.filter(document=essay, annotator=ann).count() == 2
+    # JSON Lines offers the as-exported layers; brat does not.
+    as_exported = section.locator("#spans-layer option[value=as-exported]")
+    expect(as_exported).to_be_disabled()
+    section.get_by_label("Format").select_option("spans")
+    expect(as_exported).to_be_enabled()
+    assert (page.errors, page.dialogs) == ([], [])
