@@ -251,9 +251,7 @@ def test_a_manager_imports_a_brat_zip_into_an_annotators_layer(
     section.get_by_role("button", name="Import spans").click()
 
     report = section.get_by_role("region", name="What was imported")
-    expect(report.locator("[data-count]")).to_have_text(
-        ["1 imported", "0 skipped", "1 rejected"]
-    )
+    expect(report.locator("[data-count]")).to_have_text(["1 imported", "0 skipped", "1 rejected"])
     essay = Document.objects.get(debate=debate, text=BRAT["new/essay.txt"])
     expect(report.locator("tbody tr td:first-child")).to_have_text(
         ["bad/broken → ann", "new/essay → ann · open", "annotation.conf"]
