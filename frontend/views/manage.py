@@ -30,6 +30,8 @@ def members_page(request: HttpRequest, slug: str) -> HttpResponse:
         "members": members,
         "roles": [{"value": value, "label": label} for value, label in Role.choices],
         "urls": {
+            "home": reverse("home"),
+            "debate": reverse("debate-home", args=[debate.slug]),
             "members": reverse("api-member-list", args=[debate.slug]),
             "member": reverse("api-member-detail", args=[debate.slug, "0"]).replace(
                 "/0/", "/{username}/"

@@ -214,6 +214,17 @@ def test_a_manager_changes_a_role_and_removes_a_member_after_confirming(
         ("ann", "researcher"),
         ("boss", "manager"),
     ]
+
+    # With ann a manager, boss may leave, and lands on the list of their debates.
+    page.get_by_label("Role of ann").select_option("manager")
+    expect(page.get_by_role("status")).to_have_text("ann is now manager.")
+    page.get_by_role("button", name="Remove boss").click()
+    expect(dialog).to_contain_text(
+        "Remove yourself (boss) from this debate? You will no longer open it."
+    )
+    dialog.get_by_role("button", name="Remove", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert list(debate.memberships.values_list("user__username", "role")) == [("ann", "manager")]
     assert (page.errors, page.dialogs) == ([], [])
 
 

@@ -75,6 +75,8 @@ def test_the_members_page_embeds_the_members_safely(client, debate, member):
         "researcher",
     ]
     assert data["urls"] == {
+        "home": "/",
+        "debate": "/d/encryption/",
         "members": "/api/v1/debates/encryption/members/",
         "member": "/api/v1/debates/encryption/members/{username}/",
     }

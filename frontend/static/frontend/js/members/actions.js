@@ -68,6 +68,11 @@ export async function changeRole(page, select) {
   const result = await api("POST", state.urls.members, { body: { username, role } });
   select.disabled = false;
   if (result.status === 200) {
+    // A manager who hands their own role on no longer manages here: to the debate's page.
+    if (username === state.me && role !== "manager") {
+      window.location.assign(state.urls.debate);
+      return;
+    }
     say(page, `${username} is now ${roleLabel(state, role).toLowerCase()}.`, "status");
     await reload(page);
   } else {
@@ -80,7 +85,10 @@ export async function changeRole(page, select) {
 export function askRemove(page, username) {
   const { state, el } = page;
   state.removing = username;
-  el.removeText.textContent = `Remove ${username} from this debate?`;
+  el.removeText.textContent =
+    username === state.me
+      ? `Remove yourself (${username}) from this debate? You will no longer open it.`
+      : `Remove ${username} from this debate?`;
   el.removeDialog.showModal();
 }
 
@@ -92,6 +100,11 @@ export async function confirmRemove(page) {
   if (!username) return;
   const result = await api("DELETE", memberUrl(state, username));
   if (result.status === 204) {
+    // Who removed themselves is no member any more: to the list of their debates.
+    if (username === state.me) {
+      window.location.assign(state.urls.home);
+      return;
+    }
     say(page, `Removed ${username} from the debate.`, "status");
     await reload(page);
     el.addWho.focus();
