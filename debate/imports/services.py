@@ -16,8 +16,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
+from core.db.bulk_insert import insert_rows
 from debate.importers import ImportItem
 from debate.models import Debate, Document
+from debate.selectors import documents_held
 from debate.services import document_build, document_text_clean
 from debate.text import text_sha256
 
@@ -100,11 +102,7 @@ def _insert_one_by_one(
                 document.save(force_insert=True)
         except IntegrityError:
             document.pk = None
-            existing = (
-                Document.objects.filter(debate=debate, sha256=document.sha256)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            existing = documents_held(debate=debate, hashes={document.sha256}).get(document.sha256)
             if existing is None:
                 problems.append(_problem(item, REJECTED, "the database refused it"))
             else:
@@ -132,12 +130,8 @@ def _store_batch(debate: Debate, batch: list[ImportItem]) -> tuple[int, list[Imp
             problems.extend(_refusals(item, exc))
             continue
         clean.append((item, text, text_sha256(text)))
-    held = dict(
-        Document.objects.filter(
-            debate=debate, sha256__in={sha256 for _item, _text, sha256 in clean}
-        ).values_list("sha256", "pk")
-    )
-    new: dict[str, tuple[ImportItem, Document]] = {}
+    held = documents_held(debate=debate, hashes={sha256 for _item, _text, sha256 in clean})
+    new: dict[str, tuple[ImportItem, str]] = {}
     repeats: list[tuple[ImportItem, str]] = []
     for item, text, sha256 in clean:
         if sha256 in held:
@@ -145,23 +139,31 @@ def _store_batch(debate: Debate, batch: list[ImportItem]) -> tuple[int, list[Imp
         elif sha256 in new:
             repeats.append((item, sha256))
         else:
+            new[sha256] = (item, text)
+    documents: list[tuple[ImportItem, Document]] = []
+
+    def built() -> Iterator[Document]:
+        # Built while the rows before are being written, so the database works meanwhile.
+        for sha256, (item, text) in new.items():
             try:
                 document = document_build(debate=debate, data=item.data, text=text, sha256=sha256)
             except ValidationError as exc:
                 problems.extend(_refusals(item, exc))
                 continue
-            new[sha256] = (item, document)
-    documents = list(new.values())
+            documents.append((item, document))
+            yield document
+
+    rows = built()
     try:
         with transaction.atomic():
-            Document.objects.bulk_create([document for _item, document in documents])
+            insert_rows(Document, rows)
     except (IntegrityError, DataError):
         # Nothing of the batch was written: each document on its own instead.
-        for _item, document in documents:
-            document.pk = None
+        for _document in rows:
+            pass
         documents, refused = _insert_one_by_one(debate, documents)
         problems.extend(refused)
-    stored = {document.sha256: document.pk for _item, document in documents}
+    stored = documents_held(debate=debate, hashes={sha256 for _item, sha256 in repeats})
     for item, sha256 in repeats:
         if sha256 in stored:
             problems.append(_problem(item, SKIPPED, DUPLICATE, document=stored[sha256]))

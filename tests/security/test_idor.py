@@ -108,7 +108,7 @@ API = {
         "debate", kwarg="slug", body=lambda side: {"text": "Planted text.", "title": "Planted"}
     ),
     "api/v1/debates/<slug:slug>/documents/import/": Scoped(
-        "debate", kwarg="slug", body=_jsonl_upload, multipart=True
+        "debate", kwarg="slug", body=lambda side: [{"text": "Planted text."}]
     ),
     "api/v1/documents/<int:pk>/": Scoped("open_doc", body=lambda side: {"title": "Planted"}),
     "api/v1/debates/<slug:slug>/maps/": Scoped(
