@@ -133,12 +133,16 @@ def process_cpu(pid: int) -> float:
 
 
 def backends_cpu() -> float:
-    """Return the CPU time of every PostgreSQL process (the backends do the inserting)."""
+    """Return the CPU time of the PostgreSQL backends connected to this benchmark's database.
+
+    Only this database's: other work on the machine has backends of its own, which come and go.
+    """
     total = 0.0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if Path(entry, "comm").read_text().strip() in ("postgres", "postmaster"):
+                title = Path(entry, "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                if title.startswith("postgres: ") and f" {DATABASE} " in title:
                     total += process_cpu(int(entry.name))
             except (FileNotFoundError, ProcessLookupError, PermissionError):
                 continue

@@ -236,7 +236,11 @@ SPECTACULAR_SETTINGS = {
         '-d \'{"username": "me", "password": "..."}\' $HOST/api/v1/auth/token/\n'
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/<slug>/documents/\n"
+        "curl -H 'Authorization: Token <token>' -F file=@articles.jsonl "
+        "$HOST/api/v1/debates/<slug>/documents/import/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/documents/<id>/\n"
+        "curl -H 'Authorization: Token <token>' "
+        '"$HOST/api/v1/documents/<id>/?include=spans,relations&layer=all"\n'
         "curl -H 'Authorization: Token <token>' \"$HOST/api/v1/documents/<id>/spans/?layer=all\"\n"
         "```\n\n"
         "**Conventions.** Lists are cursor-paginated: follow `next` until it is null. Span "

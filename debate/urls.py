@@ -30,5 +30,4 @@ urlpatterns = [
         DocumentImportView.as_view(),
         name="api-document-import",
     ),
-    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
 ]

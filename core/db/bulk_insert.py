@@ -52,11 +52,14 @@ def insert_rows_by_copy(model: type[Model], rows: Iterable[Model]) -> None:
         f"({', '.join(quote(field.column) for field in fields)}) FROM STDIN"
     )
     # The driver's errors become Django's (IntegrityError, DataError...), as from any query.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                # pre_save is what an insert writes: the value held, or a timestamp set now.
-                copy.write_row([field.pre_save(row, True) for field in fields])
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            # pre_save is what an insert writes: the value held, or a timestamp set now.
+            copy.write_row([field.pre_save(row, True) for field in fields])
 
 
 @cache

@@ -110,12 +110,11 @@ COUNT_FIELDS = {
     "skipped": serializers.IntegerField(help_text="Items whose text the debate already held."),
     "rejected": serializers.IntegerField(help_text="Items refused, each named in `problems`."),
 }
+# One class, so the schema has one component for it.
+ProblemSerializer = type(inline_serializer("DocumentImportProblem", fields=PROBLEM_FIELDS))
 ReportSerializer = inline_serializer(
     "DocumentImportReport",
-    fields={
-        **COUNT_FIELDS,
-        "problems": inline_serializer("DocumentImportProblem", fields=PROBLEM_FIELDS, many=True),
-    },
+    fields={**COUNT_FIELDS, "problems": ProblemSerializer(many=True)},
 )
 IMPORT_DESCRIPTION = """\
 Send the documents as one of:
@@ -202,9 +201,7 @@ class DocumentImportRenderer(JSONRenderer):
                 fields={
                     "detail": serializers.CharField(),
                     **COUNT_FIELDS,
-                    "problems": inline_serializer(
-                        "DocumentImportProblem", fields=PROBLEM_FIELDS, many=True
-                    ),
+                    "problems": ProblemSerializer(many=True),
                 },
             ),
             description="The database was lost part way; the documents counted as imported "
