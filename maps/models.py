@@ -7,17 +7,43 @@ from django.db.models import Q
 from debate.models import Debate
 
 
+class MapChunk(models.Model):
+    """A piece of map versions' JSON text, named by its content and shared by every version
+    that holds it (``maps.chunks`` says where a map is cut). Never changed once written."""
+
+    digest = models.CharField(max_length=64, primary_key=True, help_text="BLAKE2b-256, hex.")
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"map chunk {self.digest[:12]} ({len(self.text)} characters)"
+
+
+# A version's large columns, left out of every read that does not need the map itself.
+LARGE_FIELDS = ("graph_json", "chunks")
+
+
 class MapVersion(models.Model):
     """One immutable argument map of a debate, identified by the hash of what it was built from.
 
     The unique (debate, input_hash) pair is what makes a repeated or redelivered build harmless:
-    the same input can never make a second version.
+    the same input can never make a second version. Its JSON text is the ``chunks`` joined in
+    order; a version stored before maps were chunked holds its whole text in ``graph_json``
+    instead (``maps.selectors.map_version_graph_bytes`` reads either).
     """
 
     debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="map_versions")
     input_hash = models.CharField(max_length=64)
     builder_version = models.CharField(max_length=32)
-    graph_json = models.TextField(help_text="The map as canonical JSON (maps.builder.map_to_json).")
+    graph_json = models.TextField(
+        blank=True,
+        help_text="The map as canonical JSON (maps.builder.map_to_json), for versions stored "
+        "before chunks; empty when ``chunks`` holds it.",
+    )
+    chunks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The digests of the MapChunks whose texts, joined in this order, are the map.",
+    )
     argument_count = models.PositiveIntegerField(default=0)
     source_count = models.PositiveIntegerField(default=0)
     document_count = models.PositiveIntegerField(default=0)

@@ -3,11 +3,11 @@
 import orjson
 from django.db.models import QuerySet
 
-from core.db.text_bytes import text_bytes_read
+from core.db.text_bytes import text_bytes_read, text_bytes_read_many
 from debate.models import Debate, DocumentStatus
 from debate.selectors import AnyUser
 from maps.builder import ArgumentMap, map_from_dict
-from maps.models import MapBuild, MapVersion, MergeDecision
+from maps.models import LARGE_FIELDS, MapBuild, MapChunk, MapVersion, MergeDecision
 
 # How many of a debate's latest builds the map list shows.
 LATEST_BUILDS = 10
@@ -15,18 +15,18 @@ LATEST_BUILDS = 10
 
 def map_version_list(*, debate: Debate) -> QuerySet[MapVersion]:
     """Return a debate's map versions, newest first, without their (large) graphs."""
-    return MapVersion.objects.filter(debate=debate).defer("graph_json").order_by("-id")
+    return MapVersion.objects.filter(debate=debate).defer(*LARGE_FIELDS).order_by("-id")
 
 
 def map_version_get(*, user: AnyUser, pk: int) -> MapVersion:
     """Return one map version of a debate the user is a member of; raise DoesNotExist.
 
-    Without its graph (tens of megabytes on a big map): ``version.graph_json`` loads it when
-    a format needs the parsed map, ``map_version_graph_bytes`` reads it as it is stored.
+    Without its graph (tens of megabytes on a big map): ``map_version_graph_bytes`` reads it
+    as it is stored, ``map_version_map`` parsed.
     """
     return (
         MapVersion.objects.select_related("debate")
-        .defer("graph_json")
+        .defer(*LARGE_FIELDS)
         .get(pk=pk, debate__in=Debate.objects.visible_to(user))
     )
 
@@ -35,9 +35,14 @@ def map_version_graph_bytes(*, version: MapVersion) -> bytes:
     """Return a version's stored graph JSON as UTF-8 bytes, as stored: no JSON parsing.
 
     Only for a version already checked with ``map_version_get``; raise DoesNotExist if it
-    went away since. Tens of megabytes are never decoded to a str and encoded back.
+    went away since. Tens of megabytes are never decoded to a str and encoded back. The text
+    is the version's chunks joined in order, or its ``graph_json`` if it was stored whole.
     """
-    return text_bytes_read(MapVersion, pk=version.pk, column="graph_json")
+    digests = MapVersion.objects.filter(pk=version.pk).values_list("chunks", flat=True).get()
+    if not digests:
+        return text_bytes_read(MapVersion, pk=version.pk, column="graph_json")
+    texts = text_bytes_read_many(MapChunk, key="digest", column="text", keys=list(set(digests)))
+    return b"".join(texts[digest] for digest in digests)
 
 
 def map_version_map(*, version: MapVersion) -> ArgumentMap:
@@ -53,7 +58,7 @@ def map_version_before(*, version: MapVersion) -> MapVersion | None:
     """
     return (
         MapVersion.objects.filter(debate_id=version.debate_id, pk__lt=version.pk)
-        .defer("graph_json")
+        .defer(*LARGE_FIELDS)
         .order_by("-pk")
         .first()
     )
@@ -61,7 +66,7 @@ def map_version_before(*, version: MapVersion) -> MapVersion | None:
 
 def map_version_of_debate(*, debate: Debate, pk: int) -> MapVersion:
     """Return one version of this debate's map, without its graph; raise DoesNotExist."""
-    return MapVersion.objects.defer("graph_json").get(debate=debate, pk=pk)
+    return MapVersion.objects.defer(*LARGE_FIELDS).get(debate=debate, pk=pk)
 
 
 def map_build_list(*, debate: Debate, limit: int = LATEST_BUILDS) -> list[MapBuild]:

@@ -24,7 +24,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.db.text_bytes import text_bytes_insert
+from core.db.text_bytes import text_bytes_insert_missing
 from core.memory import collector_paused
 from debate.models import Debate
 from maps import gold
@@ -36,9 +36,10 @@ from maps.builder import (
     map_to_json_bytes,
     merge_similarity,
 )
+from maps.chunks import chunk_digest, split_chunks
 from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
-from maps.models import MapBuild, MapBuildStatus, MapVersion
+from maps.models import LARGE_FIELDS, MapBuild, MapBuildStatus, MapChunk, MapVersion
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +217,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         digest = input_hash(data, similarity=similarity)
         # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
-            MapVersion.objects.filter(debate=debate, input_hash=digest).defer("graph_json").first()
+            MapVersion.objects.filter(debate=debate, input_hash=digest).defer(*LARGE_FIELDS).first()
         )
         if existing is None:
             building = f"Building from {len(data.spans)} gold spans"
@@ -294,28 +295,31 @@ def map_version_store(
 ) -> tuple[MapVersion, bool]:
     """Store a built map as a new version; return it and whether it is new.
 
-    A version of the same input stored meanwhile (a redelivered task) is returned instead.
-    The version comes without its graph: nothing in the job reads it back.
+    The map's JSON is cut into content-named chunks (``maps.chunks``) and only the chunks no
+    version holds yet are written: a rebuild after one decision writes a few hundred kilobytes,
+    not the whole map. A version of the same input stored meanwhile (a redelivered task) is
+    returned instead. The version comes without its graph: nothing in the job reads it back.
     """
-    fields = {
-        "debate_id": debate.pk,
-        "input_hash": digest,
-        "builder_version": graph.builder,
-        "argument_count": len(graph.arguments),
-        "source_count": sum(len(node.sources) for node in graph.arguments),
-        "document_count": document_count,
-    }
+    chunks = split_chunks(map_to_json_bytes(graph, cache=cache))
+    digests = [chunk_digest(chunk) for chunk in chunks]
     try:
         with transaction.atomic():
-            pk = text_bytes_insert(
-                MapVersion,
-                values=fields,
-                column="graph_json",
-                text=map_to_json_bytes(graph, cache=cache),
+            # Chunks first: a version never lists a chunk that is not there.
+            text_bytes_insert_missing(
+                MapChunk, key="digest", column="text", rows=dict(zip(digests, chunks, strict=True))
+            )
+            version = MapVersion.objects.create(
+                debate_id=debate.pk,
+                input_hash=digest,
+                builder_version=graph.builder,
+                chunks=digests,
+                argument_count=len(graph.arguments),
+                source_count=sum(len(node.sources) for node in graph.arguments),
+                document_count=document_count,
             )
     except IntegrityError:
-        return MapVersion.objects.defer("graph_json").get(debate=debate, input_hash=digest), False
-    return MapVersion.objects.defer("graph_json").get(pk=pk), True
+        return MapVersion.objects.defer(*LARGE_FIELDS).get(debate=debate, input_hash=digest), False
+    return MapVersion.objects.defer(*LARGE_FIELDS).get(pk=version.pk), True
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -392,12 +396,12 @@ def map_builds_reconcile(
 def map_version_current(*, debate: Debate) -> MapVersion | None:
     """Return the map of the latest successful build of a debate (failed builds keep it).
 
-    Without its graph (tens of megabytes on a big map); ``graph_json`` loads it if needed.
+    Without its graph (tens of megabytes on a big map): ``maps.selectors`` reads it if needed.
     """
     build = (
         MapBuild.objects.filter(debate=debate, status=MapBuildStatus.DONE, version__isnull=False)
         .select_related("version")
-        .defer("version__graph_json")
+        .defer(*(f"version__{name}" for name in LARGE_FIELDS))
         .order_by("-finished_at", "-id")
         .first()
     )

@@ -80,6 +80,76 @@ def text_bytes_read(
     return bytes(row[0])
 
 
+def text_bytes_insert_missing(
+    model: type[Model],
+    *,
+    key: str,
+    column: str,
+    rows: dict[str, bytes],
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Insert the rows (``key`` value -> text as UTF-8) whose key is not stored yet; return
+    how many were new.
+
+    For content-named rows written once and shared (a map version's chunks): only the keys
+    missing are sent, and a row another transaction inserted meanwhile is left as it is.
+    """
+    if not rows:
+        return 0
+    manager = model._default_manager.db_manager(using)
+    stored = set(manager.filter(**{f"{key}__in": list(rows)}).values_list(key, flat=True))
+    missing = {name: text for name, text in rows.items() if name not in stored}
+    if not missing:
+        return 0
+    connection = connections[using]
+    if not is_postgresql(connection):
+        manager.bulk_create(
+            [model(**{key: name, column: text.decode("utf-8")}) for name, text in missing.items()],
+            ignore_conflicts=True,
+        )
+        return len(missing)
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    key_column = connection.ops.quote_name(meta.get_field(key).column)
+    text_column = connection.ops.quote_name(meta.get_field(column).column)
+    # Names from the model's own metadata, quoted; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {text_column}) VALUES (%s, %s) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO NOTHING"
+    )
+    # Server-side binding: Django's own cursor would write the bytes into the SQL as bytea.
+    with preparable_cursor(connection) as cursor:
+        cursor.cursor.adapters.register_dumper(_Utf8Text, _Utf8TextDumper)
+        cursor.executemany(sql, [(name, _Utf8Text(text)) for name, text in missing.items()])
+    return len(missing)
+
+
+def text_bytes_read_many(
+    model: type[Model],
+    *,
+    key: str,
+    column: str,
+    keys: list[str],
+    using: str = DEFAULT_DB_ALIAS,
+) -> dict[str, bytes]:
+    """Return the text column of the rows with these keys, as UTF-8 bytes by key."""
+    rows = (
+        model._default_manager.db_manager(using)
+        .filter(**{f"{key}__in": keys})
+        .order_by()
+        .values_list(key, column)
+    )
+    connection = connections[using]
+    if not is_postgresql(connection):
+        return {name: text.encode("utf-8") for name, text in rows}
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8BytesLoader)
+        cursor.execute(sql, params)
+        # A CharField key is varchar, which this loader leaves a str.
+        return {name: bytes(text) for name, text in cursor.fetchall()}
+
+
 class _Utf8Text(bytes):
     """UTF-8 bytes to store in a text column as they are."""
 

@@ -16,6 +16,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from annotations.review.permissions import ReadsAgreement
 from core.api import CursorPage, DetailSerializer, StrictQueryMixin
@@ -23,7 +24,7 @@ from debate.models import Debate
 from debate.selectors import AnyUser, debate_access
 from debate.views import DebateScopedMixin
 from maps.agreement import map_agreement_get_or_request
-from maps.builder import actor_timelines, map_diff, map_from_dict
+from maps.builder import actor_timelines, map_diff
 from maps.formats import EXPORT_FORMATS, export_map
 from maps.models import MapBuild, MapVersion
 from maps.permissions import MAPS_HIDDEN, BuildsMapsOrReadOnly, reads_maps
@@ -276,6 +277,8 @@ _DOWNLOAD_HEADERS = [
 class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
     queryset = MapVersion.objects.none()  # only tells the schema the model; see get()
     content_negotiation_class = ExportFormatNegotiation
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
     extra_query_params = ("format",)
     error_statuses = [401, 403, 404, 400]
 
@@ -339,7 +342,7 @@ class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
         body = _json_as_stored(version) if export.name == "json" else None
         if body is None:
-            argument_map = map_from_dict(json.loads(version.graph_json))
+            argument_map = map_version_map(version=version)
             body = export_map(argument_map, export.name, version_id=version.pk).encode("utf-8")
         filename = f"{version.debate.slug}-map-{version.pk}.{export.extension}"
         return HttpResponse(

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from debate.models import Role
 from maps.builder import map_from_dict
 from maps.models import MapBuild, MapVersion, MergeDecision
+from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_run, map_version_current
 from tests.factories import PASSWORD, SpanFactory
 from tests.maps.seed import BACKDOOR_000, BACKDOOR_004, RULES_000, TOOLS_000, TRADE_OFF_004
@@ -147,7 +148,7 @@ def test_a_reviewer_splits_and_joins_and_the_next_build_keeps_both(
 def map_from_dict_of(version):
     import orjson
 
-    return map_from_dict(orjson.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+    return map_from_dict(orjson.loads(map_version_graph_bytes(version=version)))
 
 
 def test_a_researcher_reads_the_decisions_but_cannot_curate(

@@ -19,7 +19,8 @@ from annotations.models import Relation
 from debate.models import Debate, Role
 from maps.builder import map_from_dict, map_to_dict, map_to_json
 from maps.formats import EXPORT_FORMATS, export_map
-from maps.models import MapBuild, MapVersion
+from maps.models import MapBuild, MapChunk, MapVersion
+from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_request, map_build_run
 from tests.factories import (
     DebateFactory,
@@ -420,9 +421,9 @@ def test_graphml_loads_in_networkx(debate, users, version, tmp_path):
 
     graph = nx.read_graphml(path)
 
-    graph_json = json.loads(version.graph_json)
-    assert graph.number_of_nodes() == 1 + len(graph_json["arguments"]) + len(graph_json["actors"])
-    assert graph.number_of_edges() == len(graph_json["edges"])
+    stored = json.loads(map_version_graph_bytes(version=version))
+    assert graph.number_of_nodes() == 1 + len(stored["arguments"]) + len(stored["actors"])
+    assert graph.number_of_edges() == len(stored["edges"])
 
 
 def test_argdown_and_dot_are_text_for_their_tools(debate, users, version):
@@ -485,7 +486,7 @@ def test_a_version_never_changes_so_its_etag_answers_304(debate, users, version)
 # --- The JSON download is the stored graph, not parsed and written again ----------------------
 def old_json_download(version: MapVersion) -> bytes:
     """What the download answered before it served the stored text: parse, rebuild, export."""
-    stored = MapVersion.objects.get(pk=version.pk).graph_json
+    stored = map_version_graph_bytes(version=version)
     argument_map = map_from_dict(json.loads(stored))
     return export_map(argument_map, "json", version_id=version.pk).encode("utf-8")
 
@@ -501,7 +502,7 @@ def store_variant(debate: Debate, version: MapVersion, graph_json: str) -> MapVe
 
 def awkward_map(version: MapVersion):
     """The seed map with non-ASCII text (2- and 4-byte UTF-8) and floats json writes its way."""
-    argument_map = map_from_dict(json.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+    argument_map = map_from_dict(json.loads(map_version_graph_bytes(version=version)))
     first, *rest = argument_map.arguments
     return dataclasses.replace(
         argument_map,
@@ -547,7 +548,7 @@ def test_the_json_download_does_not_parse_the_stored_graph(debate, users, versio
     def refuse(*args, **kwargs):
         raise AssertionError("the JSON download parsed the graph")
 
-    monkeypatch.setattr("maps.views.versions.map_from_dict", refuse)
+    monkeypatch.setattr("maps.views.versions.map_version_map", refuse)
     monkeypatch.setattr("maps.views.versions.export_map", refuse)
     client = client_for(users, "reviewer")
 
@@ -569,11 +570,13 @@ def test_a_stored_graph_of_another_shape_is_parsed_and_exported_as_before(debate
 
 
 def test_the_stored_graph_s_keys_run_from_actors_to_before_version_id(version):
-    keys = sorted(json.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+    keys = sorted(json.loads(map_version_graph_bytes(version=version)))
 
     assert keys[0] == "actors"
     assert keys[-1] < "version_id"
-    assert keys == sorted(map_to_dict(map_from_dict(json.loads(version.graph_json))))
+    assert keys == sorted(
+        map_to_dict(map_from_dict(json.loads(map_version_graph_bytes(version=version))))
+    )
 
 
 def test_the_json_download_reads_the_graph_once_and_checks_membership(debate, users, version):
@@ -588,12 +591,18 @@ def test_the_json_download_reads_the_graph_once_and_checks_membership(debate, us
         response = client.get(f"/api/v1/maps/{version.pk}/")
     outsider = client_for(users, "outsider").get(f"/api/v1/maps/{version.pk}/?format=json")
 
-    graph_reads = [sql for sql in statements if "graph_json" in sql]
+    chunk_lists = [sql for sql in statements if '"chunks"' in sql]
+    chunk_reads = [sql for sql in statements if '"maps_mapchunk"' in sql]
     assert response.status_code == 200
-    # Once, by id, after the membership check read the version without it.
-    assert len(graph_reads) == 1 and "debate_id" not in graph_reads[0]
+    # The chunk list once, by id, after the membership check read the version without it;
+    # then the chunks once, by digest. A version built by the job stores no whole text.
+    assert [sql for sql in statements if "graph_json" in sql] == []
+    assert len(chunk_lists) == 1 and "debate_id" not in chunk_lists[0]
+    assert len(chunk_reads) == 1 and '"digest" IN' in chunk_reads[0]
     # Read as bytes by that one query only: text columns read after it are str again.
-    text = MapVersion.objects.values_list("graph_json", flat=True).get(pk=version.pk)
+    text = MapChunk.objects.values_list("text", flat=True).first()
+    # This small map is one chunk: the download is its text with the version id spliced in.
+    assert MapChunk.objects.count() == 1
     assert isinstance(text, str) and response.content.startswith(text[:-1].encode())
     assert (outsider.status_code, outsider.content) == (
         404,

@@ -9,6 +9,7 @@ from maps.builder import map_from_dict
 from maps.curation import merge_decision_create, merge_decision_undo
 from maps.gold import gold_map_input
 from maps.models import MapBuild, MapVersion, MergeDecision
+from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_run, map_version_current
 from tests.factories import DebateFactory, DocumentFactory, SpanFactory, UserFactory
 from tests.maps.seed import BACKDOOR_000, BACKDOOR_004, RULES_000, TRADE_OFF_004
@@ -34,7 +35,7 @@ def _run(build: MapBuild) -> MapVersion:
 
 
 def _graph(version: MapVersion):
-    return map_from_dict(orjson.loads(MapVersion.objects.get(pk=version.pk).graph_json))
+    return map_from_dict(orjson.loads(map_version_graph_bytes(version=version)))
 
 
 def _node(graph, quote):

@@ -19,6 +19,7 @@ from maps import gold as gold_module
 from maps import heartbeat as map_heartbeat
 from maps import services as map_services
 from maps.models import MapBuild, MapVersion
+from maps.selectors import map_version_graph_bytes
 from maps.services import (
     MapBuildBusy,
     map_build_claim,
@@ -69,7 +70,7 @@ def test_a_build_stores_one_version_with_provenance(debate, gold, no_dispatch):
         1,
     )
     assert (version.argument_count, version.source_count, version.document_count) == (2, 2, 2)
-    graph = json.loads(version.graph_json)
+    graph = json.loads(map_version_graph_bytes(version=version))
     quotes = sorted(s["quote"] for node in graph["arguments"] for s in node["sources"])
     assert quotes == sorted([TEXT_A, TEXT_B])
     assert map_version_current(debate=debate) == version
@@ -120,7 +121,7 @@ def test_only_adjudicated_documents_feed_the_map(debate, gold, no_dispatch):
 
     map_build_run(build_id=map_build_request(debate=debate, reason="x").pk, worker="w:1")
 
-    graph = json.loads(MapVersion.objects.get().graph_json)
+    graph = json.loads(map_version_graph_bytes(version=MapVersion.objects.get()))
     assert [s["quote"] for node in graph["arguments"] for s in node["sources"]] == [TEXT_A]
 
 
@@ -308,7 +309,8 @@ def test_the_stored_graph_is_the_map_json_of_the_gold_layer(debate, gold, no_dis
     # Built with the debate's merge method, its vectors encoded afresh (no stored ones).
     similarity = merge_similarity(debate.merge_method, EmbeddingTable(WordLlamaEncoder()))
     expected = map_to_json(build_map(gold_map_input(debate=debate), similarity=similarity))
-    assert MapVersion.objects.get(pk=outcome.version_id).graph_json == expected
+    version = MapVersion.objects.get(pk=outcome.version_id)
+    assert map_version_graph_bytes(version=version).decode() == expected
 
 
 def test_storing_an_input_stored_meanwhile_returns_that_version(debate, gold, no_dispatch):
@@ -342,7 +344,7 @@ def test_an_unchanged_input_never_reads_a_stored_graph(debate, gold, no_dispatch
     assert outcome.reused is True
     reads = [q["sql"] for q in queries if "maps_mapversion" in q["sql"]]
     assert len(reads) == 1
-    assert "graph_json" not in reads[0]
+    assert "graph_json" not in reads[0] and "chunks" not in reads[0]
 
 
 def test_the_gold_layer_reads_every_field_of_each_gold_span(debate, gold, no_dispatch):
@@ -460,3 +462,43 @@ def test_without_the_heartbeat_the_same_silent_phase_would_lose_its_build(
     assert (build.worker, build.attempts) == ("other:2", 2)
     # ...while the first worker went on building it: the same build twice at once.
     assert outcomes[0].status == "done"
+
+
+def test_a_rebuild_stores_only_the_chunks_no_version_holds(debate, no_dispatch):
+    from dataclasses import replace
+
+    from bench.map_build_bench import generate
+    from maps.builder import BuildCache, build_map, map_to_json_bytes
+    from maps.models import MapChunk
+
+    data, _ = generate(spans=3_000, documents=300, arguments=100, actors=20, seed=3)
+    last = data.spans[-1]
+    more = replace(
+        data,
+        spans=[
+            *data.spans,
+            replace(last, id=10_000, start=last.end + 1, end=last.end + 1 + len(last.quote)),
+        ],
+    )
+    cache = BuildCache()
+    first_map, second_map = build_map(data, cache=cache), build_map(more, cache=cache)
+
+    first, created = map_version_store(
+        debate=debate, digest="a" * 64, graph=first_map, document_count=300
+    )
+    chunks_after_first = MapChunk.objects.count()
+    second, _ = map_version_store(
+        debate=debate, digest="b" * 64, graph=second_map, document_count=300
+    )
+
+    assert created is True
+    first, second = MapVersion.objects.get(pk=first.pk), MapVersion.objects.get(pk=second.pk)
+    assert map_version_graph_bytes(version=first) == map_to_json_bytes(first_map)
+    assert map_version_graph_bytes(version=second) == map_to_json_bytes(second_map)
+    assert first.graph_json == second.graph_json == ""
+    assert chunks_after_first == len(set(first.chunks)) > 10
+    new = set(second.chunks) - set(first.chunks)
+    # One more span touches its argument, actor, edges and strengths: a few chunks, not the
+    # rest of the map behind them (6 of 29 here; 3 of 1,015 at 100,000 spans).
+    assert 1 <= len(new) <= len(second.chunks) // 4
+    assert MapChunk.objects.count() == chunks_after_first + len(new)

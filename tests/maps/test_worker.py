@@ -5,6 +5,7 @@ import time
 import pytest
 
 from maps.models import MapBuild, MapVersion
+from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_request
 from maps.tasks import build_argument_map
 
@@ -77,6 +78,6 @@ def test_a_worker_builds_a_semantic_map_and_keeps_its_vectors(celery_worker, deb
     # The two contra claims are one argument, merged by their sentence vectors.
     assert (version.argument_count, version.source_count) == (2, 3)
     assert '"method":"semantic-cosine/v1 (wordllama-0.4.0.post1/l2_supercat_256' in (
-        version.graph_json
+        map_version_graph_bytes(version=version).decode()
     )
     assert ClaimEmbedding.objects.count() == 2

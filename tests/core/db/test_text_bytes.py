@@ -14,7 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.db import is_postgresql
-from core.db.text_bytes import text_bytes_insert, text_bytes_read
+from core.db.text_bytes import (
+    text_bytes_insert,
+    text_bytes_insert_missing,
+    text_bytes_read,
+    text_bytes_read_many,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +134,47 @@ def test_a_read_leaves_the_connection_s_other_text_as_str():
 def test_a_read_of_a_missing_row_raises_does_not_exist():
     with pytest.raises(LogEntry.DoesNotExist):
         text_bytes_read(LogEntry, pk=987_654, column="change_message")
+
+
+# --- Many content-named rows: insert the missing ones, read them back as bytes ---------------
+def test_only_missing_rows_are_inserted_and_read_back_as_their_bytes():
+    from maps.models import MapChunk
+
+    MapChunk.objects.create(digest="kept", text="stored before")
+    rows = {"kept": b"never written again", "new-1": TEXT.encode(), "new-2": LARGE.encode()}
+
+    assert text_bytes_insert_missing(MapChunk, key="digest", column="text", rows=rows) == 2
+    assert text_bytes_insert_missing(MapChunk, key="digest", column="text", rows=rows) == 0
+
+    # Stored as the ORM stores the same text: the str the ORM reads is the text decoded.
+    assert dict(MapChunk.objects.values_list("digest", "text")) == {
+        "kept": "stored before",
+        "new-1": TEXT,
+        "new-2": LARGE,
+    }
+    read = text_bytes_read_many(
+        MapChunk, key="digest", column="text", keys=["new-2", "kept", "new-1", "absent"]
+    )
+    assert read == {
+        "kept": b"stored before",
+        "new-1": TEXT.encode(),
+        "new-2": LARGE.encode(),
+    }
+    assert all(type(value) is bytes for value in read.values())
+
+
+def test_inserting_many_sends_the_texts_as_parameters_on_postgresql():
+    from maps.models import MapChunk
+
+    with CaptureQueriesContext(connection) as queries:
+        text_bytes_insert_missing(
+            MapChunk, key="digest", column="text", rows={"a": b"x' OR '1'='1", "b": b"\\"}
+        )
+
+    inserts = [q["sql"] for q in queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    if is_postgresql(connection):
+        # One statement for both rows (executemany), the texts apart from it.
+        assert inserts[0].startswith("2 times: INSERT")
+        assert "ON CONFLICT" in inserts[0] and "OR '1'='1" not in inserts[0]
+    assert dict(MapChunk.objects.values_list("digest", "text")) == {"a": "x' OR '1'='1", "b": "\\"}
