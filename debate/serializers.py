@@ -155,10 +155,22 @@ UNKNOWN_MEMBER = (
     "No user you can add has this username. A manager adds the members of their other "
     "debates and new accounts that are in no debate yet; an administrator adds anyone."
 )
+UNKNOWN_MEMBER_EMAIL = (
+    "No user you can add has this e-mail address. A manager adds the members of their other "
+    "debates and new accounts that are in no debate yet; an administrator adds anyone."
+)
+SHARED_MEMBER_EMAIL = (
+    "Several users you can add have this e-mail address; add the one you mean by username."
+)
 
 
 class MembershipWriteSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
+    """Who to add (by username or by e-mail address, one of the two) and their role."""
+
+    username = serializers.CharField(max_length=150, required=False)
+    email = serializers.EmailField(
+        required=False, help_text="Instead of username: the address of the user's account."
+    )
     role = serializers.ChoiceField(choices=Role.choices)
 
     def validate_username(self, username: str) -> str:
@@ -166,6 +178,26 @@ class MembershipWriteSerializer(StrictInputSerializer):
         if not self.context["candidates"].filter(username=username).exists():
             raise serializers.ValidationError(UNKNOWN_MEMBER)
         return username
+
+    def validate(self, data: dict) -> dict:
+        if ("username" in data) == ("email" in data):
+            raise serializers.ValidationError(
+                {"username": "Give the username or the e-mail address of the user to add."}
+            )
+        if "email" in data:
+            # Only the candidates are searched, so any other address, whoever owns it,
+            # answers the same refusal (tests/security/test_member_probe.py).
+            found = list(
+                self.context["candidates"]
+                .filter(email__iexact=data.pop("email"))
+                .values_list("username", flat=True)[:2]
+            )
+            if not found:
+                raise serializers.ValidationError({"email": UNKNOWN_MEMBER_EMAIL})
+            if len(found) > 1:
+                raise serializers.ValidationError({"email": SHARED_MEMBER_EMAIL})
+            data["username"] = found[0]
+        return data
 
 
 # --- Documents ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
@@ -91,15 +92,62 @@ class MemberChange:
         return "\n".join(lines)
 
 
+LAST_MANAGER = (
+    "{username} is the debate's last manager; make another member manager first, so that "
+    "someone can still manage it."
+)
+
+
+def _lock_memberships(debate: Debate) -> None:
+    # Membership changes of one debate take turns under the debate's row lock, so two
+    # managers demoting or removing each other at once cannot leave it without a manager.
+    Debate.objects.select_for_update().filter(pk=debate.pk).values_list("pk").first()
+
+
+def _is_last_manager(*, debate: Debate, membership: Membership) -> bool:
+    return (
+        membership.role == Role.MANAGER
+        and not Membership.objects.filter(debate=debate, role=Role.MANAGER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def _log_membership(
+    *, debate: Debate, by: AbstractBaseUser, change: str, membership: Membership, fields=()
+) -> None:
+    """Record a membership change in the debate's admin history, as the admin's inline does."""
+    entry = {"name": str(Membership._meta.verbose_name), "object": str(membership)}
+    if change == "changed":
+        entry["fields"] = list(fields)
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[debate],
+        action_flag=CHANGE,
+        change_message=[{change: entry}],
+        single_object=True,
+    )
+
+
 @transaction.atomic
 def member_add(
-    *, debate: Debate, username: str, role: str, password: str | None = None
+    *,
+    debate: Debate,
+    username: str,
+    role: str,
+    password: str | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> MemberChange:
-    """Make a user (created if needed) a member of a debate with a role; report what changed."""
+    """Make a user (created if needed) a member of a debate with a role; report what changed.
+
+    The debate's last manager keeps their role. With ``by`` (a person, not the shell) the
+    change is recorded in the debate's admin history.
+    """
     if role not in Role.values:
         raise ValidationError(
             {"role": f"Unknown role {role!r}; use one of {', '.join(Role.values)}."}
         )
+    _lock_memberships(debate)
     user = User.objects.filter(username=username).first()
     user_created = user is None
     if user_created:
@@ -109,6 +157,15 @@ def member_add(
             )
         user = User(username=username)
         user.full_clean(exclude=["password"])
+    membership = (
+        None if user_created else Membership.objects.filter(debate=debate, user=user).first()
+    )
+    if (
+        membership is not None
+        and role != Role.MANAGER
+        and _is_last_manager(debate=debate, membership=membership)
+    ):
+        raise ValidationError({"role": LAST_MANAGER.format(username=username)})
     if password is not None:
         # The same rules as every other way to set a password (AUTH_PASSWORD_VALIDATORS).
         validate_password(password, user)
@@ -116,13 +173,18 @@ def member_add(
     elif user_created:
         user.set_unusable_password()
     user.save()
-    membership = Membership.objects.filter(debate=debate, user=user).first()
     role_before = membership.role if membership else None
     if membership is None:
-        Membership.objects.create(debate=debate, user=user, role=role)
+        membership = Membership.objects.create(debate=debate, user=user, role=role)
+        if by is not None:
+            _log_membership(debate=debate, by=by, change="added", membership=membership)
     elif membership.role != role:
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
+        if by is not None:
+            _log_membership(
+                debate=debate, by=by, change="changed", membership=membership, fields=["role"]
+            )
     staff_follow_role(user=user, role_before=role_before, role=role)
     return MemberChange(
         user=user,
@@ -131,6 +193,25 @@ def member_add(
         role_before=role_before,
         role_after=role,
     )
+
+
+@transaction.atomic
+def member_remove(*, debate: Debate, username: str, by: AbstractBaseUser) -> Membership:
+    """Take a member out of a debate and return the membership removed.
+
+    What they wrote stays (their layer, its history, their assignments); they lose access to
+    the debate. The last manager stays. Raise Membership.DoesNotExist for a non-member.
+    """
+    _lock_memberships(debate)
+    membership = Membership.objects.select_related("user").get(
+        debate=debate, user__username=username
+    )
+    if _is_last_manager(debate=debate, membership=membership):
+        raise ValidationError({"username": LAST_MANAGER.format(username=username)})
+    membership.delete()
+    staff_follow_role(user=membership.user, role_before=membership.role, role=None)
+    _log_membership(debate=debate, by=by, change="deleted", membership=membership)
+    return membership
 
 
 def staff_follow_role(*, user: AbstractBaseUser, role_before: str | None, role: str | None) -> None:

@@ -11,6 +11,11 @@ urlpatterns = [
     path("debates/<slug:slug>/actors/", views.ActorListView.as_view(), name="api-actor-list"),
     path("debates/<slug:slug>/members/", views.MemberListView.as_view(), name="api-member-list"),
     path(
+        "debates/<slug:slug>/members/<str:username>/",
+        views.MemberDetailView.as_view(),
+        name="api-member-detail",
+    ),
+    path(
         "debates/<slug:slug>/guidelines/",
         views.GuidelinesView.as_view(),
         name="api-guidelines",

@@ -70,6 +70,7 @@ from debate.services import (
     document_update,
     guidelines_publish,
     member_add,
+    member_remove,
 )
 
 
@@ -164,6 +165,10 @@ class ActorListView(DebateScopedMixin, generics.ListCreateAPIView):
     ),
     post=extend_schema(
         summary="Add a member or change their role (managers)",
+        description="Name the user by `username` or by `email` (one of the two). A manager "
+        "adds the members of their other debates and accounts in no debate yet; any other "
+        "name or address gets the same 400, whoever it belongs to. The debate's last manager "
+        "keeps their role (400 naming `role`).",
         request=MembershipWriteSerializer,
         responses={
             201: OpenApiResponse(MembershipSerializer, description="Added."),
@@ -186,12 +191,34 @@ class MemberListView(DebateScopedMixin, generics.ListCreateAPIView):
             data=request.data, context={"candidates": member_candidates(user=request.user)}
         )
         serializer.is_valid(raise_exception=True)
-        change = member_add(debate=debate, **serializer.validated_data)
+        change = member_add(debate=debate, by=request.user, **serializer.validated_data)
         membership = member_list(debate=debate).get(user=change.user)
         return Response(
             MembershipSerializer(membership).data,
             status=status.HTTP_201_CREATED if change.role_before is None else status.HTTP_200_OK,
         )
+
+
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Remove a member from a debate (managers)",
+        description="The member loses access to the debate; what they wrote (their layer, "
+        "its history, their assignments) is kept. The debate's last manager cannot be "
+        "removed (400 naming `username`). A name that is no member of the debate: 404.",
+        responses={204: OpenApiResponse(description="Removed.")},
+    ),
+)
+class MemberDetailView(DebateScopedMixin, generics.GenericAPIView):
+    queryset = Membership.objects.none()  # only tells the schema the model
+    serializer_class = MembershipSerializer
+    permission_classes = [IsAuthenticated, ManagesDebateOrReadOnly]
+
+    def delete(self, request: Request, slug: str, username: str) -> Response:
+        try:
+            member_remove(debate=self.get_debate(), username=username, by=request.user)
+        except Membership.DoesNotExist:
+            raise Http404("No member of this debate has this username.") from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Guidelines -----------------------------------------------------------------------------

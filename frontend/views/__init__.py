@@ -1,8 +1,8 @@
 """Server-rendered pages; their data comes from the same querysets as the API.
 
 One module per page family: ``debate`` (home, a debate, the next document), ``annotate``,
-``review`` (queue, review, gold, dashboard, assignment) and ``maps``; ``common`` holds what
-they share.
+``review`` (queue, review, gold, dashboard, assignment), ``maps`` and ``manage`` (members,
+import); ``common`` holds what they share.
 """
 
 from frontend.views.annotate import (
@@ -13,6 +13,7 @@ from frontend.views.annotate import (
     shortcut_letters,
 )
 from frontend.views.debate import debate_home, home, queue_next
+from frontend.views.manage import import_page, members_page
 from frontend.views.maps import map_page
 from frontend.views.review import (
     assign_page,
@@ -32,7 +33,9 @@ __all__ = [
     "debate_home",
     "gold_page",
     "home",
+    "import_page",
     "map_page",
+    "members_page",
     "queue_next",
     "review_page",
     "review_queue_page",

@@ -126,6 +126,11 @@ CALLS = {
         lambda w: "/api/v1/debates/encryption/members/",
         lambda w: {"username": "root", "role": "researcher"},
     ),
+    "member remove": Call("delete", lambda w: "/api/v1/debates/encryption/members/res/"),
+    "member remove the last manager": Call(
+        "delete", lambda w: "/api/v1/debates/encryption/members/man/"
+    ),
+    "foreign member remove": Call("delete", lambda w: "/api/v1/debates/other/members/outsider/"),
     "queue next": Call("get", lambda w: "/api/v1/debates/encryption/queue/next/"),
     "guidelines get": Call("get", lambda w: "/api/v1/debates/encryption/guidelines/"),
     "guidelines publish": Call(
@@ -293,6 +298,10 @@ MATRIX = {
     "foreign actor create":            (404, 404, 404, 404, 404, 201, 201, 401),
     "member list":                     (403, 403, 200, 200, 200, 404, 200, 401),
     "member add":                      (403, 403, 403, 201, 403, 404, 201, 401),
+    "member remove":                   (403, 403, 403, 204, 403, 404, 204, 401),
+    "member remove the last manager":  (403, 403, 403, 400, 403, 404, 400, 401),
+    # The foreign debate's only manager stays, even for a superuser.
+    "foreign member remove":           (404, 404, 404, 404, 404, 400, 400, 401),
     "queue next":                      (200, 200, 204, 204, 204, 404, 204, 401),
     "guidelines get":                  (200, 200, 200, 200, 200, 404, 200, 401),
     "guidelines publish":              (403, 403, 403, 200, 403, 404, 200, 401),
@@ -395,7 +404,7 @@ def test_permission_matrix(world, endpoint, who, expected):
     assert response.status_code == expected, response.content
     if expected >= 400:
         assert _state() == before
-        assert set(response.json()) <= {"detail", "source", "target", "from"}
+        assert set(response.json()) <= {"detail", "source", "target", "from", "username"}
 
 
 @pytest.mark.parametrize("who", ["ann2", "outsider"])

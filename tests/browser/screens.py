@@ -3,6 +3,8 @@
 the page shows when it is ready, and what a person does on it before the test looks.
 """
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,6 +83,27 @@ def filter_by_an_actor(page: Page, world: PagesWorld) -> None:
     expect(page.locator("#actor-filter button[aria-pressed=true]")).to_have_count(1)
 
 
+def ask_to_remove_a_member(page: Page, world: PagesWorld) -> None:
+    page.locator("#members-rows button[data-remove]").last.click()
+    expect(page.locator("#remove-dialog")).to_be_visible()
+
+
+def import_a_zip_of_nothing_new(page: Page, world: PagesWorld) -> None:
+    """Upload a zip the report refuses whole (a duplicate, an empty and an unread file), so
+    the report shows every kind of row and the world keeps its documents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("corpus/held-already.txt", world.side.open_doc.text)
+        archive.writestr("corpus/blank.txt", "\n")
+        archive.writestr("corpus/scan.pdf", b"%PDF-1.4")
+    page.locator("#documents-files").set_input_files(
+        {"name": "corpus.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}
+    )
+    page.get_by_role("button", name="Import documents").click()
+    expect(page.locator("#documents-report")).to_be_visible()
+    expect(page.locator("#documents-rows tr")).to_have_count(3)
+
+
 @dataclass(frozen=True)
 class Screen:
     path: str
@@ -116,6 +139,10 @@ SCREENS = {
     "dashboard": Screen("/d/alpha/dashboard/", READY),
     "dashboard-empty": Screen("/d/quiet/dashboard/", READY),
     "assign": Screen("/d/alpha/assign/"),
+    "members": Screen("/d/alpha/members/", READY),
+    "members-remove-confirm": Screen("/d/alpha/members/", READY, ask_to_remove_a_member),
+    "import": Screen("/d/alpha/import/", READY),
+    "import-report": Screen("/d/alpha/import/", READY, import_a_zip_of_nothing_new),
     "map": Screen("/d/alpha/map/", READY, open_every_card),
     "map-filtered": Screen("/d/alpha/map/", READY, filter_by_an_actor),
     "map-empty": Screen("/d/quiet/map/", READY),

@@ -53,11 +53,15 @@ SEEN_BY = {
     "map-filtered": "reviewer",
     "map-empty": "reviewer",
     "assign": "manager",
+    "members": "manager",
+    "members-remove-confirm": "manager",
+    "import": "manager",
+    "import-report": "manager",
 }
 
 
 # Written to test-artifacts/ as a phone shows them (390 px wide), to look at.
-PHOTOGRAPHED = {"annotate", "review-disagreements", "dashboard", "map"}
+PHOTOGRAPHED = {"annotate", "review-disagreements", "dashboard", "map", "members", "import-report"}
 
 
 def long_words(field: str) -> str:

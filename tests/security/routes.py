@@ -40,6 +40,7 @@ def fill(route: str, side: Side) -> str:
         "<path:object_id>": str(side.actor.pk),
         "<path:content_type_id>": "1",
         "<id>": str(side.user("annotator").pk),
+        "<str:username>": side.user("annotator").get_username(),
         "^(?P<app_label>auth|authtoken|axes|debate|annotations)/$": "debate/",
         "(?P<url>.*)$": "nowhere/",
     }

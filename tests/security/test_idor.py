@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 MISSING_ID = 2_000_000_000
 MISSING_SLUG = "no-such-debate"
+MISSING_USERNAME = "no-such-member"
 ALPHA_ROLES = ("annotator", "reviewer", "manager", "researcher")
 
 
@@ -66,18 +67,22 @@ def _brat_upload(side: Side) -> dict:
 class Scoped:
     """A route that names one object of a debate, and how to fill and feed it."""
 
-    target: str  # the Side attribute the route names
+    target: str | Callable[[Side], object]  # the Side attribute the route names, or a getter
     kwarg: str = "pk"
     body: Callable[[Side], dict] = field(default=lambda side: {})
     multipart: bool = False
     in_debate: bool = False  # the route names the object's debate by its slug too
 
     def value(self, side: Side):
-        obj = getattr(side, self.target)
-        return obj.slug if self.kwarg == "slug" else obj.pk
+        obj = self.target(side) if callable(self.target) else getattr(side, self.target)
+        if self.kwarg == "slug":
+            return obj.slug
+        if self.kwarg == "username":
+            return obj.get_username()
+        return obj.pk
 
     def missing(self):
-        return MISSING_SLUG if self.kwarg == "slug" else MISSING_ID
+        return {"slug": MISSING_SLUG, "username": MISSING_USERNAME}.get(self.kwarg, MISSING_ID)
 
 
 DEBATE = Scoped("debate", kwarg="slug")
@@ -91,6 +96,10 @@ API = {
     # The attacker tries to make themselves a manager of the other debate.
     "api/v1/debates/<slug:slug>/members/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"username": "alpha-annotator", "role": "manager"}
+    ),
+    # The attacker tries to remove a member (the other debate's annotator) from it.
+    "api/v1/debates/<slug:slug>/members/<str:username>/": Scoped(
+        lambda side: side.user("annotator"), kwarg="username", in_debate=True
     ),
     "api/v1/debates/<slug:slug>/guidelines/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"markdown": "Planted guidelines."}
@@ -167,6 +176,8 @@ PAGES = {
     "d/<slug:slug>/assign/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"annotators": [side.user("annotator").username]}
     ),
+    "d/<slug:slug>/members/": DEBATE,
+    "d/<slug:slug>/import/": DEBATE,
     "documents/<int:document_id>/review/": Scoped("review_doc", kwarg="document_id"),
     "documents/<int:document_id>/gold/": Scoped("gold_doc", kwarg="document_id"),
     "d/<slug:slug>/map/": DEBATE,
@@ -211,9 +222,9 @@ def test_every_route_is_classified():
 
 
 def _url(route: str, spec: Scoped, value, slug: str | None = None) -> str:
-    path = route.replace(f"<slug:{spec.kwarg}>", str(value)).replace(
-        f"<int:{spec.kwarg}>", str(value)
-    )
+    path = route
+    for converter in ("slug", "int", "str"):
+        path = path.replace(f"<{converter}:{spec.kwarg}>", str(value))
     if spec.in_debate:
         path = path.replace("<slug:slug>", slug or MISSING_SLUG)
     assert "<" not in path, path

@@ -13,7 +13,9 @@ this site only, with the Swagger UI and Redoc pages' one documented exception (i
 and blob workers, which those two pages need and which run no script).
 """
 
+import io
 import re
+import zipfile
 from urllib.parse import quote
 
 import pytest
@@ -184,6 +186,23 @@ def open_every_card(page: Page) -> None:
     raise AssertionError("argument cards keep appearing")
 
 
+# A file name in an upload is written by whoever made the zip: the report shows it as text.
+UPLOADED_NAME = "<img src=x onerror=alert(14)>.pdf"
+
+
+def upload_a_zip_with_a_payload_name(page: Page, held_text: str) -> None:
+    """Upload a file with a payload name, and a text the debate holds (so the answer is 200)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(UPLOADED_NAME, b"%PDF-1.4")
+        archive.writestr("held.txt", held_text)
+    page.locator("#documents-files").set_input_files(
+        {"name": f"{XSS[:30]}.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}
+    )
+    page.locator("#documents-submit").click()
+    page.wait_for_selector("#documents-report:not([hidden])")
+
+
 def check(visitor: Visitor, page: Page) -> None:
     assert visitor.problems == [], "\n".join(visitor.problems)
     assert page.dialogs == []
@@ -228,6 +247,13 @@ def test_the_manager_sees_every_payload_as_text_on_the_pages_and_in_the_admin(
         ready=APP_READY,
     )
     visitor.visit("/d/alpha/assign/", [words("open document title"), *names])
+    visitor.visit("/d/alpha/members/", [words("debate title"), *names], ready=APP_READY)
+    visitor.visit(
+        "/d/alpha/import/",
+        [words("debate title"), *names, f"{XSS[:30]}.zip", UPLOADED_NAME],
+        ready=APP_READY,
+        then=lambda page: upload_a_zip_with_a_payload_name(page, side.open_doc.text),
+    )
     visitor.visit(
         f"/documents/{side.gold_doc.pk}/gold/",
         [words("gold document title"), XSS, words("actor name")],

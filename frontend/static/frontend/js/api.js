@@ -1,7 +1,7 @@
 // The page's only door to the API: JSON in and out, the CSRF token for session auth, and a
 // result object instead of an exception so callers (and the save queue) can decide.
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }
@@ -76,4 +76,40 @@ export function errorMessage(result) {
   return Object.entries(data)
     .map(([field, problems]) => `${field}: ${[].concat(problems).join(" ")}`)
     .join("; ");
+}
+
+/**
+ * POST form data (files) with XMLHttpRequest, which reports the upload's progress as fetch
+ * cannot; resolve to {status, data} as `api` does. `onProgress(loaded, total)` is called as
+ * the bytes go out, and once more with loaded === total when the last byte is sent.
+ * @param {string} url
+ * @param {FormData} form
+ * @param {(loaded: number, total: number) => void} onProgress
+ */
+export function apiUpload(url, form, onProgress) {
+  return new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", url);
+    request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("X-CSRFToken", csrfToken());
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    });
+    request.upload.addEventListener("load", (event) => onProgress(event.total, event.total));
+    request.addEventListener("load", () => {
+      let data = null;
+      if ((request.getResponseHeader("Content-Type") || "").includes("json")) {
+        try {
+          data = JSON.parse(request.responseText);
+        } catch (error) {
+          data = null;
+        }
+      }
+      resolve({ status: request.status, data });
+    });
+    const unreachable = () => resolve({ status: 0, data: { detail: "The server is unreachable." } });
+    request.addEventListener("error", unreachable);
+    request.addEventListener("abort", unreachable);
+    request.send(form);
+  });
 }
