@@ -115,7 +115,7 @@ class SemanticSimilarity:
         """Return a maximum spanning forest of the pairs at or above the threshold."""
         if len(texts) < 2:
             return ()
-        vectors = self.embeddings.vectors(texts)
+        vectors = self.embeddings.vectors(texts).astype(np.float32)
         return tuple(
             similar_vector_pairs(
                 vectors,
