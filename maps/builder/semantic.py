@@ -42,10 +42,14 @@ COMBINED_LEXICAL_THRESHOLD = 0.75
 GUARD_NAME = "negation guard/v1"
 
 
-def _allowed(texts: Sequence[str], groups: Sequence[object]):
+def _group_numbers(groups: Sequence[object]) -> np.ndarray:
+    """Return each text's group (document) as a small integer."""
+    number = {group: n for n, group in enumerate(dict.fromkeys(groups))}
+    return np.fromiter(map(number.__getitem__, groups), dtype=np.int64, count=len(groups))
+
+
+def _allowed(texts: Sequence[str], documents: np.ndarray):
     """Return the mask function of pairs that may merge: other document, no negation."""
-    document = {group: number for number, group in enumerate(dict.fromkeys(groups))}
-    documents = np.fromiter((document[g] for g in groups), dtype=np.int64, count=len(groups))
     polarities = [polarity(text) for text in texts]
     negated = np.fromiter((p.negated for p in polarities), dtype=bool, count=len(texts))
     # The guard needs a look only where polarity differs or a text has a word whose
@@ -115,12 +119,14 @@ class SemanticSimilarity:
         """Return a maximum spanning forest of the pairs at or above the threshold."""
         if len(texts) < 2:
             return ()
-        vectors = self.embeddings.vectors(texts).astype(np.float32)
+        vectors = self.embeddings.vectors(texts)
+        documents = _group_numbers(groups)
         return tuple(
             similar_vector_pairs(
                 vectors,
                 self.threshold,
-                allowed=_allowed(texts, groups),
+                allowed=_allowed(texts, documents),
+                documents=documents,
                 exact_limit=self.exact_limit,
             )
         )
