@@ -276,6 +276,14 @@ class EmbeddingTable:
         rows = self.rows(texts)
         return self._matrix[rows]
 
+    def cosine(self, text_a: str, text_b: str) -> float:
+        """Return the cosine of two texts' vectors in float64, rounded to 4 decimals."""
+        rows = self._text_rows
+        if text_a not in rows or text_b not in rows:
+            self.rows([text_a, text_b])
+        a = self._matrix[rows[text_a]].astype(np.float64)
+        return round(float(a @ self._matrix[rows[text_b]].astype(np.float64)), 4)
+
     def rows(self, texts: Sequence[str]) -> np.ndarray:
         """Return each text's row of the table's matrix, reading or encoding what it lacks."""
         text_rows = self._text_rows
