@@ -12,9 +12,9 @@ all pairs connect (docs/MERGING.md has the figure); larger lists and more probes
 Within a list, a vector keeps only its ``NEIGHBOURS`` best candidates (of other documents), not
 every vector above the threshold: a popular argument's thousands of paraphrases would otherwise
 give millions of pairs. What only matters is which vectors end up connected, and the forest
-that explains it. A vector whose kept candidates all reach the threshold may have more, so it is
-searched again, leaving out the vectors already connected to it, until a round connects nothing
-new (at most ``REPAIR_ROUNDS``): a tight group of near-copies larger than ``NEIGHBOURS`` still
+that explains it. A vector with more candidates than it keeps is searched again, leaving out
+the vectors already connected to it, until a round connects nothing new (at most
+``REPAIR_ROUNDS``): a tight group of near-copies larger than ``NEIGHBOURS`` still
 finds its way to the rest. The components are those of all pairs that share a list, except
 where a vector has more than ``NEIGHBOURS`` candidates outside its component that the guard
 refuses (negations) and an allowed one ranks below them; tests/maps/builder/test_neighbours.py
@@ -104,12 +104,12 @@ def _list_candidates(
 ) -> None:
     """Add each searching member's best candidates in the list (other documents, and outside
     its component when ``component`` is given) scoring at least ``floor``; mark the members
-    whose kept candidates all reach it."""
+    that have more than they keep."""
     positions = np.flatnonzero(searching[members])
     if not len(positions):
         return
     count = len(members)
-    keep = min(NEIGHBOURS, count)
+    keep = min(NEIGHBOURS, count - 1)
     columns = _float32_rows(vectors, members)
     column_documents = documents[members]
     column_components = None if component is None else component[members]
@@ -122,20 +122,21 @@ def _list_candidates(
         np.putmask(scores, column_documents[rows][:, None] == column_documents, -np.inf)
         if column_components is not None:
             np.putmask(scores, column_components[rows][:, None] == column_components, -np.inf)
-        if keep < count:
-            best = np.argpartition(scores, count - keep, axis=1)[:, count - keep :]
-            best_scores = np.take_along_axis(scores, best, axis=1)
-        else:
-            best = np.broadcast_to(np.arange(count), scores.shape)
-            best_scores = scores
-        found = best_scores >= floor
-        if keep < count:
-            full = found.all(axis=1)
-            saturated[members[rows[full]]] = True
-        row_index, column = np.nonzero(found)
+        # Most vectors have few candidates: all of theirs are kept, and only a vector with
+        # more than ``NEIGHBOURS`` has them ranked (and is searched again next round).
+        above = scores >= floor
+        many = np.flatnonzero(above.sum(axis=1) > keep)
+        if len(many):
+            above[many] = False
+            saturated[members[rows[many]]] = True
+        row_index, column = np.nonzero(above)
+        if len(many):
+            best = np.argpartition(scores[many], count - keep, axis=1)[:, count - keep :]
+            row_index = np.concatenate((row_index, np.repeat(many, keep)))
+            column = np.concatenate((column, best.ravel()))
         if len(row_index):
             i = members[rows[row_index]]
-            j = members[best[row_index, column]]
+            j = members[column]
             pairs.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
 
 
