@@ -317,11 +317,17 @@ class EmbeddingTable:
             for key, text in zip(keys, normalised, strict=True):
                 if key in wanted and key not in to_encode:
                     to_encode[key] = text
-            encoded = self.encoder.encode(list(to_encode.values()))
+            keys_to_encode, texts_to_encode = list(to_encode), list(to_encode.values())
+            # A step at a time: the encoder's float32 rows of a million texts would be 1 GB.
+            for begin in range(0, len(texts_to_encode), _TEXTS_PER_STEP):
+                step = slice(begin, begin + _TEXTS_PER_STEP)
+                encoded = self.encoder.encode(texts_to_encode[step])
+                first = self._size
+                self._append(keys_to_encode[step], np.asarray(encoded, dtype=VECTOR_DTYPE))
+                self._new_rows.update(
+                    (key, first + n) for n, key in enumerate(keys_to_encode[step])
+                )
             self.encoded += len(to_encode)
-            first = self._size
-            self._append(list(to_encode), np.asarray(encoded, dtype=VECTOR_DTYPE))
-            self._new_rows.update((key, first + n) for n, key in enumerate(to_encode))
         self._text_rows.update((text, rows[key]) for text, key in zip(texts, keys, strict=True))
 
     def _append(self, keys: list[str], vectors: np.ndarray) -> None:
