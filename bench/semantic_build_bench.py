@@ -1,60 +1,100 @@
-"""Time a semantic map build with a cold and a warm embedding cache, and its peak memory.
+"""Time a map build by merge method, with a cold and a warm embedding cache, and its peak memory.
 
     .venv/bin/python bench/semantic_build_bench.py --spans 100000 --method combined
+    .venv/bin/python bench/semantic_build_bench.py --spans 100000 --method lexical --text syllables
 
-The data are bench/map_build_bench.py's. "Cold": every text is encoded (an empty cache);
-"warm": every vector comes from the lookup, as from the ``ClaimEmbedding`` table after an
-earlier build (here a dict; the database read is timed by the served benchmark). Each build
-runs in a fresh process, so the peak resident memory is its own. Results: docs/BENCHMARKS.md.
+``--text english`` (the default) is bench/claims_text.py's English claims about the encryption
+debate; ``--text syllables`` is bench/map_build_bench.py's made-up words. "Cold": every text is
+encoded (an empty cache); "warm": every vector comes from the lookup, as from the
+``ClaimEmbedding`` table after an earlier build (here a dict; the database read is timed by the
+served benchmark). Each build runs in a fresh process, so the peak resident memory is its own;
+``--profile`` prints where the build's time goes, ``--memory`` its allocations by file
+(tracemalloc, several times slower). Results: docs/BENCHMARKS.md.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import resource
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
-def run(options: argparse.Namespace) -> dict:
+def _data(options: argparse.Namespace):
+    from bench.claims_text import generate_claims
     from bench.map_build_bench import generate
-    from maps.builder import EmbeddingTable, WordLlamaEncoder, build_map, merge_similarity
 
-    data, _ = generate(
+    make = generate_claims if options.text == "english" else generate
+    return make(
         spans=options.spans,
         documents=options.spans // 10,
         arguments=max(100, min(3_000, options.spans // 33)),
         actors=300,
-        seed=1,
+        seed=options.seed,
     )
+
+
+def run(options: argparse.Namespace) -> dict:
+    from bench.map_build_bench import merge_quality
+    from maps.builder import EmbeddingTable, WordLlamaEncoder, build_map, merge_similarity
+
+    data, truth = _data(options)
     stored: dict[str, bytes] = {}
-    if options.warm:
+    if options.warm and options.method != "lexical":
         table = EmbeddingTable(WordLlamaEncoder())
         table.vectors(sorted({span.quote for span in data.spans}))
         stored = dict(table.new)
+        del table
     WordLlamaEncoder().encode(["warm the model up"])  # loading is once per worker process
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = EmbeddingTable(WordLlamaEncoder(), lambda keys: {k: stored[k] for k in keys})
-    if not options.warm:
+    if options.warm:
+        table = EmbeddingTable(WordLlamaEncoder(), lambda keys: {k: stored[k] for k in keys})
+    else:
         table = EmbeddingTable(WordLlamaEncoder())
+    similarity = merge_similarity(options.method, table)
+    profile = cProfile.Profile() if options.profile else None
+    if options.memory:
+        tracemalloc.start()
     started, cpu = time.perf_counter(), time.process_time()
-    built = build_map(data, similarity=merge_similarity(options.method, table))
+    if profile:
+        profile.enable()
+    built = build_map(data, similarity=similarity)
+    if profile:
+        profile.disable()
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    if options.memory:
+        snapshot = tracemalloc.take_snapshot()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"tracemalloc peak {peak / 2**20:,.0f} MB; held at the end, by file:")
+        for stat in snapshot.statistics("filename")[:12]:
+            print(f"  {stat.size / 2**20:8.1f} MB  {stat.traceback[0].filename}")
+    if profile:
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
+    purity, split = merge_quality(built, truth)
     return {
+        "text": options.text,
         "spans": options.spans,
         "method": options.method,
         "cache": "warm" if options.warm else "cold",
-        "seconds": round(time.perf_counter() - started, 2),
-        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu_seconds, 2),
         "encoded": table.encoded,
         "arguments": len(built.arguments),
+        "true_arguments": len(set(truth.values())),
+        "purity": round(purity, 3),
+        "nodes_per_argument": round(split, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "rss_before_build_mb": round(rss_before),
-        "load_average": os.getloadavg()[0],
+        "load_average": open("/proc/loadavg").read().split()[:3],
     }
 
 
@@ -62,16 +102,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--spans", type=int, default=100_000)
     parser.add_argument("--method", default="combined")
+    parser.add_argument("--text", choices=("english", "syllables"), default="english")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warm", action="store_true", help="(one run, in this process)")
+    parser.add_argument("--cold", action="store_true", help="(one run, in this process)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the build")
+    parser.add_argument("--memory", action="store_true", help="tracemalloc the build")
     options = parser.parse_args()
-    if options.warm or os.environ.get("SEMANTIC_BENCH_CHILD"):
-        print(json.dumps(run(options)))
+    if options.warm or options.cold:
+        print(json.dumps(run(options)), flush=True)
         return
-    for warm in (False, True):
-        command = [sys.executable, __file__, "--spans", str(options.spans)]
-        command += ["--method", options.method] + (["--warm"] if warm else [])
-        env = {**os.environ, "SEMANTIC_BENCH_CHILD": "1"}
-        print(subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout)
+    caches = ("--cold",) if options.method == "lexical" else ("--cold", "--warm")
+    for cache in caches:
+        command = [sys.executable, __file__, *sys.argv[1:], cache]
+        result = subprocess.run(command, check=True, capture_output=True, text=True)
+        print(result.stdout, end="", flush=True)
+        sys.stderr.write(result.stderr)
 
 
 if __name__ == "__main__":

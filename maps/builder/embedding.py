@@ -6,6 +6,13 @@ to, and tests/maps/builder/test_embedding.py loads it with the network cut). A s
 embeds a text as the mean of its tokens' vectors, so it is fast enough for a map of a million
 spans, where a transformer is not (docs/MERGING.md has the figures).
 
+``WordLlamaEncoder`` computes exactly what ``WordLlama.embed(norm=False)`` computes, bit for
+bit, without its padded batches of 64: the tokenizer has no pre-tokenizer and no token of its
+vocabulary holds a word boundary ("▁") after its first character, so a text's tokens are its
+words' tokens one after the other, and each distinct word is tokenized once; token vectors are
+summed in the model's order, in float32, over all texts of one token count at a time.
+tests/maps/builder/test_embedding.py compares the two.
+
 Vectors are stored and compared as float16, fresh or read back: a build that encodes a text and
 one that reads its vector from the database compare exactly the same numbers, so a cold and a
 warm cache make the same map. The caller keeps the vectors between builds (``maps.embeddings``
@@ -17,9 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,9 +33,14 @@ from typing import Any, Protocol
 import numpy as np
 
 VECTOR_DTYPE = np.dtype("<f2")
+DIMENSIONS = 256
 WORDLLAMA_MODEL = "wordllama-0.4.0.post1/l2_supercat_256"
 
-_SPACE = re.compile(r"\s+")
+# Texts per step of the encoder: bounds its word lists and token arrays (tens of megabytes).
+_TEXTS_PER_STEP = 32768
+# Texts per float32 running sum: 256 rows of 1 KiB stay in the processor's cache (twice as
+# fast as 1,024 rows).
+_ROWS_PER_SUM = 256
 
 # ``lookup(keys)`` returns the stored vectors (``vector_bytes``) of the keys it knows.
 EmbeddingLookup = Callable[[Sequence[str]], Mapping[str, bytes]]
@@ -47,7 +58,8 @@ class TextEncoder(Protocol):
 
 def normalise_text(text: str) -> str:
     """Return the text as it is embedded: NFKC, whitespace collapsed, stripped."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    # ``str.split()`` splits where ``\\s`` matches (``str.isspace``), and drops the ends.
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def embedding_key(text: str, model: str) -> str:
@@ -85,10 +97,100 @@ def load_wordllama() -> Any:
         root.setLevel(level)
     return wordllama.WordLlama.load(
         config="l2_supercat",
-        dim=256,
+        dim=DIMENSIONS,
         cache_dir=Path(wordllama.__file__).parent,
         disable_download=True,
     )
+
+
+@lru_cache(maxsize=1)
+def _word_tokenizer() -> Any:
+    """Return a copy of the packaged tokenizer without the padding WordLlama turns on."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_str(load_wordllama().tokenizer.to_str())
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def _splits_into_words(text: str) -> bool:
+    # The model's own tokenization equals its words' tokens one after the other when words are
+    # separated by single spaces and no text holds the boundary mark itself.
+    return "\u2581" not in text and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+class _WordTokens:
+    """Each distinct word's token ids, tokenized once: a text's tokens are its words'."""
+
+    def __init__(self, vocabulary_size: int) -> None:
+        self.vocabulary_size = vocabulary_size
+        self.index: dict[str, int] = {}
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.int64)
+        self.tokens = np.zeros(0, dtype=np.int32)
+
+    def text_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return the texts' token ids end to end and each text's number of tokens."""
+        words = " ".join(texts).split(" ")
+        index = self.index
+        new = [word for word in dict.fromkeys(words) if word not in index]
+        if new:
+            self._add(new)
+        word_ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+        # A text of n words has n - 1 spaces; the empty text is one empty word, of no tokens.
+        per_text = np.fromiter((text.count(" ") + 1 for text in texts), np.int64, len(texts))
+        lengths = self.lengths[word_ids]
+        ends = np.cumsum(lengths)
+        within = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
+        tokens = self.tokens[np.repeat(self.starts[word_ids], lengths) + within]
+        word_ends = np.cumsum(per_text)
+        text_lengths = np.diff(np.concatenate(([0], ends[word_ends - 1]))) if len(texts) else ends
+        return tokens, text_lengths
+
+    def _add(self, words: list[str]) -> None:
+        encoded = _word_tokenizer().encode_batch_fast(words, add_special_tokens=False)
+        ids = [item.ids for item in encoded]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        tokens = np.fromiter(
+            (token for word in ids for token in word), dtype=np.int32, count=int(lengths.sum())
+        )
+        # As the model does: an id past the embedding matrix is clamped to its last row.
+        np.clip(tokens, 0, self.vocabulary_size - 1, out=tokens)
+        first = len(self.index)
+        self.index.update((word, first + n) for n, word in enumerate(words))
+        self.starts = np.concatenate((self.starts, len(self.tokens) + np.cumsum(lengths) - lengths))
+        self.lengths = np.concatenate((self.lengths, lengths))
+        self.tokens = np.concatenate((self.tokens, tokens))
+
+
+def _mean_token_vectors(
+    matrix: np.ndarray, tokens: np.ndarray, lengths: np.ndarray, out: np.ndarray
+) -> None:
+    """Write each text's mean token vector into ``out``, summed as ``WordLlama.embed`` does.
+
+    It adds a padded batch's token vectors one position at a time, in float32, then divides by
+    the count; texts of one length are summed the same way, without padding (adding a padded
+    zero changes nothing).
+    """
+    starts = np.cumsum(lengths) - lengths
+    order = np.argsort(lengths, kind="stable")
+    bounds = np.flatnonzero(np.diff(lengths[order])) + 1
+    buffer = np.empty((_ROWS_PER_SUM, matrix.shape[1]), dtype=np.float32)
+    for same_length in np.split(order, bounds):
+        length = int(lengths[same_length[0]]) if len(same_length) else 0
+        if length == 0:
+            continue  # no tokens: the model's mean is zero (it divides by at least 1)
+        for begin in range(0, len(same_length), _ROWS_PER_SUM):
+            rows = same_length[begin : begin + _ROWS_PER_SUM]
+            ids = tokens[starts[rows][None, :] + np.arange(length)[:, None]]
+            total = matrix[ids[0]]
+            part = buffer[: len(rows)]
+            for position in range(1, length):
+                np.take(matrix, ids[position], axis=0, out=part)
+                total += part
+            total /= np.float32(length)
+            out[rows] = total
 
 
 class WordLlamaEncoder:
@@ -98,12 +200,53 @@ class WordLlamaEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return unit float32 vectors of the texts (a zero text gives a zero row)."""
-        if not texts:
-            return np.zeros((0, 256), dtype=np.float32)
-        vectors = load_wordllama().embed(list(texts), norm=False, batch_size=64)
-        vectors = np.asarray(vectors, dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        model = load_wordllama()
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        plain = np.fromiter(map(_splits_into_words, texts), dtype=bool, count=len(texts))
+        odd = np.flatnonzero(~plain)
+        if len(odd):
+            pooled = np.asarray(model.embed([texts[i] for i in odd], norm=False), np.float32)
+            _normalise(pooled)
+            vectors[odd] = pooled
+        words = _WordTokens(len(model.embedding))
+        plain_rows = np.flatnonzero(plain)
+        for begin in range(0, len(plain_rows), _TEXTS_PER_STEP):
+            rows = plain_rows[begin : begin + _TEXTS_PER_STEP]
+            tokens, lengths = words.text_tokens([texts[i] for i in rows])
+            # Usually every text is plain: its rows are a slice, written in place.
+            if len(odd):
+                pooled = np.zeros((len(rows), DIMENSIONS), dtype=np.float32)
+            else:
+                pooled = vectors[begin : begin + len(rows)]
+            _mean_token_vectors(model.embedding, tokens, lengths, pooled)
+            _normalise(pooled)
+            if len(odd):
+                vectors[rows] = pooled
+        return vectors
+
+
+def _normalise(vectors: np.ndarray) -> None:
+    # Row by row in float32 as it always was (``np.linalg.norm``), so stored vectors keep their
+    # bytes; a step at a time keeps the squares' array small. A zero row stays zero.
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    np.divide(vectors, norms, out=vectors, where=norms > 0)
+
+
+class _NewVectors(Mapping[str, bytes]):
+    """The vectors a table encoded, by key, as ``vector_bytes``, made when asked for."""
+
+    def __init__(self, table: EmbeddingTable) -> None:
+        self._table = table
+
+    def __getitem__(self, key: str) -> bytes:
+        row = self._table._new_rows[key]
+        return self._table._matrix[row].tobytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table._new_rows)
+
+    def __len__(self) -> int:
+        return len(self._table._new_rows)
 
 
 class EmbeddingTable:
@@ -111,43 +254,89 @@ class EmbeddingTable:
 
     Create one per build; after it, ``new`` holds the vectors this build encoded (by key, as
     ``vector_bytes``) for the caller to store, and ``encoded`` counts the texts it encoded.
+    Vectors are kept in one float16 matrix, a row per distinct text.
     """
 
     def __init__(self, encoder: TextEncoder, lookup: EmbeddingLookup | None = None) -> None:
         self.encoder = encoder
         self.model = encoder.name
         self._lookup = lookup
-        self._vectors: dict[str, np.ndarray] = {}
-        self._keys: dict[str, str] = {}
-        self.new: dict[str, bytes] = {}
+        self._matrix = np.zeros((0, DIMENSIONS), dtype=VECTOR_DTYPE)
+        self._size = 0
+        self._rows: dict[str, int] = {}  # key -> row of ``_matrix``
+        self._text_rows: dict[str, int] = {}  # text as given -> row
+        self._new_rows: dict[str, int] = {}
+        self.new: Mapping[str, bytes] = _NewVectors(self)
         self.encoded = 0
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Return the float16-exact unit vectors of the texts as float32 rows."""
-        known_keys, model = self._keys, self.model
+        """Return the texts' unit vectors as float16 rows (the numbers stored and compared)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=VECTOR_DTYPE)
+        rows = self.rows(texts)
+        return self._matrix[rows]
+
+    def cosine(self, text_a: str, text_b: str) -> float:
+        """Return the cosine of two texts' vectors in float64, rounded to 4 decimals."""
+        rows = self._text_rows
+        if text_a not in rows or text_b not in rows:
+            self.rows([text_a, text_b])
+        a = self._matrix[rows[text_a]].astype(np.float64)
+        return round(float(a @ self._matrix[rows[text_b]].astype(np.float64)), 4)
+
+    def rows(self, texts: Sequence[str]) -> np.ndarray:
+        """Return each text's row of the table's matrix, reading or encoding what it lacks."""
+        text_rows = self._text_rows
+        unknown = [text for text in dict.fromkeys(texts) if text not in text_rows]
+        if unknown:
+            self._add(unknown)
+        return np.fromiter(map(text_rows.__getitem__, texts), dtype=np.int64, count=len(texts))
+
+    def _add(self, texts: list[str]) -> None:
+        rows = self._rows
+        normalised = [normalise_text(text) for text in texts]
+        seed = hashlib.sha256(f"{self.model}\x1f".encode())
         keys = []
-        for text in texts:
-            key = known_keys.get(text)
-            if key is None:
-                key = known_keys[text] = embedding_key(text, model)
-            keys.append(key)
-        missing = list(dict.fromkeys(key for key in keys if key not in self._vectors))
+        for text in normalised:
+            digest = seed.copy()
+            digest.update(text.encode())
+            keys.append(digest.hexdigest())  # embedding_key(text, model), normalised once
+        missing = [key for key in dict.fromkeys(keys) if key not in rows]
         if missing and self._lookup is not None:
-            for key, data in self._lookup(missing).items():
-                self._vectors[key] = vector_from_bytes(data)
-            missing = [key for key in missing if key not in self._vectors]
+            found = self._lookup(missing)
+            if found:
+                stored = list(found)
+                self._append(
+                    stored,
+                    np.frombuffer(b"".join(found[key] for key in stored), dtype=VECTOR_DTYPE),
+                )
+                missing = [key for key in missing if key not in rows]
         if missing:
             wanted = set(missing)
             to_encode: dict[str, str] = {}
-            for key, text in zip(keys, texts, strict=True):
+            for key, text in zip(keys, normalised, strict=True):
                 if key in wanted and key not in to_encode:
-                    to_encode[key] = normalise_text(text)
-            encoded = self.encoder.encode(list(to_encode.values()))
+                    to_encode[key] = text
+            keys_to_encode, texts_to_encode = list(to_encode), list(to_encode.values())
+            # A step at a time: the encoder's float32 rows of a million texts would be 1 GB.
+            for begin in range(0, len(texts_to_encode), _TEXTS_PER_STEP):
+                step = slice(begin, begin + _TEXTS_PER_STEP)
+                encoded = self.encoder.encode(texts_to_encode[step])
+                first = self._size
+                self._append(keys_to_encode[step], np.asarray(encoded, dtype=VECTOR_DTYPE))
+                self._new_rows.update(
+                    (key, first + n) for n, key in enumerate(keys_to_encode[step])
+                )
             self.encoded += len(to_encode)
-            for key, vector in zip(to_encode, encoded, strict=True):
-                data = vector_bytes(vector)
-                self.new[key] = data
-                self._vectors[key] = vector_from_bytes(data)
-        if not keys:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[key] for key in keys])
+        self._text_rows.update((text, rows[key]) for text, key in zip(texts, keys, strict=True))
+
+    def _append(self, keys: list[str], vectors: np.ndarray) -> None:
+        vectors = vectors.reshape(len(keys), DIMENSIONS)
+        needed = self._size + len(keys)
+        if needed > len(self._matrix):
+            grown = np.zeros((max(needed, 2 * len(self._matrix)), DIMENSIONS), VECTOR_DTYPE)
+            grown[: self._size] = self._matrix[: self._size]
+            self._matrix = grown
+        self._matrix[self._size : needed] = vectors
+        self._rows.update((key, self._size + n) for n, key in enumerate(keys))
+        self._size = needed

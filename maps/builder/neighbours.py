@@ -1,19 +1,32 @@
-"""Pairs of unit vectors at or above a cosine threshold, without comparing all pairs at scale,
-and the maximum spanning forest of such pairs, both with numpy.
+"""Pairs of unit vectors at or above a cosine threshold, and their maximum spanning forest,
+with a bounded amount of work per vector, in numpy.
 
-Up to ``EXACT_LIMIT`` vectors every pair is compared, in blocks. Above it the vectors are
-partitioned by spherical k-means (an inverted file: ``4 * sqrt(n)`` lists, centroids started
-from evenly spaced rows and refined for a fixed number of rounds on an evenly spaced sample),
-each vector is put in the lists of its ``PROBES`` nearest centroids, and only vectors sharing a
-list are compared. Two vectors close enough to merge (cosine 0.8 and more) nearly always share
-their nearest centroid; tests/maps/builder/test_semantic.py checks the partitioned search finds
-the clusters the exact one finds. Everything depends only on the vectors and their order, so
-the same input gives the same pairs.
+Up to ``EXACT_LIMIT`` vectors every vector is compared with every other. Above it the vectors
+are partitioned by spherical k-means (an inverted file of ``PROBES * n / LIST_SIZE`` lists,
+centroids started from evenly spaced rows and refined for a fixed number of rounds on an evenly
+spaced sample of 16 rows a list), each vector is put in the lists of its ``PROBES`` nearest
+centroids, and only vectors sharing a list are compared. This misses some pairs: on
+bench/claims_text.py's English claims the lists connect a few percent fewer of the vectors that
+all pairs connect (docs/MERGING.md has the figure); larger lists and more probes miss fewer.
+
+Within a list, a vector keeps only its ``NEIGHBOURS`` best candidates (of other documents), not
+every vector above the threshold: a popular argument's thousands of paraphrases would otherwise
+give millions of pairs. What only matters is which vectors end up connected, and the forest
+that explains it. A vector with more candidates than it keeps is searched again, leaving out
+the vectors already connected to it, until a round connects nothing new (at most
+``REPAIR_ROUNDS``): a tight group of near-copies larger than ``NEIGHBOURS`` still
+finds its way to the rest. The components are those of all pairs that share a list, except
+where a vector has more than ``NEIGHBOURS`` candidates outside its component that the guard
+refuses (negations) and an allowed one ranks below them; tests/maps/builder/test_neighbours.py
+checks them against the search of all pairs.
 
 Candidate scores come from float32 matrix products, whose last bits depend on the BLAS and the
 block shapes; a candidate is kept within ``MARGIN`` below the threshold and then scored again
 exactly, in float64 from the float16-exact vectors, rounded to 4 decimals, before it is
-compared with the threshold.
+compared with the threshold. Everything depends only on the vectors, their documents and their
+order, so the same input gives the same pairs. Memory: the vectors of one list in float32 and
+one block of scores (``_BLOCK_CELLS``); pairs are only ever the candidates of one round and the
+forest so far.
 """
 
 from __future__ import annotations
@@ -24,31 +37,26 @@ from collections.abc import Callable
 import numpy as np
 
 EXACT_LIMIT = 4096
-PROBES = 2
+LIST_SIZE = 512
+PROBES = 3
 KMEANS_ROUNDS = 6
 MARGIN = 0.01
-_BLOCK = 2048
+NEIGHBOURS = 16
+REPAIR_ROUNDS = 8
+_BLOCK_CELLS = 1 << 21  # scores per block: 8 MB of float32
+_RESCORE_ROWS = 4096  # pairs scored exactly at a time: in the processor's cache
+_NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
+
+Allowed = Callable[[np.ndarray], np.ndarray]
 
 
-def _block_pairs(
-    rows: np.ndarray, vectors: np.ndarray, floor: float, found: list[np.ndarray]
-) -> None:
-    """Append the index pairs (i < j) of ``rows`` whose float32 cosine is at least ``floor``."""
-    count = len(rows)
-    for start in range(0, count, _BLOCK):
-        left = rows[start : start + _BLOCK]
-        # Only the columns from this block on: each pair once.
-        right = rows[start:]
-        scores = vectors[left] @ vectors[right].T
-        a, b = np.nonzero(scores >= floor)
-        keep = b > a
-        if keep.any():
-            i, j = left[a[keep]], right[b[keep]]
-            found.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
+def _float32_rows(vectors: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
+    return np.asarray(vectors[rows], dtype=np.float32)
 
 
 def _centroids(vectors: np.ndarray, lists: int) -> np.ndarray:
-    sample = vectors[np.linspace(0, len(vectors) - 1, min(len(vectors), 64 * lists)).astype(int)]
+    sample_rows = np.linspace(0, len(vectors) - 1, min(len(vectors), 16 * lists)).astype(int)
+    sample = _float32_rows(vectors, sample_rows)
     centroids = sample[np.linspace(0, len(sample) - 1, lists).astype(int)].copy()
     for _ in range(KMEANS_ROUNDS):
         nearest = np.argmax(sample @ centroids.T, axis=1)
@@ -60,62 +68,107 @@ def _centroids(vectors: np.ndarray, lists: int) -> np.ndarray:
     return centroids
 
 
-def candidate_pairs(
-    vectors: np.ndarray, threshold: float, *, exact_limit: int = EXACT_LIMIT
-) -> np.ndarray:
-    """Return the distinct pairs ``(i, j)``, ``i < j``, whose cosine may reach the threshold."""
+def inverted_lists(vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT) -> list[np.ndarray]:
+    """Return the lists of vectors compared with each other: one of all, or the k-means lists
+    of each vector's ``PROBES`` nearest centroids (sorted rows)."""
     count = len(vectors)
-    floor = threshold - MARGIN
-    found: list[np.ndarray] = []
     if count <= exact_limit:
-        _block_pairs(np.arange(count), vectors, floor, found)
-    else:
-        lists = max(2, int(4 * math.sqrt(count)))
-        centroids = _centroids(vectors, lists)
-        probes = min(PROBES, lists)
-        members: list[list[np.ndarray]] = [[] for _ in range(lists)]
-        for start in range(0, count, 8192):
-            scores = vectors[start : start + 8192] @ centroids.T
-            nearest = np.argpartition(-scores, probes - 1, axis=1)[:, :probes]
-            rows = np.arange(start, start + len(scores))
-            for probe in range(probes):
-                order = np.argsort(nearest[:, probe], kind="stable")
-                bounds = np.searchsorted(nearest[order, probe], np.arange(lists + 1))
-                for list_id in np.nonzero(np.diff(bounds))[0]:
-                    members[list_id].append(rows[order[bounds[list_id] : bounds[list_id + 1]]])
-        for parts in members:
-            if parts:
-                _block_pairs(np.sort(np.concatenate(parts)), vectors, floor, found)
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    codes = np.unique(pairs[:, 0] * count + pairs[:, 1])
+        return [np.arange(count)]
+    lists = max(2, math.ceil(PROBES * count / LIST_SIZE))
+    centroids = _centroids(vectors, lists)
+    probes = min(PROBES, lists)
+    assigned = np.empty((count, probes), dtype=np.int64)
+    for start in range(0, count, 8192):
+        scores = _float32_rows(vectors, slice(start, start + 8192)) @ centroids.T
+        assigned[start : start + len(scores)] = np.argpartition(-scores, probes - 1, axis=1)[
+            :, :probes
+        ]
+    rows = np.repeat(np.arange(count), probes)
+    by_list = assigned.ravel()
+    order = np.lexsort((rows, by_list))
+    bounds = np.searchsorted(by_list[order], np.arange(lists + 1))
+    return [
+        rows[order[bounds[i] : bounds[i + 1]]] for i in range(lists) if bounds[i + 1] > bounds[i]
+    ]
+
+
+def _list_candidates(
+    vectors: np.ndarray,
+    members: np.ndarray,
+    searching: np.ndarray,
+    documents: np.ndarray,
+    component: np.ndarray | None,
+    floor: float,
+    pairs: list[np.ndarray],
+    saturated: np.ndarray,
+) -> None:
+    """Add each searching member's best candidates in the list (other documents, and outside
+    its component when ``component`` is given) scoring at least ``floor``; mark the members
+    that have more than they keep."""
+    positions = np.flatnonzero(searching[members])
+    if not len(positions):
+        return
+    count = len(members)
+    keep = min(NEIGHBOURS, count - 1)
+    columns = _float32_rows(vectors, members)
+    column_documents = documents[members]
+    column_components = None if component is None else component[members]
+    block = max(1, min(len(positions), _BLOCK_CELLS // count))
+    for start in range(0, len(positions), block):
+        rows = positions[start : start + block]
+        scores = columns[rows] @ columns.T
+        # The same document (the vector itself too) and, when searching again, the vectors
+        # already connected to it are never candidates.
+        np.putmask(scores, column_documents[rows][:, None] == column_documents, -np.inf)
+        if column_components is not None:
+            np.putmask(scores, column_components[rows][:, None] == column_components, -np.inf)
+        # Most vectors have few candidates: all of theirs are kept, and only a vector with
+        # more than ``NEIGHBOURS`` has them ranked (and is searched again next round).
+        above = scores >= floor
+        many = np.flatnonzero(above.sum(axis=1) > keep)
+        if len(many):
+            above[many] = False
+            saturated[members[rows[many]]] = True
+        row_index, column = np.nonzero(above)
+        if len(many):
+            best = np.argpartition(scores[many], count - keep, axis=1)[:, count - keep :]
+            row_index = np.concatenate((row_index, np.repeat(many, keep)))
+            column = np.concatenate((column, best.ravel()))
+        if len(row_index):
+            i = members[rows[row_index]]
+            j = members[column]
+            pairs.append(np.stack([np.minimum(i, j), np.maximum(i, j)], axis=1))
+
+
+def _distinct(pairs: list[np.ndarray], count: int) -> np.ndarray:
+    if not pairs:
+        return _NO_PAIRS
+    codes = np.unique(np.concatenate([p[:, 0] * count + p[:, 1] for p in pairs]))
     return np.stack([codes // count, codes % count], axis=1)
 
 
 def exact_scores(vectors: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """Return the cosine of each pair in float64, rounded to 4 decimals."""
-    if not len(pairs):
-        return np.zeros(0)
-    left = vectors[pairs[:, 0]].astype(np.float64)
-    right = vectors[pairs[:, 1]].astype(np.float64)
-    return np.round(np.einsum("ij,ij->i", left, right), 4)
+    scores = np.zeros(len(pairs))
+    for start in range(0, len(pairs), _RESCORE_ROWS):
+        part = pairs[start : start + _RESCORE_ROWS]
+        left = vectors[part[:, 0]].astype(np.float64)
+        right = vectors[part[:, 1]].astype(np.float64)
+        scores[start : start + len(part)] = np.einsum("ij,ij->i", left, right)
+    return np.round(scores, 4)
 
 
-def maximum_spanning_forest(
+def _spanning_forest(
     count: int, pairs: np.ndarray, scores: np.ndarray
-) -> list[tuple[int, int, float]]:
-    """Return the maximum spanning forest of a weighted graph (Boruvka, vectorised).
-
-    Ties are broken by ``(i, j)``, so the forest is the one Kruskal's algorithm finds taking
-    pairs by ``(-score, i, j)``: unique, whatever order the pairs come in.
-    """
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of the maximum spanning forest's pairs, in Kruskal's order
+    ``(-score, i, j)``, and each vertex's component (its smallest member)."""
+    component = np.arange(count)
     if not len(pairs):
-        return []
+        return np.zeros(0, dtype=np.int64), component
     order = np.lexsort((pairs[:, 1], pairs[:, 0], -scores))
     left, right = pairs[order, 0], pairs[order, 1]
     rank = np.arange(len(order))
-    component = np.arange(count)
     parent = np.arange(count)
 
     def root(i: int) -> int:
@@ -147,31 +200,69 @@ def maximum_spanning_forest(
                 break
             parent = grand
         component = parent[component]
-    chosen.sort()
-    return [
-        (int(pairs[order[r], 0]), int(pairs[order[r], 1]), float(scores[order[r]])) for r in chosen
-    ]
+    return order[np.sort(np.array(chosen, dtype=np.int64))], component
+
+
+def maximum_spanning_forest(
+    count: int, pairs: np.ndarray, scores: np.ndarray
+) -> list[tuple[int, int, float]]:
+    """Return the maximum spanning forest of a weighted graph (Boruvka, vectorised).
+
+    Ties are broken by ``(i, j)``, so the forest is the one Kruskal's algorithm finds taking
+    pairs by ``(-score, i, j)``: unique, whatever order the pairs come in.
+    """
+    chosen, _ = _spanning_forest(count, pairs, scores)
+    return [(int(pairs[r, 0]), int(pairs[r, 1]), float(scores[r])) for r in chosen]
 
 
 def similar_vector_pairs(
     vectors: np.ndarray,
     threshold: float,
     *,
-    allowed: Callable[[np.ndarray], np.ndarray],
+    allowed: Allowed,
+    documents: np.ndarray | None = None,
     exact_limit: int = EXACT_LIMIT,
 ) -> list[tuple[int, int, float]]:
     """Return a maximum spanning forest of the pairs scoring at least the threshold.
 
-    ``allowed(pairs)`` returns a boolean mask of the candidate pairs that may merge at all
-    (not the same document, not a claim and its negation).
+    ``documents`` numbers each vector's document (pairs of one document never merge; none:
+    all different); ``allowed(pairs)`` returns a boolean mask of the candidate pairs that may
+    merge at all (not a claim and its negation).
     """
-    pairs = candidate_pairs(vectors, threshold, exact_limit=exact_limit)
-    if not len(pairs):
-        return []
-    scores = exact_scores(vectors, pairs)
-    keep = scores >= threshold
-    pairs, scores = pairs[keep], scores[keep]
-    if len(pairs):
-        keep = allowed(pairs)
+    count = len(vectors)
+    if documents is None:
+        documents = np.arange(count)
+    floor = threshold - MARGIN
+    lists = inverted_lists(vectors, exact_limit=exact_limit)
+    forest_pairs, forest_scores = _NO_PAIRS, np.zeros(0)
+    component = None
+    searching = np.ones(count, dtype=bool)
+    for _ in range(1 + REPAIR_ROUNDS):
+        found: list[np.ndarray] = []
+        saturated = np.zeros(count, dtype=bool)
+        for members in lists:
+            _list_candidates(
+                vectors, members, searching, documents, component, floor, found, saturated
+            )
+        pairs = _distinct(found, count)
+        del found
+        scores = exact_scores(vectors, pairs)
+        keep = scores >= threshold
         pairs, scores = pairs[keep], scores[keep]
-    return maximum_spanning_forest(len(vectors), pairs, scores)
+        if len(pairs):
+            keep = allowed(pairs)
+            pairs, scores = pairs[keep], scores[keep]
+        # The forest of everything accepted so far is the forest of the last forest and the
+        # new pairs: a pair left out of a forest is never in the forest of more pairs.
+        pairs = np.concatenate((forest_pairs, pairs))
+        scores = np.concatenate((forest_scores, scores))
+        chosen, labels = _spanning_forest(count, pairs, scores)
+        joined = len(chosen) > len(forest_pairs)
+        forest_pairs, forest_scores, component = pairs[chosen], scores[chosen], labels
+        searching = saturated
+        if not joined or not searching.any():
+            break
+    return [
+        (int(i), int(j), float(s))
+        for (i, j), s in zip(forest_pairs.tolist(), forest_scores.tolist(), strict=True)
+    ]

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from maps.builder.embedding import EmbeddingTable
-from maps.builder.negation import contradicts, negation_guard, opposite_base, polarity
+from maps.builder.negation import negation_guard, negation_marks
 from maps.builder.neighbours import EXACT_LIMIT, similar_vector_pairs
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
@@ -42,27 +42,24 @@ COMBINED_LEXICAL_THRESHOLD = 0.75
 GUARD_NAME = "negation guard/v1"
 
 
-def _allowed(texts: Sequence[str], groups: Sequence[object]):
+def _group_numbers(groups: Sequence[object]) -> np.ndarray:
+    """Return each text's group (document) as a small integer."""
+    number = {group: n for n, group in enumerate(dict.fromkeys(groups))}
+    return np.fromiter(map(number.__getitem__, groups), dtype=np.int64, count=len(groups))
+
+
+def _allowed(texts: Sequence[str], documents: np.ndarray):
     """Return the mask function of pairs that may merge: other document, no negation."""
-    document = {group: number for number, group in enumerate(dict.fromkeys(groups))}
-    documents = np.fromiter((document[g] for g in groups), dtype=np.int64, count=len(groups))
-    polarities = [polarity(text) for text in texts]
-    negated = np.fromiter((p.negated for p in polarities), dtype=bool, count=len(texts))
-    # The guard needs a look only where polarity differs or a text has a word whose
-    # un-prefixed form is a word of the group (unsafe / safe): the rest are let through at once.
-    vocabulary = frozenset().union(*(p.tokens for p in polarities))
-    prefixed = np.fromiter(
-        (any(opposite_base(token) in vocabulary for token in p.tokens) for p in polarities),
-        dtype=bool,
-        count=len(texts),
-    )
+    negated, prefixed = negation_marks(texts)
 
     def allowed(pairs: np.ndarray) -> np.ndarray:
         left, right = pairs[:, 0], pairs[:, 1]
         mask = documents[left] != documents[right]
+        # The guard needs a look only where polarity differs or a text has a word whose
+        # un-prefixed form is a word of the group: the rest are let through at once.
         suspect = mask & ((negated[left] != negated[right]) | prefixed[left] | prefixed[right])
         for position in np.nonzero(suspect)[0]:
-            if contradicts(polarities[left[position]], polarities[right[position]]):
+            if negation_guard(texts[left[position]], texts[right[position]]):
                 mask[position] = False
         return mask
 
@@ -97,8 +94,7 @@ class SemanticSimilarity:
 
     def score(self, text_a: str, text_b: str) -> float:
         """Return the cosine of two texts' vectors, rounded to 4 decimals as pairs are."""
-        a, b = self.embeddings.vectors([text_a, text_b]).astype(np.float64)
-        return round(float(a @ b), 4)
+        return self.embeddings.cosine(text_a, text_b)
 
     def explain(self, text_a: str, text_b: str) -> str:
         """Return the cosine of the two texts and the content words they share."""
@@ -116,11 +112,13 @@ class SemanticSimilarity:
         if len(texts) < 2:
             return ()
         vectors = self.embeddings.vectors(texts)
+        documents = _group_numbers(groups)
         return tuple(
             similar_vector_pairs(
                 vectors,
                 self.threshold,
-                allowed=_allowed(texts, groups),
+                allowed=_allowed(texts, documents),
+                documents=documents,
                 exact_limit=self.exact_limit,
             )
         )
