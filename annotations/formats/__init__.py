@@ -13,12 +13,15 @@ provenance) alone and at once.
 - ``csv``: one row per span: written.
 - ``w3c``: W3C Web Annotation JSON-LD, the API's ``format=w3c`` (``webanno`` is its deprecated
   old name, kept for one release: it never was WebAnno TSV): written.
+- ``xmi``: UIMA CAS XMI in a zip with its type system, as INCEpTION exchanges it: read and
+  written (with dkpro-cassis).
 
 Shared pieces: ``offsets`` (offsets into a text as a file holds it, mapped to the stored
-normalised text), ``zips`` (a zip upload checked whole), ``limits`` (the upload limits).
+normalised text), ``zips`` (a zip upload checked whole), ``zip_stream`` (a zip download
+written entry by entry), ``limits`` (the upload limits).
 """
 
-FORMATS = ("jsonl", "csv", "w3c", "brat")
+FORMATS = ("jsonl", "csv", "w3c", "brat", "xmi")
 # Old names a client may still send, and the format each now is. ``webanno`` was W3C Web
 # Annotation JSON-LD all along, not WebAnno TSV, which the name made people expect.
 DEPRECATED_FORMATS = {"webanno": "w3c"}
@@ -28,8 +31,9 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "brat": "application/zip",
+    "xmi": "application/zip",
 }
-EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "w3c": "jsonld", "brat": "zip"}
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "w3c": "jsonld", "brat": "zip", "xmi": "zip"}
 
 
 def needs_text(format: str) -> bool:

@@ -25,6 +25,7 @@ from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_drafts, jsonl_export
 from annotations.formats.limits import import_limits
 from annotations.formats.w3c import w3c_export
+from annotations.formats.xmi import xmi_export
 from annotations.formats.zips import ZipUpload
 from annotations.imports.services import spans_import
 from annotations.models import Relation, Span
@@ -229,6 +230,8 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
     spans = export_spans(
         access=READER, debate=debate, filters=filters, actors=actors, with_text=True, chunk_size=3
     )
+    if format == "xmi":
+        return b"".join(xmi_export(provenance=provenance, spans=spans, now=now))
     return b"".join(
         brat_export(
             provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now
@@ -259,6 +262,8 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
     )
     if format == "csv":
         stream = csv_export(spans=spans)
+    elif format == "xmi":
+        stream = xmi_export(provenance=provenance, spans=spans, now=NOW)
     elif format == "w3c":
         stream = w3c_export(
             provenance=provenance,
