@@ -32,6 +32,8 @@ from tests.annotations.export_corpus import (
     export_bytes,
     find,
     span_content,
+    xmi_document,
+    zip_of,
 )
 from tests.factories import ActorFactory, DocumentFactory
 
@@ -57,12 +59,7 @@ def _cas(archive: zipfile.ZipFile, name: str) -> Cas:
 
 
 def _upload(files: dict[str, bytes | str]) -> ZipUpload:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    buffer.seek(0)
-    return ZipUpload(buffer, limits=import_limits())
+    return ZipUpload(io.BytesIO(zip_of(files)), limits=import_limits())
 
 
 def _import(corpus, files: dict[str, bytes | str], *, debate=None, annotator=None, by="man"):
@@ -107,27 +104,6 @@ def astral(corpus):
             document=document, by=rev, source=spans[source], target=spans[target], type=kind
         )
     return document
-
-
-def _cas_xmi(text: str, spans: list[dict], relations=(), typesystem=None) -> str:
-    """Return an XMI like INCEpTION writes, made with cassis from plain values."""
-    typesystem = typesystem or xmi_typesystem()
-    cas = Cas(typesystem=typesystem, sofa_string=text, sofa_mime="text/plain")
-    span_type = typesystem.get_type(SPAN_TYPE)
-    made = [span_type(**values) for values in spans]
-    cas.add_all(made)
-    relation_type = typesystem.get_type(RELATION_TYPE)
-    for governor, dependent, label in relations:
-        cas.add(
-            relation_type(
-                begin=made[dependent].begin,
-                end=made[dependent].end,
-                Governor=made[governor],
-                Dependent=made[dependent],
-                relationType=label,
-            )
-        )
-    return cas.to_xmi()
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -339,14 +315,14 @@ def test_unknown_labels_are_named_with_the_document_annotation_and_label_and_not
         {"begin": 41, "end": 54, "stance": "pro", "role": "claim"},
         {"begin": 0, "end": 8, "role": "claim"},
     ]
-    good = _cas_xmi(
+    good = xmi_document(
         "A good document 🔐 here.", [{"begin": 0, "end": 6, "stance": "pro", "role": "claim"}]
     )
     before = (Document.objects.count(), Span.objects.count(), Relation.objects.count())
     report = _import(
         corpus,
         {
-            "bad.xmi": _cas_xmi(text, spans, relations=[(2, 0, "rebuts")]),
+            "bad.xmi": xmi_document(text, spans, relations=[(2, 0, "rebuts")]),
             "good.xmi": good,
         },
     )
@@ -379,7 +355,7 @@ def test_an_unknown_relation_type_and_a_missing_span_layer_are_named(corpus):
     report = _import(
         corpus,
         {
-            "a/one.xmi": _cas_xmi(text, spans, relations=[(1, 0, "rebuts")]),
+            "a/one.xmi": xmi_document(text, spans, relations=[(1, 0, "rebuts")]),
             "b/two.xmi": bare.to_xmi(),
             "b/TypeSystem.xml": _bare_typesystem(),
         },
@@ -410,14 +386,14 @@ def test_offsets_outside_the_text_and_unreadable_files_reject_their_document(cor
         report = _import(
             corpus,
             {
-                "far.xmi": _cas_xmi(
+                "far.xmi": xmi_document(
                     "Short 🔐.", [{"begin": 0, "end": 5, "stance": "pro", "role": "claim"}]
                 ).replace('end="5"', 'end="60"'),
                 "broken.xmi": b"<xmi:XMI",
             },
         )
     problems = _problems(report)
-    assert problems[0].startswith("broken.xmi: not well-formed XML (")
+    assert problems[0].startswith("broken.xmi: not a readable UIMA CAS XMI (")
     assert problems[1] == (
         "far.xmi: webanno.custom.DebateSpan xmi:id 2 at 0-60 ('Short 🔐.'): offsets 0-60 are not "
         "within the text, which has 8 characters (code points)"
@@ -433,7 +409,7 @@ def test_xmi_text_that_is_not_normalised_maps_offsets_onto_the_stored_document(c
     report = _import(
         corpus,
         {
-            "cafe.xmi": _cas_xmi(
+            "cafe.xmi": xmi_document(
                 raw, [{"begin": start, "end": end, "stance": "pro", "role": "claim"}]
             )
         },
@@ -445,7 +421,7 @@ def test_xmi_text_that_is_not_normalised_maps_offsets_onto_the_stored_document(c
 
 def test_files_without_a_type_system_are_read_with_debatemaps_own(corpus):
     documents, ignored = xmi_files_from_zip(
-        _upload({"x/doc.xmi": _cas_xmi("Scanning is needed.", []), "notes.txt": "hello"})
+        _upload({"x/doc.xmi": xmi_document("Scanning is needed.", []), "notes.txt": "hello"})
     )
     assert ignored == ["notes.txt"]
     assert documents == [XmiFiles(name="x/doc", xmi=documents[0].xmi)]
