@@ -23,6 +23,7 @@ from annotations.formats.zips import ZipUpload
 from debate.scheme import scheme_keys
 from debate.text import normalize_text
 
+ANNOTATION = "uima.tcas.Annotation"
 QUOTE_SHOWN = 40  # characters of an annotation's text a message quotes
 _DOCTYPES = tuple(
     "<!DOCTYPE".encode(codec)
@@ -148,7 +149,7 @@ def _read_relation(
     ends = {}
     for name in (GOVERNOR, DEPENDENT):
         value = annotation.get(name) if annotation.type.get_feature(name) else None
-        if value is None or getattr(value.type, "name", "") != SPAN_TYPE:
+        if getattr(getattr(value, "type", None), "name", "") != SPAN_TYPE:
             draft.problem(None, f"{where}: its {name} is not a {SPAN_TYPE}")
             return None
         ends[name] = _span_key(value)
@@ -206,10 +207,21 @@ def xmi_document_read(files: XmiFiles, *, scheme: dict[str, Any]) -> DocumentDra
             file=files.typesystem_file or None,
         )
         return draft
+    has_relations = typesystem.contains_type(RELATION_TYPE, match_exactly=True)
+    for name in (SPAN_TYPE, RELATION_TYPE) if has_relations else (SPAN_TYPE,):
+        if not typesystem.subsumes(ANNOTATION, name):
+            draft.problem(
+                None,
+                f"in the type system, {name} is not an annotation ({ANNOTATION}): it has no "
+                "offsets",
+                file=files.typesystem_file or None,
+            )
+            return draft
     offsets = TextOffsets(raw)
     draft.text = offsets.text
-    for metadata in cas.select(METADATA_TYPE) if typesystem.contains_type(METADATA_TYPE) else []:
-        draft.title = _value(metadata, "documentTitle") or ""
+    if typesystem.contains_type(METADATA_TYPE, match_exactly=True):
+        for metadata in cas.select(METADATA_TYPE):
+            draft.title = _value(metadata, "documentTitle") or ""
     labels = {part: scheme_keys(scheme, part) for part in ("stances", "roles")}
     refused: set[str] = set()
     for annotation in cas.select(SPAN_TYPE):
@@ -219,7 +231,7 @@ def xmi_document_read(files: XmiFiles, *, scheme: dict[str, Any]) -> DocumentDra
         else:
             draft.spans.append(span)
     keys = {span.key for span in draft.spans}
-    if typesystem.contains_type(RELATION_TYPE, match_exactly=True):
+    if has_relations:
         types = scheme_keys(scheme, "relation_types")
         for annotation in cas.select(RELATION_TYPE):
             relation = _read_relation(annotation, raw, keys, refused, types, draft)

@@ -425,3 +425,46 @@ def test_files_without_a_type_system_are_read_with_debatemaps_own(corpus):
     )
     assert ignored == ["notes.txt"]
     assert documents == [XmiFiles(name="x/doc", xmi=documents[0].xmi)]
+
+
+def test_a_type_system_that_bends_the_layers_is_named_not_crashed_on(corpus):
+    # DebateSpan without offsets (a TOP), and a relation whose Governor is a string.
+    no_offsets = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<typeSystemDescription xmlns="http://uima.apache.org/resourceSpecifier"><types>'
+        b"<typeDescription><name>webanno.custom.DebateSpan</name>"
+        b"<supertypeName>uima.cas.TOP</supertypeName></typeDescription>"
+        b"</types></typeSystemDescription>"
+    )
+    ours = xmi_typesystem().to_xml()
+    governor = "<name>Governor</name><description/><rangeTypeName>"
+    assert f"{governor}{SPAN_TYPE}" in ours
+    bent = load_typesystem(
+        io.BytesIO(ours.replace(f"{governor}{SPAN_TYPE}", f"{governor}uima.cas.String").encode())
+    )
+    text = "Scanning is needed. Encryption protects."
+    cas = Cas(typesystem=bent, sofa_string=text)
+    span = bent.get_type(SPAN_TYPE)
+    claim = span(begin=0, end=18, stance="pro", role="claim")
+    cas.add(claim)
+    cas.add(
+        bent.get_type(RELATION_TYPE)(
+            begin=0, end=18, Governor="xmi:id 2", Dependent=claim, relationType="supports"
+        )
+    )
+    report = _import(
+        corpus,
+        {
+            "a/one.xmi": xmi_document(text, []),
+            "a/TypeSystem.xml": no_offsets,
+            "b/two.xmi": cas.to_xmi(),
+            "b/TypeSystem.xml": bent.to_xml(),
+        },
+    )
+    assert _problems(report) == [
+        "a/TypeSystem.xml: in the type system, webanno.custom.DebateSpan is not an annotation "
+        "(uima.tcas.Annotation): it has no offsets",
+        "b/two.xmi: webanno.custom.DebateRelation xmi:id 3 at 0-18 ('Scanning is needed'): its "
+        "Governor is not a webanno.custom.DebateSpan",
+    ]
+    assert report["imported"] == 0
