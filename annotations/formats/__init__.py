@@ -4,7 +4,7 @@ Nothing here touches the database. Readers turn files into drafts (``drafts``: t
 spans and relations a file holds, or the problems found, each naming file, line and reason),
 which ``annotations.imports`` writes through the services. Writers are generators from plain
 rows (``rows``) to the bytes of a download, fed by ``annotations.exports`` in chunks; each
-keeps at most one chunk of spans, one document's layer (brat) or one span (CSV, W3C) in
+keeps at most one chunk of spans, one document's layer (brat, XMI) or one span (CSV, W3C) in
 memory, so an export of any size runs in flat memory, and sends its first piece (the
 provenance) alone and at once.
 
