@@ -235,7 +235,14 @@ def test_a_good_zip_is_imported_so_the_refusals_mean_something(manager, limits):
     )
 
     assert (response.status_code, response.json()["imported"]) == (200, 1)
-    assert changed == ["annotations.span", "annotations.spanevent", "debate.document"]
+    # A gold import is part of the review record (a decision per span, the review's version).
+    assert changed == [
+        "annotations.documentreview",
+        "annotations.reviewdecision",
+        "annotations.span",
+        "annotations.spanevent",
+        "debate.document",
+    ]
 
 
 def test_zip_slip_writes_no_file_anywhere(manager, limits, tmp_path, monkeypatch):
@@ -597,7 +604,14 @@ def test_a_type_system_with_a_doctype_rejects_the_documents_that_use_it(manager)
         ("b/doc", "imported"),
     ]
     assert report["documents"][0]["problems"][0]["file"] == "a/TypeSystem.xml"
-    assert changed == ["annotations.span", "annotations.spanevent", "debate.document"]
+    # A gold import is part of the review record (a decision per span, the review's version).
+    assert changed == [
+        "annotations.documentreview",
+        "annotations.reviewdecision",
+        "annotations.span",
+        "annotations.spanevent",
+        "debate.document",
+    ]
 
 
 @pytest.mark.parametrize(
