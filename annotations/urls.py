@@ -38,6 +38,11 @@ urlpatterns = [
         name="api-brat-import",
     ),
     path(
+        "debates/<slug:slug>/import/xmi/",
+        import_views.XmiImportView.as_view(),
+        name="api-xmi-import",
+    ),
+    path(
         "debates/<slug:slug>/import/spans/",
         import_views.SpanImportView.as_view(),
         name="api-span-import",

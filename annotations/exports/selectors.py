@@ -227,11 +227,16 @@ class _RelationsByDocument:
         self._next = next(self._rows, None)
         self.held: dict[int, dict[int, list[ExportRelation]]] = {}
 
-    def read_through(self, document_id: int) -> None:
-        """Hold the relations of every document up to ``document_id``; drop earlier ones."""
-        for held in [pk for pk in self.held if pk < document_id]:
+    def read_through(self, first: int, last: int) -> None:
+        """Hold the relations of the documents ``first`` to ``last``; drop earlier ones.
+
+        ``first`` is the chunk's first document, whose spans may have begun in the chunk
+        before: its relations stay held until a chunk starts past it
+        (test_relations_of_a_document_split_between_chunks_are_kept).
+        """
+        for held in [pk for pk in self.held if pk < first]:
             del self.held[held]
-        while self._next is not None and self._next[0] <= document_id:
+        while self._next is not None and self._next[0] <= last:
             document, source, pk, kind, target = self._next
             self.held.setdefault(document, {}).setdefault(source, []).append(
                 ExportRelation(id=pk, type=kind, target=target)
@@ -284,7 +289,7 @@ def export_span_chunks(
             if missing_users:
                 usernames.update(users.filter(pk__in=missing_users).values_list("pk", "username"))
             with collector_paused():
-                relations.read_through(chunk[-1][1])
+                relations.read_through(chunk[0][1], chunk[-1][1])
             missing_actors = {row[8] for row in chunk if row[8] is not None} - actor_by_id.keys()
             if missing_actors:
                 # Added after the actor list was read: the spans still name them.

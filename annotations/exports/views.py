@@ -37,6 +37,7 @@ from annotations.formats.brat import brat_export
 from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_export
 from annotations.formats.w3c import w3c_export
+from annotations.formats.xmi import xmi_export
 from annotations.models import GOLD
 from debate.views import DebateScopedMixin
 
@@ -52,10 +53,11 @@ class ExportQuerySerializer(serializers.Serializer):
         choices=(*FORMATS, *DEPRECATED_FORMATS),
         default="jsonl",
         help_text="jsonl (JSON Lines, self-contained: provenance, actors, documents with "
-        "text, spans), csv (one row per span), w3c (W3C Web Annotation JSON-LD) or brat "
-        "(a zip of .txt/.ann standoff files with annotation.conf). `webanno` is the deprecated "
-        "old name of `w3c` (it never was WebAnno TSV): it still works for this release and "
-        "says so in a `Deprecation` header.",
+        "text, spans), csv (one row per span), w3c (W3C Web Annotation JSON-LD), brat "
+        "(a zip of .txt/.ann standoff files with annotation.conf) or xmi (a zip of UIMA CAS "
+        "XMI files, one per document and layer, with TypeSystem.xml, for INCEpTION). "
+        "`webanno` is the deprecated old name of `w3c` (it never was WebAnno TSV): it still "
+        "works for this release and says so in a `Deprecation` header.",
     )
     layer = serializers.CharField(
         default=ALL,
@@ -106,8 +108,9 @@ def _filename_part(value: str) -> str:
     "points into the NFC text, half-open. Every export carries its provenance (debate, "
     "filters, time, exporter, software version) in the `X-Debatemap-Provenance` header, and "
     "also in the file: the first JSON Lines line, the collection's `provenance` (w3c), or "
-    "`provenance.json` (brat). JSON Lines exports load back with "
-    "`POST /api/v1/debates/{slug}/import/spans/`, brat zips with `.../import/brat/`. "
+    "`provenance.json` (brat, xmi). JSON Lines exports load back with "
+    "`POST /api/v1/debates/{slug}/import/spans/`, brat zips with `.../import/brat/`, XMI "
+    "zips with `.../import/xmi/`. "
     "Unknown query parameters are refused with 400.",
     parameters=[ExportQuerySerializer],
     responses={
@@ -119,7 +122,9 @@ def _filename_part(value: str) -> str:
             OpenApiTypes.OBJECT, description="A W3C AnnotationCollection (format=w3c)."
         ),
         (200, "application/zip"): OpenApiResponse(
-            OpenApiTypes.BINARY, description="brat standoff files (format=brat)."
+            OpenApiTypes.BINARY,
+            description="brat standoff files (format=brat), or UIMA CAS XMI files with "
+            "TypeSystem.xml (format=xmi).",
         ),
     },
 )
@@ -197,6 +202,8 @@ class SpanExportView(DebateScopedMixin, APIView):
                 collection_id=request.build_absolute_uri(),
                 label=f"{debate.title}: spans ({filters.layer})",
             )
+        elif format == "xmi":
+            stream = xmi_export(provenance=provenance, spans=spans, now=now)
         else:
             stream = brat_export(
                 provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now

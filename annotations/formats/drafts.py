@@ -26,8 +26,8 @@ class Problem:
 class SpanDraft:
     """A span as a file gives it: ``fields.SpanValues``, the actor by name, where it was read."""
 
-    key: str  # the span's name in the file (a brat T id, an exported span id)
-    line: int
+    key: str  # the span's name in the file (a brat T id, an exported span id, an xmi:id)
+    line: int | None  # None where the file has no lines to speak of (XMI)
     start: int
     end: int
     quote: str
@@ -39,7 +39,7 @@ class SpanDraft:
 
 @dataclass
 class RelationDraft:
-    line: int
+    line: int | None
     source: str
     target: str
     type: str

@@ -1,11 +1,12 @@
 """Imports of spans into one layer: a draft per document, each written all or nothing.
 
-Readers (``annotations.formats``) turn files into ``DocumentDraft``s; ``document_draft_import``
-checks one draft against the debate and writes it in one transaction through the services
-(``spans_create_many``, ``relations_create_many``: the rules, the layer's state and the
-history of every other write, in bulk), so a bad document rejects only itself and nothing of
-it is written. Documents are matched by the SHA-256 of their normalised text and created
-when new. Who may import into which layer is ``permissions.import_refusal``.
+Readers (``annotations.formats``: brat, JSON Lines, XMI) turn files into ``DocumentDraft``s;
+``document_draft_import`` checks one draft against the debate and writes it in one
+transaction through the services (``spans_create_many``, ``relations_create_many``: the
+rules, the layer's state and the history of every other write, in bulk), so a bad document
+rejects only itself and nothing of it is written. Documents are matched by the SHA-256 of
+their normalised text and created when new. Who may import into which layer is
+``permissions.import_refusal``.
 """
 
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from django.db import transaction
 from annotations.fields import SPAN_VALUES
 from annotations.formats.brat import BratFiles, BratMapping, brat_document_read
 from annotations.formats.drafts import DocumentDraft, Problem
+from annotations.formats.xmi import XmiFiles, xmi_document_read
 from annotations.imports.reports import (
     IMPORTED,
     REJECTED,
@@ -369,6 +371,33 @@ def brat_import(
             report,
             debate=debate,
             draft=brat_document_read(files, mapping=mapping),
+            annotator=annotator,
+            by=by,
+            reason=f"imported from {origin}: {files.name}",
+        )
+    return report
+
+
+def xmi_import(
+    *,
+    debate: Debate,
+    documents: Iterable[XmiFiles],
+    annotator: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    origin: str = "XMI",
+    ignored: Iterable[str] = (),
+) -> ImportReport:
+    """Import UIMA CAS XMI documents into one layer (None: gold), each all or nothing.
+
+    Labels are read as the debate's scheme names them; a document with a stance, role or
+    relation type the scheme lacks is rejected whole, its report naming each annotation.
+    """
+    report = ImportReport(ignored=list(ignored))
+    for files in documents:
+        _import_into_report(
+            report,
+            debate=debate,
+            draft=xmi_document_read(files, scheme=debate.scheme),
             annotator=annotator,
             by=by,
             reason=f"imported from {origin}: {files.name}",

@@ -1,4 +1,4 @@
-"""API views of span imports: a brat zip or a JSON Lines export, uploaded as multipart form data.
+"""API views of span imports: a brat or XMI zip or a JSON Lines export, uploaded as multipart.
 
 Every check of the upload itself (size, type, zip entries) happens before anything is
 written; then each document is imported in its own transaction and the answer reports each.
@@ -27,12 +27,14 @@ from annotations.formats.brat import (
     brat_mapping_parse,
 )
 from annotations.formats.jsonl import JSONL_CONTENT_TYPES, jsonl_drafts
+from annotations.formats.xmi import xmi_files_from_zip
 from annotations.imports.reports import IMPORTED, SKIPPED, ImportInterrupted, ImportReport
 from annotations.imports.services import (
     AS_EXPORTED,
     brat_import,
     import_layer_user,
     spans_import,
+    xmi_import,
 )
 from annotations.models import GOLD
 from annotations.permissions import import_refusal
@@ -88,7 +90,8 @@ REPORT_FIELDS = {
     "relations": serializers.IntegerField(),
     "documents": inline_serializer("ImportedDocument", fields=OUTCOME_FIELDS, many=True),
     "ignored": serializers.ListField(
-        child=serializers.CharField(), help_text="Entries that are not brat documents."
+        child=serializers.CharField(),
+        help_text="Entries of a zip that are not documents of its format (brat, XMI).",
     ),
 }
 ReportSerializer = inline_serializer("ImportReport", fields=REPORT_FIELDS)
@@ -253,6 +256,55 @@ class BratImportView(ImportUploadMixin, APIView):
             by=request.user,
             mapping=mapping,
             origin=f"brat upload {upload.name}",
+            ignored=ignored,
+        )
+        return self.report_response(report)
+
+
+@extend_schema(
+    summary="Import UIMA CAS XMI files into one layer (managers; reviewers into gold)",
+    description="Upload a zip (form field `file`) of `.xmi` files in any folders, as "
+    "INCEpTION exports them (format UIMA CAS XMI (XML 1.0)) or as the `xmi` span export "
+    "writes them. Each `.xmi` is read with the `TypeSystem.xml` of its folder or the nearest "
+    "folder above it, else with Debatemap's own. Spans are the `webanno.custom.DebateSpan` "
+    "annotations (string features `stance`, `role`, `actor`, `note`), relations the "
+    "`webanno.custom.DebateRelation` ones (`Governor` supports or attacks `Dependent`, "
+    "labelled by `relationType`); other types are passed over. `layer` is `gold` (default) "
+    "or an annotator's username. Stances, roles and relation types must be this debate's "
+    "keys: a document with any other, or with offsets that do not fit its text, is rejected "
+    "whole, its problems naming the file, the annotation (`xmi:id`, offsets, text) and the "
+    "label. Documents are matched by the SHA-256 of their normalised text and created when "
+    "new (managers only); actors by name. Files with a DOCTYPE are refused. The upload limits "
+    "and refusals are those of the brat import.",
+    request={
+        "multipart/form-data": inline_serializer(
+            "XmiImportUpload",
+            fields={
+                "file": serializers.FileField(help_text="A zip archive (application/zip)."),
+                "layer": serializers.CharField(
+                    required=False, help_text="gold (default) or an annotator's username."
+                ),
+            },
+        )
+    },
+    responses=IMPORT_RESPONSES,
+)
+class XmiImportView(ImportUploadMixin, APIView):
+    content_types = ZIP_CONTENT_TYPES
+    kind = "a zip archive (application/zip)"
+
+    def post(self, request: Request, slug: str) -> Response:
+        debate = self.get_debate()
+        upload = self.upload(request)
+        _layer, annotator = self.target(request)
+        archive = ZipUpload(upload, limits=import_limits())
+        documents, ignored = xmi_files_from_zip(archive)
+        report = xmi_import(
+            debate=debate,
+            documents=documents,
+            annotator=annotator,
+            by=request.user,
+            origin=f"XMI upload {upload.name}",
             ignored=ignored,
         )
         return self.report_response(report)

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from cassis import Cas
 from django.contrib.auth.models import AbstractBaseUser
 
 from annotations.exports.selectors import (
@@ -24,6 +25,7 @@ from annotations.formats.brat import BratFiles, brat_export, brat_files_from_zip
 from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_drafts, jsonl_export
 from annotations.formats.w3c import w3c_export
+from annotations.formats.xmi import RELATION_TYPE, SPAN_TYPE, xmi_export, xmi_typesystem
 from annotations.imports.services import spans_import
 from annotations.models import Relation, Span
 from annotations.services import SpanInput, relation_create, span_create
@@ -229,6 +231,8 @@ def export_bytes(debate: Debate, format: str, filters=None) -> bytes:
     spans = export_spans(
         access=READER, debate=debate, filters=filters, actors=actors, with_text=True, chunk_size=3
     )
+    if format == "xmi":
+        return b"".join(xmi_export(provenance=provenance, spans=spans, now=now))
     return b"".join(
         brat_export(
             provenance=provenance, scheme=debate.scheme, actors=actors, spans=spans, now=now
@@ -259,6 +263,8 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
     )
     if format == "csv":
         stream = csv_export(spans=spans)
+    elif format == "xmi":
+        stream = xmi_export(provenance=provenance, spans=spans, now=NOW)
     elif format == "w3c":
         stream = w3c_export(
             provenance=provenance,
@@ -382,3 +388,37 @@ AAE_MAPPING = {
     },
     "defaults": {"stance": "neutral"},
 }
+
+
+def xmi_document(text: str, spans: list[dict], relations=(), typesystem=None) -> str:
+    """Return an XMI as INCEpTION writes one, made with cassis from plain values.
+
+    ``spans`` are the features of each ``DebateSpan`` (begin and end in code points);
+    ``relations`` are (governor index, dependent index, relationType).
+    """
+    typesystem = typesystem or xmi_typesystem()
+    cas = Cas(typesystem=typesystem, sofa_string=text, sofa_mime="text/plain")
+    span_type = typesystem.get_type(SPAN_TYPE)
+    made = [span_type(**values) for values in spans]
+    cas.add_all(made)
+    relation_type = typesystem.get_type(RELATION_TYPE)
+    for governor, dependent, label in relations:
+        cas.add(
+            relation_type(
+                begin=made[dependent].begin,
+                end=made[dependent].end,
+                Governor=made[governor],
+                Dependent=made[dependent],
+                relationType=label,
+            )
+        )
+    return cas.to_xmi()
+
+
+def zip_of(files: dict[str, str | bytes]) -> bytes:
+    """Return a zip archive holding ``files`` (name: content)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

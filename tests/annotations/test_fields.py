@@ -19,6 +19,7 @@ from annotations.fields import (
 from annotations.formats.csv import CSV_COLUMNS
 from annotations.formats.drafts import SpanDraft
 from annotations.formats.rows import ExportSpan
+from annotations.formats.xmi.types import SPAN_FEATURES
 from annotations.models import Span
 from annotations.serializers import (
     SpanCreateSerializer,
@@ -52,6 +53,8 @@ def test_writers_inputs_and_forms_take_the_declared_values():
         assert declared == list(SPAN_VALUES)
     assert SpanAdminForm._meta.fields == ["document", "annotator", *SPAN_VALUES]
     assert [field.name for field in fields(SpanDraft)] == ["key", "line", *SPAN_VALUES]
+    # An XMI span's features are its values but the offsets and quote, which it covers.
+    assert tuple(n for n in SPAN_VALUES if n not in ("start", "end", "quote")) == SPAN_FEATURES
 
 
 def test_answers_history_and_exports_write_the_declared_fields(corpus):

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -226,6 +227,25 @@ def test_brat_response(corpus):
         f"annotators/ann2/doc-{corpus.doc_c.pk}.ann",
     ]
     assert json.loads(archive.read("provenance.json"))["filters"]["layer"] == "ann2"
+
+
+def test_xmi_response(corpus):
+    response = client_for(corpus, "res").get(URL, {"format": "xmi", "layer": "gold"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert re.fullmatch(
+        r'attachment; filename="encryption-spans-gold-\d{8}T\d{6}Z\.zip"',
+        response["Content-Disposition"],
+    )
+    assert json.loads(response["X-Debatemap-Provenance"])["format"] == "xmi"
+    archive = zipfile.ZipFile(io.BytesIO(body(response)))
+    assert archive.namelist() == [
+        "provenance.json",
+        "TypeSystem.xml",
+        f"gold/doc-{corpus.doc_a.pk}.xmi",
+        f"gold/doc-{corpus.doc_b.pk}.xmi",
+    ]
+    assert json.loads(archive.read("provenance.json"))["filters"]["layer"] == "gold"
 
 
 def test_export_of_a_debate_without_spans_is_provenance_and_actors_only(corpus):

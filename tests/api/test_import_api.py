@@ -13,7 +13,14 @@ from rest_framework.test import APIClient
 from annotations.exports.selectors import ExportFilters
 from annotations.models import Span, SpanEvent
 from debate.models import Actor, Document
-from tests.annotations.export_corpus import TEXT_B, TEXT_C, export_bytes, make_corpus
+from tests.annotations.export_corpus import (
+    TEXT_B,
+    TEXT_C,
+    export_bytes,
+    make_corpus,
+    xmi_document,
+    zip_of,
+)
 
 BRAT_URL = "/api/v1/debates/encryption/import/brat/"
 SPANS_URL = "/api/v1/debates/encryption/import/spans/"
@@ -446,3 +453,114 @@ def test_jsonl_upload_as_exported_is_for_managers(corpus):
         format="multipart",
     )
     assert response.status_code == 403
+
+
+# --- UIMA CAS XMI uploads -------------------------------------------------------------------
+XMI_URL = "/api/v1/debates/encryption/import/xmi/"
+IMPORT_PERMISSIONS = [
+    (None, "gold", 401),
+    ("ann", "gold", 403),
+    ("ann", "ann", 403),
+    ("ann2", "ann2", 403),
+    ("res", "gold", 403),
+    ("rev", "gold", 200),
+    ("rev", "ann2", 403),
+    ("man", "gold", 200),
+    ("man", "ann2", 200),
+    ("outsider", "gold", 404),
+    ("root", "ann2", 200),
+]
+
+
+@pytest.mark.parametrize(("who", "layer", "expected"), IMPORT_PERMISSIONS)
+def test_xmi_import_permission_matrix(corpus, who, layer, expected):
+    # Documents the debate holds, whose target layer is empty: reviewers add no documents.
+    text = TEXT_C if layer == "gold" else TEXT_B
+    spans = [
+        {"begin": 0, "end": 2, "stance": "pro", "role": "claim"},
+        {"begin": 3, "end": 5, "stance": "contra", "role": "premise"},
+    ]
+    xmi = xmi_document(text, spans, relations=[(1, 0, "attacks")])
+    before = stored()
+    response = client_for(corpus, who).post(
+        XMI_URL,
+        {"file": upload(zip_of({"d.xmi": xmi})), "layer": layer},
+        format="multipart",
+    )
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert (response.json()["imported"], response.json()["relations"]) == (1, 1)
+        assert stored()[1] == before[1] + 2
+    else:
+        assert stored() == before
+
+
+def test_xmi_export_then_import_through_the_api_copies_a_layer(corpus):
+    exported = client_for(corpus, "res").get(
+        "/api/v1/debates/encryption/export/spans/", {"format": "xmi", "layer": "ann"}
+    )
+    assert exported.status_code == 200
+    data = b"".join(exported.streaming_content)
+    response = client_for(corpus, "man").post(
+        XMI_URL, {"file": upload(data, "ann.zip"), "layer": "ann2"}, format="multipart"
+    )
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert (report["imported"], report["spans"], report["relations"]) == (1, 4, 2)
+    assert report["ignored"] == ["provenance.json"]
+    fields = ("start", "end", "quote", "stance", "role", "actor", "note")
+    copied = Span.objects.filter(annotator=corpus.users["ann2"], document=corpus.doc_a)
+    original = Span.objects.filter(annotator=corpus.users["ann"], document=corpus.doc_a)
+    assert sorted(copied.values_list(*fields)) == sorted(original.values_list(*fields))
+
+
+def test_xmi_upload_with_unknown_labels_is_422_naming_each_and_writes_nothing(corpus):
+    text = "Scanning is needed. Encryption protects."
+    xmi = xmi_document(
+        text,
+        [
+            {"begin": 0, "end": 18, "stance": "For", "role": "claim"},
+            {"begin": 20, "end": 39, "stance": "pro", "role": "Premise"},
+        ],
+    )
+    before = stored()
+    response = client_for(corpus, "man").post(
+        XMI_URL, {"file": upload(zip_of({"essays/one.xmi": xmi}))}, format="multipart"
+    )
+    assert response.status_code == 422
+    (outcome,) = response.json()["documents"]
+    assert (outcome["name"], outcome["status"], outcome["document"]) == (
+        "essays/one",
+        "rejected",
+        None,
+    )
+    assert outcome["problems"] == [
+        {
+            "file": "essays/one.xmi",
+            "line": None,
+            "reason": "webanno.custom.DebateSpan xmi:id 2 at 0-18 ('Scanning is needed'): "
+            "stance 'For' is not one of this debate's stances (pro, contra, neutral)",
+        },
+        {
+            "file": "essays/one.xmi",
+            "line": None,
+            "reason": "webanno.custom.DebateSpan xmi:id 3 at 20-39 ('Encryption protects'): "
+            "role 'Premise' is not one of this debate's roles (claim, premise)",
+        },
+    ]
+    assert stored() == before
+
+
+def test_xmi_upload_naming_an_actor_the_debate_lacks_is_rejected(corpus):
+    xmi = xmi_document(
+        TEXT_C, [{"begin": 0, "end": 10, "stance": "pro", "role": "claim", "actor": "Nobody"}]
+    )
+    before = stored()
+    response = client_for(corpus, "man").post(
+        XMI_URL, {"file": upload(zip_of({"c.xmi": xmi}))}, format="multipart"
+    )
+    assert response.status_code == 422
+    assert response.json()["documents"][0]["problems"][0]["reason"] == (
+        "span xmi:id 2: no actor 'Nobody' in this debate"
+    )
+    assert stored() == before

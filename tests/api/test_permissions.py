@@ -9,12 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.models import Relation, RelationEvent, Span, SpanEvent
 from debate.models import Actor, Debate, Document, Guidelines, Membership
 from debate.services import guidelines_publish
 from maps.models import MapBuild, MapVersion, MergeDecision
 from maps.services import map_build_request, map_build_run
+from tests.annotations.export_corpus import xmi_document, zip_of
+from tests.factories import DocumentFactory
 from tests.scenes import etag, submitted
 
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
@@ -26,6 +29,7 @@ class Call:
     url: Callable
     body: Callable | None = None
     headers: Callable | None = None
+    multipart: bool = False
 
 
 def _relation(world) -> Relation:
@@ -97,6 +101,17 @@ def _decision(world, debate=None) -> MergeDecision:
     )
 
 
+def _xmi_upload(world) -> dict:
+    """Return an XMI zip for the gold layer of a new document the debate holds (none yet)."""
+    text = "An article the debate holds: scanning is needed 🔐."
+    DocumentFactory(debate=world.debate, text=text)
+    start = text.index("scanning")
+    xmi = xmi_document(
+        text, [{"begin": start, "end": start + 18, "stance": "pro", "role": "claim"}]
+    )
+    return {"file": SimpleUploadedFile("x.zip", zip_of({"a.xmi": xmi}), "application/zip")}
+
+
 def _foreign_guidelines(world) -> str:
     """Return the guidelines URL of the foreign debate, after its manager published some."""
     guidelines_publish(debate=world.foreign_debate, text="Theirs.", by=world.users["outsider"])
@@ -141,6 +156,19 @@ CALLS = {
     "foreign guidelines get": Call("get", _foreign_guidelines),
     "foreign guidelines publish": Call(
         "put", lambda w: "/api/v1/debates/other/guidelines/", lambda w: {"markdown": "Planted."}
+    ),
+    # --- exports and imports ---
+    "span export xmi": Call(
+        "get", lambda w: "/api/v1/debates/encryption/export/spans/?format=xmi&layer=gold"
+    ),
+    "foreign span export xmi": Call(
+        "get", lambda w: "/api/v1/debates/other/export/spans/?format=xmi"
+    ),
+    "xmi import into gold": Call(
+        "post", lambda w: "/api/v1/debates/encryption/import/xmi/", _xmi_upload, multipart=True
+    ),
+    "foreign xmi import": Call(
+        "post", lambda w: "/api/v1/debates/other/import/xmi/", _xmi_upload, multipart=True
     ),
     # --- documents ---
     "document list": Call("get", lambda w: "/api/v1/debates/encryption/documents/"),
@@ -307,6 +335,12 @@ MATRIX = {
     "guidelines publish":              (403, 403, 403, 200, 403, 404, 200, 401),
     "foreign guidelines get":          (404, 404, 404, 404, 404, 200, 200, 401),
     "foreign guidelines publish":      (404, 404, 404, 404, 404, 200, 200, 401),
+    # Exports hold every layer: those who read them all; imports: managers, reviewers (gold).
+    "span export xmi":                 (403, 403, 200, 200, 200, 404, 200, 401),
+    "foreign span export xmi":         (404, 404, 404, 404, 404, 200, 200, 401),
+    "xmi import into gold":            (403, 403, 200, 200, 403, 404, 200, 401),
+    # The foreign debate lacks the document: only its manager (and root) may add it.
+    "foreign xmi import":              (404, 404, 404, 404, 404, 200, 200, 401),
     "document list":                   (200, 200, 200, 200, 200, 404, 200, 401),
     "document create":                 (403, 403, 403, 201, 403, 404, 201, 401),
     "document import":                 (403, 403, 403, 200, 403, 404, 200, 401),
@@ -392,7 +426,7 @@ def test_matrix_covers_every_endpoint_for_everyone():
 def test_permission_matrix(world, endpoint, who, expected):
     call = CALLS[endpoint]
     url = call.url(world)
-    kwargs = {"format": "json"}
+    kwargs = {"format": "multipart" if call.multipart else "json"}
     if call.body is not None:
         kwargs["data"] = call.body(world)
     if call.headers is not None:

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from debate.models import Document, DocumentStatus
+from tests.annotations.export_corpus import xmi_document, zip_of
 from tests.factories import PASSWORD, SpanFactory, UserFactory
 from tests.scenes import TwoDebates, changed_tables, database_state
 from tests.security.routes import all_routes, fill
@@ -305,8 +306,23 @@ def api_writes(world: TwoDebates, tag: str) -> list[Write]:
             {"file": _named(exports["brat"], "alpha.zip")},
             multipart=True,
         ),
+        Write(
+            "import xmi",
+            "manager",
+            "post",
+            "/api/v1/debates/alpha/import/xmi/",
+            # A document of its own: the brat import above fills gold of the exported ones.
+            {"file": _named(_xmi_zip(f"An XMI import ({tag}): scanning is needed."), "x.zip")},
+            multipart=True,
+        ),
         Write("token revoke", "researcher", "delete", "/api/v1/auth/token/", status=204),
     ]
+
+
+def _xmi_zip(text: str) -> bytes:
+    start = text.index("scanning")
+    span = {"begin": start, "end": start + 18, "stance": "pro", "role": "claim"}
+    return zip_of({"doc.xmi": xmi_document(text, [span])})
 
 
 def _named(data: bytes, name: str) -> io.BytesIO:

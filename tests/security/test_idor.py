@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from annotations.models import Span
 from annotations.services import SpanInput, relation_create, span_create
 from debate.admin import ManagedDebateAdmin
+from tests.annotations.export_corpus import xmi_document, zip_of
 from tests.scenes import ROLES, Side, TwoDebates, changed_tables, database_state
 from tests.security.routes import METHODS, all_routes, supported_methods
 
@@ -59,6 +60,14 @@ def _brat_upload(side: Side) -> dict:
         archive.writestr("a.ann", "T1\tclaim 0 8\tInjected\n")
     return {
         "file": SimpleUploadedFile("x.zip", buffer.getvalue(), "application/zip"),
+        "layer": "gold",
+    }
+
+
+def _xmi_upload(side: Side) -> dict:
+    xmi = xmi_document("Injected text.", [{"begin": 0, "end": 8, "stance": "pro", "role": "claim"}])
+    return {
+        "file": SimpleUploadedFile("x.zip", zip_of({"a.xmi": xmi}), "application/zip"),
         "layer": "gold",
     }
 
@@ -148,6 +157,9 @@ API = {
     "api/v1/debates/<slug:slug>/export/spans": DEBATE,
     "api/v1/debates/<slug:slug>/import/brat/": Scoped(
         "debate", kwarg="slug", body=_brat_upload, multipart=True
+    ),
+    "api/v1/debates/<slug:slug>/import/xmi/": Scoped(
+        "debate", kwarg="slug", body=_xmi_upload, multipart=True
     ),
     "api/v1/debates/<slug:slug>/import/spans/": Scoped(
         "debate", kwarg="slug", body=_jsonl_upload, multipart=True

@@ -12,12 +12,15 @@ import io
 import json
 
 import pytest
+from cassis import Cas
 from django.test import Client
 from rest_framework.test import APIClient
 
+from annotations.formats.xmi import SPAN_TYPE, xmi_typesystem
 from annotations.models import Assignment, AssignmentStatus, DocumentReview, Span
 from debate.models import Document, DocumentStatus
 from debate.text import text_sha256
+from tests.annotations.export_corpus import zip_of
 from tests.factories import PASSWORD, UserFactory
 from tests.scenes import TwoDebates, changed_tables, database_state
 
@@ -291,6 +294,7 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
         ("post", "api/v1/debates/<slug:slug>/import/spans/"),  # test_uploads_ignore_...
         # A list of documents, each item refused alone: tests/api/test_document_import.py
         ("post", "api/v1/debates/<slug:slug>/documents/import/"),
+        ("post", "api/v1/debates/<slug:slug>/import/xmi/"),  # test_an_xmi_upload_ignores_...
         ("post", "api/v1/"),  # unknown API paths: 404
         ("put", "api/v1/"),
         ("patch", "api/v1/"),
@@ -435,6 +439,56 @@ def test_uploads_ignore_fields_they_do_not_read_and_what_the_file_claims(world):
     assert (span.annotator, span.version, span.created_by) == (None, 1, alpha.user("manager"))
     assert span.created_at.year > 2001
     assert Span.objects.values().get(pk=bravo.span.pk) == bravo_span
+
+
+def test_an_xmi_upload_ignores_fields_it_does_not_read_and_what_its_metadata_claims(world):
+    alpha, bravo = world.alpha, world.bravo
+    text = "An imported text.\nTech firms object to scanning.\n"
+    start = text.index("Tech firms")
+    typesystem = xmi_typesystem()
+    cas = Cas(typesystem=typesystem, sofa_string=text)
+    metadata = typesystem.get_type(
+        "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+    )
+    # The metadata names bravo's document and debate: an import reads neither.
+    cas.add(
+        metadata(
+            begin=0,
+            end=len(text),
+            documentTitle="Imported",
+            documentId=str(bravo.open_doc.pk),
+            collectionId="bravo",
+        )
+    )
+    span = typesystem.get_type(SPAN_TYPE)
+    cas.add(span(begin=start, end=start + 29, stance="contra", role="claim"))
+    upload = io.BytesIO(zip_of({"forged.xmi": cas.to_xmi()}))
+    upload.name = "forged.zip"
+    bravo_document = Document.objects.values().get(pk=bravo.open_doc.pk)
+
+    response = world.api(alpha.user("manager")).post(
+        "/api/v1/debates/alpha/import/xmi/",
+        {
+            "file": upload,
+            "layer": "gold",
+            "created_by": bravo.user("manager").pk,
+            "debate": "bravo",
+            "status": "adjudicated",
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 200, response.content
+    document = Document.objects.get(title="Imported")
+    assert (document.debate, document.status, document.sha256) == (
+        alpha.debate,
+        DocumentStatus.NEW,
+        text_sha256(text),
+    )
+    span = Span.objects.get(document=document)
+    assert (span.annotator, span.version, span.created_by) == (None, 1, alpha.user("manager"))
+    assert (span.start, span.end, span.quote) == (18, 47, "Tech firms object to scanning")
+    assert Document.objects.values().get(pk=bravo.open_doc.pk) == bravo_document
 
 
 def test_admin_forms_ignore_server_owned_fields(world):

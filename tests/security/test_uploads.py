@@ -6,13 +6,15 @@ upload itself: zip entries that climb out (``..``), absolute and drive paths, ba
 links, encrypted and duplicate entries; zip bombs by entry count, by one entry's or all
 entries' unpacked size, and by an entry that unpacks to more than it declares; uploads over the
 size limit (declared or not); wrong content types, non-zip data, an archive sent as JSON Lines,
-text that is not UTF-8, a bad mapping file. Each answers 4xx naming the problem, and not one row
-of the database changes.
+text that is not UTF-8, a bad mapping file; XMI and type systems with a DOCTYPE (external
+entities, entity bombs). Each answers 4xx naming the problem, and not one row of the database
+changes.
 """
 
 import io
 import json
 import random
+import re
 import stat
 import struct
 import warnings
@@ -23,8 +25,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations.formats.xmi import xmi_typesystem
 from annotations.models import Span
 from debate.models import Actor, Document, Role
+from tests.annotations.export_corpus import xmi_document
 from tests.factories import DebateFactory, MembershipFactory, UserFactory
 from tests.scenes import changed_tables, database_state
 
@@ -515,3 +519,123 @@ def test_a_nul_in_a_brat_note_rejects_its_document_with_a_report_and_keeps_the_o
     assert "NUL" in second["problems"][0]["reason"]
     assert Span.objects.filter(document__debate=debate).count() == 1
     assert not Document.objects.filter(text__startswith="Scanning finds abuse").exists()
+
+
+# --- UIMA CAS XMI: the zip checks of brat, and XML that reaches for more than it holds -------
+XMI = "/api/v1/debates/alpha/import/xmi/"
+GOOD_XMI = xmi_document(
+    "Tech firms say a backdoor weakens security.",
+    [{"begin": 0, "end": 10, "stance": "pro", "role": "claim"}],
+)
+
+
+@pytest.mark.parametrize(
+    ("entries", "status", "detail"),
+    [case[1:] for case in ZIP_REFUSALS],
+    ids=[case[0] for case in ZIP_REFUSALS],
+)
+def test_hostile_zip_entries_are_refused_whole_by_the_xmi_import(
+    manager, limits, entries, status, detail
+):
+    # The same two entries first as for brat (the counts in the messages include them).
+    data = archive(("good/doc.txt", TXT), ("good/doc.ann", ANN), *entries)
+
+    response, changed = upload(manager, XMI, data, "application/zip", "hostile.zip")
+
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    assert changed == []
+
+
+def _with_doctype(xmi: str, doctype: str, sofa: str) -> bytes:
+    """Return the XMI with a DOCTYPE after its declaration and ``sofa`` as its text."""
+    head, body = xmi.split("?>", 1)
+    body = re.sub(r'sofaString="[^"]*"', f'sofaString="{sofa}"', body)
+    return f"{head}?>\n{doctype}\n{body}".encode()
+
+
+LAUGHS = (
+    '<!DOCTYPE xmi:XMI [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)).replace(
+        "&lol0;", "&lol;"
+    )
+    + "]>"
+)
+DOCTYPES = {
+    "external entity": (
+        '<!DOCTYPE xmi:XMI [<!ENTITY secret SYSTEM "file:///etc/passwd">]>',
+        "&secret;",
+    ),
+    "billion laughs": (LAUGHS, "&lol9;"),
+    "network DTD": ('<!DOCTYPE xmi:XMI SYSTEM "http://192.0.2.1/evil.dtd">', "Tech firms"),
+}
+
+
+@pytest.mark.parametrize("kind", DOCTYPES)
+def test_an_xmi_with_a_doctype_is_rejected_before_cassis_reads_it(manager, limits, kind):
+    doctype, sofa = DOCTYPES[kind]
+    data = archive(("evil.xmi", _with_doctype(GOOD_XMI, doctype, sofa)))
+
+    response, changed = upload(manager, XMI, data, "application/zip", "evil.zip")
+
+    assert response.status_code == 422
+    assert response.json()["documents"][0]["problems"] == [
+        {
+            "file": "evil.xmi",
+            "line": None,
+            "reason": "it declares a DOCTYPE, which is not accepted (entities are not read)",
+        }
+    ]
+    assert "root:" not in response.content.decode()
+    assert changed == []
+
+
+def test_a_type_system_with_a_doctype_rejects_the_documents_that_use_it(manager):
+    typesystem = _with_doctype(xmi_typesystem().to_xml(), DOCTYPES["external entity"][0], "unused")
+    data = archive(
+        ("a/TypeSystem.xml", typesystem), ("a/doc.xmi", GOOD_XMI.encode()), ("b/doc.xmi", GOOD_XMI)
+    )
+
+    response, changed = upload(manager, XMI, data, "application/zip", "ts.zip")
+
+    assert response.status_code == 200
+    report = response.json()
+    assert [(item["name"], item["status"]) for item in report["documents"]] == [
+        ("a/doc", "rejected"),
+        ("b/doc", "imported"),
+    ]
+    assert report["documents"][0]["problems"][0]["file"] == "a/TypeSystem.xml"
+    # A gold import is part of the review record (a decision per span, the review's version).
+    assert changed == [
+        "annotations.documentreview",
+        "annotations.reviewdecision",
+        "annotations.span",
+        "annotations.spanevent",
+        "debate.document",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status", "detail"),
+    [
+        (
+            GOOD_XMI.encode(),
+            "application/xml",
+            415,
+            "file: expected a zip archive (application/zip), not application/xml.",
+        ),
+        (
+            GOOD_XMI.encode(),
+            "application/zip",
+            400,
+            "file: not a zip archive (it does not start with PK).",
+        ),
+    ],
+    ids=["bare xmi", "bare xmi as zip"],
+)
+def test_a_bare_xmi_is_refused_with_what_to_send(
+    manager, limits, data, content_type, status, detail
+):
+    response, changed = upload(manager, XMI, data, content_type, "doc.xmi")
+
+    assert (response.status_code, response.json()) == (status, {"detail": detail})
+    assert changed == []

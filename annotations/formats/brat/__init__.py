@@ -26,7 +26,6 @@ from annotations.formats.brat.names import (
     BRAT_NOTE,
     BRAT_STANCE,
     actor_tokens,
-    brat_folder,
     brat_fragments,
     brat_name,
 )
@@ -54,7 +53,6 @@ __all__ = [
     "brat_export",
     "brat_files_from_folder",
     "brat_files_from_zip",
-    "brat_folder",
     "brat_fragments",
     "brat_mapping_default",
     "brat_mapping_parse",

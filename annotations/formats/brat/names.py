@@ -1,12 +1,13 @@
-"""Names in brat files: labels as brat names, actors as tokens, layers as folders."""
+"""Names in brat files: labels as brat names, actors as tokens.
+
+Layers are folders as in every archive export (``zip_stream.layer_folder``).
+"""
 
 import re
 from collections.abc import Iterable
 
 from annotations.formats.rows import ExportActor
 
-GOLD_FOLDER = "gold"
-ANNOTATORS_FOLDER = "annotators"
 BRAT_STANCE = "Stance"
 BRAT_ACTOR = "Actor"
 BRAT_NOTE = "AnnotatorNotes"
@@ -16,7 +17,6 @@ BRAT_CONFIG_FILES = ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcu
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 LINE_BREAK_RUN = re.compile(f"[{re.escape(LINE_BREAKS)}]+")
 _NOT_BRAT_NAME = re.compile(r"[^A-Za-z0-9_-]")
-_NOT_PATH_PART = re.compile(r"[^\w.@+-]")
 
 
 def brat_name(key: str) -> str:
@@ -52,13 +52,3 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if end > position:
         fragments.append((position, end))
     return fragments
-
-
-def brat_folder(layer: str, annotator: str | None) -> str:
-    """Return the zip folder of a layer: ``gold`` or ``annotators/<username>``."""
-    if annotator is None:
-        return GOLD_FOLDER
-    part = _NOT_PATH_PART.sub("_", annotator)
-    if part in {".", ".."}:
-        part = part.replace(".", "_")
-    return f"{ANNOTATORS_FOLDER}/{part}"

@@ -1,8 +1,6 @@
 """Writing brat: a zip of standoff files, entry by entry as the spans arrive."""
 
-import io
 import json
-import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -13,11 +11,11 @@ from annotations.formats.brat.names import (
     BRAT_STANCE,
     LINE_BREAK_RUN,
     actor_tokens,
-    brat_folder,
     brat_fragments,
     brat_name,
 )
 from annotations.formats.rows import ExportActor, ExportSpan, blocks
+from annotations.formats.zip_stream import ZipStream, layer_folder, layer_groups
 
 
 def _one_line(value: str) -> str:
@@ -77,39 +75,6 @@ def ann_lines(spans: list[ExportSpan], *, tokens: dict[int, str]) -> Iterator[st
                 )
 
 
-class _Sink(io.RawIOBase):
-    """A write-only, unseekable file: what zipfile writes is taken out block by block."""
-
-    def __init__(self) -> None:
-        self._pending: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self._pending.append(bytes(data))
-        return len(data)
-
-    def take(self) -> bytes:
-        data = b"".join(self._pending)
-        self._pending.clear()
-        return data
-
-
-def _layer_groups(
-    spans: Iterable[ExportSpan],
-) -> Iterator[list[ExportSpan]]:
-    """Group consecutive spans of one document and layer (the order the selector gives)."""
-    group: list[ExportSpan] = []
-    for span in spans:
-        if group and (span.document is not group[0].document or span.layer != group[0].layer):
-            yield group
-            group = []
-        group.append(span)
-    if group:
-        yield group
-
-
 def brat_export(
     *,
     provenance: dict[str, Any],
@@ -119,28 +84,17 @@ def brat_export(
     now: datetime,
 ) -> Iterator[bytes]:
     """Yield a zip of brat standoff files, written entry by entry as the spans arrive."""
-    sink = _Sink()
-    stamp = (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second)
     tokens = actor_tokens(actors)
 
-    def entry(archive: zipfile.ZipFile, name: str, data: str) -> bytes:
-        info = zipfile.ZipInfo(name, date_time=stamp)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, data.encode("utf-8"))
-        return sink.take()
-
     def pieces() -> Iterator[bytes]:
-        with zipfile.ZipFile(sink, mode="w") as archive:
-            yield entry(
-                archive, "provenance.json", json.dumps(provenance, ensure_ascii=False, indent=2)
-            )
-            yield entry(archive, "annotation.conf", annotation_conf(scheme=scheme, actors=actors))
-            for group in _layer_groups(spans):
-                first = group[0]
-                stem = f"{brat_folder(first.layer, first.annotator)}/doc-{first.document.id}"
-                yield entry(archive, f"{stem}.txt", first.document.text or "")
-                yield entry(archive, f"{stem}.ann", "".join(ann_lines(group, tokens=tokens)))
-        yield sink.take()  # the central directory
+        archive = ZipStream(now=now)
+        yield archive.entry("provenance.json", json.dumps(provenance, ensure_ascii=False, indent=2))
+        yield archive.entry("annotation.conf", annotation_conf(scheme=scheme, actors=actors))
+        for group in layer_groups(spans):
+            first = group[0]
+            stem = f"{layer_folder(first.layer, first.annotator)}/doc-{first.document.id}"
+            yield archive.entry(f"{stem}.txt", first.document.text or "")
+            yield archive.entry(f"{stem}.ann", "".join(ann_lines(group, tokens=tokens)))
+        yield archive.close()  # the central directory
 
     return blocks(pieces())

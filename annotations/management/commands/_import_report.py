@@ -1,10 +1,37 @@
-"""What the import commands share: run an import and write its report (not a command)."""
+"""What the import commands share: who an import acts as, and its report (not a command)."""
 
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations.imports.reports import REJECTED, ImportInterrupted, ImportReport, report_lines
+from annotations.imports.services import import_default_by
+from annotations.permissions import import_refusal
+from debate.models import Debate
+from debate.selectors import debate_access
+
+
+def acting_user(*, debate: Debate, annotator, username: str | None):
+    """Return the user an import into ``annotator``'s layer (None: gold) acts as, checked.
+
+    ``username`` names them; without it, the debate's first manager (else a superuser).
+    """
+    if username is None:
+        by = import_default_by(debate=debate, annotator=annotator)
+        if by is None:
+            raise CommandError("Name the user the import acts as with --by.")
+    else:
+        by = get_user_model().objects.filter(username=username).first()
+        if by is None:
+            raise CommandError(f"No user {username!r}.")
+    refusal = import_refusal(
+        access=debate_access(user=by, debate=debate),
+        annotator_id=None if annotator is None else annotator.pk,
+    )
+    if refusal:
+        raise CommandError(f"{by.get_username()}: {refusal}")
+    return by
 
 
 def run_and_report(command: BaseCommand, run: Callable[[], ImportReport]) -> None:

@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,13 +12,11 @@ from annotations.formats.brat import (
     brat_mapping_default,
     brat_mapping_parse,
 )
-from annotations.imports.services import brat_import, import_default_by, import_layer_user
-from annotations.management.commands._import_report import run_and_report
-from annotations.permissions import import_refusal
+from annotations.imports.services import brat_import, import_layer_user
+from annotations.management.commands._import_report import acting_user, run_and_report
 from core.uploads.limits import UploadRefused, import_limits
 from core.uploads.zips import ZipUpload
 from debate.models import Debate
-from debate.selectors import debate_access
 
 
 class Command(BaseCommand):
@@ -49,7 +46,7 @@ class Command(BaseCommand):
             annotator = import_layer_user(debate=target, layer=options["layer"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        by = self._by(target, annotator, options["by"])
+        by = acting_user(debate=target, annotator=annotator, username=options["by"])
         actors = export_actors(debate=target)
         mapping = brat_mapping_default(scheme=target.scheme, actors=actors)
         if options["mapping"] is not None:
@@ -85,20 +82,3 @@ class Command(BaseCommand):
                 origin=f"brat {path.name}",
             ),
         )
-
-    def _by(self, debate: Debate, annotator, username: str | None):
-        if username is None:
-            by = import_default_by(debate=debate, annotator=annotator)
-            if by is None:
-                raise CommandError("Name the user the import acts as with --by.")
-        else:
-            by = get_user_model().objects.filter(username=username).first()
-            if by is None:
-                raise CommandError(f"No user {username!r}.")
-        refusal = import_refusal(
-            access=debate_access(user=by, debate=debate),
-            annotator_id=None if annotator is None else annotator.pk,
-        )
-        if refusal:
-            raise CommandError(f"{by.get_username()}: {refusal}")
-        return by

@@ -23,6 +23,7 @@ from debate.permissions import DebateAccess
 from tests.annotations.export_corpus import (
     NOW,
     READER,
+    add_span,
 )
 
 
@@ -48,6 +49,29 @@ def test_spans_come_by_document_then_gold_first_then_text_order(corpus):
         (b, "gold", "checking shields children"),
         (b, "gold", "Owen Pell disagreed"),
         (c, "ann2", "encryption keeps everyone safe"),
+    ]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 4, 9])
+def test_relations_of_a_document_split_between_chunks_are_kept(corpus, chunk_size):
+    # Gold spans by document: a, a | b, b | c. At three a chunk, the second chunk starts with
+    # b's second span (the source of b's relation) and ends in c.
+    add_span(corpus.doc_c, None, corpus.users["rev"], "encryption keeps everyone safe")
+    spans = export_spans(
+        access=READER,
+        debate=corpus.debate,
+        filters=ExportFilters(layer="gold"),
+        actors=export_actors(debate=corpus.debate),
+        with_text=False,
+        chunk_size=chunk_size,
+    )
+    links = [(span.quote, [(link.type, link.target) for link in span.relations]) for span in spans]
+    assert links == [
+        ("a “master key” opens any door", []),
+        ("checking is overdue", [("attacks", corpus.spans["gold_a"].pk)]),
+        ("checking shields children", []),
+        ("Owen Pell disagreed", [("attacks", corpus.spans["gold_b"].pk)]),
+        ("encryption keeps everyone safe", []),
     ]
 
 
