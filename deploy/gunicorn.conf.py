@@ -15,5 +15,6 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 accesslog = "-"
 errorlog = "-"
-# Heartbeat files in memory, not on the container's overlay disk.
-worker_tmp_dir = "/dev/shm"
+# Workers' heartbeat files in memory, not on the container's overlay disk (gunicorn's advice
+# for containers); only gunicorn's own processes write there.
+worker_tmp_dir = "/dev/shm"  # noqa: S108
