@@ -18,3 +18,6 @@ errorlog = "-"
 # Workers' heartbeat files in memory, not on the container's overlay disk (gunicorn's advice
 # for containers); only gunicorn's own processes write there.
 worker_tmp_dir = "/dev/shm"  # noqa: S108
+# gunicornc's control socket: by default under $HOME, which the application's user may not
+# write in the image; /app/var is its one writable folder.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or "/app/var/gunicorn.ctl"

@@ -7,7 +7,11 @@ container has built it, export the gold spans as JSON Lines and download the map
 is checked exactly. Standard library only; ``deploy/stack check`` runs it.
 
     python deploy/smoke_test.py --base-url https://localhost:8088 \
-        --cafile var/deploy/tls/tls.crt --container debatemap-web
+        --cafile var/deploy/tls/tls.crt --project debatemap
+
+Containers are named ``<project>-<service>`` (deploy/compose.yaml). At the end it checks who
+each service runs as, that the map build ran on the ``maps`` worker, and that no container of
+the application logged an error or a traceback.
 """
 
 import argparse
@@ -33,6 +37,17 @@ CLAIMS = [
     ("scanning private messages is needed to find abuse", "pro", "claim"),
 ]
 MAP_BUILD_TIMEOUT = 180
+# Who each service runs as: nothing of the stack runs as root.
+USERS = {
+    "web": "debatemap",
+    "worker-maps": "debatemap",
+    "worker-default": "debatemap",
+    "beat": "debatemap",
+    "postgres": "postgres",
+    "redis": "redis",
+    "proxy": "www-data",
+}
+APPLICATION = ("web", "worker-maps", "worker-default", "beat", "migrate")
 
 
 class SmokeFailure(Exception):
@@ -167,7 +182,7 @@ def members(slug: str) -> dict[str, str]:
     }
 
 
-def walk(site: Site, slug: str, password: str) -> None:
+def walk(site: Site, slug: str, password: str) -> int:
     """Log in, tag, submit, adjudicate, build the map, export; check every answer."""
     users = members(slug)
     ann1, ann2, rev, res = users
@@ -293,6 +308,39 @@ def walk(site: Site, slug: str, password: str) -> None:
     )
     argdown = site.request("GET", f"/api/v1/maps/{version}/?format=argdown", token=tokens[res])
     expect("map download as Argdown: status", argdown.status, 200)
+    return build["id"]
+
+
+def podman(*args: str) -> str:
+    """Return what a podman command printed (stdout and stderr); fail if it fails."""
+    # Our own fixed commands, on the containers of the stack under test.
+    done = subprocess.run(  # noqa: S603
+        ["podman", *args],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SmokeFailure(f"podman {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout + done.stderr
+
+
+def check_containers(project: str, build_id: int) -> None:
+    """Check the services' users, the worker that built the map and the application's logs."""
+    print("  the containers")
+    for service, user in USERS.items():
+        got = podman("exec", f"{project}-{service}", "id", "-un").strip()
+        expect(f"{service} runs as", got, user)
+    worker_log = podman("logs", f"{project}-worker-maps")
+    expect(
+        f"map build {build_id} ran on the maps worker",
+        f"{{'build_id': {build_id}, 'status': 'done'" in worker_log,
+        True,
+    )
+    for service in APPLICATION:
+        lines = podman("logs", f"{project}-{service}").splitlines()
+        bad = [line for line in lines if "Traceback" in line or "ERROR" in line]
+        expect(f"{service} logged no error", bad, [])
 
 
 def check_edges(site: Site) -> None:
@@ -322,7 +370,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True, help="the proxy, e.g. https://localhost:8088")
     parser.add_argument("--cafile", required=True, help="the proxy's certificate (PEM)")
-    parser.add_argument("--container", required=True, help="the web container, for manage.py")
+    parser.add_argument(
+        "--project", required=True, help="the compose project: containers are <project>-<service>"
+    )
     options = parser.parse_args()
     slug = f"smoke-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(2)}"
     password = secrets.token_urlsafe(18)
@@ -330,8 +380,9 @@ def main() -> int:
     try:
         site = Site(options.base_url, options.cafile)
         check_edges(site)
-        set_up(options.container, slug, password)
-        walk(site, slug, password)
+        set_up(f"{options.project}-web", slug, password)
+        build_id = walk(site, slug, password)
+        check_containers(options.project, build_id)
     except SmokeFailure as failure:
         print(f"!!! smoke test failed: {failure}", file=sys.stderr)
         return 1
