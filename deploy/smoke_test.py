@@ -15,13 +15,16 @@ the application logged an error or a traceback.
 """
 
 import argparse
+import http.cookiejar
 import json
+import re
 import secrets
 import ssl
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -112,6 +115,41 @@ class Site:
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.headers, error.read())
 
+    def browser_login(self, username: str, password: str, page: str) -> None:
+        """Log in through the login form as a browser does (CSRF, cookies), then open ``page``."""
+        cookies = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=self.context),
+            urllib.request.HTTPCookieProcessor(cookies),
+        )
+        with browser.open(self.base_url + "/login/", timeout=60) as response:
+            form = response.read().decode()
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        expect("login form: has a CSRF token", csrf is not None, True)
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf.group(1), "username": username, "password": password}
+        ).encode()
+        # A browser sends the page's own origin; the proxy passes Host and the scheme, so
+        # Django sees a same-origin post without any CSRF_TRUSTED_ORIGINS.
+        posted = urllib.request.Request(  # noqa: S310
+            self.base_url + "/login/",
+            data=body,
+            headers={"Origin": self.base_url, "Referer": self.base_url + "/login/"},
+        )
+        with browser.open(posted, timeout=60) as response:
+            expect("login form: lands on the home page", response.url, self.base_url + "/")
+        expect(
+            "login form: session cookie, Secure and HttpOnly",
+            [
+                (c.name, c.secure, c.has_nonstandard_attr("HttpOnly"))
+                for c in cookies
+                if c.name == "sessionid"
+            ],
+            [("sessionid", True, True)],
+        )
+        with browser.open(self.base_url + page, timeout=60) as response:
+            expect(f"{page} with the session: status", response.status, 200)
+
     def token(self, username: str, password: str) -> str:
         answer = self.request(
             "POST", "/api/v1/auth/token/", body={"username": username, "password": password}
@@ -192,6 +230,7 @@ def walk(site: Site, slug: str, password: str) -> int:
         "POST", "/api/v1/auth/token/", body={"username": ann1, "password": "not-" + password}
     )
     expect("a wrong password: status", wrong.status, 400)
+    site.browser_login(ann1, password, f"/d/{slug}/")
 
     print("  the document")
     documents = site.request("GET", f"/api/v1/debates/{slug}/documents/", token=tokens[ann1])
