@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev browser migrate demo clean help bench backup-check
+.PHONY: run test lint format install install-dev browser migrate demo clean help bench backup-check \
+	deploy-tools deploy-check
 
 help:
 	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
@@ -16,6 +17,8 @@ help:
 	@echo "            writes docs/BENCHMARKS.md. Quicker: make bench BENCH_SCALE=small"
 	@echo "make backup-check  back up the configured database, restore it into a fresh one,"
 	@echo "            compare every table and sequence, drop the copy (docs/DEPLOY.md)"
+	@echo "make deploy-check  build the container images from Debian packages, start the stack"
+	@echo "            (proxy, web, workers, beat, PostgreSQL, Redis), smoke-test it, stop it"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,3 +78,22 @@ bench: install-dev browser
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk (the HTTP load generator)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run_bench.py --scale $(BENCH_SCALE)
+
+# --- Containers ------------------------------------------------------------------------------
+# The stack of deploy/compose.yaml, every image built from Debian's packages (docs/DEPLOY.md,
+# "Containers"). deploy-check builds it (cached), starts it, runs deploy/smoke_test.py through
+# the proxy on https://localhost:$(DEPLOY_PORT)/ and stops it, also when something fails.
+DEPLOY_PORT ?= 8088
+$(VENV)/.installed-deploy: deploy/requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r deploy/requirements.txt
+	@touch $@
+
+deploy-tools: $(VENV)/.installed-deploy
+	@missing=""; for tool in podman buildah debootstrap runc openssl; do \
+	  command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then echo "Installing Debian's$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    podman buildah debootstrap runc openssl >/dev/null; fi
+
+deploy-check: deploy-tools
+	PROXY_PORT=$(DEPLOY_PORT) deploy/stack check
