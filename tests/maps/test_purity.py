@@ -50,6 +50,7 @@ def test_builder_imports_no_django():
             "orjson",
             "re",
             "textwrap",
+            "tokenizers",
             "threading",
             "types",
             "typing",
