@@ -3,10 +3,13 @@
 from django.urls import include, path
 
 from annotations import views
+from annotations.document_layer import DocumentWithLayerView
 from annotations.exports import views as export_views
 from annotations.imports import views as import_views
 
 urlpatterns = [
+    # The debate app's document detail, which can also bring a layer of its annotations.
+    path("documents/<int:pk>/", DocumentWithLayerView.as_view(), name="api-document-detail"),
     path("documents/<int:pk>/spans/", views.SpanListView.as_view(), name="api-span-list"),
     path(
         "documents/<int:pk>/relations/", views.RelationListView.as_view(), name="api-relation-list"

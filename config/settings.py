@@ -217,6 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
+        # Per user: an import reads up to DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES.
+        "document_import": env.str("THROTTLE_DOCUMENT_IMPORT", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES,
@@ -234,7 +236,11 @@ SPECTACULAR_SETTINGS = {
         '-d \'{"username": "me", "password": "..."}\' $HOST/api/v1/auth/token/\n'
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/<slug>/documents/\n"
+        "curl -H 'Authorization: Token <token>' -F file=@articles.jsonl "
+        "$HOST/api/v1/debates/<slug>/documents/import/\n"
         "curl -H 'Authorization: Token <token>' $HOST/api/v1/documents/<id>/\n"
+        "curl -H 'Authorization: Token <token>' "
+        '"$HOST/api/v1/documents/<id>/?include=spans,relations&layer=all"\n'
         "curl -H 'Authorization: Token <token>' \"$HOST/api/v1/documents/<id>/spans/?layer=all\"\n"
         "```\n\n"
         "**Conventions.** Lists are cursor-paginated: follow `next` until it is null. Span "
@@ -408,3 +414,8 @@ DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES = env.int("DEBATEMAP_IMPORT_MAX_UPLOAD_BYTES",
 DEBATEMAP_IMPORT_MAX_ENTRIES = env.int("DEBATEMAP_IMPORT_MAX_ENTRIES", default=20_000)
 DEBATEMAP_IMPORT_MAX_ENTRY_BYTES = env.int("DEBATEMAP_IMPORT_MAX_ENTRY_BYTES", default=20 * 2**20)
 DEBATEMAP_IMPORT_MAX_TOTAL_BYTES = env.int("DEBATEMAP_IMPORT_MAX_TOTAL_BYTES", default=200 * 2**20)
+# The bulk document import's body or upload: a JSON Lines file is read a line at a time from
+# the temporary file Django writes it to, so this bounds disk, not memory.
+DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES = env.int(
+    "DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES", default=512 * 2**20
+)

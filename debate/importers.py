@@ -1,21 +1,25 @@
 """Read documents from files: plain text, Markdown, HTML (visible text only) and JSON Lines.
 
-Reading is separate from storing: ``read_import_items`` yields one ``ImportItem`` per document
-found (or per problem, naming the file and line), and the caller stores each in its own
-transaction so a bad item rejects only itself.
+Reading is separate from storing: ``read_import_items`` (a file on disk), ``read_file_items``
+(a file's bytes, such as a zip entry), ``read_jsonl_stream`` (an upload, line by line) and
+``read_json_list`` (the items of a JSON body) yield one ``ImportItem`` per document found (or
+per problem, naming the file and line, or the list index, and the field), and the caller
+stores them so that a bad item rejects only itself.
 """
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import IO
 
 import orjson
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
+from debate.models import MAX_TEXT_CHARS
 from debate.services import DocumentInput
 from debate.text import normalize_text
 from debate.titles import page_title
@@ -24,21 +28,46 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 # Elements whose content a reader never sees.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "svg", "iframe")
 JSONL_FIELDS = {"text", "title", "source", "url", "published"}
+# The longest line a JSON Lines upload may hold: the longest text (MAX_TEXT_CHARS code points)
+# at four UTF-8 bytes each, with room for the other fields. A longer line is refused alone,
+# and is never held in memory whole.
+MAX_JSONL_LINE_BYTES = 8 * MAX_TEXT_CHARS + 64 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
 class ImportItem:
-    """One document read from a file, or the reason it could not be read."""
+    """One document read from a file, or the reason it could not be read.
 
-    where: str
+    ``file`` names the file (or zip entry) it came from, ``line`` its line in a JSON Lines
+    file, ``index`` its place in a JSON list; ``field`` is the field a problem is in, empty
+    when it is the item's (or the file's) as a whole.
+    """
+
+    file: str = ""
     data: DocumentInput | None = None
-    error: str = ""
+    reason: str = ""
+    field: str = ""
+    line: int | None = None
+    index: int | None = None
+
+    @property
+    def where(self) -> str:
+        """Return where the item was read, as a person reads it: file, file:line or [index]."""
+        if self.index is not None:
+            return f"[{self.index}]"
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    @property
+    def error(self) -> str:
+        """Return the problem as one line, the field first."""
+        return f"{self.field}: {self.reason}" if self.field else self.reason
 
 
-def _unsupported(path: Path) -> ImportItem:
+def _unsupported(path: PurePath) -> ImportItem:
     return ImportItem(
         str(path),
-        error=(
+        reason=(
             f"unsupported file type {path.suffix or '(none)'!r}; "
             f"use {', '.join(SUPPORTED_SUFFIXES)}"
         ),
@@ -69,7 +98,7 @@ def collect_paths(paths: list[Path]) -> tuple[list[Path], list[ImportItem]]:
             else:
                 problems.append(_unsupported(path))
         else:
-            problems.append(ImportItem(str(path), error="no such file or folder"))
+            problems.append(ImportItem(str(path), reason="no such file or folder"))
     return files, problems
 
 
@@ -82,23 +111,33 @@ def read_import_items(path: Path, *, source: str = "") -> Iterator[ImportItem]:
     titled by its headline (``debate.titles``).
     """
     try:
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        yield ImportItem(str(path), error=f"not UTF-8 text (byte {exc.start})")
-        return
+        raw = path.read_bytes()
     except OSError as exc:
-        yield ImportItem(str(path), error=f"cannot read: {exc.strerror}")
+        yield ImportItem(str(path), reason=f"cannot read: {exc.strerror}")
+        return
+    yield from read_file_items(path, raw, source=source)
+
+
+def read_file_items(path: PurePath, raw: bytes, *, source: str = "") -> Iterator[ImportItem]:
+    """Yield the documents in one file's bytes (``path`` names it), as ``read_import_items``."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        yield _unsupported(path)
+        return
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield ImportItem(str(path), reason=f"not UTF-8 text (byte {exc.start})")
         return
     # Editors on Windows start UTF-8 files with a byte-order mark; it is not content.
-    raw = raw.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
     suffix = path.suffix.lower()
     source = source or path.name
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, raw, source)
+        yield from _read_jsonl(path, text, source)
     elif suffix in (".html", ".htm"):
-        yield _read_html(path, raw, source)
+        yield _read_html(path, text, source)
     else:
-        yield _plain(path, raw, source)
+        yield _plain(path, text, source)
 
 
 # An ATX heading (CommonMark): up to three spaces, 1-6 hashes, a space, the title, and an
@@ -106,9 +145,9 @@ def read_import_items(path: Path, *, source: str = "") -> Iterator[ImportItem]:
 MARKDOWN_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def _plain(path: Path, raw: str, source: str) -> ImportItem:
+def _plain(path: PurePath, raw: str, source: str) -> ImportItem:
     if not raw.strip():
-        return ImportItem(str(path), error="the file is empty")
+        return ImportItem(str(path), reason="the file is empty")
     title = ""
     if path.suffix.lower() == ".md":
         heading = MARKDOWN_HEADING.search(normalize_text(raw))
@@ -182,30 +221,80 @@ def html_visible_text(raw: str, *, source: str = "") -> tuple[str, str]:
     return title, text
 
 
-def _read_html(path: Path, raw: str, source: str) -> ImportItem:
+def _read_html(path: PurePath, raw: str, source: str) -> ImportItem:
     title, text = html_visible_text(raw, source=source)
     if not text.strip():
-        return ImportItem(str(path), error="the page has no visible text")
+        return ImportItem(str(path), reason="the page has no visible text")
     return ImportItem(str(path), DocumentInput(text=text, title=title, source=source))
+
+
+class _Invalid(ValueError):
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
 
 
 def _parse_published(value: object) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise ValueError("published: must be an ISO date string such as 2023-07-01")
+        raise _Invalid("published", "must be an ISO date string such as 2023-07-01")
     try:
         return date.fromisoformat(value)
     except ValueError:
         try:
             return datetime.fromisoformat(value).date()
         except ValueError:
-            raise ValueError(
-                f"published: {value!r} is not an ISO date such as 2023-07-01"
+            raise _Invalid(
+                "published", f"{value!r} is not an ISO date such as 2023-07-01"
             ) from None
 
 
-def _read_jsonl(path: Path, raw: str, source: str) -> Iterator[ImportItem]:
+def document_input_from_json(obj: object, *, source: str, noun: str = "line") -> DocumentInput:
+    """Return the document a JSON object describes, or raise ``ValueError`` naming the field.
+
+    The fields are those of a JSON Lines document file (``JSONL_FIELDS``); ``source`` is used
+    when the object names none. ``noun`` is what holds one object, for the messages.
+    """
+    if not isinstance(obj, dict):
+        raise _Invalid("", f"each {noun} must be a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise _Invalid("text", "required, a non-empty string")
+    unknown = sorted(set(obj) - JSONL_FIELDS)
+    if unknown:
+        raise _Invalid(
+            "",
+            f"unknown fields: {', '.join(unknown)} (allowed: {', '.join(sorted(JSONL_FIELDS))})",
+        )
+    bad = [key for key in ("title", "source", "url") if not isinstance(obj.get(key, ""), str)]
+    if bad:
+        raise _Invalid(bad[0], "must be a string")
+    return DocumentInput(
+        text=text,
+        title=obj.get("title", ""),
+        source=obj.get("source", "") or source,
+        url=obj.get("url", ""),
+        published=_parse_published(obj.get("published")),
+    )
+
+
+def _jsonl_item(file: str, number: int, line: str | bytes, source: str) -> ImportItem:
+    try:
+        obj = orjson.loads(line)
+    except json.JSONDecodeError as exc:
+        return ImportItem(
+            file, line=number, reason=f"invalid JSON ({exc.msg} at column {exc.colno})"
+        )
+    try:
+        data = document_input_from_json(obj, source=source)
+    except _Invalid as exc:
+        return ImportItem(file, line=number, field=exc.field, reason=exc.reason)
+    return ImportItem(file, data, line=number)
+
+
+def _read_jsonl(path: PurePath, raw: str, source: str) -> Iterator[ImportItem]:
     found = False
     # Split on line ends only: str.splitlines() would also split at U+2028, U+0085 and other
     # characters that JSON strings may hold unescaped, and so misnumber every later line.
@@ -214,47 +303,67 @@ def _read_jsonl(path: Path, raw: str, source: str) -> Iterator[ImportItem]:
         if not line.strip():
             continue
         found = True
-        where = f"{path}:{number}"
-        try:
-            obj = orjson.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ImportItem(where, error=f"invalid JSON ({exc.msg} at column {exc.colno})")
+        yield _jsonl_item(str(path), number, line, source)
+    if not found:
+        yield ImportItem(str(path), reason="the file holds no lines")
+
+
+def _byte_lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+    """Yield the lines of a binary stream without their ends (``\n``, ``\r\n`` or ``\r``).
+
+    A line longer than ``MAX_JSONL_LINE_BYTES`` is read past and yielded as None, so no line
+    is ever held whole beyond that.
+    """
+    while True:
+        chunk = stream.readline(MAX_JSONL_LINE_BYTES + 1)
+        if not chunk:
+            return
+        if len(chunk) > MAX_JSONL_LINE_BYTES and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = stream.readline(MAX_JSONL_LINE_BYTES)
+            yield None
             continue
-        if not isinstance(obj, dict):
-            yield ImportItem(where, error="each line must be a JSON object")
-            continue
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            yield ImportItem(where, error="text: required, a non-empty string")
-            continue
-        unknown = sorted(set(obj) - JSONL_FIELDS)
-        if unknown:
+        chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
+        # JSON escapes every CR inside a string, so a bare CR can only be a line end.
+        yield from chunk.split(b"\r")
+
+
+def read_jsonl_stream(stream: IO[bytes], *, file: str, source: str = "") -> Iterator[ImportItem]:
+    """Yield the documents of a JSON Lines stream read a line at a time, numbered as a file.
+
+    Lines are numbered as ``read_import_items`` numbers them (blank lines count); a line that
+    is not UTF-8 or is too long rejects itself only. ``source`` as for ``read_import_items``.
+    """
+    found = False
+    source = source or PurePath(file).name
+    for number, line in enumerate(_byte_lines(stream), start=1):
+        if line is None:
+            found = True
             yield ImportItem(
-                where,
-                error=(
-                    f"unknown fields: {', '.join(unknown)} "
-                    f"(allowed: {', '.join(sorted(JSONL_FIELDS))})"
-                ),
+                file, line=number, reason=f"longer than {MAX_JSONL_LINE_BYTES:,} bytes"
             )
             continue
-        bad = [key for key in ("title", "source", "url") if not isinstance(obj.get(key, ""), str)]
-        if bad:
-            yield ImportItem(where, error=f"{bad[0]}: must be a string")
+        if number == 1:
+            line = line.removeprefix(UTF8_BOM)
+        if not line.strip():
             continue
+        found = True
         try:
-            published = _parse_published(obj.get("published"))
-        except ValueError as exc:
-            yield ImportItem(where, error=str(exc))
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield ImportItem(file, line=number, reason=f"not UTF-8 text (byte {exc.start})")
             continue
-        yield ImportItem(
-            where,
-            DocumentInput(
-                text=text,
-                title=obj.get("title", ""),
-                source=obj.get("source", "") or source,
-                url=obj.get("url", ""),
-                published=published,
-            ),
-        )
+        yield _jsonl_item(file, number, line, source)
     if not found:
-        yield ImportItem(str(path), error="the file holds no lines")
+        yield ImportItem(file, reason="the file holds no lines")
+
+
+def read_json_list(objects: Iterable[object], *, source: str = "") -> Iterator[ImportItem]:
+    """Yield the documents of a JSON list, each named by its index (from 0)."""
+    for index, obj in enumerate(objects):
+        try:
+            data = document_input_from_json(obj, source=source, noun="item")
+        except _Invalid as exc:
+            yield ImportItem(index=index, field=exc.field, reason=exc.reason)
+            continue
+        yield ImportItem(data=data, index=index)

@@ -115,6 +115,14 @@ def document_get(*, user: AnyUser, pk: int) -> Document:
     return document_list(user=user).get(pk=pk)
 
 
+def documents_held(*, debate: Debate, hashes: set[str]) -> dict[str, int]:
+    """Return the ids of the debate's documents whose text has one of these SHA-256 hashes."""
+    if not hashes:
+        return {}
+    rows = Document.objects.filter(debate=debate, sha256__in=hashes)
+    return dict(rows.values_list("sha256", "pk"))
+
+
 def _document_access_rows(*, user: AnyUser, pk: int, text: bool) -> QuerySet:
     """Return the row ``document_access_get`` reads: document, debate, the user's role."""
     my_role = Membership.objects.filter(debate=OuterRef("debate"), user=user.pk).values("role")

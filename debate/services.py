@@ -186,11 +186,8 @@ def _single_line(value: str) -> str:
     return re.sub(r"[ \t\n]+", " ", normalize_text(value)).strip(" ")
 
 
-def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
-    """Create a document from raw text unless the debate holds the same text; return (doc, created).
-
-    The text is normalised first, so the duplicate check compares what would be stored.
-    """
+def document_text_clean(data: DocumentInput) -> str:
+    """Return a document's text as it is stored (NFC, ``\\n``), or raise naming the field."""
     text = normalize_text(data.text)
     if not text.strip():
         raise ValidationError({"text": "The text is empty."})
@@ -200,21 +197,45 @@ def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, b
     nul = [name for name in ("text", "title", "source", "url") if "\x00" in getattr(data, name)]
     if nul:
         raise ValidationError({name: "Contains a NUL character (U+0000)." for name in nul})
-    existing = Document.objects.filter(debate=debate, sha256=text_sha256(text)).first()
-    if existing is not None:
-        return existing, False
+    return text
+
+
+def document_build(*, debate: Debate, data: DocumentInput, text: str, sha256: str) -> Document:
+    """Return the unsaved, validated document of a clean text (``document_text_clean``)."""
     source = _single_line(data.source)[:300]
     document = Document(
-        debate=debate,
+        debate_id=debate.pk,
         text=text,
         # Without a title, the headline: not the masthead, byline or date above it.
         title=(_single_line(data.title) or headline(text, source=source))[:300],
         source=source,
         url=data.url.strip(),
         published=data.published,
+        sha256=sha256,
     )
-    document.sha256 = text_sha256(text)
-    document.full_clean(exclude=["debate"], validate_unique=False, validate_constraints=False)
+    # Every other field is valid as built (cut to its length, a date or None, a non-empty
+    # text, its hash), so only the URL is checked: a full_clean of each document would cost
+    # a bulk import a third of its time (docs/BENCHMARKS.md).
+    if document.url:
+        try:
+            Document._meta.get_field("url").clean(document.url, document)
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from None
+    return document
+
+
+def document_create(*, debate: Debate, data: DocumentInput) -> tuple[Document, bool]:
+    """Create a document from raw text unless the debate holds the same text; return (doc, created).
+
+    The text is normalised first, so the duplicate check compares what would be stored.
+    """
+    text = document_text_clean(data)
+    sha256 = text_sha256(text)
+    existing = Document.objects.filter(debate=debate, sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    document = document_build(debate=debate, data=data, text=text, sha256=sha256)
+    document.debate = debate
     with transaction.atomic():
         document.save()
     return document, True

@@ -115,8 +115,16 @@ def _is_outlet(line: str, source: str) -> bool:
 
 def _is_date(words: list[str]) -> bool:
     """Return whether a line is a date or time, perhaps after "Published" or "Updated"."""
-    dated = [w for w in words if _DATE_WORD.fullmatch(w.strip(",.|·()-\u2013\u2014").lower())]
-    return any(any(c.isdigit() for c in w) for w in dated) and len(words) - len(dated) <= 1
+    undated = 0
+    digits = False
+    for word in words:
+        if _DATE_WORD.fullmatch(word.strip(",.|·()-\u2013\u2014").lower()):
+            digits = digits or any(c.isdigit() for c in word)
+        else:
+            undated += 1
+            if undated > 1:  # a long line of prose stops here, not at its last word
+                return False
+    return digits
 
 
 def _is_furniture(line: str, source: str) -> bool:
@@ -127,7 +135,7 @@ def _is_furniture(line: str, source: str) -> bool:
     if len(words) <= 12 and _BYLINE.match(line):
         return True
     # "Jane Smith, Home Affairs Editor"; not "Editor quits over scanning row".
-    if _BYLINE_ROLE.search(line) and ("," in line or len(words) <= 4) and len(words) <= 8:
+    if len(words) <= 8 and ("," in line or len(words) <= 4) and _BYLINE_ROLE.search(line):
         return True
     # A short line of capitalised words alone: a section or an outlet's name ("UK Politics").
     return len(words) < MIN_HEADLINE_WORDS or (
@@ -176,11 +184,13 @@ def headline(text: str, *, source: str = "") -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return "Untitled"
-    content = [
-        (number, line) for number, line in enumerate(lines) if not _is_furniture(line, source)
-    ]
-    if content:
-        number, first = content[0]
+    # Only the first line that is not furniture counts: the lines after it are never judged.
+    content = next(
+        ((number, line) for number, line in enumerate(lines) if not _is_furniture(line, source)),
+        None,
+    )
+    if content is not None:
+        number, first = content
         if number < HEADLINE_WINDOW and _reads_as_headline(first):
             return first
         return _first_sentence(first)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from debate import views
+from debate.imports.views import DocumentImportView
 
 urlpatterns = [
     path("debates/", views.DebateListView.as_view(), name="api-debate-list"),
@@ -19,5 +20,9 @@ urlpatterns = [
         views.DocumentListView.as_view(),
         name="api-document-list",
     ),
-    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="api-document-detail"),
+    path(
+        "debates/<slug:slug>/documents/import/",
+        DocumentImportView.as_view(),
+        name="api-document-import",
+    ),
 ]

@@ -14,7 +14,8 @@ provenance) alone and at once.
 - ``w3c``: W3C Web Annotation JSON-LD, the API's ``format=webanno``: written.
 
 Shared pieces: ``offsets`` (offsets into a text as a file holds it, mapped to the stored
-normalised text), ``zips`` (a zip upload checked whole), ``limits`` (the upload limits).
+normalised text); the checks of an upload (its limits, a zip checked whole) are
+``core.uploads``, shared with the document import.
 """
 
 FORMATS = ("jsonl", "csv", "webanno", "brat")

@@ -26,8 +26,6 @@ from annotations.formats.brat import (
     brat_mapping_parse,
 )
 from annotations.formats.jsonl import JSONL_CONTENT_TYPES, jsonl_drafts
-from annotations.formats.limits import UploadRefused, import_limits
-from annotations.formats.zips import ZIP_CONTENT_TYPES, ZipUpload
 from annotations.imports.reports import IMPORTED, SKIPPED, ImportInterrupted, ImportReport
 from annotations.imports.services import (
     AS_EXPORTED,
@@ -39,6 +37,8 @@ from annotations.models import GOLD
 from annotations.permissions import import_refusal
 from core.api import DetailSerializer
 from core.middleware import RETRY_AFTER_SECONDS
+from core.uploads.limits import UploadRefused, import_limits
+from core.uploads.zips import ZIP_CONTENT_TYPES, ZipUpload
 from debate.views import DebateScopedMixin
 
 logger = logging.getLogger(__name__)

@@ -120,6 +120,9 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         "urls": {
             "spans": f"/api/v1/documents/{document.id}/spans/{layer_query}",
             "relations": f"/api/v1/documents/{document.id}/relations/{layer_query}",
+            # The document with its layer, in one request: what a reload reads.
+            "layer": f"/api/v1/documents/{document.id}/?include=spans,relations"
+            + layer_query.replace("?", "&"),
             "submit": f"/api/v1/documents/{document.id}/submit/",
             "span_detail": "/api/v1/spans/",
             "relation_detail": "/api/v1/relations/",

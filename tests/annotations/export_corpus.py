@@ -23,12 +23,12 @@ from annotations.exports.selectors import (
 from annotations.formats.brat import BratFiles, brat_export, brat_files_from_zip
 from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_drafts, jsonl_export
-from annotations.formats.limits import import_limits
 from annotations.formats.w3c import webanno_export
-from annotations.formats.zips import ZipUpload
 from annotations.imports.services import spans_import
 from annotations.models import Relation, Span
 from annotations.services import SpanInput, relation_create, span_create
+from core.uploads.limits import import_limits
+from core.uploads.zips import ZipUpload
 from debate.models import Actor, Debate, Document, Role
 from debate.permissions import DebateAccess
 from tests.factories import (

@@ -144,6 +144,16 @@ CALLS = {
         lambda w: "/api/v1/debates/encryption/documents/",
         lambda w: {"text": "A new article about scanning."},
     ),
+    "document import": Call(
+        "post",
+        lambda w: "/api/v1/debates/encryption/documents/import/",
+        lambda w: [{"text": "An imported article about scanning."}],
+    ),
+    "foreign document import": Call(
+        "post",
+        lambda w: "/api/v1/debates/other/documents/import/",
+        lambda w: [{"text": "An imported article about scanning."}],
+    ),
     "document detail": Call("get", lambda w: f"/api/v1/documents/{w.document.pk}/"),
     "foreign document detail": Call("get", lambda w: f"/api/v1/documents/{w.foreign_document.pk}/"),
     "document retitle": Call(
@@ -290,6 +300,8 @@ MATRIX = {
     "foreign guidelines publish":      (404, 404, 404, 404, 404, 200, 200, 401),
     "document list":                   (200, 200, 200, 200, 200, 404, 200, 401),
     "document create":                 (403, 403, 403, 201, 403, 404, 201, 401),
+    "document import":                 (403, 403, 403, 200, 403, 404, 200, 401),
+    "foreign document import":         (404, 404, 404, 404, 404, 200, 200, 401),
     "document detail":                 (200, 200, 200, 200, 200, 404, 200, 401),
     "foreign document detail":         (404, 404, 404, 404, 404, 200, 200, 401),
     "document retitle":                (403, 403, 403, 200, 403, 404, 200, 401),

@@ -98,6 +98,9 @@ API = {
     "api/v1/debates/<slug:slug>/documents/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"text": "Planted text.", "title": "Planted"}
     ),
+    "api/v1/debates/<slug:slug>/documents/import/": Scoped(
+        "debate", kwarg="slug", body=lambda side: [{"text": "Planted text."}]
+    ),
     "api/v1/documents/<int:pk>/": Scoped("open_doc", body=lambda side: {"title": "Planted"}),
     "api/v1/debates/<slug:slug>/maps/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"reason": "planted"}

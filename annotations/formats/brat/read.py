@@ -9,7 +9,7 @@ from annotations.formats.brat.mapping import BratMapping
 from annotations.formats.brat.names import BRAT_CONFIG_FILES, BRAT_NOTE
 from annotations.formats.drafts import DocumentDraft, RelationDraft, SpanDraft
 from annotations.formats.offsets import TextOffsets
-from annotations.formats.zips import ZipUpload
+from core.uploads.zips import ZipUpload
 from debate.text import normalize_text
 
 _T_LINE = re.compile(r"^T(\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")

@@ -13,11 +13,11 @@ from annotations.formats.brat import (
     brat_mapping_default,
     brat_mapping_parse,
 )
-from annotations.formats.limits import UploadRefused, import_limits
-from annotations.formats.zips import ZipUpload
 from annotations.imports.services import brat_import, import_default_by, import_layer_user
 from annotations.management.commands._import_report import run_and_report
 from annotations.permissions import import_refusal
+from core.uploads.limits import UploadRefused, import_limits
+from core.uploads.zips import ZipUpload
 from debate.models import Debate
 from debate.selectors import debate_access
 

@@ -1,5 +1,6 @@
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                     with transaction.atomic():
                         _document, created = document_create(debate=target, data=item.data)
                 except ValidationError as exc:
-                    rejected.append(ImportItem(item.where, error=_reason(exc)))
+                    rejected.append(replace(item, data=None, field="", reason=_reason(exc)))
                     continue
                 counts["imported" if created else "skipped"] += 1
                 if options["verbosity"] > 1:

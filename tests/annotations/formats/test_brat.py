@@ -20,10 +20,10 @@ from annotations.formats.brat import (
     brat_mapping_default,
     brat_mapping_parse,
 )
-from annotations.formats.limits import import_limits
-from annotations.formats.zips import ZipUpload
 from annotations.imports.services import brat_import
 from annotations.models import Span
+from core.uploads.limits import import_limits
+from core.uploads.zips import ZipUpload
 from debate.models import Document
 from debate.text import normalize_text, text_sha256
 from tests.annotations.export_corpus import (

@@ -5,15 +5,11 @@
 // the API, the lists' source, for them again: once the save queue is empty, so a write still
 // waiting (or being retried) is never drawn over by the list from before it.
 
-import { apiGetAll, errorMessage } from "../api.js";
+import { api, errorMessage } from "../api.js";
 import { closePopover } from "./popover.js";
 import { render } from "./render.js";
 import { adopt } from "./state.js";
 import { notify, renderSaveStatus } from "./status.js";
-
-// The largest pages the API serves (CursorPageInTextOrder, CursorPage).
-const SPAN_PAGE_SIZE = 5000;
-const RELATION_PAGE_SIZE = 500;
 
 /** The save queue changed: reload if a reload waits for it to empty, and show its state. */
 export function saveStatusChanged(page, snapshot) {
@@ -29,22 +25,17 @@ function reloadWhenSaved(page) {
 async function reloadLayer(page) {
   const { state } = page;
   state.reloadWanted = false;
-  // Every page: a long article can hold more spans than one page of the API.
-  const [spans, relations] = await Promise.all([
-    apiGetAll(state.urls.spans, SPAN_PAGE_SIZE),
-    apiGetAll(state.urls.relations, RELATION_PAGE_SIZE),
-  ]);
-  for (const result of [spans, relations]) {
-    if (result.status !== 200) {
-      notify(page, `Could not reload the spans: ${errorMessage(result)}`, "error");
-      return;
-    }
+  // One request: the document with every span and relation of the layer, however many.
+  const result = await api("GET", state.urls.layer);
+  if (result.status !== 200) {
+    notify(page, `Could not reload the spans: ${errorMessage(result)}`, "error");
+    return;
   }
   if (page.queue.snapshot().pending) {
     reloadWhenSaved(page); // written meanwhile: the lists may be from before that write
     return;
   }
-  adopt(state, spans.data, relations.data);
+  adopt(state, result.data.spans, result.data.relations);
   for (const key of ["selectedId", "linkFrom", "linkTarget", "pendingDelete"]) {
     if (!state.spans.has(state[key])) state[key] = null;
   }

@@ -10,7 +10,7 @@ import stat
 import zipfile
 from typing import IO
 
-from annotations.formats.limits import ImportLimits, UploadRefused
+from core.uploads.limits import ImportLimits, UploadRefused
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 ZIP_CONTENT_TYPES = frozenset(

@@ -1,0 +1,1 @@
+"""Checks of uploaded files shared by every import: size limits and safe zip archives."""
