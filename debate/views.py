@@ -60,6 +60,7 @@ from debate.serializers import (
     GuidelinesWriteSerializer,
     MembershipSerializer,
     MembershipWriteSerializer,
+    document_detail_payload,
 )
 from debate.services import (
     DocumentInput,
@@ -345,6 +346,9 @@ class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
         except Document.DoesNotExist:
             raise Http404("No document with this id.") from None
 
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(document_detail_payload(self.get_object()))
+
     def patch(self, request: Request, pk: int) -> Response:
         document = self.get_object()  # 404 before anything else for non-members
         if not debate_access(user=request.user, debate=document.debate).can_manage:
@@ -353,4 +357,4 @@ class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
         serializer.is_valid(raise_exception=True)
         document_update(document=document, changes=serializer.validated_data)
         document = document_get(user=request.user, pk=document.pk)
-        return Response(DocumentDetailSerializer(document).data)
+        return Response(document_detail_payload(document))
