@@ -536,7 +536,7 @@ class Debatemap(Adapter):
         super().__init__(base, token, keepalive)
         self.slug = os.environ.get("DEBATEMAP_DEBATE", "bench")
         self.mgr = os.environ.get("DEBATEMAP_MANAGER_TOKEN", token)
-        self.import_api = self.fetch_api = None
+        self.import_api = self.fetch_api = self.ids = None
         self.requests_per_fetch = 1
 
     def version(self):

@@ -274,6 +274,30 @@ def _peer_details(details: dict) -> list[str]:
     for title, key in PEER_ROWS:
         cells = [now[key], *(column[key] for column in recorded.values())]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "The same client's span saves (same documents, offsets, threads, fresh connections) "
+        "sent to `/bench/bare/` (Django and gunicorn answering the body, nothing else) and to "
+        "`/bench/floor/<id>/` (a save's database work alone, no DRF): what no save can go "
+        "below on this server and machine.",
+        "",
+        "| run | saves/s | p50 | p95 | server CPU a request (gunicorn + PostgreSQL) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    runs = {
+        "span saves sequential": {**sequential, "database_cpu_s": None},
+        "span saves threads": {**threads, "database_cpu_s": None},
+        **details.get("floors", {}),
+    }
+    for name, run in runs.items():
+        database = run.get("database_cpu_s")
+        cpu = f"{1000 * run['server_cpu_s'] / run['ok']:.2f}" + (
+            "" if database is None else f" + {1000 * database / run['ok']:.2f}"
+        )
+        lines.append(
+            f"| {name.replace(' threads', ' 8 threads')} | {run['throughput_per_s']:,.0f} | "
+            f"{run['p50_ms']:g} ms | {run['p95_ms']:g} ms | {cpu} ms |"
+        )
     return lines
 
 

@@ -12,10 +12,14 @@ tools measured with the same client (``RECORDED``).
 from __future__ import annotations
 
 import json
+import os
+import random
 import subprocess
 import sys
+import uuid
 from typing import Any
 
+from bench import peer_client
 from bench.served import cpu
 from bench.served.common import BASE, ROOT, WORK, BenchError, say
 from bench.served.database import manage
@@ -104,10 +108,86 @@ def bench_peer(scale: str) -> None:
     if done.returncode != 0 or not out.exists():
         raise BenchError(f"bench/peer_client.py failed; see {WORK / 'peer_client.log'}")
     run = json.loads(out.read_text(encoding="utf-8"))["runs"][-1]
-    save_peer_result(run, scale, database_cpu_seconds=used.db_seconds)
+    floors = span_save_floors(scenario)
+    save_peer_result(run, scale, database_cpu_seconds=used.db_seconds, floors=floors)
 
 
-def save_peer_result(run: dict[str, Any], scale: str, *, database_cpu_seconds: float) -> None:
+class FloorAdapter(peer_client.Adapter):
+    """The client's span saves sent to an endpoint of bench/urls.py: same client, same bodies.
+
+    ``/bench/bare/`` answers the body with no authentication or database work (what Django and
+    gunicorn cost); ``/bench/floor/<id>/`` does a save's database work and nothing else. A
+    fresh ``client_id`` goes with each, which the floor's insert needs.
+    """
+
+    name = "floor"
+
+    def __init__(self, base: str, token: str, path: str):
+        super().__init__(base, token)
+        self.path = path
+
+    def create_span(self, doc_id, text, s, e, label) -> None:
+        body = {
+            "start": s,
+            "end": e,
+            "quote": text[s:e],
+            "stance": peer_client.Debatemap.STANCE[label],
+            "role": "claim",
+            "client_id": uuid.uuid4().hex,
+        }
+        self.req("POST", self.path.format(document=doc_id), json=body)
+
+
+def span_save_floors(scenario: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the client's span-save phases run against the bare endpoint and the floor.
+
+    The same documents, offsets and threads as the client's own run (its generator, its seed),
+    each request on a fresh connection; what no implementation of a save can go below here.
+    """
+    os.environ.update(
+        DEBATEMAP_DEBATE=scenario["debate"], DEBATEMAP_MANAGER_TOKEN=scenario["manager"]["token"]
+    )
+    token = scenario["annotator"]["token"]
+    seed, documents, spans_per_document = 20240601, DOCUMENTS, 20  # the client's defaults
+    rng = random.Random(seed)
+    texts = [peer_client.make_doc(rng, i) for i in range(documents)]
+    spans = [
+        peer_client.make_spans(text, random.Random(seed * 7919 + i), spans_per_document)
+        for i, text in enumerate(texts)
+    ]
+    deadline = peer_client.Deadline(900, "floors")
+    ids = peer_client.Debatemap(BASE, token).doc_ids(documents, deadline)
+    work = list(zip(ids, texts, spans, strict=True))
+    half = len(work) // 2
+    floors = {}
+    for name, path in (("bare", "/bench/bare/"), ("floor", "/bench/floor/{document}/")):
+        adapter = FloorAdapter(BASE, token, path)
+        for phase, items, threads in (("sequential", work[:half], 1), ("threads", work[half:], 8)):
+            busy = cpu.wait_until_quiet()
+            before = peer_client.cpu_seconds(peer_client.process_tree([cpu.WEB_PID]))
+            with cpu.ServerCpu() as used:
+                result = peer_client.run_spans(adapter, items, threads, deadline)
+            web = peer_client.cpu_seconds(peer_client.process_tree([cpu.WEB_PID])) - before
+            if result["errors"] or result["timed_out"]:
+                raise BenchError(f"{name} ({phase}): {result['error_samples']}")
+            result["server_cpu_s"] = round(web, 2)
+            result["database_cpu_s"] = round(used.db_seconds, 2)
+            result["cpu_busy_before"] = round(busy, 2)
+            floors[f"{name} {phase}"] = result
+            say(
+                f"  peer {name} {phase}: {result['throughput_per_s']}/s, p50 {result['p50_ms']} "
+                f"ms; gunicorn CPU {1000 * web / result['ok']:.2f} ms a request"
+            )
+    return floors
+
+
+def save_peer_result(
+    run: dict[str, Any],
+    scale: str,
+    *,
+    database_cpu_seconds: float,
+    floors: dict[str, dict[str, Any]],
+) -> None:
     """Save the client's run as the ``peer`` result: figures with their targets, and the table."""
     phases = run["phases"]
     sequential, threads = phases["c1_spans_sequential"], phases["c2_spans_concurrent"]
@@ -140,6 +220,22 @@ def save_peer_result(run: dict[str, Any], scale: str, *, database_cpu_seconds: f
         figure("peer: fetch a document with its spans: p50", fetch["p50_ms"], "ms", 5),
         figure("peer: export of every span", export["wall_s"], "s", None),
     ]
+    for name in ("bare", "floor"):
+        what = {"bare": "bare endpoint", "floor": "database floor of a save"}[name]
+        figures += [
+            figure(
+                f"peer: {what}, sequential (fresh connections)",
+                floors[f"{name} sequential"]["throughput_per_s"],
+                "req/s",
+                None,
+            ),
+            figure(
+                f"peer: {what}, {THREADS} threads (fresh connections)",
+                floors[f"{name} threads"]["throughput_per_s"],
+                "req/s",
+                None,
+            ),
+        ]
     save_result(
         "peer",
         scale,
@@ -155,6 +251,7 @@ def save_peer_result(run: dict[str, Any], scale: str, *, database_cpu_seconds: f
             "server_after": run.get("tree_after"),
             "database_cpu_seconds_whole_run": round(database_cpu_seconds, 2),
             "recorded": RECORDED,
+            "floors": floors,
         },
     )
     say(f"  peer: import through {imported.get('api')}; fetch through {fetch.get('api')}")
