@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev browser migrate demo clean help bench
+.PHONY: run test lint format install install-dev browser migrate demo clean help bench backup-check
 
 help:
 	@echo "make run    install, migrate, load the demo debate, start Celery and serve on http://$(HOST):$(PORT)/"
@@ -14,6 +14,8 @@ help:
 	@echo "make lint   ruff check and format check, and the import direction (lint-imports)"
 	@echo "make bench  serve it as production does and measure it (needs PostgreSQL and Redis);"
 	@echo "            writes docs/BENCHMARKS.md. Quicker: make bench BENCH_SCALE=small"
+	@echo "make backup-check  back up the configured database, restore it into a fresh one,"
+	@echo "            compare every table and sequence, drop the copy (docs/DEPLOY.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +42,9 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+
+backup-check: install
+	$(PY) manage.py backup_check
 
 run: demo
 	@HOST=$(HOST) PORT=$(PORT) bin/serve-dev

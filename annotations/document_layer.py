@@ -22,16 +22,16 @@ INCLUDES = ("spans", "relations")
 class DocumentWithLayerSerializer(DocumentDetailSerializer):
     """A document with its text and, when asked for, one layer's spans and relations."""
 
-    spans = SpanSerializer(
-        many=True, read_only=True, required=False, help_text="With include=spans: every one."
-    )
+    # Not read-only, which the schema would mark as always present: they come when asked for.
+    # The serializer only describes the answer; nothing is ever read through it.
+    spans = SpanSerializer(many=True, required=False, help_text="With include=spans: every one.")
     relations = RelationSerializer(
-        many=True, read_only=True, required=False, help_text="With include=relations."
+        many=True, required=False, help_text="With include=relations: every one."
     )
 
     class Meta(DocumentDetailSerializer.Meta):
         fields = [*DocumentDetailSerializer.Meta.fields, "spans", "relations"]
-        read_only_fields = fields
+        read_only_fields = DocumentDetailSerializer.Meta.fields
 
 
 def includes(request: Request) -> tuple[str, ...]:

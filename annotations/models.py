@@ -275,6 +275,7 @@ class ReviewAction(models.TextChoices):
     LINK = "link", "Add a relation"
     UNLINK = "unlink", "Remove a relation"
     FINISH = "finish", "Finish the review"
+    IMPORT = "import", "Imported into gold"
 
 
 class ReviewDecision(models.Model):

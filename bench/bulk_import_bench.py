@@ -85,7 +85,7 @@ def child_env() -> dict[str, str]:
         "DATABASE_URL": f"{PG_URL}/{DATABASE}",
         "REDIS_URL": REDIS_URL,
         "CACHE_URL": REDIS_URL,
-        "THROTTLE_DOCUMENT_IMPORT": "1000/min",
+        "THROTTLE_IMPORT": "1000/min",
         "PYTHONUNBUFFERED": "1",
     }
 

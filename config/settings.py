@@ -217,8 +217,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.ApiSchema",
     "DEFAULT_THROTTLE_RATES": {
         "login": env.str("THROTTLE_LOGIN", default="30/min"),
-        # Per user: an import reads up to DEBATEMAP_DOCUMENT_IMPORT_MAX_BYTES.
-        "document_import": env.str("THROTTLE_DOCUMENT_IMPORT", default="60/min"),
+        # Per user: an export streams a whole debate and an import writes one; a script that
+        # loops on them gets 429 with Retry-After instead of holding every worker.
+        "export": env.str("THROTTLE_EXPORT", default="120/min"),
+        "import": env.str("THROTTLE_IMPORT", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES,

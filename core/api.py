@@ -236,6 +236,11 @@ _ERRORS = {
     404: OpenApiResponse(
         DetailSerializer, description="Not found, or in a debate you are not a member of."
     ),
+    429: OpenApiResponse(
+        DetailSerializer,
+        description="Too many requests of this kind (the view's throttle scope, per user): "
+        "wait the seconds the `Retry-After` header gives.",
+    ),
 }
 
 
@@ -243,13 +248,16 @@ class ApiSchema(AutoSchema):
     """Document the error responses every operation can give, beside its own.
 
     Any operation can answer 400, since unknown query parameters are refused; views with a
-    narrower set name it in ``error_statuses``.
+    narrower set name it in ``error_statuses``. A throttled view (``throttle_scope``) can
+    answer 429.
     """
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         view_errors = getattr(self.view, "error_statuses", None)
-        codes = [401, 403, 404, 400] if view_errors is None else view_errors
+        codes = [401, 403, 404, 400] if view_errors is None else list(view_errors)
+        if getattr(self.view, "throttle_scope", None):
+            codes.append(429)
         for code in codes:
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(

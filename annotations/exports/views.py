@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.exports.selectors import (
@@ -25,25 +26,36 @@ from annotations.exports.selectors import (
     export_spans,
     export_unknown_documents,
 )
-from annotations.formats import EXTENSIONS, FORMATS, MEDIA_TYPES, needs_text
+from annotations.formats import (
+    DEPRECATED_FORMATS,
+    EXTENSIONS,
+    FORMATS,
+    MEDIA_TYPES,
+    needs_text,
+)
 from annotations.formats.brat import brat_export
 from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_export
-from annotations.formats.w3c import webanno_export
+from annotations.formats.w3c import w3c_export
 from annotations.models import GOLD
 from debate.views import DebateScopedMixin
 
 DOCUMENTS_MAX = 1000
 PROVENANCE_HEADER = "X-Debatemap-Provenance"
+DEPRECATED_HEADER = "X-Debatemap-Deprecated"
+# 2026-12-06, the release that renamed format=webanno to format=w3c, as an RFC 9745 date.
+DEPRECATED_SINCE = "@1796515200"
 
 
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(
-        choices=FORMATS,
+        choices=(*FORMATS, *DEPRECATED_FORMATS),
         default="jsonl",
         help_text="jsonl (JSON Lines, self-contained: provenance, actors, documents with "
-        "text, spans), csv (one row per span), webanno (W3C Web Annotation JSON-LD) or brat "
-        "(a zip of .txt/.ann standoff files with annotation.conf).",
+        "text, spans), csv (one row per span), w3c (W3C Web Annotation JSON-LD) or brat "
+        "(a zip of .txt/.ann standoff files with annotation.conf). `webanno` is the deprecated "
+        "old name of `w3c` (it never was WebAnno TSV): it still works for this release and "
+        "says so in a `Deprecation` header.",
     )
     layer = serializers.CharField(
         default=ALL,
@@ -93,7 +105,7 @@ def _filename_part(value: str) -> str:
     "labels, actor and outgoing relations, in the chosen `format`. Offsets are Unicode code "
     "points into the NFC text, half-open. Every export carries its provenance (debate, "
     "filters, time, exporter, software version) in the `X-Debatemap-Provenance` header, and "
-    "also in the file: the first JSON Lines line, the collection's `provenance` (webanno), or "
+    "also in the file: the first JSON Lines line, the collection's `provenance` (w3c), or "
     "`provenance.json` (brat). JSON Lines exports load back with "
     "`POST /api/v1/debates/{slug}/import/spans/`, brat zips with `.../import/brat/`. "
     "Unknown query parameters are refused with 400.",
@@ -104,7 +116,7 @@ def _filename_part(value: str) -> str:
         ),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV (format=csv)."),
         (200, "application/ld+json"): OpenApiResponse(
-            OpenApiTypes.OBJECT, description="A W3C AnnotationCollection (format=webanno)."
+            OpenApiTypes.OBJECT, description="A W3C AnnotationCollection (format=w3c)."
         ),
         (200, "application/zip"): OpenApiResponse(
             OpenApiTypes.BINARY, description="brat standoff files (format=brat)."
@@ -113,6 +125,8 @@ def _filename_part(value: str) -> str:
 )
 class SpanExportView(DebateScopedMixin, APIView):
     permission_classes = [IsAuthenticated, ExportsAnnotations]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
     extra_query_params = tuple(ExportQuerySerializer().fields)
     renderer_classes = [JSONRenderer]
 
@@ -148,6 +162,8 @@ class SpanExportView(DebateScopedMixin, APIView):
                 {"documents": [f"No document {', '.join(map(str, unknown))} in this debate."]}
             )
         format = options["format"]
+        deprecated = format if format in DEPRECATED_FORMATS else None
+        format = DEPRECATED_FORMATS.get(format, format)
         now = timezone.now()
         provenance = export_provenance(
             debate=debate,
@@ -172,9 +188,9 @@ class SpanExportView(DebateScopedMixin, APIView):
             stream = jsonl_export(provenance=provenance, actors=actors, body=body)
         elif format == "csv":
             stream = csv_export(spans=spans)
-        elif format == "webanno":
+        elif format == "w3c":
             base_url = request.build_absolute_uri("/")
-            stream = webanno_export(
+            stream = w3c_export(
                 provenance=provenance,
                 spans=spans,
                 base_url=base_url,
@@ -197,6 +213,13 @@ class SpanExportView(DebateScopedMixin, APIView):
         response["Cache-Control"] = "private, no-store"
         # A proxy such as nginx would otherwise hold the stream back until it had it all.
         response["X-Accel-Buffering"] = "no"
+        if deprecated:
+            # RFC 9745: deprecated since this day (the release that renamed it).
+            response["Deprecation"] = DEPRECATED_SINCE
+            response[DEPRECATED_HEADER] = (
+                f"format={deprecated} is deprecated and will be removed in the next release: "
+                f"use format={format} (the same W3C Web Annotation JSON-LD)."
+            )
         return response
 
 

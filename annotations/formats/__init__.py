@@ -11,22 +11,26 @@ provenance) alone and at once.
 - ``jsonl``: Debatemap's own JSON Lines, self-contained: read and written.
 - ``brat``: brat standoff files in a zip: read (with a label mapping) and written.
 - ``csv``: one row per span: written.
-- ``w3c``: W3C Web Annotation JSON-LD, the API's ``format=webanno``: written.
+- ``w3c``: W3C Web Annotation JSON-LD, the API's ``format=w3c`` (``webanno`` is its deprecated
+  old name, kept for one release: it never was WebAnno TSV): written.
 
 Shared pieces: ``offsets`` (offsets into a text as a file holds it, mapped to the stored
 normalised text); the checks of an upload (its limits, a zip checked whole) are
 ``core.uploads``, shared with the document import.
 """
 
-FORMATS = ("jsonl", "csv", "webanno", "brat")
+FORMATS = ("jsonl", "csv", "w3c", "brat")
+# Old names a client may still send, and the format each now is. ``webanno`` was W3C Web
+# Annotation JSON-LD all along, not WebAnno TSV, which the name made people expect.
+DEPRECATED_FORMATS = {"webanno": "w3c"}
 
 MEDIA_TYPES = {
     "jsonl": "application/x-ndjson; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
-    "webanno": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "brat": "application/zip",
 }
-EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "webanno": "jsonld", "brat": "zip"}
+EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "w3c": "jsonld", "brat": "zip"}
 
 
 def needs_text(format: str) -> bool:

@@ -1,4 +1,4 @@
-"""W3C Web Annotation JSON-LD, the export the API calls ``format=webanno``; written only.
+"""W3C Web Annotation JSON-LD, the export the API calls ``format=w3c``; written only.
 
 One ``AnnotationCollection`` whose ``first`` page holds one ``Annotation`` per span
 (TextQuoteSelector with exact, prefix and suffix; TextPositionSelector with code point
@@ -100,7 +100,7 @@ def web_annotation(span: ExportSpan, *, base_url: str) -> dict[str, Any]:
     return annotation
 
 
-def webanno_export(
+def w3c_export(
     *,
     provenance: dict[str, Any],
     spans: Iterable[ExportSpan],

@@ -27,7 +27,15 @@ from annotations.imports.reports import (
     ImportInterrupted,
     ImportReport,
 )
-from annotations.models import GOLD, Span, SpanEvent
+from annotations.models import (
+    GOLD,
+    DocumentReview,
+    Relation,
+    ReviewAction,
+    ReviewDecision,
+    Span,
+    SpanEvent,
+)
 from annotations.permissions import import_refusal
 from annotations.services import (
     LayerSubmitted,
@@ -202,7 +210,7 @@ def _write_layer(
         permission=import_refusal,
     )
     by_key = {item.key: span for item, span in zip(draft.spans, spans, strict=True)}
-    relations_create_many(
+    relations = relations_create_many(
         document=document,
         annotator=annotator,
         by=by,
@@ -214,7 +222,32 @@ def _write_layer(
         access=access,
         permission=import_refusal,
     )
+    if annotator is None:
+        _record_gold_import(document=document, spans=spans, relations=relations, by=by)
     return len(spans)
+
+
+def _record_gold_import(
+    *, document: Document, spans: list[Span], relations: list[Relation], by: AbstractBaseUser
+) -> None:
+    """Record an import into gold as review decisions (action ``import``), one per span and
+    relation written, so the gold layer's audit trail names who put each there, as a review's
+    decisions do; the document's review version moves on by one for the whole import."""
+    review, _created = DocumentReview.objects.select_for_update().get_or_create(document=document)
+    review.version += 1
+    if review.started_by_id is None:
+        review.started_by = by
+    review.save(update_fields=["version", "started_by", "updated_at"])
+    common = {
+        "document": document,
+        "reviewer": by,
+        "action": ReviewAction.IMPORT,
+        "review_version": review.version,
+    }
+    ReviewDecision.objects.bulk_create(
+        [ReviewDecision(**common, unit_key=f"g-{span.pk}", gold_span_pk=span.pk) for span in spans]
+        + [ReviewDecision(**common, gold_relation_pk=relation.pk) for relation in relations]
+    )
 
 
 # --- Writing one draft ----------------------------------------------------------------------

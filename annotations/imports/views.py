@@ -16,6 +16,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.exports.selectors import export_actors
@@ -116,6 +117,8 @@ IMPORT_RESPONSES = {
 class ImportUploadMixin(DebateScopedMixin):
     parser_classes = [MultiPartParser]
     permission_classes = [IsAuthenticated, ImportsAnnotations]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "import"
     content_types: frozenset[str] = frozenset()
     kind = ""
 

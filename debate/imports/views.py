@@ -143,7 +143,7 @@ imported or skipped). With `?progress=ndjson` it is instead a stream of JSON Lin
 `{"event": "done", ...the counts}`, or `{"event": "error", "detail", ...the counts}` when the
 import stopped part way (the documents counted so far are kept; importing the same upload
 again skips them). Managers only: other members get 403, non-members 404. Throttled per user
-(`THROTTLE_DOCUMENT_IMPORT`, default 60 a minute).
+with the span imports (`THROTTLE_IMPORT`, default 60 a minute).
 
 ```
 curl -H "Authorization: Token $TOKEN" -F file=@articles.jsonl \\
@@ -194,7 +194,6 @@ class DocumentImportRenderer(JSONRenderer):
         413: OpenApiResponse(DetailSerializer, description="The body or upload is too large."),
         415: OpenApiResponse(DetailSerializer, description="Neither JSON Lines nor a zip."),
         422: OpenApiResponse(ReportSerializer, description="No item could be imported."),
-        429: OpenApiResponse(DetailSerializer, description="Too many imports: wait and retry."),
         503: OpenApiResponse(
             inline_serializer(
                 "DocumentImportInterrupted",
@@ -215,7 +214,7 @@ class DocumentImportView(DebateScopedMixin, APIView):
     permission_classes = [IsAuthenticated, ManagesDebate]
     renderer_classes = [DocumentImportRenderer]
     throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "document_import"
+    throttle_scope = "import"  # shared with the span imports (THROTTLE_IMPORT)
     extra_query_params = ("progress",)
 
     def perform_content_negotiation(self, request, force=False):

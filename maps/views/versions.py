@@ -16,6 +16,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from annotations.review.permissions import ReadsAgreement
 from core.api import CursorPage, DetailSerializer, StrictQueryMixin
@@ -276,6 +277,8 @@ _DOWNLOAD_HEADERS = [
 class MapDetailView(StrictQueryMixin, generics.GenericAPIView):
     queryset = MapVersion.objects.none()  # only tells the schema the model; see get()
     content_negotiation_class = ExportFormatNegotiation
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
     extra_query_params = ("format",)
     error_statuses = [401, 403, 404, 400]
 

@@ -23,7 +23,7 @@ from annotations.exports.selectors import (
 from annotations.formats.brat import BratFiles, brat_export, brat_files_from_zip
 from annotations.formats.csv import csv_export
 from annotations.formats.jsonl import jsonl_drafts, jsonl_export
-from annotations.formats.w3c import webanno_export
+from annotations.formats.w3c import w3c_export
 from annotations.imports.services import spans_import
 from annotations.models import Relation, Span
 from annotations.services import SpanInput, relation_create, span_create
@@ -259,8 +259,8 @@ def export(corpus, format: str, filters: ExportFilters | None = None) -> bytes:
     )
     if format == "csv":
         stream = csv_export(spans=spans)
-    elif format == "webanno":
-        stream = webanno_export(
+    elif format == "w3c":
+        stream = w3c_export(
             provenance=provenance,
             spans=spans,
             base_url="https://debatemap.test/",

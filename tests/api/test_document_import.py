@@ -12,15 +12,14 @@ import zipfile
 import orjson
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, OperationalError
+from rest_framework.throttling import ScopedRateThrottle
 
-import debate.imports.services as import_services
 from debate.models import Document
-from debate.selectors import documents_held
 from debate.services import DocumentInput, document_create
 from debate.text import normalize_text
 
 URL = "/api/v1/debates/encryption/documents/import/"
+ALLOWED = "(allowed: published, source, text, title, url)"
 
 
 def _jsonl_upload(lines: list[bytes], name: str = "articles.jsonl") -> dict:
@@ -342,134 +341,26 @@ def test_only_managers_import_an_upload(world, who, status):
     assert Document.objects.count() == before + (1 if status == 200 else 0)
 
 
-def test_imports_are_throttled_per_user(world, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "document_import": "2/min",
-        },
-    }
-    from rest_framework.throttling import ScopedRateThrottle
-
-    ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    try:
-        statuses = [
-            world.client("man").post(URL, [{"text": f"T{n}."}], format="json").status_code
-            for n in range(3)
-        ]
-        other = world.client("root").post(URL, [{"text": "R."}], format="json").status_code
-    finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    assert statuses == [200, 200, 429]
-    assert other == 200
-
-
-# --- atomicity ------------------------------------------------------------------------------
-def test_a_batch_the_database_refuses_is_written_again_one_document_at_a_time(world, monkeypatch):
-    """Another import stored one of the texts after this one's duplicate check read."""
-    racing = "Stored meanwhile by another import."
-    taken = {}
-    taken["doc"], _ = document_create(debate=world.debate, data=DocumentInput(text=racing))
-    calls = []
-
-    def checked_before_the_other_import(*, debate, hashes):
-        # The batch's check misses the other import's row; the later ones see it.
-        calls.append(hashes)
-        return {} if len(calls) == 1 else documents_held(debate=debate, hashes=hashes)
-
-    monkeypatch.setattr(import_services, "documents_held", checked_before_the_other_import)
-    before = Document.objects.count()
-
-    response = world.client("man").post(
-        URL, [{"text": "Before."}, {"text": racing}, {"text": "After."}], format="json"
+def test_imports_are_throttled_per_user_with_the_span_imports(world, monkeypatch):
+    # DRF reads the rates once, into the class: two imports a minute for this test.
+    monkeypatch.setattr(
+        ScopedRateThrottle,
+        "THROTTLE_RATES",
+        {**ScopedRateThrottle.THROTTLE_RATES, "import": "2/min"},
+    )
+    manager = world.client("man")
+    assert (
+        manager.post("/api/v1/debates/encryption/import/spans/", {}, format="multipart").status_code
+        == 400
     )
 
-    assert response.status_code == 200
-    assert response.json() == {
-        "read": 3,
-        "imported": 2,
-        "skipped": 1,
-        "rejected": 0,
-        "problems": [
-            _problem(
-                "skipped", index=1, reason="the debate already holds this text", doc=taken["doc"].pk
-            )
-        ],
-    }
-    assert Document.objects.count() == before + 2
-    assert Document.objects.filter(text=racing).count() == 1
+    statuses = [
+        manager.post(URL, [{"text": f"T{n}."}], format="json").status_code for n in range(2)
+    ]
 
-
-def test_a_batch_that_fails_after_its_insert_leaves_none_of_its_rows(world, monkeypatch):
-    real_insert = import_services.insert_rows
-    calls = []
-
-    def insert_then_fail(model, rows):
-        real_insert(model, rows)
-        calls.append(Document.objects.filter(text__startswith="Row ").count())
-        if len(calls) == 1:
-            raise IntegrityError("simulated failure after the rows were written")
-
-    monkeypatch.setattr(import_services, "insert_rows", insert_then_fail)
-    before = Document.objects.count()
-
-    response = world.client("man").post(
-        URL, [{"text": f"Row {number}."} for number in range(5)], format="json"
-    )
-
-    # The five rows were written, then rolled back with their batch; written again one by
-    # one they are all new, so none was left behind by the failed insert.
-    assert calls == [5]
-    assert response.json()["imported"] == 5
-    assert response.json()["problems"] == []
-    assert Document.objects.count() == before + 5
-
-
-def _lose_the_database_at_the_second_batch(monkeypatch):
-    real_insert = import_services.insert_rows
-    calls = []
-
-    def insert(model, rows):
-        calls.append(1)
-        if len(calls) == 2:
-            raise OperationalError("terminating connection due to administrator command")
-        real_insert(model, rows)
-
-    monkeypatch.setattr(import_services, "insert_rows", insert)
-
-
-def test_a_database_lost_part_way_keeps_the_committed_batches_and_says_so(world, monkeypatch):
-    _lose_the_database_at_the_second_batch(monkeypatch)
-    before = Document.objects.count()
-
-    response = world.client("man").post(
-        URL, [{"text": f"Item {number}."} for number in range(1500)], format="json"
-    )
-
-    assert response.status_code == 503
-    assert response["Retry-After"] == "1"
-    body = response.json()
-    assert (body["read"], body["imported"], body["skipped"], body["rejected"]) == (1000, 1000, 0, 0)
-    assert Document.objects.count() == before + 1000
-
-
-def test_the_progress_stream_ends_with_the_error_and_the_committed_counts(world, monkeypatch):
-    _lose_the_database_at_the_second_batch(monkeypatch)
-
-    response = world.client("man").post(
-        f"{URL}?progress=ndjson",
-        [{"text": f"Item {number}."} for number in range(1500)],
-        format="json",
-    )
-
-    events = _ndjson(response)
-    assert [event["event"] for event in events] == ["progress", "error"]
-    assert events[-1]["imported"] == 1000
-    assert events[-1]["detail"].startswith("The database was lost part way;")
-    assert Document.objects.filter(text__startswith="Item ").count() == 1000
+    assert statuses == [200, 429]
+    assert world.client("root").post(URL, [{"text": "R."}], format="json").status_code == 200
+    assert Document.objects.filter(text__in=["T0.", "T1.", "R."]).count() == 2
 
 
 def test_texts_are_stored_as_document_create_stores_them(world):
@@ -489,3 +380,16 @@ def test_texts_are_stored_as_document_create_stores_them(world):
         single.url,
     )
     assert bulk.text == normalize_text(raw)
+
+
+def test_items_carrying_server_owned_fields_are_refused_by_name(world):
+    owned = {"id": 9, "debate": "other", "sha256": "0" * 64, "status": "adjudicated"}
+    before = Document.objects.count()
+
+    response = world.client("man").post(URL, [{"text": "New.", **owned}], format="json")
+
+    assert response.status_code == 422
+    assert [(p["index"], p["reason"]) for p in response.json()["problems"]] == [
+        (0, "unknown fields: debate, id, sha256, status " + ALLOWED),
+    ]
+    assert Document.objects.count() == before

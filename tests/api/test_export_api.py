@@ -176,17 +176,42 @@ def test_csv_response(corpus):
     assert {row["layer"] for row in rows} == {"gold"}
 
 
-def test_webanno_response(corpus):
-    response = client_for(corpus, "man").get(URL, {"format": "webanno"})
+def test_w3c_response(corpus):
+    response = client_for(corpus, "man").get(URL, {"format": "w3c"})
     assert response["Content-Type"] == (
         'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
     )
+    assert response["Content-Disposition"].endswith('.jsonld"')
+    assert "Deprecation" not in response and "X-Debatemap-Deprecated" not in response
     document = json.loads(body(response))
     assert document["id"].startswith("http://testserver/api/v1/debates/encryption/export/")
+    assert document["provenance"]["format"] == "w3c"
     annotation = document["first"]["items"][0]
     assert annotation["target"]["source"] == (
         f"http://testserver/api/v1/documents/{corpus.doc_a.pk}/"
     )
+
+
+def test_webanno_is_the_deprecated_name_of_w3c_and_says_so(corpus):
+    client = client_for(corpus, "man")
+    old = client.get(URL, {"format": "webanno", "layer": "gold"})
+    new = client.get(URL, {"format": "w3c", "layer": "gold"})
+
+    assert old.status_code == new.status_code == 200
+    assert old["Content-Type"] == new["Content-Type"]
+    assert old["Deprecation"] == "@1796515200"  # RFC 9745: since 2026-12-06
+    assert old["X-Debatemap-Deprecated"] == (
+        "format=webanno is deprecated and will be removed in the next release: use format=w3c "
+        "(the same W3C Web Annotation JSON-LD)."
+    )
+    old_document, new_document = json.loads(body(old)), json.loads(body(new))
+    # The same collection but for the moment it was made and its id, the URL asked for.
+    assert old_document.pop("id").endswith("?format=webanno&layer=gold")
+    assert new_document.pop("id").endswith("?format=w3c&layer=gold")
+    for document in (old_document, new_document):
+        document.pop("generated")
+        document["provenance"].pop("exported_at")
+    assert old_document == new_document
 
 
 def test_brat_response(corpus):

@@ -155,6 +155,43 @@ def test_brat_upload_imports_and_reports_each_document(corpus):
     assert Span.objects.filter(document=essay, annotator=corpus.users["ann2"]).count() == 2
 
 
+def test_a_gold_import_records_a_review_decision_per_span_and_relation(corpus):
+    from annotations.models import DocumentReview, Relation, ReviewDecision
+
+    manager = corpus.users["man"]
+    response = client_for(corpus, "man").post(
+        BRAT_URL, {"file": upload(zip_bytes(GOOD)), "layer": "gold"}, format="multipart"
+    )
+
+    assert response.status_code == 200
+    essay = Document.objects.get(text=GOOD["new/essay.txt"])
+    gold = list(Span.objects.filter(document=essay, annotator=None).order_by("start"))
+    [relation] = Relation.objects.filter(document=essay, annotator=None)
+    decisions = list(ReviewDecision.objects.filter(document=essay).order_by("id"))
+    assert [(d.action, d.reviewer_id, d.review_version) for d in decisions] == [
+        ("import", manager.pk, 1)
+    ] * 3
+    assert [(d.unit_key, d.gold_span_pk, d.gold_relation_pk) for d in decisions] == [
+        (f"g-{gold[0].pk}", gold[0].pk, None),
+        (f"g-{gold[1].pk}", gold[1].pk, None),
+        ("", None, relation.pk),
+    ]
+    review = DocumentReview.objects.get(document=essay)
+    assert (review.version, review.started_by_id) == (1, manager.pk)
+
+
+def test_an_import_into_an_annotator_layer_records_no_review_decision(corpus):
+    from annotations.models import ReviewDecision
+
+    before = ReviewDecision.objects.count()
+    response = client_for(corpus, "man").post(
+        BRAT_URL, {"file": upload(zip_bytes(GOOD)), "layer": "ann2"}, format="multipart"
+    )
+
+    assert response.status_code == 200
+    assert ReviewDecision.objects.count() == before
+
+
 def test_brat_upload_with_nothing_importable_is_422(corpus):
     files = {"d.txt": "Hello world", "d.ann": "T1\tclaim 0 5\tHellO\n"}
     response = client_for(corpus, "rev").post(

@@ -31,6 +31,8 @@ SETTINGS_VARIABLES = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "THROTTLE_LOGIN",
+    "THROTTLE_EXPORT",
+    "THROTTLE_IMPORT",
 }
 STRONG_KEY = secrets.token_urlsafe(64)
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -289,6 +289,8 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
         ("post", "api/v1/debates/<slug:slug>/maps/decisions/<int:pk>/undo/"),
         ("post", "api/v1/debates/<slug:slug>/import/brat/"),  # test_uploads_ignore_...
         ("post", "api/v1/debates/<slug:slug>/import/spans/"),  # test_uploads_ignore_...
+        # A list of documents, each item refused alone: tests/api/test_document_import.py
+        ("post", "api/v1/debates/<slug:slug>/documents/import/"),
         ("post", "api/v1/"),  # unknown API paths: 404
         ("put", "api/v1/"),
         ("patch", "api/v1/"),

@@ -1,4 +1,4 @@
-"""W3C Web Annotation JSON-LD (format=webanno): what pyld makes of it, offline."""
+"""W3C Web Annotation JSON-LD (format=w3c): what pyld makes of it, offline."""
 
 import json
 
@@ -16,7 +16,7 @@ OA = "http://www.w3.org/ns/oa#"
 
 
 def _expanded(corpus, filters=None) -> list[dict]:
-    document = json.loads(export(corpus, "webanno", filters))
+    document = json.loads(export(corpus, "w3c", filters))
     return jsonld.expand(document, {"documentLoader": local_document_loader})
 
 
@@ -24,8 +24,8 @@ def _first(node: dict, key: str):
     return node[key][0]
 
 
-def test_webanno_is_an_annotation_collection_pyld_expands_offline(corpus):
-    document = json.loads(export(corpus, "webanno"))
+def test_w3c_is_an_annotation_collection_pyld_expands_offline(corpus):
+    document = json.loads(export(corpus, "w3c"))
     assert document["@context"][0] == ANNO_CONTEXT_URL
     assert document["type"] == "AnnotationCollection"
     assert document["provenance"]["software"]["version"] == "0.1.0"
@@ -40,7 +40,7 @@ def test_webanno_is_an_annotation_collection_pyld_expands_offline(corpus):
     assert all(item["@type"] == [f"{OA}Annotation"] for item in annotations)
 
 
-def test_webanno_annotation_has_quote_and_position_selectors(corpus):
+def test_w3c_annotation_has_quote_and_position_selectors(corpus):
     expanded = _expanded(corpus)
     page = _first(expanded[0], "http://www.w3.org/ns/activitystreams#first")
     annotations = page["http://www.w3.org/ns/activitystreams#items"][0]["@list"]

@@ -6,7 +6,9 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
+from core.db import is_postgresql
 from debate.importers import read_import_items, read_jsonl_stream
 from debate.imports.services import documents_import
 from debate.models import Document
@@ -51,9 +53,13 @@ def test_memory_does_not_grow_with_the_upload(tmp_path):
 
     assert (imported_small, imported_large) == (2_000, 8_000)
     assert Document.objects.count() == 10_000
-    # Four times the documents in the same batches: the peak is one batch's, give or take
-    # what the database driver keeps (a fifth of it at most).
-    assert peak_large < peak_small * 1.2, (peak_small, peak_large)
+    # psycopg remembers the last 100 statements it ran on a connection, to prepare the
+    # frequent ones, and each batch's duplicate check is a statement of its own (its 200
+    # hashes written into it, 67 bytes each): a bounded cache, full after 100 batches.
+    driver = 100 * 200 * 67 if is_postgresql(connection) else 0
+    # Four times the documents in the same batches: the peak is one batch's, give or take a
+    # fifth, plus that cache.
+    assert peak_large < peak_small * 1.2 + driver, (peak_small, peak_large)
 
 
 def test_each_yielded_progress_counts_only_committed_documents(tmp_path):
