@@ -25,6 +25,7 @@ from core.api import (
     CursorPage,
     CursorPageByName,
     CursorPageBySlug,
+    FastJSONRenderer,
     StrictQueryMixin,
 )
 from debate.models import Actor, Debate, Document, DocumentStatus, Membership, Role
@@ -332,6 +333,8 @@ class DocumentListView(DebateScopedMixin, generics.ListCreateAPIView):
 )
 class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
     serializer_class = DocumentDetailSerializer
+    # The same bytes as DRF's renderer: a document's text, and with ?include= its whole layer.
+    renderer_classes = [FastJSONRenderer]
 
     @property
     def error_statuses(self) -> list[int]:
