@@ -11,14 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotations.api import LAYER_PARAMETER, read_layer
-from annotations.selectors import relation_list, span_list
-from annotations.serializers import (
-    RelationSerializer,
-    SpanSerializer,
-    relation_list_payload,
-    span_list_payload,
-)
-from debate.serializers import DocumentDetailSerializer
+from annotations.layer_reads import layer_relations_payload, layer_spans_payload
+from annotations.serializers import RelationSerializer, SpanSerializer
+from debate.serializers import DocumentDetailSerializer, document_detail_payload
 from debate.views import DocumentDetailView
 
 INCLUDES = ("spans", "relations")
@@ -86,13 +81,11 @@ class DocumentWithLayerView(DocumentDetailView):
         if "layer" in request.query_params and not wanted:
             raise ValidationError({"layer": ["A layer is read with include=spans,relations."]})
         layer = read_layer(request)
-        data = DocumentDetailSerializer(document).data
+        data = document_detail_payload(document)
         if "spans" in wanted:
-            data["spans"] = span_list_payload(
-                span_list(user=request.user, document=document, layer=layer)
-            )
+            data["spans"] = layer_spans_payload(user=request.user, document=document, layer=layer)
         if "relations" in wanted:
-            data["relations"] = relation_list_payload(
-                relation_list(user=request.user, document=document, layer=layer)
+            data["relations"] = layer_relations_payload(
+                user=request.user, document=document, layer=layer
             )
         return Response(data)

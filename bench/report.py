@@ -27,14 +27,24 @@ from urllib.parse import urlparse
 START = "<!-- served-benchmarks:start (written by bench/run_bench.py; edits here are lost) -->"
 END = "<!-- served-benchmarks:end -->"
 HEADING = "## Served benchmarks (`make bench`)"
-ORDER = ("span_create", "span_read", "annotate_page", "map_build", "agreement")
+ORDER = ("span_create", "span_read", "annotate_page", "map_build", "agreement", "peer")
 TITLES = {
     "span_create": "Span creation under load",
     "span_read": "Reading a document's 2,000 spans",
     "annotate_page": "The annotate page with 2,000 spans in Chromium",
     "map_build": "Argument map through the job",
     "agreement": "Debate agreement",
+    "peer": "The peer workload: fresh connections, beside doccano and Label Studio",
 }
+# The rows of the peer table: the recorded figures' key, and the figure measured now.
+PEER_ROWS = (
+    ("import 200 documents through the API", "import"),
+    ("span saves, sequential", "spans_sequential"),
+    ("span saves, 8 threads", "spans_threads"),
+    ("server CPU per span (sequential)", "cpu_per_span"),
+    ("fetch a document with its 20 spans", "fetch"),
+    ("export every span", "export"),
+)
 
 
 def _cpu_model() -> str:
@@ -229,6 +239,66 @@ def _details(name: str, result: dict) -> list[str]:
             + ", ".join(f"{s:.2f}" for s in details["runs_seconds"])
             + f"; one more submission {details['submit_seconds']:.2f} s, then "
             f"{details['after_seconds']:.2f} s; answer {details['response_bytes'] / 1e3:,.0f} kB."
+        )
+    elif name == "peer":
+        lines += _peer_details(details)
+    return lines
+
+
+def _peer_details(details: dict) -> list[str]:
+    phases = details["phases"]
+    sequential, threads = phases["c1_spans_sequential"], phases["c2_spans_concurrent"]
+    fetch, imported, export = phases["d_fetch_doc"], phases["b_import"], phases["e_export"]
+    requests = fetch.get("requests_per_fetch", 1)
+    now = {
+        "import": f"{imported['docs_per_s']:,.0f} docs/s",
+        "spans_sequential": f"{sequential['throughput_per_s']:,.0f}/s, p50 "
+        f"{sequential['p50_ms']:g} ms",
+        "spans_threads": f"{threads['throughput_per_s']:,.0f}/s, p95 {threads['p95_ms']:g} ms",
+        "cpu_per_span": f"{1000 * sequential['server_cpu_s'] / sequential['ok']:.1f} ms",
+        "fetch": f"p50 {fetch['p50_ms']:g} ms ({requests} request{'s' if requests > 1 else ''})",
+        "export": f"{export['wall_s']:.2f} s, streamed",
+    }
+    recorded = details["recorded"]
+    lines = [
+        f"`{details['client']}`: {details['documents']} documents x "
+        f"{details['spans_per_document']} spans, half saved one after another, half from "
+        f"{details['threads']} threads; import through `{details['import_api']}`, fetch through "
+        f"`{details['fetch_api']}`. Server CPU is the gunicorn processes' (the client reads "
+        "/proc, as it did for the other tools); PostgreSQL spent "
+        f"{details['database_cpu_seconds_whole_run']:.1f} s of CPU over the whole run. The "
+        "other columns are the figures the same client recorded for the other tools (one "
+        "window on 2026-12-06, 2 cores, each tool in its recommended single-machine setup).",
+        "",
+        "| task | Debatemap now | " + " | ".join(recorded) + " |",
+        "|---|---|" + "---|" * len(recorded),
+    ]
+    for title, key in PEER_ROWS:
+        cells = [now[key], *(column[key] for column in recorded.values())]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "The same client's span saves (same documents, offsets, threads, fresh connections) "
+        "sent to `/bench/bare/` (Django and gunicorn answering the body, nothing else) and to "
+        "`/bench/floor/<id>/` (a save's database work alone, no DRF): what no save can go "
+        "below on this server and machine.",
+        "",
+        "| run | saves/s | p50 | p95 | server CPU a request (gunicorn + PostgreSQL) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    runs = {
+        "span saves sequential": {**sequential, "database_cpu_s": None},
+        "span saves threads": {**threads, "database_cpu_s": None},
+        **details.get("floors", {}),
+    }
+    for name, run in runs.items():
+        database = run.get("database_cpu_s")
+        cpu = f"{1000 * run['server_cpu_s'] / run['ok']:.2f}" + (
+            "" if database is None else f" + {1000 * database / run['ok']:.2f}"
+        )
+        lines.append(
+            f"| {name.replace(' threads', ' 8 threads')} | {run['throughput_per_s']:,.0f} | "
+            f"{run['p50_ms']:g} ms | {run['p95_ms']:g} ms | {cpu} ms |"
         )
     return lines
 

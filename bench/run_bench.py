@@ -20,6 +20,8 @@ Benchmarks, each writing ``bench/results/<name>.json``:
 - map_build: POST /api/v1/debates/<slug>/maps/ until the build is done, with the worker
   running, then one more review decision (accept + finish) and the rebuild;
 - agreement: GET /api/v1/debates/<slug>/agreement/;
+- peer: bench/peer_client.py, the workload that compared us with doccano and Label Studio
+  (every request on a fresh connection), beside the figures those tools measured;
 - export: bench/export_bench.py, when it exists (its own section of docs/BENCHMARKS.md).
 
 Everything it starts it stops, also on failure or Ctrl-C. Each job is a module of
@@ -57,6 +59,7 @@ from bench.served.database import manage, scenario_data  # noqa: E402
 from bench.served.export import bench_export  # noqa: E402
 from bench.served.maps import bench_map_build  # noqa: E402
 from bench.served.page import bench_annotate_page  # noqa: E402
+from bench.served.peer import bench_peer  # noqa: E402
 from bench.served.results import LOAD_AT_START  # noqa: E402
 from bench.served.services import (  # noqa: E402
     Services,
@@ -110,6 +113,7 @@ def main() -> None:
             "annotate_page": lambda: bench_annotate_page(manifest, sizes, options.scale),
             "map_build": lambda: bench_map_build(manifest, options.scale, worker_pid),
             "agreement": lambda: bench_agreement(manifest, sizes, options.scale),
+            "peer": lambda: bench_peer(options.scale),
         }
         for name in chosen:
             if name in steps:

@@ -1,5 +1,7 @@
 """API shapes of the debate domain. Input and output shapes are separate serializers."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
@@ -240,6 +242,34 @@ class DocumentDetailSerializer(DocumentSerializer):
     class Meta(DocumentSerializer.Meta):
         fields = [*DocumentSerializer.Meta.fields, "text"]
         read_only_fields = fields
+
+
+_DATE = serializers.DateField(read_only=True)
+_INSTANT = serializers.DateTimeField(read_only=True)
+
+
+def document_detail_payload(document: Document) -> dict[str, Any]:
+    """Return a document of ``document_get`` exactly as DocumentDetailSerializer gives it.
+
+    Written out: building a ModelSerializer's fields cost more than the rest of a document's
+    GET but its one query; test_document_detail_payload_is_the_serializers holds it to the
+    serializer, key for key.
+    """
+    published, created_at = document.published, document.created_at
+    return {
+        "id": document.pk,
+        "debate": document.debate.slug,
+        "title": document.title,
+        "source": document.source,
+        "url": document.url,
+        "published": None if published is None else _DATE.to_representation(published),
+        "sha256": document.sha256,
+        "length": document.text_length,
+        "status": document.status,
+        "my_status": document.my_status,
+        "created_at": None if created_at is None else _INSTANT.to_representation(created_at),
+        "text": document.text,
+    }
 
 
 class DocumentCreateSerializer(StrictInputSerializer):

@@ -25,6 +25,7 @@ from core.api import (
     CursorPage,
     CursorPageByName,
     CursorPageBySlug,
+    FastJSONRenderer,
     StrictQueryMixin,
 )
 from debate.models import Actor, Debate, Document, DocumentStatus, Membership, Role
@@ -60,6 +61,7 @@ from debate.serializers import (
     GuidelinesWriteSerializer,
     MembershipSerializer,
     MembershipWriteSerializer,
+    document_detail_payload,
 )
 from debate.services import (
     DocumentInput,
@@ -358,6 +360,8 @@ class DocumentListView(DebateScopedMixin, generics.ListCreateAPIView):
 )
 class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
     serializer_class = DocumentDetailSerializer
+    # The same bytes as DRF's renderer: a document's text, and with ?include= its whole layer.
+    renderer_classes = [FastJSONRenderer]
 
     @property
     def error_statuses(self) -> list[int]:
@@ -372,6 +376,9 @@ class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
         except Document.DoesNotExist:
             raise Http404("No document with this id.") from None
 
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(document_detail_payload(self.get_object()))
+
     def patch(self, request: Request, pk: int) -> Response:
         document = self.get_object()  # 404 before anything else for non-members
         if not debate_access(user=request.user, debate=document.debate).can_manage:
@@ -380,4 +387,4 @@ class DocumentDetailView(StrictQueryMixin, generics.RetrieveAPIView):
         serializer.is_valid(raise_exception=True)
         document_update(document=document, changes=serializer.validated_data)
         document = document_get(user=request.user, pk=document.pk)
-        return Response(DocumentDetailSerializer(document).data)
+        return Response(document_detail_payload(document))

@@ -28,7 +28,7 @@ from debate.scheme import default_scheme
 from debate.text import normalize_text, text_sha256
 from maps.models import MapBuild, MapVersion
 
-SCENARIOS = ("spans", "page", "map", "agreement")
+SCENARIOS = ("spans", "page", "map", "agreement", "peer")
 SLUGS = {name: f"bench-{name}" for name in SCENARIOS}
 STANCES = ("pro", "contra", "neutral")
 ROLES = ("claim", "premise")

@@ -65,7 +65,15 @@ SCALES: dict[str, dict[str, int]] = {
         "agreement_runs": 3,
     },
 }
-BENCHMARKS = ("span_create", "span_read", "annotate_page", "map_build", "agreement", "export")
+BENCHMARKS = (
+    "span_create",
+    "span_read",
+    "annotate_page",
+    "map_build",
+    "agreement",
+    "peer",
+    "export",
+)
 
 
 class BenchError(Exception):

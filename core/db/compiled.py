@@ -60,12 +60,20 @@ class CompiledQuery:
 
     def first(self, *, shape: dict[str, Hashable], **values: Any) -> tuple | None:
         """Return the first row the built queryset gives for these values, or None."""
+        rows = self._rows(shape, values, many=False)
+        return rows[0] if rows else None
+
+    def all(self, *, shape: dict[str, Hashable], **values: Any) -> list[tuple]:
+        """Return every row the built queryset gives for these values, in its order."""
+        return self._rows(shape, values, many=True)
+
+    def _rows(self, shape: dict[str, Hashable], values: dict[str, Any], *, many: bool) -> list:
         key = (tuple(sorted(shape.items())), tuple(sorted(values)))
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(shape, values)
         if compiled.sql is None:
-            return None
+            return []
         params = [
             values[slot] if slot is not None else constant
             for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
@@ -73,16 +81,24 @@ class CompiledQuery:
         connection = connections[compiled.alias]
         with preparable_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None or not compiled.converters:
-            return row
-        row = list(row)
+            if many:
+                rows = cursor.fetchall()
+            else:
+                row = cursor.fetchone()
+                rows = [] if row is None else [row]
+        if not compiled.converters:
+            return rows
+        return [self._convert(row, compiled, connection) for row in rows]
+
+    @staticmethod
+    def _convert(row: tuple, compiled: _Compiled, connection: BaseDatabaseWrapper) -> tuple:
+        converted = list(row)
         for position, converters, expression in compiled.converters:
-            value = row[position]
+            value = converted[position]
             for converter in converters:
                 value = converter(value, expression, connection)
-            row[position] = value
-        return tuple(row)
+            converted[position] = value
+        return tuple(converted)
 
     def queryset(self, *, shape: dict[str, Hashable], **values: Any) -> QuerySet:
         """Return the queryset ``first`` compiles, for the ORM to run: the path it must match."""

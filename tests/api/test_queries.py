@@ -188,3 +188,25 @@ def test_a_saves_statements_are_prepared_when_the_connection_allows(world, layer
         # prepared once per set of parameter types, and None differs from an actor's id.)
         for statement in ('FROM "authtoken_token"', 'FROM "debate_document"', "INSERT INTO"):
             assert any(statement in s for s in prepared), statement
+
+
+# The token with its user, the document (with the caller's role, or with its debate, length
+# and status), then one statement per list read.
+SMALL_READS = {
+    "document detail": ("/api/v1/documents/{pk}/", 2),
+    "document with its layer": ("/api/v1/documents/{pk}/?include=spans,relations", 4),
+    "document with its spans": ("/api/v1/documents/{pk}/?include=spans", 3),
+    "spans": ("/api/v1/documents/{pk}/spans/", 3),
+    "relations": ("/api/v1/documents/{pk}/relations/", 3),
+}
+
+
+@pytest.mark.parametrize("read", list(SMALL_READS))
+def test_a_small_read_runs_a_fixed_few_statements(world, read, django_assert_num_queries):
+    client = world.client("ann")
+    path, expected = SMALL_READS[read]
+    url = path.format(pk=world.document.pk)
+    assert client.get(url).status_code == 200  # compiles what is compiled once per process
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -68,3 +68,19 @@ def test_refuses_to_make_a_scenario_twice_without_replace():
         call_command(GenerateScenarios(), "--only=page", "--page-spans=3")
     call_command(GenerateScenarios(), "--only=page", "--page-spans=4", "--replace")
     assert Span.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_peer_scenario_is_an_empty_debate_with_a_manager_and_an_annotator(tmp_path):
+    manifest_path = tmp_path / "peer.json"
+    call_command(GenerateScenarios(), "--only=peer", f"--manifest={manifest_path}")
+    call_command(GenerateScenarios(), "--only=peer", "--replace", f"--manifest={manifest_path}")
+    peer = json.loads(manifest_path.read_text())["peer"]
+
+    debate = Debate.objects.get(slug=peer["debate"])
+    assert debate.documents.count() == 0
+    roles = dict(debate.memberships.values_list("user__username", "role"))
+    assert roles == {"bench-peer-manager": "manager", "bench-peer-annotator": "annotator"}
+    for who in ("manager", "annotator"):
+        token = Token.objects.select_related("user").get(key=peer[who]["token"])
+        assert token.user.pk == peer[who]["id"]

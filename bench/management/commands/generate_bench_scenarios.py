@@ -14,7 +14,9 @@ Each scenario is a debate of its own (``--replace`` makes it again):
   merges as it would on real data), and one document waiting for review with a single unit
   left: the "one more decision" before a rebuild;
 - ``bench-agreement``: documents with three annotators' submitted layers, drawn by the
-  generator of ``bench/agreement_bench.py`` (missed spans, shifted boundaries, other labels).
+  generator of ``bench/agreement_bench.py`` (missed spans, shifted boundaries, other labels);
+- ``bench-peer``: an empty debate with a manager and an annotator holding tokens, which
+  ``bench/peer_client.py`` fills through the API (``bench/served/peer.py``).
 
 Rows go in with COPY on PostgreSQL (bulk_create elsewhere) and without history: the data is
 for measuring, not for auditing. The manifest (JSON) names the debates, documents, users and
@@ -34,6 +36,7 @@ from bench.scenarios.agreement import scenario_agreement
 from bench.scenarios.common import SCENARIOS, SLUGS, remove_scenario
 from bench.scenarios.maps import scenario_map
 from bench.scenarios.page import scenario_page
+from bench.scenarios.peer import scenario_peer
 from bench.scenarios.spans import scenario_spans
 from core.db import is_postgresql
 from debate.models import Debate
@@ -87,6 +90,7 @@ class Command(BaseCommand):
                 annotators=options["agreement_annotators"],
                 rng=rng,
             ),
+            "peer": lambda rng: scenario_peer(),
         }
         manifest: dict[str, Any] = {}
         for name in chosen:
