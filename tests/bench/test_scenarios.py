@@ -53,11 +53,21 @@ def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
     assert Span.objects.filter(document=pending).count() == 2  # one per annotator, identical
 
     agreement = Debate.objects.get(slug="bench-agreement")
-    assert agreement.documents.count() == 4
+    # Four documents with every layer submitted, and one whose last layer the benchmark submits.
+    assert agreement.documents.count() == 4 + 1
+    assert manifest["agreement"]["documents"] == 4
     submitted = Assignment.objects.filter(
         document__debate=agreement, status=AssignmentStatus.SUBMITTED
     )
-    assert submitted.count() == 4 * 3
+    assert submitted.count() == 4 * 3 + 2
+    waiting = manifest["agreement"]["pending"]
+    assert Document.objects.get(pk=waiting["document"]).status == DocumentStatus.ANNOTATING
+    assert (
+        Assignment.objects.get(
+            document_id=waiting["document"], status=AssignmentStatus.IN_PROGRESS
+        ).annotator.username
+        == waiting["annotator"]
+    )
     assert manifest["agreement"]["spans"] == Span.objects.filter(document__debate=agreement).count()
 
 
