@@ -66,7 +66,7 @@ def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
         Assignment.objects.get(
             document_id=waiting["document"], status=AssignmentStatus.IN_PROGRESS
         ).annotator.username
-        == waiting["annotator"]
+        == waiting["annotator"]["username"]
     )
     assert manifest["agreement"]["spans"] == Span.objects.filter(document__debate=agreement).count()
 
