@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-from core.health import ReadinessView, liveness
+from core.health import liveness, readiness
 from core.metrics import metrics
 from core.views import ApiDocsView, ApiRedocView, api_not_found
 
@@ -27,7 +27,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     # For load balancers and Prometheus (docs/DEPLOY.md): no login, JSON and text.
-    path("health/", ReadinessView.as_view(), name="health-ready"),
+    path("health/", readiness, name="health-ready"),
     path("health/live/", liveness, name="health-live"),
     path("metrics", metrics, name="metrics"),
     path("api/v1/", include(api_v1)),

@@ -1,5 +1,6 @@
 """Liveness, readiness, Prometheus metrics and JSON logs with a request id (docs/DEPLOY.md)."""
 
+import asyncio
 import io
 import json
 import logging
@@ -40,6 +41,18 @@ def test_readiness_with_tasks_run_eagerly_asks_the_database_and_the_cache(settin
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_readiness_answers_a_caller_whose_thread_runs_an_event_loop(settings):
+    # As Playwright's sync API does in a test process: an async view could not be called here.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    async def ask():
+        return Client().get("/health/")
+
+    response = asyncio.run(ask())
+
+    assert (response.status_code, response.json()["status"]) == (200, "ok")
 
 
 def test_readiness_fails_with_a_cache_that_does_not_answer(settings):

@@ -354,7 +354,10 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_u
         ("a", "imported", first.pk)
     ]
     assert answer["ignored"] == ["annotation.conf"]
+    # The first document's gold, with its review record (a decision per span).
     assert changed_tables(before, database_state()) == [
+        "annotations.documentreview",
+        "annotations.reviewdecision",
         "annotations.span",
         "annotations.spanevent",
         "debate.document",
