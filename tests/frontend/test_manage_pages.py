@@ -137,3 +137,18 @@ def test_an_empty_debate_sends_managers_to_the_import_page_and_names_the_command
     DocumentFactory(debate=debate)
     client.force_login(member(Role.MANAGER))
     assert "import_documents" not in client.get(url).content.decode()
+
+
+def test_an_annotator_with_nothing_assigned_is_told_where_assignments_come_from(
+    client, debate, member
+):
+    DocumentFactory(debate=debate)
+    client.force_login(member(Role.ANNOTATOR))
+
+    html = client.get(reverse("debate-home", args=[debate.slug])).content.decode()
+
+    assert (
+        "Nothing is assigned to you yet. A manager of this debate assigns documents on its "
+        "Assign page."
+    ) in html
+    assert "in the admin" not in html
