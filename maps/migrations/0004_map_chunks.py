@@ -2,31 +2,23 @@
 
 A new version lists the digests of its chunks and stores only those no version has yet; the
 versions stored before keep their whole text in ``graph_json``, read as before. The chunks'
-text is compressed with lz4 where PostgreSQL has it, as ``graph_json`` is (debate/0003).
+text is compressed with lz4 where PostgreSQL has it (``core.db.compression``), as ``graph_json``
+is (debate/0003).
 """
 
 from django.db import migrations, models
 
-from core.db import is_postgresql
-
-TABLE = '"maps_mapchunk"'
-
-
-def _lz4_available(schema_editor) -> bool:
-    connection = schema_editor.connection
-    if not is_postgresql(connection) or connection.pg_version < 140000:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
+from core.db.compression import column_compression_set
 
 
 def use_lz4(apps, schema_editor) -> None:
-    if _lz4_available(schema_editor):
-        schema_editor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN text SET COMPRESSION lz4")
+    column_compression_set(schema_editor.connection, table="maps_mapchunk", column="text")
+
+
+def use_default(apps, schema_editor) -> None:
+    column_compression_set(
+        schema_editor.connection, table="maps_mapchunk", column="text", lz4=False
+    )
 
 
 class Migration(migrations.Migration):
@@ -67,5 +59,5 @@ class Migration(migrations.Migration):
                 "stored before chunks; empty when ``chunks`` holds it.",
             ),
         ),
-        migrations.RunPython(use_lz4, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(use_lz4, use_default, elidable=False),
     ]
