@@ -106,11 +106,11 @@ def prepare_database() -> str:
     manage("migrate", "--noinput")
     script = (
         "from django.contrib.auth import get_user_model; "
-        "from rest_framework.authtoken.models import Token; "
+        "from bench.scenarios.common import bench_token; "
         "User = get_user_model(); "
         "user, _ = User.objects.get_or_create(username='bulk-bench', "
         "defaults={'is_staff': True}); "
-        "print(Token.objects.get_or_create(user=user)[0].key)"
+        "print(bench_token(user))"
     )
     return manage("shell", "-c", script).strip().splitlines()[-1]
 

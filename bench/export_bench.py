@@ -46,7 +46,6 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from annotations.exports.selectors import (  # noqa: E402
     ExportFilters,
@@ -54,6 +53,7 @@ from annotations.exports.selectors import (  # noqa: E402
     export_span_queryset,
 )
 from annotations.models import Span  # noqa: E402
+from bench.scenarios.common import bench_token  # noqa: E402
 from core.db import is_postgresql  # noqa: E402
 from debate.models import Debate  # noqa: E402
 
@@ -249,7 +249,7 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database: COPY is the yardstick.")
     debate = ensure_data(args.spans, args.regenerate)
     researcher = debate.memberships.get(role="researcher").user
-    token, _ = Token.objects.get_or_create(user=researcher)
+    token = bench_token(researcher)
     load_before = os.getloadavg()
     port = PORT
     server = start_gunicorn(port)
@@ -258,13 +258,13 @@ def main() -> None:
         # A worker imports the views on its first request (about a second on the loaded
         # machine): one export of a single document first, as a running server has done.
         first_document = debate.documents.order_by("id").values_list("id", flat=True)[0]
-        export_run(port, token.key, pid, query=f"&documents={first_document}")
+        export_run(port, token, pid, query=f"&documents={first_document}")
         idle_rss = vm_kib(pid, "VmRSS") / 1024
         copies, exports = [], []
         for run in range(args.runs):
             copy = copy_run(debate)
             copies.append(copy["seconds"])
-            result = export_run(port, token.key, pid)
+            result = export_run(port, token, pid)
             exports.append(result)
             print(
                 f"run {run + 1}: COPY {copy['seconds']:.2f} s ({copy['bytes'] / 2**20:.0f} MiB); "

@@ -25,9 +25,10 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.crypto import hash_token  # noqa: E402
 
-from core.authentication import TOKEN_QUERY  # noqa: E402
+from accounts.authentication import TOKEN_QUERY  # noqa: E402
+from bench.scenarios.common import bench_token  # noqa: E402
 from core.db import is_postgresql  # noqa: E402
 from debate.models import Role  # noqa: E402
 from debate.selectors import DOCUMENT_ACCESS  # noqa: E402
@@ -50,8 +51,7 @@ def setup_rows() -> tuple[str, int, int]:
     document, _ = document_create(
         debate=debate, data=DocumentInput(text="A text to read fast. " * 200, source="bench")
     )
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key, user.pk, document.pk
+    return bench_token(user), user.pk, document.pk
 
 
 def timed(read, reads: int) -> dict:
@@ -81,8 +81,8 @@ def main() -> None:
     document_shape = {"text": False, "is_superuser": False, "is_staff": False, "is_active": True}
     reads = {
         "token": (
-            lambda: TOKEN_QUERY.first(shape={}, key=key),
-            lambda: TOKEN_QUERY.queryset(shape={}, key=key).first(),
+            lambda: TOKEN_QUERY.first(shape={}, digest=hash_token(key)),
+            lambda: TOKEN_QUERY.queryset(shape={}, digest=hash_token(key)).first(),
         ),
         "document_access": (
             lambda: DOCUMENT_ACCESS.first(shape=document_shape, user_id=user_id, pk=document_id),

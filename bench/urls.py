@@ -19,8 +19,8 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.authentication import TokenAuthentication
 from annotations.services import SpanInput, span_insert
-from core.authentication import TokenAuthentication
 from debate.selectors import document_access_get
 
 

@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_structlog",
     "core",
+    "accounts",
     "debate",
     "annotations",
     "maps",
@@ -173,6 +174,83 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# API tokens (accounts.ApiToken, django-rest-knox's hashing): named, stored as a SHA-512
+# digest, each with an expiry of at most API_TOKEN_MAX_DAYS; the key starts with "dm_" so
+# secret scanners and people can tell what it is.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model, not a secret)
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "API_TOKEN_DEFAULT_DAYS must be from 1 to API_TOKEN_MAX_DAYS "
+        f"({API_TOKEN_MAX_DAYS}), not {API_TOKEN_DEFAULT_DAYS}."
+    )
+API_TOKEN_PREFIX = "dm_"  # noqa: S105 (every key starts so)
+# Unexpired tokens an account may hold: a script that logs in on every run fills this, and is
+# told to revoke (or to keep its token) instead of piling up keys nobody tracks.
+API_TOKEN_LIMIT = env.int("API_TOKEN_LIMIT", default=100)
+# A token's "last used" is written at most this often (seconds): one write, not one per request.
+API_TOKEN_LAST_USED_RESOLUTION = 300
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DEFAULT_DAYS),
+    "TOKEN_PREFIX": API_TOKEN_PREFIX,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# E-mail, for password resets: printed on the console in development, sent through SMTP when
+# EMAIL_HOST is set (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Debatemap <debatemap@localhost>")
+# How long a password reset link works (Django's setting; default 1 hour here, not 3 days).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set.
+# A first login links the provider's subject to the account with the same verified e-mail
+# address, or makes a new account (in no debate until a manager adds it).
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "accounts.oidc.AuthenticationCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set, so single sign-on needs " + ", ".join(_missing) + "."
+        )
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.AuthenticationBackend")
+
 # 20 bad passwords for one username lock that username out for a while, from any address;
 # 20 from one address lock that address out, whatever usernames it tries.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=20)
@@ -214,7 +292,7 @@ STORAGES = {
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -16,7 +16,7 @@ from core.metrics import metrics
 from core.views import ApiDocsView, ApiRedocView, api_not_found
 
 api_v1 = [
-    path("", include("core.urls")),
+    path("", include("accounts.urls")),
     path("", include("debate.urls")),
     path("", include("annotations.urls")),
     path("", include("maps.urls")),

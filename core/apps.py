@@ -4,7 +4,6 @@ import sys
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import pre_save
 
 # The name operators already filter on for the start-up warning.
 logger = logging.getLogger("debate")
@@ -15,13 +14,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Plumbing"
 
     def ready(self) -> None:
-        from core.signals import revoke_tokens_on_password_change
-
-        pre_save.connect(
-            revoke_tokens_on_password_change,
-            sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="core.revoke_tokens_on_password_change",
-        )
         # runserver's autoreloader imports everything twice; log once, in the serving process.
         if (
             "runserver" in sys.argv

@@ -1,8 +1,7 @@
-"""API shapes shared by every app: strict input, and the token exchange."""
+"""API shapes shared by every app: strict input."""
 
 from collections.abc import Mapping
 
-from django.contrib.auth import authenticate
 from rest_framework import serializers
 
 
@@ -43,30 +42,3 @@ class StrictInputSerializer(serializers.Serializer):
             ):
                 errors[key] = ["A valid integer is required."]
         return errors
-
-
-# --- Auth -----------------------------------------------------------------------------------
-class TokenRequestSerializer(StrictInputSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-
-    def validate(self, attrs):
-        # Axes counts failures and refuses locked-out users from the Django request, which
-        # DRF wraps; passing the wrapped one lets its middleware see the lockout flag.
-        request = self.context["request"]
-        user = authenticate(
-            request=request._request, username=attrs["username"], password=attrs["password"]
-        )
-        if getattr(request._request, "axes_locked_out", False):
-            attrs["locked_out"] = True
-            return attrs
-        if user is None or not user.is_active:
-            raise serializers.ValidationError(
-                {"non_field_errors": ["Unable to log in with the given username and password."]}
-            )
-        attrs["user"] = user
-        return attrs
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)

@@ -1,13 +1,43 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import oidc
 from frontend import views
 from frontend.guidelines import views as guidelines_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", views.account_page, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # Single sign-on (accounts.oidc); 404 unless OIDC_RP_CLIENT_ID is set.
+    path(
+        "oidc/authenticate/",
+        oidc.AuthenticationRequestView.as_view(),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        oidc.AuthenticationCallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
     path("d/<slug:slug>/", views.debate_home, name="debate-home"),
     path("d/<slug:slug>/next/", views.queue_next, name="queue-next"),
     path("documents/<int:document_id>/annotate/", views.annotate, name="annotate"),

@@ -2,13 +2,34 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from knox.crypto import hash_token
 
+from accounts.models import ApiToken
+from accounts.services import api_token_create
 from annotations.models import Assignment, Relation, Span
 from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
 from debate.scheme import default_scheme
 from debate.text import normalize_text, text_sha256
 
 PASSWORD = "correct-horse-battery"
+
+
+def api_token(user, *, name: str = "tests", days: int = 30) -> str:
+    """Make an API token of ``user`` and return its key.
+
+    Marked as used now, as a token in use is: its first request then writes no "last used"
+    (that write happens at most once per five minutes, tested in tests/accounts).
+    """
+    token, key = api_token_create(user=user, name=name, days=days)
+    ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    return key
+
+
+def token_owner(key: str):
+    """Return the user whose API token has this key, or None."""
+    token = ApiToken.objects.select_related("user").filter(digest=hash_token(key)).first()
+    return token.user if token is not None else None
 
 
 class UserFactory(factory.django.DjangoModelFactory):

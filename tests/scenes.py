@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Assignment, Relation, ReviewDecision, Span
@@ -49,6 +48,7 @@ from tests.factories import (
     MembershipFactory,
     SpanFactory,
     UserFactory,
+    api_token,
 )
 from tests.fixtures.seed_articles import (
     ARTICLE_000,
@@ -119,8 +119,7 @@ def token_client(user) -> APIClient:
     """Return an API client signed in with the user's token (None: anonymous)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -554,10 +553,10 @@ def team_create(*, annotators: int, documents: int = 4, gold_documents: int = 3)
     for n in range(annotators):
         user = UserFactory(username=f"annotator{n:02d}")
         MembershipFactory(debate=debate, user=user, role=Role.ANNOTATOR)
-        tokens[user.username] = Token.objects.create(user=user).key
+        tokens[user.username] = api_token(user)
     reviewer = UserFactory(username="reviewer")
     MembershipFactory(debate=debate, user=reviewer, role=Role.REVIEWER)
-    return Team(debate, docs, tokens, Token.objects.create(user=reviewer).key)
+    return Team(debate, docs, tokens, api_token(reviewer))
 
 
 # --- A large gold layer ---------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
+from accounts.services import api_token_create
 from annotations.models import (
     Assignment,
     DocumentReview,
@@ -165,12 +166,19 @@ def create_debate(slug: str, title: str, *, annotators_per_document: int = 2) ->
     )
 
 
+def bench_token(user) -> str:
+    """Return a new API token key of ``user`` named "bench", revoking earlier "bench" tokens
+    (runs repeat; an account holds a limited number of tokens)."""
+    ApiToken.objects.filter(user=user, name="bench").delete()
+    return api_token_create(user=user, name="bench", days=7)[1]
+
+
 def add_member(debate: Debate, username: str, role: str, *, token: bool = False) -> dict[str, Any]:
     user, _ = get_user_model().objects.get_or_create(username=username)
     Membership.objects.create(debate=debate, user=user, role=role)
     found: dict[str, Any] = {"id": user.pk, "username": username}
     if token:
-        found["token"] = Token.objects.get_or_create(user=user)[0].key
+        found["token"] = bench_token(user)
     return found
 
 

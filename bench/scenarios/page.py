@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from bench.scenarios.common import (
@@ -13,6 +12,7 @@ from bench.scenarios.common import (
     SLUGS,
     STANCES,
     add_member,
+    bench_token,
     create_debate,
     insert_documents,
     insert_rows,
@@ -33,7 +33,7 @@ def scenario_page(*, spans: int, relations: int, rng: random.Random) -> dict[str
     account.set_password(password)
     account.save(update_fields=["password"])
     # After the password: a password change revokes the tokens issued before it.
-    user["token"] = Token.objects.get_or_create(user=account)[0].key
+    user["token"] = bench_token(account)
     actors = Actor.objects.bulk_create(
         Actor(debate=debate, name=name)
         for name in ("Kate Robertson", "Rani Govender", "Susie Hargreaves", "the tech firms")

@@ -1,10 +1,18 @@
 """Server-rendered pages; their data comes from the same querysets as the API.
 
 One module per page family: ``debate`` (home, a debate, the next document), ``annotate``,
-``review`` (queue, review, gold, dashboard, assignment), ``maps`` and ``manage`` (members,
-import); ``common`` holds what they share.
+``review`` (queue, review, gold, dashboard, assignment), ``maps``, ``manage`` (members,
+import) and ``account`` (tokens, passwords); ``common`` holds what they share.
 """
 
+from frontend.views.account import (
+    LoginView,
+    PasswordChangeView,
+    PasswordResetDoneView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    account_page,
+)
 from frontend.views.annotate import (
     ANNOTATE_MODULES,
     RESERVED_SHORTCUTS,
@@ -24,6 +32,12 @@ from frontend.views.review import (
 )
 
 __all__ = [
+    "LoginView",
+    "PasswordChangeView",
+    "PasswordResetDoneView",
+    "PasswordResetConfirmView",
+    "PasswordResetView",
+    "account_page",
     "ANNOTATE_MODULES",
     "RESERVED_SHORTCUTS",
     "AnnotateStartView",

@@ -3,13 +3,15 @@
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.crypto import hash_token
+from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 
-from core.authentication import TokenAuthentication
-from tests.factories import PASSWORD
+from accounts.authentication import TokenAuthentication
+from accounts.models import ApiToken
+from tests.factories import PASSWORD, api_token
 
 TOKEN_URL = "/api/v1/auth/token/"
 
@@ -26,13 +28,32 @@ def login(username: str, password: str, ip: str = "10.0.0.1", **kwargs):
 def test_a_password_buys_a_token_that_opens_the_api(world):
     response = login("res", PASSWORD)
     assert response.status_code == 200
-    token = response.json()["token"]
-    assert token == Token.objects.get(user=world.users["res"]).key
+    body = response.json()
+    token = body["token"]
+    # Stored as its hash only: the key itself is nowhere in the database.
+    stored = ApiToken.objects.get(user=world.users["res"])
+    assert stored.digest == hash_token(token) and token not in (stored.digest, stored.token_key)
+    assert token.startswith("dm_") and len(token) == 3 + 64
+    assert body == {
+        "token": token,
+        "id": stored.pk,
+        "name": "API login",
+        "prefix": token[:15],
+        "created": body["created"],
+        "expires": body["expires"],
+        "last_used": None,
+        "expired": False,
+    }
+    lifetime = (stored.expiry - stored.created).total_seconds()
+    assert abs(lifetime - settings.API_TOKEN_DEFAULT_DAYS * 86400) < 5
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/debates/").status_code == 200
-    # Asking again gives the same token until it is revoked.
-    assert login("res", PASSWORD).json() == {"token": token}
+    # Asking again makes a second token; the first keeps working.
+    again = login("res", PASSWORD).json()["token"]
+    assert again != token
+    assert ApiToken.objects.filter(user=world.users["res"]).count() == 2
+    assert client.get("/api/v1/debates/").status_code == 200
 
 
 def test_json_and_form_encoded_logins_work_multipart_does_not(world):
@@ -58,7 +79,7 @@ def test_bad_credentials_get_one_message(world, username, password):
         }
     else:
         assert response.json() == {"password": ["This field may not be blank."]}
-    assert not Token.objects.filter(user__username=username).exists()
+    assert not ApiToken.objects.filter(user__username=username).exists()
 
 
 def test_inactive_users_get_no_token(world):
@@ -68,13 +89,17 @@ def test_inactive_users_get_no_token(world):
 
 
 def test_revoking_a_token_signs_every_client_out(world):
-    client = world.client("res")
-    token = Token.objects.get(user=world.users["res"]).key
+    token = api_token(world.users["res"])
+    other = api_token(world.users["res"], name="another script")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     assert client.delete(TOKEN_URL).status_code == 204
 
-    assert not Token.objects.filter(key=token).exists()
+    assert not ApiToken.objects.filter(digest=hash_token(token)).exists()
     assert client.get("/api/v1/debates/").status_code == 401
+    # The user's other token is not the one sent, and keeps working.
+    assert ApiToken.objects.filter(digest=hash_token(other)).exists()
     # A revoked token in the header does not stop its owner from logging in again.
     response = client.post(TOKEN_URL, {"username": "res", "password": PASSWORD}, format="json")
     assert response.status_code == 200
@@ -110,7 +135,7 @@ def test_twenty_bad_passwords_lock_the_user_out_from_anywhere(world):
         "Too many failed logins: this account is locked for a while."
     )
     assert locked["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    assert not Token.objects.filter(user=world.users["ann"]).exists()
+    assert not ApiToken.objects.filter(user=world.users["ann"]).exists()
     assert AccessAttempt.objects.filter(username="ann").exists()
     # Other users are not affected.
     assert login("ann2", PASSWORD, ip="10.2.0.1").status_code == 200
@@ -145,38 +170,47 @@ def test_twenty_bad_logins_from_one_address_lock_that_address(world):
     assert login("res", PASSWORD, ip="10.3.0.2").status_code == 200
 
 
-# --- Token look-up (core.authentication: DRF's TokenAuthentication, compiled once) ---------
-def test_token_authentication_gives_what_drfs_gives(world):
+# --- Token look-up (accounts.authentication: one compiled query by the key's hash) ----------
+def test_token_authentication_gives_what_the_orm_gives(world):
     user = world.users["root"]
     user.last_login = None
     user.save()
-    key = Token.objects.create(user=user).key
+    key = api_token(user)
     ours_user, ours_token = TokenAuthentication().authenticate_credentials(key)
-    drfs_user, drfs_token = authentication.TokenAuthentication().authenticate_credentials(key)
-    assert type(ours_user) is type(drfs_user)
-    assert field_values(ours_user) == field_values(drfs_user)
+    orm_token = ApiToken.objects.select_related("user").get(digest=hash_token(key))
+    assert type(ours_user) is type(orm_token.user)
+    assert field_values(ours_user) == field_values(orm_token.user)
     assert ours_user.last_login is None and ours_user.date_joined.tzinfo is not None
-    assert field_values(ours_token) == field_values(drfs_token)
+    # Every field but the digest, which the look-up does not read back.
+    assert field_values(ours_token) | {"digest": orm_token.digest} == field_values(orm_token)
     assert ours_token.user is ours_user
-    assert ours_user._state.adding is False and ours_user._state.db == drfs_user._state.db
+    assert ours_user._state.adding is False and ours_user._state.db == orm_token._state.db
+
+
+EXPIRED = "Token expired: make a new one on your account page or with POST /api/v1/auth/token/."
 
 
 @pytest.mark.parametrize(
     ("case", "detail"),
-    [("unknown", "Invalid token."), ("inactive", "User inactive or deleted.")],
+    [
+        ("unknown", "Invalid token."),
+        ("inactive", "User inactive or deleted."),
+        ("expired", EXPIRED),
+    ],
 )
-def test_token_authentication_refuses_as_drf_does(world, case, detail):
+def test_token_authentication_refuses_with_the_reason(world, case, detail):
     user = world.users["ann"]
-    key = Token.objects.create(user=user).key
+    key = api_token(user)
     if case == "unknown":
         key = key[:-1] + ("0" if key[-1] != "0" else "1")
-    else:
+    elif case == "inactive":
         user.is_active = False
         user.save()
-    for scheme in (TokenAuthentication(), authentication.TokenAuthentication()):
-        with pytest.raises(exceptions.AuthenticationFailed) as refused:
-            scheme.authenticate_credentials(key)
-        assert str(refused.value.detail) == detail
+    else:
+        ApiToken.objects.filter(user=user).update(expiry=timezone.now())
+    with pytest.raises(exceptions.AuthenticationFailed) as refused:
+        TokenAuthentication().authenticate_credentials(key)
+    assert str(refused.value.detail) == detail
     response = APIClient().get("/api/v1/debates/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
     assert response.json() == {"detail": detail}

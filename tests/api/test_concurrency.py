@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations import services
@@ -12,7 +11,7 @@ from annotations.models import Assignment, Span, SpanEvent
 from annotations.services import SpanInput, span_create
 from annotations.services import spans as span_services
 from core.db import is_postgresql
-from tests.factories import DocumentFactory, MembershipFactory, UserFactory
+from tests.factories import DocumentFactory, MembershipFactory, UserFactory, api_token
 
 
 def state(span: Span) -> tuple:
@@ -198,7 +197,7 @@ def test_concurrent_writers_of_one_version_exactly_one_wins():
         by=user,
         data=SpanInput(start=0, end=10, quote="Tech firms", stance="pro", role="claim"),
     ).span
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     writers = 8
 
     def write(client: APIClient, index: int):
@@ -236,7 +235,7 @@ def test_a_save_during_a_submit_waits_for_it_and_is_refused():
         by=user,
         data=SpanInput(start=0, end=4, quote="Tech", stance="pro", role="claim"),
     )
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     locked, answered = threading.Event(), []
 
     def save() -> None:
@@ -275,7 +274,7 @@ def test_concurrent_first_writes_to_a_new_layer_are_all_stored():
     user = UserFactory(username="opener")
     document = DocumentFactory(text="Tech firms say a backdoor weakens security for all of us.")
     MembershipFactory(debate=document.debate, user=user, role="annotator")
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     writers = 16
 
     def write(client: APIClient, index: int):

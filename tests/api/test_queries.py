@@ -186,7 +186,7 @@ def test_a_saves_statements_are_prepared_when_the_connection_allows(world, layer
     if is_postgresql(connection):
         # (More than one if the run prepares everything from the start: a statement is
         # prepared once per set of parameter types, and None differs from an actor's id.)
-        for statement in ('FROM "authtoken_token"', 'FROM "debate_document"', "INSERT INTO"):
+        for statement in ('FROM "accounts_apitoken"', 'FROM "debate_document"', "INSERT INTO"):
             assert any(statement in s for s in prepared), statement
 
 

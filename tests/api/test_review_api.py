@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Assignment, ReviewDecision, Span
@@ -22,6 +21,7 @@ from tests.factories import (
     DocumentFactory,
     MembershipFactory,
     UserFactory,
+    api_token,
 )
 from tests.scenes import token_client
 
@@ -608,7 +608,7 @@ def test_concurrent_reviewers_of_one_version_exactly_one_wins():
     for user in (ann, ann2):
         document_submit(document=document, annotator=user)
     unit = "u-" + "-".join(str(span.pk) for span in sorted(spans, key=lambda s: s.pk))
-    tokens = [Token.objects.create(user=user).key for user in reviewers]
+    tokens = [api_token(user) for user in reviewers]
     barrier = threading.Barrier(len(reviewers))
     statuses: list[int] = []
 

@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -30,6 +29,7 @@ from annotations.models import Relation
 from config.wsgi import application
 from maps.models import MergeDecision
 from maps.services import map_build_request, map_build_run
+from tests.factories import api_token
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):
@@ -188,8 +188,8 @@ BOUNDED = settings(
 
 def call_as(who: str, case, world) -> None:
     assert REAL_IDS, "the real_ids fixture must be in use"
-    token, _ = Token.objects.get_or_create(user=world.users[who])
-    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, checks=CHECKS)
+    token = api_token(world.users[who])
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
 
 # One run per role, since each reaches other answers: an annotator writes its layer (and,

@@ -4,10 +4,15 @@ no work, and the database floor does exactly span creation's database work."""
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from annotations.models import AssignmentStatus, Span, SpanEvent
-from tests.factories import AssignmentFactory, DocumentFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    AssignmentFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+    api_token,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
 
@@ -28,7 +33,7 @@ def test_the_floor_writes_the_span_and_its_history_as_span_creation_does(client)
     annotator = UserFactory(username="ann")
     MembershipFactory(debate=document.debate, user=annotator, role="annotator")
     assignment = AssignmentFactory(document=document, annotator=annotator)
-    token = Token.objects.create(user=annotator)
+    token = api_token(annotator)
     start = TEXT.index("client-side scanning")
     body = {
         "start": start,
@@ -44,7 +49,7 @@ def test_the_floor_writes_the_span_and_its_history_as_span_creation_does(client)
             f"/bench/floor/{document.pk}/",
             json.dumps(body),
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Token {token.key}",
+            HTTP_AUTHORIZATION=f"Token {token}",
         )
 
     first, again = post(), post()  # the same client_id: replayed, not written twice

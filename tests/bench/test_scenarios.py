@@ -5,11 +5,11 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from bench.management.commands.generate_bench_scenarios import Command as GenerateScenarios
 from debate.models import Debate, Document, DocumentStatus
+from tests.factories import token_owner
 
 
 @pytest.mark.django_db
@@ -40,10 +40,10 @@ def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
     assert Span.objects.filter(document_id=page["document"]).count() == 20
     # The page's annotator signs in with the manifest's password and token, both still valid
     # (a password change revokes tokens issued before it).
-    annotator = Token.objects.select_related("user").get(key=page["token"]).user
+    annotator = token_owner(page["token"])
     assert annotator.check_password(page["password"])
     for client in clients:
-        assert Token.objects.filter(key=client["token"]).exists()
+        assert token_owner(client["token"]) is not None
     assert Relation.objects.filter(document_id=page["document"]).count() == 5
 
     gold = Span.objects.filter(document__debate__slug="bench-map", annotator__isnull=True)
@@ -92,5 +92,4 @@ def test_the_peer_scenario_is_an_empty_debate_with_a_manager_and_an_annotator(tm
     roles = dict(debate.memberships.values_list("user__username", "role"))
     assert roles == {"bench-peer-manager": "manager", "bench-peer-annotator": "annotator"}
     for who in ("manager", "annotator"):
-        token = Token.objects.select_related("user").get(key=peer[who]["token"])
-        assert token.user.pk == peer[who]["id"]
+        assert token_owner(peer[who]["token"]).pk == peer[who]["id"]

@@ -22,7 +22,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import InterfaceError, OperationalError, ProgrammingError, connection
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import DocumentReview, ReviewDecision, Span
@@ -32,7 +31,13 @@ from core.db import is_postgresql
 from debate.models import Document, DocumentStatus, Role
 from maps.models import MapBuild
 from tests.celery_worker import database_url
-from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+    api_token,
+)
 from tests.scenes import changed_tables, database_state
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -102,7 +107,7 @@ def annotator_world():
     manager = UserFactory(username="man")
     MembershipFactory(debate=debate, user=manager, role=Role.MANAGER)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=annotator).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(annotator)}")
     return debate, document, annotator, manager, api
 
 
@@ -246,7 +251,7 @@ def review_world(annotator_world):
         decision=DecisionInput(action=ACCEPT_AGREED),
     )
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=reviewer).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(reviewer)}")
     return document, api
 
 
@@ -302,7 +307,7 @@ def brat_upload(annotator_world):
     """The debate, its pre-made document, its manager's API client and the brat import's URL."""
     debate, existing, _annotator, manager, _api = annotator_world
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token(manager)}")
     return debate, existing, api, f"/api/v1/debates/{debate.slug}/import/brat/"
 
 

@@ -12,7 +12,6 @@ import networkx as nx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.models import Relation
@@ -26,6 +25,7 @@ from tests.factories import (
     DebateFactory,
     MembershipFactory,
     UserFactory,
+    api_token,
 )
 from tests.scenes import SEED_TITLES, seed_gold
 
@@ -66,8 +66,7 @@ def version(debate, seeded) -> MapVersion:
 def client_for(users, who: str | None) -> APIClient:
     client = APIClient()
     if who is not None:
-        token, _ = Token.objects.get_or_create(user=users[who])
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(users[who])}")
     return client
 
 

@@ -41,7 +41,7 @@ def fill(route: str, side: Side) -> str:
         "<path:content_type_id>": "1",
         "<id>": str(side.user("annotator").pk),
         "<str:username>": side.user("annotator").get_username(),
-        "^(?P<app_label>auth|authtoken|axes|debate|annotations)/$": "debate/",
+        "^(?P<app_label>auth|axes|accounts|debate|annotations)/$": "debate/",
         "(?P<url>.*)$": "nowhere/",
     }
     # Routes of one kind of object take that object's id.

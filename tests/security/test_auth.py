@@ -12,9 +12,9 @@ test_production_passes_check_deploy_without_a_warning.
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from tests.factories import PASSWORD
 from tests.security.routes import all_routes, fill, supported_methods
 
@@ -53,7 +53,7 @@ def assert_locked_everywhere(username: str) -> None:
     token = token_login(username, PASSWORD, ip="10.200.0.3")
     assert token.status_code == 429
     assert token.json()["detail"].startswith("Too many failed logins")
-    assert not Token.objects.filter(user__username=username).exists()
+    assert not ApiToken.objects.filter(user__username=username).exists()
 
 
 def test_twenty_bad_passwords_on_the_login_page_lock_every_way_in(world):
@@ -93,7 +93,7 @@ def test_failures_add_up_across_the_page_the_admin_and_the_token_endpoint(world)
     for n in range(LIMIT - 1):
         token_login("alpha-manager", "wrong", ip=f"10.3.4.{n}")
     assert token_login("alpha-manager", PASSWORD, ip="10.3.5.1").status_code == 200
-    Token.objects.filter(user__username="alpha-manager").delete()
+    ApiToken.objects.filter(user__username="alpha-manager").delete()
 
     for n in range(LIMIT):
         page_login("alpha-manager", "wrong", ip=f"10.3.6.{n}", path="/admin/login/")

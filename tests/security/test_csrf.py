@@ -17,14 +17,14 @@ from django.conf import settings
 from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING
 from django.test import Client, RequestFactory
 from django.urls import get_callable
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
+from accounts.models import ApiToken
 from debate.models import Document, DocumentStatus
 from tests.annotations.export_corpus import xmi_document, zip_of
-from tests.factories import PASSWORD, SpanFactory, UserFactory
+from tests.factories import PASSWORD, SpanFactory, UserFactory, api_token
 from tests.scenes import TwoDebates, changed_tables, database_state
 from tests.security.routes import all_routes, fill
 
@@ -352,7 +352,7 @@ def test_every_browser_write_needs_the_token_and_works_with_it(world):
     for write in api_writes(world, "session"):
         client = clients.setdefault(write.role, session(world.alpha.user(write.role)))
         if write.name == "token revoke":
-            Token.objects.get_or_create(user=world.alpha.user(write.role))
+            api_token(world.alpha.user(write.role))
         before = database_state()
         forged = _send(client, write, {})
         if forged.status_code != 403 or changed_tables(before, database_state()):
@@ -364,15 +364,14 @@ def test_every_browser_write_needs_the_token_and_works_with_it(world):
             problems.append(f"{write.name} with the token wrote nothing")
 
     assert problems == []
-    assert not Token.objects.filter(user=world.alpha.user("researcher")).exists()
+    assert not ApiToken.objects.filter(user=world.alpha.user("researcher")).exists()
 
 
 def test_api_writes_with_an_api_token_need_no_csrf_token(world):
     problems = []
     for write in api_writes(world, "token"):
         client = APIClient(enforce_csrf_checks=True)
-        token, _ = Token.objects.get_or_create(user=world.alpha.user(write.role))
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(world.alpha.user(write.role))}")
         before = database_state()
         response = _send(client, write, {})
         if response.status_code != write.status:

@@ -17,7 +17,7 @@ from annotations.models import Span
 from annotations.services import SpanInput, span_create
 from debate.models import Actor, Membership, Role
 from debate.scheme import default_scheme
-from tests.factories import DebateFactory, DocumentFactory, UserFactory
+from tests.factories import DebateFactory, DocumentFactory, UserFactory, api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +56,10 @@ def formulas(db):
 
 
 def _export(user, format_name: str):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     response = client.get(f"/api/v1/debates/alpha/export/spans/?format={format_name}")
     assert response.status_code == 200
     return response, b"".join(response.streaming_content).decode()

@@ -570,11 +570,12 @@ def test_every_admin_route_is_classified():
     scoped = {m for m, a in site._registry.items() if isinstance(a, ManagedDebateAdmin)}
     superuser_only = {m for m, a in site._registry.items() if not isinstance(a, ManagedDebateAdmin)}
     labels = {f"{m._meta.app_label}.{m._meta.model_name}" for m in superuser_only}
-    # Django's, django-axes' and DRF's own models: no debate data, superusers only.
+    # Django's, django-axes' and the accounts' own models: no debate data, superusers only.
     assert labels == {
         "auth.user",
         "auth.group",
-        "authtoken.tokenproxy",
+        "accounts.apitoken",
+        "accounts.oidcidentity",
         "axes.accessattempt",
         "axes.accesslog",
         "axes.accessfailurelog",
@@ -611,7 +612,7 @@ def test_every_admin_route_is_classified():
         "admin/autocomplete/",
         "admin/jsi18n/",
         "admin/r/<path:content_type_id>/<path:object_id>/",
-        "admin/^(?P<app_label>auth|authtoken|axes|debate|annotations)/$",
+        "admin/^(?P<app_label>auth|axes|accounts|debate|annotations)/$",
         "admin/(?P<url>.*)$",
     }
 

@@ -22,14 +22,13 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations.formats.xmi import xmi_typesystem
 from annotations.models import Span
 from debate.models import Actor, Document, Role
 from tests.annotations.export_corpus import xmi_document
-from tests.factories import DebateFactory, MembershipFactory, UserFactory
+from tests.factories import DebateFactory, MembershipFactory, UserFactory, api_token
 from tests.scenes import changed_tables, database_state
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def manager(db) -> APIClient:
     user = UserFactory(username="alpha-manager")
     MembershipFactory(debate=DebateFactory(slug="alpha"), user=user, role=Role.MANAGER)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -417,8 +416,7 @@ def test_a_reviewers_gold_import_adds_no_document_and_no_actor(manager):
     clients = {}
     for user in (reviewer, boss):
         clients[user.username] = APIClient()
-        token = Token.objects.create(user=user)
-        clients[user.username].credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        clients[user.username].credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     url = "/api/v1/debates/beta/import/brat/"
     existing = Document.objects.create(debate=debate, text="An existing text.", title="Existing")
     actor_line = json.dumps({"type": "actor", "name": "Planted", "kind": "person"})

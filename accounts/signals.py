@@ -1,11 +1,11 @@
 """Signal receivers: for rules that must hold however a model is saved.
 
-A password can change through the admin's form, ``manage.py changepassword``, the shell or any
-code calling ``set_password()`` and ``save()``; only a receiver on the user model sees them all.
-Connected in ``CoreConfig.ready()``.
+A password can change through the admin's form, ``manage.py changepassword``, the shell, the
+password reset and change pages or any code calling ``set_password()`` and ``save()``; only a
+receiver on the user model sees them all. Connected in ``AccountsConfig.ready()``.
 """
 
-from rest_framework.authtoken.models import Token
+from accounts.models import ApiToken
 
 
 def revoke_tokens_on_password_change(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -26,4 +26,4 @@ def revoke_tokens_on_password_change(sender, instance, raw=False, update_fields=
         if set(update_fields) == {"password"} and getattr(instance, "_password", None) is None:
             return
     # One query: delete the tokens only if the stored hash differs from the one being saved.
-    Token.objects.filter(user_id=instance.pk).exclude(user__password=instance.password).delete()
+    ApiToken.objects.filter(user_id=instance.pk).exclude(user__password=instance.password).delete()

@@ -1,0 +1,2 @@
+"""Who you are: API tokens (named, expiring, stored hashed, revocable), password reset and
+optional single sign-on with OpenID Connect."""
