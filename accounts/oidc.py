@@ -95,6 +95,7 @@ class AuthenticationCallbackView(OIDCAuthenticationCallbackView):
             "the provider did not confirm who you are, or this account is deactivated."
         )
         messages.error(
-            self.request, f"{_upper_first(settings.OIDC_PROVIDER_NAME)} did not log you in: {reason}"
+            self.request,
+            f"{_upper_first(settings.OIDC_PROVIDER_NAME)} did not log you in: {reason}",
         )
         return super().login_failure()

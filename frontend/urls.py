@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     # Single sign-on (accounts.oidc); 404 unless OIDC_RP_CLIENT_ID is set.

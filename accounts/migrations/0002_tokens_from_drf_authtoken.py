@@ -25,13 +25,14 @@ def copy_and_drop(apps, schema_editor):
         cursor.execute("SELECT key, created, user_id FROM authtoken_token")
         rows = cursor.fetchall()
     for key, created, user_id in rows:
-        token = ApiToken.objects.create(
+        token = ApiToken(
             digest=hash_token(key),
             token_key=key[:15],
             name="Token from before expiry",
             expiry=expiry,
             user_id=user_id,
         )
+        token.save()
         # ``created`` is auto_now_add: the token's own date is set after the insert.
         ApiToken.objects.filter(pk=token.pk).update(created=created)
     schema_editor.execute("DROP TABLE authtoken_token")

@@ -8,8 +8,9 @@ import) and ``account`` (tokens, passwords); ``common`` holds what they share.
 from frontend.views.account import (
     LoginView,
     PasswordChangeView,
-    PasswordResetDoneView,
+    PasswordResetCompleteView,
     PasswordResetConfirmView,
+    PasswordResetDoneView,
     PasswordResetView,
     account_page,
 )
@@ -32,15 +33,16 @@ from frontend.views.review import (
 )
 
 __all__ = [
-    "LoginView",
-    "PasswordChangeView",
-    "PasswordResetDoneView",
-    "PasswordResetConfirmView",
-    "PasswordResetView",
-    "account_page",
     "ANNOTATE_MODULES",
     "RESERVED_SHORTCUTS",
     "AnnotateStartView",
+    "LoginView",
+    "PasswordChangeView",
+    "PasswordResetCompleteView",
+    "PasswordResetConfirmView",
+    "PasswordResetDoneView",
+    "PasswordResetView",
+    "account_page",
     "annotate",
     "assign_page",
     "dashboard_page",

@@ -42,7 +42,7 @@ def account_page(request: HttpRequest) -> HttpResponse:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change your password; your API tokens are revoked with the old one."""
 
-    template_name = "registration/password_change_form.html"
+    template_name = "frontend/account/password_change_form.html"
     success_url = reverse_lazy("account")
 
     def form_valid(self, form):
@@ -82,8 +82,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     Accounts with no usable password (single sign-on only) and inactive ones get no e-mail.
     """
 
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "frontend/account/password_reset_form.html"
+    email_template_name = "frontend/account/password_reset_email.txt"
+    subject_template_name = "frontend/account/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def get_context_data(self, **kwargs):
@@ -95,12 +96,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "frontend/account/password_reset_done.html"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(valid_for=reset_valid_for(), **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "frontend/account/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(valid_for=reset_valid_for(), **kwargs)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "frontend/account/password_reset_complete.html"
