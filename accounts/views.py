@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException, Throttled
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -21,18 +21,9 @@ from accounts.serializers import (
     NewTokenSerializer,
     TokenRequestSerializer,
 )
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import api_token_create, api_token_revoke, api_tokens_revoke_all
 from core.api import DetailSerializer, StrictQueryMixin
 from core.parsers import JSONParser
-
-
-class NoTokenSent(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = (
-        "This request carries no token to revoke: send it in the Authorization header, or "
-        "revoke a token by its id at /api/v1/auth/tokens/{id}/."
-    )
-    default_code = "no_token"
 
 
 def _new_token_answer(token: ApiToken, key: str, code: int) -> Response:
@@ -41,7 +32,8 @@ def _new_token_answer(token: ApiToken, key: str, code: int) -> Response:
 
 
 class TokenView(StrictQueryMixin, APIView):
-    """Exchange a username and password for an API token, or revoke the token you send."""
+    """Exchange a username and password for an API token, or revoke the token you send (all
+    your tokens, from a browser session)."""
 
     parser_classes = [JSONParser, FormParser]
     throttle_scope = "login"
@@ -106,21 +98,18 @@ class TokenView(StrictQueryMixin, APIView):
     @extend_schema(
         operation_id="auth_token_destroy",
         request=None,
-        responses={
-            204: None,
-            400: OpenApiResponse(
-                DetailSerializer, description="The request carries no token (a browser session)."
-            ),
-        },
+        responses={204: None},
         summary="Revoke the token you send",
         description="Every client that uses this token is signed out; your other tokens keep "
         "working. Get a new one with POST. To revoke another of your tokens: "
-        "`DELETE /api/v1/auth/tokens/{id}/`.",
+        "`DELETE /api/v1/auth/tokens/{id}/`. Signed in with a browser session (no token "
+        "sent), this revokes every token you have.",
     )
     def delete(self, request: Request) -> Response:
-        if not isinstance(request.auth, ApiToken):
-            raise NoTokenSent()
-        api_token_revoke(user=request.user, token_id=request.auth.pk)
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(user=request.user, token_id=request.auth.pk)
+        else:  # signed in with the browser: every token goes
+            api_tokens_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -23,7 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 CLIENT_ID = "debatemap-test"
-CLIENT_SECRET = "a-client-secret-for-tests"  # noqa: S105 (the test provider's)
+CLIENT_SECRET = "a-client-secret-for-tests"
 KID = "test-key-1"
 
 

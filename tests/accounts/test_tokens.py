@@ -130,15 +130,16 @@ def test_a_token_is_revoked_by_its_owner_only(alice):
     assert alice_client.get(TOKENS).status_code == 401
 
 
-def test_revoking_the_sent_token_needs_a_token_not_a_session(alice):
+def test_revoking_from_a_browser_session_revokes_every_token(alice):
+    keys = [api_token(alice, name=name) for name in ("one", "two")]
+    bobs = api_token(UserFactory(username="bob"))
     client = APIClient()
     client.force_login(alice)
-    response = client.delete("/api/v1/auth/token/")
-    assert response.status_code == 400
-    assert response.json() == {
-        "detail": "This request carries no token to revoke: send it in the Authorization "
-        "header, or revoke a token by its id at /api/v1/auth/tokens/{id}/."
-    }
+
+    assert client.delete("/api/v1/auth/token/").status_code == 204
+
+    assert [client_with(key).get(TOKENS).status_code for key in keys] == [401, 401]
+    assert client_with(bobs).get(TOKENS).status_code == 200
 
 
 def test_anonymous_visitors_have_no_tokens_to_list_or_make(db):

@@ -85,7 +85,10 @@ def test_a_refused_page_shows_its_reason_and_the_way_back_to_the_debate(
         in main
     )
     assert f'<a class="button primary" href="/d/{debate.slug}/">Back to Encryption</a>' in main
-    assert "Signed in as <strong>ann</strong>" in response.content.decode()
+    assert (
+        'Signed in as <a href="/account/" title="Your account: API tokens, password">'
+        "<strong>ann</strong></a>" in response.content.decode()
+    )
     [record] = request_records(caplog)
     assert (record.levelno, record.getMessage(), record.exc_info, record.exc_text) == (
         logging.INFO,

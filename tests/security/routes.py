@@ -41,6 +41,9 @@ def fill(route: str, side: Side) -> str:
         "<path:content_type_id>": "1",
         "<id>": str(side.user("annotator").pk),
         "<str:username>": side.user("annotator").get_username(),
+        "<int:token_id>": "1",
+        "<uidb64>": "MQ",
+        "<token>": "set-password",
         "^(?P<app_label>auth|axes|accounts|debate|annotations)/$": "debate/",
         "(?P<url>.*)$": "nowhere/",
     }

@@ -243,6 +243,14 @@ PUBLIC = {
     "logout/": 405,  # POST only
     "admin/logout/": 302,  # back to the admin index, which asks for a login
     "api/v1/auth/token/": 400,  # logging in, with no name or password
+    # Asking for a password reset link, the page after it, a (here invalid) link, the end.
+    "password-reset/": 200,
+    "password-reset/sent/": 200,
+    "reset/<uidb64>/<token>/": 200,
+    "reset/done/": 200,
+    # Single sign-on is not configured in tests (tests/accounts/test_oidc.py turns it on).
+    "oidc/authenticate/": 404,
+    "oidc/callback/": 404,
     "favicon.ico": 302,  # to the site's icon, a static file
     "health/live/": 200,  # for load balancers: says only that the process answers
     # Readiness: 200 or 503 by whether a Celery worker answers (none runs here unless tasks

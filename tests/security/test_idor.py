@@ -207,6 +207,16 @@ GLOBAL_LISTS = {"api/v1/debates/": "/api/v1/debates/", "": "/"}
 # Routes that name no debate object at all.
 UNSCOPED = {
     "api/v1/auth/token/": "your own token",
+    "api/v1/auth/tokens/": "your own tokens; another user's are not listed (tests/accounts)",
+    "api/v1/auth/tokens/<int:token_id>/": "one of your tokens; another's is 404 (tests/accounts)",
+    "account/": "your own account page",
+    "account/password/": "changing your own password",
+    "password-reset/": "asking for a reset link: says the same whoever has the address",
+    "password-reset/sent/": "the page after asking for a reset link",
+    "reset/<uidb64>/<token>/": "a reset link: the signed token is the credential",
+    "reset/done/": "the page after a reset",
+    "oidc/authenticate/": "single sign-on: off to the provider (404 where not configured)",
+    "oidc/callback/": "single sign-on: the provider's answer (404 where not configured)",
     "api/v1/": "the JSON 404 of unknown API paths",
     "api/schema/": "the public OpenAPI schema",
     "api/docs/": "Swagger UI of the schema",

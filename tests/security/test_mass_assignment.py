@@ -16,6 +16,7 @@ from cassis import Cas
 from django.test import Client
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from annotations.formats.xmi import SPAN_TYPE, xmi_typesystem
 from annotations.models import Assignment, AssignmentStatus, DocumentReview, Span
 from debate.models import Document, DocumentStatus
@@ -287,6 +288,7 @@ def test_every_json_write_of_the_api_is_in_the_sweep(world):
     # Writes outside the JSON sweep, each covered below or with no body to abuse.
     elsewhere = {
         ("post", "api/v1/auth/token/"),  # test_the_token_endpoint_takes_only_credentials
+        ("post", "api/v1/auth/tokens/"),  # test_a_new_token_takes_only_a_name_and_days
         ("post", "api/v1/documents/<int:pk>/submit/"),  # test_submitting_reads_no_body
         # test_undoing_a_merge_decision_reads_no_body
         ("post", "api/v1/debates/<slug:slug>/maps/decisions/<int:pk>/undo/"),
@@ -354,6 +356,27 @@ def test_the_token_endpoint_takes_only_credentials(world):
     )
 
     assert (response.status_code, response.json()) == (400, {"user": REFUSED})
+
+
+def test_a_new_token_takes_only_a_name_and_days(world):
+    owner = world.alpha.user("annotator")
+    response = world.api(owner).post(
+        "/api/v1/auth/tokens/",
+        {
+            "name": "mine",
+            "user": world.bravo.user("manager").pk,
+            "digest": "0" * 128,
+            "expiry": "2099-01-01T00:00:00Z",
+            "token_key": "dm_0000",
+        },
+        format="json",
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"user": REFUSED, "digest": REFUSED, "expiry": REFUSED, "token_key": REFUSED},
+    )
+    assert not ApiToken.objects.filter(name="mine").exists()
 
 
 def test_submitting_reads_no_body(world):
