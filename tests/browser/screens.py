@@ -104,6 +104,18 @@ def import_a_zip_of_nothing_new(page: Page, world: PagesWorld) -> None:
     expect(page.locator("#documents-rows tr")).to_have_count(3)
 
 
+def make_a_token(page: Page, world: PagesWorld) -> None:
+    page.get_by_label("What is it for?").fill(f"export script {world.side.debate.title}")
+    page.get_by_role("button", name="Make a token").click()
+    expect(page.locator("#new-token")).to_be_visible()
+
+
+def ask_to_revoke_a_token(page: Page, world: PagesWorld) -> None:
+    make_a_token(page, world)
+    page.locator("#tokens-rows button[data-revoke]").first.click()
+    expect(page.locator("#revoke-dialog")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Screen:
     path: str
@@ -146,6 +158,11 @@ SCREENS = {
     "map": Screen("/d/alpha/map/", READY, open_every_card),
     "map-filtered": Screen("/d/alpha/map/", READY, filter_by_an_actor),
     "map-empty": Screen("/d/quiet/map/", READY),
+    "account": Screen("/account/", READY),
+    "account-new-token": Screen("/account/", READY, make_a_token),
+    "account-revoke-confirm": Screen("/account/", READY, ask_to_revoke_a_token),
+    "password-change": Screen("/account/password/"),
+    "password-reset": Screen("/password-reset/"),
 }
 
 

@@ -79,8 +79,12 @@ def pages(browser, served, world):
 
 
 WHO_SEES = {
-    "anonymous": ["login", "login-failed", "api-docs", "api-redoc"],
+    "anonymous": ["login", "login-failed", "api-docs", "api-redoc", "password-reset"],
     "annotator": [
+        "account",
+        "account-new-token",
+        "account-revoke-confirm",
+        "password-change",
         "home",
         "debate-home",
         "debate-home-empty",

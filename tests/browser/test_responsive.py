@@ -57,6 +57,11 @@ SEEN_BY = {
     "members-remove-confirm": "manager",
     "import": "manager",
     "import-report": "manager",
+    "account": "annotator",
+    "account-new-token": "annotator",
+    "account-revoke-confirm": "annotator",
+    "password-change": "annotator",
+    "password-reset": "anonymous",
 }
 
 
