@@ -36,6 +36,25 @@ SETTINGS_VARIABLES = {
     "LOG_FORMAT",
     "METRICS_TOKEN",
     "HEALTH_PING_SECONDS",
+    "API_TOKEN_DEFAULT_DAYS",
+    "API_TOKEN_MAX_DAYS",
+    "API_TOKEN_LIMIT",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "DEFAULT_FROM_EMAIL",
+    "PASSWORD_RESET_TIMEOUT",
+    "OIDC_RP_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_ISSUER",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+    "OIDC_RP_SIGN_ALGO",
+    "OIDC_PROVIDER_NAME",
 }
 STRONG_KEY = secrets.token_urlsafe(64)
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -103,6 +122,16 @@ HOSTS_MESSAGE = "ALLOWED_HOSTS must list the host names this site serves in prod
         (
             {"DB_PREPARE_THRESHOLD": "-1"},
             "DB_PREPARE_THRESHOLD must be a whole number from 0 to 1000, or none, not '-1'.",
+        ),
+        (
+            {"OIDC_RP_CLIENT_ID": "debatemap", "OIDC_OP_ISSUER": "https://idp.example"},
+            "OIDC_RP_CLIENT_ID is set, so single sign-on needs OIDC_RP_CLIENT_SECRET, "
+            "OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, "
+            "OIDC_OP_JWKS_ENDPOINT.",
+        ),
+        (
+            {"API_TOKEN_DEFAULT_DAYS": "400"},
+            "API_TOKEN_DEFAULT_DAYS must be from 1 to API_TOKEN_MAX_DAYS (365), not 400.",
         ),
         (
             {"DJANGO_ENV": "staging"},

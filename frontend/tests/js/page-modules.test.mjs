@@ -20,7 +20,7 @@ import {
 const JS = new URL("../../static/frontend/js/", import.meta.url);
 
 describe("importing a page's modules", () => {
-  for (const page of ["annotate", "review", "map", "dashboard", "members", "import"]) {
+  for (const page of ["annotate", "review", "map", "dashboard", "members", "import", "account"]) {
     test(`the ${page} page's modules import without a DOM`, async () => {
       assert.equal(typeof globalThis.document, "undefined");
       assert.equal(typeof globalThis.window, "undefined");
