@@ -13,10 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from debate.models import MAX_TEXT_CHARS, Actor, Debate, Document, Membership, text_too_long
+from debate.models import (
+    MAX_TEXT_CHARS,
+    Actor,
+    Debate,
+    Document,
+    Membership,
+    Role,
+    text_too_long,
+)
 from debate.scheme import scheme_keys, validate_scheme
 from debate.selectors import member_candidates, scheme_labels_in_use
-from debate.services import staff_follow_role
+from debate.services import LAST_MANAGER, staff_follow_role
 from debate.text import normalize_text, text_sha256
 
 
@@ -132,9 +140,63 @@ class ActorInline(ManagedDebateInline):
     fields = ["name", "kind", "affiliation", "aliases"]
 
 
+def _leaves_no_manager(*, membership_pk: int, debate_id: int) -> bool:
+    """Return whether a debate has no manager but this membership's (were it to go)."""
+    return not (
+        Membership.objects.filter(debate_id=debate_id, role=Role.MANAGER)
+        .exclude(pk=membership_pk)
+        .exists()
+    )
+
+
+class MembershipForm(forms.ModelForm):
+    """The admin's membership form: the debate's last manager keeps the role, as in member_add."""
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        before = (
+            Membership.objects.filter(pk=self.instance.pk)
+            .values("debate_id", "role", "user__username")
+            .first()
+        )
+        debate = data.get("debate")
+        moved = debate is not None and debate.pk != before["debate_id"]
+        if (
+            before["role"] == Role.MANAGER
+            and (data.get("role") != Role.MANAGER or moved)
+            and _leaves_no_manager(membership_pk=self.instance.pk, debate_id=before["debate_id"])
+        ):
+            raise ValidationError({"role": LAST_MANAGER.format(username=before["user__username"])})
+        return data
+
+
+class MembershipInlineFormSet(forms.BaseInlineFormSet):
+    """A debate's members in its admin page: the changes must leave it a manager."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or any(self.errors):
+            return
+        had_one = Membership.objects.filter(debate=self.instance, role=Role.MANAGER).exists()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if had_one and not any(data.get("role") == Role.MANAGER for data in kept):
+            raise ValidationError(
+                "A debate keeps at least one manager: make another member manager first, so "
+                "that someone can still manage it."
+            )
+
+
 class MembershipInline(ManagedDebateInline):
     model = Membership
     fields = ["user", "role"]
+    form = MembershipForm
+    formset = MembershipInlineFormSet
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and not request.user.is_superuser:
@@ -261,6 +323,23 @@ class MembershipAdmin(ManagedDebateAdmin):
     list_display = ["user", "debate", "role", "created_at"]
     list_filter = [DEBATE_FILTER, "role"]
     search_fields = ["user__username", "user__email"]
+    form = MembershipForm
+
+    def get_deleted_objects(self, objs, request):
+        """Name the last managers among ``objs`` as protected: the delete page then refuses."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        going = {m.pk for m in objs}
+        for membership in objs:
+            if membership.role == Role.MANAGER and not (
+                Membership.objects.filter(debate_id=membership.debate_id, role=Role.MANAGER)
+                .exclude(pk__in=going)
+                .exists()
+            ):
+                protected.append(
+                    LAST_MANAGER.format(username=membership.user.get_username())
+                    + f" ({membership.debate.slug})"
+                )
+        return deleted, counts, perms_needed, protected
 
     def save_model(self, request: HttpRequest, obj: Membership, form, change: bool) -> None:
         # A role's admin access follows it here as in member_add, the API's and shell's path.

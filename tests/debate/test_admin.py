@@ -405,6 +405,54 @@ def test_a_manager_demoted_or_removed_in_the_admin_loses_admin_access(world, man
     assert (removed.status_code, deputy.is_staff) == (302, False)
 
 
+LAST = (
+    "manager is the debate&#x27;s last manager; make another member manager first, so that "
+    "someone can still manage it."
+)
+
+
+def test_the_last_manager_cannot_be_demoted_or_removed_in_the_admin(world, manager_client):
+    membership = Membership.objects.get(debate=world.alpha, user=world.manager)
+    fields = {"debate": world.alpha.pk, "user": world.manager.pk}
+
+    demoted = manager_client.post(_url(membership), {**fields, "role": Role.ANNOTATOR})
+    assert (demoted.status_code, _errors(demoted)) == (200, [LAST])
+    moved = manager_client.post(_url(membership), {**fields, "debate": world.bravo.pk})
+    assert moved.status_code == 200
+    # The delete page names the reason and deletes nothing, alone or in the bulk action.
+    page = manager_client.post(_url(membership, "delete"), {"post": "yes"})
+    assert page.status_code == 200
+    assert LAST + " (alpha)" in page.content.decode()
+    bulk = manager_client.post(
+        "/admin/debate/membership/",
+        {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 200 and LAST + " (alpha)" in bulk.content.decode()
+    # Nor on the debate's own page, by role or by the delete box.
+    by_role = manager_client.post(
+        _url(world.alpha), _debate_form(world, **{"memberships-1-role": Role.REVIEWER})
+    )
+    assert (by_role.status_code, _errors(by_role)) == (200, [LAST])
+    by_box = manager_client.post(
+        _url(world.alpha), _debate_form(world, **{"memberships-1-DELETE": "on"})
+    )
+    assert (by_box.status_code, _errors(by_box)) == (
+        200,
+        [
+            "A debate keeps at least one manager: make another member manager first, so that "
+            "someone can still manage it."
+        ],
+    )
+    membership.refresh_from_db()
+    assert (membership.debate, membership.role) == (world.alpha, Role.MANAGER)
+    # With a second manager, the first may step down.
+    MembershipFactory(debate=world.alpha, user=UserFactory(username="deputy"), role=Role.MANAGER)
+    stepped = manager_client.post(_url(membership), {**fields, "role": Role.REVIEWER})
+    assert stepped.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == Role.REVIEWER
+
+
 def test_annotated_text_is_read_only_in_the_admin(world, manager_client):
     page = manager_client.get(_url(world.document)).content.decode()
     assert 'name="text"' not in page
