@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.db import DataError, IntegrityError
 
 from debate.importers import html_visible_text
+from debate.imports import services
 from debate.models import Document
 from debate.text import normalize_text
 from tests.factories import DebateFactory, DocumentFactory
@@ -381,16 +382,25 @@ def test_folders_are_walked_in_order_skipping_hidden_files(debate, run_command, 
     ]
 
 
-def test_an_item_that_fails_while_saving_leaves_no_row(debate, run_command, tmp_path, monkeypatch):
+def test_an_item_the_database_refuses_leaves_no_row(debate, run_command, tmp_path, monkeypatch):
+    """The batch goes in at once; when the database refuses it, nothing of it stays and its
+    documents go in one by one, so the one refused is the only one rejected."""
+    batch_insert = services.insert_rows
     original_save = Document.save
 
-    def save_then_fail(self, *args, **kwargs):
+    def insert_then_refuse(model, rows):
+        batch_insert(model, rows)
+        assert Document.objects.filter(debate=debate).count() == 3  # the rows were written...
+        raise IntegrityError("simulated: the batch is refused")
+
+    def save_then_refuse(self, *args, **kwargs):
         original_save(self, *args, **kwargs)
         if self.title == "Fails after insert":
-            assert Document.objects.filter(pk=self.pk).exists()  # the row was written...
-            raise ValidationError({"text": "Simulated failure after the insert."})
+            assert Document.objects.filter(pk=self.pk).exists()  # ...this one too...
+            raise DataError("simulated: value too long")
 
-    monkeypatch.setattr(Document, "save", save_then_fail)
+    monkeypatch.setattr(services, "insert_rows", insert_then_refuse)
+    monkeypatch.setattr(Document, "save", save_then_refuse)
     path = _write(
         tmp_path,
         "mixed.jsonl",
@@ -406,7 +416,9 @@ def test_an_item_that_fails_while_saving_leaves_no_row(debate, run_command, tmp_
 
     stdout, stderr = run_command("import_documents", "encryption", str(path))
 
-    assert _rejections(stderr) == [f"rejected: {path}:2: text: Simulated failure after the insert."]
+    assert _rejections(stderr) == [
+        f"rejected: {path}:2: the database cannot store it (simulated: value too long)"
+    ]
     assert stdout == "Imported 2, skipped 0 duplicate(s), rejected 1 into encryption.\n"
     # ...and rolled back with its item, while the items around it stay.
     assert list(Document.objects.order_by("id").values_list("text", flat=True)) == [
