@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
+from django_ratelimit.core import is_ratelimited
 
 from accounts.selectors import api_tokens_of
 from accounts.serializers import ApiTokenSerializer
 from accounts.services import NAME_MAX_LENGTH, api_token_lifetimes
+from core.network import client_ip
 
 
 @login_required
@@ -76,10 +78,20 @@ class LoginView(auth_views.LoginView):
         )
 
 
+def _reset_address(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+def _reset_client(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or ""
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a reset link by e-mail address; the answer never says whether it has an account.
 
     Accounts with no usable password (single sign-on only) and inactive ones get no e-mail.
+    Requests are limited per address asked for and per client (``THROTTLE_PASSWORD_RESET``,
+    django-ratelimit over the shared cache), so nobody can fill someone's mailbox.
     """
 
     template_name = "frontend/account/password_reset_form.html"
@@ -89,6 +101,31 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(valid_for=reset_valid_for(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        limited = [
+            is_ratelimited(
+                request,
+                group="password-reset",
+                key=key,
+                rate=settings.THROTTLE_PASSWORD_RESET,
+                method="POST",
+                increment=True,
+            )
+            for key in (_reset_address, _reset_client)
+        ]
+        if any(limited):
+            return render(
+                request,
+                "frontend/account/password_reset_form.html",
+                {
+                    "form": self.get_form(),
+                    "valid_for": reset_valid_for(),
+                    "limited": True,
+                },
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         self.extra_email_context = {"valid_for": reset_valid_for()}

@@ -134,3 +134,26 @@ def test_the_login_page_links_to_the_reset_and_the_reset_says_how_long(db, setti
     settings.PASSWORD_RESET_TIMEOUT = 30 * 60
     page = Client().get("/password-reset/").content.decode()
     assert "The link works for 30 minutes." in page
+
+
+def test_reset_requests_are_limited_per_address_and_per_client(db, settings):
+    settings.THROTTLE_PASSWORD_RESET = "2/h"
+    UserFactory(username="alice", email="alice@example.org")
+
+    def ask(email: str, ip: str):
+        return Client().post("/password-reset/", {"email": email}, REMOTE_ADDR=ip)
+
+    assert [ask("alice@example.org", f"10.0.0.{n}").status_code for n in (1, 2)] == [302, 302]
+    # A third request for the same address, from yet another client: refused, no e-mail.
+    refused = ask("ALICE@example.org", "10.0.0.3")
+    assert refused.status_code == 429
+    assert "Too many reset links were asked for from here or for this address." in (
+        refused.content.decode()
+    )
+    assert len(mail.outbox) == 2
+    # One client asking for many addresses is refused too.
+    assert [ask(f"x{n}@example.org", "10.9.9.9").status_code for n in range(3)] == [
+        302,
+        302,
+        429,
+    ]
