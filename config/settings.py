@@ -288,6 +288,8 @@ SPECTACULAR_SETTINGS = {
         "ArgumentKindEnum": "maps.serializers.ARGUMENT_KINDS",
         "ActorPositionEnum": "maps.serializers.POSITION_CHOICES",
         "MergeDecisionKindEnum": "maps.models.MergeDecisionKind",
+        "SuggestionModeEnum": "debate.models.SuggestionMode",
+        "SuggestionActionEnum": "suggestions.models.DecisionAction",
     },
 }
 

@@ -269,7 +269,7 @@ class SuggestionExportView(DebateScopedMixin, APIView):
         summary="Export the current model's suggestions for every document, as a layer",
         description="JSON Lines, one suggestion a line, in the span export's shape with the "
         "layer named after the model (`suggestion model v3`) and its confidence. Reviewers, "
-        "managers and researchers; 404 without a trained model.",
+        "managers and researchers; an empty file while the model is not trained.",
         parameters=[OpenApiParameter("format", str, enum=["jsonl"], description="Only `jsonl`.")],
         responses={
             (200, "application/jsonl"): OpenApiResponse(OpenApiTypes.STR),
@@ -281,10 +281,10 @@ class SuggestionExportView(DebateScopedMixin, APIView):
         if wanted != "jsonl":
             raise ValidationError({"format": ["Only jsonl is offered."]})
         model = suggestion_model_current(debate=debate)
-        if model is None:
-            raise ValidationError({"model": ["This debate has no trained suggestion model yet."]})
 
         def lines():
+            if model is None:
+                return
             for document_id, text in debate.documents.order_by("pk").values_list("pk", "text"):
                 for s in suggestions_of_text(model=model, text=text):
                     row = {
@@ -303,6 +303,6 @@ class SuggestionExportView(DebateScopedMixin, APIView):
 
         response = StreamingHttpResponse(lines(), content_type="application/jsonl")
         response["Content-Disposition"] = (
-            f'attachment; filename="{debate.slug}-suggestions-v{model.number}.jsonl"'
+            f'attachment; filename="{debate.slug}-suggestions-v{model.number if model else 0}.jsonl"'
         )
         return response
