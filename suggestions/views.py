@@ -12,8 +12,10 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from annotations.api import AnnotationErrorsMixin, DocumentScopedMixin
@@ -262,6 +264,13 @@ class SuggestionSettingsView(DebateScopedMixin, APIView):
 class SuggestionExportView(DebateScopedMixin, APIView):
     permission_classes = [IsAuthenticated, ExportsSuggestions]
     extra_query_params = ("format",)
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "export"
+
+    def perform_content_negotiation(self, request, force=False):
+        # ``format`` picks the export, not one of DRF's renderers; errors are always JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
 
     @extend_schema(
         operation_id="debates_suggestions_export",
@@ -302,7 +311,8 @@ class SuggestionExportView(DebateScopedMixin, APIView):
                     yield orjson.dumps(row) + b"\n"
 
         response = StreamingHttpResponse(lines(), content_type="application/jsonl")
+        number = model.number if model else 0
         response["Content-Disposition"] = (
-            f'attachment; filename="{debate.slug}-suggestions-v{model.number if model else 0}.jsonl"'
+            f'attachment; filename="{debate.slug}-suggestions-v{number}.jsonl"'
         )
         return response

@@ -109,7 +109,7 @@ def test_a_fitted_model_suggests_spans_of_an_unseen_article_and_survives_picklin
     model = fit_suggester(docs[:10])
     unseen = docs[11]
 
-    suggested = pickle.loads(pickle.dumps(model)).suggest(unseen.text)
+    suggested = pickle.loads(pickle.dumps(model)).suggest(unseen.text)  # noqa: S301 (our own)
 
     assert [(s.start, s.end, s.stance, s.role) for s in suggested] == [
         (s.start, s.end, s.stance, s.role) for s in model.suggest(unseen.text)
