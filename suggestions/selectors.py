@@ -167,6 +167,19 @@ def nearest_arguments(*, debate: Debate, quotes: list[str]) -> list[dict | None]
     ]
 
 
+def suggestion_model_summary(*, debate: Debate) -> dict:
+    """Return what the dashboard shows of the debate's suggestion model: its version and
+    cross-validated report, or why there is none, and the annotators' decision rates."""
+    model = suggestion_model_current(debate=debate)
+    return {
+        "model": model,
+        "report": model.report if model else None,
+        "needed": minimum_documents(),
+        "adjudicated": adjudicated_count(debate=debate),
+        "annotators": suggestion_decision_rates(debate=debate),
+    }
+
+
 def suggestion_decision_rates(*, debate: Debate) -> list[dict]:
     """Return per annotator how many suggestions they accepted, edited and dismissed, with
     rates, and how many accepted spans they changed or deleted afterwards."""

@@ -259,6 +259,10 @@ def suggestion_decide(
         document=document, annotator=by, model=model, start=start, end=end
     ).exists():
         raise ValidationError({"start": ["You have decided on this suggestion already."]})
+    if action == DecisionAction.EDIT and (stance, role) == (suggestion.stance, suggestion.role):
+        # Opened in the form and saved with the suggested labels: accepted, not edited, so the
+        # edit rate counts only changed labels (the actor and note are never suggested).
+        action = DecisionAction.ACCEPT
     span_pk = None
     if action in (DecisionAction.ACCEPT, DecisionAction.EDIT):
         verb = "accepted" if action == DecisionAction.ACCEPT else "edited"
