@@ -115,3 +115,18 @@ def test_no_suggestion_is_shown_or_asked_for_where_the_debate_turns_them_off(
     expect(page.locator("#span-count")).to_have_text("0")
     assert [url for url in asked if "/suggestions/" in url] == []
     assert not SuggestionDecision.objects.exists()
+
+
+def test_the_suggestions_pass_axe_and_fit_a_phone(live_server, page, login, scene):
+    from axe_playwright_python.sync_playwright import Axe
+
+    scene["debate"].suggestions = SuggestionMode.ON
+    scene["debate"].save()
+    page.set_viewport_size({"width": 360, "height": 800})
+    open_annotate(page, live_server, login, scene["document"])
+    expect(page.locator("#suggestion-list li.suggestion-item").first).to_be_visible()
+
+    violations = Axe().run(page).response["violations"]
+    serious = [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+    assert serious == [], violations
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
