@@ -279,3 +279,28 @@ def test_the_export_is_the_models_layer_in_json_lines(debate, trained, people):
         "/api/v1/debates/encryption/suggestions/export/?format=csv"
     )
     assert (wrong.status_code, wrong.json()) == (400, {"format": ["Only jsonl is offered."]})
+
+
+def test_each_suggestion_names_the_nearest_argument_of_the_current_map(
+    debate, trained, new_document, people
+):
+    from maps.builder import WordLlamaEncoder
+    from maps.selectors import map_version_map
+    from maps.services import map_build_request, map_build_run, map_version_current
+
+    build = map_build_request(debate=debate, reason="test")
+    map_build_run(build_id=build.pk)
+    version = map_version_current(debate=debate)
+    arguments = {a.id: a for a in map_version_map(version=version).arguments}
+
+    body = client_for(people["reviewer"]).get(f"/api/v1/documents/{new_document.pk}/suggestions/")
+
+    encoder = WordLlamaEncoder()
+    for item in body.json()["results"]:
+        nearest = item["nearest_argument"]
+        assert nearest["map_version"] == version.pk
+        assert nearest["text"] == arguments[nearest["id"]].text
+        # No argument of the map is closer to the quote than the one named.
+        vectors = encoder.encode([item["quote"], *(a.text for a in arguments.values())])
+        cosines = vectors[1:].astype("float64") @ vectors[0].astype("float64")
+        assert nearest["similarity"] == pytest.approx(float(cosines.max()), abs=2e-3)
