@@ -9,6 +9,7 @@ import logging
 import pickle
 import socket
 from dataclasses import dataclass
+from datetime import timedelta
 
 from celery import current_app as celery_app
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from annotations.services import SpanInput, span_create
@@ -42,6 +43,9 @@ from suggestions.selectors import (
 logger = logging.getLogger(__name__)
 
 TRAIN_TASK = "suggestions.tasks.train_suggestion_model"
+# Longer than the task's hard time limit (suggestions.tasks): a training running this long
+# has lost its worker.
+STALE_AFTER = timedelta(minutes=15)
 
 
 @transaction.atomic
@@ -115,14 +119,27 @@ def suggestion_training_run(
     Below the minimum of adjudicated documents it finishes with "not trained yet".
     """
     worker = worker or f"inline@{socket.gethostname()}"
+    now = timezone.now()
+    # A training still "running" long after the task's hard time limit lost its worker (a
+    # killed process: acks_late gives the message back); it may be run again, and stops
+    # blocking the debate's next training.
+    stale = Q(status=TrainingStatus.RUNNING, started_at__lt=now - STALE_AFTER)
     try:
         with transaction.atomic():
             claimed = SuggestionTraining.objects.filter(
-                pk=training_id, status=TrainingStatus.QUEUED
-            ).update(status=TrainingStatus.RUNNING, worker=worker, started_at=timezone.now())
+                Q(status=TrainingStatus.QUEUED) | stale, pk=training_id
+            ).update(status=TrainingStatus.RUNNING, worker=worker, started_at=now)
     except IntegrityError as exc:  # one_running_suggestion_training
+        debate_id = (
+            SuggestionTraining.objects.filter(pk=training_id)
+            .values_list("debate_id", flat=True)
+            .first()
+        )
+        lost = SuggestionTraining.objects.filter(stale, debate_id=debate_id).update(
+            status=TrainingStatus.FAILED, error="Its worker was lost.", finished_at=now
+        )
         raise SuggestionTrainingBusy(
-            f"Another training of this debate runs ({training_id} waits)."
+            f"Another training of this debate runs ({training_id} waits; {lost} lost)."
         ) from exc
     if not claimed:
         return None

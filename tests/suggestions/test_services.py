@@ -184,3 +184,41 @@ def test_where_the_debate_turns_suggestions_off_nobody_decides(
     with pytest.raises(PermissionDenied):
         decide(new_document, annotator, first, "accept")
     assert not Span.objects.filter(annotator=annotator).exists()
+
+
+def test_a_training_whose_worker_was_lost_is_run_again_and_blocks_nothing(debate, gold_documents):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from suggestions.services import SuggestionTrainingBusy
+
+    lost = suggestion_training_request(debate=debate, reason="lost")
+    SuggestionTraining.objects.filter(pk=lost.pk).update(
+        status="running", started_at=timezone.now()
+    )
+    waiting = suggestion_training_request(debate=debate, reason="next")
+
+    # While the running one is fresh, the next waits its turn; a redelivery of it does nothing.
+    with pytest.raises(SuggestionTrainingBusy):
+        suggestion_training_run(training_id=waiting.pk)
+    assert suggestion_training_run(training_id=lost.pk) is None
+
+    # Long past the task's time limit, its worker is taken for lost: a redelivery runs it.
+    long_ago = timezone.now() - timedelta(minutes=16)
+    SuggestionTraining.objects.filter(pk=lost.pk).update(started_at=long_ago)
+    outcome = suggestion_training_run(training_id=lost.pk)
+    assert (outcome.status, SuggestionModel.objects.get().number) == ("done", 1)
+    assert suggestion_training_run(training_id=waiting.pk).reused is True
+
+    # One left running long ago by a lost worker is failed by the next training's claim.
+    stuck = suggestion_training_request(debate=debate, reason="stuck")
+    SuggestionTraining.objects.filter(pk=stuck.pk).update(status="running", started_at=long_ago)
+    after = suggestion_training_request(debate=debate, reason="after")
+    with pytest.raises(SuggestionTrainingBusy):
+        suggestion_training_run(training_id=after.pk)
+    assert SuggestionTraining.objects.values_list("status", "error").get(pk=stuck.pk) == (
+        "failed",
+        "Its worker was lost.",
+    )
+    assert suggestion_training_run(training_id=after.pk).reused is True
