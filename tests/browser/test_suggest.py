@@ -91,6 +91,17 @@ def test_accept_edit_and_dismiss_suggestions_keep_their_provenance(
     assert dismissed.span_pk is None
     assert Span.objects.filter(annotator=scene["annotator"]).count() == 2
 
+    # Undo removes the edited span like any other; redo brings it back as the annotator's own.
+    page.keyboard.press("Control+z")
+    expect(page.locator("#span-count")).to_have_text("1")
+    page.keyboard.press("Control+Shift+z")
+    expect(page.locator("#span-count")).to_have_text("2")
+    expect(page.locator("#save-status")).to_have_text("All changes saved")
+    assert not Span.objects.filter(pk=edited_span.pk).exists()
+    redone = Span.objects.get(annotator=scene["annotator"], start=edited.start)
+    assert (redone.stance, redone.role) == (other, "premise")
+    assert Span.objects.filter(annotator=scene["annotator"]).count() == 2
+
     # Decided suggestions stay decided after a reload.
     page.reload()
     page.wait_for_selector("body[data-ready=true]")

@@ -48,3 +48,35 @@ def unannotated_document(debate: Debate, *, seed: int = 1, number: int = 90) -> 
         text=article.text,
         sha256=text_sha256(article.text),
     )
+
+
+_FITTED: dict[tuple, tuple[bytes, dict]] = {}
+
+
+def store_trained_model(debate: Debate):
+    """Store the model a training of the debate's gold makes, fitted once per test session.
+
+    The fit and the cross-validation depend only on the texts and gold spans (ids only order
+    them), so the generated gold of every test's debate gives the same model: fitted once,
+    stored under the hash of this debate's own input, it is what ``suggestion_training_run``
+    would store (tests/suggestions/test_services.py trains for real).
+    """
+    import pickle
+
+    from suggestions.learn import cross_validate, fit_suggester, training_input_hash
+    from suggestions.selectors import gold_training_documents
+    from suggestions.services import suggestion_model_store
+
+    documents = gold_training_documents(debate=debate)
+    key = tuple((d.text, d.spans) for d in documents)
+    if key not in _FITTED:
+        _FITTED[key] = (pickle.dumps(fit_suggester(documents)), cross_validate(documents).to_dict())
+    fitted, report = _FITTED[key]
+    return suggestion_model_store(
+        debate=debate,
+        digest=training_input_hash(documents),
+        fitted=fitted,
+        report=report,
+        document_count=len(documents),
+        span_count=report["gold_spans"],
+    )

@@ -9,9 +9,8 @@ from annotations.models import Span, SpanEvent
 from debate.models import SuggestionMode
 from suggestions.models import SuggestionGrant, SuggestionModel, SuggestionTraining
 from suggestions.selectors import HIDDEN_BEFORE_SUBMISSION, HIDDEN_OFF
-from suggestions.services import suggestion_training_request, suggestion_training_run
 from tests.factories import AssignmentFactory
-from tests.suggestions.seed import unannotated_document
+from tests.suggestions.seed import store_trained_model, unannotated_document
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +23,7 @@ def client_for(user):
 
 @pytest.fixture
 def trained(debate, gold_documents):
-    training = suggestion_training_request(debate=debate, reason="test")
-    suggestion_training_run(training_id=training.pk)
-    return SuggestionModel.objects.get()
+    return store_trained_model(debate)
 
 
 ROLES = ("annotator", "reviewer", "manager", "researcher", "outsider")

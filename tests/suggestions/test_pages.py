@@ -4,13 +4,9 @@ import pytest
 
 from debate.models import SuggestionMode
 from debate.selectors import debate_access
-from suggestions.models import SuggestionModel
 from suggestions.selectors import document_suggestions
-from suggestions.services import (
-    suggestion_decide,
-    suggestion_training_request,
-    suggestion_training_run,
-)
+from suggestions.services import suggestion_decide
+from tests.suggestions.seed import store_trained_model
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +28,9 @@ def test_the_dashboard_says_how_much_gold_is_missing(client, debate, people):
 def test_the_dashboard_shows_the_models_figures_and_each_annotators_rates(
     client, debate, gold_documents, new_document, people
 ):
-    suggestion_training_run(training_id=suggestion_training_request(debate=debate, reason="t").pk)
+    model = store_trained_model(debate)
     debate.suggestions = SuggestionMode.ON
     debate.save()
-    model = SuggestionModel.objects.get()
     annotator = people["annotator"]
     first, second = document_suggestions(document=new_document, model=model, user=annotator)[:2]
     access = debate_access(user=annotator, debate=debate)
@@ -68,11 +63,10 @@ def test_the_dashboard_shows_the_models_figures_and_each_annotators_rates(
 def test_saving_a_suggestion_with_its_own_labels_counts_as_accepted(
     debate, gold_documents, new_document, people
 ):
-    suggestion_training_run(training_id=suggestion_training_request(debate=debate, reason="t").pk)
+    model = store_trained_model(debate)
     debate.suggestions = SuggestionMode.ON
     debate.save()
     annotator = people["annotator"]
-    model = SuggestionModel.objects.get()
     first = document_suggestions(document=new_document, model=model, user=annotator)[0]
 
     decision = suggestion_decide(

@@ -14,7 +14,7 @@ from suggestions.services import (
     suggestion_training_run,
 )
 from tests.suggestions.conftest import GOLD_DOCUMENTS
-from tests.suggestions.seed import seed_gold
+from tests.suggestions.seed import seed_gold, store_trained_model
 
 pytestmark = pytest.mark.django_db
 
@@ -92,10 +92,10 @@ def test_a_finished_review_asks_for_a_training(
 
 @pytest.fixture
 def trained(debate, gold_documents):
-    train(debate)
+    model = store_trained_model(debate)
     debate.suggestions = SuggestionMode.ON
     debate.save()
-    return SuggestionModel.objects.get()
+    return model
 
 
 def decide(document, user, suggestion, action, **extra):

@@ -14,7 +14,7 @@ import { fromApi, handleOf, liveId, shortQuote } from "./state.js";
 import { PREFIX, renderSuggestions, suggestionByKey } from "./suggestion-view.js";
 import { notify } from "./status.js";
 import { record } from "./undo.js";
-import { deleteSpan } from "./writes.js";
+import { createSpan, deleteSpan } from "./writes.js";
 
 function adoptSuggestions(page, data) {
   const { state } = page;
@@ -68,11 +68,17 @@ export function decideSuggestion(page, key, action, fields = {}) {
         const saved = fromApi(state, detail);
         state.spans.set(saved.id, saved);
         const handle = handleOf(state, saved.id);
+        const fields = { stance: saved.stance, role: saved.role, actor: saved.actor, note: saved.note };
         record(page, {
           label: `${action === "accept" ? "accept" : "edit"} suggestion “${shortQuote(saved.quote, 30)}”`,
           undo: () => deleteSpan(page, liveId(state, handle), { record: false }),
-          // The suggestion was decided; redo would be a plain new span, so it is not offered.
-          redo: () => false,
+          // The suggestion stays decided; redo brings the span back as the annotator's own
+          // (its history says created, not accepted: redo is their act, not the model's).
+          redo: () => {
+            handle.id = createSpan(page, saved.start16, saved.end16, fields, { record: false });
+            state.handles.set(handle.id, handle);
+            return true;
+          },
         });
         select(page, saved.id);
         notify(page, `${action === "accept" ? "Accepted" : "Saved with your changes"}: from ${state.suggestionModelLabel}.`);
