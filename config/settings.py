@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "debate",
     "annotations",
     "maps",
+    "suggestions",
     "frontend",
 ]
 
@@ -367,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "ArgumentKindEnum": "maps.serializers.ARGUMENT_KINDS",
         "ActorPositionEnum": "maps.serializers.POSITION_CHOICES",
         "MergeDecisionKindEnum": "maps.models.MergeDecisionKind",
+        "SuggestionModeEnum": "debate.models.SuggestionMode",
+        "SuggestionActionEnum": "suggestions.models.DecisionAction",
     },
 }
 
@@ -434,6 +437,9 @@ CELERY_MAP_QUEUE = env.str("CELERY_MAP_QUEUE", default="maps")
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # A running build whose heartbeat is older than this is taken to be dead and re-sent.
 MAP_BUILD_STALE_SECONDS = env.int("MAP_BUILD_STALE_SECONDS", default=120)
+# The suggestion model is trained once a debate has this many adjudicated documents
+# (docs/SUGGESTIONS.md); below it, the model says it is not trained yet.
+SUGGESTIONS_MIN_DOCUMENTS = env.int("SUGGESTIONS_MIN_DOCUMENTS", default=20)
 # A request not yet handed to the broker after this long is sent again by the reconciler.
 MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", default=10)
 # Waiting builds whose message was lost (Redis was down) are re-sent by this periodic task.

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("debate.urls")),
     path("", include("annotations.urls")),
     path("", include("maps.urls")),
+    path("", include("suggestions.urls")),
     # Anything else under /api/v1/ answers in JSON too, not with the site's HTML 404 page.
     re_path(r"", api_not_found),
 ]

@@ -220,6 +220,7 @@ class DebateAdminForm(forms.ModelForm):
             "annotators_see_maps",
             "remember_last_choice",
             "merge_method",
+            "suggestions",
         ]
 
     def clean_scheme(self):

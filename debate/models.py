@@ -35,6 +35,17 @@ class MergeMethod(models.TextChoices):
     COMBINED = "combined", "Combined: shared words or sentence vectors"
 
 
+class SuggestionMode(models.TextChoices):
+    """When annotators see the suggestion model's candidate spans (``suggestions`` app)."""
+
+    OFF = "off", "Off: annotators see none (blind annotation), unless a manager enables them"
+    AFTER_FIRST_SUBMISSION = (
+        "after_first_submission",
+        "After an annotator's first submitted document",
+    )
+    ON = "on", "On for every annotator"
+
+
 # Roles that read every annotator's layer (and gold) in their debates.
 LAYER_READER_ROLES = (Role.REVIEWER, Role.MANAGER, Role.RESEARCHER)
 
@@ -91,6 +102,14 @@ class Debate(TimeStampedModel):
         "same argument. Combined had the best precision and F1 on our labelled claim pairs "
         "(docs/MERGING.md) but is not yet fast enough for the largest maps, so lexical stays "
         "the default; changing it builds a new map version.",
+    )
+    suggestions = models.CharField(
+        max_length=32,
+        choices=SuggestionMode.choices,
+        default=SuggestionMode.OFF,
+        help_text="When annotators see the suggestion model's candidate spans on the annotate "
+        "page. Off by default, so a first pass stays blind and agreement studies stay clean; "
+        "a manager can still enable them for single annotators.",
     )
 
     objects = DebateQuerySet.as_manager()

@@ -97,6 +97,7 @@ class DebateSerializer(serializers.ModelSerializer):
             "annotators_see_maps",
             "remember_last_choice",
             "merge_method",
+            "suggestions",
             "my_role",
             "created_at",
         ]

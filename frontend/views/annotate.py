@@ -17,11 +17,16 @@ from annotations.selectors import MINE, relation_list, span_list
 from annotations.serializers import relation_list_payload, span_list_payload
 from annotations.services import DocumentClosed, assignment_take
 from debate.models import Document, DocumentStatus, Role
+from debate.selectors import debate_access
 from frontend.guidelines.panel import guidelines_panel
 from frontend.views.common import member_role
+from suggestions.selectors import suggestion_model_current, suggestions_hidden_reason
 
 # Letters the annotate page uses for its own shortcuts (see annotate/keys.js and the help overlay).
 RESERVED_SHORTCUTS = frozenset("jkertn?")
+# Accept and dismiss the current suggestion: no role takes them (link mode's relation letters
+# are a mode of their own and keep theirs).
+SUGGESTION_SHORTCUTS = frozenset("ax")
 # Every module annotate/main.js imports, directly or not, by its path under frontend/js/: the
 # page preloads them all at once (tests/frontend/test_static_files.py checks the list).
 ANNOTATE_MODULES = (
@@ -42,6 +47,9 @@ ANNOTATE_MODULES = (
     "annotate/state.js",
     "annotate/status.js",
     "annotate/submit.js",
+    "annotate/suggestion-events.js",
+    "annotate/suggestion-view.js",
+    "annotate/suggestions.js",
     "annotate/text-view.js",
     "annotate/undo.js",
     "annotate/writes.js",
@@ -90,7 +98,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
     layer_query = "" if can_write else f"?layer={GOLD}"
     assignment = Assignment.objects.filter(document=document, annotator=request.user).first()
     can_write, reading = _annotator_standing(document, assignment) if can_write else (False, {})
-    role_keys = shortcut_letters(debate.scheme["roles"])
+    role_keys = shortcut_letters(debate.scheme["roles"], RESERVED_SHORTCUTS | SUGGESTION_SHORTCUTS)
     relation_keys = shortcut_letters(
         debate.scheme["relation_types"], RESERVED_SHORTCUTS | {k for k, _ in role_keys}
     )
@@ -99,6 +107,16 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
         for part in ("roles", "relation_types")
     }
     actors = list(debate.actors.all())  # for the page's data and its actor menu
+    # Suggestions only on a layer the annotator writes, where the debate shows them to them;
+    # elsewhere the page has no word of them (a blind pass stays blind).
+    suggestions_on = (
+        can_write
+        and suggestions_hidden_reason(
+            access=debate_access(user=request.user, debate=debate), debate=debate, user=request.user
+        )
+        is None
+        and suggestion_model_current(debate=debate) is not None
+    )
     page_data = {
         "document": {"id": document.id, "title": document.title, "text": document.text},
         "scheme": debate.scheme,
@@ -127,6 +145,15 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "span_detail": "/api/v1/spans/",
             "relation_detail": "/api/v1/relations/",
             "next": reverse("queue-next", args=[debate.slug]),
+            **(
+                {
+                    "suggestions": f"/api/v1/documents/{document.id}/suggestions/",
+                    "suggestion_decisions": f"/api/v1/documents/{document.id}/suggestions/"
+                    "decisions/",
+                }
+                if suggestions_on
+                else {}
+            ),
         },
     }
     return render(
@@ -150,6 +177,7 @@ def annotate(request: HttpRequest, document_id: int) -> HttpResponse:
             "relation_keys": [(k, labels["relation_types"][v]) for k, v in relation_keys],
             "page_data": page_data,
             "annotate_modules": ANNOTATE_MODULES,
+            "suggestions_on": suggestions_on,
         },
     )
 

@@ -23,6 +23,7 @@ from annotations.review.services import assignments_spread
 from debate.models import Document, DocumentStatus, Role
 from debate.selectors import debate_access
 from frontend.views.common import debate_for, stance_styles
+from suggestions.selectors import suggestion_model_summary
 
 
 @login_required
@@ -112,6 +113,7 @@ def dashboard_page(request: HttpRequest, slug: str) -> HttpResponse:
             "progress": progress,
             "report": agreement.report,
             "documents": documents,
+            "suggester": suggestion_model_summary(debate=debate),
             "page_data": {
                 "agreement": DebateAgreementSerializer(agreement).data,
                 "stances": stance_styles(debate),

@@ -239,6 +239,7 @@ def _debate_form(world, **fields) -> dict:
         "scheme": json.dumps(world.alpha.scheme),
         "annotators_per_document": world.alpha.annotators_per_document,
         "merge_method": world.alpha.merge_method,
+        "suggestions": world.alpha.suggestions,
         "actors-TOTAL_FORMS": len(actors),
         "actors-INITIAL_FORMS": len(actors),
         "memberships-TOTAL_FORMS": len(memberships),

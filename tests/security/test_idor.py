@@ -177,6 +177,18 @@ API = {
     "api/v1/debates/<slug:slug>/assignments/spread/": Scoped(
         "debate", kwarg="slug", body=lambda side: {"annotators": [side.user("annotator").username]}
     ),
+    "api/v1/documents/<int:pk>/suggestions/": OPEN_DOC,
+    "api/v1/documents/<int:pk>/suggestions/decisions/": Scoped(
+        "open_doc", body=lambda side: {"model": 1, "start": 0, "end": 5, "action": "dismiss"}
+    ),
+    "api/v1/debates/<slug:slug>/suggestions/model/": DEBATE,
+    "api/v1/debates/<slug:slug>/suggestions/model/train/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"reason": "planted"}
+    ),
+    "api/v1/debates/<slug:slug>/suggestions/settings/": Scoped(
+        "debate", kwarg="slug", body=lambda side: {"mode": "on", "annotators": []}
+    ),
+    "api/v1/debates/<slug:slug>/suggestions/export/": DEBATE,
 }
 PAGES = {
     "d/<slug:slug>/": DEBATE,

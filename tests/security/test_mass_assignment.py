@@ -234,6 +234,36 @@ def writes(world: TwoDebates) -> list[tuple[str, str, str, str, dict, dict]]:
                 "build": 1,
             },
         ),
+        (
+            "suggestion decision",
+            "annotator",
+            "post",
+            f"/api/v1/documents/{doc.pk}/suggestions/decisions/",
+            {"model": 1, "start": 0, "end": 5, "action": "dismiss"},
+            {
+                "annotator": "alpha-manager",
+                "span": alpha.span.pk,
+                "suggested_stance": "pro",
+                "confidence": 1.0,
+                "debate": "bravo",
+            },
+        ),
+        (
+            "suggestion training",
+            "reviewer",
+            "post",
+            "/api/v1/debates/alpha/suggestions/model/train/",
+            {"reason": "fresh"},
+            {"status": "done", "model": 1, "requested_by": "alpha-manager", "debate": "bravo"},
+        ),
+        (
+            "suggestion settings",
+            "manager",
+            "put",
+            "/api/v1/debates/alpha/suggestions/settings/",
+            {"mode": "on", "annotators": []},
+            {"debate": "bravo", "granted_by": "alpha-manager"},
+        ),
     ]
 
 

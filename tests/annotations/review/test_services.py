@@ -459,7 +459,14 @@ def test_finishing_a_review_builds_the_debates_map_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         review_finish(document=scene["document"], by=scene["rev"], expected_version=4)
 
-    assert len(callbacks) == 1  # the build is sent only once the decision is committed
+    # The map build and the suggestion model's training are sent only once it is committed.
+    assert len(callbacks) == 2
+    from suggestions.models import SuggestionTraining
+
+    assert SuggestionTraining.objects.values_list("reason", "status").get() == (
+        f"{scene['document'].title} was adjudicated",
+        "done",  # below the minimum of gold: "not trained yet"
+    )
     build = MapBuild.objects.get()  # run inline: tasks are eager in unit tests
     assert (build.status, build.requested_by, build.reason) == (
         "done",

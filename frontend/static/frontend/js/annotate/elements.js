@@ -35,5 +35,9 @@ export function findElements(document) {
     startConfirm: $("start-confirm"),
     undo: $("undo"),
     redo: $("redo"),
+    suggestions: $("suggestions"),
+    suggestionCount: $("suggestion-count"),
+    suggestionNote: $("suggestion-note"),
+    suggestionList: $("suggestion-list"),
   };
 }

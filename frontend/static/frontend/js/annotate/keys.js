@@ -7,6 +7,8 @@ import { renderDetail } from "./detail.js";
 import { select, step } from "./navigation.js";
 import { closePopover, currentSelection, openPopover, repeatLastChoice } from "./popover.js";
 import { notify } from "./status.js";
+import { currentSuggestion } from "./suggestion-view.js";
+import { decideSuggestion } from "./suggestions.js";
 import { redo, undo } from "./undo.js";
 import { updateSpan } from "./writes.js";
 
@@ -97,6 +99,10 @@ export function listenForKeys(page) {
       const acts = ["t", "e", "r"].includes(key) || event.key === "Delete" || event.key === "Backspace";
       if (acts || stances[stanceIndex] || roleKeys.has(key)) notify(page, readOnlyMessage(page));
       else return;
+    } else if ((key === "a" || key === "x") && state.suggestionsOn) {
+      const suggestion = currentSuggestion(state);
+      if (suggestion) decideSuggestion(page, suggestion.key, key === "a" ? "accept" : "dismiss");
+      else notify(page, "No suggestions left in this document.");
     } else if (key === "t") {
       const draft = currentSelection(page);
       if (draft) openPopover(page, draft, window.getSelection().getRangeAt(0).getBoundingClientRect());

@@ -24,6 +24,8 @@ import { sourceHighlightFrom } from "./source-highlight.js";
 import { createListDrawing, watchListGroups } from "./span-list.js";
 import { adoptStanceColors } from "./stance-colors.js";
 import { adopt, createState } from "./state.js";
+import { listenForSuggestions } from "./suggestion-events.js";
+import { loadSuggestions } from "./suggestions.js";
 import { listenForStart, listenForSubmit } from "./submit.js";
 import { createTextDrawing, watchTextBlocks } from "./text-view.js";
 import { listenForUndo } from "./undo.js";
@@ -53,12 +55,14 @@ function start() {
   listenForUndo(page);
   listenForPageShow(page);
   listenForGuidelines(document, data.guidelines);
+  listenForSuggestions(page);
 
   adopt(state, data.spans, data.relations);
   data.spans = data.relations = null; // the state holds them now
   render(page);
   saveStatusChanged(page, page.queue.snapshot());
   document.body.dataset.ready = "true";
+  loadSuggestions(page);
 }
 
 start();

@@ -4,6 +4,8 @@
 import { suggestActor } from "../speakers/suggest.js";
 import { snapToWords, trimSelection } from "../selection.js";
 import { orderedSpans } from "./state.js";
+import { labelOf, suggestionByKey } from "./suggestion-view.js";
+import { decideSuggestion } from "./suggestions.js";
 import { createSpan, updateSpan } from "./writes.js";
 
 const SUGGESTION_REASONS = {
@@ -105,19 +107,23 @@ export function openPopover(page, draft, anchorRect) {
   const span = editing ? state.spans.get(draft.spanId) : null;
   const start = editing ? span.start16 : draft.start;
   const end = editing ? span.end16 : draft.end;
-  el.popTitle.textContent = editing ? "Edit span" : "Tag selection";
+  const suggestion = draft.suggestion ? suggestionByKey(state, draft.suggestion) : null;
+  el.popTitle.textContent = editing ? "Edit span" : suggestion ? "Edit suggestion" : "Tag selection";
   el.quote.textContent = state.text.slice(start, end);
   const last = editing ? null : lastChoice(state);
   el.choiceHint.textContent = "";
   if (editing) chooseInForm(page, span.stance, span.role);
-  else if (last && state.rememberLast) {
+  else if (suggestion) {
+    chooseInForm(page, suggestion.stance, suggestion.role);
+    el.choiceHint.textContent = `Pre-filled with the suggestion of ${state.suggestionModelLabel} (${labelOf(state, suggestion)}): change what is wrong.`;
+  } else if (last && state.rememberLast) {
     chooseInForm(page, last.stance, last.role);
     el.choiceHint.textContent = `Pre-filled with your last choice (${choiceLabel(state, last)}): check it fits.`;
   } else {
     chooseInForm(page, null, null);
     if (last) el.choiceHint.textContent = `Press = to repeat your last choice: ${choiceLabel(state, last)}.`;
   }
-  el.form.dataset.prefilled = String(Boolean(last && state.rememberLast && !editing));
+  el.form.dataset.prefilled = String(Boolean(suggestion || (last && state.rememberLast && !editing)));
   el.note.value = editing ? span.note || "" : "";
   let actor = editing ? span.actor : null;
   el.actorHint.textContent = "";
@@ -166,6 +172,7 @@ export function listenForTagForm(page) {
     closePopover(page);
     window.getSelection().removeAllRanges();
     if (draft.spanId !== undefined) updateSpan(page, draft.spanId, fields);
+    else if (draft.suggestion) decideSuggestion(page, draft.suggestion, "edit", fields);
     else createSpan(page, draft.start, draft.end, fields);
     el.text.focus();
   });

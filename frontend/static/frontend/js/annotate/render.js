@@ -5,6 +5,7 @@ import { renderDetail } from "./detail.js";
 import { markSelectedRow, renderList } from "./span-list.js";
 import { orderedSpans } from "./state.js";
 import { renderMode } from "./status.js";
+import { renderSuggestions } from "./suggestion-view.js";
 import { markSelection, renderText } from "./text-view.js";
 
 export function render(page) {
@@ -13,6 +14,7 @@ export function render(page) {
   renderList(page, items);
   renderDetail(page);
   renderMode(page);
+  renderSuggestions(page);
 }
 
 // Choosing a span or a link target changes only classes and the side panel: those are set on

@@ -46,6 +46,14 @@ export function createState(data) {
     versions: new Map(), // server id -> latest version the server returned
     deleted: new Set(), // ids (temporary or real) the user deleted
     reloadWanted: false, // reload the layer from the API once every write is saved
+
+    // The suggestion model's candidate spans, where the debate shows them (suggestions.js).
+    suggestionsOn: Boolean(data.urls.suggestions),
+    suggestions: [], // {key, start, end (code points), start16, end16, stance, role, ...}
+    suggestionModel: null, // the model version's number the suggestions came from
+    suggestionModelLabel: "",
+    suggestionMessage: "",
+    suggestionCurrent: null, // the key of the suggestion A and X act on
   };
 }
 

@@ -15,6 +15,7 @@ import { escapeHtml } from "../html.js";
 import { buildSegments, segmentsByBlock } from "../segments.js";
 import { fillWhenNearView } from "./near-view.js";
 import { showSourceHighlight } from "./source-highlight.js";
+import { isSuggestionId, suggestionByKey, suggestionRanges, suggestionTitle } from "./suggestion-view.js";
 
 // What the first drawing fills before the browser has said which blocks are in view: the
 // first screens of text (the page opens at the top).
@@ -74,12 +75,23 @@ function highlightsHtml(page, segments) {
   const html = [];
   for (const segment of segments) {
     const chunk = escapeHtml(state.text.slice(segment.start, segment.end));
-    const ids = segment.spanIds;
+    // Suggestions are drawn apart from spans: dashed, with the words of the model's guess.
+    const suggested = segment.spanIds.filter(isSuggestionId);
+    const ids = suggested.length ? segment.spanIds.filter((id) => !isSuggestionId(id)) : segment.spanIds;
+    if (ids.length === 0 && suggested.length) {
+      const suggestion = suggestionByKey(state, suggested[suggested.length - 1]);
+      html.push(
+        `<mark class="hl-suggestion" data-suggestion="${escapeHtml(suggestion.key)}" ` +
+          `title="${escapeHtml(suggestionTitle(state, suggestion))}">${chunk}</mark>`,
+      );
+      continue;
+    }
     if (ids.length === 0) {
       html.push(chunk);
       continue;
     }
     let classes = `hl ${stanceClasses(state.spans.get(ids[ids.length - 1]).stance)}`;
+    if (suggested.length) classes += " suggested";
     if (state.selectedId !== null && ids.includes(state.selectedId)) classes += " selected";
     if (state.linkTarget !== null && ids.includes(state.linkTarget)) classes += " link-target";
     if (ids.some((id) => withLinks.has(String(id)))) classes += " has-links";
@@ -113,6 +125,7 @@ export function renderText(page, items) {
   const { state, textDrawn } = page;
   const { text, blocks } = state;
   const spans = items.map((s) => ({ id: s.id, start: s.start16, end: s.end16 }));
+  spans.push(...suggestionRanges(state));
   textDrawn.withLinks = linkedIds(state);
   textDrawn.segments = segmentsByBlock(buildSegments(text, spans), blocks);
   const wanted = page.drawWhenNearView ? blocksToFillNow(page) : null;
