@@ -10,10 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from debate.models import Role
+from debate.models import Role, SuggestionMode
 from debate.selectors import member_list
 from debate.serializers import MembershipSerializer
 from frontend.views.common import debate_for
+from suggestions.models import SuggestionGrant
 
 # The document files the import page offers, as debate.importers reads them, and archives.
 DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".zip")
@@ -25,6 +26,9 @@ def members_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.can_manage:
         raise PermissionDenied("Only managers of this debate see and change its members.")
     members = MembershipSerializer(member_list(debate=debate), many=True).data
+    granted = sorted(
+        SuggestionGrant.objects.filter(debate=debate).values_list("annotator__username", flat=True)
+    )
     page_data = {
         "me": request.user.get_username(),
         "members": members,
@@ -36,12 +40,19 @@ def members_page(request: HttpRequest, slug: str) -> HttpResponse:
             "member": reverse("api-member-detail", args=[debate.slug, "0"]).replace(
                 "/0/", "/{username}/"
             ),
+            "suggestions": reverse("api-suggestion-settings", args=[debate.slug]),
         },
+        "suggestions": {"mode": debate.suggestions, "annotators": granted},
     }
     return render(
         request,
         "frontend/members.html",
-        {"debate": debate, "roles": Role.choices, "page_data": page_data},
+        {
+            "debate": debate,
+            "roles": Role.choices,
+            "modes": SuggestionMode.choices,
+            "page_data": page_data,
+        },
     )
 
 

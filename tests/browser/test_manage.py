@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from annotations.models import Span
 from debate.models import Document, Membership, Role
+from suggestions.models import SuggestionGrant
 from tests.browser.conftest import select_text
 from tests.factories import PASSWORD, DocumentFactory, UserFactory
 
@@ -285,3 +286,31 @@ def test_a_manager_imports_a_brat_zip_into_an_annotators_layer(
     section.get_by_label("Format").select_option("spans")
     expect(as_exported).to_be_enabled()
     assert (page.errors, page.dialogs) == ([], [])
+
+
+def test_a_manager_sets_when_annotators_see_suggestions(live_server, page, login, debate, manager):
+    UserFactory(username="zed")
+    Membership.objects.create(debate=debate, user=UserFactory(username="ann"), role=Role.ANNOTATOR)
+    Membership.objects.create(debate=debate, user=UserFactory(username="bea"), role=Role.ANNOTATOR)
+    open_as(page, live_server, login, "boss", "/d/encryption/members/")
+    section = page.get_by_role("region", name="Suggestions")
+    expect(section.get_by_label("Annotators see suggestions")).to_have_value("off")
+    expect(section.get_by_role("checkbox")).to_have_count(2)  # the annotators, not the manager
+
+    section.get_by_label("Annotators see suggestions").select_option("after_first_submission")
+    section.get_by_label("bea").check()
+    section.get_by_role("button", name="Save").click()
+
+    expect(page.locator("#members-status")).to_have_text(
+        "Suggestions saved: After an annotator's first submitted document; shown anyway to bea."
+    )
+    debate.refresh_from_db()
+    assert debate.suggestions == "after_first_submission"
+    grants = SuggestionGrant.objects.filter(debate=debate)
+    assert list(grants.values_list("annotator__username", flat=True)) == ["bea"]
+    # A member added afterwards is offered too.
+    page.locator("#add-who").fill("zed")
+    page.locator("#add-submit").click()
+    expect(section.get_by_role("checkbox")).to_have_count(3)
+    expect(section.get_by_label("bea")).to_be_checked()
+    assert page.errors == []

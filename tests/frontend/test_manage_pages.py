@@ -79,7 +79,9 @@ def test_the_members_page_embeds_the_members_safely(client, debate, member):
         "debate": "/d/encryption/",
         "members": "/api/v1/debates/encryption/members/",
         "member": "/api/v1/debates/encryption/members/{username}/",
+        "suggestions": "/api/v1/debates/encryption/suggestions/settings/",
     }
+    assert data["suggestions"] == {"mode": "off", "annotators": []}
 
 
 def test_the_import_page_offers_the_annotators_layers_and_the_import_addresses(

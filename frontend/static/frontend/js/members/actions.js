@@ -5,6 +5,7 @@
 
 import { api, apiGetAll, errorMessage } from "../api.js";
 import { memberUrl, roleLabel } from "./state.js";
+import { renderSuggestions } from "./suggestions.js";
 import { renderMembers } from "./table.js";
 
 const PAGE_SIZE = 500;
@@ -24,6 +25,7 @@ async function reload(page) {
   }
   page.state.members = result.data;
   renderMembers(page);
+  renderSuggestions(page);
 }
 
 /** Name the input after what it asks for: a username or an e-mail address. */

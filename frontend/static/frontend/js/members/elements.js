@@ -16,5 +16,10 @@ export function findElements(document) {
     removeDialog: $("remove-dialog"),
     removeForm: $("remove-form"),
     removeText: $("remove-text"),
+    suggestForm: $("suggest-form"),
+    suggestMode: $("suggest-mode"),
+    suggestNone: $("suggest-none"),
+    suggestChoices: $("suggest-choices"),
+    suggestSubmit: $("suggest-submit"),
   };
 }

@@ -8,6 +8,7 @@
 import { addMember, askRemove, changeRole, confirmRemove, switchFindBy } from "./actions.js";
 import { findElements } from "./elements.js";
 import { createState } from "./state.js";
+import { renderSuggestions, saveSuggestions } from "./suggestions.js";
 import { renderMembers } from "./table.js";
 
 function listen(page) {
@@ -36,6 +37,10 @@ function listen(page) {
   el.removeDialog.addEventListener("close", () => {
     page.state.removing = null;
   });
+  el.suggestForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    saveSuggestions(page);
+  });
 }
 
 function start() {
@@ -43,6 +48,7 @@ function start() {
   const page = { state: createState(data), el: findElements(document) };
   listen(page);
   renderMembers(page);
+  renderSuggestions(page);
   document.body.dataset.ready = "true";
 }
 

@@ -8,6 +8,7 @@ export function createState(data) {
     roles: data.roles,
     urls: data.urls,
     removing: null,
+    suggestions: data.suggestions,
   };
 }
 
