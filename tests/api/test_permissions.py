@@ -23,6 +23,13 @@ from tests.scenes import etag, submitted
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
 
 
+@pytest.fixture
+def world(module_world):
+    """The world built once for the module (tests/api/conftest.py); each test's writes are
+    undone before the next test, which starts from the world as built."""
+    return module_world
+
+
 @dataclass(frozen=True)
 class Call:
     method: str

@@ -30,6 +30,7 @@ from annotations.models import Relation
 from config.wsgi import application
 from maps.models import MergeDecision
 from maps.services import map_build_request, map_build_run
+from tests.scenes import RoleWorld
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):
@@ -93,6 +94,14 @@ REAL_IDS: dict[str, object] = {}
 
 
 @pytest.fixture
+def world(module_world):
+    """The world built once for the module (tests/api/conftest.py), with the real objects of
+    ``real_ids``; each test's writes are undone before the next test, which starts from the
+    world as built."""
+    return module_world
+
+
+@pytest.fixture
 def in_process(world):
     """Keep the test's transaction open across requests sent straight to the WSGI app.
 
@@ -106,9 +115,11 @@ def in_process(world):
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def real_ids(world, in_process) -> dict:
-    """Name a real object for every kind of path parameter, for the hook below."""
+@pytest.fixture(scope="module")
+def module_real_ids(module_world_ids) -> dict:
+    """Make a real object for every kind of path parameter, once, in the module's world (in
+    its transaction, open until the module ends); ``real_ids`` names them for the hook."""
+    world = RoleWorld.load(module_world_ids)
     relation = Relation.objects.create(
         document=world.document,
         annotator=world.users["ann"],
@@ -120,7 +131,7 @@ def real_ids(world, in_process) -> dict:
     build = map_build_request(debate=world.debate, reason="a real map for the schema run")
     map_build_run(build_id=build.pk, worker="schema:1")
     build.refresh_from_db()
-    REAL_IDS.update(
+    return dict(
         {
             "documents": world.document.pk,
             "spans": world.span_ann.pk,
@@ -139,6 +150,12 @@ def real_ids(world, in_process) -> dict:
             ).pk,
         }
     )
+
+
+@pytest.fixture
+def real_ids(module_real_ids, world, in_process) -> dict:
+    """Name a real object for every kind of path parameter, for the hook below."""
+    REAL_IDS.update(module_real_ids)
     yield REAL_IDS
     REAL_IDS.clear()
 
