@@ -97,10 +97,19 @@ class Service:
 
     def stop(self) -> None:
         """Stop it as an operator would (SIGTERM: a warm shutdown), or kill it if it hangs."""
+        self.terminate()
+        self.wait_stopped()
+
+    def terminate(self) -> None:
+        """Send SIGTERM (a warm shutdown) without waiting: ``wait_stopped`` waits."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_stopped(self, timeout: float = 30) -> None:
+        """Wait for the process to exit after ``terminate``; kill it if it hangs."""
+        if self.process and self.process.poll() is None:
             try:
-                self.process.wait(30)
+                self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
 

@@ -23,7 +23,12 @@ def fresh_throttles():
 
 
 @pytest.fixture
-def world(db) -> RoleWorld:
+def world(request) -> RoleWorld:
+    """The world of one test, or, in a module that sets ``ONE_WORLD_PER_MODULE = True``, the
+    world built once for the module (``module_world``)."""
+    if getattr(request.module, "ONE_WORLD_PER_MODULE", False):
+        return request.getfixturevalue("module_world")
+    request.getfixturevalue("db")
     return role_world()
 
 
@@ -31,11 +36,12 @@ def world(db) -> RoleWorld:
 def module_world_ids(django_db_setup, django_db_blocker):
     """Build the world once per test module, in a transaction undone after the module.
 
-    For modules of many tests that each start from the world as built (the permission
-    matrix, the schema run): such a module asks for ``module_world`` as its ``world``. Each
-    test runs in a savepoint inside the module's transaction (pytest-django's ``db``), so
-    what a test writes is undone before the next one, as when each built its own world. Not
-    for modules with transactional tests, whose flush a surrounding transaction would break.
+    For modules whose tests each start from the world as built: such a module sets
+    ``ONE_WORLD_PER_MODULE = True`` and its tests' ``world`` is this one. Each test runs in a
+    savepoint inside the module's transaction (pytest-django's ``db``), so what a test writes
+    is undone before the next one, as when each built its own world. Only for modules with no
+    transactional test (a surrounding transaction would break its flush) and no database test
+    that counts on an empty database (it would find the world's rows).
     """
     # The hasher tests use (tests/conftest.py), or their logins could not check the passwords.
     with (

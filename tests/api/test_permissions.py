@@ -20,14 +20,10 @@ from tests.annotations.export_corpus import xmi_document, zip_of
 from tests.factories import DocumentFactory
 from tests.scenes import etag, submitted
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
-
-
-@pytest.fixture
-def world(module_world):
-    """The world built once for the module (tests/api/conftest.py); each test's writes are
-    undone before the next test, which starts from the world as built."""
-    return module_world
 
 
 @dataclass(frozen=True)

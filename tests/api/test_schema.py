@@ -32,6 +32,9 @@ from maps.models import MergeDecision
 from maps.services import map_build_request, map_build_run
 from tests.scenes import RoleWorld
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):
     call_command(
@@ -91,14 +94,6 @@ def test_swagger_start_up_script_is_a_separate_request(client):
 
 # --- Schemathesis ---------------------------------------------------------------------------
 REAL_IDS: dict[str, object] = {}
-
-
-@pytest.fixture
-def world(module_world):
-    """The world built once for the module (tests/api/conftest.py), with the real objects of
-    ``real_ids``; each test's writes are undone before the next test, which starts from the
-    world as built."""
-    return module_world
 
 
 @pytest.fixture

@@ -242,8 +242,11 @@ class Stack:
             return False
 
     def stop(self) -> None:
+        # All at once (each takes a second or two to shut down warm), then wait for each.
         for service in reversed(self.services.values()):
-            service.stop()
+            service.terminate()
+        for service in reversed(self.services.values()):
+            service.wait_stopped()
 
     def logs(self, tail: int = 4000) -> str:
         return "\n".join(

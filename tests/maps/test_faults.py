@@ -151,8 +151,10 @@ def test_two_workers_build_two_debates_at_once_and_never_one_debate_twice(
             two,
         )
     finally:
-        one.stop()
-        two.stop()
+        one.terminate()
+        two.terminate()
+        one.wait_stopped()
+        two.wait_stopped()
 
     a, b, c = (MapBuild.objects.select_related("version").get(pk=x.pk) for x in (a, b, c))
     # The two debates were built at the same time, on two different workers.
