@@ -59,7 +59,13 @@ class Service:
 
     def start(self, ready: Callable[[str], bool], timeout: float = 60) -> None:
         """Start the process and wait until ``ready`` is true of the log it writes from now."""
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.spawn()
+        self.wait_ready(ready, timeout)
+
+    def spawn(self) -> None:
+        """Start the process without waiting for it (``wait_ready`` waits): a stack of several
+        services starts them all at once and then waits for each."""
+        self._offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command,
@@ -71,9 +77,12 @@ class Service:
                 # fork their workers).
                 start_new_session=True,
             )
+
+    def wait_ready(self, ready: Callable[[str], bool], timeout: float = 60) -> None:
+        """Wait until ``ready`` is true of the log the process wrote since ``spawn``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if ready(self.log_path.read_bytes()[offset:].decode("utf-8", "replace")):
+            if ready(self.log_path.read_bytes()[self._offset :].decode("utf-8", "replace")):
                 return
             if self.process.poll() is not None:
                 break
@@ -88,10 +97,19 @@ class Service:
 
     def stop(self) -> None:
         """Stop it as an operator would (SIGTERM: a warm shutdown), or kill it if it hangs."""
+        self.terminate()
+        self.wait_stopped()
+
+    def terminate(self) -> None:
+        """Send SIGTERM (a warm shutdown) without waiting: ``wait_stopped`` waits."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_stopped(self, timeout: float = 30) -> None:
+        """Wait for the process to exit after ``terminate``; kill it if it hangs."""
+        if self.process and self.process.poll() is None:
             try:
-                self.process.wait(30)
+                self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -109,6 +127,13 @@ class WorkerProcess(Service):
         self.extra_env = extra_env or {}
 
     def start(self, timeout: float = 60) -> None:  # type: ignore[override]
+        self.spawn()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 60) -> None:  # type: ignore[override]
+        super().wait_ready(lambda log: " ready." in log, timeout)
+
+    def spawn(self) -> None:
         # Built at start, so a test may rename the node before starting it.
         self.env = {
             **os.environ,
@@ -134,11 +159,14 @@ class WorkerProcess(Service):
             "--without-mingle",
             "--without-gossip",
         ]
-        super().start(lambda log: " ready." in log, timeout)
+        super().spawn()
 
 
-def start_worker(log_dir: Path, **extra_env: str) -> WorkerProcess:
-    """Start a worker on a fresh queue and point this process's map builds at it."""
+def start_worker(log_dir: Path, wait: bool = True, **extra_env: str) -> WorkerProcess:
+    """Start a worker on a fresh queue and point this process's map builds at it.
+
+    ``wait=False`` returns as soon as the process is started: call ``wait_ready`` before
+    relying on it (a test starting two workers starts both, then waits for both)."""
     if not redis_answers(settings.CELERY_BROKER_URL):
         raise RuntimeError(
             f"Redis does not answer at {settings.CELERY_BROKER_URL}; the Celery worker tests "
@@ -147,7 +175,9 @@ def start_worker(log_dir: Path, **extra_env: str) -> WorkerProcess:
     worker = WorkerProcess(f"test-{uuid.uuid4().hex[:10]}", log_dir, extra_env)
     settings.CELERY_MAP_QUEUE = worker.queue
     app.conf.task_always_eager = False
-    worker.start()
+    worker.spawn()
+    if wait:
+        worker.wait_ready()
     return worker
 
 

@@ -58,7 +58,9 @@ def login(live_server):
         page.goto(f"{live_server.url}/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state("networkidle")
+        # The form posts and the answer (the page it redirects to, or the form again with its
+        # error) loads: wait for that navigation, not for the network to be idle for 0.5 s.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
 
     return do_login

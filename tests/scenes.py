@@ -114,6 +114,36 @@ class RoleWorld:
         start, end = find(self.document.text, needle)
         return {**quote(self.document.text, start, end), "stance": "pro", "role": "claim", **extra}
 
+    def ids(self) -> dict:
+        """Return the primary keys of everything in the world, to load it again later."""
+        ids = {name: getattr(self, name).pk for name in _ROLE_WORLD_MODELS}
+        ids["users"] = {who: user.pk for who, user in self.users.items()}
+        return ids
+
+    @classmethod
+    def load(cls, ids: dict) -> "RoleWorld":
+        """Return the world read afresh from the database by the keys ``ids()`` gave."""
+        users = get_user_model().objects.in_bulk(ids["users"].values())
+        return cls(
+            users={who: users[pk] for who, pk in ids["users"].items()},
+            **{name: model.objects.get(pk=ids[name]) for name, model in _ROLE_WORLD_MODELS.items()},
+        )
+
+
+_ROLE_WORLD_MODELS = {
+    "debate": Debate,
+    "foreign_debate": Debate,
+    "document": Document,
+    "foreign_document": Document,
+    "actor": Actor,
+    "foreign_actor": Actor,
+    "span_ann": Span,
+    "span_ann_b": Span,
+    "span_ann2": Span,
+    "span_gold": Span,
+    "span_foreign": Span,
+}
+
 
 def token_client(user) -> APIClient:
     """Return an API client signed in with the user's token (None: anonymous)."""

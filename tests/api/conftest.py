@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
 
 from tests.scenes import RoleWorld, role_world
 
@@ -21,5 +23,37 @@ def fresh_throttles():
 
 
 @pytest.fixture
-def world(db) -> RoleWorld:
+def world(request) -> RoleWorld:
+    """The world of one test, or, in a module that sets ``ONE_WORLD_PER_MODULE = True``, the
+    world built once for the module (``module_world``)."""
+    if getattr(request.module, "ONE_WORLD_PER_MODULE", False):
+        return request.getfixturevalue("module_world")
+    request.getfixturevalue("db")
     return role_world()
+
+
+@pytest.fixture(scope="module")
+def module_world_ids(django_db_setup, django_db_blocker):
+    """Build the world once per test module, in a transaction undone after the module.
+
+    For modules whose tests each start from the world as built: such a module sets
+    ``ONE_WORLD_PER_MODULE = True`` and its tests' ``world`` is this one. Each test runs in a
+    savepoint inside the module's transaction (pytest-django's ``db``), so what a test writes
+    is undone before the next one, as when each built its own world. Only for modules with no
+    transactional test (a surrounding transaction would break its flush) and no database test
+    that counts on an empty database (it would find the world's rows).
+    """
+    # The hasher tests use (tests/conftest.py), or their logins could not check the passwords.
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield role_world().ids()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def module_world(module_world_ids, db) -> RoleWorld:
+    """Return the module's world, read afresh so no test sees another's Python objects."""
+    return RoleWorld.load(module_world_ids)

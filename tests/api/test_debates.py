@@ -13,6 +13,9 @@ from debate.text import text_sha256
 from tests.factories import DocumentFactory, UserFactory
 from tests.scenes import token_client
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 
 # --- Debates --------------------------------------------------------------------------------
 def test_debate_detail_has_its_scheme_actors_and_my_role(world):

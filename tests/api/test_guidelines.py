@@ -6,6 +6,9 @@ from debate.models import MAX_GUIDELINES_CHARS, Debate, Guidelines
 from debate.scheme import MAX_DEFINITION_CHARS, default_scheme
 from debate.services import guidelines_publish
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 URL = "/api/v1/debates/encryption/guidelines/"
 EMPTY = {"version": None, "markdown": "", "html": "", "updated_by": None, "updated_at": None}
 

@@ -20,6 +20,9 @@ from tests.annotations.export_corpus import xmi_document, zip_of
 from tests.factories import DocumentFactory
 from tests.scenes import etag, submitted
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 WHO = ["ann", "ann2", "rev", "man", "res", "outsider", "root", "anon"]
 
 

@@ -17,6 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 TEXT = "Tech firms say a backdoor weakens security for everyone who uses messaging. " * 5
 
 

@@ -30,6 +30,10 @@ from config.wsgi import application
 from maps.models import MergeDecision
 from maps.services import map_build_request, map_build_run
 from tests.factories import api_token, token_owner
+from tests.scenes import RoleWorld
+
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):
@@ -106,9 +110,11 @@ def in_process(world):
     signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def real_ids(world, in_process) -> dict:
-    """Name a real object for every kind of path parameter, for the hook below."""
+@pytest.fixture(scope="module")
+def module_real_ids(module_world_ids) -> dict:
+    """Make a real object for every kind of path parameter, once, in the module's world (in
+    its transaction, open until the module ends); ``real_ids`` names them for the hook."""
+    world = RoleWorld.load(module_world_ids)
     relation = Relation.objects.create(
         document=world.document,
         annotator=world.users["ann"],
@@ -120,7 +126,7 @@ def real_ids(world, in_process) -> dict:
     build = map_build_request(debate=world.debate, reason="a real map for the schema run")
     map_build_run(build_id=build.pk, worker="schema:1")
     build.refresh_from_db()
-    REAL_IDS.update(
+    return dict(
         {
             "documents": world.document.pk,
             "spans": world.span_ann.pk,
@@ -139,6 +145,12 @@ def real_ids(world, in_process) -> dict:
             ).pk,
         }
     )
+
+
+@pytest.fixture
+def real_ids(module_real_ids, world, in_process) -> dict:
+    """Name a real object for every kind of path parameter, for the hook below."""
+    REAL_IDS.update(module_real_ids)
     yield REAL_IDS
     REAL_IDS.clear()
 

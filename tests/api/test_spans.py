@@ -11,6 +11,9 @@ from annotations.services import spans as span_services
 from tests.factories import DocumentFactory
 from tests.scenes import TEXT, find, quote
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 
 def spans_url(world, layer: str = "mine") -> str:
     return f"/api/v1/documents/{world.document.pk}/spans/?layer={layer}"

@@ -5,6 +5,9 @@ from debate.models import Document
 from tests.factories import AssignmentFactory, DocumentFactory
 from tests.scenes import etag
 
+# Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
+ONE_WORLD_PER_MODULE = True
+
 
 def submit(world, who: str = "ann"):
     return world.client(who).post(f"/api/v1/documents/{world.document.pk}/submit/")

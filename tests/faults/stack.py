@@ -216,9 +216,12 @@ class Stack:
                 self.log_dir,
             ),
         }
-        self.start_web()
-        self.start_worker()
-        self.services["beat"].start(lambda log: "beat: Starting" in log)
+        # All three at once (each spends seconds importing Django), then wait for each.
+        for service in self.services.values():
+            service.spawn()
+        self.services["web"].wait_ready(lambda _log: self.web_answers())
+        self.services["worker"].wait_ready(lambda log: " ready." in log)
+        self.services["beat"].wait_ready(lambda log: "beat: Starting" in log)
 
     def start_web(self) -> None:
         self.services["web"].start(lambda _log: self.web_answers())
@@ -239,8 +242,11 @@ class Stack:
             return False
 
     def stop(self) -> None:
+        # All at once (each takes a second or two to shut down warm), then wait for each.
         for service in reversed(self.services.values()):
-            service.stop()
+            service.terminate()
+        for service in reversed(self.services.values()):
+            service.wait_stopped()
 
     def logs(self, tail: int = 4000) -> str:
         return "\n".join(

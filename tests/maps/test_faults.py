@@ -80,11 +80,13 @@ def test_two_workers_build_two_debates_at_once_and_never_one_debate_twice(
     # duplicate message for the first, all reach the other worker while the first still runs.
     make_gold_layer(first, documents=800, spans_per_document=40, seed=2)
     make_gold_layer(second, documents=20, spans_per_document=10, seed=3)
-    one = start_worker(tmp_path, MAP_BUILD_STALE_SECONDS="120")
+    one = start_worker(tmp_path, wait=False, MAP_BUILD_STALE_SECONDS="120")
     two = WorkerProcess(one.queue, tmp_path, {"MAP_BUILD_STALE_SECONDS": "120"})
     two.name = f"second-{one.name}"
     two.log_path = tmp_path / "second.log"
-    two.start()
+    two.spawn()  # both start at once; each is ready before the first request
+    one.wait_ready()
+    two.wait_ready()
     workers = {one.name: one, two.name: two}
 
     def node(build: MapBuild) -> str:
@@ -149,8 +151,10 @@ def test_two_workers_build_two_debates_at_once_and_never_one_debate_twice(
             two,
         )
     finally:
-        one.stop()
-        two.stop()
+        one.terminate()
+        two.terminate()
+        one.wait_stopped()
+        two.wait_stopped()
 
     a, b, c = (MapBuild.objects.select_related("version").get(pk=x.pk) for x in (a, b, c))
     # The two debates were built at the same time, on two different workers.

@@ -2,10 +2,13 @@
 
 The suite runs without migrations, so each case migrates a database of its own in a fresh
 ``manage.py`` process: SQLite in a temporary file, or a new PostgreSQL database beside the
-test database when the suite runs on PostgreSQL.
+test database when the suite runs on PostgreSQL. The migration to ``BEFORE`` is run once per
+module; each case starts from a copy of that database (``CREATE DATABASE ... TEMPLATE``, or a
+copy of the SQLite file) and runs the migrations under test itself.
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -55,24 +58,61 @@ class Database:
         return done.stdout
 
 
-@pytest.fixture
-def database(tmp_path) -> Iterator[Database]:
-    if not is_postgresql(connection):
-        path = tmp_path / "migrations.sqlite3"
-        yield Database(f"sqlite:///{path}", lambda: sqlite3.connect(path))
-        return
+def _server() -> dict:
     params = connection.get_connection_params()
-    server = {key: params[key] for key in ("host", "port", "user") if params.get(key)}
-    name = f"migrations_{uuid.uuid4().hex[:12]}"
+    return {key: params[key] for key in ("host", "port", "user") if params.get(key)}
+
+
+def _postgresql_database(name: str, template: str | None = None) -> Database:
+    """Create a PostgreSQL database (a copy of ``template`` if given) and return it."""
+    server = _server()
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     host, port = server.get("host", "127.0.0.1"), server.get("port", 5432)
     url = f"postgres://{server['user']}@{host}:{port}/{name}"
+    return Database(url, lambda: psycopg.connect(dbname=name, **server))
+
+
+def _drop_postgresql_database(name: str) -> None:
+    with psycopg.connect(dbname="postgres", autocommit=True, **_server()) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def migrated_before(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """Migrate one database to ``BEFORE``, once for the module; each test starts from a copy
+    of it (``database``), as if it had migrated its own: the same schema and rows, since
+    nothing else writes to it."""
+    with django_db_blocker.unblock():
+        postgresql = is_postgresql(connection)
+    if not postgresql:
+        path = tmp_path_factory.mktemp("migrations") / "before.sqlite3"
+        Database(f"sqlite:///{path}", lambda: sqlite3.connect(path)).manage(
+            "migrate", *BEFORE, "--noinput"
+        )
+        yield str(path)
+        return
+    name = f"migrations_before_{uuid.uuid4().hex[:12]}"
     try:
-        yield Database(url, lambda: psycopg.connect(dbname=name, **server))
+        _postgresql_database(name).manage("migrate", *BEFORE, "--noinput")
+        yield name
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_postgresql_database(name)
+
+
+@pytest.fixture
+def database(migrated_before, tmp_path) -> Iterator[Database]:
+    """A database of the test's own, migrated to ``BEFORE`` (a copy of ``migrated_before``)."""
+    if not is_postgresql(connection):
+        path = tmp_path / "migrations.sqlite3"
+        shutil.copyfile(migrated_before, path)
+        yield Database(f"sqlite:///{path}", lambda: sqlite3.connect(path))
+        return
+    name = f"migrations_{uuid.uuid4().hex[:12]}"
+    try:
+        yield _postgresql_database(name, template=migrated_before)
+    finally:
+        _drop_postgresql_database(name)
 
 
 def placeholder(database: Database) -> str:
@@ -116,7 +156,7 @@ def map_rows(database: Database, prefix: str) -> tuple[list[tuple], list[tuple]]
 
 @pytest.mark.django_db
 def test_the_move_to_the_maps_app_keeps_every_version_and_build(database):
-    database.manage("migrate", *BEFORE, "--noinput")
+    # The database is at BEFORE (the fixture migrated it there).
     fill_maps_before_the_move(database)
     before = map_rows(database, "debate")
     assert len(before[0]) == 2 and len(before[1]) == 1
@@ -158,7 +198,6 @@ def test_the_move_to_the_maps_app_keeps_every_version_and_build(database):
 
 @pytest.mark.django_db
 def test_the_move_can_be_reversed_with_every_row(database):
-    database.manage("migrate", *BEFORE, "--noinput")
     fill_maps_before_the_move(database)
     before = map_rows(database, "debate")
     database.manage("migrate", "--noinput")

@@ -3,7 +3,10 @@
 import random
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from annotations.models import (
@@ -17,8 +20,14 @@ from annotations.review.agreement import debate_agreement
 from annotations.review.selectors import annotated_documents, debate_agreement_get
 from annotations.review.selectors.tallies import FULL_CHECK_EVERY, MARGIN
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.models import Role
-from tests.factories import ActorFactory, DocumentFactory
+from debate.models import Debate, Document, Role
+from tests.factories import (
+    ActorFactory,
+    DebateFactory,
+    DocumentFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 WORDS = [
     "chat",
@@ -54,8 +63,49 @@ def revisions(debate) -> dict[int, int]:
     )
 
 
+@pytest.fixture(scope="module")
+def world_ids(django_db_setup, django_db_blocker):
+    """Build the world once per module, in a transaction undone after the module.
+
+    Each test runs in a savepoint inside it (pytest-django's ``db``, which ``world`` asks
+    for), so what a test writes, the counts its reads keep included, is undone before the
+    next one: every test starts from the world as built, as when each built its own.
+    """
+    # The hasher tests use (tests/conftest.py).
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        debate = DebateFactory(slug="encryption", title="Encryption")
+        built = build_world(debate)
+        yield {
+            "debate": debate.pk,
+            "documents": [document.pk for document in built["documents"]],
+            "annotators": [annotator.pk for annotator in built["annotators"]],
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(debate, member):
+def debate(world_ids, db):
+    """The world's debate (``member`` adds its users to it)."""
+    return Debate.objects.get(pk=world_ids["debate"])
+
+
+@pytest.fixture
+def world(world_ids, debate):
+    """Return the world, read afresh so no test sees another's Python objects."""
+    documents = Document.objects.in_bulk(world_ids["documents"])
+    users = get_user_model().objects.in_bulk(world_ids["annotators"])
+    return {
+        "debate": debate,
+        "documents": [documents[pk] for pk in world_ids["documents"]],
+        "annotators": [users[pk] for pk in world_ids["annotators"]],
+    }
+
+
+def build_world(debate):
     """Eight documents, four annotators marking at random, relations, 1 to 4 layers submitted.
 
     Boundaries near one another, a fifth of the spans with another stance, role or speaker,
@@ -63,7 +113,10 @@ def world(debate, member):
     units, alphas per attribute and per pair, boundaries, span and relation F1.
     """
     rng = random.Random(17)
-    annotators = [member(Role.ANNOTATOR, username=name) for name in ("ann", "bea", "cid", "dee")]
+    annotators = []
+    for name in ("ann", "bea", "cid", "dee"):
+        annotators.append(UserFactory(username=name))
+        MembershipFactory(debate=debate, user=annotators[-1], role=Role.ANNOTATOR)
     actors = [ActorFactory(debate=debate).pk for _ in range(3)] + [None]
     documents = []
     for number in range(8):
