@@ -58,9 +58,9 @@ def _require_enabled() -> None:
 class AuthenticationRequestView(OIDCAuthenticationRequestView):
     """Send the browser to the provider (404 without single sign-on)."""
 
-    def __init__(self, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
         _require_enabled()
-        super().__init__(*args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class AuthenticationCallbackView(OIDCAuthenticationCallbackView):

@@ -330,12 +330,14 @@ class MembershipAdmin(ManagedDebateAdmin):
         """Name the last managers among ``objs`` as protected: the delete page then refuses."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         going = {m.pk for m in objs}
+        # The debates that keep a manager once these memberships go: one query for all.
+        keep_one = set(
+            Membership.objects.filter(debate_id__in={m.debate_id for m in objs}, role=Role.MANAGER)
+            .exclude(pk__in=going)
+            .values_list("debate_id", flat=True)
+        )
         for membership in objs:
-            if membership.role == Role.MANAGER and not (
-                Membership.objects.filter(debate_id=membership.debate_id, role=Role.MANAGER)
-                .exclude(pk__in=going)
-                .exists()
-            ):
+            if membership.role == Role.MANAGER and membership.debate_id not in keep_one:
                 protected.append(
                     LAST_MANAGER.format(username=membership.user.get_username())
                     + f" ({membership.debate.slug})"

@@ -4,15 +4,9 @@
 // the API's list.
 
 import { api, errorMessage } from "../api.js";
+import { say } from "../notice.js";
 import { tokenUrl } from "./state.js";
 import { renderTokens, when } from "./table.js";
-
-function say(page, message, kind) {
-  const { el } = page;
-  el.status.hidden = kind !== "status";
-  el.error.hidden = kind !== "error";
-  (kind === "error" ? el.error : el.status).textContent = message;
-}
 
 async function reload(page) {
   const result = await api("GET", page.state.urls.tokens);

@@ -4,18 +4,12 @@
 // drawn again from the API's list.
 
 import { api, apiGetAll, errorMessage } from "../api.js";
+import { say } from "../notice.js";
 import { memberUrl, roleLabel } from "./state.js";
 import { renderSuggestions } from "./suggestions.js";
 import { renderMembers } from "./table.js";
 
 const PAGE_SIZE = 500;
-
-function say(page, message, kind) {
-  const { el } = page;
-  el.status.hidden = kind !== "status";
-  el.error.hidden = kind !== "error";
-  (kind === "error" ? el.error : el.status).textContent = message;
-}
 
 async function reload(page) {
   const result = await apiGetAll(page.state.urls.members, PAGE_SIZE);

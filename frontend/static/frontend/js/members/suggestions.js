@@ -3,13 +3,7 @@
 // API; every name is set as text, never as markup.
 
 import { api, errorMessage } from "../api.js";
-
-function say(page, message, kind) {
-  const { el } = page;
-  el.status.hidden = kind !== "status";
-  el.error.hidden = kind !== "error";
-  (kind === "error" ? el.error : el.status).textContent = message;
-}
+import { say } from "../notice.js";
 
 /** Draw the mode and one checkbox per annotator, from the state. */
 export function renderSuggestions(page) {
