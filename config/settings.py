@@ -6,6 +6,7 @@ switches to a hardened mode that refuses to start without a real ``SECRET_KEY`` 
 ``ALLOWED_HOSTS``. Every variable is listed in ``.env.example``.
 """
 
+import logging
 import os
 import socket
 from datetime import timedelta
@@ -86,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside everything that can answer on its own (a refused Host header, the 503 page, a
     # static file), so every response carries the policy, not only those of views.
-    "csp.middleware.CSPMiddleware",
+    "core.csp.SitePolicyCSPMiddleware",
     # Pages say no-store unless they set their own caching, so Back shows them as they are now.
     "core.middleware.HtmlNoStoreMiddleware",
     # A view that loses the database answers 503 with Retry-After (a page, or JSON under /api/).
@@ -489,6 +490,7 @@ CONTENT_SECURITY_POLICY = {
 LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 _LOG_CHAIN = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
@@ -511,6 +513,10 @@ DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # request in both logs; without one, a fresh id. Addresses are not logged (personal data).
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line a request, request_finished (with the code and the user), not also request_started:
+# writing each line costs about 4 % of a small API request's CPU (docs/BENCHMARKS.md). The
+# started line is written at DEBUG, so LOG_LEVEL=DEBUG brings it back.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 # Workers log through LOGGING above (JSON in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {
@@ -531,13 +537,13 @@ LOGGING = {
     # 401, 403 and 404 are answers the site means to give: one INFO line, no traceback.
     "filters": {"expected_refusals": {"()": "core.log_filters.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["expected_refusals"]},
-        # A request_started and a request_finished line per request: for the JSON logs a
-        # log collector reads; in readable development logs the server's own line says it.
-        "django_structlog": {"level": "INFO" if LOG_FORMAT == "json" else "ERROR"},
+        # A request_finished line per request: for the JSON logs a log collector reads; in
+        # readable development logs the server's own line says it.
+        "django_structlog": {"level": LOG_LEVEL if LOG_FORMAT == "json" else "ERROR"},
     },
 }
 

@@ -84,7 +84,7 @@ class DatabaseUnavailableMiddleware:
 
 class RequestIdMiddleware(RequestMiddleware):
     """django-structlog's request middleware (a request id bound to every log line, and the
-    request_started and request_finished lines), keeping the id bound until the next request
+    request_finished line), keeping the id bound until the next request
     begins: Django writes its own line about a 4xx or 5xx answer after the middleware has
     returned, and that line should carry the id too."""
 

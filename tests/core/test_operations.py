@@ -1,6 +1,7 @@
 """Liveness, readiness, Prometheus metrics and JSON logs with a request id (docs/DEPLOY.md)."""
 
 import asyncio
+import copy
 import io
 import json
 import logging
@@ -177,8 +178,9 @@ def json_log():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(
+        # A copy: configuring a formatter takes its "()" out of the dict it is given.
         logging.config.DictConfigurator({"version": 1}).configure_formatter(
-            django_settings.LOGGING["formatters"]["json"]
+            copy.deepcopy(django_settings.LOGGING["formatters"]["json"])
         )
     )
     loggers = [logging.getLogger(name) for name in ("django.request", "django_structlog")]
@@ -197,14 +199,13 @@ def test_every_line_a_request_causes_carries_its_request_id(json_log):
 
     lines = json_log()
     assert [line["event"] for line in lines] == [
-        "request_started",
         "request_finished",
         "Not Found: /api/v1/no-such-thing/",
     ]
     assert {line["request_id"] for line in lines} == {"req-0042"}
-    assert lines[1]["code"] == 404
+    assert lines[0]["code"] == 404
     # Django's own line, written after the middleware returned, and one line (no traceback).
-    assert lines[2]["logger"] == "django.request" and lines[2]["level"] == "info"
+    assert lines[1]["logger"] == "django.request" and lines[1]["level"] == "info"
     assert not any("ip" in line for line in lines)
     assert all(line["timestamp"].endswith("Z") for line in lines)
 
@@ -248,3 +249,10 @@ def test_a_celery_task_a_request_sends_logs_with_the_request_s_id(json_worker, d
     ]
     assert {line["event"] for line in worker_lines} >= {"task_started", "task_succeeded"}
     assert {line["request_id"] for line in worker_lines} == {"req-celery-7"}
+
+
+def test_the_request_started_line_is_written_at_debug_only(json_log):
+    logging.getLogger("django_structlog").setLevel(logging.DEBUG)
+    Client().get("/api/v1/no-such-thing/", HTTP_X_REQUEST_ID="req-0043")
+
+    assert [line["event"] for line in json_log()][:2] == ["request_started", "request_finished"]
