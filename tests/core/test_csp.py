@@ -52,9 +52,7 @@ def test_a_view_s_own_policy_and_a_nonce_go_through_django_csp():
 
     _, response = _answer(SitePolicyCSPMiddleware, updated)
     assert _directives(response["Content-Security-Policy"])["style-src"] == "'self' 'unsafe-inline'"
-    with override_settings(
-        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": [SELF, NONCE]}}
-    ):
+    with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": [SELF, NONCE]}}):
         _, response = _answer(SitePolicyCSPMiddleware, with_nonce)
     nonce = response.content.decode()
     assert _directives(response["Content-Security-Policy"])["script-src"] == (
