@@ -286,10 +286,11 @@ def _peer_details(details: dict) -> list[str]:
         "| run | saves/s | p50 | p95 | server CPU a request (gunicorn + PostgreSQL) |",
         "|---|---:|---:|---:|---:|",
     ]
+    floors = details.get("floors", {})
     runs = {
         "span saves sequential": {**sequential, "database_cpu_s": None},
         "span saves threads": {**threads, "database_cpu_s": None},
-        **details.get("floors", {}),
+        **{name: run for name, run in floors.items() if "throughput_per_s" in run},
     }
     for name, run in runs.items():
         database = run.get("database_cpu_s")
@@ -300,6 +301,24 @@ def _peer_details(details: dict) -> list[str]:
             f"| {name.replace(' threads', ' 8 threads')} | {run['throughput_per_s']:,.0f} | "
             f"{run['p50_ms']:g} ms | {run['p95_ms']:g} ms | {cpu} ms |"
         )
+    if "fetch floor" in floors and "import floor" in floors:
+        fetch_floor, import_floor = floors["fetch floor"], floors["import floor"]
+        lines += [
+            "",
+            "The fetch and the import against their floors, the same client on fresh "
+            "connections: `/bench/fetch-floor/<id>/` reads what the fetch reads (the token, "
+            "the document with the caller's role, the spans and relations, by the same compiled "
+            "queries) and answers it as JSON without DRF; `/bench/import-floor/<slug>/` COPYs "
+            "the same 200 texts as they come, with no normalisation, duplicate check or report.",
+            "",
+            "| request | the API | its floor |",
+            "|---|---:|---:|",
+            f"| fetch a document with its spans: p50 (p95) | {fetch['p50_ms']:g} ms "
+            f"({fetch['p95_ms']:g} ms) | {fetch_floor['p50_ms']:g} ms "
+            f"({fetch_floor['p95_ms']:g} ms) |",
+            f"| import 200 documents | {imported['docs_per_s']:,.0f} docs/s | "
+            f"{import_floor['docs_per_s']:,.0f} docs/s |",
+        ]
     return lines
 
 

@@ -16,6 +16,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -29,6 +30,7 @@ from bench.served.services import child_env
 # The comparison's sizes at every scale, so each run compares with the recorded figures.
 DOCUMENTS = 200
 THREADS = 8
+FETCH_REPS = 50  # the client's default
 # The one window of 2026-12-06 (2 cores, runs interleaved): Debatemap at efcae63, doccano
 # 1.8.4 (gunicorn 5 sync workers + Celery, SQLite), Label Studio CE 1.23.2 (its own server,
 # SQLite), each in its recommended single-machine setup, 200 documents x 20 spans, 8 threads.
@@ -108,16 +110,17 @@ def bench_peer(scale: str) -> None:
     if done.returncode != 0 or not out.exists():
         raise BenchError(f"bench/peer_client.py failed; see {WORK / 'peer_client.log'}")
     run = json.loads(out.read_text(encoding="utf-8"))["runs"][-1]
-    floors = span_save_floors(scenario)
+    floors = measured_floors(scenario)
     save_peer_result(run, scale, database_cpu_seconds=used.db_seconds, floors=floors)
 
 
 class FloorAdapter(peer_client.Adapter):
-    """The client's span saves sent to an endpoint of bench/urls.py: same client, same bodies.
+    """The client's requests sent to the endpoints of bench/urls.py: same client, same bodies.
 
     ``/bench/bare/`` answers the body with no authentication or database work (what Django and
-    gunicorn cost); ``/bench/floor/<id>/`` does a save's database work and nothing else. A
-    fresh ``client_id`` goes with each, which the floor's insert needs.
+    gunicorn cost); ``/bench/floor/<id>/`` does a save's database work and nothing else (a
+    fresh ``client_id`` goes with each, which its insert needs); ``/bench/fetch-floor/<id>/``
+    and ``/bench/import-floor/<slug>/`` do a fetch's reads and an import's COPY alone.
     """
 
     name = "floor"
@@ -125,6 +128,18 @@ class FloorAdapter(peer_client.Adapter):
     def __init__(self, base: str, token: str, path: str):
         super().__init__(base, token)
         self.path = path
+
+    def fetch(self, doc_id: int) -> None:
+        self.req("GET", f"/bench/fetch-floor/{doc_id}/")
+
+    def import_floor(self, slug: str, manager_token: str, texts: list[str]) -> None:
+        # A line more at each text's end: the client's import stored these texts already.
+        body = [
+            {"title": f"floor {i}", "text": f"{text}\n.", "source": "bench"}
+            for i, text in enumerate(texts)
+        ]
+        headers = {"Authorization": f"Token {manager_token}"}
+        self.req("POST", f"/bench/import-floor/{slug}/", json=body, headers=headers)
 
     def create_span(self, doc_id, text, s, e, label) -> None:
         body = {
@@ -138,11 +153,13 @@ class FloorAdapter(peer_client.Adapter):
         self.req("POST", self.path.format(document=doc_id), json=body)
 
 
-def span_save_floors(scenario: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Return the client's span-save phases run against the bare endpoint and the floor.
+def measured_floors(scenario: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the client's phases run against the bare endpoint and the floors.
 
     The same documents, offsets and threads as the client's own run (its generator, its seed),
-    each request on a fresh connection; what no implementation of a save can go below here.
+    each request on a fresh connection: the span saves against the bare endpoint and the
+    database floor, the fetch of the same document 50 times against the fetch floor, and the
+    same 200 texts against the import floor; what no implementation can go below here.
     """
     os.environ.update(
         DEBATEMAP_DEBATE=scenario["debate"], DEBATEMAP_MANAGER_TOKEN=scenario["manager"]["token"]
@@ -178,6 +195,26 @@ def span_save_floors(scenario: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 f"  peer {name} {phase}: {result['throughput_per_s']}/s, p50 {result['p50_ms']} "
                 f"ms; gunicorn CPU {1000 * web / result['ok']:.2f} ms a request"
             )
+    adapter = FloorAdapter(BASE, token, "")
+    target = ids[half // 2]  # the document the client fetches
+    for _ in range(3):  # warm-up, not counted, as the client does
+        adapter.fetch(target)
+    cpu.wait_until_quiet()
+    latencies = []
+    for _ in range(FETCH_REPS):
+        started = time.perf_counter()
+        adapter.fetch(target)
+        latencies.append(time.perf_counter() - started)
+    floors["fetch floor"] = peer_client.lat_summary(latencies)
+    cpu.wait_until_quiet()
+    started = time.perf_counter()
+    adapter.import_floor(scenario["debate"], scenario["manager"]["token"], texts)
+    seconds = time.perf_counter() - started
+    floors["import floor"] = {"docs": documents, "docs_per_s": round(documents / seconds, 1)}
+    say(
+        f"  peer fetch floor: p50 {floors['fetch floor']['p50_ms']} ms; import floor: "
+        f"{floors['import floor']['docs_per_s']} docs/s"
+    )
     return floors
 
 
@@ -201,7 +238,13 @@ def save_peer_result(
         )
     web_cpu_ms = 1000 * sequential["server_cpu_s"] / sequential["ok"]
     figures = [
-        figure("peer: documents imported", imported["docs_per_s"], "docs/s", None),
+        figure(
+            "peer: documents imported",
+            imported["docs_per_s"],
+            "docs/s",
+            10_000,
+            higher_is_better=True,
+        ),
         figure(
             "peer: span saves, sequential (fresh connections)",
             sequential["throughput_per_s"],
@@ -236,6 +279,20 @@ def save_peer_result(
                 None,
             ),
         ]
+    figures += [
+        figure(
+            "peer: fetch floor (the reads and the JSON, no DRF): p50",
+            floors["fetch floor"]["p50_ms"],
+            "ms",
+            None,
+        ),
+        figure(
+            "peer: import floor (COPY as sent, no normalisation)",
+            floors["import floor"]["docs_per_s"],
+            "docs/s",
+            None,
+        ),
+    ]
     save_result(
         "peer",
         scale,
