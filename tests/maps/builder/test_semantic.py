@@ -221,3 +221,18 @@ def test_the_most_spans_lead_whatever_the_order_of_the_spans():
     texts = ["a20", "a0", "a0", "a0", "a40", "a40"]
     found = similarity.similar_pairs(texts, [1, 2, 3, 4, 5, 6])
     assert clusters(found, 6) == [(0, 1, 2, 3), (4, 5)]
+
+
+def test_leaders_give_the_same_bytes_for_spans_in_any_order(table):
+    from bench.claims_text import generate_claims
+
+    data, _ = generate_claims(spans=3000, documents=300, arguments=120, actors=30, seed=4)
+    first = map_to_json(build_map(data, similarity=merge_similarity("semantic", table)))
+    spans = list(data.spans)
+    random.Random(9).shuffle(spans)
+    again = map_to_json(
+        build_map(replace(data, spans=spans), similarity=merge_similarity("semantic", table))
+    )
+    assert again == first
+    built = build_map(data, similarity=merge_similarity("semantic", table))
+    assert (len(data.spans), len(built.arguments)) == (3000, 1866)
