@@ -57,8 +57,7 @@ GRID = tuple(round(0.70 + 0.01 * step, 2) for step in range(29))
 LEXICAL_GRID = tuple(round(0.5 + 0.05 * step, 2) for step in range(7))
 COMBINED_GRID = tuple((lexical, cosine) for lexical in LEXICAL_GRID for cosine in GRID)
 # A wrong merge costs a reviewer a split of every span it pulled in; a missed one, a join.
-# So a threshold must first be precise on the development half (docs/MERGING.md: added when
-# leader clustering moved the plain argmax of development F1 to cosine 0.73).
+# So a threshold must first be precise on the development half (docs/MERGING.md, "Protocol").
 PRECISION_FLOOR = 0.9
 
 

@@ -42,8 +42,8 @@ PROBES = 3
 KMEANS_ROUNDS = 6
 MARGIN = 0.01
 NEIGHBOURS = 16
-# Leaders need less: a row's best earlier candidates in two lists. Against three lists and 16
-# candidates, 1 % more nodes on 100,000 English spans for two thirds of the search.
+# Leaders need less: a row only looks for an earlier leader, among its best earlier candidates
+# in its two nearest lists (bench/notes/semantic1m.md has what fewer lists and candidates cost).
 LEADER_PROBES = 2
 LEADER_NEIGHBOURS = 8
 REPAIR_ROUNDS = 8
