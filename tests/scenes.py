@@ -34,7 +34,16 @@ from annotations.review.services import (
     review_finish,
 )
 from annotations.services import SpanInput, document_submit, relation_create, span_create
-from debate.models import Actor, ActorKind, Debate, Document, DocumentStatus, Membership, Role
+from debate.models import (
+    Actor,
+    ActorKind,
+    Debate,
+    Document,
+    DocumentStatus,
+    Membership,
+    MergeMethod,
+    Role,
+)
 from debate.scheme import default_scheme
 from debate.services import DocumentInput, document_create
 from debate.text import text_sha256
@@ -699,7 +708,12 @@ def seed_gold(debate: Debate, reviewer) -> dict:
 
     Two adjudicated articles (000 and 004), ten gold spans at the exact offsets of their
     sentences and seven gold relations, as a reviewer's adjudication would leave them.
+    The debate merges lexically: the scenario's maps (eight arguments, the tech firms'
+    backdoor claims merged by 6 of 8 shared stems, 0.75) are lexical merging's; semantic
+    merging, the default for new debates, leaves that pair apart (cosine 0.74, docs/MERGING.md).
     """
+    debate.merge_method = MergeMethod.LEXICAL
+    debate.save(update_fields=["merge_method"])
     actors = {
         key: ActorFactory(debate=debate, name=name, kind=kind, affiliation=where, aliases=aliases)
         for key, (name, kind, where, aliases) in SEED_ACTORS.items()

@@ -42,6 +42,10 @@ PROBES = 3
 KMEANS_ROUNDS = 6
 MARGIN = 0.01
 NEIGHBOURS = 16
+# Leaders need less: a row only looks for an earlier leader, among its best earlier candidates
+# in its two nearest lists (bench/notes/semantic1m.md has what fewer lists and candidates cost).
+LEADER_PROBES = 2
+LEADER_NEIGHBOURS = 8
 REPAIR_ROUNDS = 8
 _BLOCK_CELLS = 1 << 21  # scores per block: 8 MB of float32
 _RESCORE_ROWS = 4096  # pairs scored exactly at a time: in the processor's cache
@@ -68,15 +72,17 @@ def _centroids(vectors: np.ndarray, lists: int) -> np.ndarray:
     return centroids
 
 
-def inverted_lists(vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT) -> list[np.ndarray]:
+def inverted_lists(
+    vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT, probes: int = PROBES
+) -> list[np.ndarray]:
     """Return the lists of vectors compared with each other: one of all, or the k-means lists
-    of each vector's ``PROBES`` nearest centroids (sorted rows)."""
+    of each vector's ``probes`` nearest centroids (sorted rows)."""
     count = len(vectors)
     if count <= exact_limit:
         return [np.arange(count)]
-    lists = max(2, math.ceil(PROBES * count / LIST_SIZE))
+    lists = max(2, math.ceil(probes * count / LIST_SIZE))
     centroids = _centroids(vectors, lists)
-    probes = min(PROBES, lists)
+    probes = min(probes, lists)
     assigned = np.empty((count, probes), dtype=np.int64)
     for start in range(0, count, 8192):
         scores = _float32_rows(vectors, slice(start, start + 8192)) @ centroids.T
@@ -101,29 +107,41 @@ def _list_candidates(
     floor: float,
     pairs: list[np.ndarray],
     saturated: np.ndarray,
+    *,
+    earlier: bool = False,
+    neighbours: int = NEIGHBOURS,
 ) -> None:
     """Add each searching member's best candidates in the list (other documents, and outside
-    its component when ``component`` is given) scoring at least ``floor``; mark the members
-    that have more than they keep."""
+    its component when ``component`` is given; only rows before its own when ``earlier``)
+    scoring at least ``floor``; mark the members that have more than they keep."""
     positions = np.flatnonzero(searching[members])
     if not len(positions):
         return
     count = len(members)
-    keep = min(NEIGHBOURS, count - 1)
+    keep = min(neighbours, count - 1)
     columns = _float32_rows(vectors, members)
     column_documents = documents[members]
     column_components = None if component is None else component[members]
     block = max(1, min(len(positions), _BLOCK_CELLS // count))
+    if earlier:
+        # Only the columns before a block's last row are read: blocks of a quarter of the
+        # list compute five eighths of the products.
+        block = min(block, max(64, -(-count // 4)))
     for start in range(0, len(positions), block):
         rows = positions[start : start + block]
-        scores = columns[rows] @ columns.T
+        width = int(rows[-1]) if earlier else count
+        if width == 0:
+            continue
+        scores = columns[rows] @ columns[:width].T
         # The same document (the vector itself too) and, when searching again, the vectors
         # already connected to it are never candidates.
-        np.putmask(scores, column_documents[rows][:, None] == column_documents, -np.inf)
+        np.putmask(scores, column_documents[rows][:, None] == column_documents[:width], -np.inf)
         if column_components is not None:
             np.putmask(scores, column_components[rows][:, None] == column_components, -np.inf)
+        if earlier:
+            np.putmask(scores, rows[:, None] <= np.arange(width), -np.inf)
         # Most vectors have few candidates: all of theirs are kept, and only a vector with
-        # more than ``NEIGHBOURS`` has them ranked (and is searched again next round).
+        # more than it keeps has them ranked (and is searched again next round).
         above = scores >= floor
         many = np.flatnonzero(above.sum(axis=1) > keep)
         if len(many):
@@ -131,7 +149,7 @@ def _list_candidates(
             saturated[members[rows[many]]] = True
         row_index, column = np.nonzero(above)
         if len(many):
-            best = np.argpartition(scores[many], count - keep, axis=1)[:, count - keep :]
+            best = np.argpartition(scores[many], width - keep, axis=1)[:, width - keep :]
             row_index = np.concatenate((row_index, np.repeat(many, keep)))
             column = np.concatenate((column, best.ravel()))
         if len(row_index):
@@ -265,4 +283,71 @@ def similar_vector_pairs(
     return [
         (int(i), int(j), float(s))
         for (i, j), s in zip(forest_pairs.tolist(), forest_scores.tolist(), strict=True)
+    ]
+
+
+def leader_pairs(
+    vectors: np.ndarray,
+    threshold: float,
+    *,
+    allowed: Allowed,
+    documents: np.ndarray | None = None,
+    exact_limit: int = EXACT_LIMIT,
+) -> list[tuple[int, int, float]]:
+    """Return ``(leader, member, score)`` for every vector that joins a leader: leader clusters.
+
+    Rows come in priority order (the first is the most popular wording). A row is a leader
+    unless an earlier leader scores at least the threshold with it and may merge with it;
+    then it joins the best such leader (ties: the earliest). Every member is within the
+    threshold of its node's leader, so a node never chains from one argument to another, as
+    the components of ``similar_vector_pairs`` do once enough claims fill the space between
+    two arguments. A row looks only at its ``LEADER_NEIGHBOURS`` best earlier candidates in
+    its ``LEADER_PROBES`` lists (one round, no repair): a row whose best are all members, not
+    leaders, leads a node of its own. Everything depends only on the vectors, their
+    documents and their order.
+    """
+    count = len(vectors)
+    if documents is None:
+        documents = np.arange(count)
+    found: list[np.ndarray] = []
+    saturated = np.zeros(count, dtype=bool)
+    searching = np.ones(count, dtype=bool)
+    for members in inverted_lists(vectors, exact_limit=exact_limit, probes=LEADER_PROBES):
+        _list_candidates(
+            vectors,
+            members,
+            searching,
+            documents,
+            None,
+            threshold - MARGIN,
+            found,
+            saturated,
+            earlier=True,
+            neighbours=LEADER_NEIGHBOURS,
+        )
+    pairs = _distinct(found, count)
+    del found
+    scores = exact_scores(vectors, pairs)
+    keep = scores >= threshold
+    pairs, scores = pairs[keep], scores[keep]
+    if len(pairs):
+        keep = allowed(pairs)
+        pairs, scores = pairs[keep], scores[keep]
+    # Each row's earlier candidates, best first, ties to the earliest.
+    order = np.lexsort((pairs[:, 0], -scores, pairs[:, 1]))
+    earlier = pairs[order, 0].tolist()
+    bounds = np.searchsorted(pairs[order, 1], np.arange(count + 1)).tolist()
+    leader = bytearray(count)
+    chosen: list[int] = []
+    for row in range(count):
+        for position in range(bounds[row], bounds[row + 1]):
+            if leader[earlier[position]]:
+                chosen.append(position)
+                break
+        else:
+            leader[row] = 1
+    picked = order[np.array(chosen, dtype=np.int64)]
+    return [
+        (int(i), int(j), float(s))
+        for (i, j), s in zip(pairs[picked].tolist(), scores[picked].tolist(), strict=True)
     ]

@@ -6,7 +6,10 @@ Three ways to decide that two spans are one argument, named by a debate's ``merg
 - ``lexical``: ``LexicalSimilarity`` as it always was (Jaccard of content-word stems).
 - ``semantic``: the cosine of the two texts' sentence vectors (``maps.builder.embedding``) at
   or above ``SEMANTIC_THRESHOLD``, unless one text is the other's negation
-  (``maps.builder.negation``); pairs are found by ``maps.builder.neighbours``.
+  (``maps.builder.negation``), with the node's leader: a group's distinct wordings, most
+  spans first, each join the best earlier leader within the threshold or lead a node
+  themselves (``maps.builder.neighbours.leader_pairs``), so a node never chains from one
+  argument to the next.
 - ``combined``: a pair merges on either evidence, each with the negation guard: the lexical
   rule or the semantic one. Each merge step says which evidence merged it.
 
@@ -25,7 +28,7 @@ import numpy as np
 
 from maps.builder.embedding import EmbeddingTable
 from maps.builder.negation import negation_guard, negation_marks
-from maps.builder.neighbours import EXACT_LIMIT, similar_vector_pairs
+from maps.builder.neighbours import EXACT_LIMIT, exact_scores, leader_pairs
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
     ClaimSimilarity,
@@ -40,6 +43,9 @@ SEMANTIC_THRESHOLD = 0.82
 COMBINED_SEMANTIC_THRESHOLD = 0.82
 COMBINED_LEXICAL_THRESHOLD = 0.75
 GUARD_NAME = "negation guard/v1"
+# How pairs become nodes: every wording within the threshold of its node's leader
+# (``maps.builder.neighbours.leader_pairs``); a method without it chained them (single linkage).
+LINKAGE_NAME = "leader linkage/v1"
 
 
 def _group_numbers(groups: Sequence[object]) -> np.ndarray:
@@ -66,6 +72,86 @@ def _allowed(texts: Sequence[str], documents: np.ndarray):
     return allowed
 
 
+class _Wordings:
+    """A group's distinct texts, most spans first (ties by text), with the spans of each.
+
+    Leaders are found among wordings, not spans: a wording's spans are one argument when they
+    are in two documents or more (an identical text scores 1 with itself), and the order of
+    the wordings depends only on the texts and how often they occur, never on the order the
+    spans come in.
+    """
+
+    def __init__(self, texts: Sequence[str], documents: np.ndarray) -> None:
+        number: dict[str, int] = {}
+        first_seen = np.fromiter(
+            (number.setdefault(text, len(number)) for text in texts), np.int64, len(texts)
+        )
+        distinct = list(number)
+        by_text = np.empty(len(distinct), dtype=np.int64)
+        by_text[sorted(range(len(distinct)), key=distinct.__getitem__)] = np.arange(len(distinct))
+        spans_of = np.bincount(first_seen)
+        order = np.lexsort((by_text, -spans_of))
+        self.texts = [distinct[n] for n in order.tolist()]
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        wording = rank[first_seen]
+        # Each wording's spans, by position; its first span and document.
+        self.spans = np.argsort(wording, kind="stable")
+        self.bounds = np.searchsorted(wording[self.spans], np.arange(len(order) + 1))
+        self.span_documents = documents
+        self.first = self.spans[self.bounds[:-1]]
+        first_document = documents[self.first]
+        # Its first span in another document than its first span's, or -1.
+        elsewhere = np.where(
+            documents[self.spans] != np.repeat(first_document, np.diff(self.bounds)),
+            self.spans,
+            len(texts),
+        )
+        other = np.minimum.reduceat(elsewhere, self.bounds[:-1])
+        self.other = np.where(other < len(texts), other, -1)
+        # A wording in one document may not merge with another of that document only; one
+        # in several may merge with any (some pair of its spans and theirs is across documents).
+        self.documents = np.where(
+            self.other < 0, first_document, len(texts) + np.arange(len(order))
+        ).astype(np.int64)
+
+    def _partners(self, wordings: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """Return a span of each wording in another document than each position's, or -1."""
+        documents = self.span_documents
+        first = self.first[wordings]
+        return np.where(documents[first] != documents[positions], first, self.other[wordings])
+
+    def span_pairs(
+        self, found: list[tuple[int, int, float]], self_scores: np.ndarray
+    ) -> tuple[tuple[int, int, float], ...]:
+        """Return span pairs that connect each wording's spans of different documents and each
+        member wording's spans to a span of its leader in another document."""
+        sizes = np.diff(self.bounds)
+        # Every span but a wording's first, with a partner of the same text elsewhere.
+        not_first = np.ones(len(self.spans), dtype=bool)
+        not_first[self.bounds[:-1]] = False
+        same = np.repeat(np.arange(len(sizes)), sizes)[not_first]
+        left = self.spans[not_first]
+        right = self._partners(same, left)
+        scores = self_scores[same]
+        if found:
+            leaders, members, cosines = (np.array(column) for column in zip(*found, strict=True))
+            member_spans = np.repeat(np.arange(len(found)), sizes[members])
+            starts = np.repeat(self.bounds[members], sizes[members])
+            offsets = np.arange(len(member_spans)) - np.repeat(
+                np.cumsum(sizes[members]) - sizes[members], sizes[members]
+            )
+            positions = self.spans[starts + offsets]
+            left = np.concatenate((left, positions))
+            right = np.concatenate((right, self._partners(leaders[member_spans], positions)))
+            scores = np.concatenate((scores, cosines[member_spans]))
+        keep = right >= 0
+        left, right, scores = left[keep], right[keep], scores[keep]
+        i, j = np.minimum(left, right), np.maximum(left, right)
+        order = np.lexsort((j, i))
+        return tuple(zip(i[order].tolist(), j[order].tolist(), scores[order].tolist(), strict=True))
+
+
 class SemanticSimilarity:
     """Cosine of sentence vectors at or above a threshold, never a claim and its negation."""
 
@@ -81,7 +167,7 @@ class SemanticSimilarity:
         self.embeddings = embeddings
         self.threshold = threshold
         self.exact_limit = exact_limit
-        self.method = f"semantic-cosine/v1 ({embeddings.model}, {GUARD_NAME})"
+        self.method = f"semantic-cosine/v1 ({embeddings.model}, {GUARD_NAME}, {LINKAGE_NAME})"
 
     def _key(self) -> tuple:
         return (type(self), self.method, self.threshold, self.exact_limit)
@@ -108,20 +194,21 @@ class SemanticSimilarity:
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
-        """Return a maximum spanning forest of the pairs at or above the threshold."""
+        """Return span pairs whose components are the leader clusters of the texts."""
         if len(texts) < 2:
             return ()
-        vectors = self.embeddings.vectors(texts)
         documents = _group_numbers(groups)
-        return tuple(
-            similar_vector_pairs(
-                vectors,
-                self.threshold,
-                allowed=_allowed(texts, documents),
-                documents=documents,
-                exact_limit=self.exact_limit,
-            )
+        wordings = _Wordings(texts, documents)
+        vectors = self.embeddings.vectors(wordings.texts)
+        found = leader_pairs(
+            vectors,
+            self.threshold,
+            allowed=_allowed(wordings.texts, wordings.documents),
+            documents=wordings.documents,
+            exact_limit=self.exact_limit,
         )
+        rows = np.arange(len(vectors))
+        return wordings.span_pairs(found, exact_scores(vectors, np.stack([rows, rows], axis=1)))
 
 
 class CombinedSimilarity:
@@ -143,7 +230,7 @@ class CombinedSimilarity:
         self.threshold = semantic_threshold
         self.method = (
             f"combined/v1 (lexical jaccard>={lexical_threshold} or semantic cosine>="
-            f"{semantic_threshold}; {embeddings.model}; {GUARD_NAME})"
+            f"{semantic_threshold}; {embeddings.model}; {GUARD_NAME}; {LINKAGE_NAME})"
         )
 
     def _key(self) -> tuple:

@@ -29,7 +29,7 @@ def test_debate_detail_has_its_scheme_actors_and_my_role(world):
         "annotators_per_document": 2,
         "annotators_see_maps": False,
         "remember_last_choice": False,
-        "merge_method": "lexical",
+        "merge_method": "semantic",
         "suggestions": "off",
         "my_role": "researcher",
         "created_at": body["created_at"],

@@ -22,7 +22,7 @@ Gold map: 4 arguments; edges 1 -> P support, 2 -> P attack, doc 2's claim -> P a
 """
 
 from annotations.models import AssignmentStatus
-from debate.models import DocumentStatus, Role
+from debate.models import DocumentStatus, MergeMethod, Role
 from tests.factories import (
     AssignmentFactory,
     DocumentFactory,
@@ -75,7 +75,12 @@ RELATIONS = {
 
 
 def three_layers_and_gold(debate) -> dict:
-    """Store the documents, layers and gold above in ``debate``; return the users by name."""
+    """Store the documents, layers and gold above in ``debate``; return the users by name.
+
+    The debate merges lexically, as the figures above were worked out by hand for.
+    """
+    debate.merge_method = MergeMethod.LEXICAL
+    debate.save(update_fields=["merge_method"])
     reviewer = UserFactory(username="rev")
     users = {name: UserFactory(username=name) for name in ("a1", "a2", "a3", "res", "man")}
     for name in ("a1", "a2", "a3"):

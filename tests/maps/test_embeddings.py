@@ -51,7 +51,7 @@ def build(debate):
 def test_a_rebuild_reads_the_stored_vectors_and_encodes_nothing(
     debate, paraphrase, no_dispatch, encoded
 ):
-    assert debate.merge_method == MergeMethod.LEXICAL  # the default
+    assert debate.merge_method == MergeMethod.SEMANTIC  # the default
     debate.merge_method = MergeMethod.COMBINED
     debate.save()
     first = build(debate)

@@ -1,4 +1,5 @@
-"""The bounded pair search connects exactly what all pairs connect, deterministically."""
+"""The bounded pair search connects exactly what all pairs connect, deterministically; leader
+clusters keep every member within the threshold of its leader."""
 
 import json
 from pathlib import Path
@@ -6,8 +7,13 @@ from pathlib import Path
 import numpy as np
 
 from bench.claims_text import generate_claims
-from maps.builder import EmbeddingTable, SemanticSimilarity, WordLlamaEncoder, negation_guard
-from maps.builder.neighbours import NEIGHBOURS, exact_scores, similar_vector_pairs
+from maps.builder import EmbeddingTable, WordLlamaEncoder, negation_guard
+from maps.builder.neighbours import (
+    NEIGHBOURS,
+    exact_scores,
+    leader_pairs,
+    similar_vector_pairs,
+)
 from maps.builder.similarity import find_root, union
 
 PAIRS = Path(__file__).resolve().parents[1] / "fixtures" / "claim_pairs.json"
@@ -62,13 +68,13 @@ def test_on_the_labelled_claims_the_components_are_those_of_all_pairs():
     texts = texts * 3
     documents = np.arange(len(texts))
     table = EmbeddingTable(WordLlamaEncoder())
-    similarity = SemanticSimilarity(table)
-    forest = similarity.similar_pairs(texts, list(documents))
 
     def guarded(pairs):
         return np.array([not negation_guard(texts[i], texts[j]) for i, j in pairs], dtype=bool)
 
-    expected = all_pairs(table.vectors(texts), THRESHOLD, documents, guarded)
+    vectors = table.vectors(texts)
+    forest = similar_vector_pairs(vectors, THRESHOLD, allowed=guarded, documents=documents)
+    expected = all_pairs(vectors, THRESHOLD, documents, guarded)
     assert components(len(texts), forest) == components(len(texts), expected)
     assert len(set(components(len(texts), forest))) == 380
 
@@ -89,3 +95,43 @@ def test_on_generated_english_claims_the_components_are_those_of_all_pairs():
         vectors, THRESHOLD, allowed=everything, documents=documents
     ) == list(forest)
     assert all(score >= THRESHOLD for _, _, score in forest)
+
+
+def test_a_leader_keeps_its_members_within_the_threshold_where_single_linkage_chains():
+    # Four claims 20 degrees apart (cosine 0.94 to the next, 0.77 to the one after): single
+    # linkage makes one node of them, leaders two (0 leads 1; 2 is too far from 0 and leads 3).
+    angles = np.radians([0, 20, 40, 60])
+    vectors = unit(np.stack([np.cos(angles), np.sin(angles), np.zeros_like(angles)], axis=1))
+    chained = similar_vector_pairs(vectors, THRESHOLD, allowed=everything)
+    assert set(components(4, chained)) == {0}
+    found = leader_pairs(vectors, THRESHOLD, allowed=everything)
+    assert [(i, j) for i, j, _ in found] == [(0, 1), (2, 3)]
+    assert [s for *_, s in found] == exact_scores(vectors, np.array([[0, 1], [2, 3]])).tolist()
+    # 0 and 1 in one document: 1 may not join 0 and leads; 2 joins 1; 3 is 40 degrees from
+    # 1 and 60 from 0, and leads.
+    one_document = leader_pairs(
+        vectors, THRESHOLD, allowed=everything, documents=np.array([0, 0, 1, 2])
+    )
+    assert [(i, j) for i, j, _ in one_document] == [(1, 2)]
+
+
+def test_on_the_labelled_claims_leaders_split_only_what_single_linkage_joins():
+    texts = sorted(
+        {text for pair in json.loads(PAIRS.read_text())["pairs"] for text in (pair["a"], pair["b"])}
+    )
+    documents = np.arange(len(texts))
+    table = EmbeddingTable(WordLlamaEncoder())
+
+    def guarded(pairs):
+        return np.array([not negation_guard(texts[i], texts[j]) for i, j in pairs], dtype=bool)
+
+    vectors = table.vectors(texts)
+    found = leader_pairs(vectors, THRESHOLD, allowed=guarded, documents=documents)
+    chained = components(
+        len(texts), similar_vector_pairs(vectors, THRESHOLD, allowed=guarded, documents=documents)
+    )
+    nodes = components(len(texts), found)
+    # Every member is within the threshold of its leader, and no two share a document.
+    assert all(s >= THRESHOLD and documents[i] != documents[j] for i, j, s in found)
+    assert all(chained[i] == chained[j] for i, j, _ in found)
+    assert (len(texts), len(set(chained)), len(set(nodes))) == (426, 380, 384)

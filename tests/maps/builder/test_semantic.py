@@ -190,3 +190,49 @@ def test_the_merge_method_is_part_of_the_input_hash_and_the_map(table):
 
 
 MERGE_METHODS = ("lexical", "semantic", "combined")
+
+
+class AngleEncoder:
+    """Texts "a<degrees>" as unit vectors at that angle in a plane: cosines chosen by hand."""
+
+    name = "angles"
+
+    def encode(self, texts):
+        angles = np.radians([float(text[1:]) for text in texts])
+        return np.stack([np.cos(angles), np.sin(angles), *[angles * 0] * 254], axis=1)
+
+
+def test_the_most_spans_lead_whatever_the_order_of_the_spans():
+    similarity = SemanticSimilarity(EmbeddingTable(AngleEncoder()))
+    # a20 is 20 degrees from a0 and a40 (cosine 0.94), which are 40 apart (0.77): one node
+    # for a20 and the wording with more spans, whichever comes first; a90 twice in one
+    # document merges with nothing.
+    texts = ["a20", "a0", "a0", "a40", "a40", "a40", "a90", "a90"]
+    documents = [1, 2, 3, 4, 5, 6, 7, 7]
+    found = similarity.similar_pairs(texts, documents)
+    assert clusters(found, 8) == [(0, 3, 4, 5), (1, 2), (6,), (7,)]
+    assert all(score >= similarity.threshold for *_, score in found)
+    order = [7, 5, 3, 1, 0, 2, 4, 6]
+    shuffled = similarity.similar_pairs([texts[k] for k in order], [documents[k] for k in order])
+    assert sorted(
+        tuple(sorted(order[k] for k in cluster)) for cluster in clusters(shuffled, 8)
+    ) == [(0, 3, 4, 5), (1, 2), (6,), (7,)]
+    # With a0 the most frequent, a20 joins it instead.
+    texts = ["a20", "a0", "a0", "a0", "a40", "a40"]
+    found = similarity.similar_pairs(texts, [1, 2, 3, 4, 5, 6])
+    assert clusters(found, 6) == [(0, 1, 2, 3), (4, 5)]
+
+
+def test_leaders_give_the_same_bytes_for_spans_in_any_order(table):
+    from bench.claims_text import generate_claims
+
+    data, _ = generate_claims(spans=3000, documents=300, arguments=120, actors=30, seed=4)
+    first = map_to_json(build_map(data, similarity=merge_similarity("semantic", table)))
+    spans = list(data.spans)
+    random.Random(9).shuffle(spans)
+    again = map_to_json(
+        build_map(replace(data, spans=spans), similarity=merge_similarity("semantic", table))
+    )
+    assert again == first
+    built = build_map(data, similarity=merge_similarity("semantic", table))
+    assert (len(data.spans), len(built.arguments)) == (3000, 1866)
