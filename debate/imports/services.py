@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from core.db.bulk_insert import insert_rows
+from core.db.statistics import analyze
 from debate.importers import ImportItem
 from debate.models import Debate, Document
 from debate.selectors import documents_held
@@ -194,12 +195,18 @@ def documents_import(
     progress = ImportProgress()
     batch: list[ImportItem] = []
     chars = 0
+    # The duplicate check's plan needs statistics that know the debate's size: refreshed once
+    # the import has stored a batch's worth, and again each time the count doubles.
+    analyze_at = batch_documents
     for item in items:
         batch.append(item)
         chars += len(item.data.text) if item.data is not None else 0
         if len(batch) >= batch_documents or chars >= batch_chars:
             yield _commit(debate, batch, progress)
             batch, chars = [], 0
+            if progress.imported >= analyze_at:
+                analyze(Document, "debate", "sha256")
+                analyze_at = 2 * progress.imported
     if batch:
         yield _commit(debate, batch, progress)
 

@@ -139,3 +139,23 @@ def test_a_line_longer_than_the_limit_rejects_itself_only(tmp_path, monkeypatch)
         (2, "longer than 64 bytes", None),
         (3, "", "After."),
     ]
+
+
+def test_the_statistics_are_refreshed_as_the_import_doubles(tmp_path, monkeypatch):
+    import debate.imports.services as services
+
+    refreshed = []
+    monkeypatch.setattr(services, "analyze", lambda model, *names: refreshed.append(names))
+    path = _write_jsonl(tmp_path / "a.jsonl", 25)
+    with path.open("rb") as stream:
+        imported = [
+            progress.imported
+            for progress in documents_import(
+                debate=DebateFactory(),
+                items=read_jsonl_stream(stream, file="a.jsonl"),
+                batch_documents=3,
+            )
+        ]
+    assert imported == [3, 6, 9, 12, 15, 18, 21, 24, 25]
+    # After 3 documents, then once the count doubled: 6, 12 and 24.
+    assert refreshed == [("debate", "sha256")] * 4
