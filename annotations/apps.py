@@ -1,14 +1,4 @@
 from django.apps import AppConfig
-from django.db import connections
-from django.db.models.signals import post_migrate
-
-
-def _install_status_counts(sender, using: str, **kwargs) -> None:
-    # After every migrate, also of a database made without migrations (the test suite's),
-    # so the triggers always match the tables there are.
-    from annotations.review.selectors.status_counts import status_counts_install
-
-    status_counts_install(connection=connections[using])
 
 
 class AnnotationsConfig(AppConfig):
@@ -16,4 +6,10 @@ class AnnotationsConfig(AppConfig):
     verbose_name = "Annotations and review"
 
     def ready(self) -> None:
-        post_migrate.connect(_install_status_counts, sender=self)
+        from django.db.models.signals import post_migrate, post_save
+
+        from annotations.receivers import install_status_counts, start_status_counts
+        from debate.models import Debate
+
+        post_save.connect(start_status_counts, sender=Debate, dispatch_uid="status_counts_start")
+        post_migrate.connect(install_status_counts, sender=self)

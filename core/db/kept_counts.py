@@ -71,6 +71,18 @@ def kept_counts_install(
                     cursor.execute(statement)
 
 
+def kept_counts_drop(
+    connection: BaseDatabaseWrapper, *, counts: Counts, counted: Sequence[Counted]
+) -> None:
+    """Drop the triggers that keep ``counts`` (before the counts table goes)."""
+    tables = set(connection.introspection.table_names())
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for spec in counted:
+            if spec.table in tables:
+                for statement in _drop(connection, counts, spec):
+                    cursor.execute(statement)
+
+
 def kept_counts_recount(
     connection: BaseDatabaseWrapper,
     *,

@@ -7,18 +7,26 @@ statement that changes a status (``core.db.kept_counts``): whatever writes the r
 service, a bulk ``update()``, the admin, a cascade or SQL by hand, keeps them exact, at the
 cost of a few row updates in its transaction.
 
-A debate's rows are written by ``debate_status_counts_recount``, which counts afresh: on the
-first read of a debate that has none, and from ``manage.py count_agreement`` (the repair
-path: after a restore that skipped triggers, say). The triggers are installed after every
-``migrate`` (``AnnotationsConfig.ready`` connects ``status_counts_install`` to
-``post_migrate``), so a database made without migrations, as the test suite's, has them too.
+A new debate gets its rows, all zero, as it is saved (``debate_status_counts_start``, from
+``annotations.receivers``); the migration that added the counts counted every debate there
+was. ``debate_status_counts_recount`` counts a debate afresh: on a read that finds no rows,
+and from ``manage.py count_agreement`` (the repair path, after a restore that skipped the
+triggers, say). The triggers are installed by that migration and again after every
+``migrate`` (``annotations.receivers``), so a database made without migrations, as the test
+suite's, has them too.
 """
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from annotations.models import Assignment, AssignmentStatus, DebateStatusCount
-from core.db.kept_counts import Counted, Counts, kept_counts_install, kept_counts_recount
+from core.db.kept_counts import (
+    Counted,
+    Counts,
+    kept_counts_drop,
+    kept_counts_install,
+    kept_counts_recount,
+)
 from debate.models import Debate, Document, DocumentStatus
 
 DOCUMENT = "document"
@@ -59,6 +67,24 @@ def status_counts_install(*, connection: BaseDatabaseWrapper) -> None:
     """Install the triggers that keep every debate's status counts (idempotent)."""
     counts, counted = _specs()
     kept_counts_install(connection, counts=counts, counted=counted)
+
+
+def status_counts_uninstall(*, connection: BaseDatabaseWrapper) -> None:
+    """Drop the triggers that keep the status counts (the migration's way back)."""
+    counts, counted = _specs()
+    kept_counts_drop(connection, counts=counts, counted=counted)
+
+
+def debate_status_counts_start(*, debate: Debate) -> None:
+    """Write a new debate's counts rows, all zero: it has no document yet."""
+    DebateStatusCount.objects.bulk_create(
+        [
+            DebateStatusCount(debate=debate, kind=kind, status=status, n=0)
+            for kind, statuses in STATUSES.items()
+            for status in statuses
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def debate_status_counts_recount(*, debate: Debate) -> dict[str, dict[str, int]]:
