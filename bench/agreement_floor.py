@@ -35,8 +35,8 @@ SPANS = """
 QUERY = f"COPY ({SPANS}) TO STDOUT (FORMAT binary)"
 # The same rows as one bytea per column (each value as int4send writes it): one result row,
 # so no call into libpq per row either. The aggregates of one query see the rows in one order.
-COLUMN_QUERY = (  # noqa: S608
-    "SELECT "
+COLUMN_QUERY = (
+    "SELECT "  # noqa: S608
     + ", ".join(f"string_agg(int4send(\"{name}\"), '')" for name in COLUMNS)
     + f" FROM ({SPANS}) spans"
 )
