@@ -169,3 +169,14 @@ def test_the_triggers_are_installed_again_without_losing_a_count():
     assert kept(debate) == counted(debate)
     assert kept(debate)["document"]["new"] == 2
     assert Debate.objects.filter(pk=debate.pk).exists()
+
+
+def test_count_agreement_repairs_the_status_counts(run_command):
+    debate = DebateFactory(slug="repaired")
+    DocumentFactory.create_batch(2, debate=debate)
+    DebateStatusCount.objects.filter(debate=debate, kind="document", status="new").update(n=0)
+    assert kept(debate)["document"]["new"] == 0
+    out, _err = run_command("count_agreement", "--debate", "repaired")
+    assert out.splitlines()[0].startswith("repaired: 0 documents compared of 2, ")
+    assert kept(debate) == counted(debate)
+    assert kept(debate)["document"]["new"] == 2
