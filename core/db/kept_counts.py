@@ -143,9 +143,8 @@ def _row_group(connection: BaseDatabaseWrapper, spec: Counted, row: str) -> str:
     """Return the expression of the group of one row (``row``: its alias, NEW or OLD).
 
     One row's group is looked up by its key, so a trigger on a one-row change reads one row
-    of ``via`` whatever the planner guesses of a transition table's size (0.1-0.2 ms a
-    trigger at 100,000 documents, once the session has planned it; a bulk update of 300,000
-    assignments spends 2.3 s in it, beside 7 s of the update's own).
+    of ``via`` whatever the planner guesses of a transition table's size
+    (bench/notes/agreement100k.md has what a trigger costs).
     """
     q = connection.ops.quote_name
     if spec.via is None:
