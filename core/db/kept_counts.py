@@ -59,28 +59,29 @@ def kept_counts_install(
 
     Without the counts table (a database migrated back before it) the triggers are dropped.
     """
-    tables = set(connection.introspection.table_names())
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for spec in counted:
-            if spec.table not in tables:
-                continue
-            for statement in _drop(connection, counts, spec):
-                cursor.execute(statement)
-            if counts.table in tables:
-                for statement in _create(connection, counts, spec):
-                    cursor.execute(statement)
+    _triggers(connection, counts, counted, create=True)
 
 
 def kept_counts_drop(
     connection: BaseDatabaseWrapper, *, counts: Counts, counted: Sequence[Counted]
 ) -> None:
     """Drop the triggers that keep ``counts`` (before the counts table goes)."""
+    _triggers(connection, counts, counted, create=False)
+
+
+def _triggers(
+    connection: BaseDatabaseWrapper, counts: Counts, counted: Sequence[Counted], *, create: bool
+) -> None:
     tables = set(connection.introspection.table_names())
+    create = create and counts.table in tables
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for spec in counted:
-            if spec.table in tables:
-                for statement in _drop(connection, counts, spec):
-                    cursor.execute(statement)
+            if spec.table not in tables:
+                continue
+            for statement in _drop(connection, counts, spec):
+                cursor.execute(statement)
+            for statement in _create(connection, counts, spec) if create else []:
+                cursor.execute(statement)
 
 
 def kept_counts_recount(

@@ -1,10 +1,10 @@
 """A debate's documents and assignments by status, kept by the database as they change.
 
-The progress block of the agreement endpoint used to count every document and assignment of
-the debate on each request (0.4 s at 100,000 documents). Now ``DebateStatusCount`` rows hold
-the counts, and triggers on the documents' and assignments' tables change them in the
-statement that changes a status (``core.db.kept_counts``): whatever writes the rows, a
-service, a bulk ``update()``, the admin, a cascade or SQL by hand, keeps them exact, at the
+Counted on each request, the agreement endpoint's progress would cost a scan of every
+document and assignment of the debate. Instead ``DebateStatusCount`` rows hold the counts,
+and triggers on the documents' and assignments' tables change them in the statement that
+changes a status (``core.db.kept_counts``): whatever writes the rows, a service, a bulk
+``update()``, the admin, a cascade or SQL by hand, keeps them exact, at the
 cost of a few row updates in its transaction.
 
 A new debate gets its rows, all zero, as it is saved (``debate_status_counts_start``, from
