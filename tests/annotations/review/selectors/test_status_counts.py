@@ -1,6 +1,8 @@
 """A debate's documents and assignments by status, kept by triggers, equal a count after every
 path that writes a status: services, bulk updates, the ORM, SQL by hand, cascades."""
 
+import random
+
 import pytest
 from django.db import connection
 
@@ -180,3 +182,56 @@ def test_count_agreement_repairs_the_status_counts(run_command):
     assert out.splitlines()[0].startswith("repaired: 0 documents compared of 2, ")
     assert kept(debate) == counted(debate)
     assert kept(debate)["document"]["new"] == 2
+
+
+def test_random_writes_over_two_debates_keep_both_counts_exact():
+    """Seeded random inserts, status changes and deletes, single and in bulk, in two debates."""
+    rng = random.Random(17)
+    debates = [DebateFactory(), DebateFactory()]
+    users = [UserFactory(username=f"writer{n}") for n in range(4)]
+    made = 0
+    peak = [0, 0]
+    for step in range(120):
+        debate = rng.choice(debates)
+        documents = list(
+            Document.objects.filter(debate=debate).order_by("pk").values_list("pk", flat=True)
+        )
+        action = rng.randrange(6)
+        if action == 0 or not documents:
+            made += 1
+            Document.objects.bulk_create(
+                DocumentFactory.build(
+                    debate=debate,
+                    text=f"Random {made} {n}.",
+                    status=rng.choice(DocumentStatus.values),
+                )
+                for n in range(rng.randint(1, 4))
+            )
+        elif action == 1:
+            chosen = rng.sample(documents, rng.randint(1, len(documents)))
+            Document.objects.filter(pk__in=chosen).update(status=rng.choice(DocumentStatus.values))
+        elif action == 2:
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        document_id=rng.choice(documents),
+                        annotator=user,
+                        status=rng.choice(AssignmentStatus.values),
+                    )
+                    for user in rng.sample(users, rng.randint(1, 3))
+                ],
+                ignore_conflicts=True,
+            )
+        elif action == 3:
+            Assignment.objects.filter(document_id__in=rng.sample(documents, 1)).update(
+                status=rng.choice(AssignmentStatus.values)
+            )
+        elif action == 4:
+            Assignment.objects.filter(document__debate=debate, annotator=rng.choice(users)).delete()
+        else:
+            Document.objects.filter(pk=rng.choice(documents)).delete()
+        for each in debates:
+            assert kept(each) == counted(each), step
+        peak = [max(peak[0], Document.objects.count()), max(peak[1], Assignment.objects.count())]
+    # The walk wrote enough of both to mean something.
+    assert peak[0] >= 20 and peak[1] >= 10, peak
