@@ -23,11 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import psycopg  # noqa: E402
-
 from bench.served import cpu  # noqa: E402
-from bench.served.agreement import _timed  # noqa: E402
-from bench.served.common import BASE, GUNICORN_WORKERS, WORK, database_url, say  # noqa: E402
+from bench.served.agreement import _timed, reopen_pending  # noqa: E402
+from bench.served.common import BASE, GUNICORN_WORKERS, WORK, say  # noqa: E402
 from bench.served.services import Services, start_services, stopped_on_exit  # noqa: E402
 
 
@@ -48,12 +46,7 @@ def main() -> None:
             _timed("GET", url, token)
         after, after_cpu = [], []
         for round_ in range(options.rounds):
-            with psycopg.connect(database_url(), autocommit=True) as conn:
-                conn.execute(
-                    "UPDATE annotations_assignment SET status = 'in_progress', submitted_at = NULL "
-                    "WHERE document_id = %s AND annotator_id = %s",
-                    [pending["document"], pending["annotator"]["id"]],
-                )
+            reopen_pending(scenario)
             _timed("GET", url, token)
             submit, submit_cpu, _answer = _timed("POST", submit_url, pending["annotator"]["token"])
             seconds, cpu_seconds, _answer = _timed("GET", url, token)
