@@ -160,16 +160,19 @@ def _name(counts: Counts, spec: Counted, what: str) -> str:
 
 def _drop(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> list[str]:
     q = connection.ops.quote_name
-    events = ("insert", "delete", "update")
+    triggers = [(spec.table, event) for event in ("insert", "delete", "update")]
+    if spec.via is not None:
+        triggers.append((spec.via[0], "moved"))
     if is_postgresql(connection):
         return [
             *(
-                f"DROP TRIGGER IF EXISTS {_name(counts, spec, event)} ON {q(spec.table)}"
-                for event in events
+                f"DROP TRIGGER IF EXISTS {_name(counts, spec, event)} ON {q(table)}"
+                for table, event in triggers
             ),
             f"DROP FUNCTION IF EXISTS {_name(counts, spec, 'count')}()",
+            f"DROP FUNCTION IF EXISTS {_name(counts, spec, 'move')}()",
         ]
-    return [f"DROP TRIGGER IF EXISTS {_name(counts, spec, event)}" for event in events]
+    return [f"DROP TRIGGER IF EXISTS {_name(counts, spec, event)}" for _table, event in triggers]
 
 
 def _create(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> list[str]:
@@ -195,15 +198,7 @@ def _postgresql(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) 
         )
 
     def apply(*sides: tuple[str, int]) -> str:
-        table, group = q(counts.table), q(counts.group)
-        # The changes are read once, then each counts row changed in one order (status,
-        # group): see the module docstring. A statement changes a handful of rows.
-        return (
-            f"FOR change IN {changes(*sides)} ORDER BY s, g LOOP "  # noqa: S608
-            f"UPDATE {table} SET n = n + change.d WHERE {group} = change.g "
-            f"AND kind = '{spec.kind}' AND status = change.s; "
-            "END LOOP;"
-        )
+        return _apply(connection, counts, spec, changes(*sides))
 
     body = (
         "DECLARE change record; BEGIN "
@@ -214,12 +209,60 @@ def _postgresql(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) 
     )
     table = q(spec.table)
     return [
+        *_postgresql_moves(connection, counts, spec),
         f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$ {body} $body$",
         f"CREATE TRIGGER {_name(counts, spec, 'insert')} AFTER INSERT ON {table} "
         f"REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         f"CREATE TRIGGER {_name(counts, spec, 'delete')} AFTER DELETE ON {table} "
         f"REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
         f"CREATE TRIGGER {_name(counts, spec, 'update')} AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    ]
+
+
+def _apply(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted, changes: str) -> str:
+    """Return the PL/pgSQL that adds ``changes`` (rows g, s, d) to the counts rows."""
+    q = connection.ops.quote_name
+    table, group = q(counts.table), q(counts.group)
+    # The changes are read once, then each counts row changed in one order (status, group):
+    # see the module docstring. A statement changes a handful of rows.
+    return (
+        f"FOR change IN {changes} ORDER BY s, g LOOP "  # noqa: S608
+        f"UPDATE {table} SET n = n + change.d WHERE {group} = change.g "
+        f"AND kind = '{spec.kind}' AND status = change.s; "
+        "END LOOP;"
+    )
+
+
+def _postgresql_moves(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> list[str]:
+    """Return the trigger that moves the counted rows of a ``via`` row moved to another group.
+
+    (A document with assignments and no spans may move to another debate in the admin.)
+    """
+    if spec.via is None:
+        return []
+    q = connection.ops.quote_name
+    via, key, group = (q(name) for name in spec.via)
+    function = _name(counts, spec, "move")
+    moved = (
+        f"old_rows o JOIN new_rows n ON n.{key} = o.{key} AND o.{group} IS DISTINCT FROM n.{group}"
+    )
+    # LATERAL: the counted rows of each moved row found by their key, never by a scan.
+    rows = [
+        f"SELECT {side}.{group} AS g, r.s, {sign} AS d FROM {moved} CROSS JOIN LATERAL "  # noqa: S608
+        f"(SELECT {q(spec.status)} AS s FROM {q(spec.table)} WHERE {q(spec.group)} = o.{key}) r"
+        for side, sign in (("o", -1), ("n", 1))
+    ]
+    changes = f"SELECT g, s, SUM(d) AS d FROM ({' UNION ALL '.join(rows)}) x GROUP BY g, s"  # noqa: S608
+    body = (
+        "DECLARE change record; BEGIN "  # noqa: S608
+        f"IF EXISTS (SELECT 1 FROM {moved}) THEN {_apply(connection, counts, spec, changes)} "
+        "END IF; RETURN NULL; END;"
+    )
+    return [
+        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$ {body} $body$",
+        f"CREATE TRIGGER {_name(counts, spec, 'moved')} AFTER UPDATE ON {via} "
         "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
     ]
@@ -245,4 +288,26 @@ def _sqlite(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> l
         f"CREATE TRIGGER {_name(counts, spec, 'update')} AFTER UPDATE OF {status}, "
         f"{q(spec.group)} ON {table} WHEN {moved} "
         f"BEGIN {change('OLD', '-')} {change('NEW', '+')} END",
+        *_sqlite_moves(connection, counts, spec),
+    ]
+
+
+def _sqlite_moves(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> list[str]:
+    """Return the trigger that moves the counted rows of a ``via`` row moved to another group."""
+    if spec.via is None:
+        return []
+    q = connection.ops.quote_name
+    via, key, group = (q(name) for name in spec.via)
+
+    def move(row: str, sign: str) -> str:
+        return (
+            f"UPDATE {q(counts.table)} SET n = n {sign} (SELECT COUNT(*) FROM {q(spec.table)} r "  # noqa: S608
+            f"WHERE r.{q(spec.group)} = {row}.{key} AND r.{q(spec.status)} = "
+            f"{q(counts.table)}.status) WHERE {q(counts.group)} = {row}.{group} "
+            f"AND kind = '{spec.kind}';"
+        )
+
+    return [
+        f"CREATE TRIGGER {_name(counts, spec, 'moved')} AFTER UPDATE OF {group} ON {via} "
+        f"WHEN OLD.{group} IS NOT NEW.{group} BEGIN {move('OLD', '-')} {move('NEW', '+')} END"
     ]

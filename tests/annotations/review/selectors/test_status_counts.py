@@ -112,6 +112,17 @@ def test_every_path_that_writes_a_status_keeps_the_counts_exact():
             [AssignmentStatus.ASSIGNED, third.pk],
         )
     check("a status changed in SQL by hand")
+    moved = DocumentFactory(debate=debate, text="Moved with its assignments.")
+    Assignment.objects.create(document=moved, annotator=ann, status=AssignmentStatus.SUBMITTED)
+    Assignment.objects.create(document=moved, annotator=bob)
+    check("a document and two assignments, to move")
+    moved.debate = other
+    moved.save()
+    check("a document without spans moved to another debate, its assignments with it")
+    assert kept(other) == counted(other)
+    assert kept(other)["assignment"] == {"assigned": 1, "in_progress": 0, "submitted": 1}
+    moved.delete()
+    check("the moved document deleted")
     Assignment.objects.filter(document=fourth, annotator=cy).delete()
     check("an assignment deleted")
     fifth.delete()
@@ -129,7 +140,7 @@ def test_every_path_that_writes_a_status_keeps_the_counts_exact():
     debate.delete()
     assert not DebateStatusCount.objects.filter(debate_id=debate.pk).exists()
     assert kept(other)["document"]["new"] == 1
-    assert len(steps) == 18
+    assert len(steps) == 21
 
 
 def test_recounting_repairs_counts_changed_behind_the_triggers_back():
