@@ -238,33 +238,30 @@ def _apply(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted, chang
 def _postgresql_moves(connection: BaseDatabaseWrapper, counts: Counts, spec: Counted) -> list[str]:
     """Return the trigger that moves the counted rows of a ``via`` row moved to another group.
 
-    (A document with assignments and no spans may move to another debate in the admin.)
+    (A document with assignments and no spans may move to another debate in the admin.) Row
+    level, with its condition in WHEN: an update that moves nothing runs no function, and a
+    bulk update never joins two transition tables, which the planner cannot size.
     """
     if spec.via is None:
         return []
     q = connection.ops.quote_name
     via, key, group = (q(name) for name in spec.via)
     function = _name(counts, spec, "move")
-    moved = (
-        f"old_rows o JOIN new_rows n ON n.{key} = o.{key} AND o.{group} IS DISTINCT FROM n.{group}"
-    )
-    # LATERAL: the counted rows of each moved row found by their key, never by a scan.
     rows = [
-        f"SELECT {side}.{group} AS g, r.s, {sign} AS d FROM {moved} CROSS JOIN LATERAL "  # noqa: S608
-        f"(SELECT {q(spec.status)} AS s FROM {q(spec.table)} WHERE {q(spec.group)} = o.{key}) r"
-        for side, sign in (("o", -1), ("n", 1))
+        f"SELECT {row}.{group} AS g, {q(spec.status)} AS s, {sign} AS d "  # noqa: S608
+        f"FROM {q(spec.table)} WHERE {q(spec.group)} = {row}.{key}"
+        for row, sign in (("OLD", -1), ("NEW", 1))
     ]
     changes = f"SELECT g, s, SUM(d) AS d FROM ({' UNION ALL '.join(rows)}) x GROUP BY g, s"  # noqa: S608
     body = (
-        "DECLARE change record; BEGIN "  # noqa: S608
-        f"IF EXISTS (SELECT 1 FROM {moved}) THEN {_apply(connection, counts, spec, changes)} "
-        "END IF; RETURN NULL; END;"
+        "DECLARE change record; BEGIN "
+        f"{_apply(connection, counts, spec, changes)} RETURN NULL; END;"
     )
     return [
         f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$ {body} $body$",
-        f"CREATE TRIGGER {_name(counts, spec, 'moved')} AFTER UPDATE ON {via} "
-        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+        f"CREATE TRIGGER {_name(counts, spec, 'moved')} AFTER UPDATE OF {group} ON {via} "
+        f"FOR EACH ROW WHEN (OLD.{group} IS DISTINCT FROM NEW.{group}) "
+        f"EXECUTE FUNCTION {function}()",
     ]
 
 
