@@ -386,11 +386,38 @@ class DebateAgreementTotal(models.Model):
         return f"agreement counts of {self.rows} documents of debate {self.debate_id}"
 
 
+class DebateStatusCount(models.Model):
+    """How many of a debate's documents (or assignments) have one status, kept by triggers.
+
+    ``kind`` is "document" or "assignment". The database's triggers change ``n`` in the very
+    statement that inserts, deletes or changes the status of a document or an assignment
+    (``annotations.review.selectors.status_counts``), so the debate's progress is read from
+    a few rows instead of counted over every document and assignment.
+    """
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)
+    status = models.CharField(max_length=32)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["debate", "kind", "status"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debate", "kind", "status"], name="one_status_count_per_debate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.kind}s {self.status} in debate {self.debate_id}"
+
+
 __all__ = [
     "GOLD",
     "Assignment",
     "AssignmentStatus",
     "DebateAgreementTotal",
+    "DebateStatusCount",
     "DocumentAgreement",
     "DocumentAgreementTally",
     "DocumentReview",

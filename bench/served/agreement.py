@@ -35,7 +35,7 @@ def _timed(method: str, url: str, token: str) -> tuple[float, float, requests.Re
 
 
 def reset_agreement(scenario: dict) -> None:
-    """Drop the kept counts and reopen the pending layer, as on data made just now.
+    """Drop the kept counts, as on data made just now (``reopen_pending`` reopens the layer).
 
     So a rerun on kept data (``--reuse-data``) measures the same cold start and submission.
     """
@@ -56,6 +56,11 @@ def reset_agreement(scenario: dict) -> None:
             "WHERE debate_id = (SELECT id FROM debate_debate WHERE slug = %s)",
             [scenario["debate"]],
         )
+
+
+def reopen_pending(scenario: dict) -> None:
+    """Reopen the scenario's pending layer (in SQL), so it can be submitted again."""
+    with psycopg.connect(database_url(), autocommit=True) as conn:
         conn.execute(
             "UPDATE annotations_assignment SET status = 'in_progress', submitted_at = NULL "
             "WHERE document_id = %s AND annotator_id = %s",
@@ -66,6 +71,7 @@ def reset_agreement(scenario: dict) -> None:
 def bench_agreement(manifest: dict, sizes: dict[str, int], scale: str) -> None:
     scenario = manifest["agreement"]
     reset_agreement(scenario)
+    reopen_pending(scenario)
     token = scenario["researcher"]["token"]
     url = f"{BASE}/api/v1/debates/{scenario['debate']}/agreement/"
     cold, cold_cpu, answer = _timed("GET", url, token)

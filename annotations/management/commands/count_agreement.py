@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from annotations.review.selectors import debate_tally_get
+from annotations.review.selectors.status_counts import debate_status_counts_recount
 from debate.models import Debate
 
 
@@ -11,7 +12,9 @@ class Command(BaseCommand):
         "Count the agreement of every document whose kept counts are missing or stale, so the "
         "first request for a debate's agreement only sums them. Run it after the migration that "
         "adds the counts, or after bumping TALLY_VERSION; running it again counts nothing. It "
-        "checks every document's key, so it also finds changes no assignment's time recorded."
+        "checks every document's key, so it also finds changes no assignment's time recorded. "
+        "It also counts each debate's documents and assignments by status afresh (the progress "
+        "the triggers keep), which repairs them after anything that went around the triggers."
     )
 
     def add_arguments(self, parser) -> None:
@@ -33,8 +36,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug}: {done:,} of {todo:,} documents counted")
 
             tally = debate_tally_get(debate=debate, progress=progress, full_check=True)
+            statuses = debate_status_counts_recount(debate=debate)
             self.stdout.write(
-                f"{debate.slug}: {tally.documents:,} documents compared, "
+                f"{debate.slug}: {tally.documents:,} documents compared "
+                f"of {sum(statuses['document'].values()):,}, "
                 f"{time.perf_counter() - started:.1f} s"
             )
         self.stdout.write(self.style.SUCCESS("Agreement counts are up to date."))

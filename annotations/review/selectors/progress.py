@@ -28,6 +28,7 @@ from annotations.models import (
 )
 from annotations.review.agreement import AgreementReport, ConfusionMatrix
 from annotations.review.selectors.state import UNIT_ACTIONS
+from annotations.review.selectors.status_counts import ASSIGNMENT, DOCUMENT, debate_status_counts
 from annotations.review.selectors.tallies import debate_tally_get
 from debate.models import Debate, Document, DocumentStatus
 
@@ -135,30 +136,19 @@ class DebateProgress:
 
 
 def debate_progress(*, debate: Debate) -> DebateProgress:
-    """Return a debate's annotation and review progress, in three queries."""
-    documents = dict.fromkeys(DocumentStatus.values, 0)
-    for status, n in (
-        Document.objects.filter(debate=debate)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    ):
-        documents[status] = n
-    assignments = dict.fromkeys(AssignmentStatus.values, 0)
-    for status, n in (
-        Assignment.objects.filter(document__debate=debate)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-    ):
-        assignments[status] = n
+    """Return a debate's annotation and review progress, in two queries.
+
+    Documents and assignments by status come from the counts the database keeps
+    (``status_counts``), not from counting them.
+    """
+    counts = debate_status_counts(debate=debate)
     decided = ReviewDecision.objects.filter(document__debate=debate).aggregate(
         decisions=Count("pk"),
         units=Count("unit_key", distinct=True, filter=Q(**UNIT_DECISIONS)),
     )
     return DebateProgress(
-        documents=documents,
-        assignments=assignments,
+        documents=counts[DOCUMENT],
+        assignments=counts[ASSIGNMENT],
         decisions=decided["decisions"],
         units_decided=decided["units"],
         annotators_per_document=debate.annotators_per_document,
