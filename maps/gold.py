@@ -6,13 +6,15 @@ another layer of the same debate (an annotator's, or the majority vote) into the
 to compare its map with gold's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 from annotations.models import Relation, Span
 from annotations.review.agreement import AnnotatedDocument
 from debate.models import Debate, DocumentStatus
 from maps.builder import (
+    BuildCache,
     CurationDecision,
     GoldRelation,
     GoldSpan,
@@ -20,35 +22,52 @@ from maps.builder import (
     MapDocument,
     MapInput,
     MapScheme,
+    Memo,
 )
 from maps.models import MergeDecision
 
 
-def gold_map_input(*, debate: Debate) -> MapInput:
+def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInput:
     """Return the gold spans and relations of a debate's adjudicated documents, and its
-    reviewers' merge decisions not undone, as map input."""
-    documents = [
-        MapDocument(id=pk, title=title, published=None if day is None else day.isoformat())
-        for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
-        .order_by("pk")
-        .values_list("pk", "title", "published")
-    ]
+    reviewers' merge decisions not undone, as map input.
+
+    With the worker's ``cache``, a document, span or relation whose row is the same as in the
+    last read is the same object as then: the builder recognises it by identity, which is much
+    cheaper than by its values, and redoes only what new objects change.
+    """
+    rows = Memo(cache, "gold rows")
+    documents = _interned(
+        rows,
+        (
+            ("document", pk, title, None if day is None else day.isoformat())
+            for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
+            .order_by("pk")
+            .values_list("pk", "title", "published")
+        ),
+        lambda row: MapDocument(*row[1:]),
+    )
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
     # The columns in GoldSpan's field order, so each row makes one positionally (100k rows:
-    # keyword arguments were a noticeable part of reading the layer).
-    spans = [
-        GoldSpan(*row)
-        for row in Span.objects.filter(annotator__isnull=True, **gold)
+    # keyword arguments were a noticeable part of reading the layer). A row is its own key:
+    # every value of the span is in it.
+    spans = _interned(
+        rows,
+        Span.objects.filter(annotator__isnull=True, **gold)
         .order_by("pk")
         .values_list("pk", "document_id", "start", "end", "quote", "stance", "role", "actor_id")
-        .iterator(chunk_size=5000)
-    ]
-    relations = [
-        GoldRelation(source_id=source_id, target_id=target_id, type=type_)
-        for source_id, target_id, type_ in Relation.objects.filter(annotator__isnull=True, **gold)
-        .order_by("pk")
-        .values_list("source_id", "target_id", "type")
-    ]
+        .iterator(chunk_size=5000),
+        lambda row: GoldSpan(*row),
+    )
+    relations = _interned(
+        rows,
+        (
+            ("relation", *row)
+            for row in Relation.objects.filter(annotator__isnull=True, **gold)
+            .order_by("pk")
+            .values_list("source_id", "target_id", "type")
+        ),
+        lambda row: GoldRelation(*row[1:]),
+    )
     actors = [
         MapActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=tuple(aliases))
         for pk, name, kind, affiliation, aliases in debate.actors.order_by("pk").values_list(
@@ -70,6 +89,7 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         .order_by("pk")
         .values_list("pk", "kind", "spans", "other_spans", "by__username", "at")
     ]
+    rows.remember()
     return MapInput(
         proposition=debate.proposition,
         scheme=MapScheme.from_dict(debate.scheme),
@@ -79,6 +99,18 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         relations=relations,
         decisions=decisions,
     )
+
+
+def _interned(rows: Memo, keys: Iterable[tuple], make: Callable[[tuple], Any]) -> list:
+    """Return the object of each row: the last read's for the same row (every value of the
+    object is in its row), else ``make(row)``; keep them for the next read."""
+    get, keep = rows.get, rows.keep
+    made = []
+    for key in keys:
+        found = get(key) or make(key)  # the objects are dataclasses, never false
+        keep(key, found)
+        made.append(found)
+    return made
 
 
 def layer_map_input(gold: MapInput, documents: Iterable[AnnotatedDocument]) -> MapInput:

@@ -215,7 +215,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
     report = ProgressReport(build)
     try:
         report.step(10, "Reading the gold layer")
-        data = gold.gold_map_input(debate=debate)
+        data = gold.gold_map_input(debate=debate, cache=cache)
         # The debate's merge method is part of the input hash: changing it makes a new version.
         embeddings = claim_embedding_table()
         similarity = merge_similarity(debate.merge_method, embeddings)
