@@ -19,6 +19,8 @@ Pure: no database here (``maps.services`` stores chunks, ``maps.selectors`` read
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +29,9 @@ DIVISOR = 128
 MINIMUM = 16 * 1024
 MAXIMUM = 512 * 1024
 _BATCH = 1 << 17
+# How far after the cut before it a cut's choice may look: a chunk's longest length and the
+# window around its end.
+LOOKAHEAD = MAXIMUM + WINDOW
 # The window is read as two little-endian 64-bit words, each multiplied by a fixed odd number
 # (modulo 2**64); the fingerprint is the high bits of their sum. Fixed forever: other numbers
 # would cut other chunks (still correct, shared less with versions stored before).
@@ -64,10 +69,16 @@ def chunk_ends(text: bytes) -> list[int]:
         return [size] if size else []
     data = np.frombuffer(text, dtype=np.uint8)
     candidates = _candidates(data)
-    wanted = _content_cuts(data, candidates)
-    ends: list[int] = []
-    last = 0
-    for cut in [*wanted.tolist(), size]:
+    return list(_chain(data, candidates, _content_cuts(data, candidates), 0, size, size))
+
+
+def _chain(
+    data: np.ndarray, candidates: np.ndarray, wanted: np.ndarray, last: int, until: int, size: int
+) -> Iterator[int]:
+    """Yield the cuts after the cut at ``last``, given the text's candidates and wanted cuts up
+    to ``until`` (the text's end, ``size``, or a point before it; then only cuts up to
+    ``until - LOOKAHEAD`` are what the whole text gives, and the caller stops there)."""
+    for cut in [*wanted.tolist(), until]:
         if cut - last < MINIMUM and cut != size:
             continue
         while cut - last > MAXIMUM:
@@ -81,14 +92,101 @@ def chunk_ends(text: bytes) -> list[int]:
                 forced = last + MAXIMUM
                 while forced > last + 1 and data[forced] & 0xC0 == 0x80:
                     forced -= 1
-            ends.append(forced)
+            yield forced
             last = forced
         if cut - last < MINIMUM and cut != size:
             continue
         if cut > last:
+            yield cut
+            last = cut
+
+
+@dataclass(frozen=True)
+class Chunked:
+    """A text cut into chunks: where each ends, and each one's name (``chunk_digest``)."""
+
+    text: bytes
+    ends: tuple[int, ...]
+    digests: tuple[str, ...]
+    chunks: tuple[bytes, ...]
+
+
+def chunked(text: bytes, previous: Chunked | None = None) -> Chunked:
+    """Return ``text`` cut as ``split_chunks`` cuts it, with each chunk's name.
+
+    ``previous``, an earlier text cut here (the last version of the same map), saves the work
+    on what the two share: a cut depends only on the bytes from ``LOOKAHEAD`` before it to a
+    chunk's length after the cut before it, so the chunks at the start that lie that far before
+    the first change are the same, and once a new cut falls on an old one inside the unchanged
+    end, every cut after it is the old one, moved by the change in length. Only the part
+    between is cut and named again (tests/maps/test_chunks.py compares it with a fresh cut).
+    """
+    if previous is None or len(text) <= MINIMUM or len(previous.text) <= MINIMUM:
+        return _chunked(text, chunk_ends(text), [], [])
+    old, size = previous, len(text)
+    shift = size - len(old.text)
+    starts = (0, *old.ends[:-1])
+    # The old chunks the new text holds at the same place from its start, and from its end.
+    first_change = len(old.ends)
+    for number, (start, chunk) in enumerate(zip(starts, old.chunks, strict=True)):
+        # startswith compares in place: slicing would copy tens of megabytes.
+        if not text.startswith(chunk, start):
+            first_change = number
+            break
+    if first_change == len(old.ends) and shift == 0:
+        return Chunked(text, old.ends, old.digests, old.chunks)
+    same_from = len(old.text)
+    for start, chunk in zip(reversed(starts), reversed(old.chunks), strict=True):
+        if start + shift < 0 or not text.startswith(chunk, start + shift):
+            break
+        same_from = start
+    changed_at = starts[first_change] if first_change < len(starts) else len(old.text)
+    kept = 0
+    while kept < len(old.ends) - 1 and old.ends[kept] + LOOKAHEAD <= changed_at:
+        kept += 1
+    ends = list(old.ends[:kept])
+    old_cut = {end: number for number, end in enumerate(old.ends[:-1])}
+    data = np.frombuffer(text, dtype=np.uint8)
+    last = ends[-1] if ends else 0
+    reach = max(same_from + shift, last) + 2 * LOOKAHEAD
+    while True:
+        until = min(size, reach)
+        low = max(last - WINDOW, 0)
+        candidates = _candidates(data[low:until]) + low
+        limit = size if until == size else until - LOOKAHEAD
+        for cut in _chain(data, candidates, _content_cuts(data, candidates), last, until, size):
+            if cut > limit:
+                break
             ends.append(cut)
             last = cut
-    return ends
+            number = old_cut.get(cut - shift)
+            if number is not None and cut - shift - WINDOW >= same_from:
+                # In step with the old cuts inside the unchanged end: the rest is the old.
+                rest = slice(number + 1, None)
+                return _chunked(
+                    text,
+                    [*ends, *(end + shift for end in old.ends[rest])],
+                    [*old.digests[:kept], *[None] * (len(ends) - kept), *old.digests[rest]],
+                    [*old.chunks[:kept], *[None] * (len(ends) - kept), *old.chunks[rest]],
+                )
+        if until == size:
+            return _chunked(text, ends, list(old.digests[:kept]), list(old.chunks[:kept]))
+        reach = until + 2 * LOOKAHEAD
+
+
+def _chunked(
+    text: bytes, ends: list[int], digests: list[str | None], chunks: list[bytes | None]
+) -> Chunked:
+    """Return the text's ``Chunked`` for these ends, cutting and naming the chunks not given
+    (those past the lists' ends, or None)."""
+    named, cut = list(digests), list(chunks)
+    named.extend([None] * (len(ends) - len(named)))
+    cut.extend([None] * (len(ends) - len(cut)))
+    for number, (start, end) in enumerate(zip((0, *ends[:-1]), ends, strict=True)):
+        if cut[number] is None:
+            cut[number] = text[start:end]
+            named[number] = chunk_digest(cut[number])
+    return Chunked(text, tuple(ends), tuple(named), tuple(cut))
 
 
 def split_chunks(text: bytes) -> list[bytes]:

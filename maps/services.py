@@ -32,12 +32,13 @@ from maps import gold
 from maps.builder import (
     ArgumentMap,
     BuildCache,
+    Memo,
     build_map,
     input_hash,
     map_to_json_bytes,
     merge_similarity,
 )
-from maps.chunks import chunk_digest, split_chunks
+from maps.chunks import chunked
 from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
 from maps.metrics import MAP_BUILD_SECONDS
@@ -305,8 +306,13 @@ def map_version_store(
     not the whole map. A version of the same input stored meanwhile (a redelivered task) is
     returned instead. The version comes without its graph: nothing in the job reads it back.
     """
-    chunks = split_chunks(map_to_json_bytes(graph, cache=cache))
-    digests = [chunk_digest(chunk) for chunk in chunks]
+    # The last map this worker stored, cut into chunks: cutting the next one takes what the two
+    # share from it (``maps.chunks.chunked``).
+    stored = Memo(cache, "stored chunks")
+    cut = chunked(map_to_json_bytes(graph, cache=cache), stored.get(None))
+    stored.keep(None, cut)
+    stored.remember()
+    chunks, digests = cut.chunks, list(cut.digests)
     try:
         with transaction.atomic():
             # Chunks first: a version never lists a chunk that is not there.
