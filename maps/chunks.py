@@ -19,6 +19,7 @@ Pure: no database here (``maps.services`` stores chunks, ``maps.selectors`` read
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -114,64 +115,79 @@ class Chunked:
 def chunked(text: bytes, previous: Chunked | None = None) -> Chunked:
     """Return ``text`` cut as ``split_chunks`` cuts it, with each chunk's name.
 
-    ``previous``, an earlier text cut here (the last version of the same map), saves the work
-    on what the two share: a cut depends only on the bytes from ``LOOKAHEAD`` before it to a
-    chunk's length after the cut before it, so the chunks at the start that lie that far before
-    the first change are the same, and once a new cut falls on an old one inside the unchanged
-    end, every cut after it is the old one, moved by the change in length. Only the part
-    between is cut and named again (tests/maps/test_chunks.py compares it with a fresh cut).
+    ``previous``, an earlier text cut here (the last map the worker stored), saves the work on
+    what the two share. A cut depends only on the bytes from ``WINDOW`` before the cut before
+    it to ``LOOKAHEAD`` after that one, so once the new cuts fall where an old chunk starts
+    with the same bytes around it, the old chunks that follow are the new ones for as long as
+    the text holds them, up to ``LOOKAHEAD`` before the next change; between changes the text
+    is cut and named afresh until the cuts fall in step again (tests/maps/test_chunks.py
+    compares every result with a fresh cut).
     """
     if previous is None or len(text) <= MINIMUM or len(previous.text) <= MINIMUM:
         return _chunked(text, chunk_ends(text), [], [])
     old, size = previous, len(text)
-    shift = size - len(old.text)
     starts = (0, *old.ends[:-1])
-    # The old chunks the new text holds at the same place from its start, and from its end.
-    first_change = len(old.ends)
-    for number, (start, chunk) in enumerate(zip(starts, old.chunks, strict=True)):
-        # startswith compares in place: slicing would copy tens of megabytes.
-        if not text.startswith(chunk, start):
-            first_change = number
-            break
-    if first_change == len(old.ends) and shift == 0:
-        return Chunked(text, old.ends, old.digests, old.chunks)
-    same_from = len(old.text)
-    for start, chunk in zip(reversed(starts), reversed(old.chunks), strict=True):
-        if start + shift < 0 or not text.startswith(chunk, start + shift):
-            break
-        same_from = start
-    changed_at = starts[first_change] if first_change < len(starts) else len(old.text)
-    kept = 0
-    while kept < len(old.ends) - 1 and old.ends[kept] + LOOKAHEAD <= changed_at:
-        kept += 1
-    ends = list(old.ends[:kept])
-    old_cut = {end: number for number, end in enumerate(old.ends[:-1])}
+    heads: dict[bytes, list[int]] = defaultdict(list)
+    for number in range(1, len(old.chunks)):
+        heads[old.chunks[number][:WINDOW]].append(number)
+
+    def in_step(cut: int) -> int | None:
+        """Return the old chunk that starts at ``cut`` in step with the new cuts, if any."""
+        for number in heads.get(text[cut : cut + WINDOW], ()):
+            start = starts[number]
+            # startswith compares in place: slicing would copy tens of megabytes.
+            if (
+                start >= WINDOW
+                and cut >= WINDOW
+                and text.startswith(old.chunks[number], cut)
+                and text[cut - WINDOW : cut] == old.text[start - WINDOW : start]
+            ):
+                return number
+        return None
+
     data = np.frombuffer(text, dtype=np.uint8)
-    last = ends[-1] if ends else 0
-    reach = max(same_from + shift, last) + 2 * LOOKAHEAD
+    ends: list[int] = []
+    digests: list[str | None] = []
+    chunks: list[bytes | None] = []
+    last, step = 0, 0
     while True:
-        until = min(size, reach)
-        low = max(last - WINDOW, 0)
-        candidates = _candidates(data[low:until]) + low
-        limit = size if until == size else until - LOOKAHEAD
-        for cut in _chain(data, candidates, _content_cuts(data, candidates), last, until, size):
-            if cut > limit:
-                break
-            ends.append(cut)
-            last = cut
-            number = old_cut.get(cut - shift)
-            if number is not None and cut - shift - WINDOW >= same_from:
-                # In step with the old cuts inside the unchanged end: the rest is the old.
-                rest = slice(number + 1, None)
-                return _chunked(
-                    text,
-                    [*ends, *(end + shift for end in old.ends[rest])],
-                    [*old.digests[:kept], *[None] * (len(ends) - kept), *old.digests[rest]],
-                    [*old.chunks[:kept], *[None] * (len(ends) - kept), *old.chunks[rest]],
-                )
-        if until == size:
-            return _chunked(text, ends, list(old.digests[:kept]), list(old.chunks[:kept]))
-        reach = until + 2 * LOOKAHEAD
+        if step is not None:
+            # The run of old chunks from ``step`` the text holds from ``last`` on.
+            shift, reach, number = last - starts[step], last, step
+            while number < len(old.chunks) and text.startswith(old.chunks[number], reach):
+                reach += len(old.chunks[number])
+                number += 1
+            whole = number == len(old.chunks) and reach == size
+            for taken in range(step, number):
+                if not whole and old.ends[taken] + shift + LOOKAHEAD > reach:
+                    break
+                ends.append(old.ends[taken] + shift)
+                digests.append(old.digests[taken])
+                chunks.append(old.chunks[taken])
+            if whole:
+                return _chunked(text, ends, digests, chunks)
+            last = ends[-1] if ends else 0
+        step = None
+        # Cut afresh until a cut falls in step with an old chunk again.
+        reach = last + 2 * LOOKAHEAD
+        while step is None:
+            until = min(size, reach)
+            low = max(last - WINDOW, 0)
+            candidates = _candidates(data[low:until]) + low
+            limit = size if until == size else until - LOOKAHEAD
+            for cut in _chain(data, candidates, _content_cuts(data, candidates), last, until, size):
+                if cut > limit:
+                    break
+                ends.append(cut)
+                digests.append(None)
+                chunks.append(None)
+                last = cut
+                if cut == size:
+                    return _chunked(text, ends, digests, chunks)
+                step = in_step(cut)
+                if step is not None:
+                    break
+            reach = until + 2 * LOOKAHEAD
 
 
 def _chunked(
