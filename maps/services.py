@@ -220,7 +220,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         # The debate's merge method is part of the input hash: changing it makes a new version.
         embeddings = claim_embedding_table()
         similarity = merge_similarity(debate.merge_method, embeddings)
-        digest = input_hash(data, similarity=similarity)
+        digest = input_hash(data, similarity=similarity, cache=cache)
         # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
             MapVersion.objects.filter(debate=debate, input_hash=digest).defer(*LARGE_FIELDS).first()

@@ -45,7 +45,7 @@ from maps.builder.model import (
     Progress,
     SourceSpan,
 )
-from maps.builder.similarity import ClaimSimilarity, find_root, union
+from maps.builder.similarity import ClaimSimilarity, find_root
 
 REVIEWER_SPLIT = "reviewer-split"
 Cluster = tuple[tuple[int, ...], tuple[MergeStep, ...], tuple[CurationNote, ...]]
@@ -221,17 +221,20 @@ class _Constraints:
 
     def join(self, i: int, j: int) -> bool:
         """Union the components of i and j unless they are one or a split forbids it."""
-        ri, rj = self.root(i), self.root(j)
-        if ri == rj or self.conflict(ri, rj):
+        parent, sides = self.parent, self.sides
+        ri, rj = find_root(parent, i), find_root(parent, j)
+        if ri == rj or (sides and self.conflict(ri, rj)):
             return False
-        union(self.parent, i, j)
-        root = self.root(i)
-        merged: dict[int, set[str]] = {}
-        for old in (ri, rj):
-            for k, held in self.sides.pop(old, {}).items():
-                merged.setdefault(k, set()).update(held)
-        if merged:
-            self.sides[root] = merged
+        # As ``union`` does: the smaller root index becomes the root.
+        root, child = (ri, rj) if ri < rj else (rj, ri)
+        parent[child] = root
+        if sides:
+            merged: dict[int, set[str]] = {}
+            for old in (ri, rj):
+                for k, held in sides.pop(old, {}).items():
+                    merged.setdefault(k, set()).update(held)
+            if merged:
+                sides[root] = merged
         return True
 
     def forbid(self, number: int, first: Sequence[int], second: Sequence[int]) -> None:

@@ -136,7 +136,8 @@ def _cold(data, method: str) -> tuple[str, bytes]:
 
 def _warm(data, method: str, cache: BuildCache) -> tuple[str, bytes]:
     similarity = _similarity(method)
-    digest = input_hash(data, similarity=similarity)
+    # As the map job does it: the hash first, through the same cache.
+    digest = input_hash(data, similarity=similarity, cache=cache)
     built = build_map(data, similarity=similarity, known_input_hash=digest, cache=cache)
     return digest, map_to_json_bytes(built, cache=cache)
 
@@ -218,3 +219,13 @@ def test_the_reviewers_decisions_shape_the_maps_these_tests_compare(base):
     ]
     assert sum(1 for n in split.arguments if n.curation) == 4
     assert built.notes == ()
+
+
+def test_the_input_hash_through_a_cache_is_the_hash_without_one(base):
+    cache = BuildCache()
+    changed = _quote_edited_in_place(_span_added(base))
+    for data in (base, changed, base, _relation_removed(changed)):
+        assert input_hash(data, cache=cache) == input_hash(data)
+    # A value orjson refuses (an integer beyond 64 bits) falls back to json, cache or not.
+    huge = replace(base, spans=[replace(base.spans[0], actor_id=2**70), *base.spans[1:]])
+    assert input_hash(huge, cache=cache) == input_hash(huge)
