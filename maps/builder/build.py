@@ -133,6 +133,7 @@ def _build(
         {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
         ((e.source, e.target) for e in edges if e.kind == "support"),
         ((e.source, e.target) for e in edges if e.kind == "attack"),
+        cache=cache,
     )
 
     finals = Memo(cache, "arguments with strengths")
