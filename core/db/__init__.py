@@ -6,8 +6,9 @@ paths give the same result on the same data. Code outside this package never bra
 vendor. The fast paths: ``compiled`` (hot reads compiled once, prepared statements),
 ``guarded_insert`` (a row and its history in one statement), ``json_lines`` (JSON Lines
 written by PostgreSQL, streamed by COPY), ``timestamps`` (timestamps as text from the
-database), ``snapshot`` (one consistent view for a long read) and ``text_bytes`` (a large text
-column as UTF-8 bytes).
+database), ``snapshot`` (one consistent view for a long read), ``text_bytes`` (a large text
+column as UTF-8 bytes) and ``group_marks`` (a content mark of each group of rows, so a reader
+reads again only the groups that changed).
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
