@@ -402,12 +402,20 @@ def merge_group(
         steps_by_root[find_root(parent, i)].append(step)
     remembered.remember()
     for root, indexes in groups.items():
-        steps = sorted(
-            steps_by_root.get(root, ()),
-            key=lambda step: (id_key(step.matched_span_id), id_key(step.span_id)),
-        )
-        marks = sorted(
-            marks_by_root.get(root, ()), key=lambda mark: (mark.at, id_key(mark.decision))
-        )
+        # Most arguments have one source: nothing to sort.
+        steps = steps_by_root.get(root, ())
+        if len(steps) > 1:
+            steps = sorted(steps, key=_step_order)
+        marks = marks_by_root.get(root, ())
+        if len(marks) > 1:
+            marks = sorted(marks, key=_mark_order)
         clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
     return tuple(clusters), tuple(overruled)
+
+
+def _step_order(step: MergeStep) -> tuple:
+    return (id_key(step.matched_span_id), id_key(step.span_id))
+
+
+def _mark_order(mark: CurationNote) -> tuple:
+    return (mark.at, id_key(mark.decision))
