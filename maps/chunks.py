@@ -104,9 +104,9 @@ def _chain(
 
 @dataclass(frozen=True)
 class Chunked:
-    """A text cut into chunks: where each ends, and each one's name (``chunk_digest``)."""
+    """A text cut into chunks: where each ends, each one's name (``chunk_digest``) and bytes
+    (joined, the text, which is not kept besides)."""
 
-    text: bytes
     ends: tuple[int, ...]
     digests: tuple[str, ...]
     chunks: tuple[bytes, ...]
@@ -123,7 +123,7 @@ def chunked(text: bytes, previous: Chunked | None = None) -> Chunked:
     is cut and named afresh until the cuts fall in step again (tests/maps/test_chunks.py
     compares every result with a fresh cut).
     """
-    if previous is None or len(text) <= MINIMUM or len(previous.text) <= MINIMUM:
+    if previous is None or len(text) <= MINIMUM or previous.ends[-1] <= MINIMUM:
         return _chunked(text, chunk_ends(text), [], [])
     old, size = previous, len(text)
     starts = (0, *old.ends[:-1])
@@ -140,7 +140,9 @@ def chunked(text: bytes, previous: Chunked | None = None) -> Chunked:
                 start >= WINDOW
                 and cut >= WINDOW
                 and text.startswith(old.chunks[number], cut)
-                and text[cut - WINDOW : cut] == old.text[start - WINDOW : start]
+                # The chunk before ends with the bytes before this one: every chunk but the
+                # last is longer than the window.
+                and text.endswith(old.chunks[number - 1][-WINDOW:], cut - WINDOW, cut)
             ):
                 return number
         return None
@@ -202,7 +204,7 @@ def _chunked(
         if cut[number] is None:
             cut[number] = text[start:end]
             named[number] = chunk_digest(cut[number])
-    return Chunked(text, tuple(ends), tuple(named), tuple(cut))
+    return Chunked(tuple(ends), tuple(named), tuple(cut))
 
 
 def split_chunks(text: bytes) -> list[bytes]:

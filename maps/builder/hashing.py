@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -133,8 +132,12 @@ def _rows(
         rows.append(entry)
     known.remember()
     # Nearly sorted already (the gold layer is read in id order): a linear pass.
-    rows.sort(key=itemgetter(1))
+    rows.sort(key=_order)
     return [entry[2] for entry in rows]
+
+
+def _order(entry: tuple) -> Any:
+    return entry[1]
 
 
 def input_hash(
