@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -104,6 +105,8 @@ def main() -> None:
         run(debate, "first build", cache)
         pending.update(status=DocumentStatus.ADJUDICATED)
         run(debate, "rebuild after one more document", cache)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of the process {peak:,.0f} MB")
     finally:
         pending.update(status=status)
         debate.merge_method = before
