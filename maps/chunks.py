@@ -19,6 +19,9 @@ Pure: no database here (``maps.services`` stores chunks, ``maps.selectors`` read
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +30,9 @@ DIVISOR = 128
 MINIMUM = 16 * 1024
 MAXIMUM = 512 * 1024
 _BATCH = 1 << 17
+# How far after the cut before it a cut's choice may look: a chunk's longest length and the
+# window around its end.
+LOOKAHEAD = MAXIMUM + WINDOW
 # The window is read as two little-endian 64-bit words, each multiplied by a fixed odd number
 # (modulo 2**64); the fingerprint is the high bits of their sum. Fixed forever: other numbers
 # would cut other chunks (still correct, shared less with versions stored before).
@@ -64,10 +70,16 @@ def chunk_ends(text: bytes) -> list[int]:
         return [size] if size else []
     data = np.frombuffer(text, dtype=np.uint8)
     candidates = _candidates(data)
-    wanted = _content_cuts(data, candidates)
-    ends: list[int] = []
-    last = 0
-    for cut in [*wanted.tolist(), size]:
+    return list(_chain(data, candidates, _content_cuts(data, candidates), 0, size, size))
+
+
+def _chain(
+    data: np.ndarray, candidates: np.ndarray, wanted: np.ndarray, last: int, until: int, size: int
+) -> Iterator[int]:
+    """Yield the cuts after the cut at ``last``, given the text's candidates and wanted cuts up
+    to ``until`` (the text's end, ``size``, or a point before it; then only cuts up to
+    ``until - LOOKAHEAD`` are what the whole text gives, and the caller stops there)."""
+    for cut in [*wanted.tolist(), until]:
         if cut - last < MINIMUM and cut != size:
             continue
         while cut - last > MAXIMUM:
@@ -81,14 +93,118 @@ def chunk_ends(text: bytes) -> list[int]:
                 forced = last + MAXIMUM
                 while forced > last + 1 and data[forced] & 0xC0 == 0x80:
                     forced -= 1
-            ends.append(forced)
+            yield forced
             last = forced
         if cut - last < MINIMUM and cut != size:
             continue
         if cut > last:
-            ends.append(cut)
+            yield cut
             last = cut
-    return ends
+
+
+@dataclass(frozen=True)
+class Chunked:
+    """A text cut into chunks: where each ends, each one's name (``chunk_digest``) and bytes
+    (joined, the text, which is not kept besides)."""
+
+    ends: tuple[int, ...]
+    digests: tuple[str, ...]
+    chunks: tuple[bytes, ...]
+
+
+def chunked(text: bytes, previous: Chunked | None = None) -> Chunked:
+    """Return ``text`` cut as ``split_chunks`` cuts it, with each chunk's name.
+
+    ``previous``, an earlier text cut here (the last map the worker stored), saves the work on
+    what the two share. A cut depends only on the bytes from ``WINDOW`` before the cut before
+    it to ``LOOKAHEAD`` after that one, so once the new cuts fall where an old chunk starts
+    with the same bytes around it, the old chunks that follow are the new ones for as long as
+    the text holds them, up to ``LOOKAHEAD`` before the next change; between changes the text
+    is cut and named afresh until the cuts fall in step again (tests/maps/test_chunks.py
+    compares every result with a fresh cut).
+    """
+    if previous is None or len(text) <= MINIMUM or previous.ends[-1] <= MINIMUM:
+        return _chunked(text, chunk_ends(text), [], [])
+    old, size = previous, len(text)
+    starts = (0, *old.ends[:-1])
+    heads: dict[bytes, list[int]] = defaultdict(list)
+    for number in range(1, len(old.chunks)):
+        heads[old.chunks[number][:WINDOW]].append(number)
+
+    def in_step(cut: int) -> int | None:
+        """Return the old chunk that starts at ``cut`` in step with the new cuts, if any."""
+        for number in heads.get(text[cut : cut + WINDOW], ()):
+            start = starts[number]
+            # startswith compares in place: slicing would copy tens of megabytes.
+            if (
+                start >= WINDOW
+                and cut >= WINDOW
+                and text.startswith(old.chunks[number], cut)
+                # The chunk before ends with the bytes before this one: every chunk but the
+                # last is longer than the window.
+                and text.endswith(old.chunks[number - 1][-WINDOW:], cut - WINDOW, cut)
+            ):
+                return number
+        return None
+
+    data = np.frombuffer(text, dtype=np.uint8)
+    ends: list[int] = []
+    digests: list[str | None] = []
+    chunks: list[bytes | None] = []
+    last, step = 0, 0
+    while True:
+        if step is not None:
+            # The run of old chunks from ``step`` the text holds from ``last`` on.
+            shift, reach, number = last - starts[step], last, step
+            while number < len(old.chunks) and text.startswith(old.chunks[number], reach):
+                reach += len(old.chunks[number])
+                number += 1
+            whole = number == len(old.chunks) and reach == size
+            for taken in range(step, number):
+                if not whole and old.ends[taken] + shift + LOOKAHEAD > reach:
+                    break
+                ends.append(old.ends[taken] + shift)
+                digests.append(old.digests[taken])
+                chunks.append(old.chunks[taken])
+            if whole:
+                return _chunked(text, ends, digests, chunks)
+            last = ends[-1] if ends else 0
+        step = None
+        # Cut afresh until a cut falls in step with an old chunk again.
+        reach = last + 2 * LOOKAHEAD
+        while step is None:
+            until = min(size, reach)
+            low = max(last - WINDOW, 0)
+            candidates = _candidates(data[low:until]) + low
+            limit = size if until == size else until - LOOKAHEAD
+            for cut in _chain(data, candidates, _content_cuts(data, candidates), last, until, size):
+                if cut > limit:
+                    break
+                ends.append(cut)
+                digests.append(None)
+                chunks.append(None)
+                last = cut
+                if cut == size:
+                    return _chunked(text, ends, digests, chunks)
+                step = in_step(cut)
+                if step is not None:
+                    break
+            reach = until + 2 * LOOKAHEAD
+
+
+def _chunked(
+    text: bytes, ends: list[int], digests: list[str | None], chunks: list[bytes | None]
+) -> Chunked:
+    """Return the text's ``Chunked`` for these ends, cutting and naming the chunks not given
+    (those past the lists' ends, or None)."""
+    named, cut = list(digests), list(chunks)
+    named.extend([None] * (len(ends) - len(named)))
+    cut.extend([None] * (len(ends) - len(cut)))
+    for number, (start, end) in enumerate(zip((0, *ends[:-1]), ends, strict=True)):
+        if cut[number] is None:
+            cut[number] = text[start:end]
+            named[number] = chunk_digest(cut[number])
+    return Chunked(tuple(ends), tuple(named), tuple(cut))
 
 
 def split_chunks(text: bytes) -> list[bytes]:

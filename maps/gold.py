@@ -6,13 +6,18 @@ another layer of the same debate (an annotator's, or the majority vote) into the
 to compare its map with gold's.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from typing import Any
+
+from django.db.models import QuerySet
 
 from annotations.models import Relation, Span
 from annotations.review.agreement import AnnotatedDocument
+from core.db.group_marks import Mark, group_marks, rows_mark
 from debate.models import Debate, DocumentStatus
 from maps.builder import (
+    BuildCache,
     CurationDecision,
     GoldRelation,
     GoldSpan,
@@ -20,35 +25,39 @@ from maps.builder import (
     MapDocument,
     MapInput,
     MapScheme,
+    Memo,
 )
 from maps.models import MergeDecision
 
 
-def gold_map_input(*, debate: Debate) -> MapInput:
+def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInput:
     """Return the gold spans and relations of a debate's adjudicated documents, and its
-    reviewers' merge decisions not undone, as map input."""
-    documents = [
-        MapDocument(id=pk, title=title, published=None if day is None else day.isoformat())
-        for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
-        .order_by("pk")
-        .values_list("pk", "title", "published")
-    ]
+    reviewers' merge decisions not undone, as map input.
+
+    With the worker's ``cache``, only the documents whose gold changed since the last read are
+    read again (``_gold_by_document``); the others' documents, spans and relations are the
+    same objects as then, which the builder recognises by identity, much more cheaply than by
+    their values, and it redoes only what new objects change.
+    """
+    rows = Memo(cache, "gold rows")
+    documents = _interned(
+        rows,
+        (
+            ("document", pk, title, None if day is None else day.isoformat())
+            for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
+            .order_by("pk")
+            .values_list("pk", "title", "published")
+        ),
+        lambda row: MapDocument(*row[1:]),
+    )
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
-    # The columns in GoldSpan's field order, so each row makes one positionally (100k rows:
-    # keyword arguments were a noticeable part of reading the layer).
-    spans = [
-        GoldSpan(*row)
-        for row in Span.objects.filter(annotator__isnull=True, **gold)
-        .order_by("pk")
-        .values_list("pk", "document_id", "start", "end", "quote", "stance", "role", "actor_id")
-        .iterator(chunk_size=5000)
-    ]
-    relations = [
-        GoldRelation(source_id=source_id, target_id=target_id, type=type_)
-        for source_id, target_id, type_ in Relation.objects.filter(annotator__isnull=True, **gold)
-        .order_by("pk")
-        .values_list("source_id", "target_id", "type")
-    ]
+    span_rows = Span.objects.filter(annotator__isnull=True, **gold)
+    relation_rows = Relation.objects.filter(annotator__isnull=True, **gold)
+    if cache is None:
+        spans = [GoldSpan(*row) for row in _span_values(span_rows)]
+        relations = [GoldRelation(*row[2:]) for row in _relation_values(relation_rows)]
+    else:
+        spans, relations = _gold_by_document(documents, span_rows, relation_rows, cache)
     actors = [
         MapActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=tuple(aliases))
         for pk, name, kind, affiliation, aliases in debate.actors.order_by("pk").values_list(
@@ -70,6 +79,7 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         .order_by("pk")
         .values_list("pk", "kind", "spans", "other_spans", "by__username", "at")
     ]
+    rows.remember()
     return MapInput(
         proposition=debate.proposition,
         scheme=MapScheme.from_dict(debate.scheme),
@@ -79,6 +89,117 @@ def gold_map_input(*, debate: Debate) -> MapInput:
         relations=relations,
         decisions=decisions,
     )
+
+
+# A span's columns in GoldSpan's field order, so each row makes one positionally (100k rows:
+# keyword arguments were a noticeable part of reading the layer); a relation's, its id and
+# document, then GoldRelation's fields. Each row's document id (second) is what its marks are
+# grouped by, the rest is what they mark.
+_SPAN_COLUMNS = ("pk", "document_id", "start", "end", "quote", "stance", "role", "actor_id")
+_RELATION_COLUMNS = ("pk", "document_id", "source_id", "target_id", "type")
+# Keys per query: SQLite allows 32,766 parameters a statement.
+_CHUNK = 5000
+
+
+def _span_values(rows: QuerySet) -> Iterator[tuple]:
+    return rows.order_by("pk").values_list(*_SPAN_COLUMNS).iterator(chunk_size=_CHUNK)
+
+
+def _relation_values(rows: QuerySet) -> Iterator[tuple]:
+    return rows.order_by("pk").values_list(*_RELATION_COLUMNS).iterator(chunk_size=_CHUNK)
+
+
+def _gold_by_document(
+    documents: list[MapDocument], span_rows: QuerySet, relation_rows: QuerySet, cache: BuildCache
+) -> tuple[list[GoldSpan], list[GoldRelation]]:
+    """Return the gold spans and relations of the documents, document by document, reading
+    only those of documents whose gold is not what the last read found.
+
+    The database marks each document's gold rows (``core.db.group_marks``: a count and a sum
+    of fingerprints of every value), so an unchanged document costs one row of marks instead
+    of its spans. What is read is kept under the marks of the rows actually read, so a row
+    that changes between the marks and the read is read again next time, never kept stale.
+    """
+    blocks = Memo(cache, "gold of documents")
+    span_marks = group_marks(span_rows, group="document_id", columns=_MARKED_SPAN)
+    relation_marks = group_marks(relation_rows, group="document_id", columns=_MARKED_RELATION)
+    found: dict = {}
+    missing = []
+    for document in documents:
+        key = (document.id, span_marks.get(document.id), relation_marks.get(document.id))
+        block = blocks.get(key)
+        if block is None:
+            missing.append(document.id)
+        else:
+            found[document.id] = (key, block)
+    if missing:
+        found.update(_read_documents(span_rows, relation_rows, missing, len(documents)))
+    spans: list[GoldSpan] = []
+    relations: list[GoldRelation] = []
+    for document in documents:
+        key, (document_spans, document_relations) = found[document.id]
+        blocks.keep(key, (document_spans, document_relations))
+        spans.extend(document_spans)
+        relations.extend(document_relations)
+    blocks.remember()
+    return spans, relations
+
+
+_MARKED_SPAN = tuple(c for c in _SPAN_COLUMNS if c != "document_id")
+_MARKED_RELATION = tuple(c for c in _RELATION_COLUMNS if c != "document_id")
+
+
+def _read_documents(
+    span_rows: QuerySet, relation_rows: QuerySet, ids: list, all_documents: int
+) -> dict:
+    """Return each document's (key, (spans, relations)), the key marking the rows read."""
+    span_values: dict = {pk: [] for pk in ids}
+    relation_values: dict = {pk: [] for pk in ids}
+    # Every document (a first build): the debate's rows, not a list of ten thousand ids.
+    parts = [ids] if len(ids) == all_documents else _chunks(ids)
+    for part in parts:
+        narrowed = len(ids) != all_documents
+        for values, rows, read in (
+            (span_values, span_rows, _span_values),
+            (relation_values, relation_rows, _relation_values),
+        ):
+            for row in read(rows.filter(document_id__in=part) if narrowed else rows):
+                if row[1] in values:
+                    values[row[1]].append(row)
+    found = {}
+    for pk in ids:
+        spans, relations = span_values[pk], relation_values[pk]
+        key = (pk, _mark(spans), _mark(relations))
+        found[pk] = (
+            key,
+            (
+                tuple(GoldSpan(*row) for row in spans),
+                tuple(GoldRelation(*row[2:]) for row in relations),
+            ),
+        )
+    return found
+
+
+def _mark(rows: list[tuple]) -> Mark | None:
+    """The rows' mark as ``group_marks`` gives it (None for no rows)."""
+    return rows_mark((row[0], *row[2:]) for row in rows) if rows else None
+
+
+def _chunks(ids: list) -> Iterator[list]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _interned(rows: Memo, keys: Iterable[tuple], make: Callable[[tuple], Any]) -> list:
+    """Return the object of each row: the last read's for the same row (every value of the
+    object is in its row), else ``make(row)``; keep them for the next read."""
+    get, keep = rows.get, rows.keep
+    made = []
+    for key in keys:
+        found = get(key) or make(key)  # the objects are dataclasses, never false
+        keep(key, found)
+        made.append(found)
+    return made
 
 
 def layer_map_input(gold: MapInput, documents: Iterable[AnnotatedDocument]) -> MapInput:

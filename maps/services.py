@@ -32,12 +32,13 @@ from maps import gold
 from maps.builder import (
     ArgumentMap,
     BuildCache,
+    Memo,
     build_map,
     input_hash,
     map_to_json_bytes,
     merge_similarity,
 )
-from maps.chunks import chunk_digest, split_chunks
+from maps.chunks import chunked
 from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
 from maps.metrics import MAP_BUILD_SECONDS
@@ -215,11 +216,11 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
     report = ProgressReport(build)
     try:
         report.step(10, "Reading the gold layer")
-        data = gold.gold_map_input(debate=debate)
+        data = gold.gold_map_input(debate=debate, cache=cache)
         # The debate's merge method is part of the input hash: changing it makes a new version.
         embeddings = claim_embedding_table()
         similarity = merge_similarity(debate.merge_method, embeddings)
-        digest = input_hash(data, similarity=similarity)
+        digest = input_hash(data, similarity=similarity, cache=cache)
         # Only whether it exists: its graph (tens of megabytes) stays in the database.
         existing = (
             MapVersion.objects.filter(debate=debate, input_hash=digest).defer(*LARGE_FIELDS).first()
@@ -305,8 +306,13 @@ def map_version_store(
     not the whole map. A version of the same input stored meanwhile (a redelivered task) is
     returned instead. The version comes without its graph: nothing in the job reads it back.
     """
-    chunks = split_chunks(map_to_json_bytes(graph, cache=cache))
-    digests = [chunk_digest(chunk) for chunk in chunks]
+    # The last map this worker stored, cut into chunks: cutting the next one takes what the two
+    # share from it (``maps.chunks.chunked``).
+    stored = Memo(cache, "stored chunks")
+    cut = chunked(map_to_json_bytes(graph, cache=cache), stored.get(None))
+    stored.keep(None, cut)
+    stored.remember()
+    chunks, digests = cut.chunks, list(cut.digests)
     try:
         with transaction.atomic():
             # Chunks first: a version never lists a chunk that is not there.

@@ -91,12 +91,17 @@ class ServerCpu:
 
     def __enter__(self) -> ServerCpu:
         self.web, self.db = (_cpu_of(pids) for pids in _server_processes())
+        self.worker = _cpu_of(_children(WORKER_PID))
         return self
 
     def __exit__(self, *exc) -> None:
         web, db = (_cpu_of(pids) for pids in _server_processes())
+        worker = _cpu_of(_children(WORKER_PID))
         self.web_seconds = sum(used - self.web.get(pid, 0.0) for pid, used in web.items())
         self.db_seconds = sum(used - self.db.get(pid, 0.0) for pid, used in db.items())
+        # The Celery pool's share of ``web_seconds``: the build itself, without the web
+        # processes answering the client's polls.
+        self.worker_seconds = sum(used - self.worker.get(pid, 0.0) for pid, used in worker.items())
 
 
 def worker_peak_memory(worker_pid: int) -> float | None:

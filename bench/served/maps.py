@@ -5,6 +5,7 @@ All through the API, with the Celery worker running the builds.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
@@ -164,7 +165,13 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     for build, cpu in ((first, first_cpu), (rebuild, rebuild_cpu)):
         build["server_cpu_seconds"] = round(cpu.web_seconds, 2)
         build["database_cpu_seconds"] = round(cpu.db_seconds, 2)
-    say(f"  rebuild {rebuild['seconds']:.1f} s")
+        build["worker_cpu_seconds"] = round(cpu.worker_seconds, 2)
+    say(
+        f"  rebuild {rebuild['seconds']:.2f} s, CPU {rebuild['server_cpu_seconds']:.2f} s web and "
+        f"worker (of it the worker {rebuild['worker_cpu_seconds']:.2f} s) + "
+        f"{rebuild['database_cpu_seconds']:.2f} s PostgreSQL "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
     if rebuild["status"] != "done" or rebuild["version"] == first["version"]:
         raise BenchError(f"the rebuild did not make a new version: {rebuild}")
     unchanged = request_map(session, slug, "benchmark: nothing changed")

@@ -7,7 +7,9 @@ vendor. The fast paths: ``compiled`` (hot reads compiled once, prepared statemen
 ``guarded_insert`` (a row and its history in one statement), ``json_lines`` (JSON Lines
 written by PostgreSQL, streamed by COPY), ``timestamps`` (timestamps as text from the
 database), ``snapshot`` (one consistent view for a long read), ``text_bytes`` (a large text
-column as UTF-8 bytes) and ``kept_counts`` (rows counted by status, kept by triggers).
+column as UTF-8 bytes), ``kept_counts`` (rows counted by status, kept by triggers),
+``group_marks`` (a content mark of each group of rows, so a reader reads again only the groups
+that changed) and ``statistics`` (the planner's statistics refreshed after a bulk write).
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper

@@ -24,7 +24,7 @@ one or none.
 """
 
 from maps.builder.build import build_map
-from maps.builder.cache import RECENT_GROUPS, BuildCache
+from maps.builder.cache import RECENT_GROUPS, BuildCache, Memo
 from maps.builder.diff import ActorShift, ArgumentChange, ArgumentRegroup, MapDiff, map_diff
 from maps.builder.embedding import (
     WORDLLAMA_MODEL,
@@ -151,6 +151,7 @@ __all__ = [
     "MapInput",
     "MapInputError",
     "MapScheme",
+    "Memo",
     "MergeStep",
     "Progress",
     "PropositionNode",

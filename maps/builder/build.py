@@ -8,7 +8,6 @@ edges (see ``edges``), and every argument and the proposition get a DF-QuAD stre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -16,7 +15,7 @@ from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
 from maps.builder.edges import actor_parts, relation_edges, stance_edges
 from maps.builder.hashing import digest, id_key, input_hash
-from maps.builder.merge import BuildSpan, Curation, curations_by_group, merge_spans
+from maps.builder.merge import BuildSpan, Group, curations_by_group, merge_groups
 from maps.builder.model import (
     BUILDER_VERSION,
     CLAIM,
@@ -115,13 +114,11 @@ def _build(
     progress(0.0, "checking the input")
     # A rebuild after one decision sees the same spans and nodes again: each is taken from
     # the last build's instead of made anew.
-    remembered_spans, remembered_nodes = Memo(cache, "spans"), Memo(cache, "nodes")
-    spans = _read_spans(data, remembered_spans)
+    spans = _read_spans(data, cache)
     notes: list[str] = []
     curations = curations_by_group(data.decisions, spans, notes)
-    arguments, node_of_span = _argument_nodes(
-        spans, similarity, progress, cache, remembered_nodes, curations, notes
-    )
+    groups = merge_groups(spans, similarity, progress, cache, curations, notes)
+    arguments, node_of_span = _argument_nodes(groups, cache)
 
     progress(0.8, "linking arguments")
     edges = relation_edges(data.relations, spans, node_of_span, data.scheme, notes, cache)
@@ -136,6 +133,7 @@ def _build(
         {PROPOSITION_ID: base_score, **{node_id: base_score for node_id in arguments}},
         ((e.source, e.target) for e in edges if e.kind == "support"),
         ((e.source, e.target) for e in edges if e.kind == "attack"),
+        cache=cache,
     )
 
     finals = Memo(cache, "arguments with strengths")
@@ -167,22 +165,43 @@ def _build(
         positions=positions,
         notes=tuple(sorted(notes)),
     )
-    for made in (remembered_spans, remembered_nodes, finals):
-        made.remember()
+    finals.remember()
     progress(1.0, "done")
     return built
 
 
-def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
+def _read_spans(data: MapInput, cache: BuildCache | None) -> dict[str, BuildSpan]:
     """Return the gold spans by id, with side, kind and sort key; raise ``MapInputError``
-    naming every problem of the input."""
+    naming every problem of the input.
+
+    With a cache, a span is the last build's ``BuildSpan`` when its values are (by value), and
+    without another look when it is the very object of the last build, of the same document
+    object, under the same scheme and actors (by identity: what a rebuild mostly sees).
+    """
     problems = _validate(data)
     documents = {str(d.id): d for d in data.documents}
     actors = {str(a.id) for a in data.actors}
     scheme = data.scheme
+    remembered, by_object = Memo(cache, "spans"), Memo(cache, "spans by object")
+    # What a span's checks and its side and kind depend on besides the span and its document.
+    context = (dict(scheme.stance_sides), scheme.claim_roles, frozenset(actors))
+    by_object_get = by_object.get if by_object.get(None) == context else {}.get
+    by_object.keep(None, context)
+    keep_object, keep_values = by_object.keep, remembered.keep
     spans: dict[str, BuildSpan] = {}
     stance_sides, claim_roles = scheme.stance_sides, scheme.claim_roles
     for span in data.spans:
+        # (span, its document's id, that document object, span id, BuildSpan, its values);
+        # the entry holds the span, so no other object has its id while it is kept.
+        seen = by_object_get(id(span))
+        if seen is not None and seen[0] is span and documents.get(seen[1]) is seen[2]:
+            if seen[3] in spans:
+                problems.append(f"span {seen[3]} appears twice")
+                continue
+            spans[seen[3]] = seen[4]
+            keep_object(id(span), seen)
+            keep_values(seen[5], seen[4])
+            continue
         span_id, document_id = str(span.id), str(span.document_id)
         actor_id = None if span.actor_id is None else str(span.actor_id)
         if span_id in spans:
@@ -226,7 +245,8 @@ def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
                 key=(id_key(document_id), start, end, id_key(span_id)),
             )
         if plain:
-            remembered.keep(values, known)
+            keep_values(values, known)
+            keep_object(id(span), (span, document_id, document, span_id, known, values))
         spans[span_id] = known
     for relation in data.relations:
         for end in (relation.source_id, relation.target_id):
@@ -241,23 +261,49 @@ def _read_spans(data: MapInput, remembered: Memo) -> dict[str, BuildSpan]:
             )
     if problems:
         raise MapInputError(problems)
+    remembered.remember()
+    by_object.remember()
     return spans
 
 
 def _argument_nodes(
-    spans: Mapping[str, BuildSpan],
-    similarity: ClaimSimilarity,
-    progress: Progress,
-    cache: BuildCache | None,
-    remembered: Memo,
-    curations: Mapping[tuple[str, str], tuple[Curation, ...]],
-    notes: list[str],
+    groups: list[Group], cache: BuildCache | None
 ) -> tuple[dict[str, ArgumentNode], dict[str, str]]:
-    """Return the argument nodes by id (strength not set yet) and the node of each span."""
+    """Return the argument nodes by id (strength not set yet) and the node of each span.
+
+    A group that is the last build's (the same clusters of the same members: ``merge_groups``
+    hands back its objects) gives the last build's nodes without a look at them.
+    """
     node_of_span: dict[str, str] = {}
     arguments: dict[str, ArgumentNode] = {}
-    for members, merges, marks in merge_spans(spans, similarity, progress, cache, curations, notes):
-        anchor = members[0]
+    whole = Memo(cache, "group nodes")
+    for group_key, members, found in groups:
+        # The entry holds ``found``, so no other object has its id while it is kept.
+        known = whole.get(id(found))
+        if known is None or known[0] is not found or known[1] is not members:
+            known = (found, members, *_group_nodes(group_key, members, found, cache))
+        whole.keep(id(found), known)
+        arguments.update(known[2])
+        node_of_span.update(known[3])
+    whole.remember()
+    return arguments, node_of_span
+
+
+def _group_nodes(
+    group_key: tuple[str, str],
+    members: list[BuildSpan],
+    found: tuple,
+    cache: BuildCache | None,
+) -> tuple[dict[str, ArgumentNode], dict[str, str]]:
+    """Return one group's nodes by id and the node of each of its spans."""
+    node_of_span: dict[str, str] = {}
+    arguments: dict[str, ArgumentNode] = {}
+    # Only the last build of this group that made nodes: one decision changes one group,
+    # whose clusters are mostly the same sources, merges and splits as before.
+    remembered = Memo(cache, "nodes of {} {}s".format(*reversed(group_key)))
+    for indexes, merges, marks in found:
+        cluster = [members[i] for i in indexes]
+        anchor = cluster[0]
         node_id = f"{anchor.kind}-" + digest(
             anchor.kind,
             anchor.side,
@@ -265,18 +311,21 @@ def _argument_nodes(
             anchor.source.start,
             anchor.source.end,
         )
-        node_sources = tuple(member.source for member in members)
+        node_sources = tuple(member.source for member in cluster)
         for source in node_sources:
             node_of_span[source.span_id] = node_id
-        # By identity: a remembered node holds its sources and merges, so no other object
-        # can have their ids while it is remembered, and the same objects mean the same node.
+        # By identity: a remembered node holds its sources, merges and splits, so no other
+        # object can have their ids while it is remembered, and the same objects (in the same
+        # numbers) mean the same node.
         identity = (
             node_id,
             anchor.kind,
             anchor.side,
-            id(merges),
-            id(marks),
+            len(node_sources),
+            len(merges),
             *map(id, node_sources),
+            *map(id, merges),
+            *map(id, marks),
         )
         node = remembered.get(identity)
         if node is None:
@@ -296,6 +345,7 @@ def _argument_nodes(
             )
         remembered.keep(identity, node)
         arguments[node_id] = node
+    remembered.remember()
     return arguments, node_of_span
 
 

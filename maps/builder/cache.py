@@ -1,12 +1,15 @@
 """What a build may keep for the next one: an explicit cache object, passed in, never global.
 
 A map-build worker rebuilds the same debate after one reviewer decision: one (kind, side)
-group of spans changes and the rest is as it was. A ``BuildCache`` handed to ``build_map`` and
-to ``map_to_json``/``map_to_json_bytes`` keeps what the last build made (spans, argument
-nodes, edges and their JSON) and the pairs and clusters of the last few groups, so a rebuild
-takes the unchanged parts from it instead of working them out again. Without a cache a build
-does all the work; with a warm cache, a cold one or none, the map's bytes are the same
-(tests/maps/builder/test_cache.py holds that).
+group of spans changes and the rest is as it was. A ``BuildCache`` handed to ``build_map``,
+``input_hash`` and ``map_to_json``/``map_to_json_bytes`` keeps what the last build made (spans,
+(kind, side) groups, argument nodes, edges, actors, DF-QuAD strengths, the input's and the
+map's JSON) and the pairs and clusters of the last few groups, so a rebuild takes the
+unchanged parts from it instead of working them out again; the map job keeps the last gold
+read's documents and the last stored map's chunks in it too (``maps.gold``,
+``maps.services``). Without a cache a build does all the work; with a warm cache, a cold one
+or none, the map's bytes are the same (tests/maps/builder/test_cache.py and test_rebuild.py
+hold that).
 
 Only the last build's objects are kept (``Memo.remember`` replaces them), so what a cache holds
 is bounded by one map plus ``recent_groups`` groups. Builds running at once in threads may

@@ -10,13 +10,16 @@ id; a new paraphrase changes its node's id only when it precedes the anchor in t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from core.memory import collector_paused
+from maps.builder.cache import BuildCache, Memo
 from maps.builder.json_text import json_float, orjson_or_none, reference_json, same
-from maps.builder.model import BUILDER_VERSION, DEFAULT_BASE_SCORE, MapInput
+from maps.builder.model import BUILDER_VERSION, DEFAULT_BASE_SCORE, GoldRelation, GoldSpan, MapInput
 from maps.builder.similarity import DEFAULT_SIMILARITY, ClaimSimilarity
 
 # ``id_key`` and ``digest`` are pure functions of immutable values: their caches only save
@@ -44,8 +47,13 @@ def canonical_input(
     similarity: ClaimSimilarity,
     base_score: float,
     number: Callable[[float], Any] = same,
+    cache: BuildCache | None = None,
 ) -> dict[str, Any]:
-    """Return the input and settings as plain data in one order, whatever the input order."""
+    """Return the input and settings as plain data in one order, whatever the input order.
+
+    With a cache (for orjson only), each span and relation is its JSON text, the last hash's
+    for the same object (``_rows``).
+    """
     scheme = data.scheme
     return {
         "builder": BUILDER_VERSION,
@@ -65,23 +73,8 @@ def canonical_input(
             ([str(d.id), d.title, d.published] for d in data.documents),
             key=lambda row: id_key(row[0]),
         ),
-        "spans": sorted(
-            (
-                [
-                    str(s.id),
-                    str(s.document_id),
-                    s.start,
-                    s.end,
-                    s.quote,
-                    s.stance,
-                    s.role,
-                    None if s.actor_id is None else str(s.actor_id),
-                ]
-                for s in data.spans
-            ),
-            key=lambda row: id_key(row[0]),
-        ),
-        "relations": sorted([str(r.source_id), str(r.target_id), r.type] for r in data.relations),
+        "spans": _rows(data.spans, _span_row, lambda row: id_key(row[0]), cache, "span rows"),
+        "relations": _rows(data.relations, _relation_row, None, cache, "relation rows"),
         # Reviewers' merge decisions shape the map, so each one is part of its input.
         "decisions": sorted(
             (
@@ -100,15 +93,69 @@ def canonical_input(
     }
 
 
+def _span_row(s: GoldSpan) -> list[Any]:
+    actor = None if s.actor_id is None else str(s.actor_id)
+    return [str(s.id), str(s.document_id), s.start, s.end, s.quote, s.stance, s.role, actor]
+
+
+def _relation_row(r: GoldRelation) -> list[Any]:
+    return [str(r.source_id), str(r.target_id), r.type]
+
+
+def _rows(
+    items: Sequence[Any],
+    row: Callable[[Any], list[Any]],
+    key: Callable[[list[Any]], Any] | None,
+    cache: BuildCache | None,
+    name: str,
+) -> list[Any]:
+    """Return the items' rows sorted by ``key`` (by the rows themselves when None).
+
+    With a cache, each row is its orjson text (a ``Fragment``), taken from the last hash for
+    the very same item object: the entry holds the item, so no other object has its id.
+    """
+    if cache is None:
+        return sorted((row(item) for item in items), key=key)
+    known = Memo(cache, name)
+    get, keep = known.get, known.keep
+    rows = []
+    for item in items:
+        entry = get(id(item))
+        if entry is None or entry[0] is not item:
+            values = row(item)
+            entry = (
+                item,
+                values if key is None else key(values),
+                orjson.Fragment(orjson.dumps(values)),
+            )
+        keep(id(item), entry)
+        rows.append(entry)
+    known.remember()
+    # Nearly sorted already (the gold layer is read in id order): a linear pass.
+    rows.sort(key=_order)
+    return [entry[2] for entry in rows]
+
+
+def _order(entry: tuple) -> Any:
+    return entry[1]
+
+
 def input_hash(
     data: MapInput,
     *,
     similarity: ClaimSimilarity = DEFAULT_SIMILARITY,
     base_score: float = DEFAULT_BASE_SCORE,
+    cache: BuildCache | None = None,
 ) -> str:
-    """Return the SHA-256 of the canonical serialisation of a build's input and settings."""
+    """Return the SHA-256 of the canonical serialisation of a build's input and settings.
+
+    ``cache`` (a worker's) keeps each span's and relation's JSON text for the next hash; it
+    never changes the hash.
+    """
     with collector_paused():
-        text = orjson_or_none(lambda: canonical_input(data, similarity, base_score, json_float))
+        text = orjson_or_none(
+            lambda: canonical_input(data, similarity, base_score, json_float, cache)
+        )
         if text is None:
             text = reference_json(canonical_input(data, similarity, base_score)).encode("utf-8")
     return hashlib.sha256(text).hexdigest()

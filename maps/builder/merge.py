@@ -45,7 +45,7 @@ from maps.builder.model import (
     Progress,
     SourceSpan,
 )
-from maps.builder.similarity import ClaimSimilarity, find_root, union
+from maps.builder.similarity import ClaimSimilarity, find_root
 
 REVIEWER_SPLIT = "reviewer-split"
 Cluster = tuple[tuple[int, ...], tuple[MergeStep, ...], tuple[CurationNote, ...]]
@@ -104,6 +104,9 @@ def curations_by_group(
     return {key: tuple(items) for key, items in found.items()}
 
 
+Group = tuple[GroupKey, list[BuildSpan], tuple[Cluster, ...]]
+
+
 def merge_spans(
     spans: Mapping[str, BuildSpan],
     similarity: ClaimSimilarity,
@@ -114,45 +117,89 @@ def merge_spans(
 ) -> list[tuple[list[BuildSpan], tuple[MergeStep, ...], tuple[CurationNote, ...]]]:
     """Return the argument clusters with the merges that explain each and the reviewers'
     splits that shaped it; ``notes`` gets the decisions a later one overruled."""
+    return [
+        ([members[i] for i in indexes], steps, marks)
+        for _, members, found in merge_groups(spans, similarity, progress, cache, curations, notes)
+        for indexes, steps, marks in found
+    ]
+
+
+def merge_groups(
+    spans: Mapping[str, BuildSpan],
+    similarity: ClaimSimilarity,
+    progress: Progress,
+    cache: BuildCache | None,
+    curations: Mapping[GroupKey, tuple[Curation, ...]] | None = None,
+    notes: list[str] | None = None,
+) -> list[Group]:
+    """Return each (kind, side) group's members in order and its clusters as positions among
+    them, with their merges and splits, as ``merge_spans`` describes them.
+
+    With a cache, a group made of the very span objects of the last build's group (the
+    builder keeps them while their values stay the same), under the same decisions and
+    similarity, is the last build's group, the same objects: neither sorted nor clustered
+    again, and recognised downstream by identity.
+    """
     curations = curations or {}
     overruled: list[str] = []
-    buckets: dict[tuple[str, str], list[BuildSpan]] = defaultdict(list)
+    buckets: dict[GroupKey, list[BuildSpan]] = defaultdict(list)
     for span in spans.values():
         buckets[(span.kind, span.side)].append(span)
-    clusters: list[tuple[list[BuildSpan], tuple[MergeStep, ...], tuple[CurationNote, ...]]] = []
+    same_groups = Memo(cache, "groups")
+    try:
+        hash(similarity)
+    except TypeError:  # an unhashable similarity: its groups are never kept
+        same_groups = Memo(None, "groups")
+    made: list[Group] = []
     done = 0
     for bucket_key in sorted(buckets):
         kind, side = bucket_key
         # Merging is most of a build: it runs from 5 to 80 percent, in proportion to spans.
         progress(0.05 + 0.75 * done / max(len(spans), 1), f"merging {side} {kind}s")
-        done += len(buckets[bucket_key])
-        members = sorted(buckets[bucket_key], key=lambda s: s.key)
+        bucket = buckets[bucket_key]
+        done += len(bucket)
         group_curations = curations.get(bucket_key, ())
-        if cache is None:
-            found, skipped = merge_group(members, similarity, None, group_curations)
-        else:
-            # A group's clusters follow from its members' keys and texts and its reviewers'
-            # decisions alone: a rebuild after one decision changes one group and takes the
-            # others' from the cache.
-            signature = (
-                bucket_key,
-                tuple((m.key, m.source.quote) for m in members),
-                group_curations,
+        # Ids of the objects the kept group holds alive: an equal set is the same objects.
+        identity = (similarity, bucket_key, group_curations, frozenset(map(id, bucket)))
+        known = same_groups.get(identity)
+        if known is None:
+            members = sorted(bucket, key=lambda s: s.key)
+            found, skipped = _group_clusters(
+                bucket_key, members, similarity, cache, group_curations
             )
-            found, skipped = cache.clusters(
-                similarity,
-                signature,
-                lambda members=members, group_curations=group_curations: merge_group(
-                    members, similarity, cache, group_curations
-                ),
-            )
+            known = (members, found, skipped)
+        same_groups.keep(identity, known)
+        members, found, skipped = known
         overruled.extend(skipped)
-        clusters.extend(
-            ([members[i] for i in indexes], steps, marks) for indexes, steps, marks in found
-        )
+        made.append((bucket_key, members, found))
+    same_groups.remember()
     if notes is not None:
         notes.extend(overruled)
-    return clusters
+    return made
+
+
+def _group_clusters(
+    bucket_key: GroupKey,
+    members: list[BuildSpan],
+    similarity: ClaimSimilarity,
+    cache: BuildCache | None,
+    group_curations: tuple[Curation, ...],
+) -> tuple[tuple[Cluster, ...], tuple[str, ...]]:
+    if cache is None:
+        return merge_group(members, similarity, None, group_curations)
+    # A group's clusters follow from its members' keys and texts and its reviewers'
+    # decisions alone: a rebuild after one decision changes one group and takes the
+    # others' from the cache.
+    signature = (
+        bucket_key,
+        tuple((m.key, m.source.quote) for m in members),
+        group_curations,
+    )
+    return cache.clusters(
+        similarity,
+        signature,
+        lambda: merge_group(members, similarity, cache, group_curations),
+    )
 
 
 class _Constraints:
@@ -174,17 +221,20 @@ class _Constraints:
 
     def join(self, i: int, j: int) -> bool:
         """Union the components of i and j unless they are one or a split forbids it."""
-        ri, rj = self.root(i), self.root(j)
-        if ri == rj or self.conflict(ri, rj):
+        parent, sides = self.parent, self.sides
+        ri, rj = find_root(parent, i), find_root(parent, j)
+        if ri == rj or (sides and self.conflict(ri, rj)):
             return False
-        union(self.parent, i, j)
-        root = self.root(i)
-        merged: dict[int, set[str]] = {}
-        for old in (ri, rj):
-            for k, held in self.sides.pop(old, {}).items():
-                merged.setdefault(k, set()).update(held)
-        if merged:
-            self.sides[root] = merged
+        # As ``union`` does: the smaller root index becomes the root.
+        root, child = (ri, rj) if ri < rj else (rj, ri)
+        parent[child] = root
+        if sides:
+            merged: dict[int, set[str]] = {}
+            for old in (ri, rj):
+                for k, held in sides.pop(old, {}).items():
+                    merged.setdefault(k, set()).update(held)
+            if merged:
+                sides[root] = merged
         return True
 
     def forbid(self, number: int, first: Sequence[int], second: Sequence[int]) -> None:
@@ -352,12 +402,20 @@ def merge_group(
         steps_by_root[find_root(parent, i)].append(step)
     remembered.remember()
     for root, indexes in groups.items():
-        steps = sorted(
-            steps_by_root.get(root, ()),
-            key=lambda step: (id_key(step.matched_span_id), id_key(step.span_id)),
-        )
-        marks = sorted(
-            marks_by_root.get(root, ()), key=lambda mark: (mark.at, id_key(mark.decision))
-        )
+        # Most arguments have one source: nothing to sort.
+        steps = steps_by_root.get(root, ())
+        if len(steps) > 1:
+            steps = sorted(steps, key=_step_order)
+        marks = marks_by_root.get(root, ())
+        if len(marks) > 1:
+            marks = sorted(marks, key=_mark_order)
         clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
     return tuple(clusters), tuple(overruled)
+
+
+def _step_order(step: MergeStep) -> tuple:
+    return (id_key(step.matched_span_id), id_key(step.span_id))
+
+
+def _mark_order(mark: CurationNote) -> tuple:
+    return (mark.at, id_key(mark.decision))

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from maps.chunks import MAXIMUM, MINIMUM, chunk_digest, chunk_ends, split_chunks
+from maps.chunks import MAXIMUM, MINIMUM, chunk_digest, chunk_ends, chunked, split_chunks
 
 
 def _array(count: int, seed: int = 1) -> list[dict]:
@@ -62,3 +62,72 @@ def test_a_long_text_without_elements_is_cut_at_character_boundaries():
 @pytest.mark.parametrize("text", [b"", b"{}", b'{"a":[{"b":1},{"c":2}]}'])
 def test_a_small_text_is_one_chunk(text):
     assert split_chunks(text) == ([text] if text else [])
+
+
+def _edited(items: list[dict], edit: str, rng: random.Random) -> list[dict]:
+    edited, at = list(items), rng.randrange(len(items))
+    if edit == "insert":
+        edited.insert(at, {"id": "claim-new", "quote": "x" * rng.randrange(1, 3000), "start": 1})
+    elif edit == "delete":
+        del edited[at]
+    elif edit == "change":
+        edited[at] = {**edited[at], "quote": "changed"}
+    elif edit == "shorter":
+        edited = edited[: len(edited) - rng.randrange(1, 2000)]
+    elif edit == "longer":
+        edited.extend(_array(rng.randrange(1, 3000), seed=at))
+    elif edit == "both ends":  # as a rebuild changes an actor at the start, a hash at the end
+        edited[0] = {**edited[0], "start": edited[0]["start"] + 1}
+        edited[at] = {**edited[at], "quote": "changed"}
+        edited[-1] = {**edited[-1], "quote": "changed too"}
+    else:  # "new start"
+        edited = _array(rng.randrange(1, 300), seed=at) + edited
+    return edited
+
+
+@pytest.mark.parametrize(
+    "edit", ["insert", "delete", "change", "shorter", "longer", "both ends", "new start"]
+)
+def test_cutting_after_an_earlier_text_gives_the_chunks_of_a_fresh_cut(edit):
+    rng = random.Random(edit)
+    items = _array(30_000, seed=2)
+    previous = chunked(_text(items))
+    assert list(previous.ends) == chunk_ends(_text(items))
+    for _ in range(6):
+        edited = _edited(items, edit, rng)
+        text = _text(edited)
+
+        cut = chunked(text, previous)
+
+        assert list(cut.chunks) == split_chunks(text)
+        assert list(cut.ends) == chunk_ends(text)
+        assert list(cut.digests) == [chunk_digest(chunk) for chunk in split_chunks(text)]
+        items, previous = edited, cut
+
+
+def test_cutting_the_same_text_again_takes_every_chunk_of_the_last_cut():
+    text = _text(_array(20_000))
+    previous = chunked(text)
+
+    again = chunked(bytes(bytearray(text)), previous)
+
+    assert len(again.chunks) == len(previous.chunks) > 20
+    assert all(new is old for new, old in zip(again.chunks, previous.chunks, strict=True))
+    assert again.digests == previous.digests
+
+
+def test_edits_reuse_the_chunk_objects_far_from_them():
+    items = _array(30_000, seed=4)
+    previous = chunked(_text(items))
+    items.insert(15_000, {"id": "claim-new", "quote": "one more source", "start": 1})
+    items[-1] = {**items[-1], "quote": "changed"}
+
+    cut = chunked(_text(items), previous)
+
+    old = {id(chunk) for chunk in previous.chunks}
+    made = [chunk for chunk in cut.chunks if id(chunk) not in old]
+    assert len(cut.chunks) > 40
+    # Cut and named again: the chunks with the edits and those within a chunk's reach before
+    # them (MAXIMUM / MINIMUM chunks at most, each).
+    assert 2 <= len(made) <= 2 * (MAXIMUM // MINIMUM + 2)
+    assert b"".join(cut.chunks) == _text(items)

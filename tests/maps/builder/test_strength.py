@@ -1,9 +1,12 @@
 """DF-QuAD strengths: hand-computed graphs, cycles, damping, and the seed map."""
 
+import random
+
 import pytest
 
 from maps.builder import (
     DFQUAD_PLAIN_ROUNDS,
+    BuildCache,
     dfquad_strengths,
 )
 
@@ -96,3 +99,52 @@ def test_seed_map_strengths_match_a_hand_computation(seed_map):
     assert {n.strength for n in seed_map.arguments} == {0.5}
     assert seed_map.strength.converged
     assert seed_map.strength.semantics == "df-quad"
+
+
+def _random_graph(rng, nodes):
+    pairs = [(a, b) for a in nodes for b in nodes if a != b]
+    return set(rng.sample(pairs, len(nodes) * 2)), set(rng.sample(pairs, len(nodes)))
+
+
+def test_strengths_kept_in_a_cache_and_brought_up_to_date_equal_a_fresh_computation():
+    rng = random.Random(11)
+    nodes = [f"n{i:02d}" for i in range(30)]
+    supports, attacks = _random_graph(rng, nodes)
+    cache = BuildCache()
+    base = dict.fromkeys(nodes, 0.5)
+    dfquad_strengths(base, supports, attacks, cache=cache)
+    for step in range(40):
+        pairs = [(a, b) for a in base for b in base if a != b]
+        if step % 4 == 0:  # a new argument, attacking and supported
+            new = f"m{step:02d}"
+            base = {**base, new: 0.5}
+            attacks = attacks | {(new, rng.choice(nodes))}
+            supports = supports | {(rng.choice(nodes), new)}
+        elif step % 4 == 1:
+            supports = supports - {rng.choice(sorted(supports))}
+        elif step % 4 == 2:
+            attacks = attacks | {rng.choice(pairs)}
+        else:
+            attacks = attacks - {rng.choice(sorted(attacks))}
+
+        kept = dfquad_strengths(base, supports, attacks, cache=cache)
+
+        fresh = dfquad_strengths(base, supports, attacks)
+        assert kept == fresh
+        assert kept.strengths.keys() == base.keys()
+    # The graph has cycles, so rounds were counted and compared above.
+    assert fresh.rounds > 1
+
+
+def test_an_argument_gone_or_rescored_computes_everything_again():
+    cache = BuildCache()
+    base = {"a": 0.5, "b": 0.5, "c": 0.5}
+    dfquad_strengths(base, [("a", "b")], [("b", "a"), ("c", "a")], cache=cache)
+
+    gone = dfquad_strengths({"a": 0.5, "b": 0.5}, [("a", "b")], [("b", "a")], cache=cache)
+    rescored = dfquad_strengths({**base, "c": 0.9}, [("a", "b")], [("c", "a")], cache=cache)
+
+    assert gone == dfquad_strengths({"a": 0.5, "b": 0.5}, [("a", "b")], [("b", "a")])
+    assert rescored == dfquad_strengths({**base, "c": 0.9}, [("a", "b")], [("c", "a")])
+    with pytest.raises(ValueError, match="edge x -> a joins a node without a base score"):
+        dfquad_strengths(base, [("a", "b"), ("x", "a")], [], cache=cache)

@@ -1,0 +1,92 @@
+"""The map job with a worker's ``BuildCache``: a rebuild stores the version a build with no
+cache stores, byte for byte, after the gold layer changed under the cache (even a span edited
+in place, same id), and a restarted worker (an empty cache) finds the same version."""
+
+import pytest
+
+from debate.models import DocumentStatus
+from maps.builder import (
+    BuildCache,
+    EmbeddingTable,
+    WordLlamaEncoder,
+    build_map,
+    input_hash,
+    map_to_json_bytes,
+    merge_similarity,
+)
+from maps.gold import gold_map_input
+from maps.models import MapVersion
+from maps.selectors import map_version_graph_bytes
+from maps.services import map_build_request, map_build_run
+from tests.factories import DocumentFactory, SpanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(debate, cache):
+    build = map_build_request(debate=debate, reason="test")
+    return map_build_run(build_id=build.pk, worker="w:1", cache=cache)
+
+
+def _cold(debate) -> tuple[str, bytes]:
+    """The input hash and the map of the gold layer as it is, built with nothing kept."""
+    data = gold_map_input(debate=debate)
+    similarity = merge_similarity(debate.merge_method, EmbeddingTable(WordLlamaEncoder()))
+    built = build_map(data, similarity=similarity)
+    return input_hash(data, similarity=similarity), map_to_json_bytes(built)
+
+
+def _stored(outcome) -> tuple[str, bytes]:
+    version = MapVersion.objects.get(pk=outcome.version_id)
+    return version.input_hash, map_version_graph_bytes(version=version)
+
+
+@pytest.mark.parametrize("method", ["lexical", "semantic", "combined"])
+def test_a_rebuild_through_the_worker_cache_stores_the_full_build(
+    debate, gold, no_dispatch, method
+):
+    debate.merge_method = method
+    debate.save(update_fields=["merge_method"])
+    cache = BuildCache()
+    first = _run(debate, cache)
+    # One more adjudicated document, and a gold span edited in place (same id, same offsets,
+    # another quote of the same length): the cache holds the old objects of both.
+    text = "A second firm said a backdoor would leave their services less secure for all."
+    document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
+    SpanFactory(
+        document=document,
+        annotator=None,
+        created_by=gold[0].created_by,
+        start=0,
+        end=len(text),
+        stance="contra",
+        role="claim",
+        actor=gold[0].actor,
+    )
+    edited = gold[1]
+    edited.quote = edited.quote.upper()
+    edited.save(update_fields=["quote"])
+
+    second = _run(debate, cache)
+
+    assert second.version_id != first.version_id and not second.reused
+    assert _stored(second) == _cold(debate)
+    # A restarted worker (an empty cache) finds the same input, so keeps the same version.
+    restarted = _run(debate, BuildCache())
+    assert (restarted.version_id, restarted.reused) == (second.version_id, True)
+
+
+def test_the_gold_read_gives_the_last_reads_objects_for_unchanged_rows(debate, gold):
+    cache = BuildCache()
+    first = gold_map_input(debate=debate, cache=cache)
+    gold[1].quote = gold[1].quote.upper()
+    gold[1].save(update_fields=["quote"])
+
+    second = gold_map_input(debate=debate, cache=cache)
+
+    assert [span.id for span in second.spans] == [gold[0].pk, gold[1].pk]
+    assert second.spans[0] is first.spans[0]
+    assert second.spans[1] is not first.spans[1]
+    assert second.spans[1].quote == gold[1].quote
+    assert all(new is old for new, old in zip(second.documents, first.documents, strict=True))
+    assert second == gold_map_input(debate=debate)
