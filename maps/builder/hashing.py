@@ -14,11 +14,15 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
-from maps.builder.json_text import json_float, orjson_or_none, reference_json, same
+from maps.builder.json_text import (
+    json_float,
+    kept_fragment,
+    orjson_or_none,
+    reference_json,
+    same,
+)
 from maps.builder.model import BUILDER_VERSION, DEFAULT_BASE_SCORE, GoldRelation, GoldSpan, MapInput
 from maps.builder.similarity import DEFAULT_SIMILARITY, ClaimSimilarity
 
@@ -126,7 +130,7 @@ def _rows(
             entry = (
                 item,
                 values if key is None else key(values),
-                orjson.Fragment(orjson.dumps(values)),
+                kept_fragment(values),
             )
         keep(id(item), entry)
         rows.append(entry)

@@ -42,3 +42,13 @@ def orjson_or_none(make: Callable[[], Any]) -> bytes | None:
         return orjson.dumps(make(), option=orjson.OPT_SORT_KEYS)
     except (orjson.JSONEncodeError, TypeError):
         return None
+
+
+def kept_fragment(value: Any, option: int | None = None) -> orjson.Fragment:
+    """Return orjson's text of a value as a ``Fragment`` to keep between builds.
+
+    orjson's bytes sit in a buffer of at least a few kilobytes whatever the text's length; a
+    copy of exactly its size is kept instead (a cache keeping one per span and relation held
+    2 KB each that way: 570 MB at 100,000 spans).
+    """
+    return orjson.Fragment(bytes(memoryview(orjson.dumps(value, option=option))))

@@ -13,7 +13,13 @@ import orjson
 
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
-from maps.builder.json_text import json_float, orjson_or_none, reference_json, same
+from maps.builder.json_text import (
+    json_float,
+    kept_fragment,
+    orjson_or_none,
+    reference_json,
+    same,
+)
 from maps.builder.model import (
     ActorNode,
     ActorPosition,
@@ -260,10 +266,8 @@ def _orjson_map_dict(argument_map: ArgumentMap, cache: BuildCache | None) -> dic
         key = id(item)
         known = written.get(key)
         if known is None or known[0] is not item:
-            text = orjson.dumps(make(item), option=orjson.OPT_SORT_KEYS)
-            # A copy of exactly its size: orjson's own buffer is larger, and a rebuild keeps
-            # one fragment per argument and edge.
-            known = (item, orjson.Fragment(bytes(memoryview(text))))
+            # A rebuild keeps one fragment per argument and edge.
+            known = (item, kept_fragment(make(item), orjson.OPT_SORT_KEYS))
         written.keep(key, known)
         return known[1]
 
