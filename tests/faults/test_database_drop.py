@@ -361,6 +361,8 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_u
     assert answer["ignored"] == ["annotation.conf"]
     # The first document's gold, with its review record (a decision per span).
     assert changed_tables(before, database_state()) == [
+        # The debate's documents counted by status, kept by the database (annotations 0008).
+        "annotations.debatestatuscount",
         "annotations.documentreview",
         "annotations.reviewdecision",
         "annotations.span",

@@ -195,6 +195,10 @@ class KilledBuild:
 def test_nothing_acknowledged_is_lost_under_load_while_redis_and_the_worker_fail(stack):
     assert DURATION >= 20, "FAULTS_LOAD_SECONDS must be at least 20 to fit the fault schedule"
     team = team_create(annotators=ANNOTATORS)
+    # Faults, not merging, are under test: the lexical builder, whose input hash the test can
+    # compute without the worker's sentence vectors (new debates merge semantically).
+    team.debate.merge_method = "lexical"
+    team.debate.save(update_fields=["merge_method"])
     # Documents in review with their gold claims so far: not part of the gold layer until the
     # reviewer adjudicates them, mid-test.
     batch_spans = make_gold_layer(

@@ -236,6 +236,8 @@ def test_a_good_zip_is_imported_so_the_refusals_mean_something(manager, limits):
     assert (response.status_code, response.json()["imported"]) == (200, 1)
     # A gold import is part of the review record: its review and one decision per span.
     assert changed == [
+        # The debate's documents counted by status, kept by the database (annotations 0008).
+        "annotations.debatestatuscount",
         "annotations.documentreview",
         "annotations.reviewdecision",
         "annotations.span",
@@ -604,6 +606,8 @@ def test_a_type_system_with_a_doctype_rejects_the_documents_that_use_it(manager)
     assert report["documents"][0]["problems"][0]["file"] == "a/TypeSystem.xml"
     # A gold import is part of the review record (a decision per span, the review's version).
     assert changed == [
+        # The debate's documents counted by status, kept by the database (annotations 0008).
+        "annotations.debatestatuscount",
         "annotations.documentreview",
         "annotations.reviewdecision",
         "annotations.span",
