@@ -8,7 +8,7 @@ from knox.crypto import hash_token
 from accounts.models import ApiToken
 from accounts.services import api_token_create
 from annotations.models import Assignment, Relation, Span
-from debate.models import Actor, ActorKind, Debate, Document, Membership, Role
+from debate.models import Actor, ActorKind, Debate, Document, DocumentStatus, Membership, Role
 from debate.scheme import default_scheme
 from debate.text import normalize_text, text_sha256
 
@@ -122,3 +122,19 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     document = factory.SubFactory(DocumentFactory)
     annotator = factory.SubFactory(UserFactory)
+
+
+def gold_claim_document(debate: Debate, text: str, *, stance: str, like: Span) -> Span:
+    """Return the gold claim that is the whole text of a new adjudicated document of the
+    debate, by ``like``'s reviewer and actor."""
+    document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
+    return SpanFactory(
+        document=document,
+        annotator=None,
+        created_by=like.created_by,
+        start=0,
+        end=len(text),
+        stance=stance,
+        role="claim",
+        actor=like.actor,
+    )

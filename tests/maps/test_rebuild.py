@@ -4,7 +4,6 @@ in place, same id), and a restarted worker (an empty cache) finds the same versi
 
 import pytest
 
-from debate.models import DocumentStatus
 from maps.builder import (
     BuildCache,
     EmbeddingTable,
@@ -18,7 +17,7 @@ from maps.gold import gold_map_input
 from maps.models import MapVersion
 from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_request, map_build_run
-from tests.factories import DocumentFactory, SpanFactory
+from tests.factories import gold_claim_document
 
 pytestmark = pytest.mark.django_db
 
@@ -52,17 +51,7 @@ def test_a_rebuild_through_the_worker_cache_stores_the_full_build(
     # One more adjudicated document, and a gold span edited in place (same id, same offsets,
     # another quote of the same length): the cache holds the old objects of both.
     text = "A second firm said a backdoor would leave their services less secure for all."
-    document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
-    SpanFactory(
-        document=document,
-        annotator=None,
-        created_by=gold[0].created_by,
-        start=0,
-        end=len(text),
-        stance="contra",
-        role="claim",
-        actor=gold[0].actor,
-    )
+    gold_claim_document(debate, text, stance="contra", like=gold[0])
     edited = gold[1]
     edited.quote = edited.quote.upper()
     edited.save(update_fields=["quote"])

@@ -51,23 +51,13 @@ def test_a_redelivered_task_makes_no_second_version(celery_worker, debate, gold)
 
 
 def test_a_worker_builds_a_semantic_map_and_keeps_its_vectors(celery_worker, debate, gold):
-    from debate.models import DocumentStatus, MergeMethod
+    from debate.models import MergeMethod
     from maps.models import ClaimEmbedding
-    from tests.factories import DocumentFactory, SpanFactory
+    from tests.factories import gold_claim_document
 
     # A second contra claim in a third document: the contra group has two texts to compare.
     text = "Tech firms warn that a backdoor leaves their services less secure for every user."
-    document = DocumentFactory(debate=debate, text=text, status=DocumentStatus.ADJUDICATED)
-    SpanFactory(
-        document=document,
-        annotator=None,
-        created_by=gold[0].created_by,
-        start=0,
-        end=len(text),
-        stance="contra",
-        role="claim",
-        actor=gold[0].actor,
-    )
+    gold_claim_document(debate, text, stance="contra", like=gold[0])
     debate.merge_method = MergeMethod.SEMANTIC
     debate.save()
     build = map_build_request(debate=debate, reason="semantic, in a worker")
