@@ -219,7 +219,8 @@ def _details(name: str, result: dict) -> list[str]:
         lines.append(
             f"{details['path']}. Input: {details['gold_spans']:,} gold spans, "
             f"{details['gold_relations']:,} gold relations, {details['documents']:,} adjudicated "
-            "documents (the generator of `bench/map_build_bench.py`). The decision is a real "
+            + MAP_TEXTS[details.get("text", "syllables")]
+            + ". The decision is a real "
             "review through the API (accept the waiting document's only unit, finish the "
             f"review: {details['decision_and_finish_seconds']:.2f} s); finishing asks for the "
             "new build itself. "
@@ -243,6 +244,13 @@ def _details(name: str, result: dict) -> list[str]:
     elif name == "peer":
         lines += _peer_details(details)
     return lines
+
+
+# What the map scenario's text was, and how its debate merged (bench/scenarios/maps.py).
+MAP_TEXTS = {
+    "syllables": "documents (the made-up words of `bench/map_build_bench.py`, merged lexically)",
+    "english": "documents (the English claims of `bench/claims_text.py`, merged semantically)",
+}
 
 
 def _peer_details(details: dict) -> list[str]:

@@ -1,7 +1,9 @@
 """bench-map: gold spans and relations over adjudicated documents, and one left to review.
 
-The spans are drawn by the generator of bench/map_build_bench.py; the document left to review
-has a single unit to decide, the "one more decision" before a rebuild.
+The spans are drawn by the generator of bench/map_build_bench.py (``text="syllables"``:
+made-up words, merged lexically) or of bench/claims_text.py (``text="english"``: English
+claims, merged semantically, the default of new debates); the document left to review has a
+single unit to decide, the "one more decision" before a rebuild.
 """
 
 import random
@@ -10,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
+from bench.claims_text import generate_claims
 from bench.map_build_bench import generate as generate_map_data
 from bench.scenarios.common import (
     SLUGS,
@@ -22,21 +25,28 @@ from bench.scenarios.common import (
 )
 from debate.models import Actor, Debate, DocumentStatus, MergeMethod, Role
 
+# How each text is merged: made-up words are the lexical benchmark (no model can place them),
+# as the figures of docs/BENCHMARKS.md always were; English claims are merged semantically.
+TEXTS = {
+    "syllables": (generate_map_data, MergeMethod.LEXICAL),
+    "english": (generate_claims, MergeMethod.SEMANTIC),
+}
 
-def scenario_map(*, spans: int, documents: int, rng: random.Random) -> dict[str, Any]:
+
+def scenario_map(
+    *, spans: int, documents: int, rng: random.Random, text: str = "syllables"
+) -> dict[str, Any]:
     """Create gold spans over adjudicated documents, and one document one decision from done."""
 
+    generate, method = TEXTS[text]
     debate = create_debate(SLUGS["map"], "Benchmark: argument map")
-    # The generator's made-up words are the lexical benchmark (no model can place them), so
-    # this debate merges lexically as its figures always did; semantic merging is measured on
-    # English claims by bench/semantic_build_bench.py.
-    debate.merge_method = MergeMethod.LEXICAL
+    debate.merge_method = method
     debate.save(update_fields=["merge_method"])
     reviewer = add_member(debate, "bench-map-reviewer", Role.REVIEWER, token=True)
     annotators = [
         add_member(debate, f"bench-map-annotator-{index}", Role.ANNOTATOR) for index in (1, 2)
     ]
-    data, _truth = generate_map_data(
+    data, _truth = generate(
         spans=spans,
         documents=documents,
         arguments=max(100, min(3_000, spans // 33)),
@@ -97,6 +107,8 @@ def scenario_map(*, spans: int, documents: int, rng: random.Random) -> dict[str,
         "gold_spans": len(span_ids),
         "gold_relations": len(data.relations),
         "documents": len(document_ids),
+        "text": text,
+        "merge_method": method,
         "pending_document": pending,
     }
 

@@ -22,6 +22,9 @@ WORK = ROOT / "var" / ("bench" if DATABASE == "debatemap_bench" else DATABASE)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/10")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+# The map scenario's text: made-up words merged lexically (the recorded figures), or English
+# claims merged semantically (BENCH_MAP_TEXT=english; bench/scenarios/maps.py).
+MAP_TEXT = os.environ.get("BENCH_MAP_TEXT", "syllables")
 BASE = f"http://127.0.0.1:{PORT}"
 # As docs/DEPLOY.md runs them: 2 x cores + 1 worker processes of GUNICORN_THREADS threads
 # ("gthread"). A gthread worker waits for requests in a poller and hands only complete ones to

@@ -10,7 +10,7 @@ from typing import Any
 
 import psycopg
 
-from bench.served.common import DATABASE, PG_URL, ROOT, WORK, say
+from bench.served.common import DATABASE, MAP_TEXT, PG_URL, ROOT, WORK, say
 from bench.served.services import child_env
 
 
@@ -40,7 +40,7 @@ def scenario_data(
         reuse_data
         and manifest_path.exists()
         and stamp_path.exists()
-        and stamp_path.read_text() == scale
+        and stamp_path.read_text() == f"{scale} {MAP_TEXT}"
     )
     if not reuse:
         say(f"creating database {DATABASE} for scale {scale}")
@@ -55,10 +55,12 @@ def scenario_data(
             str(sizes["map_spans"]),
             "--map-documents",
             str(sizes["map_documents"]),
+            "--map-text",
+            MAP_TEXT,
             "--agreement-documents",
             str(sizes["agreement_documents"]),
             settings="bench.settings",
         )
         facts["data_seconds"] = round(time.monotonic() - started, 1)
-        stamp_path.write_text(scale)
+        stamp_path.write_text(f"{scale} {MAP_TEXT}")
     return json.loads(manifest_path.read_text(encoding="utf-8"))

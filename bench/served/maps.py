@@ -197,7 +197,7 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
                 "rebuild after one more decision (finishing the review to version stored)",
                 rebuild["seconds"],
                 "s",
-                5,
+                1,
             ),
             figure(
                 "request again, input unchanged (version kept)", unchanged["seconds"], "s", None
@@ -230,6 +230,8 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
             "gold_spans": scenario["gold_spans"],
             "gold_relations": scenario["gold_relations"],
             "documents": scenario["documents"],
+            "text": scenario.get("text", "syllables"),
+            "merge_method": scenario.get("merge_method", "lexical"),
             "decision_and_finish_seconds": round(decision_seconds, 3),
             "first": first,
             "rebuild": rebuild,

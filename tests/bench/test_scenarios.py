@@ -51,6 +51,8 @@ def test_makes_every_scenario_with_valid_spans_and_a_manifest(tmp_path):
     pending = Document.objects.get(pk=manifest["map"]["pending_document"])
     assert pending.status == DocumentStatus.READY_FOR_REVIEW
     assert Span.objects.filter(document=pending).count() == 2  # one per annotator, identical
+    assert (manifest["map"]["text"], manifest["map"]["merge_method"]) == ("syllables", "lexical")
+    assert Debate.objects.get(slug="bench-map").merge_method == "lexical"
 
     agreement = Debate.objects.get(slug="bench-agreement")
     # Four documents with every layer submitted, and one whose last layer the benchmark submits.
@@ -93,3 +95,27 @@ def test_the_peer_scenario_is_an_empty_debate_with_a_manager_and_an_annotator(tm
     assert roles == {"bench-peer-manager": "manager", "bench-peer-annotator": "annotator"}
     for who in ("manager", "annotator"):
         assert token_owner(peer[who]["token"]).pk == peer[who]["id"]
+
+
+@pytest.mark.django_db
+def test_the_map_scenario_in_english_merges_semantically(tmp_path):
+    manifest_path = tmp_path / "scenarios.json"
+    call_command(
+        GenerateScenarios(),
+        "--only=map",
+        "--map-spans=60",
+        "--map-documents=6",
+        "--map-text=english",
+        f"--manifest={manifest_path}",
+    )
+    scenario = json.loads(manifest_path.read_text())["map"]
+
+    assert (scenario["text"], scenario["merge_method"]) == ("english", "semantic")
+    debate = Debate.objects.get(slug="bench-map")
+    assert debate.merge_method == "semantic"
+    gold = Span.objects.filter(document__debate=debate, annotator__isnull=True)
+    assert gold.count() == scenario["gold_spans"] == 60
+    for span in gold.select_related("document"):
+        assert span.document.text[span.start : span.end] == span.quote
+    # English claims about the debate, not made-up words.
+    assert any("encryption" in span.quote or "scanning" in span.quote for span in gold)

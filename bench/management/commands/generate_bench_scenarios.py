@@ -58,6 +58,12 @@ class Command(BaseCommand):
         parser.add_argument("--page-relations", type=int, default=400)
         parser.add_argument("--map-spans", type=int, default=100_000)
         parser.add_argument("--map-documents", type=int, default=10_000)
+        parser.add_argument(
+            "--map-text",
+            choices=("syllables", "english"),
+            default="syllables",
+            help="made-up words merged lexically, or English claims merged semantically",
+        )
         parser.add_argument("--agreement-documents", type=int, default=10_000)
         parser.add_argument("--agreement-annotators", type=int, default=3)
         parser.add_argument("--seed", type=int, default=8)
@@ -83,7 +89,10 @@ class Command(BaseCommand):
                 spans=options["page_spans"], relations=options["page_relations"], rng=rng
             ),
             "map": lambda rng: scenario_map(
-                spans=options["map_spans"], documents=options["map_documents"], rng=rng
+                spans=options["map_spans"],
+                documents=options["map_documents"],
+                rng=rng,
+                text=options["map_text"],
             ),
             "agreement": lambda rng: scenario_agreement(
                 documents=options["agreement_documents"],
