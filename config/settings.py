@@ -441,6 +441,9 @@ MAP_BUILD_STALE_SECONDS = env.int("MAP_BUILD_STALE_SECONDS", default=120)
 # The suggestion model is trained once a debate has this many adjudicated documents
 # (docs/SUGGESTIONS.md); below it, the model says it is not trained yet.
 SUGGESTIONS_MIN_DOCUMENTS = env.int("SUGGESTIONS_MIN_DOCUMENTS", default=20)
+# ... and fitted and cross-validated on at most this many of the newest, so that a training
+# takes bounded time however large the gold grows (docs/SUGGESTIONS.md, "Training at scale").
+SUGGESTIONS_MAX_DOCUMENTS = env.int("SUGGESTIONS_MAX_DOCUMENTS", default=1000)
 # A request not yet handed to the broker after this long is sent again by the reconciler.
 MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", default=10)
 # Waiting builds whose message was lost (Redis was down) are re-sent by this periodic task.

@@ -36,24 +36,25 @@ HIDDEN_BEFORE_SUBMISSION = (
 HIDDEN_ROLE = "Only annotators, reviewers, managers and researchers of this debate see suggestions."
 
 
-def gold_training_documents(*, debate: Debate) -> list[TrainingDocument]:
-    """Return the texts and gold spans of a debate's adjudicated documents, by id."""
+def gold_training_documents(*, debate: Debate, limit: int | None = None) -> list[TrainingDocument]:
+    """Return the texts and gold spans of a debate's adjudicated documents, by id: all of them,
+    or the ``limit`` newest (highest ids)."""
+    adjudicated = debate.documents.filter(status=DocumentStatus.ADJUDICATED)
+    if limit is not None:
+        newest = adjudicated.order_by("-pk").values_list("pk", flat=True)[limit - 1 : limit]
+        oldest_kept = next(iter(newest), None)
+        if oldest_kept is not None:
+            adjudicated = adjudicated.filter(pk__gte=oldest_kept)
     spans: defaultdict[int, list[GoldLabel]] = defaultdict(list)
     for document_id, start, end, stance, role in (
-        Span.objects.filter(
-            annotator__isnull=True,
-            document__debate=debate,
-            document__status=DocumentStatus.ADJUDICATED,
-        )
+        Span.objects.filter(annotator__isnull=True, document__in=adjudicated.values("pk"))
         .order_by("document_id", "start", "end", "pk")
         .values_list("document_id", "start", "end", "stance", "role")
     ):
         spans[document_id].append(GoldLabel(start, end, stance, role))
     return [
         TrainingDocument(pk, text, tuple(spans[pk]))
-        for pk, text in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
-        .order_by("pk")
-        .values_list("pk", "text")
+        for pk, text in adjudicated.order_by("pk").values_list("pk", "text")
     ]
 
 
@@ -65,6 +66,11 @@ def adjudicated_count(*, debate: Debate) -> int:
 def minimum_documents() -> int:
     """Return how many adjudicated documents a debate needs before a model is trained."""
     return settings.SUGGESTIONS_MIN_DOCUMENTS
+
+
+def maximum_documents() -> int:
+    """Return how many of a debate's newest adjudicated documents a model is trained on."""
+    return settings.SUGGESTIONS_MAX_DOCUMENTS
 
 
 def suggestion_model_current(*, debate: Debate) -> SuggestionModel | None:

@@ -33,7 +33,9 @@ from suggestions.models import (
     TrainingStatus,
 )
 from suggestions.selectors import (
+    adjudicated_count,
     gold_training_documents,
+    maximum_documents,
     minimum_documents,
     suggestion_model_current,
     suggestions_hidden_reason,
@@ -166,7 +168,7 @@ def suggestion_training_run(
 
 
 def _train(debate: Debate) -> tuple[SuggestionModel | None, bool, str]:
-    documents = gold_training_documents(debate=debate)
+    documents = gold_training_documents(debate=debate, limit=maximum_documents())
     needed = minimum_documents()
     if len(documents) < needed:
         return None, False, not_trained_message(needed=needed, has=len(documents))
@@ -186,6 +188,14 @@ def _train(debate: Debate) -> tuple[SuggestionModel | None, bool, str]:
         document_count=len(documents),
         span_count=report.gold_spans,
     )
+    adjudicated = adjudicated_count(debate=debate)
+    if adjudicated > len(documents):
+        return (
+            model,
+            False,
+            f"Trained {model.label} on the newest {len(documents):,} of {adjudicated:,} "
+            "adjudicated documents.",
+        )
     return model, False, f"Trained {model.label} on {len(documents)} adjudicated documents."
 
 

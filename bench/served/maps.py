@@ -41,6 +41,27 @@ def request_map(session: requests.Session, slug: str, reason: str) -> dict[str, 
     return build
 
 
+def wait_for_training(session: requests.Session, slug: str) -> dict[str, Any]:
+    """Follow the suggestion training that finishing a review asked for until it is done.
+
+    It runs on the maps queue, after the rebuild on the bench's one worker process; a map
+    request sent before it ends would wait behind it and time the training, not the map.
+    """
+    started = time.perf_counter()
+    url = f"{BASE}/api/v1/debates/{slug}/suggestions/model/"
+    while True:
+        training = session.get(url, timeout=30).json()["training"]
+        if training is None:
+            raise BenchError("finishing the review asked for no suggestion training")
+        if training["status"] in ("done", "failed"):
+            if training["status"] == "failed":
+                raise BenchError(f"the suggestion training failed: {training['error'][:500]}")
+            return {**training, "seconds": time.perf_counter() - started}
+        if time.perf_counter() - started > 15 * 60:
+            raise BenchError(f"suggestion training {training['id']} not done after 15 min")
+        time.sleep(0.2)
+
+
 def forget_maps(conn: psycopg.Connection, slug: str) -> int:
     """Delete a debate's map builds and versions, so its next request builds from nothing."""
     debate = conn.execute("SELECT id FROM debate_debate WHERE slug = %s", [slug]).fetchone()[0]
@@ -53,7 +74,10 @@ def reset_map_scenario(scenario: dict) -> None:
     """Undo an earlier run's builds and decision, so a rerun on kept data measures the same."""
     document = scenario["pending_document"]
     with psycopg.connect(database_url()) as conn:
-        forget_maps(conn, scenario["debate"])
+        debate = forget_maps(conn, scenario["debate"])
+        # Every run trains a model of its own: one kept from an earlier run would be reused.
+        for table in ("suggestions_suggestiontraining", "suggestions_suggestionmodel"):
+            conn.execute(f"DELETE FROM {table} WHERE debate_id = %s", [debate])  # noqa: S608
         for table in (
             "annotations_reviewdecision",
             "annotations_documentreview",
@@ -174,6 +198,11 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
     )
     if rebuild["status"] != "done" or rebuild["version"] == first["version"]:
         raise BenchError(f"the rebuild did not make a new version: {rebuild}")
+    training = wait_for_training(session, slug)
+    say(
+        f"  suggestion training after the rebuild {training['seconds']:.1f} s: "
+        f"{training['message']}"
+    )
     unchanged = request_map(session, slug, "benchmark: nothing changed")
     beside = export_during_a_build(session, slug)
     say(
@@ -198,6 +227,13 @@ def bench_map_build(manifest: dict, scale: str, worker_pid: int) -> None:
                 rebuild["seconds"],
                 "s",
                 1,
+            ),
+            figure(
+                "suggestion training the finish asked for, after the rebuild on the same worker "
+                f"({training['message']})",
+                training["seconds"],
+                "s",
+                None,
             ),
             figure(
                 "request again, input unchanged (version kept)", unchanged["seconds"], "s", None

@@ -68,6 +68,24 @@ def test_the_same_gold_makes_no_second_version_and_more_gold_makes_v2(debate, go
     ]
 
 
+def test_a_large_gold_layer_trains_on_its_newest_documents_only(debate, settings):
+    settings.SUGGESTIONS_MAX_DOCUMENTS = GOLD_DOCUMENTS
+    stored = seed_gold(debate, documents=GOLD_DOCUMENTS + 3)
+    newest = sorted(d.pk for d in stored)[3:]
+
+    outcome = train(debate)
+
+    model = SuggestionModel.objects.get()
+    assert outcome.message == (
+        f"Trained {model.label} on the newest 8 of 11 adjudicated documents."
+    )
+    assert model.document_count == 8 and model.report["documents"] == 8
+    assert model.span_count == Span.objects.filter(annotator=None, document__pk__in=newest).count()
+    # The input hash is the newest eight's: the oldest three changing makes no new version.
+    Span.objects.filter(annotator=None, document__pk=min(d.pk for d in stored)).delete()
+    assert train(debate).reused is True
+
+
 def test_requests_while_one_waits_join_it(debate):
     first = suggestion_training_request(debate=debate, reason="one")
     second = suggestion_training_request(debate=debate, reason="two")
