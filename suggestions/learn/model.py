@@ -9,20 +9,28 @@ and its clause), the likelier. Everything is deterministic: the same input fits 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
 
 from suggestions.learn.features import cue_counts
 from suggestions.learn.segment import Candidate, candidate_spans
 
+if TYPE_CHECKING:
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
 THRESHOLD = 0.5
 
+# scikit-learn (with SciPy, about 40 MB and a second to import) is imported where a model is
+# fitted, not when this module is: every web process imports the suggestions app, and most
+# never fit a model. Unpickling a fitted model imports what it needs by itself.
 
-def _features() -> FeatureUnion:
+
+def _features() -> "FeatureUnion":
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+    from sklearn.preprocessing import FunctionTransformer
+
     return FeatureUnion(
         [
             (
@@ -34,8 +42,11 @@ def _features() -> FeatureUnion:
     )
 
 
-def classifier_pipeline() -> Pipeline:
+def classifier_pipeline() -> "Pipeline":
     """Return an unfitted classifier of texts: TF-IDF words and cue counts, then logistic."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
     return Pipeline(
         [
             ("features", _features()),
@@ -49,7 +60,7 @@ class LabelClassifier:
     """A label for a text with its probability; one label seen in training is always given."""
 
     labels: tuple[str, ...]
-    pipeline: Pipeline | None
+    pipeline: "Pipeline | None"
 
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str]) -> "LabelClassifier":
@@ -87,7 +98,7 @@ class Suggestion:
 class Suggester:
     """A fitted suggestion model (pickled whole into its version's row)."""
 
-    detector: Pipeline | None  # None: every training candidate had the same answer
+    detector: "Pipeline | None"  # None: every training candidate had the same answer
     detector_constant: float
     stance: LabelClassifier
     role: LabelClassifier

@@ -12,9 +12,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import GroupKFold
-
 from annotations.review.agreement import krippendorff_alpha_nominal
 from suggestions.learn.matching import MIN_OVERLAP, hits_any, match_spans
 from suggestions.learn.model import THRESHOLD, LabelClassifier, Suggester, classifier_pipeline
@@ -126,6 +123,8 @@ def span_scores(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, 
     Each kept span is a prediction (true when it hit gold), each missed gold span a false
     negative; scikit-learn's ``precision_recall_fscore_support`` counts them. 0/0 is None.
     """
+    from sklearn.metrics import precision_recall_fscore_support  # see model.py: imported here
+
     y_true = [1] * tp + [0] * fp + [1] * fn
     y_pred = [1] * tp + [1] * fp + [0] * fn
     if not y_true:
@@ -154,6 +153,8 @@ def cross_validate(
     documents: Sequence[TrainingDocument], folds: int = MAX_FOLDS
 ) -> SuggesterReport:
     """Return the model's figures over held-out documents, ``folds``-fold grouped by document."""
+    from sklearn.model_selection import GroupKFold  # see model.py: imported here
+
     documents = sorted(documents, key=lambda d: d.id)
     folds = max(2, min(folds, len(documents)))
     counts: dict = {"tp": 0, "fp": 0, "fn": 0, "stance": [], "role": []}
