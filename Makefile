@@ -61,10 +61,13 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# One pytest process per core (pytest-xdist), each test file on one of them; PYTEST_WORKERS=0
+# runs the suite in this process.
+PYTEST_WORKERS ?= auto
 test: install-dev browser lint
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations"; exit 1; }
 	node --test frontend/tests/js/
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses=$(PYTEST_WORKERS) --dist=loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache test-artifacts

@@ -23,26 +23,33 @@ def fresh_throttles():
 
 
 @pytest.fixture
-def world(request) -> RoleWorld:
+def world(module_world_ids, db) -> RoleWorld:
     """The world of one test, or, in a module that sets ``ONE_WORLD_PER_MODULE = True``, the
-    world built once for the module (``module_world``)."""
-    if getattr(request.module, "ONE_WORLD_PER_MODULE", False):
-        return request.getfixturevalue("module_world")
-    request.getfixturevalue("db")
-    return role_world()
+    world built once for the module, read afresh so no test sees another's Python objects.
+
+    Both are asked for by name, so pytest-django sets up the test database even for a module
+    run alone, and the module's world (a wider scope) is built before the test's transaction
+    opens, whatever order a test names its fixtures in.
+    """
+    if module_world_ids is None:
+        return role_world()
+    return RoleWorld.load(module_world_ids)
 
 
 @pytest.fixture(scope="module")
-def module_world_ids(django_db_setup, django_db_blocker):
-    """Build the world once per test module, in a transaction undone after the module.
+def module_world_ids(request, django_db_setup, django_db_blocker):
+    """Build the world once per test module, in a transaction undone after the module; None
+    for a module without ``ONE_WORLD_PER_MODULE = True``.
 
-    For modules whose tests each start from the world as built: such a module sets
-    ``ONE_WORLD_PER_MODULE = True`` and its tests' ``world`` is this one. Each test runs in a
+    For modules whose tests each start from the world as built: each test runs in a
     savepoint inside the module's transaction (pytest-django's ``db``), so what a test writes
     is undone before the next one, as when each built its own world. Only for modules with no
     transactional test (a surrounding transaction would break its flush) and no database test
     that counts on an empty database (it would find the world's rows).
     """
+    if not getattr(request.module, "ONE_WORLD_PER_MODULE", False):
+        yield None
+        return
     # The hasher tests use (tests/conftest.py), or their logins could not check the passwords.
     with (
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
@@ -51,9 +58,3 @@ def module_world_ids(django_db_setup, django_db_blocker):
     ):
         yield role_world().ids()
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def module_world(module_world_ids, db) -> RoleWorld:
-    """Return the module's world, read afresh so no test sees another's Python objects."""
-    return RoleWorld.load(module_world_ids)

@@ -7,6 +7,7 @@ import json
 import logging
 import logging.config
 import socket
+import threading
 import time
 
 import pytest
@@ -51,7 +52,13 @@ def test_readiness_answers_a_caller_whose_thread_runs_an_event_loop(settings):
     async def ask():
         return Client().get("/health/")
 
-    response = asyncio.run(ask())
+    # In a thread of its own, whose loop is this test's: the test's thread may run one already
+    # (Playwright's, once a browser test ran in this process), and asyncio.run refuses to nest.
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(asyncio.run(ask())))
+    thread.start()
+    thread.join()
+    (response,) = answers
 
     assert (response.status_code, response.json()["status"]) == (200, "ok")
 
