@@ -24,6 +24,9 @@ from annotations.review.agreement.report import PairTally, Tally
 
 _PAIR_TOTALS = ("documents", "exact", "overlap", "left", "right")
 _SPECIAL = {"~not marked": NOT_MARKED, "~not linked": NOT_LINKED, "~none": None}
+# The entry of ``tally_data``'s ``keys`` that holds the keys of tuples of values: no value is
+# this object.
+_TUPLES = object()
 
 
 def value_key(value: Hashable) -> str:
@@ -111,18 +114,28 @@ def tally_merge(total: Tally, other: Tally, sign: int = 1) -> None:
         raise ValueError("took away a tally that was not part of the total")
 
 
-def tally_data(tally: Tally, keys: dict[Hashable, str] | None = None) -> dict[str, Any]:
+def tally_data(tally: Tally, keys: dict[Hashable, Any] | None = None) -> dict[str, Any]:
     """Return the tally as plain data (lists, strings, numbers, None) for storage.
 
-    ``keys`` remembers each value's ``value_key`` across calls when the caller writes many
-    tallies (a few dozen values recur in every document).
+    Tuples of values are written as tuples of their keys, which JSON writes as lists.
+    ``keys`` remembers each value's ``value_key``, and each tuple's keys, across calls when
+    the caller writes many tallies (a few dozen values recur in every document).
     """
     keys = {} if keys is None else keys
+    tuples = keys.get(_TUPLES)
+    if tuples is None:
+        tuples = keys[_TUPLES] = {}
 
     def key(value: Hashable) -> str:
         found = keys.get(value)
         if found is None:
             found = keys[value] = value_key(value)
+        return found
+
+    def keyed(values: tuple[Hashable, ...]) -> tuple[str, ...]:
+        found = tuples.get(values)
+        if found is None:
+            found = tuples[values] = tuple([key(v) for v in values])
         return found
 
     return {
@@ -131,12 +144,12 @@ def tally_data(tally: Tally, keys: dict[Hashable, str] | None = None) -> dict[st
         "agreed": tally.units_agreed,
         "annotators": sorted([name, n] for name, n in tally.annotators.items()),
         "values": {
-            dimension: [[[key(v) for v in values], n] for values, n in counter.items()]
+            dimension: [[keyed(values), n] for values, n in counter.items()]
             for dimension, counter in tally.values.items()
             if counter
         },
-        "characters": [[list(values), n] for values, n in tally.characters.items()],
-        "pairs": [_pair_data(tally.pairs[pair], key) for pair in sorted(tally.pairs)],
+        "characters": [[values, n] for values, n in tally.characters.items()],
+        "pairs": [_pair_data(tally.pairs[pair], keyed) for pair in sorted(tally.pairs)],
     }
 
 
@@ -185,17 +198,19 @@ def _side_from(data: list[str] | None) -> tuple[Hashable, ...] | None:
     return None if data is None else tuple(value_from_key(v) for v in data)
 
 
-def _pair_data(pair: PairTally, key: Callable[[Hashable], str]) -> dict[str, Any]:
-    def side(marks: tuple[Hashable, ...] | None) -> list[str] | None:
-        return None if marks is None else [key(v) for v in marks]
-
+def _pair_data(
+    pair: PairTally, keyed: Callable[[tuple[Hashable, ...]], tuple[str, ...]]
+) -> dict[str, Any]:
     return {
         "annotators": list(pair.annotators),
         **{name: getattr(pair, name) for name in _PAIR_TOTALS},
         "labels": sorted([*label, *counts] for label, counts in pair.labels.items()),
         "confusion": [[row, column, n] for (row, column), n in pair.confusion.items()],
-        "marks": [[side(left), side(right), n] for (left, right), n in pair.marks.items()],
-        "links": [[[key(v) for v in values], n] for values, n in pair.links.items()],
+        "marks": [
+            [None if left is None else keyed(left), None if right is None else keyed(right), n]
+            for (left, right), n in pair.marks.items()
+        ],
+        "links": [[keyed(values), n] for values, n in pair.links.items()],
         "relations": [pair.relations.matched, pair.relations.left, pair.relations.right],
         "relations_untyped": [
             pair.relations_untyped.matched,
