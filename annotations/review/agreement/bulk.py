@@ -22,8 +22,9 @@ handed to it, which raises the same error. ``tests/annotations/review/agreement/
 holds the two to the same bytes over random layers.
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
+from typing import Any
 
 from annotations.review.agreement.alpha import NOT_MARKED, RELATION
 from annotations.review.agreement.counts import document_tally
@@ -32,8 +33,9 @@ from annotations.review.agreement.relations import Links, link_f1, link_values
 from annotations.review.agreement.report import PairTally, Tally
 from annotations.review.alignment import ACTOR, ROLE, STANCE, AnnotatedSpan
 
-# A span as read: the fields of ``AnnotatedSpan`` up to ``actor``, in its order.
-SpanRow = tuple[int, str, int, int, str, str, Hashable]
+# A span as read: the fields of ``AnnotatedSpan`` up to ``actor``, in its order, but the
+# annotator's key (see ``rows_tally``) for their name; any fields after these are ignored.
+SpanRow = tuple[Any, ...]
 # A relation as read: the fields of ``AnnotatedRelation``, in its order.
 RelationRow = tuple[int, int, str]
 # (start, end, layer, id, (stance, role, actor), (start, end, stance, role, actor)).
@@ -51,39 +53,45 @@ class _Refused(Exception):
 def rows_tally(
     document_id: int,
     text_length: int,
-    annotators: Iterable[str],
+    annotators: Mapping[Hashable, str],
     spans: Sequence[SpanRow],
     relations: Sequence[RelationRow] = (),
 ) -> Tally:
-    """Return ``document_tally`` of the document with these layers, read as plain rows."""
-    names = tuple(sorted(set(annotators)))
+    """Return ``document_tally`` of the document with these layers, read as plain rows.
+
+    ``annotators`` names each layer compared by the key its spans carry (an annotator id).
+    """
     try:
-        return _tally(names, text_length, spans, relations)
+        return _tally(annotators, text_length, spans, relations)
     except _Refused:
         return document_tally(
             AnnotatedDocument(
                 id=document_id,
                 text_length=text_length,
-                annotators=tuple(annotators),
-                spans=tuple(AnnotatedSpan(*row) for row in spans),
+                annotators=tuple(annotators.values()),
+                spans=tuple(
+                    AnnotatedSpan(row[0], annotators.get(row[1], row[1]), *row[2:7])
+                    for row in spans
+                ),
                 relations=tuple(AnnotatedRelation(*row) for row in relations),
             )
         )
 
 
 def _tally(
-    names: tuple[str, ...],
+    annotators: Mapping[Hashable, str],
     text_length: int,
     rows: Sequence[SpanRow],
     relations: Sequence[RelationRow],
 ) -> Tally:
-    layer_of = {name: layer for layer, name in enumerate(names)}
+    names = tuple(sorted(set(annotators.values())))
+    layer_of = {key: names.index(name) for key, name in annotators.items()}
     layers = len(names)
     if len({row[0] for row in rows}) != len(rows):
         raise _Refused  # a repeated span id
     ordered: list[_Span] = []
-    for span_id, name, start, end, stance, role, actor in rows:
-        layer = layer_of.get(name)
+    for span_id, key, start, end, stance, role, actor, *_rest in rows:
+        layer = layer_of.get(key)
         if layer is None or start < 0 or end <= start or end > text_length:
             raise _Refused
         marks = (stance, role, actor)
@@ -107,13 +115,16 @@ def _tally(
             candidates.append((-shared / either, -shared, i, j))
     candidates.sort()
     unit_of, units = _units(ordered, candidates, layers)
-    name_of = {span[3]: names[span[2]] for span in ordered}
+    name_of: dict[int, str] = {}
     relations_of: list[list[RelationRow]] = [[] for _ in names]
-    for relation in relations:
-        source, target = name_of.get(relation[0]), name_of.get(relation[1])
-        if source is None or target is None or source != target:
-            raise _Refused
-        relations_of[layer_of[source]].append(relation)
+    if relations:
+        span_layer = {span[3]: span[2] for span in ordered}
+        name_of = {span_id: names[layer] for span_id, layer in span_layer.items()}
+        for relation in relations:
+            source, target = span_layer.get(relation[0]), span_layer.get(relation[1])
+            if source is None or target is None or source != target:
+                raise _Refused
+            relations_of[source].append(relation)
 
     tally = Tally()
     tally.documents = 1

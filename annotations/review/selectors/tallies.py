@@ -25,6 +25,7 @@ row can be dropped and counted again.
 import zlib
 from collections.abc import Callable, Collection, Hashable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import orjson
 from django.contrib.auth import get_user_model
@@ -40,14 +41,14 @@ from annotations.models import (
     DocumentAgreement,
     DocumentAgreementTally,
 )
+from annotations.review.agreement.bulk import rows_tally
 from annotations.review.agreement.counts import (
-    document_tally,
     tally_data,
     tally_from_data,
     tally_merge,
 )
 from annotations.review.agreement.report import Tally
-from annotations.review.selectors.layers import annotated_documents
+from annotations.review.selectors.layers import annotated_rows
 from debate.models import Debate, Document
 
 # Part of every row's key: bump it with any change to what a tally holds or to the figures
@@ -65,7 +66,7 @@ FULL_CHECK_EVERY = timedelta(hours=1)
 _SUBMITTED = Q(assignments__status=AssignmentStatus.SUBMITTED)
 
 
-def tally_bytes(tally: Tally, keys: dict[Hashable, str] | None = None) -> bytes:
+def tally_bytes(tally: Tally, keys: dict[Hashable, Any] | None = None) -> bytes:
     """Return a tally as stored: compressed JSON (``keys`` as ``tally_data`` takes it)."""
     return zlib.compress(orjson.dumps(tally_data(tally, keys)), 1)
 
@@ -307,9 +308,9 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
     """
     if not keys and not gone:
         return
-    documents = annotated_documents(debate=debate, document_ids=list(keys)) if keys else []
-    fresh = [(document.id, document_tally(document)) for document in documents]
-    value_keys: dict[Hashable, str] = {}
+    documents = annotated_rows(debate=debate, document_ids=list(keys)) if keys else []
+    fresh = [(document[0], rows_tally(*document)) for document in documents]
+    value_keys: dict[Hashable, Any] = {}
     stored = {pk: tally_bytes(tally, value_keys) for pk, tally in fresh}
     names = dict(
         Assignment.objects.filter(document_id__in=list(keys), status=AssignmentStatus.SUBMITTED)
