@@ -173,8 +173,11 @@ def tally_from_data(data: dict[str, Any]) -> Tally:
 
 def _merge_counter(total: Counter, other: Counter, sign: int) -> None:
     if sign == 1:
-        # Adding counts above zero can neither make one zero nor negative.
-        total.update(other)
+        # Adding counts above zero can neither make one zero nor negative. (What
+        # ``Counter.update`` does, without its checks: a tally has many small counters.)
+        get = total.get
+        for key, n in other.items():
+            total[key] = get(key, 0) + n
         return
     for key, n in other.items():
         merged = total[key] + sign * n

@@ -49,6 +49,7 @@ from annotations.review.agreement.counts import (
 )
 from annotations.review.agreement.report import Tally
 from annotations.review.selectors.layers import annotated_rows
+from core.db.bulk_insert import insert_rows
 from debate.models import Debate, Document
 
 # Part of every row's key: bump it with any change to what a tally holds or to the figures
@@ -346,9 +347,10 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
             total.rows += 1
             total.revisions += total.last_revision
         DocumentAgreement.objects.bulk_create(rows, batch_size=1000)
-        DocumentAgreementTally.objects.bulk_create(
+        # COPY: bulk_create quotes each tally's bytes into the statement in Python.
+        insert_rows(
+            DocumentAgreementTally,
             (DocumentAgreementTally(row=row, tally=stored[row.document_id]) for row in rows),
-            batch_size=500,
         )
         total.annotators = {**total.annotators, **{str(pk): name for pk, name in names.items()}}
         total.tally = tally_bytes(tally)
