@@ -23,6 +23,8 @@ from annotations.review.agreement.data import AnnotatedDocument, F1Counts
 from annotations.review.agreement.report import PairTally, Tally
 
 _PAIR_TOTALS = ("documents", "exact", "overlap", "left", "right")
+# A label's counts before any: [exact matched, overlap matched, left, right].
+_NO_COUNTS = (0, 0, 0, 0)
 _SPECIAL = {"~not marked": NOT_MARKED, "~not linked": NOT_LINKED, "~none": None}
 # The entry of ``tally_data``'s ``keys`` that holds the keys of tuples of values: no value is
 # this object.
@@ -95,19 +97,29 @@ def tally_merge(total: Tally, other: Tally, sign: int = 1) -> None:
         if key not in total.pairs:
             total.pairs[key] = PairTally(key)
         kept = total.pairs[key]
-        for name in _PAIR_TOTALS:
-            setattr(kept, name, getattr(kept, name) + sign * getattr(pair, name))
+        # _PAIR_TOTALS, spelled out: a debate's count merges every document's pairs.
+        kept.documents += sign * pair.documents
+        kept.exact += sign * pair.exact
+        kept.overlap += sign * pair.overlap
+        kept.left += sign * pair.left
+        kept.right += sign * pair.right
+        labels = kept.labels
         for label, counts in pair.labels.items():
-            merged = [a + sign * b for a, b in zip(kept.labels[label], counts, strict=True)]
+            merged = [
+                a + sign * b for a, b in zip(labels.get(label, _NO_COUNTS), counts, strict=True)
+            ]
             if any(merged):
-                kept.labels[label] = merged
-            else:
-                del kept.labels[label]
+                labels[label] = merged
+            elif label in labels:
+                del labels[label]
         _merge_counter(kept.confusion, pair.confusion, sign)
         _merge_counter(kept.marks, pair.marks, sign)
-        _merge_counter(kept.links, pair.links, sign)
-        kept.relations = _merge_f1(kept.relations, pair.relations, sign)
-        kept.relations_untyped = _merge_f1(kept.relations_untyped, pair.relations_untyped, sign)
+        if pair.links:
+            _merge_counter(kept.links, pair.links, sign)
+        if _any_f1(pair.relations):
+            kept.relations = _merge_f1(kept.relations, pair.relations, sign)
+        if _any_f1(pair.relations_untyped):
+            kept.relations_untyped = _merge_f1(kept.relations_untyped, pair.relations_untyped, sign)
         if kept.documents == 0:
             del total.pairs[key]
     if min(total.documents, total.units, total.units_agreed) < 0:
@@ -187,6 +199,10 @@ def _merge_counter(total: Counter, other: Counter, sign: int) -> None:
             total[key] = merged
         else:
             del total[key]
+
+
+def _any_f1(counts: F1Counts) -> bool:
+    return bool(counts.matched or counts.left or counts.right)
 
 
 def _merge_f1(total: F1Counts, other: F1Counts, sign: int) -> F1Counts:
