@@ -38,11 +38,13 @@ from annotations.review.alignment import ACTOR, ROLE, STANCE, AnnotatedSpan
 SpanRow = tuple[Any, ...]
 # A relation as read: the fields of ``AnnotatedRelation``, in its order.
 RelationRow = tuple[int, int, str]
-# (start, end, layer, id, (stance, role, actor), (start, end, stance, role, actor)).
-_Span = tuple[int, int, int, int, tuple[Hashable, ...], tuple[Hashable, ...]]
+# (start, end, layer, id, (stance, role, actor), (start, end, stance, role, actor),
+# (STANCE, stance), (ROLE, role)): the last two name its labels as ``PairTally.labels`` does.
+_Span = tuple[Any, ...]
 # What a layer that did not mark a unit gives it, as the last of ``_Span``.
 _UNMARKED = (None, None, NOT_MARKED, NOT_MARKED, NOT_MARKED)
-# A pair's unit: (start, end, its first span's place, one span, the other or None).
+# A pair's unit: (start, end, its first span's place, left span, right span), None for a
+# layer that did not mark it.
 _PairUnit = tuple[int, int, int, _Span, _Span | None]
 
 
@@ -95,7 +97,18 @@ def _tally(
         if layer is None or start < 0 or end <= start or end > text_length:
             raise _Refused
         marks = (stance, role, actor)
-        ordered.append((start, end, layer, span_id, marks, (start, end, *marks)))
+        ordered.append(
+            (
+                start,
+                end,
+                layer,
+                span_id,
+                marks,
+                (start, end, *marks),
+                (STANCE, stance),
+                (ROLE, role),
+            )
+        )
     # Ids are unique, so tuples never compare their labels.
     ordered.sort()
     count = len(ordered)
@@ -154,9 +167,7 @@ def _tally(
         matched[(left, right) if left < right else (right, left)].append((i, j))
     for (left, right), pair_candidates in matched.items():
         pair = PairTally((names[left], names[right]))
-        pair_units = _pair_add(
-            pair, ordered, by_layer[left] + by_layer[right], left, pair_candidates
-        )
+        pair_units = _pair_add(pair, ordered, by_layer[left], by_layer[right], pair_candidates)
         if relations:
             pair_relations = relations_of[left] + relations_of[right]
             _pair_links(pair, pair_units, pair_relations, name_of)
@@ -230,61 +241,81 @@ def _matching(pair_candidates: list[tuple[int, int]]) -> dict[int, int]:
 def _pair_add(
     pair: PairTally,
     ordered: list[_Span],
-    indexes: list[int],
-    left_layer: int,
+    lefts: list[int],
+    rights: list[int],
     candidates: list[tuple[int, int]],
 ) -> list[_PairUnit]:
     """Do what ``PairTally.add`` does but for the relations; return the pair's units.
 
-    ``indexes`` are the places of the pair's spans, ``candidates`` those between them.
-    A unit is (start, end, its first span's place, one span, the other or None).
+    ``lefts`` and ``rights`` are the places of each layer's spans, ``candidates`` those
+    between them. A unit is (start, end, its first span's place, left span, right span), a
+    span None where its layer marked nothing.
     """
     partner = _matching(candidates)
-    units = []
-    for index in indexes:
+    units: list[_PairUnit] = []
+    for index in lefts:
         span = ordered[index]
         other = partner.get(index)
         if other is None:
             units.append((span[0], span[1], index, span, None))
-        elif other > index:
-            with_ = ordered[other]
-            units.append((span[0], max(span[1], with_[1]), index, span, with_))
-    units.sort()
-    pair.documents = 1
-    marks, confusion, labels = pair.marks, pair.confusion, pair.labels
-    for _start, _end, _first, one, other in units:
-        if one[2] == left_layer:
-            left, right = one, other
-        else:
-            left, right = other, one
-        left_marks = None if left is None else left[4]
-        right_marks = None if right is None else right[4]
-        key = (left_marks, right_marks)
-        marks[key] = marks.get(key, 0) + 1
-        key = (
-            None if left_marks is None else left_marks[0],
-            None if right_marks is None else right_marks[0],
-        )
-        confusion[key] = confusion.get(key, 0) + 1
-        if left_marks is not None:
-            pair.left += 1
-            labels[STANCE, left_marks[0]][2] += 1
-            labels[ROLE, left_marks[1]][2] += 1
-        if right_marks is not None:
-            pair.right += 1
-            labels[STANCE, right_marks[0]][3] += 1
-            labels[ROLE, right_marks[1]][3] += 1
-        if left_marks is None or right_marks is None:
             continue
+        with_ = ordered[other]
+        end = max(span[1], with_[1])
+        if other < index:
+            units.append((with_[0], end, other, span, with_))
+        else:
+            units.append((span[0], end, index, span, with_))
+    for index in rights:
+        if index not in partner:
+            span = ordered[index]
+            units.append((span[0], span[1], index, None, span))
+    units.sort()
+    marks, confusion, labels = pair.marks, pair.confusion, pair.labels
+    marked, confused = marks.get, confusion.get
+    left_units = right_units = exact_units = overlap_units = 0
+    for _start, _end, _first, left, right in units:
+        if right is None:
+            key = (left[4], None)
+            marks[key] = marked(key, 0) + 1
+            key = (left[4][0], None)
+            confusion[key] = confused(key, 0) + 1
+            left_units += 1
+            labels[left[6]][2] += 1
+            labels[left[7]][2] += 1
+            continue
+        if left is None:
+            key = (None, right[4])
+            marks[key] = marked(key, 0) + 1
+            key = (None, right[4][0])
+            confusion[key] = confused(key, 0) + 1
+            right_units += 1
+            labels[right[6]][3] += 1
+            labels[right[7]][3] += 1
+            continue
+        key = (left[4], right[4])
+        marks[key] = marked(key, 0) + 1
+        key = (left[4][0], right[4][0])
+        confusion[key] = confused(key, 0) + 1
+        left_units += 1
+        right_units += 1
+        labels[left[6]][2] += 1
+        labels[left[7]][2] += 1
+        labels[right[6]][3] += 1
+        labels[right[7]][3] += 1
         exact = left[0] == right[0] and left[1] == right[1]
-        pair.overlap += 1
-        pair.exact += exact
-        for attribute, position in ((STANCE, 0), (ROLE, 1)):
-            label = left_marks[position]
-            if label == right_marks[position]:
-                counts = labels[attribute, label]
-                counts[0] += exact
-                counts[1] += 1
+        overlap_units += 1
+        exact_units += exact
+        if left[6] == right[6]:
+            counts = labels[left[6]]
+            counts[0] += exact
+            counts[1] += 1
+        if left[7] == right[7]:
+            counts = labels[left[7]]
+            counts[0] += exact
+            counts[1] += 1
+    pair.documents = 1
+    pair.left, pair.right = left_units, right_units
+    pair.exact, pair.overlap = exact_units, overlap_units
     return units
 
 
@@ -295,11 +326,12 @@ def _pair_links(
     name_of: dict[int, str],
 ) -> None:
     """Do what ``PairTally.add`` does with the relations of the pair's layers."""
-    unit_of = {}
-    for position, (_start, _end, _first, one, other) in enumerate(units):
-        unit_of[one[3]] = position
-        if other is not None:
-            unit_of[other[3]] = position
+    unit_of = {
+        span[3]: position
+        for position, (_start, _end, _first, *spans) in enumerate(units)
+        for span in spans
+        if span is not None
+    }
     links = _links(relations, unit_of, name_of)
     pair.links.update(link_values(links, pair.annotators))
     typed, untyped = link_f1(links, *pair.annotators)

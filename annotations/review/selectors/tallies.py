@@ -50,6 +50,7 @@ from annotations.review.agreement.counts import (
 from annotations.review.agreement.report import Tally
 from annotations.review.selectors.layers import annotated_rows
 from core.db.bulk_insert import insert_rows
+from core.memory import collector_paused
 from debate.models import Debate, Document
 
 # Part of every row's key: bump it with any change to what a tally holds or to the figures
@@ -309,6 +310,13 @@ def _count(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
     """
     if not keys and not gone:
         return
+    # A chunk's tallies are millions of small objects without cycles: the cyclic collector's
+    # passes over them took two fifths of the counting.
+    with collector_paused():
+        _count_chunk(debate, keys, gone=gone)
+
+
+def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> None:
     documents = annotated_rows(debate=debate, document_ids=list(keys)) if keys else []
     fresh = [(document[0], rows_tally(*document)) for document in documents]
     value_keys: dict[Hashable, Any] = {}
