@@ -142,17 +142,21 @@ def _tally(
     tally = Tally()
     tally.documents = 1
     tally.annotators.update(names)
-    stances, roles, actors = tally.values[STANCE], tally.values[ROLE], tally.values[ACTOR]
+    # Each unit's values, counted at the end by Counter.update (in C, in the units' order).
+    stances, roles, actors = [], [], []
     for _start, _end, _first, row in units:
         # Each span's (start, end, stance, role, actor); NOT_MARKED where a layer has none.
         marked = [_UNMARKED if span is None else span[5] for span in row]
         # All marked alike: every layer marked it (_UNMARKED cannot be the first of all).
         tally.units_agreed += marked.count(marked[0]) == layers
         _starts, _ends, stance, role, actor = zip(*marked, strict=True)
-        stances[stance] = stances.get(stance, 0) + 1
-        roles[role] = roles.get(role, 0) + 1
-        actors[actor] = actors.get(actor, 0) + 1
+        stances.append(stance)
+        roles.append(role)
+        actors.append(actor)
     tally.units = len(units)
+    tally.values[STANCE].update(stances)
+    tally.values[ROLE].update(roles)
+    tally.values[ACTOR].update(actors)
     if relations:
         tally.values[RELATION].update(link_values(_links(relations, unit_of, name_of), names))
     tally.characters.update(_characters(ordered, layers, text_length))
@@ -270,32 +274,28 @@ def _pair_add(
             span = ordered[index]
             units.append((span[0], span[1], index, None, span))
     units.sort()
-    marks, confusion, labels = pair.marks, pair.confusion, pair.labels
-    marked, confused = marks.get, confusion.get
+    labels = pair.labels
+    # Each unit's marks and stances, counted at the end by Counter.update (in C, in order).
+    marks: list[tuple] = []
+    confusion: list[tuple] = []
     left_units = right_units = exact_units = overlap_units = 0
     for _start, _end, _first, left, right in units:
         if right is None:
-            key = (left[4], None)
-            marks[key] = marked(key, 0) + 1
-            key = (left[4][0], None)
-            confusion[key] = confused(key, 0) + 1
+            marks.append((left[4], None))
+            confusion.append((left[4][0], None))
             left_units += 1
             labels[left[6]][2] += 1
             labels[left[7]][2] += 1
             continue
         if left is None:
-            key = (None, right[4])
-            marks[key] = marked(key, 0) + 1
-            key = (None, right[4][0])
-            confusion[key] = confused(key, 0) + 1
+            marks.append((None, right[4]))
+            confusion.append((None, right[4][0]))
             right_units += 1
             labels[right[6]][3] += 1
             labels[right[7]][3] += 1
             continue
-        key = (left[4], right[4])
-        marks[key] = marked(key, 0) + 1
-        key = (left[4][0], right[4][0])
-        confusion[key] = confused(key, 0) + 1
+        marks.append((left[4], right[4]))
+        confusion.append((left[4][0], right[4][0]))
         left_units += 1
         right_units += 1
         labels[left[6]][2] += 1
@@ -313,6 +313,8 @@ def _pair_add(
             counts = labels[left[7]]
             counts[0] += exact
             counts[1] += 1
+    pair.marks.update(marks)
+    pair.confusion.update(confusion)
     pair.documents = 1
     pair.left, pair.right = left_units, right_units
     pair.exact, pair.overlap = exact_units, overlap_units
