@@ -181,9 +181,9 @@ def _changed_keys(debate: Debate, document_ids: Collection[int]) -> dict[int, st
         return {}
     current = dict(_layer_keys(debate_id=debate.pk, document_ids=document_ids))
     kept = dict(
-        DocumentAgreement.objects.filter(debate=debate, document_id__in=current).values_list(
-            "document_id", "layers_key"
-        )
+        DocumentAgreement.objects.filter(debate=debate, document_id__in=current)
+        .values_list("document_id", "layers_key")
+        .order_by()
     )
     return {pk: key for pk, key in current.items() if kept.get(pk) != key}
 
@@ -240,7 +240,9 @@ def _gone_rows(debate: Debate, document_ids: Collection[int] | None) -> list[int
     if document_ids is not None:
         rows = rows.filter(Q(document_id__in=document_ids) | Q(document__isnull=True))
         compared = compared.filter(pk__in=document_ids)
-    return list(rows.exclude(document__in=compared.values("pk")).values_list("pk", flat=True))
+    return list(
+        rows.exclude(document__in=compared.values("pk")).values_list("pk", flat=True).order_by()
+    )
 
 
 def _renamed_documents(total: DebateAgreementTotal) -> tuple[list[int], list[int]]:
@@ -335,7 +337,9 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
         replaced = DocumentAgreement.objects.filter(
             Q(pk__in=gone) | Q(debate=debate, document_id__in=list(keys))
         )
-        for revision, data in replaced.values_list("revision", "counts__tally"):
+        # Unordered: the model's ordering joined the debates and documents to sort by title. A
+        # tally taken away in any order leaves the same counts, in the same order.
+        for revision, data in replaced.values_list("revision", "counts__tally").order_by():
             tally_merge(tally, tally_from_bytes(bytes(data)), -1)
             total.rows -= 1
             total.revisions -= revision
