@@ -41,7 +41,7 @@ RelationRow = tuple[int, int, str]
 # (start, end, layer, id, (stance, role, actor), (start, end, stance, role, actor),
 # (STANCE, stance), (ROLE, role)): the last two name its labels as ``PairTally.labels`` does.
 _Span = tuple[Any, ...]
-# What a layer that did not mark a unit gives it, as the last of ``_Span``.
+# What a layer that did not mark a unit gives it, in place of (start, end, stance, role, actor).
 _UNMARKED = (None, None, NOT_MARKED, NOT_MARKED, NOT_MARKED)
 # A pair's unit: (start, end, its first span's place, left span, right span), None for a
 # layer that did not mark it.
