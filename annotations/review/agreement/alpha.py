@@ -24,6 +24,10 @@ class _Unmarked(enum.Enum):
     NOT_MARKED = "not marked"
     NOT_LINKED = "not linked"
 
+    # Hashed as they compare, by identity: Enum's own hash is a call in Python, made each
+    # time a tuple of values holding one is hashed (millions of times in a debate's count).
+    __hash__ = object.__hash__
+
 
 NOT_MARKED = _Unmarked.NOT_MARKED
 NOT_LINKED = _Unmarked.NOT_LINKED

@@ -23,7 +23,12 @@ from annotations.review.agreement.data import AnnotatedDocument, F1Counts
 from annotations.review.agreement.report import PairTally, Tally
 
 _PAIR_TOTALS = ("documents", "exact", "overlap", "left", "right")
+# A label's counts before any: [exact matched, overlap matched, left, right].
+_NO_COUNTS = (0, 0, 0, 0)
 _SPECIAL = {"~not marked": NOT_MARKED, "~not linked": NOT_LINKED, "~none": None}
+# The entry of ``tally_data``'s ``keys`` that holds the keys of tuples of values: no value is
+# this object.
+_TUPLES = object()
 
 
 def value_key(value: Hashable) -> str:
@@ -92,37 +97,57 @@ def tally_merge(total: Tally, other: Tally, sign: int = 1) -> None:
         if key not in total.pairs:
             total.pairs[key] = PairTally(key)
         kept = total.pairs[key]
-        for name in _PAIR_TOTALS:
-            setattr(kept, name, getattr(kept, name) + sign * getattr(pair, name))
+        # _PAIR_TOTALS, spelled out: a debate's count merges every document's pairs.
+        kept.documents += sign * pair.documents
+        kept.exact += sign * pair.exact
+        kept.overlap += sign * pair.overlap
+        kept.left += sign * pair.left
+        kept.right += sign * pair.right
+        labels = kept.labels
         for label, counts in pair.labels.items():
-            merged = [a + sign * b for a, b in zip(kept.labels[label], counts, strict=True)]
+            merged = [
+                a + sign * b for a, b in zip(labels.get(label, _NO_COUNTS), counts, strict=True)
+            ]
             if any(merged):
-                kept.labels[label] = merged
-            else:
-                del kept.labels[label]
+                labels[label] = merged
+            elif label in labels:
+                del labels[label]
         _merge_counter(kept.confusion, pair.confusion, sign)
         _merge_counter(kept.marks, pair.marks, sign)
-        _merge_counter(kept.links, pair.links, sign)
-        kept.relations = _merge_f1(kept.relations, pair.relations, sign)
-        kept.relations_untyped = _merge_f1(kept.relations_untyped, pair.relations_untyped, sign)
+        if pair.links:
+            _merge_counter(kept.links, pair.links, sign)
+        if _any_f1(pair.relations):
+            kept.relations = _merge_f1(kept.relations, pair.relations, sign)
+        if _any_f1(pair.relations_untyped):
+            kept.relations_untyped = _merge_f1(kept.relations_untyped, pair.relations_untyped, sign)
         if kept.documents == 0:
             del total.pairs[key]
     if min(total.documents, total.units, total.units_agreed) < 0:
         raise ValueError("took away a tally that was not part of the total")
 
 
-def tally_data(tally: Tally, keys: dict[Hashable, str] | None = None) -> dict[str, Any]:
+def tally_data(tally: Tally, keys: dict[Hashable, Any] | None = None) -> dict[str, Any]:
     """Return the tally as plain data (lists, strings, numbers, None) for storage.
 
-    ``keys`` remembers each value's ``value_key`` across calls when the caller writes many
-    tallies (a few dozen values recur in every document).
+    Tuples of values are written as tuples of their keys, which JSON writes as lists.
+    ``keys`` remembers each value's ``value_key``, and each tuple's keys, across calls when
+    the caller writes many tallies (a few dozen values recur in every document).
     """
     keys = {} if keys is None else keys
+    tuples = keys.get(_TUPLES)
+    if tuples is None:
+        tuples = keys[_TUPLES] = {}
 
     def key(value: Hashable) -> str:
         found = keys.get(value)
         if found is None:
             found = keys[value] = value_key(value)
+        return found
+
+    def keyed(values: tuple[Hashable, ...]) -> tuple[str, ...]:
+        found = tuples.get(values)
+        if found is None:
+            found = tuples[values] = tuple([key(v) for v in values])
         return found
 
     return {
@@ -131,12 +156,12 @@ def tally_data(tally: Tally, keys: dict[Hashable, str] | None = None) -> dict[st
         "agreed": tally.units_agreed,
         "annotators": sorted([name, n] for name, n in tally.annotators.items()),
         "values": {
-            dimension: [[[key(v) for v in values], n] for values, n in counter.items()]
+            dimension: [[keyed(values), n] for values, n in counter.items()]
             for dimension, counter in tally.values.items()
             if counter
         },
-        "characters": [[list(values), n] for values, n in tally.characters.items()],
-        "pairs": [_pair_data(tally.pairs[pair], key) for pair in sorted(tally.pairs)],
+        "characters": [[values, n] for values, n in tally.characters.items()],
+        "pairs": [_pair_data(tally.pairs[pair], keyed) for pair in sorted(tally.pairs)],
     }
 
 
@@ -160,8 +185,11 @@ def tally_from_data(data: dict[str, Any]) -> Tally:
 
 def _merge_counter(total: Counter, other: Counter, sign: int) -> None:
     if sign == 1:
-        # Adding counts above zero can neither make one zero nor negative.
-        total.update(other)
+        # Adding counts above zero can neither make one zero nor negative. (What
+        # ``Counter.update`` does, without its checks: a tally has many small counters.)
+        get = total.get
+        for key, n in other.items():
+            total[key] = get(key, 0) + n
         return
     for key, n in other.items():
         merged = total[key] + sign * n
@@ -171,6 +199,10 @@ def _merge_counter(total: Counter, other: Counter, sign: int) -> None:
             total[key] = merged
         else:
             del total[key]
+
+
+def _any_f1(counts: F1Counts) -> bool:
+    return bool(counts.matched or counts.left or counts.right)
 
 
 def _merge_f1(total: F1Counts, other: F1Counts, sign: int) -> F1Counts:
@@ -185,17 +217,19 @@ def _side_from(data: list[str] | None) -> tuple[Hashable, ...] | None:
     return None if data is None else tuple(value_from_key(v) for v in data)
 
 
-def _pair_data(pair: PairTally, key: Callable[[Hashable], str]) -> dict[str, Any]:
-    def side(marks: tuple[Hashable, ...] | None) -> list[str] | None:
-        return None if marks is None else [key(v) for v in marks]
-
+def _pair_data(
+    pair: PairTally, keyed: Callable[[tuple[Hashable, ...]], tuple[str, ...]]
+) -> dict[str, Any]:
     return {
         "annotators": list(pair.annotators),
         **{name: getattr(pair, name) for name in _PAIR_TOTALS},
         "labels": sorted([*label, *counts] for label, counts in pair.labels.items()),
         "confusion": [[row, column, n] for (row, column), n in pair.confusion.items()],
-        "marks": [[side(left), side(right), n] for (left, right), n in pair.marks.items()],
-        "links": [[[key(v) for v in values], n] for values, n in pair.links.items()],
+        "marks": [
+            [None if left is None else keyed(left), None if right is None else keyed(right), n]
+            for (left, right), n in pair.marks.items()
+        ],
+        "links": [[keyed(values), n] for values, n in pair.links.items()],
         "relations": [pair.relations.matched, pair.relations.left, pair.relations.right],
         "relations_untyped": [
             pair.relations_untyped.matched,

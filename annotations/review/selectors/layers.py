@@ -15,6 +15,18 @@ from annotations.review.alignment import AnnotatedSpan
 from debate.models import Debate, Document, DocumentStatus
 
 SPAN_COLUMNS = ("pk", "document_id", "annotator_id", "start", "end", "stance", "role", "actor_id")
+# The fields of ``AnnotatedSpan`` up to ``actor`` (the annotator's id for their name), then
+# the document.
+SPAN_ROW_COLUMNS = (
+    "pk",
+    "annotator_id",
+    "start",
+    "end",
+    "stance",
+    "role",
+    "actor_id",
+    "document_id",
+)
 
 
 def annotated_documents(
@@ -27,6 +39,50 @@ def annotated_documents(
     return _submitted_layers(
         debate=debate, status=None, fewest=2, quotes=False, document_ids=document_ids
     )
+
+
+def annotated_rows(
+    *, debate: Debate, document_ids: Collection[int]
+) -> list[tuple[int, int, dict[int, str], list[tuple], list[tuple[int, int, str]]]]:
+    """Return ``annotated_documents`` of ``document_ids`` as ``rows_tally`` takes them.
+
+    Each document as (id, text length, its layers' names by annotator id, span rows, relation
+    rows), by id; a span row is ``SPAN_ROW_COLUMNS`` (``rows_tally`` reads the first seven).
+    Tuples as the database driver gives them: no object is built per span.
+    """
+    layers: defaultdict[int, dict[int, str]] = defaultdict(dict)
+    for document_id, annotator_id, username in Assignment.objects.filter(
+        document__debate=debate, document_id__in=document_ids, status=AssignmentStatus.SUBMITTED
+    ).values_list("document_id", "annotator_id", "annotator__username"):
+        layers[document_id][annotator_id] = username
+    compared = {pk: names for pk, names in layers.items() if len(names) >= 2}
+    if not compared:
+        return []
+    lengths = dict(
+        Document.objects.filter(pk__in=compared)
+        .annotate(text_length=Length("text"))
+        .values_list("pk", "text_length")
+    )
+    in_layers = {"document__debate": debate, "annotator__isnull": False}
+    spans: dict[int, list[tuple]] = {pk: [] for pk in compared}
+    for row in (
+        Span.objects.filter(**in_layers, document_id__in=compared)
+        .values_list(*SPAN_ROW_COLUMNS)
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
+        if row[1] in compared[row[7]]:  # a layer that was not submitted is not compared
+            spans[row[7]].append(row)
+    relations: dict[int, list[tuple[int, int, str]]] = {pk: [] for pk in compared}
+    for document_id, annotator_id, source, target, type_ in (
+        Relation.objects.filter(**in_layers, document_id__in=compared)
+        .values_list("document_id", "annotator_id", "source_id", "target_id", "type")
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
+        if annotator_id in compared[document_id]:
+            relations[document_id].append((source, target, type_))
+    return [(pk, lengths[pk], compared[pk], spans[pk], relations[pk]) for pk in sorted(compared)]
 
 
 def adjudicated_layers(*, debate: Debate) -> list[AnnotatedDocument]:

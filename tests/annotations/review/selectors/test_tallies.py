@@ -18,6 +18,7 @@ from annotations.models import (
 )
 from annotations.review.agreement import debate_agreement
 from annotations.review.selectors import annotated_documents, debate_agreement_get
+from annotations.review.selectors.layers import annotated_rows
 from annotations.review.selectors.tallies import FULL_CHECK_EVERY, MARGIN
 from annotations.services import SpanInput, document_submit, relation_create, span_create
 from debate.models import Debate, Document, Role
@@ -200,6 +201,24 @@ def test_kept_counts_give_exactly_the_full_count_after_submissions(world):
     assert None not in (report.stance_alpha, report.role_alpha, report.actor_alpha)
     assert None not in (report.boundary_alpha, report.relation_alpha)
     assert report.relations.left > 0 and report.linked_unit_pairs > 0
+
+
+def test_annotated_rows_read_the_layers_annotated_documents_reads(world):
+    """Plain rows, as a count reads them: the same documents, layers, spans and relations."""
+    debate = world["debate"]
+    documents = annotated_documents(debate=debate)
+    rows = annotated_rows(debate=debate, document_ids=[d.pk for d in world["documents"]])
+    assert len(documents) >= 2
+    assert [row[0] for row in rows] == [document.id for document in documents]
+    for document, (_pk, length, names, spans, relations) in zip(documents, rows, strict=True):
+        assert length == document.text_length
+        assert tuple(sorted(names.values())) == document.annotators
+        assert sorted((row[0], names[row[1]], *row[2:7]) for row in spans) == sorted(
+            (s.id, s.annotator, s.start, s.end, s.stance, s.role, s.actor) for s in document.spans
+        )
+        assert sorted(relations) == sorted(
+            (relation.source, relation.target, relation.type) for relation in document.relations
+        )
 
 
 def test_cold_counts_every_document_and_a_second_read_counts_none(world, django_assert_num_queries):
