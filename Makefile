@@ -62,12 +62,14 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 # One pytest process per core (pytest-xdist), each test file on one of them; PYTEST_WORKERS=0
-# runs the suite in this process.
+# runs the suite in this process. Tests marked one_process run after, in pytest's own process.
+# Exit status 5 is pytest's "no test selected" (PYTEST_ARGS naming only tests of one kind).
 PYTEST_WORKERS ?= auto
 test: install-dev browser lint
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run makemigrations"; exit 1; }
 	node --test frontend/tests/js/
-	$(PY) -m pytest --numprocesses=$(PYTEST_WORKERS) --dist=loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest --numprocesses=$(PYTEST_WORKERS) --dist=loadfile -m "not one_process" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest --numprocesses=0 -m one_process $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 clean:
 	rm -rf var staticfiles .pytest_cache test-artifacts

@@ -34,6 +34,9 @@ from tests.scenes import RoleWorld
 
 # Every test starts from the same world: it is built once for the module (tests/api/conftest.py).
 ONE_WORLD_PER_MODULE = True
+# In a pytest-xdist worker a schemathesis test runs its cases but reports a failing one as a
+# pass, so make test runs this module in pytest's own process (the Makefile, "test").
+pytestmark = pytest.mark.one_process
 
 
 def test_schema_generates_and_validates_without_warnings(tmp_path):
