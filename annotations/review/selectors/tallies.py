@@ -49,6 +49,7 @@ from annotations.review.agreement.counts import (
 )
 from annotations.review.agreement.report import Tally
 from annotations.review.selectors.layers import annotated_rows
+from core.db.any_of import AnyOf
 from core.db.bulk_insert import insert_rows
 from core.memory import collector_paused
 from debate.models import Debate, Document
@@ -324,7 +325,9 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
     value_keys: dict[Hashable, Any] = {}
     stored = {pk: tally_bytes(tally, value_keys) for pk, tally in fresh}
     names = dict(
-        Assignment.objects.filter(document_id__in=list(keys), status=AssignmentStatus.SUBMITTED)
+        Assignment.objects.filter(
+            AnyOf("document_id", list(keys)), status=AssignmentStatus.SUBMITTED
+        )
         .values_list("annotator_id", "annotator__username")
         .distinct()
         .order_by()
@@ -335,7 +338,7 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
         )
         tally = tally_from_bytes(total.tally) if total.tally else Tally()
         replaced = DocumentAgreement.objects.filter(
-            Q(pk__in=gone) | Q(debate=debate, document_id__in=list(keys))
+            Q(pk__in=gone) | Q(AnyOf("document_id", list(keys)), debate=debate)
         )
         # Unordered: the model's ordering joined the debates and documents to sort by title. A
         # tally taken away in any order leaves the same counts, in the same order.
