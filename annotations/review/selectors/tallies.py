@@ -361,11 +361,17 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
             tally_merge(tally, document_tally_)
             total.rows += 1
             total.revisions += total.last_revision
-        DocumentAgreement.objects.bulk_create(rows, batch_size=1000)
-        # COPY: bulk_create quotes each tally's bytes into the statement in Python.
+        # COPY: bulk_create quotes each value into the statement in Python (each tally's
+        # bytes too); the rows' ids are read back (a document has one row at most).
+        insert_rows(DocumentAgreement, rows)
+        ids = dict(
+            DocumentAgreement.objects.filter(AnyOf("document_id", list(stored)))
+            .values_list("document_id", "pk")
+            .order_by()
+        )
         insert_rows(
             DocumentAgreementTally,
-            (DocumentAgreementTally(row=row, tally=stored[row.document_id]) for row in rows),
+            (DocumentAgreementTally(row_id=ids[pk], tally=data) for pk, data in stored.items()),
         )
         total.annotators = {**total.annotators, **{str(pk): name for pk, name in names.items()}}
         total.tally = tally_bytes(tally)
