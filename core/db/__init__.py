@@ -9,7 +9,8 @@ written by PostgreSQL, streamed by COPY), ``timestamps`` (timestamps as text fro
 database), ``snapshot`` (one consistent view for a long read), ``text_bytes`` (a large text
 column as UTF-8 bytes), ``kept_counts`` (rows counted by status, kept by triggers),
 ``group_marks`` (a content mark of each group of rows, so a reader reads again only the groups
-that changed) and ``statistics`` (the planner's statistics refreshed after a bulk write).
+that changed), ``statistics`` (the planner's statistics refreshed after a bulk write) and
+``any_of`` (a column against a long list of values, sent as one array).
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper

@@ -12,6 +12,7 @@ from django.db.models.functions import Length
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
 from annotations.review.agreement import AnnotatedDocument, AnnotatedRelation
 from annotations.review.alignment import AnnotatedSpan
+from core.db.any_of import AnyOf
 from debate.models import Debate, Document, DocumentStatus
 
 SPAN_COLUMNS = ("pk", "document_id", "annotator_id", "start", "end", "stance", "role", "actor_id")
@@ -48,37 +49,44 @@ def annotated_rows(
 
     Each document as (id, text length, its layers' names by annotator id, span rows, relation
     rows), by id; a span row is ``SPAN_ROW_COLUMNS`` (``rows_tally`` reads the first seven).
-    Tuples as the database driver gives them: no object is built per span.
+    Tuples as the database driver gives them: no object is built per span. The ids go to
+    the database as one array (``AnyOf``), not a parameter each.
     """
+    # The debate is checked by the documents' read alone: joined to every query, the
+    # documents of the whole debate were read again for each chunk.
     layers: defaultdict[int, dict[int, str]] = defaultdict(dict)
     for document_id, annotator_id, username in Assignment.objects.filter(
-        document__debate=debate, document_id__in=document_ids, status=AssignmentStatus.SUBMITTED
+        AnyOf("document_id", list(document_ids)), status=AssignmentStatus.SUBMITTED
     ).values_list("document_id", "annotator_id", "annotator__username"):
         layers[document_id][annotator_id] = username
-    compared = {pk: names for pk, names in layers.items() if len(names) >= 2}
-    if not compared:
+    submitted = [pk for pk, names in layers.items() if len(names) >= 2]
+    if not submitted:
         return []
     lengths = dict(
-        Document.objects.filter(pk__in=compared)
+        Document.objects.filter(AnyOf("pk", submitted), debate=debate)
         .annotate(text_length=Length("text"))
         .values_list("pk", "text_length")
+        .order_by()
     )
-    in_layers = {"document__debate": debate, "annotator__isnull": False}
+    compared = {pk: layers[pk] for pk in submitted if pk in lengths}
+    if not compared:
+        return []
+    ids = list(compared)
+    # Fetched whole, not by a server-side cursor, which PostgreSQL plans for the first rows
+    # (an index scan a document) where the whole answer is wanted (one bitmap scan).
     spans: dict[int, list[tuple]] = {pk: [] for pk in compared}
     for row in (
-        Span.objects.filter(**in_layers, document_id__in=compared)
+        Span.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
         .values_list(*SPAN_ROW_COLUMNS)
         .order_by()
-        .iterator(chunk_size=5000)
     ):
         if row[1] in compared[row[7]]:  # a layer that was not submitted is not compared
             spans[row[7]].append(row)
     relations: dict[int, list[tuple[int, int, str]]] = {pk: [] for pk in compared}
     for document_id, annotator_id, source, target, type_ in (
-        Relation.objects.filter(**in_layers, document_id__in=compared)
+        Relation.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
         .values_list("document_id", "annotator_id", "source_id", "target_id", "type")
         .order_by()
-        .iterator(chunk_size=5000)
     ):
         if annotator_id in compared[document_id]:
             relations[document_id].append((source, target, type_))

@@ -49,6 +49,7 @@ from annotations.review.agreement.counts import (
 )
 from annotations.review.agreement.report import Tally
 from annotations.review.selectors.layers import annotated_rows
+from core.db.any_of import AnyOf
 from core.db.bulk_insert import insert_rows
 from core.memory import collector_paused
 from debate.models import Debate, Document
@@ -324,7 +325,9 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
     value_keys: dict[Hashable, Any] = {}
     stored = {pk: tally_bytes(tally, value_keys) for pk, tally in fresh}
     names = dict(
-        Assignment.objects.filter(document_id__in=list(keys), status=AssignmentStatus.SUBMITTED)
+        Assignment.objects.filter(
+            AnyOf("document_id", list(keys)), status=AssignmentStatus.SUBMITTED
+        )
         .values_list("annotator_id", "annotator__username")
         .distinct()
         .order_by()
@@ -335,7 +338,7 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
         )
         tally = tally_from_bytes(total.tally) if total.tally else Tally()
         replaced = DocumentAgreement.objects.filter(
-            Q(pk__in=gone) | Q(debate=debate, document_id__in=list(keys))
+            Q(pk__in=gone) | Q(AnyOf("document_id", list(keys)), debate=debate)
         )
         # Unordered: the model's ordering joined the debates and documents to sort by title. A
         # tally taken away in any order leaves the same counts, in the same order.
@@ -358,11 +361,17 @@ def _count_chunk(debate: Debate, keys: dict[int, str], *, gone: list[int]) -> No
             tally_merge(tally, document_tally_)
             total.rows += 1
             total.revisions += total.last_revision
-        DocumentAgreement.objects.bulk_create(rows, batch_size=1000)
-        # COPY: bulk_create quotes each tally's bytes into the statement in Python.
+        # COPY: bulk_create quotes each value into the statement in Python (each tally's
+        # bytes too); the rows' ids are read back (a document has one row at most).
+        insert_rows(DocumentAgreement, rows)
+        ids = dict(
+            DocumentAgreement.objects.filter(AnyOf("document_id", list(stored)))
+            .values_list("document_id", "pk")
+            .order_by()
+        )
         insert_rows(
             DocumentAgreementTally,
-            (DocumentAgreementTally(row=row, tally=stored[row.document_id]) for row in rows),
+            (DocumentAgreementTally(row_id=ids[pk], tally=data) for pk, data in stored.items()),
         )
         total.annotators = {**total.annotators, **{str(pk): name for pk, name in names.items()}}
         total.tally = tally_bytes(tally)
