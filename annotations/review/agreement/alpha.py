@@ -121,6 +121,17 @@ def unit_values(
     }
 
 
+def merged_ranges(ranges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Return half-open ranges with the overlapping and touching ones joined, in order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
 def character_units(document: AnnotatedDocument) -> Counter[tuple[bool, ...]]:
     """Count the document's characters by their values: inside (True) or not, per annotator."""
     ranges: dict[str, list[tuple[int, int]]] = {name: [] for name in document.annotators}
@@ -135,13 +146,7 @@ def character_units(document: AnnotatedDocument) -> Counter[tuple[bool, ...]]:
     changes: Counter[int] = Counter()
     for own in ranges.values():
         # Merge one annotator's own overlapping spans first: a character is inside or not.
-        merged: list[list[int]] = []
-        for start, end in sorted(own):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in merged:
+        for start, end in merged_ranges(own):
             changes[start] += 1
             changes[end] -= 1
     covered: Counter[int] = Counter()

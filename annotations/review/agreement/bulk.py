@@ -26,7 +26,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
-from annotations.review.agreement.alpha import NOT_MARKED, RELATION
+from annotations.review.agreement.alpha import NOT_MARKED, RELATION, merged_ranges
 from annotations.review.agreement.counts import document_tally
 from annotations.review.agreement.data import AnnotatedDocument, AnnotatedRelation
 from annotations.review.agreement.relations import Links, link_f1, link_values
@@ -360,13 +360,7 @@ def _characters(ordered: list[_Span], layers: int, text_length: int) -> dict[tup
         ranges[span[2]].append((span[0], span[1]))
     changes: dict[int, int] = {}
     for own in ranges:
-        merged: list[list[int]] = []
-        for start, end in sorted(own):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in merged:
+        for start, end in merged_ranges(own):
             changes[start] = changes.get(start, 0) + 1
             changes[end] = changes.get(end, 0) - 1
     covered: dict[int, int] = {}
