@@ -17,6 +17,7 @@ from annotations.review.selectors import annotated_documents
 from annotations.review.selectors.layers import annotated_rows
 from annotations.review.selectors.tallies import tally_bytes
 from debate.models import Debate
+from tests.annotations.review.selectors.rows import assert_rows_are_the_documents
 from tests.factories import (
     DebateFactory,
     DocumentFactory,
@@ -68,14 +69,8 @@ def test_rows_of_a_chunk_are_the_debate_s_compared_documents(seed):
     asked = [*ids, *others, max(others) + 1000]
     rows = annotated_rows(debate=debate, document_ids=rng.sample(asked, len(asked)))
     assert len(documents) >= 2
-    assert [row[0] for row in rows] == [document.id for document in documents]
+    assert_rows_are_the_documents(rows, documents)
     for document, (pk, length, names, spans, relations) in zip(documents, rows, strict=True):
-        assert length == document.text_length
-        assert tuple(sorted(names.values())) == document.annotators
-        assert sorted((row[0], names[row[1]], *row[2:7]) for row in spans) == sorted(
-            (s.id, s.annotator, s.start, s.end, s.stance, s.role, s.actor) for s in document.spans
-        )
-        assert sorted(relations) == sorted((r.source, r.target, r.type) for r in document.relations)
         assert tally_bytes(rows_tally(pk, length, names, spans, relations)) == tally_bytes(
             document_tally(document)
         )

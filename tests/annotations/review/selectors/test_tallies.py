@@ -22,6 +22,7 @@ from annotations.review.selectors.layers import annotated_rows
 from annotations.review.selectors.tallies import FULL_CHECK_EVERY, MARGIN
 from annotations.services import SpanInput, document_submit, relation_create, span_create
 from debate.models import Debate, Document, Role
+from tests.annotations.review.selectors.rows import assert_rows_are_the_documents
 from tests.factories import (
     ActorFactory,
     DebateFactory,
@@ -209,16 +210,7 @@ def test_annotated_rows_read_the_layers_annotated_documents_reads(world):
     documents = annotated_documents(debate=debate)
     rows = annotated_rows(debate=debate, document_ids=[d.pk for d in world["documents"]])
     assert len(documents) >= 2
-    assert [row[0] for row in rows] == [document.id for document in documents]
-    for document, (_pk, length, names, spans, relations) in zip(documents, rows, strict=True):
-        assert length == document.text_length
-        assert tuple(sorted(names.values())) == document.annotators
-        assert sorted((row[0], names[row[1]], *row[2:7]) for row in spans) == sorted(
-            (s.id, s.annotator, s.start, s.end, s.stance, s.role, s.actor) for s in document.spans
-        )
-        assert sorted(relations) == sorted(
-            (relation.source, relation.target, relation.type) for relation in document.relations
-        )
+    assert_rows_are_the_documents(rows, documents)
 
 
 def test_cold_counts_every_document_and_a_second_read_counts_none(world, django_assert_num_queries):
