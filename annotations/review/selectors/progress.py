@@ -162,7 +162,7 @@ def debate_agreement_get(*, debate: Debate) -> DebateAgreement:
     documents whose counts are missing or stale; they equal ``debate_agreement`` of every
     such document's layers.
     """
-    report = debate_tally_get(debate=debate).report()
+    report = debate_tally_get(debate=debate, fill_later=True).report()
     return DebateAgreement(
         debate=debate,
         report=report,

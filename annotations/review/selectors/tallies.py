@@ -22,13 +22,17 @@ These are reads that fill a cache: what they write is derived from the layers al
 row can be dropped and counted again.
 """
 
+import logging
 import zlib
 from collections.abc import Callable, Collection, Hashable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
+from celery import current_app as celery_app
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
@@ -47,8 +51,9 @@ from annotations.review.agreement.counts import (
     tally_from_data,
     tally_merge,
 )
+from annotations.review.agreement.quick import quick_tally
 from annotations.review.agreement.report import Tally
-from annotations.review.selectors.layers import annotated_rows
+from annotations.review.selectors.layers import annotated_rows, layer_columns
 from core.db.any_of import AnyOf
 from core.db.bulk_insert import insert_rows
 from core.memory import collector_paused
@@ -66,7 +71,16 @@ MARGIN = timedelta(minutes=2)
 # (a bulk update, a deleted user) is caught within this.
 FULL_CHECK_EVERY = timedelta(hours=1)
 
+# A cold read counts this many documents a chunk by quick_tally (about 700 MB of the
+# process's memory at most, at 27 spans a document).
+QUICK_CHUNK = 25_000
+# The task that fills a debate's rows after a cold read, and how long a read waits before
+# asking again if it never ran (longer than it takes at 100,000 documents).
+FILL_TASK = "annotations.tasks.fill_agreement_rows"
+FILL_PENDING_SECONDS = 15 * 60
+
 _SUBMITTED = Q(assignments__status=AssignmentStatus.SUBMITTED)
+logger = logging.getLogger(__name__)
 
 
 def tally_bytes(tally: Tally, keys: dict[Hashable, Any] | None = None) -> bytes:
@@ -90,6 +104,7 @@ def debate_tally_get(
     debate: Debate,
     progress: Callable[[int, int], None] | None = None,
     full_check: bool = False,
+    fill_later: bool = False,
 ) -> Tally:
     """Return the debate's agreement tally, counting first what is missing or stale.
 
@@ -97,6 +112,11 @@ def debate_tally_get(
     (their keys against their rows'); every document's key is checked when ``full_check``
     asks for it, on the first read, when an annotator counted is gone, and once an hour.
     ``progress`` is called with (documents counted, documents to count) after each chunk.
+
+    With ``fill_later``, when ``AGREEMENT_QUICK_FROM`` documents or more are missing or stale
+    (a cold count), the tally is counted at once over every compared document
+    (``quick_tally``: the same counts, compiled and vectorised) and a task is asked to fill
+    the rows (``debate_tally_fill``); the rows are what makes the next reads fast.
     """
     started = timezone.now()
     total = DebateAgreementTotal.objects.filter(debate=debate).first()
@@ -127,6 +147,11 @@ def debate_tally_get(
     ids = sorted(stale)
     if gone:
         _count(debate, {}, gone=gone)
+    if fill_later and len(ids) >= settings.AGREEMENT_QUICK_FROM:
+        # Not recorded as checked: until the rows are filled, every read checks every key.
+        tally = _quick_total(debate)
+        _fill_later(debate)
+        return tally
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         _count(debate, {pk: stale[pk] for pk in chunk}, gone=[])
@@ -136,6 +161,45 @@ def debate_tally_get(
     if not stale and not gone:
         return Tally() if total is None else tally_from_bytes(total.tally)
     return tally_from_bytes(DebateAgreementTotal.objects.get(debate=debate).tally)
+
+
+def debate_tally_fill(*, debate_id: int) -> None:
+    """Fill the debate's missing and stale rows, as a read does (the task a cold read asks for)."""
+    debate = Debate.objects.filter(pk=debate_id).first()
+    try:
+        if debate is not None:
+            debate_tally_get(debate=debate, full_check=True)
+    finally:
+        cache.delete(_fill_key(debate_id))
+
+
+def _quick_total(debate: Debate) -> Tally:
+    """Return the tally of every compared document of the debate, counted by ``quick_tally``.
+
+    In chunks of ``QUICK_CHUNK`` documents (each chunk's columns, alignments and counts are
+    freed before the next), summed.
+    """
+    ids = sorted(_compared(debate.pk).values_list("pk", flat=True).order_by())
+    total = Tally()
+    for start in range(0, len(ids), QUICK_CHUNK):
+        columns = layer_columns(debate=debate, document_ids=ids[start : start + QUICK_CHUNK])
+        tally_merge(total, quick_tally(columns))
+    return total
+
+
+def _fill_key(debate_id: int) -> str:
+    return f"agreement:fill:{debate_id}"
+
+
+def _fill_later(debate: Debate) -> None:
+    """Ask a worker to fill the debate's rows, unless it was asked already."""
+    if not cache.add(_fill_key(debate.pk), True, FILL_PENDING_SECONDS):
+        return
+    try:
+        celery_app.tasks[FILL_TASK].apply_async(kwargs={"debate_id": debate.pk}, ignore_result=True)
+    except Exception:  # the broker is unreachable: the next cold read asks again
+        cache.delete(_fill_key(debate.pk))
+        logger.warning("Could not ask for the agreement rows of %s.", debate.slug)
 
 
 def _checked(
