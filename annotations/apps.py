@@ -8,6 +8,7 @@ class AnnotationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, post_save
 
+        from annotations import tasks  # noqa: F401  (registers the task a cold read sends)
         from annotations.receivers import install_status_counts, start_status_counts
         from debate.models import Debate
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from annotations.review.selectors.tallies import debate_tally_fill
+from annotations.review.selectors import tallies
 
 
 @shared_task(
@@ -20,4 +20,4 @@ from annotations.review.selectors.tallies import debate_tally_fill
 )
 def fill_agreement_rows(debate_id: int) -> None:
     """Count and keep each document's agreement row of a debate (after a cold read)."""
-    debate_tally_fill(debate_id=debate_id)
+    tallies.debate_tally_fill(debate_id=debate_id)

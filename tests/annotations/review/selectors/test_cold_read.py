@@ -1,5 +1,9 @@
 """A cold read of a large debate: counted at once by quick_tally, its rows kept by a task."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 
@@ -28,8 +32,24 @@ def fills(monkeypatch):
         fill(debate_id=debate_id)
 
     monkeypatch.setattr(tallies, "debate_tally_fill", recorded)
-    monkeypatch.setattr("annotations.tasks.debate_tally_fill", recorded)
     return seen
+
+
+def test_every_process_knows_the_fill_task_by_name():
+    """The web process sends it by name: registered as the apps load, whatever imported what."""
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from config.celery import app; "
+            f"print({tallies.FILL_TASK!r} in app.tasks)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert found.stdout.strip().splitlines()[-1] == "True"
 
 
 def test_layer_columns_read_what_annotated_rows_reads(world):
