@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection
 
 import numpy as np
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Length
 
 from annotations.models import Assignment, AssignmentStatus, Relation, Span
@@ -91,15 +91,7 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
     """
     compared, lengths = _compared_layers(debate=debate, document_ids=document_ids)
     ids = sorted(compared)
-    spans = Span.objects.filter(AnyOf("document_id", ids), annotator__isnull=False).filter(
-        Exists(
-            Assignment.objects.filter(
-                document_id=OuterRef("document_id"),
-                annotator_id=OuterRef("annotator_id"),
-                status=AssignmentStatus.SUBMITTED,
-            )
-        )
-    )
+    spans = Span.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
     labels = {
         "stance": scheme_keys(debate.scheme, "stances"),
         "role": scheme_keys(debate.scheme, "roles"),
@@ -119,7 +111,18 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
                 ),
             ]
         read = _coded_spans(spans, labels)
-    document, span_id, annotator, start, end, stance, role, actor = read
+    # Only the submitted layers' spans (filtered here: a join in the query cost PostgreSQL a
+    # fifth more).
+    places = np.searchsorted(np.array(ids, dtype=np.int64), read[0])
+    width = max([int(read[2].max()) + 1 if read[2].size else 1, *map(max, compared.values())])
+    layers = np.array(
+        [place * width + key for place, pk in enumerate(ids) for key in compared[pk]],
+        dtype=np.int64,
+    )
+    submitted = np.isin(places * width + read[2], layers)
+    document, span_id, annotator, start, end, stance, role, actor = (
+        column[submitted] for column in (places, *read[1:])
+    )
     actors, actor_codes = np.unique(actor, return_inverse=True)
     relations: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for document_id, annotator_id, source, target, type_ in (
@@ -131,7 +134,7 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
             relations[document_id].append((source, target, type_))
     return LayerColumns(
         documents=[(pk, lengths[pk], compared[pk]) for pk in ids],
-        document=np.searchsorted(np.array(ids, dtype=np.int64), document),
+        document=document,
         span_id=span_id,
         annotator=annotator,
         start=start,

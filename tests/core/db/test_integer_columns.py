@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from django.db.models import IntegerField, Value
+from django.db.models import BigIntegerField, IntegerField, Value
 from django.db.models.functions import Coalesce
 
 from core.db.integer_columns import integer_columns
@@ -17,7 +17,11 @@ def test_the_columns_are_the_rows_of_values_list():
     documents = [DocumentFactory(debate=debate) for _ in range(7)]
     nothing = Value(None, output_field=IntegerField())
     query = Document.objects.filter(debate=debate).values_list(
-        "id", "debate_id", Value(2**40), Value(-3), Coalesce(nothing, -1)
+        "id",
+        "debate_id",
+        Value(2**40, output_field=BigIntegerField()),
+        Value(-3),
+        Coalesce(nothing, -1),
     )
     columns = integer_columns(query, 5)
     assert all(column.dtype == np.int64 for column in columns)

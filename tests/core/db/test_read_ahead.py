@@ -1,0 +1,63 @@
+"""core.db.read_ahead: each read's result in turn, the next one read in a thread meanwhile."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from core.db.read_ahead import read_ahead
+from debate.models import Document
+from tests.factories import DebateFactory, DocumentFactory
+
+
+def titles_of(debate_id, seen):
+    def read():
+        seen.append(threading.get_ident())
+        return sorted(Document.objects.filter(debate_id=debate_id).values_list("title", flat=True))
+
+    return read
+
+
+def connections_open() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_reads_run_in_another_thread_in_order():
+    debates = [DebateFactory() for _ in range(3)]
+    for number, debate in enumerate(debates):
+        for letter in "ab"[: number + 1]:
+            DocumentFactory(debate=debate, title=f"{letter}{number}")
+    before = connections_open() if connection.vendor == "postgresql" else 0
+    seen: list[int] = []
+    found = list(read_ahead(titles_of(debate.pk, seen) for debate in debates))
+    assert found == [["a0"], ["a1", "b1"], ["a2", "b2"]]
+    assert len(seen) == 3 and threading.get_ident() not in seen
+    if connection.vendor == "postgresql":
+        # The thread's connection is closed with it.
+        assert connections_open() == before
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_reads_run_here_and_see_its_writes():
+    debate = DebateFactory()
+    with transaction.atomic():
+        DocumentFactory(debate=debate, title="unsaved elsewhere")
+        seen: list[int] = []
+        found = list(read_ahead([titles_of(debate.pk, seen), titles_of(debate.pk, seen)]))
+    assert found == [["unsaved elsewhere"], ["unsaved elsewhere"]]
+    assert seen == [threading.get_ident()] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_fails_raises_here():
+    def failing():
+        raise ValueError("the read failed")
+
+    with pytest.raises(ValueError, match="the read failed"):
+        list(read_ahead([lambda: 1, failing]))
