@@ -73,9 +73,10 @@ MARGIN = timedelta(minutes=2)
 # (a bulk update, a deleted user) is caught within this.
 FULL_CHECK_EVERY = timedelta(hours=1)
 
-# A cold read counts this many documents a chunk by quick_tally (about 700 MB of the
-# process's memory at most, at 27 spans a document).
-QUICK_CHUNK = 25_000
+# A cold read counts this many documents a chunk by quick_tally, the next chunk read
+# meanwhile: at 27 spans a document the process peaked at 467 MB (804 MB with 25,000, no
+# faster; bench/notes/agreement_quick.md).
+QUICK_CHUNK = 10_000
 # The task that fills a debate's rows after a cold read, and how long a read waits before
 # asking again if it never ran (longer than it takes at 100,000 documents).
 FILL_TASK = "annotations.tasks.fill_agreement_rows"
