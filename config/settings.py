@@ -446,7 +446,7 @@ SUGGESTIONS_MIN_DOCUMENTS = env.int("SUGGESTIONS_MIN_DOCUMENTS", default=20)
 SUGGESTIONS_MAX_DOCUMENTS = env.int("SUGGESTIONS_MAX_DOCUMENTS", default=1000)
 # A debate agreement read that finds this many documents or more without their kept counts
 # (a cold count) counts them all at once, compiled, and asks a worker to keep the rows
-# (docs/AGREEMENT.md, "Counting a large debate").
+# (docs/AGREEMENT.md, "A cold read of a large debate").
 AGREEMENT_QUICK_FROM = env.int("AGREEMENT_QUICK_FROM", default=5000)
 # A request not yet handed to the broker after this long is sent again by the reconciler.
 MAP_BUILD_DISPATCH_GRACE_SECONDS = env.int("MAP_BUILD_DISPATCH_GRACE_SECONDS", default=10)

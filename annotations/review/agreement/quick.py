@@ -7,10 +7,10 @@ compiled (``kernel.align_documents``) and the counts are made by NumPy over ever
 every document at once. So a debate of 100,000 documents is counted in seconds, where a
 ``Tally`` a document takes about a minute and a half.
 
-A document this path does not take is counted by ``rows_tally`` and added: one with
-relations (their links are counted per unit pair, by ``rows_tally``), one whose spans
-``rows_tally`` refuses (it raises the error), one with more than ``kernel.MAX_LAYERS``
-layers.
+Relations are counted a document at a time (a few per document), from the units the kernel
+found. A document this path does not take is counted by ``rows_tally`` and added: one whose
+spans or relations ``rows_tally`` refuses (it raises the error), one with more than
+``kernel.MAX_LAYERS`` layers.
 """
 
 from collections.abc import Hashable, Sequence
@@ -19,9 +19,10 @@ from itertools import combinations
 
 import numpy as np
 
-from annotations.review.agreement.alpha import NOT_MARKED
+from annotations.review.agreement.alpha import NOT_MARKED, RELATION
 from annotations.review.agreement.bulk import RelationRow, SpanRow, rows_tally
 from annotations.review.agreement.counts import tally_merge
+from annotations.review.agreement.relations import Links, link_f1, link_values
 from annotations.review.agreement.report import PairTally, Tally
 from annotations.review.alignment import ACTOR, ROLE, STANCE
 
@@ -100,12 +101,16 @@ def quick_tally(columns: LayerColumns) -> Tally:
     lengths = np.array([length for _pk, length, _a in documents], dtype=np.int64)
     layer, known = _layers(columns, names)
     spans_of = np.bincount(columns.document, minlength=count)
-    # The documents rows_tally counts: relations, more layers than a mask holds, spans it
-    # refuses (an unlisted annotator, an empty or negative range, past the text).
-    aside = np.zeros(count, dtype=bool)
-    aside[[place for place, (pk, *_r) in enumerate(documents) if pk in columns.relations]] = True
+    by_document = np.argsort(columns.document, kind="stable")
+    firsts = np.searchsorted(columns.document[by_document], np.arange(count + 1))
+    # The documents rows_tally counts: more layers than a mask holds, spans or relations it
+    # refuses (an unlisted annotator, an empty or negative range, past the text, a repeated
+    # id, a relation to a span not compared or between layers).
+    aside = _refused_relations(columns, layer, by_document, firsts)
     aside |= layer_counts > MAX_LAYERS
     bad = ~known | (columns.start < 0) | (columns.end <= columns.start)
+    ids = np.sort(columns.span_id)
+    bad |= np.isin(columns.span_id, ids[1:][ids[1:] == ids[:-1]])  # a repeated id
     bad |= columns.end > lengths[columns.document]
     aside[columns.document[bad]] = True
     kept = ~aside[columns.document]
@@ -120,9 +125,7 @@ def quick_tally(columns: LayerColumns) -> Tally:
     )
     take = np.flatnonzero(kept)[order]
     counted = np.flatnonzero(~aside)
-    # Each counted document's place among the counted, and its first span's place.
-    place_of = np.full(count, -1, dtype=np.int64)
-    place_of[counted] = np.arange(counted.size)
+    # Each counted document's first span's place.
     bounds = np.zeros(counted.size + 1, dtype=np.int64)
     np.cumsum(spans_of[counted], out=bounds[1:])
     most = int(layer_counts[counted].max()) if counted.size else 1
@@ -157,8 +160,19 @@ def quick_tally(columns: LayerColumns) -> Tally:
                 key = (True,) * inside + (False,) * (int(layers) - inside)
                 tally.characters[key] = int(covered[inside])
     _pairs(tally, spans, pair_rows, [names[place] for place in counted], columns.values)
-    by_document = np.argsort(columns.document, kind="stable")
-    firsts = np.searchsorted(columns.document[by_document], np.arange(count + 1))
+    if columns.relations:
+        # Each span's unit: its row in unit_spans.
+        span_units = np.full(take.size, -1, dtype=np.int64)
+        rows, _layers_at = np.nonzero(unit_spans >= 0)
+        span_units[unit_spans[rows, _layers_at]] = rows
+        pair_bounds = np.searchsorted(pair_rows[:, 0], np.arange(counted.size + 1))
+        kernel = _Kernel(
+            columns.span_id[take], layer[take], bounds, span_units, pair_rows, pair_bounds
+        )
+        for index, place in enumerate(counted.tolist()):
+            relations = columns.relations.get(documents[place][0])
+            if relations:
+                _links(tally, kernel, index, names[place], relations)
     for place in np.flatnonzero(aside):
         pk, length, annotators = documents[place]
         rows = [
@@ -175,6 +189,77 @@ def quick_tally(columns: LayerColumns) -> Tally:
         ]
         tally_merge(tally, rows_tally(pk, length, annotators, rows, columns.relations.get(pk, ())))
     return tally
+
+
+@dataclass(frozen=True, slots=True)
+class _Kernel:
+    """What the kernel gave, for the relations: spans' ids and layers, in the kernel's order."""
+
+    span_id: np.ndarray
+    layer: np.ndarray
+    bounds: np.ndarray
+    span_units: np.ndarray
+    pair_rows: np.ndarray
+    # Each document's first pair row (pair rows come by document).
+    pair_bounds: np.ndarray
+
+
+def _refused_relations(
+    columns: LayerColumns, layer: np.ndarray, by_document: np.ndarray, firsts: np.ndarray
+) -> np.ndarray:
+    """Mark the documents with a relation ``rows_tally`` refuses (it raises the error)."""
+    refused = np.zeros(len(columns.documents), dtype=bool)
+    if not columns.relations:
+        return refused
+    for place, (pk, _length, _annotators) in enumerate(columns.documents):
+        relations = columns.relations.get(pk)
+        if not relations:
+            continue
+        own = by_document[firsts[place] : firsts[place + 1]]
+        layer_of = dict(zip(columns.span_id[own].tolist(), layer[own].tolist(), strict=True))
+        for source, target, _type in relations:
+            first, second = layer_of.get(source), layer_of.get(target)
+            if first is None or second is None or first != second:
+                refused[place] = True
+                break
+    return refused
+
+
+def _links(
+    tally: Tally,
+    kernel: _Kernel,
+    index: int,
+    names: tuple[str, ...],
+    relations: Sequence[RelationRow],
+) -> None:
+    """Count one document's relations as ``rows_tally`` does, from the kernel's units."""
+    first, last = int(kernel.bounds[index]), int(kernel.bounds[index + 1])
+    where = dict(zip(kernel.span_id[first:last].tolist(), range(first, last), strict=True))
+    layer, units = kernel.layer, kernel.span_units
+    found = [(where[source], where[target], type_) for source, target, type_ in relations]
+    links: Links = {}
+    for source, target, type_ in found:
+        by_name = links.setdefault((int(units[source]), int(units[target])), {})
+        by_name.setdefault(names[layer[source]], set()).add(type_)
+    tally.values[RELATION].update(link_values(links, names))
+    first_row = int(kernel.pair_bounds[index])
+    pair_unit: dict[tuple[int, int, int], int] = {}
+    for row, (_document, low, high, left, right) in enumerate(
+        kernel.pair_rows[first_row : kernel.pair_bounds[index + 1]].tolist(), first_row
+    ):
+        pair_unit[low, high, left] = pair_unit[low, high, right] = row
+    for low, high in combinations(range(len(names)), 2):
+        links = {}
+        for source, target, type_ in found:
+            if layer[source] in (low, high):
+                unit = (pair_unit[low, high, source], pair_unit[low, high, target])
+                links.setdefault(unit, {}).setdefault(names[layer[source]], set()).add(type_)
+        if links:
+            pair = tally.pairs[names[low], names[high]]
+            pair.links.update(link_values(links, pair.annotators))
+            typed, untyped = link_f1(links, *pair.annotators)
+            pair.relations += typed
+            pair.relations_untyped += untyped
 
 
 class _Spans:
