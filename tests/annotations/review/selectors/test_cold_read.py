@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 from django.core.cache import cache
@@ -13,10 +12,8 @@ from annotations.review.agreement.quick import columns_from_rows, quick_tally
 from annotations.review.selectors import tallies
 from annotations.review.selectors.layers import annotated_rows, layer_columns
 from annotations.services import SpanInput, document_submit, span_create
-from debate.models import Role
 from tests.annotations.review.agreement.test_quick import counts
 from tests.annotations.review.selectors.test_tallies import full_count, kept, revisions
-from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
 
 
 def cold(debate):
@@ -131,41 +128,3 @@ def test_a_new_span_after_a_cold_read_is_in_the_next_figures(world, settings, fi
     document_submit(document=document, annotator=annotator)
     assert kept(debate) == full_count(debate)
     assert len(revisions(debate)) == 7
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_chunks_read_ahead_outside_a_transaction_sum_to_the_full_count(monkeypatch):
-    """As served: no transaction, so each chunk is read in a thread while the last is counted."""
-    debate = DebateFactory()
-    annotators = [UserFactory(username=name) for name in ("ann", "bea", "cid")]
-    for annotator in annotators:
-        MembershipFactory(debate=debate, user=annotator, role=Role.ANNOTATOR)
-    for number in range(7):
-        text = "police want access to messages " * 3 + str(number)
-        document = DocumentFactory(debate=debate, text=text)
-        for place, annotator in enumerate(annotators[: 2 + number % 2]):
-            for start in (0, 13 + place, 40):
-                span_create(
-                    document=document,
-                    annotator=annotator,
-                    by=annotator,
-                    data=SpanInput(
-                        start=start,
-                        end=start + 9 + place,
-                        quote=document.text[start : start + 9 + place],
-                        stance=("pro", "contra")[(number + place + start) % 2],
-                        role="claim",
-                    ),
-                )
-            document_submit(document=document, annotator=annotator)
-    monkeypatch.setattr(tallies, "QUICK_CHUNK", 2)
-    threads = []
-    read = tallies.layer_columns
-
-    def recorded(**arguments):
-        threads.append(threading.get_ident())
-        return read(**arguments)
-
-    monkeypatch.setattr(tallies, "layer_columns", recorded)
-    assert tallies._quick_total(debate).report() == full_count(debate)
-    assert len(threads) == 4 and threading.get_ident() not in threads
