@@ -7,10 +7,10 @@ compiled (``kernel.align_documents``) and the counts are made by NumPy over ever
 every document at once. So a debate of 100,000 documents is counted in seconds, where a
 ``Tally`` a document takes about a minute and a half.
 
-Relations are counted a document at a time (a few per document), from the units the kernel
-found. A document this path does not take is counted by ``rows_tally`` and added: one whose
-spans or relations ``rows_tally`` refuses (it raises the error), one with more than
-``kernel.MAX_LAYERS`` layers.
+Relations are counted from the units the kernel found, all at once too
+(``quick_relations``). A document this path does not take is counted by ``rows_tally`` and
+added: one whose spans or relations ``rows_tally`` refuses (it raises the error), one with
+more than ``kernel.MAX_LAYERS`` layers.
 """
 
 from collections.abc import Hashable, Sequence
@@ -19,10 +19,10 @@ from itertools import combinations
 
 import numpy as np
 
-from annotations.review.agreement.alpha import NOT_MARKED, RELATION
+from annotations.review.agreement.alpha import NOT_MARKED
 from annotations.review.agreement.bulk import RelationRow, SpanRow, rows_tally
 from annotations.review.agreement.counts import tally_merge
-from annotations.review.agreement.relations import Links, link_f1, link_values
+from annotations.review.agreement.quick_relations import relations_count
 from annotations.review.agreement.report import PairTally, Tally
 from annotations.review.alignment import ACTOR, ROLE, STANCE
 
@@ -159,20 +159,29 @@ def quick_tally(columns: LayerColumns) -> Tally:
             if covered[inside]:
                 key = (True,) * inside + (False,) * (int(layers) - inside)
                 tally.characters[key] = int(covered[inside])
-    _pairs(tally, spans, pair_rows, [names[place] for place in counted], columns.values)
+    counted_names = [names[place] for place in counted]
+    pair_codes, pairs = _pair_codes(tally, counted_names)
+    _pairs(tally, spans, pair_rows, pair_codes, pairs, columns.values)
     if columns.relations:
         # Each span's unit: its row in unit_spans.
         span_units = np.full(take.size, -1, dtype=np.int64)
-        rows, _layers_at = np.nonzero(unit_spans >= 0)
-        span_units[unit_spans[rows, _layers_at]] = rows
-        pair_bounds = np.searchsorted(pair_rows[:, 0], np.arange(counted.size + 1))
-        kernel = _Kernel(
-            columns.span_id[take], layer[take], bounds, span_units, pair_rows, pair_bounds
+        rows, places = np.nonzero(unit_spans >= 0)
+        span_units[unit_spans[rows, places]] = rows
+        relations_count(
+            tally,
+            relations=[
+                (index, columns.relations[documents[place][0]])
+                for index, place in enumerate(counted.tolist())
+                if documents[place][0] in columns.relations
+            ],
+            span_id=columns.span_id[take],
+            layer=layer[take],
+            layer_counts=layer_counts[counted],
+            span_units=span_units,
+            pair_rows=pair_rows,
+            pair_codes=pair_codes,
+            pairs=pairs,
         )
-        for index, place in enumerate(counted.tolist()):
-            relations = columns.relations.get(documents[place][0])
-            if relations:
-                _links(tally, kernel, index, names[place], relations)
     for place in np.flatnonzero(aside):
         pk, length, annotators = documents[place]
         rows = [
@@ -189,19 +198,6 @@ def quick_tally(columns: LayerColumns) -> Tally:
         ]
         tally_merge(tally, rows_tally(pk, length, annotators, rows, columns.relations.get(pk, ())))
     return tally
-
-
-@dataclass(frozen=True, slots=True)
-class _Kernel:
-    """What the kernel gave, for the relations: spans' ids and layers, in the kernel's order."""
-
-    span_id: np.ndarray
-    layer: np.ndarray
-    bounds: np.ndarray
-    span_units: np.ndarray
-    pair_rows: np.ndarray
-    # Each document's first pair row (pair rows come by document).
-    pair_bounds: np.ndarray
 
 
 def _refused_relations(
@@ -223,43 +219,6 @@ def _refused_relations(
                 refused[place] = True
                 break
     return refused
-
-
-def _links(
-    tally: Tally,
-    kernel: _Kernel,
-    index: int,
-    names: tuple[str, ...],
-    relations: Sequence[RelationRow],
-) -> None:
-    """Count one document's relations as ``rows_tally`` does, from the kernel's units."""
-    first, last = int(kernel.bounds[index]), int(kernel.bounds[index + 1])
-    where = dict(zip(kernel.span_id[first:last].tolist(), range(first, last), strict=True))
-    layer, units = kernel.layer, kernel.span_units
-    found = [(where[source], where[target], type_) for source, target, type_ in relations]
-    links: Links = {}
-    for source, target, type_ in found:
-        by_name = links.setdefault((int(units[source]), int(units[target])), {})
-        by_name.setdefault(names[layer[source]], set()).add(type_)
-    tally.values[RELATION].update(link_values(links, names))
-    first_row = int(kernel.pair_bounds[index])
-    pair_unit: dict[tuple[int, int, int], int] = {}
-    for row, (_document, low, high, left, right) in enumerate(
-        kernel.pair_rows[first_row : kernel.pair_bounds[index + 1]].tolist(), first_row
-    ):
-        pair_unit[low, high, left] = pair_unit[low, high, right] = row
-    for low, high in combinations(range(len(names)), 2):
-        links = {}
-        for source, target, type_ in found:
-            if layer[source] in (low, high):
-                unit = (pair_unit[low, high, source], pair_unit[low, high, target])
-                links.setdefault(unit, {}).setdefault(names[layer[source]], set()).add(type_)
-        if links:
-            pair = tally.pairs[names[low], names[high]]
-            pair.links.update(link_values(links, pair.annotators))
-            typed, untyped = link_f1(links, *pair.annotators)
-            pair.relations += typed
-            pair.relations_untyped += untyped
 
 
 class _Spans:
@@ -336,30 +295,38 @@ def _agreed(spans: _Spans, unit_spans: np.ndarray, unit_layers: np.ndarray) -> i
     return int(agreed.sum())
 
 
+def _pair_codes(
+    tally: Tally, names: list[tuple[str, ...]]
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Count each pair's documents; return the pair codes by (document, low, high) and pairs.
+
+    ``codes[document, low, high]`` is the place in the returned list of the pair of layers
+    ``low`` and ``high`` of the document (-1 for none).
+    """
+    pair_keys: dict[tuple[str, str], int] = {}
+    most = max((len(found) for found in names), default=1)
+    codes = np.full((len(names), most, most), -1, dtype=np.int64)
+    for place, found in enumerate(names):
+        for low, high in combinations(range(len(found)), 2):
+            pair = (found[low], found[high])
+            codes[place, low, high] = pair_keys.setdefault(pair, len(pair_keys))
+            if pair not in tally.pairs:
+                tally.pairs[pair] = PairTally(pair)
+            tally.pairs[pair].documents += 1
+    return codes, list(pair_keys)
+
+
 def _pairs(
     tally: Tally,
     spans: _Spans,
     rows: np.ndarray,
-    names: list[tuple[str, ...]],
+    codes: np.ndarray,
+    by_code: list[tuple[str, str]],
     values: dict[str, list[Hashable]],
 ) -> None:
     """Fill ``tally.pairs`` from every pair's units: (document, left, right, left, right)."""
-    pair_keys: dict[tuple[str, str], int] = {}
-    for found in names:
-        for pair in combinations(found, 2):
-            code = pair_keys.setdefault(pair, len(pair_keys))
-            if pair not in tally.pairs:
-                tally.pairs[pair] = PairTally(pair)
-            tally.pairs[pair].documents += 1
     if rows.shape[0] == 0:
         return
-    by_code = list(pair_keys)
-    # Each document's pair codes by (left layer, right layer).
-    most = max(len(found) for found in names)
-    codes = np.full((len(names), most, most), -1, dtype=np.int64)
-    for place, found in enumerate(names):
-        for low, high in combinations(range(len(found)), 2):
-            codes[place, low, high] = pair_keys[found[low], found[high]]
     pair = codes[rows[:, 0], rows[:, 1], rows[:, 2]]
     left, right = rows[:, 3], rows[:, 4]
     has_left, has_right = left >= 0, right >= 0
