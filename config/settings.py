@@ -444,6 +444,10 @@ SUGGESTIONS_MIN_DOCUMENTS = env.int("SUGGESTIONS_MIN_DOCUMENTS", default=20)
 # ... and fitted and cross-validated on at most this many of the newest, so that a training
 # takes bounded time however large the gold grows (docs/SUGGESTIONS.md, "Training at scale").
 SUGGESTIONS_MAX_DOCUMENTS = env.int("SUGGESTIONS_MAX_DOCUMENTS", default=1000)
+# Where Numba keeps the compiled agreement kernel (annotations/review/agreement/kernel.py):
+# var/ is writable wherever the app runs (the container's code directory is not, and its
+# user has no home). Read by Numba when the kernel is first imported, after these settings.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(BASE_DIR / "var" / "numba"))
 # A debate agreement read that finds this many documents or more without their kept counts
 # (a cold count) counts them all at once, compiled, and asks a worker to keep the rows
 # (docs/AGREEMENT.md, "A cold read of a large debate").

@@ -162,6 +162,23 @@ SHOW_SETTINGS = (
 )
 
 
+def test_numba_keeps_the_compiled_kernel_in_var_unless_told_otherwise(tmp_path):
+    show = "import os; print(os.environ['NUMBA_CACHE_DIR'])"
+    without = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    found = subprocess.run(
+        [sys.executable, MANAGE, "shell", "-v", "0", "-c", show],
+        env=without,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert found.stdout.strip() == str(settings.BASE_DIR / "var" / "numba")
+    told = _manage("shell", "-v", "0", "-c", show, NUMBA_CACHE_DIR=str(tmp_path))
+    assert told.stdout.strip() == str(tmp_path)
+
+
 def test_development_needs_no_variable():
     result = _manage("check")
 

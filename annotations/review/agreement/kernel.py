@@ -14,7 +14,8 @@ candidates are the overlapping spans of two layers, ordered by (-shared / either
 first place, second place); a document's units join two candidates' units when their
 layers differ and every span of one overlaps every span of the other (two lone spans always
 join); a pair's units match a candidate's spans when neither is matched yet. Compiled by
-Numba (``cache=True``: compiled once per installation, then read from ``__pycache__``).
+Numba (``cache=True``: compiled once per installation into ``NUMBA_CACHE_DIR``, which the
+settings point at ``var/numba``; the container image compiles it as it is built, ``warm``).
 """
 
 import numpy as np
@@ -199,3 +200,17 @@ def align_documents(bounds, layer_counts, text_lengths, start, end, layer, max_l
             position = positions[k]
         characters[d, inside] += text_lengths[d] - position
     return unit_spans[:units], unit_documents[:units], pair_rows[:pairs], characters
+
+
+def warm() -> None:
+    """Compile the kernel into the cache now (the container image does, as it is built)."""
+    two = np.array([0, 4], dtype=np.int64)
+    align_documents(
+        np.array([0, 2], dtype=np.int64),
+        np.array([2], dtype=np.int64),
+        np.array([10], dtype=np.int64),
+        two,
+        two + 1,
+        np.array([0, 1], dtype=np.int64),
+        2,
+    )
