@@ -71,15 +71,10 @@ def annotated_rows(
     ):
         if row[1] in compared[row[7]]:  # a layer that was not submitted is not compared
             spans[row[7]].append(row)
-    relations: dict[int, list[tuple[int, int, str]]] = {pk: [] for pk in compared}
-    for document_id, annotator_id, source, target, type_ in (
-        Relation.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
-        .values_list("document_id", "annotator_id", "source_id", "target_id", "type")
-        .order_by()
-    ):
-        if annotator_id in compared[document_id]:
-            relations[document_id].append((source, target, type_))
-    return [(pk, lengths[pk], compared[pk], spans[pk], relations[pk]) for pk in sorted(compared)]
+    relations = _relation_rows(ids, compared)
+    return [
+        (pk, lengths[pk], compared[pk], spans[pk], relations.get(pk, [])) for pk in sorted(compared)
+    ]
 
 
 def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColumns:
@@ -124,14 +119,7 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
         column[submitted] for column in (places, *read[1:])
     )
     actors, actor_codes = np.unique(actor, return_inverse=True)
-    relations: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for document_id, annotator_id, source, target, type_ in (
-        Relation.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
-        .values_list("document_id", "annotator_id", "source_id", "target_id", "type")
-        .order_by()
-    ):
-        if annotator_id in compared[document_id]:
-            relations[document_id].append((source, target, type_))
+    relations = _relation_rows(ids, compared)
     return LayerColumns(
         documents=[(pk, lengths[pk], compared[pk]) for pk in ids],
         document=document,
@@ -147,8 +135,26 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
             ROLE: labels["role"],
             ACTOR: [None if pk == -1 else int(pk) for pk in actors.tolist()],
         },
-        relations=dict(relations),
+        relations=relations,
     )
+
+
+def _relation_rows(
+    ids: list[int], compared: dict[int, dict[int, str]]
+) -> dict[int, list[tuple[int, int, str]]]:
+    """Return the relations (source, target, type) of the compared layers, by document.
+
+    Only documents with some are keys.
+    """
+    relations: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for document_id, annotator_id, source, target, type_ in (
+        Relation.objects.filter(AnyOf("document_id", ids), annotator__isnull=False)
+        .values_list("document_id", "annotator_id", "source_id", "target_id", "type")
+        .order_by()
+    ):
+        if annotator_id in compared[document_id]:
+            relations[document_id].append((source, target, type_))
+    return dict(relations)
 
 
 def _coded_spans(spans: QuerySet[Span], labels: dict[str, list[str]]) -> list[np.ndarray]:
