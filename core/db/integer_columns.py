@@ -15,6 +15,8 @@ import psycopg
 from django.db import connections
 from django.db.models import QuerySet
 
+from core.db import is_postgresql
+
 
 def integer_columns(queryset: QuerySet, width: int) -> list[np.ndarray]:
     """Return the ``width`` columns of ``queryset`` (a ``values_list`` of integers) as int64.
@@ -24,7 +26,7 @@ def integer_columns(queryset: QuerySet, width: int) -> list[np.ndarray]:
     the types Django gives them: a ``Value`` beyond 32 bits needs ``BigIntegerField``.
     """
     connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    if not is_postgresql(connection):
         rows = np.array(list(queryset), dtype=np.int64).reshape(-1, width)
         return [rows[:, column].copy() for column in range(width)]
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
