@@ -350,6 +350,31 @@ def walk(site: Site, slug: str, password: str) -> int:
     return build["id"]
 
 
+# In the web container, as the application's user: the debate's agreement counted at once
+# (the path a cold read of a large debate takes) against its kept counts, and whether the
+# compiled kernel came from the cache the image was built with.
+QUICK_AGREEMENT = """
+from annotations.review.agreement.kernel import align_documents
+from annotations.review.selectors import tallies
+from debate.models import Debate
+debate = Debate.objects.get(slug={slug!r})
+quick = tallies._quick_total(debate).report()
+kept = tallies.debate_tally_get(debate=debate).report()
+print("equal" if quick == kept and quick.documents == 1 else "differ")
+stats = align_documents.stats
+print("cached" if stats.cache_hits and not stats.cache_misses else f"compiled: {{stats}}")
+"""
+
+
+def check_quick_agreement(container: str, slug: str) -> None:
+    """Count the debate's agreement at once in the web container, as a cold read does."""
+    print("  agreement counted at once, in the web container")
+    out = manage(container, "shell", "-v", "0", "-c", QUICK_AGREEMENT.format(slug=slug))
+    equal, cached = [*out.strip().splitlines(), "", ""][:2]
+    expect("counted at once: the kept counts' figures", equal, "equal")
+    expect("counted at once: the kernel compiled when the image was built", cached, "cached")
+
+
 def podman(*args: str) -> str:
     """Return what a podman command printed (stdout and stderr); fail if it fails."""
     # Our own fixed commands, on the containers of the stack under test.
@@ -421,6 +446,7 @@ def main() -> int:
         check_edges(site)
         set_up(f"{options.project}-web", slug, password)
         build_id = walk(site, slug, password)
+        check_quick_agreement(f"{options.project}-web", slug)
         check_containers(options.project, build_id)
     except SmokeFailure as failure:
         print(f"!!! smoke test failed: {failure}", file=sys.stderr)
