@@ -188,6 +188,9 @@ class LexicalSimilarity:
             word: position
             for position, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))
         }
+        if self.guard is None and COMPILED:
+            yield from _compiled_pairs(sets, rank, groups, self.threshold, self.min_shared)
+            return
         threshold, min_shared, guard = self.threshold, self.min_shared, self.guard
         parent = list(range(len(sets)))
         # Prefix posting lists, grouped by the component their members belonged to when they
@@ -250,6 +253,42 @@ class LexicalSimilarity:
 
 
 DEFAULT_SIMILARITY = LexicalSimilarity()
+# Whether ``LexicalSimilarity`` without a guard searches by the compiled kernel
+# (``forest_kernel``: the same pairs, in the same order); the tests compare the two.
+COMPILED = True
+
+
+def _compiled_pairs(
+    sets: list[frozenset[str]],
+    rank: dict[str, int],
+    groups: Sequence[object],
+    threshold: float,
+    min_shared: int,
+) -> Iterator[tuple[int, int, float]]:
+    """Return ``_spanning_pairs``'s pairs by the compiled kernel."""
+    # Imported here: Numba loads LLVM, which a build without lexical merging never needs.
+    import numpy as np
+
+    from maps.builder.forest_kernel import spanning_pairs
+
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+    word_ptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=word_ptr[1:])
+    words = np.fromiter(
+        (r for found in sets for r in sorted(map(rank.__getitem__, found))),
+        dtype=np.int64,
+        count=int(word_ptr[-1]),
+    )
+    order = np.lexsort((np.arange(len(sets)), sizes))
+    order = order[sizes[order] > 0]
+    codes: dict[object, int] = {}
+    group_codes = np.fromiter(
+        (codes.setdefault(group, len(codes)) for group in groups), dtype=np.int64, count=len(sets)
+    )
+    first, second, scores = spanning_pairs(
+        order, word_ptr, words, group_codes, float(threshold), int(min_shared), max(len(rank), 1)
+    )
+    return zip(first.tolist(), second.tolist(), scores.tolist(), strict=True)
 
 
 def find_root(parent: list[int], i: int) -> int:

@@ -47,6 +47,8 @@ def test_builder_imports_no_django():
             "wordllama",
             "maps",
             "math",
+            # The lexical pair search compiled (maps/builder/forest_kernel.py).
+            "numba",
             "orjson",
             "re",
             "textwrap",

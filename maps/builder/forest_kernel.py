@@ -1,0 +1,322 @@
+"""``LexicalSimilarity``'s spanning forest without a guard, compiled: the same pairs in order.
+
+``spanning_pairs`` is ``LexicalSimilarity._spanning_pairs`` step for step, over integers:
+each text's content words as ranks (rarest first), the prefix posting lists as linked lists
+of nodes, each word's components in the order a dict keeps its keys (a key taken away and set
+again goes last; a key set again keeps its place), each component's words as a set of
+(set, word) keys. A posting list that ``_regroup`` extends shares the nodes it was extended
+with, as the Python lists share their items, and a list is walked for the length it had when
+it was looked at, so the pairs yielded, and their order, are the Python's.
+``tests/maps/builder/test_forest_kernel.py`` holds the two to the same pairs.
+"""
+
+import math
+
+import numpy as np
+from numba import njit, types
+from numba.typed import Dict, List
+
+_INT = types.int64
+
+
+@njit(cache=True)
+def _find(parent, i):
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+@njit(cache=True)
+def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks):
+    """Return the pairs (i, j, score), i < j, ``_spanning_pairs`` yields, in its order.
+
+    ``order``: the texts with words, by (number of words, place); ``word_ptr`` and ``words``:
+    each text's word ranks, sorted (text t's are ``words[word_ptr[t]:word_ptr[t + 1]]``);
+    ``groups``: each text's group (document); ``ranks``: how many words there are.
+    """
+    n = groups.shape[0]
+    parent = np.arange(n)
+    # Component word sets: set objects, each a list of words and membership keys.
+    set_of = np.full(n, -1, np.int64)
+    set_size = List.empty_list(_INT)
+    set_words = List()
+    set_words.append(List.empty_list(_INT))
+    set_words.pop()
+    member = Dict.empty(key_type=_INT, value_type=_INT)
+    # Posting lists: linked lists of nodes. One node for each text a prefix word indexes and
+    # at most one list for each, so both fit in as many places as there are words.
+    capacity = max(words.shape[0], 1)
+    node_text = np.empty(capacity, np.int64)
+    node_next = np.empty(capacity, np.int64)
+    nodes = 0
+    list_head = np.empty(capacity, np.int64)
+    list_tail = np.empty(capacity, np.int64)
+    list_size = np.empty(capacity, np.int64)
+    lists = 0
+    # Each word's components, in a dict's key order: entries of a linked list per word,
+    # dead once their key is taken away (grown as needed).
+    entry_component = np.empty(2 * capacity, np.int64)
+    entry_list = np.empty(2 * capacity, np.int64)
+    entry_alive = np.empty(2 * capacity, np.bool_)
+    entry_next = np.empty(2 * capacity, np.int64)
+    entries = 0
+    word_first = np.full(ranks, -1, np.int64)
+    word_last = np.full(ranks, -1, np.int64)
+    # (word * n + component) -> its entry.
+    entry_of = Dict.empty(key_type=_INT, value_type=_INT)
+    # A word's (component, list) items as they were when the word was looked up.
+    snapshot_components = np.empty(16, np.int64)
+    snapshot_lists = np.empty(16, np.int64)
+    out_i = List.empty_list(_INT)
+    out_j = List.empty_list(_INT)
+    out_score = List.empty_list(types.float64)
+    for x in order:
+        first_word, last_word = word_ptr[x], word_ptr[x + 1]
+        size = last_word - first_word
+        group = groups[x]
+        smallest = threshold * size - 1e-9
+        needed = max(math.ceil(smallest), min(min_shared, size))
+        needed_indexed = max(
+            math.ceil(2 * threshold / (1 + threshold) * size - 1e-9), min(min_shared, size)
+        )
+        own = x
+        for position in range(first_word, first_word + size - needed + 1):
+            word = words[position]
+            # A snapshot of the word's (component, list) items.
+            items = 0
+            entry = word_first[word]
+            while entry >= 0:
+                if entry_alive[entry]:
+                    if items == snapshot_components.shape[0]:
+                        snapshot_components = _grown(snapshot_components)
+                        snapshot_lists = _grown(snapshot_lists)
+                    snapshot_components[items] = entry_component[entry]
+                    snapshot_lists[items] = entry_list[entry]
+                    items += 1
+                entry = entry_next[entry]
+            for item in range(items):
+                component = snapshot_components[item]
+                members = snapshot_lists[item]
+                count = list_size[members]
+                root = component if parent[component] == component else _find(parent, component)
+                if root != component:
+                    # _regroup: the list now under the component's key (an earlier regroup of
+                    # this snapshot may have put another there) goes under its root.
+                    gone = entry_of[word * n + component]
+                    del entry_of[word * n + component]
+                    entry_alive[gone] = False
+                    moved = entry_list[gone]
+                    key = word * n + root
+                    if key not in entry_of:
+                        if entries == entry_component.shape[0]:
+                            entry_component = _grown(entry_component)
+                            entry_list = _grown(entry_list)
+                            entry_alive = _grown(entry_alive)
+                            entry_next = _grown(entry_next)
+                        _append_entry(
+                            entries,
+                            word,
+                            root,
+                            moved,
+                            key,
+                            entry_of,
+                            entry_component,
+                            entry_list,
+                            entry_alive,
+                            entry_next,
+                            word_first,
+                            word_last,
+                        )
+                        entries += 1
+                    else:
+                        present = entry_list[entry_of[key]]
+                        if list_size[present] >= list_size[moved]:
+                            _extend(present, moved, list_head, list_tail, list_size, node_next)
+                        else:
+                            _extend(moved, present, list_head, list_tail, list_size, node_next)
+                            entry_list[entry_of[key]] = moved
+                if root == own:
+                    continue
+                shared_component = 0
+                held = set_of[root]
+                if held >= 0:
+                    for p in range(first_word, last_word):
+                        if held * ranks + words[p] in member:
+                            shared_component += 1
+                if shared_component < needed:
+                    continue
+                node = list_head[members]
+                for _ in range(count):
+                    y = node_text[node]
+                    node = node_next[node]
+                    other_size = word_ptr[y + 1] - word_ptr[y]
+                    if other_size < smallest or groups[y] == group:
+                        continue
+                    shared = _shared(words, word_ptr, x, y)
+                    score = shared / (size + other_size - shared)
+                    if score >= threshold and (
+                        shared >= min_shared or (shared == size and shared == other_size)
+                    ):
+                        own = _join(parent, set_of, set_size, set_words, member, ranks, x, y)
+                        out_i.append(min(x, y))
+                        out_j.append(max(x, y))
+                        out_score.append(score)
+                        break
+        # component_words.setdefault(own, set()).update(words)
+        held = set_of[own]
+        if held < 0:
+            held = len(set_size)
+            set_size.append(0)
+            set_words.append(List.empty_list(_INT))
+            set_of[own] = held
+        for p in range(first_word, last_word):
+            key = held * ranks + words[p]
+            if key not in member:
+                member[key] = 1
+                set_words[held].append(words[p])
+                set_size[held] += 1
+        for position in range(first_word, first_word + size - needed_indexed + 1):
+            word = words[position]
+            key = word * n + own
+            if key in entry_of:
+                posting = entry_list[entry_of[key]]
+            else:
+                posting = lists
+                lists += 1
+                list_head[posting] = -1
+                list_tail[posting] = -1
+                list_size[posting] = 0
+                if entries == entry_component.shape[0]:
+                    entry_component = _grown(entry_component)
+                    entry_list = _grown(entry_list)
+                    entry_alive = _grown(entry_alive)
+                    entry_next = _grown(entry_next)
+                _append_entry(
+                    entries,
+                    word,
+                    own,
+                    posting,
+                    key,
+                    entry_of,
+                    entry_component,
+                    entry_list,
+                    entry_alive,
+                    entry_next,
+                    word_first,
+                    word_last,
+                )
+                entries += 1
+            node = nodes
+            nodes += 1
+            node_text[node] = x
+            node_next[node] = -1
+            if list_tail[posting] >= 0:
+                node_next[list_tail[posting]] = node
+            else:
+                list_head[posting] = node
+            list_tail[posting] = node
+            list_size[posting] += 1
+    size_out = len(out_i)
+    first = np.empty(size_out, np.int64)
+    second = np.empty(size_out, np.int64)
+    scores = np.empty(size_out, np.float64)
+    for k in range(size_out):
+        first[k] = out_i[k]
+        second[k] = out_j[k]
+        scores[k] = out_score[k]
+    return first, second, scores
+
+
+@njit(cache=True)
+def _grown(array):
+    """Return a copy of ``array`` twice as long, its first half the same."""
+    bigger = np.empty(2 * array.shape[0], array.dtype)
+    bigger[: array.shape[0]] = array
+    return bigger
+
+
+@njit(cache=True)
+def _append_entry(
+    entry,
+    word,
+    component,
+    posting,
+    key,
+    entry_of,
+    entry_component,
+    entry_list,
+    entry_alive,
+    entry_next,
+    word_first,
+    word_last,
+):
+    entry_component[entry] = component
+    entry_list[entry] = posting
+    entry_alive[entry] = True
+    entry_next[entry] = -1
+    if word_last[word] >= 0:
+        entry_next[word_last[word]] = entry
+    else:
+        word_first[word] = entry
+    word_last[word] = entry
+    entry_of[key] = entry
+
+
+@njit(cache=True)
+def _extend(kept, other, list_head, list_tail, list_size, node_next):
+    """``kept.extend(other)``: kept's last node points at other's first (they share nodes)."""
+    if list_size[other] == 0:
+        return
+    if list_size[kept] == 0:
+        list_head[kept] = list_head[other]
+    else:
+        node_next[list_tail[kept]] = list_head[other]
+    list_tail[kept] = list_tail[other]
+    list_size[kept] += list_size[other]
+
+
+@njit(cache=True)
+def _shared(words, word_ptr, x, y):
+    """The number of words two texts share (both sorted)."""
+    a, a_end = word_ptr[x], word_ptr[x + 1]
+    b, b_end = word_ptr[y], word_ptr[y + 1]
+    shared = 0
+    while a < a_end and b < b_end:
+        if words[a] == words[b]:
+            shared += 1
+            a += 1
+            b += 1
+        elif words[a] < words[b]:
+            a += 1
+        else:
+            b += 1
+    return shared
+
+
+@njit(cache=True)
+def _join(parent, set_of, set_size, set_words, member, ranks, a, b):
+    """``_join``: union by the smaller root, the smaller word set added to the larger."""
+    root_a, root_b = _find(parent, a), _find(parent, b)
+    parent[max(root_a, root_b)] = min(root_a, root_b)
+    root, other = min(root_a, root_b), max(root_a, root_b)
+    merged, extra = set_of[root], set_of[other]
+    set_of[other] = -1
+    merged_size = set_size[merged] if merged >= 0 else 0
+    extra_size = set_size[extra] if extra >= 0 else 0
+    if merged_size < extra_size:
+        merged, extra = extra, merged
+    if merged < 0:
+        # Both empty: the root gets an empty set of its own.
+        merged = len(set_size)
+        set_size.append(0)
+        set_words.append(List.empty_list(_INT))
+    if extra >= 0:
+        for word in set_words[extra]:
+            key = merged * ranks + word
+            if key not in member:
+                member[key] = 1
+                set_words[merged].append(word)
+                set_size[merged] += 1
+    set_of[root] = merged
+    return root

@@ -1,0 +1,82 @@
+"""The compiled lexical pair search gives the Python search's pairs, in the same order."""
+
+import random
+
+import pytest
+
+from maps.builder import similarity
+from maps.builder.similarity import LexicalSimilarity
+
+VOCABULARY = [f"word{number}" for number in range(60)]
+
+
+def paraphrases(rng: random.Random, count: int) -> list[str]:
+    """Texts around a few arguments: words dropped and added, so components grow and merge.
+
+    Small vocabularies make long chains, components joined under older ones (the posting
+    lists regrouped, lists extended both ways) and texts sharing every word.
+    """
+    arguments = [rng.sample(VOCABULARY, rng.randint(2, 9)) for _ in range(max(1, count // 6))]
+    texts = []
+    for _ in range(count):
+        words = list(rng.choice(arguments))
+        for _ in range(rng.randint(0, 3)):
+            if words and rng.random() < 0.5:
+                words.pop(rng.randrange(len(words)))
+            else:
+                words.append(rng.choice(VOCABULARY))
+        # Now and then a text of stopwords alone: no content word, never a pair.
+        texts.append(" ".join(words) if rng.random() > 0.03 else "the and of")
+    return texts
+
+
+def both(monkeypatch, similarity_, texts, groups):
+    monkeypatch.setattr(similarity, "COMPILED", False)
+    python = list(similarity_.similar_pairs(texts, groups))
+    monkeypatch.setattr(similarity, "COMPILED", True)
+    compiled = list(similarity_.similar_pairs(texts, groups))
+    return python, compiled
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_groups_give_the_same_pairs_in_the_same_order(seed, monkeypatch):
+    rng = random.Random(seed)
+    found = 0
+    for _ in range(25):
+        count = rng.randint(1, 400)
+        texts = paraphrases(rng, count)
+        groups = [rng.randint(0, max(1, count // 3)) for _ in range(count)]
+        similarity_ = LexicalSimilarity(
+            threshold=rng.choice((0.3, 0.5, 0.75, 1.0)), min_shared=rng.choice((1, 2, 3))
+        )
+        python, compiled = both(monkeypatch, similarity_, texts, groups)
+        assert compiled == python
+        found += len(python)
+    assert found > 1000  # the groups did merge: the comparison is not of empty lists
+
+
+def test_the_seed_corpus_claims_merge_as_before(monkeypatch):
+    texts = [
+        "Tech firms say a backdoor would make services less secure for all users",
+        "A backdoor would make the services less secure for all of their users, firms said",
+        "Encryption protects privacy",
+        "Encryption protects children",
+    ]
+    python, compiled = both(monkeypatch, LexicalSimilarity(), texts, ["000", "004", "1", "2"])
+    assert compiled == python
+    assert [pair[:2] for pair in compiled] == [(0, 1)]
+
+
+def test_a_guarded_similarity_keeps_the_python_search(monkeypatch):
+    """The guard is a Python function of two texts: the kernel cannot call it."""
+    called = []
+
+    def guard(first: str, second: str) -> bool:
+        called.append((first, second))
+        return False
+
+    monkeypatch.setattr(similarity, "COMPILED", True)
+    guarded = LexicalSimilarity(guard=guard, guard_name="test")
+    pairs = guarded.similar_pairs(["alpha beta gamma", "alpha beta gamma"], [1, 2])
+    assert [pair[:2] for pair in pairs] == [(0, 1)]
+    assert called == [("alpha beta gamma", "alpha beta gamma")]
