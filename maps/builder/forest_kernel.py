@@ -17,6 +17,8 @@ from numba import njit, types
 from numba.typed import Dict, List
 
 _INT = types.int64
+# The columns of the table of entries (a word's components).
+_COMPONENT, _LIST, _NEXT, _ALIVE = 0, 1, 2, 3
 
 
 @njit(cache=True)
@@ -56,10 +58,8 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
     lists = 0
     # Each word's components, in a dict's key order: entries of a linked list per word,
     # dead once their key is taken away (grown as needed).
-    entry_component = np.empty(2 * capacity, np.int64)
-    entry_list = np.empty(2 * capacity, np.int64)
-    entry_alive = np.empty(2 * capacity, np.bool_)
-    entry_next = np.empty(2 * capacity, np.int64)
+    # Columns: _COMPONENT, _LIST, _NEXT, _ALIVE (1 or 0).
+    entry = np.empty((2 * capacity, 4), np.int64)
     entries = 0
     word_first = np.full(ranks, -1, np.int64)
     word_last = np.full(ranks, -1, np.int64)
@@ -85,16 +85,16 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             word = words[position]
             # A snapshot of the word's (component, list) items.
             items = 0
-            entry = word_first[word]
-            while entry >= 0:
-                if entry_alive[entry]:
+            at = word_first[word]
+            while at >= 0:
+                if entry[at, _ALIVE]:
                     if items == snapshot_components.shape[0]:
                         snapshot_components = _grown(snapshot_components)
                         snapshot_lists = _grown(snapshot_lists)
-                    snapshot_components[items] = entry_component[entry]
-                    snapshot_lists[items] = entry_list[entry]
+                    snapshot_components[items] = entry[at, _COMPONENT]
+                    snapshot_lists[items] = entry[at, _LIST]
                     items += 1
-                entry = entry_next[entry]
+                at = entry[at, _NEXT]
             for item in range(items):
                 component = snapshot_components[item]
                 members = snapshot_lists[item]
@@ -105,37 +105,20 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                     # this snapshot may have put another there) goes under its root.
                     gone = entry_of[word * n + component]
                     del entry_of[word * n + component]
-                    entry_alive[gone] = False
-                    moved = entry_list[gone]
+                    entry[gone, _ALIVE] = 0
+                    moved = entry[gone, _LIST]
                     key = word * n + root
                     if key not in entry_of:
-                        if entries == entry_component.shape[0]:
-                            entry_component = _grown(entry_component)
-                            entry_list = _grown(entry_list)
-                            entry_alive = _grown(entry_alive)
-                            entry_next = _grown(entry_next)
-                        _append_entry(
-                            entries,
-                            word,
-                            root,
-                            moved,
-                            key,
-                            entry_of,
-                            entry_component,
-                            entry_list,
-                            entry_alive,
-                            entry_next,
-                            word_first,
-                            word_last,
+                        entry, entries = _add_entry(
+                            entry, entries, word, root, moved, key, entry_of, word_first, word_last
                         )
-                        entries += 1
                     else:
-                        present = entry_list[entry_of[key]]
+                        present = entry[entry_of[key], _LIST]
                         if list_size[present] >= list_size[moved]:
                             _extend(present, moved, list_head, list_tail, list_size, node_next)
                         else:
                             _extend(moved, present, list_head, list_tail, list_size, node_next)
-                            entry_list[entry_of[key]] = moved
+                            entry[entry_of[key], _LIST] = moved
                 if root == own:
                     continue
                 shared_component = 0
@@ -180,33 +163,16 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             word = words[position]
             key = word * n + own
             if key in entry_of:
-                posting = entry_list[entry_of[key]]
+                posting = entry[entry_of[key], _LIST]
             else:
                 posting = lists
                 lists += 1
                 list_head[posting] = -1
                 list_tail[posting] = -1
                 list_size[posting] = 0
-                if entries == entry_component.shape[0]:
-                    entry_component = _grown(entry_component)
-                    entry_list = _grown(entry_list)
-                    entry_alive = _grown(entry_alive)
-                    entry_next = _grown(entry_next)
-                _append_entry(
-                    entries,
-                    word,
-                    own,
-                    posting,
-                    key,
-                    entry_of,
-                    entry_component,
-                    entry_list,
-                    entry_alive,
-                    entry_next,
-                    word_first,
-                    word_last,
+                entry, entries = _add_entry(
+                    entry, entries, word, own, posting, key, entry_of, word_first, word_last
                 )
-                entries += 1
             node = nodes
             nodes += 1
             node_text[node] = x
@@ -230,37 +196,30 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
 
 @njit(cache=True)
 def _grown(array):
-    """Return a copy of ``array`` twice as long, its first half the same."""
-    bigger = np.empty(2 * array.shape[0], array.dtype)
+    """Return a copy of ``array`` with twice as many rows, the first half the same."""
+    # Concatenated: Numba compiles a tuple sum, not a starred tuple.
+    bigger = np.empty((2 * array.shape[0],) + array.shape[1:], array.dtype)  # noqa: RUF005
     bigger[: array.shape[0]] = array
     return bigger
 
 
 @njit(cache=True)
-def _append_entry(
-    entry,
-    word,
-    component,
-    posting,
-    key,
-    entry_of,
-    entry_component,
-    entry_list,
-    entry_alive,
-    entry_next,
-    word_first,
-    word_last,
-):
-    entry_component[entry] = component
-    entry_list[entry] = posting
-    entry_alive[entry] = True
-    entry_next[entry] = -1
+def _add_entry(entry, entries, word, component, posting, key, entry_of, word_first, word_last):
+    """Set ``by_component[component] = posting`` for a key the word's dict does not hold: a
+    new entry, last in the word's order. Return the table (grown if full) and its length."""
+    if entries == entry.shape[0]:
+        entry = _grown(entry)
+    entry[entries, _COMPONENT] = component
+    entry[entries, _LIST] = posting
+    entry[entries, _NEXT] = -1
+    entry[entries, _ALIVE] = 1
     if word_last[word] >= 0:
-        entry_next[word_last[word]] = entry
+        entry[word_last[word], _NEXT] = entries
     else:
-        word_first[word] = entry
-    word_last[word] = entry
-    entry_of[key] = entry
+        word_first[word] = entries
+    word_last[word] = entries
+    entry_of[key] = entries
+    return entry, entries + 1
 
 
 @njit(cache=True)
