@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from annotations.models import Relation, Span
 from annotations.review.agreement import AnnotatedDocument
 from core.db.group_marks import Mark, group_marks, rows_mark
+from core.db.read_ahead import read_beside
 from debate.models import Debate, DocumentStatus
 from maps.builder import (
     BuildCache,
@@ -121,8 +122,12 @@ def _gold_by_document(
     that changes between the marks and the read is read again next time, never kept stale.
     """
     blocks = Memo(cache, "gold of documents")
-    span_marks = group_marks(span_rows, group="document_id", columns=_MARKED_SPAN)
-    relation_marks = group_marks(relation_rows, group="document_id", columns=_MARKED_RELATION)
+    # The relations' marks by another connection while the spans' are computed, so PostgreSQL
+    # works on both cores (at 100,000 spans: 0.35-0.44 s one after the other, 0.28-0.33 s so).
+    span_marks, relation_marks = read_beside(
+        lambda: group_marks(span_rows, group="document_id", columns=_MARKED_SPAN),
+        lambda: group_marks(relation_rows, group="document_id", columns=_MARKED_RELATION),
+    )
     found: dict = {}
     missing = []
     for document in documents:

@@ -1,11 +1,11 @@
-"""core.db.read_ahead: each read's result in turn, the next one read in a thread meanwhile."""
+"""core.db.read_ahead: reads run in a thread with its own connection while the caller works."""
 
 import threading
 
 import pytest
 from django.db import connection, transaction
 
-from core.db.read_ahead import read_ahead
+from core.db.read_ahead import read_ahead, read_beside
 from debate.models import Document
 from tests.factories import DebateFactory, DocumentFactory
 
@@ -61,3 +61,28 @@ def test_a_read_that_fails_raises_here():
 
     with pytest.raises(ValueError, match="the read failed"):
         list(read_ahead([lambda: 1, failing]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_read_beside_runs_the_other_read_in_a_thread_and_closes_its_connection():
+    first, second = DebateFactory(), DebateFactory()
+    DocumentFactory(debate=first, title="one")
+    DocumentFactory(debate=second, title="two")
+    before = connections_open() if connection.vendor == "postgresql" else 0
+    seen: list[int] = []
+    found = read_beside(titles_of(first.pk, seen), titles_of(second.pk, seen))
+    assert found == (["one"], ["two"])
+    assert seen[0] != seen[1] and threading.get_ident() in seen
+    if connection.vendor == "postgresql":
+        assert connections_open() == before
+
+
+@pytest.mark.django_db
+def test_read_beside_inside_a_transaction_reads_here():
+    debate = DebateFactory()
+    with transaction.atomic():
+        DocumentFactory(debate=debate, title="unsaved elsewhere")
+        seen: list[int] = []
+        found = read_beside(titles_of(debate.pk, seen), titles_of(debate.pk, seen))
+    assert found == (["unsaved elsewhere"], ["unsaved elsewhere"])
+    assert seen == [threading.get_ident()] * 2
