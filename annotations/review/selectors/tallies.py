@@ -17,6 +17,10 @@ each row's difference under a lock on it.
   assignments changed since the last read (``MARGIN`` before it began), and at every document
   once in ``FULL_CHECK_EVERY``. Right after the migration every row is missing;
   ``manage.py count_agreement`` counts them ahead of the first request.
+- A cold read (the API's, ``fill_later``) that finds ``AGREEMENT_QUICK_FROM`` documents or more
+  to count writes no row: it counts every compared document at once (``_quick_total``,
+  ``annotations.review.agreement.quick``) and asks a task for the rows
+  (``debate_tally_fill``), which a read then sums.
 
 These are reads that fill a cache: what they write is derived from the layers alone, and any
 row can be dropped and counted again.
