@@ -21,14 +21,11 @@ import numpy as np
 
 from annotations.review.agreement.alpha import NOT_MARKED
 from annotations.review.agreement.bulk import RelationRow, SpanRow, rows_tally
+from annotations.review.agreement.coded_rows import NONE, counted_rows
 from annotations.review.agreement.counts import tally_merge
 from annotations.review.agreement.quick_relations import relations_count
 from annotations.review.agreement.report import PairTally, Tally
 from annotations.review.alignment import ACTOR, ROLE, STANCE
-
-# A code no value gets: "this layer did not mark the unit" (NOT_MARKED) or "this side of
-# the pair has no span" (None), as the count needs.
-_NONE = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +145,10 @@ def quick_tally(columns: LayerColumns) -> Tally:
     tally.units_agreed = _agreed(spans, unit_spans, unit_layers)
     for dimension, codes in ((STANCE, spans.stance), (ROLE, spans.role), (ACTOR, spans.actor)):
         decode = _decoder(columns.values[dimension], NOT_MARKED)
-        values = np.where(unit_spans >= 0, codes[unit_spans], _NONE)
+        values = np.where(unit_spans >= 0, codes[unit_spans], NONE)
         for layers in np.unique(unit_layers):
             rows = values[unit_layers == layers][:, :layers]
-            for key, n in _counted_rows(rows):
+            for key, n in counted_rows(*rows.T):
                 tally.values[dimension][tuple(decode[code] for code in key)] = n
     for layers in np.unique(layer_counts[counted]):
         covered = characters[layer_counts[counted] == layers].sum(axis=0)
@@ -255,30 +252,7 @@ def _layers(columns: LayerColumns, names: list[tuple[str, ...]]) -> tuple[np.nda
 
 
 def _decoder(values: list[Hashable], none: Hashable) -> dict[int, Hashable]:
-    return {**dict(enumerate(values)), _NONE: none}
-
-
-def _counted_rows(rows: np.ndarray) -> list[tuple[tuple[int, ...], int]]:
-    """Return each distinct row of codes (-1 or more) and how often it came."""
-    if rows.shape[0] == 0:
-        return []
-    width = rows.shape[1]
-    radix = int(rows.max()) + 2
-    if radix**width < 2**62:
-        packed = np.zeros(rows.shape[0], dtype=np.int64)
-        for column in range(width):
-            packed = packed * radix + (rows[:, column] + 1)
-        found, counts = np.unique(packed, return_counts=True)
-        keys = []
-        for value in found.tolist():
-            digits = []
-            for _ in range(width):
-                value, digit = divmod(value, radix)
-                digits.append(digit - 1)
-            keys.append(tuple(reversed(digits)))
-        return list(zip(keys, counts.tolist(), strict=True))
-    found, counts = np.unique(rows, axis=0, return_counts=True)
-    return [(tuple(row), n) for row, n in zip(found.tolist(), counts.tolist(), strict=True)]
+    return {**dict(enumerate(values)), NONE: none}
 
 
 def _agreed(spans: _Spans, unit_spans: np.ndarray, unit_layers: np.ndarray) -> int:
@@ -343,8 +317,8 @@ def _pairs(
             setattr(tally.pairs[by_code[code]], name, n)
     # (attribute, label): [exact matched, overlap matched, left, right]
     for attribute, labels in ((STANCE, spans.stance), (ROLE, spans.role)):
-        left_label = np.where(has_left, labels[left], _NONE)
-        right_label = np.where(has_right, labels[right], _NONE)
+        left_label = np.where(has_left, labels[left], NONE)
+        right_label = np.where(has_right, labels[right], NONE)
         same = both & (left_label == right_label)
         for column, chosen, label in (
             (2, has_left, left_label),
@@ -352,29 +326,27 @@ def _pairs(
             (1, same, left_label),
             (0, same & exact, left_label),
         ):
-            matrix = np.stack([pair[chosen], label[chosen]], axis=1)
-            for (code, value), n in _counted_rows(matrix):
+            for (code, value), n in counted_rows(pair[chosen], label[chosen]):
                 counts = tally.pairs[by_code[code]].labels[attribute, values[attribute][value]]
                 counts[column] = n
     stance = _decoder(values[STANCE], None)
-    left_stance = np.where(has_left, spans.stance[left], _NONE)
-    right_stance = np.where(has_right, spans.stance[right], _NONE)
-    matrix = np.stack([pair, left_stance, right_stance], axis=1)
-    for (code, row, column), n in _counted_rows(matrix):
+    left_stance = np.where(has_left, spans.stance[left], NONE)
+    right_stance = np.where(has_right, spans.stance[right], NONE)
+    for (code, row, column), n in counted_rows(pair, left_stance, right_stance):
         tally.pairs[by_code[code]].confusion[stance[row], stance[column]] = n
     # Each side's (stance, role, actor) or None.
     sides = [pair]
     for chosen, side in ((has_left, left), (has_right, right)):
-        sides.append(np.where(chosen, 0, _NONE))
-        sides += [np.where(chosen, spans.stance[side], _NONE)]
-        sides += [np.where(chosen, spans.role[side], _NONE)]
-        sides += [np.where(chosen, spans.actor[side], _NONE)]
-    for (code, *marks), n in _counted_rows(np.stack(sides, axis=1)):
+        sides.append(np.where(chosen, 0, NONE))
+        sides += [np.where(chosen, spans.stance[side], NONE)]
+        sides += [np.where(chosen, spans.role[side], NONE)]
+        sides += [np.where(chosen, spans.actor[side], NONE)]
+    for (code, *marks), n in counted_rows(*sides):
         tally.pairs[by_code[code]].marks[_side(marks[:4], values), _side(marks[4:], values)] = n
 
 
 def _side(marks: list[int], values: dict[str, list[Hashable]]) -> tuple[Hashable, ...] | None:
     present, stance, role, actor = marks
-    if present == _NONE:
+    if present == NONE:
         return None
     return (values[STANCE][stance], values[ROLE][role], values[ACTOR][actor])

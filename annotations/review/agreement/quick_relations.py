@@ -17,10 +17,9 @@ import numpy as np
 
 from annotations.review.agreement.alpha import NOT_LINKED, RELATION
 from annotations.review.agreement.bulk import RelationRow
+from annotations.review.agreement.coded_rows import NONE, counted_rows, distinct_rows, packed
 from annotations.review.agreement.data import F1Counts
 from annotations.review.agreement.report import Tally
-
-_NONE = -1
 
 
 def relations_count(
@@ -55,16 +54,16 @@ def relations_count(
     linked, row, by_layer = values.of(unit_source, unit_target, own, kinds)
     layers = np.empty(linked, dtype=np.int64)
     layers[row] = layer_counts[document]
-    matrix = np.full((linked, int(layers.max())), _NONE, dtype=np.int64)
+    matrix = np.full((linked, int(layers.max())), NONE, dtype=np.int64)
     matrix[by_layer[0], by_layer[1]] = by_layer[2]
     for count in np.unique(layers):
         chosen = matrix[layers == count][:, :count]
-        for key, n in _counted(*(chosen[:, column] for column in range(count))):
+        for key, n in counted_rows(*(chosen[:, column] for column in range(count))):
             found = tuple(values.value(code) for code in key)
             tally.values[RELATION][found] = tally.values[RELATION].get(found, 0) + n
     # Each pair of layers the relation's layer belongs to: the pair units of its ends.
     most = int(layer_counts.max())
-    ends = np.full((span_id.size, most), _NONE, dtype=np.int64)
+    ends = np.full((span_id.size, most), NONE, dtype=np.int64)
     left, right = pair_rows[:, 3], pair_rows[:, 4]
     has_left, has_right = left >= 0, right >= 0
     ends[left[has_left], pair_rows[has_left, 2]] = np.flatnonzero(has_left)
@@ -79,13 +78,13 @@ def relations_count(
     pair_source = ends[source[relation], other]
     pair_target = ends[target[relation], other]
     # A unit pair's key within its pair of layers: (pair, source unit, target unit).
-    unit_pair = _group(pair, pair_source, pair_target)
+    unit_pair = packed(pair, pair_source, pair_target)
     linked, row, by_side = values.of(unit_pair, np.zeros_like(unit_pair), side, kinds[relation])
-    matrix = np.full((linked, 2), _NONE, dtype=np.int64)
+    matrix = np.full((linked, 2), NONE, dtype=np.int64)
     matrix[by_side[0], by_side[1]] = by_side[2]
     pair_of = np.empty(linked, dtype=np.int64)
     pair_of[row] = pair
-    for (code, left_value, right_value), n in _counted(pair_of, matrix[:, 0], matrix[:, 1]):
+    for (code, left_value, right_value), n in counted_rows(pair_of, matrix[:, 0], matrix[:, 1]):
         pairs_links = tally.pairs[pairs[code]].links
         key = (values.value(left_value), values.value(right_value))
         pairs_links[key] = pairs_links.get(key, 0) + n
@@ -100,7 +99,7 @@ class _Values:
         self.combined: dict[tuple[str, ...], int] = {}
 
     def value(self, code: int) -> Hashable:
-        if code == _NONE:
+        if code == NONE:
             return NOT_LINKED
         if code < len(self.types):
             return self.types[code]
@@ -115,10 +114,10 @@ class _Values:
         A place (a layer, or a side) with two or more distinct kinds gets their combined
         value.
         """
-        keys = _group(first, second)
+        keys = packed(first, second)
         linked, row = np.unique(keys, return_inverse=True)
-        distinct, _counts = _distinct(row, place, kinds)
-        group = _group(distinct[:, 0], distinct[:, 1])
+        distinct, _counts = distinct_rows(row, place, kinds)
+        group = packed(distinct[:, 0], distinct[:, 1])
         starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
         sizes = np.diff(np.r_[starts, group.size])
         codes = distinct[starts, 2].copy()
@@ -139,8 +138,8 @@ def _f1(
     kinds: np.ndarray,
 ) -> None:
     """Add each pair's relation F1 counts, typed and untyped."""
-    typed, _counts = _distinct(unit_pair, kinds, side, pair)
-    untyped, _counts = _distinct(unit_pair, side, pair)
+    typed, _counts = distinct_rows(unit_pair, kinds, side, pair)
+    untyped, _counts = distinct_rows(unit_pair, side, pair)
     size = len(pairs)
     for table, kept in ((typed, "relations"), (untyped, "relations_untyped")):
         key = table[:, :-2]
@@ -172,27 +171,3 @@ def _flat(
         return np.array(values, dtype=np.int64)
 
     return column(document), column(sources), column(targets), column(kinds), list(codes)
-
-
-def _group(*columns: np.ndarray) -> np.ndarray:
-    """Return one integer per row of non-negative or -1 columns, equal only for equal rows."""
-    key = np.zeros(columns[0].size, dtype=np.int64)
-    for column in columns:
-        radix = int(column.max()) + 2 if column.size else 1
-        if key.size and int(key.max()) >= (2**62) // radix:
-            # Too wide to pack: number the rows so far, then go on packing.
-            key = np.unique(key, return_inverse=True)[1].astype(np.int64)
-        key = key * radix + (column + 1)
-    return key
-
-
-def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct rows of the columns, sorted, and how often each came."""
-    _keys, first, counts = np.unique(_group(*columns), return_index=True, return_counts=True)
-    return np.column_stack([column[first] for column in columns]), counts
-
-
-def _counted(*columns: np.ndarray) -> list[tuple[tuple[int, ...], int]]:
-    """Return each distinct row of the columns and how often it came."""
-    rows, counts = _distinct(*columns)
-    return [(tuple(row), n) for row, n in zip(rows.tolist(), counts.tolist(), strict=True)]
