@@ -36,20 +36,24 @@ def fills(monkeypatch):
 
 
 def test_every_process_knows_the_fill_task_by_name():
-    """The web process sends it by name: registered as the apps load, whatever imported what."""
+    """The web process sends it by name: registered as the apps load, whatever imported what,
+    with the settings' reliability for every task."""
     found = subprocess.run(
         [
             sys.executable,
             "-c",
             "import django; django.setup(); from config.celery import app; "
-            f"print({tallies.FILL_TASK!r} in app.tasks)",
+            f"task = app.tasks[{tallies.FILL_TASK!r}]; "
+            "print(task.acks_late, task.reject_on_worker_lost, task.time_limit)",
         ],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
-    assert found.stdout.strip().splitlines()[-1] == "True"
+    # Known by name, acknowledged late, given back if its worker dies, limited in time (the
+    # settings' for every task).
+    assert found.stdout.strip().splitlines()[-1] == "True True 1800"
 
 
 def test_layer_columns_read_what_annotated_rows_reads(world):
