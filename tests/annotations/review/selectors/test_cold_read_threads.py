@@ -9,37 +9,16 @@ import threading
 import pytest
 
 from annotations.review.selectors import tallies
-from annotations.services import SpanInput, document_submit, span_create
-from debate.models import Role
+from tests.annotations.review.selectors.conftest import build_world
 from tests.annotations.review.selectors.test_tallies import full_count
-from tests.factories import DebateFactory, DocumentFactory, MembershipFactory, UserFactory
+from tests.factories import DebateFactory
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_chunks_read_ahead_outside_a_transaction_sum_to_the_full_count(monkeypatch):
     """As served: no transaction, so each chunk is read in a thread while the last is counted."""
     debate = DebateFactory()
-    annotators = [UserFactory(username=name) for name in ("ann", "bea", "cid")]
-    for annotator in annotators:
-        MembershipFactory(debate=debate, user=annotator, role=Role.ANNOTATOR)
-    for number in range(7):
-        text = "police want access to messages " * 3 + str(number)
-        document = DocumentFactory(debate=debate, text=text)
-        for place, annotator in enumerate(annotators[: 2 + number % 2]):
-            for start in (0, 13 + place, 40):
-                span_create(
-                    document=document,
-                    annotator=annotator,
-                    by=annotator,
-                    data=SpanInput(
-                        start=start,
-                        end=start + 9 + place,
-                        quote=document.text[start : start + 9 + place],
-                        stance=("pro", "contra")[(number + place + start) % 2],
-                        role="claim",
-                    ),
-                )
-            document_submit(document=document, annotator=annotator)
+    build_world(debate)  # seven documents compared, with relations
     monkeypatch.setattr(tallies, "QUICK_CHUNK", 2)
     threads = []
     read = tallies.layer_columns
