@@ -14,7 +14,7 @@ more than ``kernel.MAX_LAYERS`` layers.
 """
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -49,6 +49,38 @@ class LayerColumns:
     actor: np.ndarray
     values: dict[str, list[Hashable]]
     relations: dict[int, list[RelationRow]]
+
+    def names(self) -> list[tuple[str, ...]]:
+        """Return each document's layers' names, sorted: a span's layer is its place here."""
+        return [tuple(sorted(set(annotators.values()))) for _pk, _l, annotators in self.documents]
+
+    def layers(self, names: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return each span's layer (its annotator's place among its document's ``names``).
+
+        And whether its annotator is one of its document's layers at all.
+        """
+        keys = []
+        width = int(self.annotator.max()) + 1 if self.annotator.size else 1
+        for place, (_pk, _length, annotators) in enumerate(self.documents):
+            for annotator, name in annotators.items():
+                width = max(width, annotator + 1)
+                keys.append((place, annotator, names[place].index(name)))
+        table = np.array(
+            sorted((place * width + annotator, layer) for place, annotator, layer in keys),
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        wanted = self.document * width + self.annotator
+        found = np.minimum(np.searchsorted(table[:, 0], wanted), max(len(table) - 1, 0))
+        known = table[found, 0] == wanted if len(table) else np.zeros(wanted.size, dtype=bool)
+        return np.where(known, table[found, 1], 0), known
+
+    def spans_only(self, chosen: np.ndarray) -> "LayerColumns":
+        """Return the same documents with only the ``chosen`` spans (a mask or places)."""
+        return replace(self, **{name: getattr(self, name)[chosen] for name in _SPAN_COLUMNS})
+
+
+# The fields of LayerColumns that hold a value a span.
+_SPAN_COLUMNS = ("document", "span_id", "annotator", "start", "end", "stance", "role", "actor")
 
 
 def columns_from_rows(
@@ -93,10 +125,11 @@ def quick_tally(columns: LayerColumns) -> Tally:
 
     documents = columns.documents
     count = len(documents)
-    names = [tuple(sorted(set(annotators.values()))) for _pk, _l, annotators in documents]
+    names = columns.names()
     layer_counts = np.array([len(found) for found in names], dtype=np.int64)
     lengths = np.array([length for _pk, length, _a in documents], dtype=np.int64)
-    layer, known = _layers(columns, names)
+    # A span of an annotator who is not one of its document's layers is refused.
+    layer, known = columns.layers(names)
     spans_of = np.bincount(columns.document, minlength=count)
     by_document = np.argsort(columns.document, kind="stable")
     firsts = np.searchsorted(columns.document[by_document], np.arange(count + 1))
@@ -227,28 +260,6 @@ class _Spans:
         self.stance = columns.stance[take]
         self.role = columns.role[take]
         self.actor = columns.actor[take]
-
-
-def _layers(columns: LayerColumns, names: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
-    """Return each span's layer (its annotator's place among the document's sorted names).
-
-    And whether its annotator is one of the document's: a span of another is refused.
-    """
-    keys = []
-    width = int(columns.annotator.max()) + 1 if columns.annotator.size else 1
-    for place, (_pk, _length, annotators) in enumerate(columns.documents):
-        for annotator, name in annotators.items():
-            width = max(width, annotator + 1)
-            keys.append((place, annotator, names[place].index(name)))
-    table = np.array(
-        sorted((place * width + annotator, layer) for place, annotator, layer in keys),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    wanted = columns.document * width + columns.annotator
-    found = np.searchsorted(table[:, 0], wanted)
-    found = np.minimum(found, max(len(table) - 1, 0))
-    known = table[found, 0] == wanted if len(table) else np.zeros(wanted.size, dtype=bool)
-    return np.where(known, table[found, 1], 0), known
 
 
 def _decoder(values: list[Hashable], none: Hashable) -> dict[int, Hashable]:

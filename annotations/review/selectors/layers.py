@@ -106,23 +106,11 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
                 ),
             ]
         read = _coded_spans(spans, labels)
-    # Only the submitted layers' spans (filtered here: a join in the query cost PostgreSQL a
-    # fifth more).
-    places = np.searchsorted(np.array(ids, dtype=np.int64), read[0])
-    width = max([int(read[2].max()) + 1 if read[2].size else 1, *map(max, compared.values())])
-    layers = np.array(
-        [place * width + key for place, pk in enumerate(ids) for key in compared[pk]],
-        dtype=np.int64,
-    )
-    submitted = np.isin(places * width + read[2], layers)
-    document, span_id, annotator, start, end, stance, role, actor = (
-        column[submitted] for column in (places, *read[1:])
-    )
+    document, span_id, annotator, start, end, stance, role, actor = read
     actors, actor_codes = np.unique(actor, return_inverse=True)
-    relations = _relation_rows(ids, compared)
-    return LayerColumns(
+    columns = LayerColumns(
         documents=[(pk, lengths[pk], compared[pk]) for pk in ids],
-        document=document,
+        document=np.searchsorted(np.array(ids, dtype=np.int64), document),
         span_id=span_id,
         annotator=annotator,
         start=start,
@@ -135,8 +123,12 @@ def layer_columns(*, debate: Debate, document_ids: Collection[int]) -> LayerColu
             ROLE: labels["role"],
             ACTOR: [None if pk == -1 else int(pk) for pk in actors.tolist()],
         },
-        relations=relations,
+        relations=_relation_rows(ids, compared),
     )
+    # Only the submitted layers' spans, dropped here: a join in the query cost PostgreSQL a
+    # fifth more.
+    _layer, submitted = columns.layers(columns.names())
+    return columns.spans_only(submitted)
 
 
 def _relation_rows(
