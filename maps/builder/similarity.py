@@ -175,22 +175,20 @@ class LexicalSimilarity:
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
-        """Return a spanning forest of the pairs at or above the threshold, never within a group."""
+        """Return a spanning forest of the pairs at or above the threshold, never within a group.
+
+        Without a guard, by the compiled kernel (``forest_kernel``: the pairs of
+        ``_spanning_pairs``, in the same order); the guard is a Python function of two texts.
+        """
+        if self.guard is None:
+            sets, rank = _ranked(texts)
+            return tuple(_compiled_pairs(sets, rank, groups, self.threshold, self.min_shared))
         return tuple(self._spanning_pairs(texts, groups))
 
     def _spanning_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterator[tuple[int, int, float]]:
-        sets = [content_words(text) for text in texts]
-        frequency = Counter(word for words in sets for word in words)
-        # Words as integer ranks, rarest first, so a text's prefix is a plain integer sort.
-        rank = {
-            word: position
-            for position, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))
-        }
-        if self.guard is None and COMPILED:
-            yield from _compiled_pairs(sets, rank, groups, self.threshold, self.min_shared)
-            return
+        sets, rank = _ranked(texts)
         threshold, min_shared, guard = self.threshold, self.min_shared, self.guard
         parent = list(range(len(sets)))
         # Prefix posting lists, grouped by the component their members belonged to when they
@@ -253,9 +251,18 @@ class LexicalSimilarity:
 
 
 DEFAULT_SIMILARITY = LexicalSimilarity()
-# Whether ``LexicalSimilarity`` without a guard searches by the compiled kernel
-# (``forest_kernel``: the same pairs, in the same order); the tests compare the two.
-COMPILED = True
+
+
+def _ranked(texts: Sequence[str]) -> tuple[list[frozenset[str]], dict[str, int]]:
+    """Return each text's content words, and each word's rank: rarest first, then by word."""
+    sets = [content_words(text) for text in texts]
+    frequency = Counter(word for words in sets for word in words)
+    # Words as integer ranks, rarest first, so a text's prefix is a plain integer sort.
+    rank = {
+        word: position
+        for position, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))
+    }
+    return sets, rank
 
 
 def _compiled_pairs(

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from maps.builder import similarity
+from maps.builder import forest_kernel
 from maps.builder.similarity import LexicalSimilarity
 
 VOCABULARY = [f"word{number}" for number in range(60)]
@@ -30,16 +30,15 @@ def paraphrases(rng: random.Random, count: int) -> list[str]:
     return texts
 
 
-def both(monkeypatch, similarity_, texts, groups):
-    monkeypatch.setattr(similarity, "COMPILED", False)
-    python = list(similarity_.similar_pairs(texts, groups))
-    monkeypatch.setattr(similarity, "COMPILED", True)
+def both(similarity_, texts, groups):
+    """The Python search's pairs and those ``similar_pairs`` gives (the compiled search)."""
+    python = list(similarity_._spanning_pairs(texts, groups))
     compiled = list(similarity_.similar_pairs(texts, groups))
     return python, compiled
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_random_groups_give_the_same_pairs_in_the_same_order(seed, monkeypatch):
+def test_random_groups_give_the_same_pairs_in_the_same_order(seed):
     rng = random.Random(seed)
     found = 0
     for _ in range(25):
@@ -49,33 +48,33 @@ def test_random_groups_give_the_same_pairs_in_the_same_order(seed, monkeypatch):
         similarity_ = LexicalSimilarity(
             threshold=rng.choice((0.3, 0.5, 0.75, 1.0)), min_shared=rng.choice((1, 2, 3))
         )
-        python, compiled = both(monkeypatch, similarity_, texts, groups)
+        python, compiled = both(similarity_, texts, groups)
         assert compiled == python
         found += len(python)
     assert found > 1000  # the groups did merge: the comparison is not of empty lists
 
 
-def test_the_seed_corpus_claims_merge_as_before(monkeypatch):
+def test_the_seed_corpus_claims_merge_as_before():
     texts = [
         "Tech firms say a backdoor would make services less secure for all users",
         "A backdoor would make the services less secure for all of their users, firms said",
         "Encryption protects privacy",
         "Encryption protects children",
     ]
-    python, compiled = both(monkeypatch, LexicalSimilarity(), texts, ["000", "004", "1", "2"])
+    python, compiled = both(LexicalSimilarity(), texts, ["000", "004", "1", "2"])
     assert compiled == python
     assert [pair[:2] for pair in compiled] == [(0, 1)]
 
 
 def test_a_guarded_similarity_keeps_the_python_search(monkeypatch):
     """The guard is a Python function of two texts: the kernel cannot call it."""
+    monkeypatch.setattr(forest_kernel, "spanning_pairs", None)  # never called
     called = []
 
     def guard(first: str, second: str) -> bool:
         called.append((first, second))
         return False
 
-    monkeypatch.setattr(similarity, "COMPILED", True)
     guarded = LexicalSimilarity(guard=guard, guard_name="test")
     pairs = guarded.similar_pairs(["alpha beta gamma", "alpha beta gamma"], [1, 2])
     assert [pair[:2] for pair in pairs] == [(0, 1)]
