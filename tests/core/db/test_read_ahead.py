@@ -3,28 +3,34 @@
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from core.db.read_ahead import read_ahead, read_beside
 from debate.models import Document
 from tests.factories import DebateFactory, DocumentFactory
 
 
-def titles_of(debate_id, seen):
+def titles_of(debate_id, seen, used=None):
+    """A read of a debate's titles that records its thread, and its connection in ``used``."""
+
     def read():
         seen.append(threading.get_ident())
+        if used is not None:
+            # The thread and its own connection (Django's are per thread).
+            used.append((threading.get_ident(), connections[DEFAULT_DB_ALIAS]))
         return sorted(Document.objects.filter(debate_id=debate_id).values_list("title", flat=True))
 
     return read
 
 
-def connections_open() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
+def closed(used) -> dict[bool, bool]:
+    """Whether the reads' connections were closed (Django sets them to None), by whether the
+    read ran in this thread; the reads of one thread share its connection."""
+    here = threading.get_ident()
+    found: dict[bool, bool] = {}
+    for thread, wrapper in used:
+        found[thread == here] = found.get(thread == here, True) and wrapper.connection is None
+    return found
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,14 +39,13 @@ def test_outside_a_transaction_the_reads_run_in_another_thread_in_order():
     for number, debate in enumerate(debates):
         for letter in "ab"[: number + 1]:
             DocumentFactory(debate=debate, title=f"{letter}{number}")
-    before = connections_open() if connection.vendor == "postgresql" else 0
     seen: list[int] = []
-    found = list(read_ahead(titles_of(debate.pk, seen) for debate in debates))
+    used: list = []
+    found = list(read_ahead(titles_of(debate.pk, seen, used) for debate in debates))
     assert found == [["a0"], ["a1", "b1"], ["a2", "b2"]]
     assert len(seen) == 3 and threading.get_ident() not in seen
-    if connection.vendor == "postgresql":
-        # The thread's connection is closed with it.
-        assert connections_open() == before
+    # The thread's connection is closed with it.
+    assert len(used) == 3 and closed(used) == {False: True}
 
 
 @pytest.mark.django_db
@@ -68,13 +73,13 @@ def test_read_beside_runs_the_other_read_in_a_thread_and_closes_its_connection()
     first, second = DebateFactory(), DebateFactory()
     DocumentFactory(debate=first, title="one")
     DocumentFactory(debate=second, title="two")
-    before = connections_open() if connection.vendor == "postgresql" else 0
     seen: list[int] = []
-    found = read_beside(titles_of(first.pk, seen), titles_of(second.pk, seen))
+    used: list = []
+    found = read_beside(titles_of(first.pk, seen, used), titles_of(second.pk, seen, used))
     assert found == (["one"], ["two"])
     assert seen[0] != seen[1] and threading.get_ident() in seen
-    if connection.vendor == "postgresql":
-        assert connections_open() == before
+    # The thread's connection is closed with it; the caller's stays open.
+    assert closed(used) == {True: False, False: True}
 
 
 @pytest.mark.django_db
