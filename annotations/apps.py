@@ -9,8 +9,13 @@ class AnnotationsConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from annotations import tasks  # noqa: F401  (registers the task a cold read sends)
-        from annotations.receivers import install_status_counts, start_status_counts
+        from annotations.receivers import (
+            install_gold_revisions,
+            install_status_counts,
+            start_status_counts,
+        )
         from debate.models import Debate
 
         post_save.connect(start_status_counts, sender=Debate, dispatch_uid="status_counts_start")
         post_migrate.connect(install_status_counts, sender=self)
+        post_migrate.connect(install_gold_revisions, sender=self)

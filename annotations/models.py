@@ -412,6 +412,30 @@ class DebateStatusCount(models.Model):
         return f"{self.n} {self.kind}s {self.status} in debate {self.debate_id}"
 
 
+class GoldRevision(models.Model):
+    """Which revision of its gold layer a document is at: a number the database's triggers give
+    anew whenever one of its gold spans or relations is inserted, changed or deleted.
+
+    ``annotations.gold_revisions`` installs them (``core.db.kept_revisions``); a document whose
+    gold never changed since has no row. The map worker keeps what it read of each document
+    under this number and reads again only the documents whose number moved. No foreign-key
+    constraint: a trigger may write the row of a document its own statement is deleting, and
+    a revision is never given twice, so a row left behind names nothing anyone asks for.
+    """
+
+    document = models.OneToOneField(
+        Document,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="gold_revision",
+    )
+    revision = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"gold of document {self.document_id} at revision {self.revision}"
+
+
 __all__ = [
     "GOLD",
     "Assignment",
@@ -421,6 +445,7 @@ __all__ = [
     "DocumentAgreement",
     "DocumentAgreementTally",
     "DocumentReview",
+    "GoldRevision",
     "Relation",
     "RelationEvent",
     "ReviewAction",

@@ -1,7 +1,9 @@
-"""Receivers: the debate's status counts are started with it and their triggers kept installed."""
+"""Receivers: the debate's status counts are started with it; their triggers and the gold
+revisions' are kept installed."""
 
 from django.db import connections
 
+from annotations.gold_revisions import gold_revisions_install
 from annotations.review.selectors.status_counts import (
     debate_status_counts_start,
     status_counts_install,
@@ -22,3 +24,8 @@ def install_status_counts(sender, *, using: str, **kwargs) -> None:
     before the counts' table (the triggers are then dropped).
     """
     status_counts_install(connection=connections[using])
+
+
+def install_gold_revisions(sender, *, using: str, **kwargs) -> None:
+    """Install the gold revisions' triggers after every migrate, as the status counts'."""
+    gold_revisions_install(connection=connections[using])

@@ -6,7 +6,7 @@ another layer of the same debate (an annotator's, or the majority vote) into the
 to compare its map with gold's.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -14,8 +14,6 @@ from django.db.models import QuerySet
 
 from annotations.models import Relation, Span
 from annotations.review.agreement import AnnotatedDocument
-from core.db.group_marks import Mark, group_marks, rows_mark
-from core.db.read_ahead import read_beside
 from debate.models import Debate, DocumentStatus
 from maps.builder import (
     BuildCache,
@@ -41,16 +39,19 @@ def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInp
     their values, and it redoes only what new objects change.
     """
     rows = Memo(cache, "gold rows")
-    documents = _interned(
-        rows,
-        (
-            ("document", pk, title, None if day is None else day.isoformat())
-            for pk, title, day in debate.documents.filter(status=DocumentStatus.ADJUDICATED)
+    # Each document's gold revision, read before its rows (annotations.gold_revisions).
+    revisions: dict[int, int | None] = {}
+
+    def document_rows() -> Iterator[tuple]:
+        for pk, title, day, revision in (
+            debate.documents.filter(status=DocumentStatus.ADJUDICATED)
             .order_by("pk")
-            .values_list("pk", "title", "published")
-        ),
-        lambda row: MapDocument(*row[1:]),
-    )
+            .values_list("pk", "title", "published", "gold_revision__revision")
+        ):
+            revisions[pk] = revision
+            yield ("document", pk, title, None if day is None else day.isoformat())
+
+    documents = _interned(rows, document_rows(), lambda row: MapDocument(*row[1:]))
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
     span_rows = Span.objects.filter(annotator__isnull=True, **gold)
     relation_rows = Relation.objects.filter(annotator__isnull=True, **gold)
@@ -58,7 +59,9 @@ def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInp
         spans = [GoldSpan(*row) for row in _span_values(span_rows)]
         relations = [GoldRelation(*row[2:]) for row in _relation_values(relation_rows)]
     else:
-        spans, relations = _gold_by_document(documents, span_rows, relation_rows, cache)
+        spans, relations = _gold_by_document(
+            documents, revisions, span_rows, relation_rows, cache
+        )
     actors = [
         MapActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=tuple(aliases))
         for pk, name, kind, affiliation, aliases in debate.actors.order_by("pk").values_list(
@@ -94,8 +97,7 @@ def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInp
 
 # A span's columns in GoldSpan's field order, so each row makes one positionally (100k rows:
 # keyword arguments were a noticeable part of reading the layer); a relation's, its id and
-# document, then GoldRelation's fields. Each row's document id (second) is what its marks are
-# grouped by, the rest is what they mark.
+# document, then GoldRelation's fields. Each row's document id is second.
 _SPAN_COLUMNS = ("pk", "document_id", "start", "end", "quote", "stance", "role", "actor_id")
 _RELATION_COLUMNS = ("pk", "document_id", "source_id", "target_id", "type")
 # Keys per query: SQLite allows 32,766 parameters a statement.
@@ -111,34 +113,33 @@ def _relation_values(rows: QuerySet) -> Iterator[tuple]:
 
 
 def _gold_by_document(
-    documents: list[MapDocument], span_rows: QuerySet, relation_rows: QuerySet, cache: BuildCache
+    documents: list[MapDocument],
+    revisions: Mapping[int, int | None],
+    span_rows: QuerySet,
+    relation_rows: QuerySet,
+    cache: BuildCache,
 ) -> tuple[list[GoldSpan], list[GoldRelation]]:
     """Return the gold spans and relations of the documents, document by document, reading
-    only those of documents whose gold is not what the last read found.
+    only those of documents whose gold revision is not the one the last read found.
 
-    The database marks each document's gold rows (``core.db.group_marks``: a count and a sum
-    of fingerprints of every value), so an unchanged document costs one row of marks instead
-    of its spans. What is read is kept under the marks of the rows actually read, so a row
-    that changes between the marks and the read is read again next time, never kept stale.
+    A document's gold revision (``GoldRevision``, given anew by the database's triggers in
+    every statement that writes one of its gold rows) was read before its rows, so what is
+    read is kept under a revision no newer than the rows: a row that changes between the two
+    reads leaves a newer revision, and the document is read again next time, never kept
+    stale. An unchanged document costs nothing but its revision, read with its title.
     """
     blocks = Memo(cache, "gold of documents")
-    # The relations' marks by another connection while the spans' are computed, so PostgreSQL
-    # works on both cores (at 100,000 spans: 0.35-0.44 s one after the other, 0.28-0.33 s so).
-    span_marks, relation_marks = read_beside(
-        lambda: group_marks(span_rows, group="document_id", columns=_MARKED_SPAN),
-        lambda: group_marks(relation_rows, group="document_id", columns=_MARKED_RELATION),
-    )
     found: dict = {}
     missing = []
     for document in documents:
-        key = (document.id, span_marks.get(document.id), relation_marks.get(document.id))
+        key = (document.id, revisions[document.id])
         block = blocks.get(key)
         if block is None:
             missing.append(document.id)
         else:
             found[document.id] = (key, block)
     if missing:
-        found.update(_read_documents(span_rows, relation_rows, missing, len(documents)))
+        found.update(_read_documents(span_rows, relation_rows, missing, len(documents), revisions))
     spans: list[GoldSpan] = []
     relations: list[GoldRelation] = []
     for document in documents:
@@ -150,14 +151,14 @@ def _gold_by_document(
     return spans, relations
 
 
-_MARKED_SPAN = tuple(c for c in _SPAN_COLUMNS if c != "document_id")
-_MARKED_RELATION = tuple(c for c in _RELATION_COLUMNS if c != "document_id")
-
-
 def _read_documents(
-    span_rows: QuerySet, relation_rows: QuerySet, ids: list, all_documents: int
+    span_rows: QuerySet,
+    relation_rows: QuerySet,
+    ids: list,
+    all_documents: int,
+    revisions: Mapping[int, int | None],
 ) -> dict:
-    """Return each document's (key, (spans, relations)), the key marking the rows read."""
+    """Return each document's (key, (spans, relations)), the key its revision read before."""
     span_values: dict = {pk: [] for pk in ids}
     relation_values: dict = {pk: [] for pk in ids}
     # Every document (a first build): the debate's rows, not a list of ten thousand ids.
@@ -171,23 +172,16 @@ def _read_documents(
             for row in read(rows.filter(document_id__in=part) if narrowed else rows):
                 if row[1] in values:
                     values[row[1]].append(row)
-    found = {}
-    for pk in ids:
-        spans, relations = span_values[pk], relation_values[pk]
-        key = (pk, _mark(spans), _mark(relations))
-        found[pk] = (
-            key,
+    return {
+        pk: (
+            (pk, revisions[pk]),
             (
-                tuple(GoldSpan(*row) for row in spans),
-                tuple(GoldRelation(*row[2:]) for row in relations),
+                tuple(GoldSpan(*row) for row in span_values[pk]),
+                tuple(GoldRelation(*row[2:]) for row in relation_values[pk]),
             ),
         )
-    return found
-
-
-def _mark(rows: list[tuple]) -> Mark | None:
-    """The rows' mark as ``group_marks`` gives it (None for no rows)."""
-    return rows_mark((row[0], *row[2:]) for row in rows) if rows else None
+        for pk in ids
+    }
 
 
 def _chunks(ids: list) -> Iterator[list]:

@@ -8,8 +8,9 @@ vendor. The fast paths: ``compiled`` (hot reads compiled once, prepared statemen
 written by PostgreSQL, streamed by COPY), ``timestamps`` (timestamps as text from the
 database), ``snapshot`` (one consistent view for a long read), ``text_bytes`` (a large text
 column as UTF-8 bytes), ``kept_counts`` (rows counted by status, kept by triggers),
-``group_marks`` (a content mark of each group of rows, so a reader reads again only the groups
-that changed), ``statistics`` (the planner's statistics refreshed after a bulk write) and
+``kept_revisions`` (a revision per group of rows, given anew by triggers as a row changes, so a
+reader reads again only the groups that changed), ``read_ahead`` (reads in a thread with its
+own connection), ``statistics`` (the planner's statistics refreshed after a bulk write) and
 ``any_of`` (a column against a long list of values, sent as one array).
 """
 

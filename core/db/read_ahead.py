@@ -1,8 +1,7 @@
-"""Reads done in a thread with its own connection, while the caller works or reads too.
+"""Reads done in a thread with its own connection, while the caller works.
 
 ``read_ahead(reads)`` yields the result of each read in turn; while the caller works on one,
-the next runs in a second thread. ``read_beside(read, other)`` runs ``other`` in a second
-thread while the caller runs ``read``. A read that waits on the database (its own
+the next runs in a second thread. A read that waits on the database (its own
 connection, so PostgreSQL answers on another core) then costs the caller nothing but what is
 left of it. Inside a transaction the reads run in the caller's thread, one after another:
 another connection would not see what the transaction wrote.
@@ -15,25 +14,6 @@ from typing import TypeVar
 from django.db import connection
 
 T = TypeVar("T")
-U = TypeVar("U")
-
-
-def read_beside(read: Callable[[], T], other: Callable[[], U]) -> tuple[T, U]:
-    """Return ``(read(), other())``, ``other`` run in a thread meanwhile (outside a
-    transaction)."""
-    if connection.in_atomic_block:
-        return read(), other()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-beside") as pool:
-        pending = pool.submit(_closing, other)
-        return read(), pending.result()
-
-
-def _closing(read: Callable[[], U]) -> U:
-    """Run ``read`` and close this thread's connection after it (Django's are per thread)."""
-    try:
-        return read()
-    finally:
-        connection.close()
 
 
 def read_ahead(reads: Iterable[Callable[[], T]]) -> Iterator[T]:

@@ -3,7 +3,10 @@ cache stores, byte for byte, after the gold layer changed under the cache (even 
 in place, same id), and a restarted worker (an empty cache) finds the same version."""
 
 import pytest
+from django.db import connection
 
+from annotations.models import Span
+from maps import gold as gold_module
 from maps.builder import (
     BuildCache,
     EmbeddingTable,
@@ -17,7 +20,7 @@ from maps.gold import gold_map_input
 from maps.models import MapVersion
 from maps.selectors import map_version_graph_bytes
 from maps.services import map_build_request, map_build_run
-from tests.factories import gold_claim_document
+from tests.factories import SpanFactory, gold_claim_document
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,53 @@ def test_the_gold_read_gives_the_last_reads_objects_for_unchanged_rows(debate, g
     assert second.spans[1].quote == gold[1].quote
     assert all(new is old for new, old in zip(second.documents, first.documents, strict=True))
     assert second == gold_map_input(debate=debate)
+
+
+def test_the_gold_read_reads_again_only_documents_whose_gold_revision_moved(
+    debate, gold, monkeypatch
+):
+    cache = BuildCache()
+    first = gold_map_input(debate=debate, cache=cache)
+    read: list[list[int]] = []
+    real = gold_module._read_documents
+    monkeypatch.setattr(
+        gold_module,
+        "_read_documents",
+        lambda spans, relations, ids, *rest: read.append(sorted(ids))
+        or real(spans, relations, ids, *rest),
+    )
+    # An annotator's layer on the same document is not gold: nothing is read again.
+    SpanFactory(document=gold[0].document, start=0, end=4)
+    assert gold_map_input(debate=debate, cache=cache).spans[0] is first.spans[0]
+    assert read == []
+    # A gold row changed by SQL by hand is seen (the triggers move the revision).
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE annotations_span SET stance = 'contra' WHERE id = %s", [gold[0].pk])
+    second = gold_map_input(debate=debate, cache=cache)
+    assert read == [[gold[0].document_id]]
+    assert second.spans[0].stance == "contra" and second == gold_map_input(debate=debate)
+
+
+def test_a_gold_change_between_the_revisions_and_the_rows_is_read_again_next_time(
+    debate, gold, monkeypatch
+):
+    cache = BuildCache()
+    gold_map_input(debate=debate, cache=cache)
+    gold[1].stance = "contra"
+    gold[1].save(update_fields=["stance"])
+    real = gold_module._read_documents
+
+    def changed_meanwhile(*args):
+        # Another writer commits after this read's revisions, before its rows.
+        Span.objects.filter(pk=gold[1].pk).update(quote=gold[1].quote.upper())
+        return real(*args)
+
+    monkeypatch.setattr(gold_module, "_read_documents", changed_meanwhile)
+    during = gold_map_input(debate=debate, cache=cache)
+    monkeypatch.setattr(gold_module, "_read_documents", real)
+
+    after = gold_map_input(debate=debate, cache=cache)
+
+    assert during.spans[1].quote == gold[1].quote.upper()  # the rows as read
+    assert after.spans[1] is not during.spans[1]  # read again: its revision had moved
+    assert after == gold_map_input(debate=debate)

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from core.db.read_ahead import read_ahead, read_beside
+from core.db.read_ahead import read_ahead
 from debate.models import Document
 from tests.factories import DebateFactory, DocumentFactory
 
@@ -66,28 +66,3 @@ def test_a_read_that_fails_raises_here():
 
     with pytest.raises(ValueError, match="the read failed"):
         list(read_ahead([lambda: 1, failing]))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_read_beside_runs_the_other_read_in_a_thread_and_closes_its_connection():
-    first, second = DebateFactory(), DebateFactory()
-    DocumentFactory(debate=first, title="one")
-    DocumentFactory(debate=second, title="two")
-    seen: list[int] = []
-    used: list = []
-    found = read_beside(titles_of(first.pk, seen, used), titles_of(second.pk, seen, used))
-    assert found == (["one"], ["two"])
-    assert seen[0] != seen[1] and threading.get_ident() in seen
-    # The thread's connection is closed with it; the caller's stays open.
-    assert closed(used) == {True: False, False: True}
-
-
-@pytest.mark.django_db
-def test_read_beside_inside_a_transaction_reads_here():
-    debate = DebateFactory()
-    with transaction.atomic():
-        DocumentFactory(debate=debate, title="unsaved elsewhere")
-        seen: list[int] = []
-        found = read_beside(titles_of(debate.pk, seen), titles_of(debate.pk, seen))
-    assert found == (["unsaved elsewhere"], ["unsaved elsewhere"])
-    assert seen == [threading.get_ident()] * 2
