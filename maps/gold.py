@@ -59,9 +59,7 @@ def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInp
         spans = [GoldSpan(*row) for row in _span_values(span_rows)]
         relations = [GoldRelation(*row[2:]) for row in _relation_values(relation_rows)]
     else:
-        spans, relations = _gold_by_document(
-            documents, revisions, span_rows, relation_rows, cache
-        )
+        spans, relations = _gold_by_document(documents, revisions, span_rows, relation_rows, cache)
     actors = [
         MapActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=tuple(aliases))
         for pk, name, kind, affiliation, aliases in debate.actors.order_by("pk").values_list(

@@ -94,8 +94,9 @@ def test_the_gold_read_reads_again_only_documents_whose_gold_revision_moved(
     monkeypatch.setattr(
         gold_module,
         "_read_documents",
-        lambda spans, relations, ids, *rest: read.append(sorted(ids))
-        or real(spans, relations, ids, *rest),
+        lambda spans, relations, ids, *rest: (
+            read.append(sorted(ids)) or real(spans, relations, ids, *rest)
+        ),
     )
     # An annotator's layer on the same document is not gold: nothing is read again.
     SpanFactory(document=gold[0].document, start=0, end=4)
