@@ -364,6 +364,8 @@ def test_an_import_cut_in_its_second_document_keeps_the_first_and_says_so(brat_u
         # The debate's documents counted by status, kept by the database (annotations 0008).
         "annotations.debatestatuscount",
         "annotations.documentreview",
+        # Each document's gold revision, moved by the database (annotations 0009).
+        "annotations.goldrevision",
         "annotations.reviewdecision",
         "annotations.span",
         "annotations.spanevent",

@@ -239,6 +239,8 @@ def test_a_good_zip_is_imported_so_the_refusals_mean_something(manager, limits):
         # The debate's documents counted by status, kept by the database (annotations 0008).
         "annotations.debatestatuscount",
         "annotations.documentreview",
+        # Each document's gold revision, moved by the database (annotations 0009).
+        "annotations.goldrevision",
         "annotations.reviewdecision",
         "annotations.span",
         "annotations.spanevent",
@@ -609,6 +611,8 @@ def test_a_type_system_with_a_doctype_rejects_the_documents_that_use_it(manager)
         # The debate's documents counted by status, kept by the database (annotations 0008).
         "annotations.debatestatuscount",
         "annotations.documentreview",
+        # Each document's gold revision, moved by the database (annotations 0009).
+        "annotations.goldrevision",
         "annotations.reviewdecision",
         "annotations.span",
         "annotations.spanevent",
