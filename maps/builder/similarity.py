@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -181,8 +182,7 @@ class LexicalSimilarity:
         ``_spanning_pairs``, in the same order); the guard is a Python function of two texts.
         """
         if self.guard is None:
-            sets, rank = _ranked(texts)
-            return tuple(_compiled_pairs(sets, rank, groups, self.threshold, self.min_shared))
+            return tuple(_compiled_pairs(texts, groups, self.threshold, self.min_shared))
         return tuple(self._spanning_pairs(texts, groups))
 
     def _spanning_pairs(
@@ -265,35 +265,68 @@ def _ranked(texts: Sequence[str]) -> tuple[list[frozenset[str]], dict[str, int]]
     return sets, rank
 
 
+# Every content word met so far, by a number of its own (``_word_codes``); the numbers only name
+# words, their order means nothing. Guarded so two builds in threads never give one number twice.
+_WORDS: list[str] = []
+_CODES: dict[str, int] = {}
+_CODES_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=262144)
+def _word_codes(text: str) -> bytes:
+    """Return the numbers of a text's content words, as int32 bytes (few bytes a text kept)."""
+    import numpy as np
+
+    words = content_words(text)
+    if not all(word in _CODES for word in words):
+        with _CODES_LOCK:
+            for word in words:
+                if word not in _CODES:
+                    _CODES[word] = len(_WORDS)
+                    _WORDS.append(word)
+    return np.fromiter(map(_CODES.__getitem__, words), dtype=np.int32, count=len(words)).tobytes()
+
+
 def _compiled_pairs(
-    sets: list[frozenset[str]],
-    rank: dict[str, int],
-    groups: Sequence[object],
-    threshold: float,
-    min_shared: int,
+    texts: Sequence[str], groups: Sequence[object], threshold: float, min_shared: int
 ) -> Iterator[tuple[int, int, float]]:
-    """Return ``_spanning_pairs``'s pairs by the compiled kernel."""
+    """Return ``_spanning_pairs``'s pairs by the compiled kernel.
+
+    Its input is ``_ranked``'s, made by NumPy from each text's cached word numbers: a word's
+    rank is its place among the group's words by (texts that have it, word), and each text's
+    ranks are sorted.
+    """
     # Imported here: Numba loads LLVM, which a build without lexical merging never needs.
     import numpy as np
 
     from maps.builder.forest_kernel import spanning_pairs
 
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
-    word_ptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    blobs = [_word_codes(text) for text in texts]
+    sizes = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // 4
+    word_ptr = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum(sizes, out=word_ptr[1:])
-    words = np.fromiter(
-        (r for found in sets for r in sorted(map(rank.__getitem__, found))),
-        dtype=np.int64,
-        count=int(word_ptr[-1]),
+    codes = np.frombuffer(b"".join(blobs), dtype=np.int32)
+    present, where, frequency = np.unique(codes, return_inverse=True, return_counts=True)
+    by_word = sorted(
+        range(len(present)), key=[_WORDS[code] for code in present.tolist()].__getitem__
     )
-    order = np.lexsort((np.arange(len(sets)), sizes))
+    alphabetical = np.empty(len(present), dtype=np.int64)
+    alphabetical[by_word] = np.arange(len(present))
+    rank = np.empty(len(present), dtype=np.int64)
+    rank[np.lexsort((alphabetical, frequency))] = np.arange(len(present))
+    ranks = rank[where]
+    text_of = np.repeat(np.arange(len(blobs)), sizes)
+    words = ranks[np.lexsort((ranks, text_of))]
+    order = np.lexsort((np.arange(len(blobs)), sizes))
     order = order[sizes[order] > 0]
-    codes: dict[object, int] = {}
+    numbers: dict[object, int] = {}
     group_codes = np.fromiter(
-        (codes.setdefault(group, len(codes)) for group in groups), dtype=np.int64, count=len(sets)
+        (numbers.setdefault(group, len(numbers)) for group in groups),
+        dtype=np.int64,
+        count=len(blobs),
     )
     first, second, scores = spanning_pairs(
-        order, word_ptr, words, group_codes, float(threshold), int(min_shared), max(len(rank), 1)
+        order, word_ptr, words, group_codes, float(threshold), int(min_shared), max(len(present), 1)
     )
     return zip(first.tolist(), second.tolist(), scores.tolist(), strict=True)
 
