@@ -62,6 +62,28 @@ class Memo:
             self._cache._last[self._name] = self._made
 
 
+def same_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
+    """Return how many of ``new``'s first items, then of its last, are the very objects in the
+    same places at the start and the end of ``old`` (the two counts add up to no more than
+    the shorter length).
+
+    A rebuild's input is the last one's objects with one document's added or changed: a stage
+    that kept what it made of each item in input order takes both ends from there and works
+    on the middle alone.
+    """
+    head = 0
+    for a, b in zip(old, new, strict=False):
+        if a is not b:
+            break
+        head += 1
+    room, tail = min(len(old), len(new)) - head, 0
+    for a, b in zip(reversed(old), reversed(new), strict=False):
+        if tail == room or a is not b:
+            break
+        tail += 1
+    return head, tail
+
+
 class BuildCache:
     """What the builds of one process keep for the next: create one per worker, pass it in."""
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from core.memory import collector_paused
-from maps.builder.cache import BuildCache, Memo
+from maps.builder.cache import BuildCache, Memo, same_ends
 from maps.builder.json_text import (
     json_float,
     kept_fragment,
@@ -106,6 +107,11 @@ def _relation_row(r: GoldRelation) -> list[Any]:
     return [str(r.source_id), str(r.target_id), r.type]
 
 
+# A middle longer than this looks its items up among all of the last hash's (a few changes far
+# apart); a shorter one makes its rows anew.
+_LOOKED_UP = 64
+
+
 def _rows(
     items: Sequence[Any],
     row: Callable[[Any], list[Any]],
@@ -115,33 +121,33 @@ def _rows(
 ) -> list[Any]:
     """Return the items' rows sorted by ``key`` (by the rows themselves when None).
 
-    With a cache, each row is its orjson text (a ``Fragment``), taken from the last hash for
-    the very same item object: the entry holds the item, so no other object has its id.
+    With a cache, each row is its orjson text (a ``Fragment``), kept with the item in input
+    order: the items at both ends that are the last hash's very objects take theirs from there
+    (``same_ends``), those between from the last hash's item of the same object, if any.
     """
     if cache is None:
         return sorted((row(item) for item in items), key=key)
     known = Memo(cache, name)
-    get, keep = known.get, known.keep
-    rows = []
-    for item in items:
-        entry = get(id(item))
+    items = list(items)
+    old_items, old_entries = known.get(None) or ((), ())
+    head, tail = same_ends(old_items, items)
+    middle = items[head : len(items) - tail]
+    by_object: dict[int, tuple] = {}
+    if len(middle) > _LOOKED_UP:
+        by_object = dict(zip(map(id, old_items), old_entries, strict=True))
+    made = []
+    for item in middle:
+        entry = by_object.get(id(item))
         if entry is None or entry[0] is not item:
             values = row(item)
-            entry = (
-                item,
-                values if key is None else key(values),
-                kept_fragment(values),
-            )
-        keep(id(item), entry)
-        rows.append(entry)
+            entry = (item, values if key is None else key(values), kept_fragment(values))
+        made.append(entry)
+    entries = [*old_entries[:head], *made, *old_entries[len(old_items) - tail :]]
+    # The entries hold their items, so no other object has their ids while they are kept.
+    known.keep(None, (items, entries))
     known.remember()
     # Nearly sorted already (the gold layer is read in id order): a linear pass.
-    rows.sort(key=_order)
-    return [entry[2] for entry in rows]
-
-
-def _order(entry: tuple) -> Any:
-    return entry[1]
+    return [entry[2] for entry in sorted(entries, key=itemgetter(1))]
 
 
 def input_hash(

@@ -19,10 +19,12 @@ from maps.builder import (
     MapDocument,
     MapScheme,
     build_map,
+    input_hash,
     map_to_dict,
     map_to_json,
     map_to_json_bytes,
 )
+from maps.builder.cache import same_ends
 from tests.maps.seed import (
     BACKDOOR_000,
     BACKDOOR_004,
@@ -286,3 +288,53 @@ def test_a_rebuild_from_remembered_clusters_equals_a_fresh_build():
     rebuilt = build_map(bigger_seed_input(), similarity=warm, cache=cache)
     fresh = build_map(bigger_seed_input(), similarity=LexicalSimilarity())
     assert map_to_json(rebuilt, cache=cache) == map_to_json(fresh)
+
+
+def _input_reversed(data):
+    """Every span and relation the same object, in the other order (a middle of old objects)."""
+    return replace(data, spans=data.spans[::-1], relations=data.relations[::-1])
+
+
+def _every_tenth_span_edited(data):
+    """Changes far apart: a middle of old and new objects."""
+    return replace(
+        data,
+        spans=[
+            replace(s, stance="contra" if s.stance == "pro" else "pro") if n % 10 == 3 else s
+            for n, s in enumerate(data.spans)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [*CHANGES, _input_reversed, _every_tenth_span_edited],
+    ids=lambda change: change.__name__.strip("_"),
+)
+def test_an_input_hash_through_the_cache_equals_one_without(base, change):
+    cache = BuildCache()
+    assert input_hash(base, cache=cache) == input_hash(base)
+    changed = change(base)
+
+    assert input_hash(changed, cache=cache) == input_hash(changed)
+    assert input_hash(base, cache=cache) == input_hash(base)  # and back
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "ends"),
+    [
+        ("abcde", "abcde", (5, 0)),
+        ("abcde", "abXcde", (2, 3)),
+        ("abcde", "abde", (2, 2)),
+        ("abcde", "Xbcde", (0, 4)),
+        ("abcde", "abcdX", (4, 0)),
+        ("aa", "a", (1, 0)),
+        ("a", "aa", (1, 0)),
+        ("", "abc", (0, 0)),
+    ],
+)
+def test_same_ends_counts_the_very_objects_at_both_ends(old, new, ends):
+    objects = {letter: object() for letter in "abcdeX"}
+    assert same_ends([objects[c] for c in old], [objects[c] for c in new]) == ends
+    # Equal is not the same: copies of the objects match nowhere.
+    assert same_ends([objects[c] for c in old], [[c] for c in new]) == (0, 0)
