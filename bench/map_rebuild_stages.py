@@ -41,7 +41,7 @@ STAGES = [
     (gold, "gold_map_input", "gold read"),
     (services, "input_hash", "input hash"),
     (services, "build_map", "build"),
-    (builder, "_read_spans", "  spans"),
+    (builder, "read_spans", "  spans"),
     (builder, "merge_groups", "  merging"),
     (merge, "merge_group", "    changed groups"),
     (similarity.LexicalSimilarity, "similar_pairs", "      pairs (lexical)"),

@@ -18,22 +18,19 @@ from maps.builder.hashing import digest, id_key, input_hash
 from maps.builder.merge import BuildSpan, Group, curations_by_group, merge_groups
 from maps.builder.model import (
     BUILDER_VERSION,
-    CLAIM,
     DEFAULT_BASE_SCORE,
     POLARITIES,
-    PREMISE,
     PROPOSITION_ID,
     SIDES,
     ArgumentMap,
     ArgumentNode,
     MapInput,
-    MapInputError,
     Progress,
     PropositionNode,
-    SourceSpan,
     StrengthReport,
 )
 from maps.builder.similarity import DEFAULT_SIMILARITY, ClaimSimilarity
+from maps.builder.spans import read_spans
 from maps.builder.strength import dfquad_strengths
 
 
@@ -114,7 +111,7 @@ def _build(
     progress(0.0, "checking the input")
     # A rebuild after one decision sees the same spans and nodes again: each is taken from
     # the last build's instead of made anew.
-    spans = _read_spans(data, cache)
+    spans = read_spans(data, _validate(data), cache)
     notes: list[str] = []
     curations = curations_by_group(data.decisions, spans, notes)
     groups = merge_groups(spans, similarity, progress, cache, curations, notes)
@@ -168,102 +165,6 @@ def _build(
     finals.remember()
     progress(1.0, "done")
     return built
-
-
-def _read_spans(data: MapInput, cache: BuildCache | None) -> dict[str, BuildSpan]:
-    """Return the gold spans by id, with side, kind and sort key; raise ``MapInputError``
-    naming every problem of the input.
-
-    With a cache, a span is the last build's ``BuildSpan`` when its values are (by value), and
-    without another look when it is the very object of the last build, of the same document
-    object, under the same scheme and actors (by identity: what a rebuild mostly sees).
-    """
-    problems = _validate(data)
-    documents = {str(d.id): d for d in data.documents}
-    actors = {str(a.id) for a in data.actors}
-    scheme = data.scheme
-    remembered, by_object = Memo(cache, "spans"), Memo(cache, "spans by object")
-    # What a span's checks and its side and kind depend on besides the span and its document.
-    context = (dict(scheme.stance_sides), scheme.claim_roles, frozenset(actors))
-    by_object_get = by_object.get if by_object.get(None) == context else {}.get
-    by_object.keep(None, context)
-    keep_object, keep_values = by_object.keep, remembered.keep
-    spans: dict[str, BuildSpan] = {}
-    stance_sides, claim_roles = scheme.stance_sides, scheme.claim_roles
-    for span in data.spans:
-        # (span, its document's id, that document object, span id, BuildSpan, its values);
-        # the entry holds the span, so no other object has its id while it is kept.
-        seen = by_object_get(id(span))
-        if seen is not None and seen[0] is span and documents.get(seen[1]) is seen[2]:
-            if seen[3] in spans:
-                problems.append(f"span {seen[3]} appears twice")
-                continue
-            spans[seen[3]] = seen[4]
-            keep_object(id(span), seen)
-            keep_values(seen[5], seen[4])
-            continue
-        span_id, document_id = str(span.id), str(span.document_id)
-        actor_id = None if span.actor_id is None else str(span.actor_id)
-        if span_id in spans:
-            problems.append(f"span {span_id} appears twice")
-            continue
-        document = documents.get(document_id)
-        if document is None:
-            problems.append(f"span {span_id}: unknown document {document_id}")
-            continue
-        if actor_id is not None and actor_id not in actors:
-            problems.append(f"span {span_id}: unknown actor {actor_id}")
-        start, end, quote = span.start, span.end, span.quote
-        if not 0 <= start < end or len(quote) != end - start:
-            problems.append(f"span {span_id}: offsets [{start}, {end}) do not fit its quote")
-        side = stance_sides.get(span.stance)
-        if side is None:
-            problems.append(f"span {span_id}: stance {span.stance!r} is not in the scheme")
-            continue
-        kind = CLAIM if span.role in claim_roles else PREMISE
-        values = (
-            span_id,
-            document_id,
-            document.title,
-            start,
-            end,
-            quote,
-            span.stance,
-            span.role,
-            actor_id,
-            document.published,
-        )
-        # Equal is not enough for numbers (1 == 1.0 == True, but "1.0" is not "1"): only
-        # spans with integer offsets, as the database gives them, are remembered and reused.
-        plain = type(start) is int and type(end) is int
-        known = remembered.get(values) if plain else None
-        if known is None or known.side != side or known.kind != kind:
-            known = BuildSpan(
-                source=SourceSpan(*values) if known is None else known.source,
-                side=side,
-                kind=kind,
-                key=(id_key(document_id), start, end, id_key(span_id)),
-            )
-        if plain:
-            keep_values(values, known)
-            keep_object(id(span), (span, document_id, document, span_id, known, values))
-        spans[span_id] = known
-    for relation in data.relations:
-        for end in (relation.source_id, relation.target_id):
-            if str(end) not in spans:
-                problems.append(
-                    f"relation {relation.source_id!s}->{relation.target_id!s}: unknown span {end!s}"
-                )
-        if relation.type not in scheme.relation_polarities:
-            problems.append(
-                f"relation {relation.source_id!s}->{relation.target_id!s}: type "
-                f"{relation.type!r} is not in the scheme"
-            )
-    if problems:
-        raise MapInputError(problems)
-    remembered.remember()
-    by_object.remember()
-    return spans
 
 
 def _argument_nodes(

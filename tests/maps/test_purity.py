@@ -43,6 +43,7 @@ def test_builder_imports_no_django():
             "json",
             "logging",
             "numpy",
+            "operator",
             "pathlib",
             "wordllama",
             "maps",

@@ -172,7 +172,9 @@ def test_only_the_last_build_is_remembered(base):
     build_map(base, cache=cache)
     build_map(_retitle(base), cache=cache)
 
-    remembered = cache.last("spans")
+    kept = cache.last("spans in order")[None]
+    assert len(kept.spans) == len(kept.by_object) == len(base.spans)
+    remembered = kept.by_values
     assert len(remembered) == len(base.spans)
     assert {values[2] for values in remembered} >= {"Retitled"}
     assert not any(
