@@ -17,6 +17,7 @@ from maps.builder import (
     BuildCache,
     LexicalSimilarity,
     MapDocument,
+    MapInputError,
     MapScheme,
     build_map,
     input_hash,
@@ -340,3 +341,35 @@ def test_same_ends_counts_the_very_objects_at_both_ends(old, new, ends):
     assert same_ends([objects[c] for c in old], [objects[c] for c in new]) == ends
     # Equal is not the same: copies of the objects match nowhere.
     assert same_ends([objects[c] for c in old], [[c] for c in new]) == (0, 0)
+
+
+def test_a_rebuild_of_inconsistent_input_names_the_problems_a_build_without_a_cache_names(base):
+    cache = BuildCache()
+    build_map(base, cache=cache)
+    spans = list(base.spans)
+    # Problems the reused ends alone would not show: a span id twice (one copy among the last
+    # build's own objects), a relation to a span gone, a stance the scheme lacks.
+    spans.insert(len(spans) // 2, replace(spans[3], start=spans[3].start))
+    gone = next(s for s in spans if s.id == base.relations[0].source_id)
+    spans.remove(gone)
+    spans[-1] = replace(spans[-1], stance="maybe")
+    broken = replace(base, spans=spans)
+    with pytest.raises(MapInputError) as without:
+        build_map(broken)
+
+    with pytest.raises(MapInputError) as rebuilt:
+        build_map(broken, cache=cache)
+
+    assert rebuilt.value.problems == without.value.problems
+    assert without.value.problems == (
+        "span 4 appears twice",
+        f"span {spans[-1].id}: stance 'maybe' is not in the scheme",
+        f"relation {gone.id}->{base.relations[0].target_id}: unknown span {gone.id}",
+        # The span whose stance is unknown is not read either.
+        *(
+            f"relation {r.source_id}->{r.target_id}: unknown span {spans[-1].id}"
+            for r in base.relations
+            if spans[-1].id in (r.source_id, r.target_id)
+        ),
+    )
+    assert map_to_json(build_map(base, cache=cache)) == fresh_json(base)
