@@ -45,7 +45,10 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
     set_words = List()
     set_words.append(List.empty_list(_INT))
     set_words.pop()
-    member = Dict.empty(key_type=_INT, value_type=_INT)
+    # Membership keys (set * ranks + word) in an open-addressing table (``_has``, ``_added``):
+    # a text checks its words against each component it meets, millions of look-ups.
+    member = np.full(1 << 16, -1, np.int64)
+    members_held = 0
     # Posting lists: linked lists of nodes. One node for each text a prefix word indexes and
     # at most one list for each, so both fit in as many places as there are words.
     capacity = max(words.shape[0], 1)
@@ -125,7 +128,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                 held = set_of[root]
                 if held >= 0:
                     for p in range(first_word, last_word):
-                        if held * ranks + words[p] in member:
+                        if _has(member, held * ranks + words[p]):
                             shared_component += 1
                 if shared_component < needed:
                     continue
@@ -141,7 +144,9 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                     if score >= threshold and (
                         shared >= min_shared or (shared == size and shared == other_size)
                     ):
-                        own = _join(parent, set_of, set_size, set_words, member, ranks, x, y)
+                        own, member, members_held = _join(
+                            parent, set_of, set_size, set_words, member, members_held, ranks, x, y
+                        )
                         out_i.append(min(x, y))
                         out_j.append(max(x, y))
                         out_score.append(score)
@@ -155,8 +160,8 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             set_of[own] = held
         for p in range(first_word, last_word):
             key = held * ranks + words[p]
-            if key not in member:
-                member[key] = 1
+            if not _has(member, key):
+                member, members_held = _added(member, members_held, key)
                 set_words[held].append(words[p])
                 set_size[held] += 1
         for position in range(first_word, first_word + size - needed_indexed + 1):
@@ -254,8 +259,9 @@ def _shared(words, word_ptr, x, y):
 
 
 @njit(cache=True)
-def _join(parent, set_of, set_size, set_words, member, ranks, a, b):
-    """``_join``: union by the smaller root, the smaller word set added to the larger."""
+def _join(parent, set_of, set_size, set_words, member, members_held, ranks, a, b):
+    """``_join``: union by the smaller root, the smaller word set added to the larger.
+    Return the root and the membership table (grown if it filled) with its count."""
     root_a, root_b = _find(parent, a), _find(parent, b)
     parent[max(root_a, root_b)] = min(root_a, root_b)
     root, other = min(root_a, root_b), max(root_a, root_b)
@@ -273,12 +279,48 @@ def _join(parent, set_of, set_size, set_words, member, ranks, a, b):
     if extra >= 0:
         for word in set_words[extra]:
             key = merged * ranks + word
-            if key not in member:
-                member[key] = 1
+            if not _has(member, key):
+                member, members_held = _added(member, members_held, key)
                 set_words[merged].append(word)
                 set_size[merged] += 1
     set_of[root] = merged
-    return root
+    return root, member, members_held
+
+
+# Fibonacci hashing: the key times 2^64 / phi; the slot from its high half (tables of up to
+# 2^32 slots).
+_SPREAD = np.uint64(11400714819323198485)
+_HIGH = np.uint64(32)
+
+
+@njit(cache=True)
+def _slot(table, key):
+    """The slot of ``key`` in an open-addressing table of non-negative keys (-1: empty): its
+    own, or the empty one where it would go."""
+    mask = table.shape[0] - 1
+    at = np.int64((np.uint64(key) * _SPREAD) >> _HIGH) & mask
+    while table[at] != key and table[at] != -1:
+        at = (at + 1) & mask
+    return at
+
+
+@njit(cache=True)
+def _has(table, key):
+    return table[_slot(table, key)] == key
+
+
+@njit(cache=True)
+def _added(table, held, key):
+    """Return the table with ``key`` added (not in it yet) and how many keys it holds; it
+    doubles once half full."""
+    if 2 * (held + 1) > table.shape[0]:
+        bigger = np.full(2 * table.shape[0], -1, np.int64)
+        for old in table:
+            if old != -1:
+                bigger[_slot(bigger, old)] = old
+        table = bigger
+    table[_slot(table, key)] = key
+    return table, held + 1
 
 
 def warm() -> None:

@@ -79,3 +79,34 @@ def test_a_guarded_similarity_keeps_the_python_search(monkeypatch):
     pairs = guarded.similar_pairs(["alpha beta gamma", "alpha beta gamma"], [1, 2])
     assert [pair[:2] for pair in pairs] == [(0, 1)]
     assert called == [("alpha beta gamma", "alpha beta gamma")]
+
+
+def test_a_group_large_enough_to_grow_the_membership_table_gives_the_same_pairs():
+    """Tens of thousands of word-set keys: the kernel's membership table doubles several
+    times (it starts at 65,536 slots) and must find every key it held before."""
+    rng = random.Random(7)
+    vocabulary = [f"term{number}" for number in range(3000)]
+    arguments = [rng.sample(vocabulary, rng.randint(4, 9)) for _ in range(2500)]
+    texts = []
+    for _ in range(12_000):
+        words = list(rng.choice(arguments))
+        words[rng.randrange(len(words))] = rng.choice(vocabulary)
+        texts.append(" ".join(words))
+    groups = [rng.randrange(4000) for _ in texts]
+
+    python, compiled = both(LexicalSimilarity(), texts, groups)
+
+    assert compiled == python
+    assert len(python) > 7000
+
+
+def test_the_membership_table_finds_every_key_it_was_given_and_no_other():
+    rng = random.Random(3)
+    table, held = forest_kernel.np.full(16, -1, forest_kernel.np.int64), 0
+    keys = rng.sample(range(10**10), 5000)
+    for key in keys:
+        table, held = forest_kernel._added(table, held, key)
+    assert held == 5000 and table.shape[0] == 16384
+    assert all(forest_kernel._has(table, key) for key in keys)
+    others = set(rng.sample(range(10**10), 5000)) - set(keys)
+    assert not any(forest_kernel._has(table, key) for key in others)
