@@ -306,7 +306,13 @@ def _compiled_pairs(
     word_ptr = np.zeros(len(blobs) + 1, dtype=np.int64)
     np.cumsum(sizes, out=word_ptr[1:])
     codes = np.frombuffer(b"".join(blobs), dtype=np.int32)
-    present, where, frequency = np.unique(codes, return_inverse=True, return_counts=True)
+    # Counted by word number: every number is below len(_WORDS).
+    counts = np.bincount(codes, minlength=len(_WORDS))
+    present = np.flatnonzero(counts)
+    frequency = counts[present]
+    place = np.empty(len(counts), dtype=np.int64)
+    place[present] = np.arange(len(present))
+    where = place[codes]
     by_word = sorted(
         range(len(present)), key=[_WORDS[code] for code in present.tolist()].__getitem__
     )
@@ -314,10 +320,10 @@ def _compiled_pairs(
     alphabetical[by_word] = np.arange(len(present))
     rank = np.empty(len(present), dtype=np.int64)
     rank[np.lexsort((alphabetical, frequency))] = np.arange(len(present))
-    ranks = rank[where]
-    text_of = np.repeat(np.arange(len(blobs)), sizes)
-    words = ranks[np.lexsort((ranks, text_of))]
-    order = np.lexsort((np.arange(len(blobs)), sizes))
+    # Each text's ranks sorted: one sort of (text, rank) packed into one integer.
+    width = max(len(present), 1)
+    words = np.sort(np.repeat(np.arange(len(blobs)), sizes) * width + rank[where]) % width
+    order = np.argsort(sizes, kind="stable")
     order = order[sizes[order] > 0]
     numbers: dict[object, int] = {}
     group_codes = np.fromiter(
