@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo
@@ -284,8 +285,10 @@ def merge_group(
     pairs.extend((i, j, 1.0) for i, j in duplicates)
     # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
     # maximum spanning forest as its explanation; ties are broken by position, which
-    # depends only on content, never on input order.
-    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    # depends only on content, never on input order. (Two stable sorts: by position, then
+    # by score, strongest first.)
+    pairs.sort(key=_positions)
+    pairs.sort(key=_score, reverse=True)
     constraints = _Constraints(len(members))
     parent = constraints.parent
     position = {m.source.span_id: index for index, m in enumerate(members)}
@@ -320,9 +323,26 @@ def merge_group(
             splits.append((curation, first, second))
 
     accepted: list[tuple[int, int, float]] = []
-    for i, j, score in pairs:
-        if constraints.join(i, j):
-            accepted.append((i, j, score))
+    if constraints.sides:
+        for i, j, score in pairs:
+            if constraints.join(i, j):
+                accepted.append((i, j, score))
+    else:
+        # No split to respect: ``join``'s union, inline (a pair a position of the group).
+        for pair in pairs:
+            ri, rj = pair[0], pair[1]
+            while parent[ri] != ri:
+                parent[ri] = parent[parent[ri]]
+                ri = parent[ri]
+            while parent[rj] != rj:
+                parent[rj] = parent[parent[rj]]
+                rj = parent[rj]
+            if ri != rj:
+                if ri < rj:
+                    parent[rj] = ri
+                else:
+                    parent[ri] = rj
+                accepted.append(pair)
     # Each side of a split is one argument, where similarity did not already make it one.
     for curation, first, second in splits:
         for positions in (first, second):
@@ -401,16 +421,27 @@ def merge_group(
             remembered.keep(values, step)
         steps_by_root[find_root(parent, i)].append(step)
     remembered.remember()
+    # The steps of an argument in their order, the last build's for the very same steps.
+    ordered = Memo(cache, f"ordered merges of {members[0].side} {members[0].kind}s")
     for root, indexes in groups.items():
         # Most arguments have one source: nothing to sort.
         steps = steps_by_root.get(root, ())
         if len(steps) > 1:
-            steps = sorted(steps, key=_step_order)
+            # The kept value holds the steps, so no other object has their ids meanwhile.
+            identity = tuple(map(id, steps))
+            known = ordered.get(identity)
+            steps = tuple(sorted(steps, key=_step_order)) if known is None else known
+            ordered.keep(identity, steps)
         marks = marks_by_root.get(root, ())
         if len(marks) > 1:
             marks = sorted(marks, key=_mark_order)
         clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
+    ordered.remember()
     return tuple(clusters), tuple(overruled)
+
+
+_positions = itemgetter(0, 1)
+_score = itemgetter(2)
 
 
 def _step_order(step: MergeStep) -> tuple:
