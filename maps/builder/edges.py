@@ -8,10 +8,12 @@ from the last build's (through the ``BuildCache``) when everything it holds is t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
+from operator import eq, is_, itemgetter, ne, or_
 
-from maps.builder.cache import BuildCache, Memo
+from maps.builder.cache import BuildCache, Memo, same_ends
 from maps.builder.hashing import digest, id_key
 from maps.builder.merge import BuildSpan
 from maps.builder.model import (
@@ -40,81 +42,187 @@ def relation_edges(
 ) -> list[MapEdge]:
     """Return one edge per (kind, source, target) of the gold relations, noting those left out.
 
-    With a cache, a relation that is the last build's object, between the last build's span
-    objects, under the same relation types, is not looked at again; an edge made of such
-    relations alone, between the same nodes, is the last build's edge.
+    With a cache, only what changed is grouped again: the relations whose records are new
+    (``_relation_records``) and those whose ends now lie in other arguments leave their old
+    edges and join their new ones, and only those edges are made again; every other edge is
+    the last build's object. (The edges' order is not the map's: the build sorts them by id.)
     """
-    grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
-    polarities = scheme.relation_polarities
-    seen = Memo(cache, "relations by object")
-    # What a relation's record depends on besides its own object and its spans' objects.
-    seen_get = seen.get if seen.get(None) == dict(polarities) else {}.get
-    seen.keep(None, dict(polarities))
-    keep = seen.keep
-    for relation in relations:
-        # (relation, source span id, target span id, polarity, source span, target span,
-        # the relation's ends as the edge lists them); it holds the relation and both spans,
-        # so no other object has their ids while it is kept.
-        record = seen_get(id(relation))
-        if (
-            record is None
-            or record[0] is not relation
-            or spans.get(record[1]) is not record[4]
-            or spans.get(record[2]) is not record[5]
-        ):
-            source_span, target_span = str(relation.source_id), str(relation.target_id)
-            record = (
-                relation,
-                source_span,
-                target_span,
-                polarities[relation.type],
-                spans[source_span],
-                spans[target_span],
-                (source_span, target_span, relation.type),
+    records = _relation_records(relations, spans, scheme.relation_polarities, cache)
+    sources = list(map(node_of_span.__getitem__, map(itemgetter(1), records)))
+    targets = list(map(node_of_span.__getitem__, map(itemgetter(2), records)))
+    for n in compress(range(len(records)), map(eq, sources, targets)):
+        # Both ends were merged into one argument; an argument cannot support itself.
+        record = records[n]
+        notes.append(
+            f"relation {record[1]}->{record[2]} ({record[0].type}) joins two sources "
+            f"of argument {sources[n]}; left out"
+        )
+    memo = Memo(cache, "relation edges")
+    last = memo.get(None)
+    if last is None:
+        grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+        for record, source, target in zip(records, sources, targets, strict=True):
+            if source != target:
+                grouped[(record[3], source, target)].append(record)
+        by_key = {key: _edge(key, members) for key, members in grouped.items()}
+    else:
+        by_key = _changed_edges(last, records, sources, targets)
+    # The records hold their relations and spans, so no other object has their ids meanwhile.
+    memo.keep(None, (records, sources, targets, by_key))
+    memo.remember()
+    return [edge for _, edge in by_key.values()]
+
+
+def _changed_edges(
+    last: tuple, records: list[tuple], sources: list[str], targets: list[str]
+) -> dict[tuple[str, str, str], tuple[tuple, MapEdge]]:
+    """Return the last build's edges by key, (records, edge), with what changed since."""
+    old_records, old_sources, old_targets, old_by_key = last
+    head, tail = same_ends(old_records, records)
+    old_end, new_end = len(old_records) - tail, len(records) - tail
+    # The kept records at both ends whose source or target argument changed, as (old place,
+    # new place); then every record between the ends, which left or joined.
+    moved = [
+        (old + n, new + n)
+        for old, new, count in ((0, 0, head), (old_end, new_end, tail))
+        for n in compress(
+            range(count),
+            map(
+                or_,
+                map(ne, sources[new : new + count], old_sources[old : old + count]),
+                map(ne, targets[new : new + count], old_targets[old : old + count]),
+            ),
+        )
+    ]
+    left = [n for n, _ in moved] + list(range(head, old_end))
+    joined = [n for _, n in moved] + list(range(head, new_end))
+    # By object and how many times (a relation given twice is two records of one object).
+    gone: dict[tuple[str, str, str], Counter[int]] = defaultdict(Counter)
+    for n in left:
+        if old_sources[n] != old_targets[n]:
+            record = old_records[n]
+            gone[(record[3], old_sources[n], old_targets[n])][id(record)] += 1
+    come: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    for n in joined:
+        if sources[n] != targets[n]:
+            record = records[n]
+            come[(record[3], sources[n], targets[n])].append(record)
+    by_key = dict(old_by_key)
+    for key in gone.keys() | come.keys():
+        before = old_by_key.get(key, ((), None))[0]
+        leaving = gone.get(key, Counter())
+        members = []
+        for record in before:
+            if leaving[id(record)]:
+                leaving[id(record)] -= 1
+            else:
+                members.append(record)
+        members += come.get(key, [])
+        if not members:
+            by_key.pop(key, None)
+        elif len(members) != len(before) or not all(map(is_, members, before)):
+            by_key[key] = _edge(key, members)
+    return by_key
+
+
+def _edge(key: tuple[str, str, str], records: list[tuple]) -> tuple[tuple, MapEdge]:
+    """Return an edge's records in their order and the edge."""
+    kind, source, target = key
+    if len(records) > 1:
+        records = sorted(records, key=_record_order)
+    ends = [record[6] for record in records]
+    edge = MapEdge(
+        id=f"{kind}-" + digest(kind, source, target),
+        kind=kind,
+        source=source,
+        target=target,
+        origin="relation",
+        count=len(ends),
+        documents=tuple(
+            sorted(
+                {r[4].source.document_id for r in records}
+                | {r[5].source.document_id for r in records},
+                key=id_key,
             )
-        keep(id(relation), record)
-        source, target = node_of_span[record[1]], node_of_span[record[2]]
-        if source == target:
-            # Both ends were merged into one argument; an argument cannot support itself.
-            notes.append(
-                f"relation {record[1]}->{record[2]} ({relation.type}) joins two sources "
-                f"of argument {source}; left out"
-            )
-            continue
-        grouped[(record[3], source, target)].append(record)
-    seen.remember()
-    edges = []
-    remembered = Memo(cache, "relation edges")
-    for (kind, source, target), records in grouped.items():
-        if len(records) > 1:
-            records.sort(key=lambda r: (id_key(r[1]), id_key(r[2]), r[6][2]))
-        # The records' spans hold their documents; by identity, as the records are kept.
-        identity = (kind, source, target, *map(id, records))
-        edge = remembered.get(identity)
-        if edge is None:
-            ends = [record[6] for record in records]
-            edge = MapEdge(
-                id=f"{kind}-" + digest(kind, source, target),
-                kind=kind,
-                source=source,
-                target=target,
-                origin="relation",
-                count=len(ends),
-                documents=tuple(
-                    sorted(
-                        {r[4].source.document_id for r in records}
-                        | {r[5].source.document_id for r in records},
-                        key=id_key,
-                    )
-                ),
-                relations=tuple(
-                    RelationSource(source_span_id=a, target_span_id=b, type=t) for a, b, t in ends
-                ),
-            )
-        remembered.keep(identity, edge)
-        edges.append(edge)
-    remembered.remember()
-    return edges
+        ),
+        relations=tuple(
+            RelationSource(source_span_id=a, target_span_id=b, type=t) for a, b, t in ends
+        ),
+    )
+    return tuple(records), edge
+
+
+def _record_order(record: tuple) -> tuple:
+    return (id_key(record[1]), id_key(record[2]), record[6][2])
+
+
+# A middle longer than this looks its relations up among all of the last build's by object.
+_LOOKED_UP = 64
+
+
+def _relation_records(
+    relations: Sequence[GoldRelation],
+    spans: Mapping[str, BuildSpan],
+    polarities: Mapping[str, str],
+    cache: BuildCache | None,
+) -> list[tuple]:
+    """Return each relation's record, in input order: (relation, source span id, target span
+    id, polarity, source span, target span, the relation's ends as the edge lists them).
+
+    With a cache, the relations at both ends of the input that are the last build's very
+    objects take its records from its list (``same_ends``), those between the record of the
+    same object, if any; a record stays only while its ends are the same span objects.
+    """
+    memo = Memo(cache, "relations in order")
+    context = dict(polarities)
+    last_context, old_relations, old_records = memo.get(None) or (None, (), ())
+    if last_context != context:
+        old_relations, old_records = (), ()
+    relations = list(relations)
+    head, tail = same_ends(old_relations, relations)
+    middle = relations[head : len(relations) - tail]
+    by_object: dict[int, tuple] = {}
+    if len(middle) > _LOOKED_UP:
+        by_object = dict(zip(map(id, old_relations), old_records, strict=True))
+    made = []
+    for relation in middle:
+        record = by_object.get(id(relation))
+        made.append(
+            record
+            if record is not None and record[0] is relation
+            else _relation_record(relation, spans, polarities)
+        )
+    records = [*old_records[:head], *made, *old_records[len(old_relations) - tail :]]
+    # A span whose values changed is a new object: the records of its relations are redone.
+    if not (
+        all(map(is_, map(spans.get, map(itemgetter(1), records)), map(itemgetter(4), records)))
+        and all(map(is_, map(spans.get, map(itemgetter(2), records)), map(itemgetter(5), records)))
+    ):
+        records = [
+            record
+            if spans.get(record[1]) is record[4] and spans.get(record[2]) is record[5]
+            else _relation_record(record[0], spans, polarities)
+            for record in records
+        ]
+    # The records hold their relations and spans, so no other object has their ids meanwhile.
+    memo.keep(None, (context, relations, records))
+    memo.remember()
+    return records
+
+
+def _relation_record(
+    relation: GoldRelation, spans: Mapping[str, BuildSpan], polarities: Mapping[str, str]
+) -> tuple:
+    source_span, target_span = str(relation.source_id), str(relation.target_id)
+    return (
+        relation,
+        source_span,
+        target_span,
+        polarities[relation.type],
+        spans[source_span],
+        spans[target_span],
+        (source_span, target_span, relation.type),
+    )
 
 
 def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) -> list[MapEdge]:

@@ -101,8 +101,18 @@ def _one_span_fewer(data):
     return replace(data, spans=[s for s in data.spans if s is not gone])
 
 
+def _a_relation_given_twice(data):
+    return replace(data, relations=[*data.relations, data.relations[len(data.relations) // 2]])
+
+
+def _first_relation_dropped(data):
+    return replace(data, relations=list(data.relations[1:]))
+
+
 CHANGES = [
     _retitle,
+    _a_relation_given_twice,
+    _first_relation_dropped,
     _actor_changed,
     _sides_swapped,
     _premises_count_as_claims,
@@ -128,6 +138,10 @@ def test_a_rebuild_after_a_change_equals_a_fresh_build(base, change):
     assert map_to_json_bytes(rebuilt, cache=cache) == expected.encode("utf-8")
     assert expected == json.dumps(
         map_to_dict(rebuilt), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    # And back: the change undone.
+    assert map_to_json(build_map(base, similarity=warm, cache=cache), cache=cache) == fresh_json(
+        base
     )
 
 
