@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo
@@ -193,7 +194,7 @@ def _group_clusters(
     # others' from the cache.
     signature = (
         bucket_key,
-        tuple((m.key, m.source.quote) for m in members),
+        tuple(zip(map(_key, members), map(_quote, members), strict=True)),
         group_curations,
     )
     return cache.clusters(
@@ -269,8 +270,8 @@ def merge_group(
     """Return one group's clusters as member positions, with the merges that explain each
     and the splits that shaped it, and the notes of the decisions a later one overruled."""
     clusters: list[Cluster] = []
-    texts = [m.source.quote for m in members]
-    documents = [m.source.document_id for m in members]
+    texts = list(map(_quote, members))
+    documents = list(map(_document, members))
     found = (
         similarity.similar_pairs(texts, documents)
         if cache is None
@@ -279,8 +280,9 @@ def merge_group(
     pairs = [(i, j, score) for i, j, score in found if documents[i] != documents[j]]
     # The same span annotated twice (same document and offsets) is one argument; joining
     # these first also keeps every anchor, and so every argument id, unique.
+    places = list(map(_place, map(_key, members)))
     duplicates = {
-        (i - 1, i) for i in range(1, len(members)) if members[i].key[:3] == members[i - 1].key[:3]
+        (i - 1, i) for i in compress(range(1, len(members)), map(eq, places[1:], places[:-1]))
     }
     pairs.extend((i, j, 1.0) for i, j in duplicates)
     # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
@@ -291,7 +293,8 @@ def merge_group(
     pairs.sort(key=_score, reverse=True)
     constraints = _Constraints(len(members))
     parent = constraints.parent
-    position = {m.source.span_id: index for index, m in enumerate(members)}
+    span_ids = list(map(_span_id, members))
+    position = dict(zip(span_ids, range(len(members)), strict=True))
     forced: list[MergeStep] = []
     overruled: list[str] = []
     splits: list[tuple[Curation, list[int], list[int]]] = []
@@ -394,8 +397,8 @@ def merge_group(
         score = round(score, 4)
         values = (
             similarity_key,
-            members[j].source.span_id,
-            members[i].source.span_id,
+            span_ids[j],
+            span_ids[i],
             type(score),  # 1 == 1.0, but they are written "1" and "1.0"
             score,
             duplicate,
@@ -411,8 +414,8 @@ def merge_group(
             else:
                 method, basis = similarity.method, similarity.explain(texts[i], texts[j])
             step = MergeStep(
-                span_id=members[j].source.span_id,
-                matched_span_id=members[i].source.span_id,
+                span_id=span_ids[j],
+                matched_span_id=span_ids[i],
                 score=score,
                 method=method,
                 basis=basis,
@@ -442,6 +445,14 @@ def merge_group(
 
 _positions = itemgetter(0, 1)
 _score = itemgetter(2)
+_key = attrgetter("key")
+_quote = attrgetter("source.quote")
+_document = attrgetter("source.document_id")
+_span_id = attrgetter("source.span_id")
+
+# A member's document, start and end (its key's first three): two members at one place are
+# one span annotated twice.
+_place = itemgetter(slice(0, 3))
 
 
 def _step_order(step: MergeStep) -> tuple:
