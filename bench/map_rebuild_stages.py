@@ -8,9 +8,10 @@ document whose review the served benchmark finishes): a first build with that do
 adjudicated, then the rebuild with it adjudicated, both through ``map_build_run`` with one
 ``BuildCache``, as a worker runs them; with ``BENCH_REBUILDS=n``, n rebuilds, the document
 adjudicated and not in turn (no recent groups kept, so each clusters its group anew, as a
-first rebuild does), and the least and median CPU of them. Each stage's CPU time (``time.process_time``: the wall
-time of a shared machine moves with its load) is summed over its calls; the builder's stages
-are its own functions, and "pairs" is the similarity's pair search of the changed group.
+first rebuild does), and the least and median CPU of them. Each stage's CPU time
+(``time.process_time``: the wall time of a shared machine moves with its load) is summed over
+its calls; the builder's stages are its own functions, and "pairs" is the similarity's pair
+search of the changed group.
 ``method`` sets the debate's merge method for the run and puts the old one back after.
 Leaves the debate's builds and versions deleted (the served benchmark resets them anyway).
 """
