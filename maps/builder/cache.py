@@ -21,6 +21,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import compress, count
+from operator import is_not
 from types import MappingProxyType
 from typing import Any
 
@@ -62,6 +64,24 @@ class Memo:
             self._cache._last[self._name] = self._made
 
 
+class _Hashed:
+    """A key hashed once: a group's texts or signature hold tens of thousands of items, and
+    a look-up that misses is followed by an insertion under the same key."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value, self._hash = value, hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Hashed) and self._hash == other._hash and self.value == other.value
+        )
+
+
 def same_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
     """Return how many of ``new``'s first items, then of its last, are the very objects in the
     same places at the start and the end of ``old`` (the two counts add up to no more than
@@ -71,17 +91,12 @@ def same_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
     that kept what it made of each item in input order takes both ends from there and works
     on the middle alone.
     """
-    head = 0
-    for a, b in zip(old, new, strict=False):
-        if a is not b:
-            break
-        head += 1
-    room, tail = min(len(old), len(new)) - head, 0
-    for a, b in zip(reversed(old), reversed(new), strict=False):
-        if tail == room or a is not b:
-            break
-        tail += 1
-    return head, tail
+    shorter = min(len(old), len(new))
+    # The first place where the objects differ, found by C iterators (no Python step an item).
+    head = next(compress(count(), map(is_not, old, new)), shorter)
+    room = shorter - head
+    tail = next(compress(count(), map(is_not, reversed(old), reversed(new))), room)
+    return head, min(tail, room)
 
 
 class BuildCache:
@@ -120,6 +135,7 @@ class BuildCache:
         self, recent: OrderedDict[Hashable, tuple], key: Hashable, make: Callable[[], tuple]
     ) -> tuple:
         try:
+            key = _Hashed(key)
             with self._lock:
                 found = recent.get(key)
                 if found is not None:
