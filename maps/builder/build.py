@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter
 
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
@@ -158,7 +159,7 @@ def _build(
             for node_id in sorted(arguments)
         ),
         actors=actor_nodes,
-        edges=tuple(sorted(edges, key=lambda e: e.id)),
+        edges=tuple(sorted(edges, key=attrgetter("id"))),
         positions=positions,
         notes=tuple(sorted(notes)),
     )

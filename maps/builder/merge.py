@@ -165,7 +165,7 @@ def merge_groups(
         identity = (similarity, bucket_key, group_curations, frozenset(map(id, bucket)))
         known = same_groups.get(identity)
         if known is None:
-            members = sorted(bucket, key=lambda s: s.key)
+            members = sorted(bucket, key=_key)
             found, skipped = _group_clusters(
                 bucket_key, members, similarity, cache, group_curations
             )
