@@ -71,9 +71,11 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
     # A word's (component, list) items as they were when the word was looked up.
     snapshot_components = np.empty(16, np.int64)
     snapshot_lists = np.empty(16, np.int64)
-    out_i = List.empty_list(_INT)
-    out_j = List.empty_list(_INT)
-    out_score = List.empty_list(types.float64)
+    # Each pair joins two components: a forest of n texts has fewer than n pairs.
+    first = np.empty(n, np.int64)
+    second = np.empty(n, np.int64)
+    scores = np.empty(n, np.float64)
+    pairs = 0
     for x in order:
         first_word, last_word = word_ptr[x], word_ptr[x + 1]
         size = last_word - first_word
@@ -147,9 +149,10 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                         own, member, members_held = _join(
                             parent, set_of, set_size, set_words, member, members_held, ranks, x, y
                         )
-                        out_i.append(min(x, y))
-                        out_j.append(max(x, y))
-                        out_score.append(score)
+                        first[pairs] = min(x, y)
+                        second[pairs] = max(x, y)
+                        scores[pairs] = score
+                        pairs += 1
                         break
         # component_words.setdefault(own, set()).update(words)
         held = set_of[own]
@@ -188,15 +191,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                 list_head[posting] = node
             list_tail[posting] = node
             list_size[posting] += 1
-    size_out = len(out_i)
-    first = np.empty(size_out, np.int64)
-    second = np.empty(size_out, np.int64)
-    scores = np.empty(size_out, np.float64)
-    for k in range(size_out):
-        first[k] = out_i[k]
-        second[k] = out_j[k]
-        scores[k] = out_score[k]
-    return first, second, scores
+    return first[:pairs], second[:pairs], scores[:pairs]
 
 
 @njit(cache=True)
