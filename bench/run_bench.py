@@ -102,6 +102,8 @@ def main() -> None:
         stamp += f"-agreement-{options.agreement_documents}"
     manifest = scenario_data(stamp, sizes, reuse_data=options.reuse_data, facts=facts)
     manage("collectstatic", "--noinput", "-v0", settings="bench.settings")
+    # As the container image does: no measured request or build compiles a kernel.
+    manage("warm_kernels", settings="bench.settings")
     services = Services()
     with stopped_on_exit(services):
         facts["services"] = start_services(services)
