@@ -82,10 +82,12 @@ class _Hashed:
         )
 
 
-def same_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
+def same_ends(
+    old: Sequence[Any], new: Sequence[Any], differ: Callable[[Any, Any], bool] = is_not
+) -> tuple[int, int]:
     """Return how many of ``new``'s first items, then of its last, are the very objects in the
     same places at the start and the end of ``old`` (the two counts add up to no more than
-    the shorter length).
+    the shorter length); with ``differ=operator.ne``, equal items rather than the same.
 
     A rebuild's input is the last one's objects with one document's added or changed: a stage
     that kept what it made of each item in input order takes both ends from there and works
@@ -93,9 +95,9 @@ def same_ends(old: Sequence[Any], new: Sequence[Any]) -> tuple[int, int]:
     """
     shorter = min(len(old), len(new))
     # The first place where the objects differ, found by C iterators (no Python step an item).
-    head = next(compress(count(), map(is_not, old, new)), shorter)
+    head = next(compress(count(), map(differ, old, new)), shorter)
     room = shorter - head
-    tail = next(compress(count(), map(is_not, reversed(old), reversed(new))), room)
+    tail = next(compress(count(), map(differ, reversed(old), reversed(new))), room)
     return head, min(tail, room)
 
 

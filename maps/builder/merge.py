@@ -31,10 +31,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter, eq, itemgetter
+from operator import attrgetter, eq, itemgetter, ne
 from typing import Any
 
-from maps.builder.cache import BuildCache, Memo
+from maps.builder.cache import BuildCache, Memo, same_ends
 from maps.builder.hashing import id_key
 from maps.builder.model import (
     JOIN,
@@ -361,9 +361,10 @@ def merge_group(
                             f"kept together by reviewer {curation.by}'s split",
                         )
                     )
+    roots = [find_root(parent, index) for index in range(len(members))]
     groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(members)):
-        groups[find_root(parent, index)].append(index)
+    for index, root in enumerate(roots):
+        groups[root].append(index)
     steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
     for step in forced:
         steps_by_root[find_root(parent, position[step.matched_span_id])].append(step)
@@ -392,38 +393,54 @@ def merge_group(
         similarity_key = None
     else:
         similarity_key = similarity
-    for i, j, score in accepted:
-        duplicate = (i, j) in duplicates
-        score = round(score, 4)
-        values = (
+    # What each merge is made of, in the order of ``accepted``.
+    made_of = [
+        (
             similarity_key,
             span_ids[j],
             span_ids[i],
-            type(score),  # 1 == 1.0, but they are written "1" and "1.0"
-            score,
-            duplicate,
+            type(rounded := round(score, 4)),  # 1 == 1.0, but they are written "1" and "1.0"
+            rounded,
+            (i, j) in duplicates,
             texts[i],
             texts[j],
         )
-        step = None if similarity_key is None else remembered.get(values)
+        for i, j, score in accepted
+    ]
+    last_made_of, last_steps = remembered.get(None) or ((), ())
+    if similarity_key is None:
+        last_made_of, last_steps = (), ()
+    # The merges at both ends are the last build's, in the same order (an added or removed
+    # member shifts the positions after it, not the order); those between are looked up.
+    head, tail = same_ends(last_made_of, made_of, differ=ne)
+    by_what: dict[tuple, MergeStep] = {}
+    if len(made_of) - head - tail > _LOOKED_UP:
+        by_what = dict(zip(last_made_of, last_steps, strict=True))
+    middle = []
+    for what in made_of[head : len(made_of) - tail]:
+        step = by_what.get(what)
         if step is None:
+            _, span_id, matched_span_id, _, rounded, duplicate, text_i, text_j = what
             if duplicate:
                 method, basis = SAME_OFFSETS, "same document, start and end"
             elif describe is not None:
-                method, basis = describe(texts[i], texts[j])
+                method, basis = describe(text_i, text_j)
             else:
-                method, basis = similarity.method, similarity.explain(texts[i], texts[j])
+                method, basis = similarity.method, similarity.explain(text_i, text_j)
             step = MergeStep(
-                span_id=span_ids[j],
-                matched_span_id=span_ids[i],
-                score=score,
+                span_id=span_id,
+                matched_span_id=matched_span_id,
+                score=rounded,
                 method=method,
                 basis=basis,
             )
-        if similarity_key is not None:
-            remembered.keep(values, step)
-        steps_by_root[find_root(parent, i)].append(step)
+        middle.append(step)
+    steps = [*last_steps[:head], *middle, *last_steps[len(last_steps) - tail :]]
+    if similarity_key is not None:
+        remembered.keep(None, (made_of, steps))
     remembered.remember()
+    for (i, _, _), step in zip(accepted, steps, strict=True):
+        steps_by_root[roots[i]].append(step)
     # The steps of an argument in their order, the last build's for the very same steps.
     ordered = Memo(cache, f"ordered merges of {members[0].side} {members[0].kind}s")
     for root, indexes in groups.items():
@@ -443,6 +460,8 @@ def merge_group(
     return tuple(clusters), tuple(overruled)
 
 
+# A middle longer than this looks its merges up among all of the last build's.
+_LOOKED_UP = 64
 _positions = itemgetter(0, 1)
 _score = itemgetter(2)
 _key = attrgetter("key")
