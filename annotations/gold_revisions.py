@@ -15,7 +15,7 @@ suite's, has them too.
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from annotations.models import GoldRevision, Relation, Span
-from core.db.kept_revisions import Revisions, Watched, kept_revisions_drop, kept_revisions_install
+from core.db.kept_revisions import Revisions, Watched, kept_revisions_triggers
 
 
 def _specs() -> tuple[Revisions, list[Watched]]:
@@ -39,10 +39,10 @@ def _specs() -> tuple[Revisions, list[Watched]]:
 def gold_revisions_install(*, connection: BaseDatabaseWrapper) -> None:
     """Install the triggers that keep every document's gold revision (idempotent)."""
     revisions, watched = _specs()
-    kept_revisions_install(connection, revisions=revisions, watched=watched)
+    kept_revisions_triggers(connection, revisions=revisions, watched=watched, install=True)
 
 
 def gold_revisions_uninstall(*, connection: BaseDatabaseWrapper) -> None:
     """Drop the triggers that keep the gold revisions (the migration's way back)."""
     revisions, watched = _specs()
-    kept_revisions_drop(connection, revisions=revisions, watched=watched)
+    kept_revisions_triggers(connection, revisions=revisions, watched=watched, install=False)

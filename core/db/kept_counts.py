@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.db import is_postgresql
+from core.db.triggers import triggers_replace
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,14 @@ def kept_counts_drop(
 def _triggers(
     connection: BaseDatabaseWrapper, counts: Counts, counted: Sequence[Counted], *, create: bool
 ) -> None:
-    tables = set(connection.introspection.table_names())
-    create = create and counts.table in tables
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for spec in counted:
-            if spec.table not in tables:
-                continue
-            for statement in _drop(connection, counts, spec):
-                cursor.execute(statement)
-            for statement in _create(connection, counts, spec) if create else []:
-                cursor.execute(statement)
+    triggers_replace(
+        connection,
+        kept_table=counts.table,
+        watched=counted,
+        drop=lambda spec: _drop(connection, counts, spec),
+        create=lambda spec: _create(connection, counts, spec),
+        install=create,
+    )
 
 
 def kept_counts_recount(

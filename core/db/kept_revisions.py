@@ -31,10 +31,10 @@ its group's revision and no other.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from core.db import is_postgresql
+from core.db.triggers import triggers_replace
 
 
 @dataclass(frozen=True)
@@ -57,49 +57,34 @@ class Revisions:
     prefix: str
 
 
-def kept_revisions_install(
-    connection: BaseDatabaseWrapper, *, revisions: Revisions, watched: Sequence[Watched]
-) -> None:
-    """Install (or replace) the triggers that keep ``revisions``, in one transaction.
-
-    Without the revisions table (a database migrated back before it) they are dropped.
-    """
-    _triggers(connection, revisions, watched, create=True)
-
-
-def kept_revisions_drop(
-    connection: BaseDatabaseWrapper, *, revisions: Revisions, watched: Sequence[Watched]
-) -> None:
-    """Drop the triggers that keep ``revisions`` (before the revisions table goes)."""
-    _triggers(connection, revisions, watched, create=False)
-
-
-def _triggers(
+def kept_revisions_triggers(
     connection: BaseDatabaseWrapper,
+    *,
     revisions: Revisions,
     watched: Sequence[Watched],
-    *,
-    create: bool,
+    install: bool,
 ) -> None:
-    tables = set(connection.introspection.table_names())
-    create = create and revisions.table in tables
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for spec in watched:
-            if spec.table not in tables:
-                continue
-            for statement in _drop(connection, revisions, spec):
-                cursor.execute(statement)
-        if is_postgresql(connection):
-            sequence = connection.ops.quote_name(f"{revisions.prefix}_seq")
-            cursor.execute(
-                f"CREATE SEQUENCE IF NOT EXISTS {sequence}"
-                if create
-                else f"DROP SEQUENCE IF EXISTS {sequence}"
-            )
-        for spec in watched if create else []:
-            if spec.table in tables:
-                for statement in _create(connection, revisions, spec):
-                    cursor.execute(statement)
+    """Install (or replace) the triggers and the sequence that keep ``revisions``, in one
+    transaction; with ``install`` false (or without the revisions table: a database migrated
+    back before it), drop them."""
+    sequence = connection.ops.quote_name(f"{revisions.prefix}_seq")
+
+    def the_sequence(installing: bool) -> list[str]:
+        if not is_postgresql(connection):
+            return []
+        if installing:
+            return [f"CREATE SEQUENCE IF NOT EXISTS {sequence}"]
+        return [f"DROP SEQUENCE IF EXISTS {sequence}"]
+
+    triggers_replace(
+        connection,
+        kept_table=revisions.table,
+        watched=watched,
+        drop=lambda spec: _drop(connection, revisions, spec),
+        create=lambda spec: _create(connection, revisions, spec),
+        install=install,
+        between=the_sequence,
+    )
 
 
 def _name(revisions: Revisions, spec: Watched, what: str) -> str:
