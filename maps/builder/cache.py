@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import compress, count
-from operator import is_not
+from operator import is_not, ne
 from types import MappingProxyType
 from typing import Any
 
@@ -151,3 +151,38 @@ class BuildCache:
             while len(recent) > self.recent_groups:
                 recent.popitem(last=False)
         return found
+
+
+# A middle longer than this looks its items up among all of the last list's (a few changes far
+# apart); a shorter one makes its records anew.
+LOOKED_UP = 64
+
+
+def records_in_order(
+    last_items: Sequence[Any],
+    last_records: Sequence[Any],
+    items: Sequence[Any],
+    make: Callable[[Any], Any],
+    *,
+    by_value: bool = False,
+) -> tuple[list[Any], int, int]:
+    """Return a record of each item, in order, and how many at the start and at the end were
+    taken from the last list's places (``same_ends``).
+
+    ``last_records`` are the records of ``last_items``, in their order; the caller keeps
+    ``last_items`` alive with them, so an item with the id of a last item is that item. The
+    items between the ends take the record of the same item anywhere in the last list (an
+    equal item, ``by_value``) when there are more than ``LOOKED_UP`` of them, and otherwise
+    ``make(item)``.
+    """
+    head, tail = same_ends(last_items, items, ne if by_value else is_not)
+    middle = items[head : len(items) - tail]
+    found: dict[Any, Any] = {}
+    if len(middle) > LOOKED_UP:
+        keys = last_items if by_value else map(id, last_items)
+        found = dict(zip(keys, last_records, strict=True))
+    made = []
+    for item in middle:
+        record = found.get(item if by_value else id(item))
+        made.append(make(item) if record is None else record)
+    return [*last_records[:head], *made, *last_records[len(last_records) - tail :]], head, tail

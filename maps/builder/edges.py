@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
 from operator import eq, is_, itemgetter, ne, or_
 
-from maps.builder.cache import BuildCache, Memo, same_ends
+from maps.builder.cache import BuildCache, Memo, records_in_order, same_ends
 from maps.builder.hashing import digest, id_key
 from maps.builder.merge import BuildSpan
 from maps.builder.model import (
@@ -156,10 +156,6 @@ def _record_order(record: tuple) -> tuple:
     return (id_key(record[1]), id_key(record[2]), record[6][2])
 
 
-# A middle longer than this looks its relations up among all of the last build's by object.
-_LOOKED_UP = 64
-
-
 def _relation_records(
     relations: Sequence[GoldRelation],
     spans: Mapping[str, BuildSpan],
@@ -169,9 +165,8 @@ def _relation_records(
     """Return each relation's record, in input order: (relation, source span id, target span
     id, polarity, source span, target span, the relation's ends as the edge lists them).
 
-    With a cache, the relations at both ends of the input that are the last build's very
-    objects take its records from its list (``same_ends``), those between the record of the
-    same object, if any; a record stays only while its ends are the same span objects.
+    With a cache, the same relations take the last build's records (``records_in_order``); a
+    record stays only while its ends are the same span objects.
     """
     memo = Memo(cache, "relations in order")
     context = dict(polarities)
@@ -179,20 +174,12 @@ def _relation_records(
     if last_context != context:
         old_relations, old_records = (), ()
     relations = list(relations)
-    head, tail = same_ends(old_relations, relations)
-    middle = relations[head : len(relations) - tail]
-    by_object: dict[int, tuple] = {}
-    if len(middle) > _LOOKED_UP:
-        by_object = dict(zip(map(id, old_relations), old_records, strict=True))
-    made = []
-    for relation in middle:
-        record = by_object.get(id(relation))
-        made.append(
-            record
-            if record is not None and record[0] is relation
-            else _relation_record(relation, spans, polarities)
-        )
-    records = [*old_records[:head], *made, *old_records[len(old_relations) - tail :]]
+    records, _, _ = records_in_order(
+        old_relations,
+        old_records,
+        relations,
+        lambda relation: _relation_record(relation, spans, polarities),
+    )
     # A span whose values changed is a new object: the records of its relations are redone.
     if not (
         all(map(is_, map(spans.get, map(itemgetter(1), records)), map(itemgetter(4), records)))
@@ -204,7 +191,7 @@ def _relation_records(
             else _relation_record(record[0], spans, polarities)
             for record in records
         ]
-    # The records hold their relations and spans, so no other object has their ids meanwhile.
+    # The relations are kept with their records: a relation with a kept one's id is that one.
     memo.keep(None, (context, relations, records))
     memo.remember()
     return records

@@ -15,8 +15,10 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+import orjson
+
 from core.memory import collector_paused
-from maps.builder.cache import BuildCache, Memo, same_ends
+from maps.builder.cache import BuildCache, Memo, records_in_order
 from maps.builder.json_text import (
     json_float,
     kept_fragment,
@@ -107,11 +109,6 @@ def _relation_row(r: GoldRelation) -> list[Any]:
     return [str(r.source_id), str(r.target_id), r.type]
 
 
-# A middle longer than this looks its items up among all of the last hash's (a few changes far
-# apart); a shorter one makes its rows anew.
-_LOOKED_UP = 64
-
-
 def _rows(
     items: Sequence[Any],
     row: Callable[[Any], list[Any]],
@@ -121,33 +118,26 @@ def _rows(
 ) -> list[Any]:
     """Return the items' rows sorted by ``key`` (by the rows themselves when None).
 
-    With a cache, each row is its orjson text (a ``Fragment``), kept with the item in input
-    order: the items at both ends that are the last hash's very objects take theirs from there
-    (``same_ends``), those between from the last hash's item of the same object, if any.
+    With a cache, each row is its orjson text (a ``Fragment``), kept with its sort key in the
+    items' order, so the next hash takes those of the same items from there
+    (``records_in_order``).
     """
     if cache is None:
         return sorted((row(item) for item in items), key=key)
+
+    def entry(item: Any) -> tuple[Any, orjson.Fragment]:
+        values = row(item)
+        return (values if key is None else key(values), kept_fragment(values))
+
     known = Memo(cache, name)
     items = list(items)
     old_items, old_entries = known.get(None) or ((), ())
-    head, tail = same_ends(old_items, items)
-    middle = items[head : len(items) - tail]
-    by_object: dict[int, tuple] = {}
-    if len(middle) > _LOOKED_UP:
-        by_object = dict(zip(map(id, old_items), old_entries, strict=True))
-    made = []
-    for item in middle:
-        entry = by_object.get(id(item))
-        if entry is None or entry[0] is not item:
-            values = row(item)
-            entry = (item, values if key is None else key(values), kept_fragment(values))
-        made.append(entry)
-    entries = [*old_entries[:head], *made, *old_entries[len(old_items) - tail :]]
-    # The entries hold their items, so no other object has their ids while they are kept.
+    entries, _, _ = records_in_order(old_items, old_entries, items, entry)
+    # The items are kept with their entries: an item with a kept item's id is that item.
     known.keep(None, (items, entries))
     known.remember()
     # Nearly sorted already (the gold layer is read in id order): a linear pass.
-    return [entry[2] for entry in sorted(entries, key=itemgetter(1))]
+    return [entry[1] for entry in sorted(entries, key=itemgetter(0))]
 
 
 def input_hash(

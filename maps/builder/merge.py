@@ -31,10 +31,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter, eq, itemgetter, ne
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
-from maps.builder.cache import BuildCache, Memo, same_ends
+from maps.builder.cache import BuildCache, Memo, records_in_order
 from maps.builder.hashing import id_key
 from maps.builder.model import (
     JOIN,
@@ -410,32 +410,26 @@ def merge_group(
     last_made_of, last_steps = remembered.get(None) or ((), ())
     if similarity_key is None:
         last_made_of, last_steps = (), ()
-    # The merges at both ends are the last build's, in the same order (an added or removed
-    # member shifts the positions after it, not the order); those between are looked up.
-    head, tail = same_ends(last_made_of, made_of, differ=ne)
-    by_what: dict[tuple, MergeStep] = {}
-    if len(made_of) - head - tail > _LOOKED_UP:
-        by_what = dict(zip(last_made_of, last_steps, strict=True))
-    middle = []
-    for what in made_of[head : len(made_of) - tail]:
-        step = by_what.get(what)
-        if step is None:
-            _, span_id, matched_span_id, _, rounded, duplicate, text_i, text_j = what
-            if duplicate:
-                method, basis = SAME_OFFSETS, "same document, start and end"
-            elif describe is not None:
-                method, basis = describe(text_i, text_j)
-            else:
-                method, basis = similarity.method, similarity.explain(text_i, text_j)
-            step = MergeStep(
-                span_id=span_id,
-                matched_span_id=matched_span_id,
-                score=rounded,
-                method=method,
-                basis=basis,
-            )
-        middle.append(step)
-    steps = [*last_steps[:head], *middle, *last_steps[len(last_steps) - tail :]]
+
+    def step_of(what: tuple) -> MergeStep:
+        _, span_id, matched_span_id, _, rounded, duplicate, text_i, text_j = what
+        if duplicate:
+            method, basis = SAME_OFFSETS, "same document, start and end"
+        elif describe is not None:
+            method, basis = describe(text_i, text_j)
+        else:
+            method, basis = similarity.method, similarity.explain(text_i, text_j)
+        return MergeStep(
+            span_id=span_id,
+            matched_span_id=matched_span_id,
+            score=rounded,
+            method=method,
+            basis=basis,
+        )
+
+    # The last build's merges, in the same order (an added or removed member shifts the
+    # positions after it, not the order): taken for equal ``made_of``.
+    steps, _, _ = records_in_order(last_made_of, last_steps, made_of, step_of, by_value=True)
     if similarity_key is not None:
         remembered.keep(None, (made_of, steps))
     remembered.remember()
@@ -460,8 +454,6 @@ def merge_group(
     return tuple(clusters), tuple(overruled)
 
 
-# A middle longer than this looks its merges up among all of the last build's.
-_LOOKED_UP = 64
 _positions = itemgetter(0, 1)
 _score = itemgetter(2)
 _key = attrgetter("key")

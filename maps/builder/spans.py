@@ -4,8 +4,9 @@ Each gold span becomes a ``BuildSpan`` (its provenance, side, kind and sort key)
 problem of the spans and relations is named at once (``MapInputError``). With a worker's
 ``BuildCache`` a rebuild does this for the spans that changed alone: the spans at both ends of
 the input that are the last build's very objects, under the same scheme, actors and document
-objects, take the last build's ``BuildSpan`` from its list in input order (``same_ends``); a
-span between them takes the one of the same object, else of the same values, else a new one.
+objects, take the last build's ``BuildSpan`` from its list in input order
+(``records_in_order``); a span between them takes the one of the same object, else of the same
+values, else a new one.
 So an unchanged span is the same ``BuildSpan`` as last time, which later stages recognise by
 identity.
 """
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from maps.builder.cache import BuildCache, Memo, same_ends
+from maps.builder.cache import BuildCache, Memo, records_in_order
 from maps.builder.hashing import id_key
 from maps.builder.merge import BuildSpan
 from maps.builder.model import (
@@ -29,16 +30,12 @@ from maps.builder.model import (
     SourceSpan,
 )
 
-# A middle longer than this looks its spans up among all of the last build's by object (a
-# few changes far apart); a shorter one goes by values alone.
-_LOOKED_UP = 64
-
 
 class _Kept:
-    """What the last build read, for the next: its spans in input order, with the record of
-    each, and the records by span object and by values."""
+    """What the last build read, for the next: its spans in input order with the record of
+    each, and the spans' BuildSpans by their values."""
 
-    __slots__ = ("by_object", "by_values", "context", "documents", "records", "spans")
+    __slots__ = ("by_values", "context", "documents", "records", "spans")
 
     def __init__(
         self,
@@ -46,14 +43,13 @@ class _Kept:
         documents: Mapping[str, MapDocument],
         spans: list[GoldSpan],
         records: list[tuple],
-        by_object: dict[int, tuple],
         by_values: dict[tuple, BuildSpan],
     ) -> None:
         self.context, self.documents, self.spans = context, documents, spans
-        self.records, self.by_object, self.by_values = records, by_object, by_values
+        self.records, self.by_values = records, by_values
 
 
-_NOTHING = _Kept((), {}, [], [], {}, {})
+_NOTHING = _Kept((), {}, [], [], {})
 
 
 def read_spans(
@@ -71,27 +67,23 @@ def read_spans(
     last = memo.get(None) or _NOTHING
     if last.context != context:
         last = _NOTHING
+    # A span's record stays right while its document is the same object; else by values only.
+    if not all(documents.get(key) is doc for key, doc in last.documents.items()):
+        last = _Kept(context, {}, [], [], last.by_values)
     spans = list(data.spans)
-    # A span of the last build stays right while its document is the same object.
-    same_documents = all(documents.get(key) is doc for key, doc in last.documents.items())
-    head, tail = same_ends(last.spans, spans) if same_documents else (0, 0)
-    by_object = last.by_object if same_documents else {}
-    middle = spans[head : len(spans) - tail]
-    if len(middle) <= _LOOKED_UP:
-        by_object = {}
     found: list[str] = []
-    made = [
-        _record(span, documents, actors, scheme, by_object, last.by_values, found)
-        for span in middle
-    ]
-    records = [*last.records[:head], *made, *last.records[len(last.spans) - tail :]]
+    records, head, tail = records_in_order(
+        last.spans,
+        last.records,
+        spans,
+        lambda span: _record(span, documents, actors, scheme, last.by_values, found),
+    )
     # (span id, BuildSpan) of each record: a span id twice makes fewer entries than spans.
     read = dict(map(itemgetter(1, 2), records)) if not found else {}
     if problems or found or len(read) != len(spans) or not _relations_fit(data, read):
         raise MapInputError([*problems, *_problems(data, documents, actors)])
     if cache is not None:
-        keep = _kept(last, same_documents, context, documents, spans, records, head, tail)
-        memo.keep(None, keep)
+        memo.keep(None, _kept(last, context, documents, spans, records, head, tail))
         memo.remember()
     return read
 
@@ -101,15 +93,11 @@ def _record(
     documents: Mapping[str, MapDocument],
     actors: frozenset[str],
     scheme: Any,
-    by_object: Mapping[int, tuple],
     by_values: Mapping[tuple, BuildSpan],
     problems: list[str],
 ) -> tuple:
     """Return a span's record: (span, its id, its BuildSpan, its values or None, its
     document). A problem is added to ``problems`` (its record is then never used)."""
-    seen = by_object.get(id(span))
-    if seen is not None and seen[0] is span:
-        return seen
     span_id, document_id = str(span.id), str(span.document_id)
     document = documents.get(document_id)
     if document is None:
@@ -154,7 +142,6 @@ def _record(
 
 def _kept(
     last: _Kept,
-    same_documents: bool,
     context: tuple,
     documents: Mapping[str, MapDocument],
     spans: list[GoldSpan],
@@ -162,19 +149,21 @@ def _kept(
     head: int,
     tail: int,
 ) -> _Kept:
-    """Return what this build keeps: the last build's look-ups (copied, never changed, as a
-    build in another thread may read them) without its middle's spans, with this one's."""
-    by_object = dict(last.by_object) if same_documents else {}
+    """Return what this build keeps: the last build's BuildSpans by values (copied, never
+    changed, as a build in another thread may read them) without its middle's, with this
+    one's; made afresh when nothing was taken from the last build's list."""
+    if not last.records:
+        return _Kept(
+            context, documents, spans, records, {r[3]: r[2] for r in records if r[3] is not None}
+        )
     by_values = dict(last.by_values)
     for record in last.records[head : len(last.records) - tail]:
-        by_object.pop(id(record[0]), None)
         if record[3] is not None:
             by_values.pop(record[3], None)
     for record in records[head : len(records) - tail]:
-        by_object[id(record[0])] = record
         if record[3] is not None:
             by_values[record[3]] = record[2]
-    return _Kept(context, documents, spans, records, by_object, by_values)
+    return _Kept(context, documents, spans, records, by_values)
 
 
 def _relations_fit(data: MapInput, spans: Mapping[str, BuildSpan]) -> bool:
@@ -198,7 +187,7 @@ def _problems(
             problems.append(f"span {span_id} appears twice")
             continue
         # A span of an unknown document or stance is not read: relations to it are named.
-        if _record(span, documents, actors, data.scheme, {}, {}, problems)[2] is not None:
+        if _record(span, documents, actors, data.scheme, {}, problems)[2] is not None:
             seen.add(span_id)
     for relation in data.relations:
         for end in (relation.source_id, relation.target_id):

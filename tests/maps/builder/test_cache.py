@@ -25,7 +25,7 @@ from maps.builder import (
     map_to_json,
     map_to_json_bytes,
 )
-from maps.builder.cache import same_ends
+from maps.builder.cache import records_in_order, same_ends
 from tests.maps.seed import (
     BACKDOOR_000,
     BACKDOOR_004,
@@ -188,7 +188,7 @@ def test_only_the_last_build_is_remembered(base):
     build_map(_retitle(base), cache=cache)
 
     kept = cache.last("spans in order")[None]
-    assert len(kept.spans) == len(kept.by_object) == len(base.spans)
+    assert len(kept.spans) == len(kept.records) == len(base.spans)
     remembered = kept.by_values
     assert len(remembered) == len(base.spans)
     assert {values[2] for values in remembered} >= {"Retitled"}
@@ -387,3 +387,29 @@ def test_a_rebuild_of_inconsistent_input_names_the_problems_a_build_without_a_ca
         ),
     )
     assert map_to_json(build_map(base, cache=cache)) == fresh_json(base)
+
+
+def test_records_in_order_takes_both_ends_and_looks_a_long_middle_up():
+    items = [object() for _ in range(200)]
+    records = [("record", n) for n in range(200)]
+    made = []
+
+    def make(item):
+        made.append(item)
+        return ("made", item)
+
+    # One item new in the middle: the ends are the last list's records, one record made.
+    new = object()
+    again, head, tail = records_in_order(items, records, [*items[:50], new, *items[50:]], make)
+    assert (head, tail, made) == (50, 150, [new])
+    assert again == [*records[:50], ("made", new), *records[50:]]
+    # Reversed: a middle of 200 old items, each found by object, none made.
+    made.clear()
+    again, head, tail = records_in_order(items, records, items[::-1], make)
+    assert (head, tail, made) == (0, 0, []) and again == records[::-1]
+    # By value: equal items, not the same objects.
+    keys = [("key", n) for n in range(100)]
+    again, _, _ = records_in_order(
+        keys, records[:100], [("key", n) for n in range(99, -1, -1)], make, by_value=True
+    )
+    assert again == records[:100][::-1] and made == []
