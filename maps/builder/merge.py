@@ -325,27 +325,8 @@ def merge_group(
             constraints.forbid(number, first, second)
             splits.append((curation, first, second))
 
-    accepted: list[tuple[int, int, float]] = []
-    if constraints.sides:
-        for i, j, score in pairs:
-            if constraints.join(i, j):
-                accepted.append((i, j, score))
-    else:
-        # No split to respect: ``join``'s union, inline (a pair a position of the group).
-        for pair in pairs:
-            ri, rj = pair[0], pair[1]
-            while parent[ri] != ri:
-                parent[ri] = parent[parent[ri]]
-                ri = parent[ri]
-            while parent[rj] != rj:
-                parent[rj] = parent[parent[rj]]
-                rj = parent[rj]
-            if ri != rj:
-                if ri < rj:
-                    parent[rj] = ri
-                else:
-                    parent[ri] = rj
-                accepted.append(pair)
+    join = constraints.join
+    accepted = [pair for pair in pairs if join(pair[0], pair[1])]
     # Each side of a split is one argument, where similarity did not already make it one.
     for curation, first, second in splits:
         for positions in (first, second):
