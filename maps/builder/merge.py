@@ -47,7 +47,7 @@ from maps.builder.model import (
     Progress,
     SourceSpan,
 )
-from maps.builder.similarity import ClaimSimilarity, find_root
+from maps.builder.similarity import ClaimSimilarity, find_root, step_explainer
 
 REVIEWER_SPLIT = "reviewer-split"
 Cluster = tuple[tuple[int, ...], tuple[MergeStep, ...], tuple[CurationNote, ...]]
@@ -367,7 +367,7 @@ def merge_group(
     remembered = Memo(cache, f"merges of {members[0].side} {members[0].kind}s")
     # A similarity that weighs several kinds of evidence names, for each merge, the one that
     # merged it (``CombinedSimilarity.describe``); the others give one method for all.
-    describe = getattr(similarity, "describe", None)
+    explain = step_explainer(similarity)
     try:
         hash(similarity)
     except TypeError:
@@ -396,10 +396,8 @@ def merge_group(
         _, span_id, matched_span_id, _, rounded, duplicate, text_i, text_j = what
         if duplicate:
             method, basis = SAME_OFFSETS, "same document, start and end"
-        elif describe is not None:
-            method, basis = describe(text_i, text_j)
         else:
-            method, basis = similarity.method, similarity.explain(text_i, text_j)
+            method, basis = explain(text_i, text_j, rounded)
         return MergeStep(
             span_id=span_id,
             matched_span_id=matched_span_id,

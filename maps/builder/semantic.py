@@ -33,8 +33,11 @@ from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
     ClaimSimilarity,
     LexicalSimilarity,
+    StepExplainer,
     content_words,
+    group_words,
     jaccard,
+    shared_stems,
 )
 
 LEXICAL, SEMANTIC, COMBINED = "lexical", "semantic", "combined"
@@ -152,6 +155,10 @@ class _Wordings:
         return tuple(zip(i[order].tolist(), j[order].tolist(), scores[order].tolist(), strict=True))
 
 
+def _semantic_basis(cosine: float, a: frozenset[str], b: frozenset[str]) -> str:
+    return f"cosine {cosine:.4f} of sentence vectors; {shared_stems(a, b)}".rstrip(": ")
+
+
 class SemanticSimilarity:
     """Cosine of sentence vectors at or above a threshold, never a claim and its negation."""
 
@@ -184,12 +191,18 @@ class SemanticSimilarity:
 
     def explain(self, text_a: str, text_b: str) -> str:
         """Return the cosine of the two texts and the content words they share."""
-        a, b = content_words(text_a), content_words(text_b)
-        shared = sorted(a & b)
-        return (
-            f"cosine {self.score(text_a, text_b):.4f} of sentence vectors; "
-            f"{len(shared)} of {len(a | b)} content-word stems shared: {' '.join(shared)}"
-        ).rstrip(": ")
+        return _semantic_basis(
+            self.score(text_a, text_b), content_words(text_a), content_words(text_b)
+        )
+
+    def explainer(self) -> StepExplainer:
+        """Return ``explain`` as one group's merge steps use it: the cosine is the pair's
+        score, computed as ``score`` computes it, not again."""
+        words, method = group_words(), self.method
+        return lambda text_a, text_b, score: (
+            method,
+            _semantic_basis(score, words(text_a), words(text_b)),
+        )
 
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
@@ -272,6 +285,10 @@ class CombinedSimilarity:
     def explain(self, text_a: str, text_b: str) -> str:
         """Return the evidence of a merge with both scores."""
         return self.describe(text_a, text_b)[1]
+
+    def explainer(self) -> StepExplainer:
+        """Return ``describe`` as one group's merge steps use it."""
+        return lambda text_a, text_b, score: self.describe(text_a, text_b)
 
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]

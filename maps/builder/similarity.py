@@ -41,6 +41,45 @@ class ClaimSimilarity(Protocol):
         ...
 
 
+# How a build explains its merge steps: (matched text, text, the pair's score) -> the step's
+# method and basis. A similarity may make its own (``explainer()``), for one group at a time.
+StepExplainer = Callable[[str, str, float], tuple[str, str]]
+
+
+def step_explainer(similarity: ClaimSimilarity) -> StepExplainer:
+    """Return how one group's merge steps are explained: the similarity's own ``explainer()``
+    when it has one (it may read the pair's score and keep the group's words), else its
+    ``method`` and ``explain``."""
+    made = getattr(similarity, "explainer", None)
+    if made is not None:
+        return made()
+    return lambda text_a, text_b, score: (similarity.method, similarity.explain(text_a, text_b))
+
+
+def group_words() -> Callable[[str], frozenset[str]]:
+    """Return ``content_words`` with a memo of its own, for the texts of one group.
+
+    A group of a million-span build has more texts than the shared cache holds, and each is in
+    a merge step or two: the memo computes each once and goes with the group.
+    """
+    memo: dict[str, frozenset[str]] = {}
+    compute = content_words.__wrapped__
+
+    def words(text: str) -> frozenset[str]:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = compute(text)
+        return found
+
+    return words
+
+
+def shared_stems(a: frozenset[str], b: frozenset[str]) -> str:
+    """Return how many content-word stems two texts share of all, and which."""
+    shared = sorted(a & b)
+    return f"{len(shared)} of {len(a | b)} content-word stems shared: {' '.join(shared)}"
+
+
 # Function words, and reporting verbs: "X says that ..." and "X argues ..." attribute a claim
 # rather than state it, so they must not make two different claims look alike. Negations and
 # comparatives (not, no, never, without, less, more) are kept because they change a claim.
@@ -169,9 +208,12 @@ class LexicalSimilarity:
 
     def explain(self, text_a: str, text_b: str) -> str:
         """Return the shared content words of two texts and how many there are of all."""
-        a, b = content_words(text_a), content_words(text_b)
-        shared = sorted(a & b)
-        return f"{len(shared)} of {len(a | b)} content-word stems shared: {' '.join(shared)}"
+        return shared_stems(content_words(text_a), content_words(text_b))
+
+    def explainer(self) -> StepExplainer:
+        """Return ``explain`` as one group's merge steps use it, with its ``method``."""
+        words, method = group_words(), self.method
+        return lambda text_a, text_b, score: (method, shared_stems(words(text_a), words(text_b)))
 
     def similar_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
