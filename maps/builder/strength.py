@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from maps.builder.cache import BuildCache, Memo
 
 DFQUAD_TOLERANCE = 1e-9
@@ -171,102 +173,172 @@ def _check(base: Mapping[str, float], source: str, target: str) -> None:
 def _compute(
     graph: _Graph, base: Mapping[str, float], nodes: set[str], tolerance: float, max_rounds: int
 ) -> None:
-    """Compute the strengths of ``nodes`` (all their influencers outside are final)."""
+    """Compute the strengths of ``nodes`` (all their influencers outside are final).
+
+    Strongly connected components (SciPy) are taken in influence order, a wave at a time: a
+    wave is every component whose influencers are all final. Its acyclic arguments are
+    computed at once in NumPy, each product in the order of the argument's sorted attackers
+    or supporters, as one multiplication after another (the same numbers as one at a time);
+    only cycles are iterated (``_settle``).
+    """
+    # Imported here: SciPy adds tens of megabytes to a process, and a web worker imports the
+    # builder without ever building a map.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph.tolerance, graph.max_rounds = tolerance, max_rounds
     plan, strengths = graph.plan, graph.strengths
-    # Strongly connected components, each after every argument that attacks or supports it:
-    # an acyclic part is computed exactly in one pass, and only cycles are iterated.
-    for component in _influence_order(plan, nodes):
-        if len(component) == 1 and component[0] not in _influencers(plan, component[0]):
-            node = component[0]
-            node_attackers, node_supporters = plan[node]
-            strengths[node] = dfquad_combine(
-                base[node],
-                _aggregate(strengths[a] for a in node_attackers),
-                _aggregate(strengths[s] for s in node_supporters),
+    names = sorted(nodes)
+    if not names:
+        return
+    index = {name: position for position, name in enumerate(names)}
+    count = len(names)
+    # Each influence into ``nodes``, target by target and in the plan's order, attackers
+    # (kind 0) before supporters (kind 1); a source outside ``nodes`` is final: its value.
+    targets: list[int] = []
+    kinds: list[int] = []
+    sources: list[int] = []
+    outside: list[float] = []
+    for target, name in enumerate(names):
+        for kind, influencers in enumerate(plan[name]):
+            for source in influencers:
+                targets.append(target)
+                kinds.append(kind)
+                position = index.get(source)
+                sources.append(-1 if position is None else position)
+                outside.append(0.0 if position is not None else strengths[source])
+    target_of = np.array(targets, dtype=np.int64)
+    kind_of = np.array(kinds, dtype=np.int64)
+    source_of = np.array(sources, dtype=np.int64)
+    value_outside = np.array(outside, dtype=np.float64)
+    del targets, kinds, sources, outside
+    inner = source_of >= 0
+    _, component = connected_components(
+        coo_matrix(
+            (np.ones(int(inner.sum()), dtype=np.int8), (source_of[inner], target_of[inner])),
+            shape=(count, count),
+        ).tocsr(),
+        directed=True,
+        connection="strong",
+    )
+    sizes = np.bincount(component)
+    cyclic = sizes[component] > 1
+    cyclic[target_of[inner & (source_of == target_of)]] = True  # attacks or supports itself
+    # The influences between components, by source component, and how many each still waits for.
+    between = inner.copy()
+    between[inner] = component[source_of[inner]] != component[target_of[inner]]
+    from_component = component[source_of[between]]
+    to_component = component[target_of[between]]
+    order = np.argsort(from_component, kind="stable")
+    from_component, to_component = from_component[order], to_component[order]
+    out_bounds = np.searchsorted(from_component, np.arange(len(sizes) + 1))
+    waiting = np.bincount(to_component, minlength=len(sizes))
+    # Members by component, and each argument's influences as a slice (they come by target).
+    members = np.argsort(component, kind="stable")
+    member_bounds = np.searchsorted(component[members], np.arange(len(sizes) + 1))
+    in_bounds = np.searchsorted(target_of, np.arange(count + 1))
+    base_of = np.fromiter((base[name] for name in names), dtype=np.float64, count=count)
+    value = np.zeros(count, dtype=np.float64)
+    wave = np.flatnonzero(waiting == 0)
+    while len(wave):
+        nodes_now = members[_ranges(member_bounds[wave], member_bounds[wave + 1])]
+        plain = nodes_now[~cyclic[nodes_now]]
+        if len(plain):
+            value[plain] = _combined(
+                plain, base_of, value, in_bounds, kind_of, source_of, value_outside
             )
-            continue
-        current = {node: base[node] for node in component}
-        for round_number in range(1, max_rounds + 1):
-            damped = round_number > DFQUAD_PLAIN_ROUNDS
-            updated: dict[str, float] = {}
-            change = 0.0
-            for node in component:
-                node_attackers, node_supporters = plan[node]
-                # Influencers outside the cycle are final already; those inside are not yet.
-                value = dfquad_combine(
-                    base[node],
-                    _aggregate(
-                        current[a] if a in current else strengths[a] for a in node_attackers
-                    ),
-                    _aggregate(
-                        current[s] if s in current else strengths[s] for s in node_supporters
-                    ),
-                )
-                if damped:
-                    value = (value + current[node]) / 2.0
-                change = max(change, abs(value - current[node]))
-                updated[node] = value
-            current = updated
-            if change <= tolerance:
-                graph.cyclic[tuple(component)] = (round_number, True)
-                break
-        else:
-            graph.cyclic[tuple(component)] = (max_rounds, False)
-        strengths.update(current)
+        for label in np.unique(component[nodes_now[cyclic[nodes_now]]]).tolist():
+            cycle = [names[n] for n in members[member_bounds[label] : member_bounds[label + 1]]]
+            # Its influencers outside it are final: the cycle reads them from ``strengths``.
+            inside = set(cycle)
+            for name in {n for node in cycle for n in _influencers(plan, node)} - inside:
+                if name in index:
+                    strengths[name] = float(value[index[name]])
+            settled, rounds, converged = _settle(graph, base, cycle, tolerance, max_rounds)
+            graph.cyclic[tuple(cycle)] = (rounds, converged)
+            for name, settled_value in settled.items():
+                value[index[name]] = settled_value
+        reached = to_component[_ranges(out_bounds[wave], out_bounds[wave + 1])]
+        waiting -= np.bincount(reached, minlength=len(sizes))
+        touched = np.unique(reached)
+        wave = touched[waiting[touched] == 0]
+    strengths.update(zip(names, value.tolist(), strict=True))
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the positions of the slices [start, end) one after another."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    return np.arange(total) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+
+
+def _combined(
+    nodes: np.ndarray,
+    base_of: np.ndarray,
+    value: np.ndarray,
+    in_bounds: np.ndarray,
+    kind_of: np.ndarray,
+    source_of: np.ndarray,
+    value_outside: np.ndarray,
+) -> np.ndarray:
+    """Return the DF-QuAD strengths of acyclic arguments whose influencers are final."""
+    positions = _ranges(in_bounds[nodes], in_bounds[nodes + 1])
+    owner = np.repeat(np.arange(len(nodes)), in_bounds[nodes + 1] - in_bounds[nodes])
+    sources = source_of[positions]
+    influence = np.where(sources >= 0, value[np.maximum(sources, 0)], value_outside[positions])
+    aggregates = []
+    for kind in (0, 1):
+        mine = kind_of[positions] == kind
+        rest = 1.0 - influence[mine]
+        whose = owner[mine]
+        remainder = np.ones(len(nodes), dtype=np.float64)
+        if len(rest):
+            starts = np.flatnonzero(np.concatenate(([True], whose[1:] != whose[:-1])))
+            remainder[whose[starts]] = np.multiply.reduceat(rest, starts)
+        aggregates.append(1.0 - remainder)
+    attack, support = aggregates
+    base = base_of[nodes]
+    return np.where(
+        attack >= support,
+        base - base * (attack - support),
+        base + (1.0 - base) * (support - attack),
+    )
+
+
+def _settle(
+    graph: _Graph,
+    base: Mapping[str, float],
+    component: list[str],
+    tolerance: float,
+    max_rounds: int,
+) -> tuple[dict[str, float], int, bool]:
+    """Iterate one cycle from its base scores to its fixed point (Jacobi, damped after
+    ``DFQUAD_PLAIN_ROUNDS`` rounds); its influencers outside are final in ``graph.strengths``.
+    Return its values, the rounds taken and whether it converged."""
+    plan, strengths = graph.plan, graph.strengths
+    current = {node: base[node] for node in component}
+    for round_number in range(1, max_rounds + 1):
+        damped = round_number > DFQUAD_PLAIN_ROUNDS
+        updated: dict[str, float] = {}
+        change = 0.0
+        for node in component:
+            node_attackers, node_supporters = plan[node]
+            # Influencers outside the cycle are final already; those inside are not yet.
+            value = dfquad_combine(
+                base[node],
+                _aggregate(current[a] if a in current else strengths[a] for a in node_attackers),
+                _aggregate(current[s] if s in current else strengths[s] for s in node_supporters),
+            )
+            if damped:
+                value = (value + current[node]) / 2.0
+            change = max(change, abs(value - current[node]))
+            updated[node] = value
+        current = updated
+        if change <= tolerance:
+            return current, round_number, True
+    return current, max_rounds, False
 
 
 def _influencers(plan: Mapping[str, tuple[list[str], list[str]]], node: str) -> list[str]:
     node_attackers, node_supporters = plan[node]
     return node_attackers + node_supporters
-
-
-def _influence_order(
-    plan: Mapping[str, tuple[list[str], list[str]]], nodes: set[str]
-) -> list[list[str]]:
-    """Return the strongly connected components of ``nodes``, each after all that influence
-    it (Tarjan); ``nodes`` holds everything its members influence, so a cycle through one is
-    all in it, and influencers outside are left alone (their values are final)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    # Each node's influencers among ``nodes``, listed once per node, not once per step.
-    among: dict[str, list[str]] = {}
-    order: list[list[str]] = []
-    for root in sorted(nodes):
-        if root in index:
-            continue
-        # Iterative, so a long support chain cannot exhaust the recursion limit.
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, position = work[-1]
-            if position == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            influencers = among.get(node)
-            if influencers is None:
-                influencers = among[node] = [n for n in _influencers(plan, node) if n in nodes]
-            if position < len(influencers):
-                work[-1] = (node, position + 1)
-                other = influencers[position]
-                if other not in index:
-                    work.append((other, 0))
-                elif other in on_stack:
-                    low[node] = min(low[node], index[other])
-                continue
-            work.pop()
-            if work:
-                caller = work[-1][0]
-                low[caller] = min(low[caller], low[node])
-            if low[node] == index[node]:
-                component: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                order.append(sorted(component))
-    return order

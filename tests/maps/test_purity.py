@@ -52,6 +52,8 @@ def test_builder_imports_no_django():
             "numba",
             "orjson",
             "re",
+            # Strongly connected components for DF-QuAD (maps/builder/strength.py).
+            "scipy",
             "textwrap",
             "tokenizers",
             "threading",

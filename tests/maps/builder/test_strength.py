@@ -148,3 +148,57 @@ def test_an_argument_gone_or_rescored_computes_everything_again():
     assert rescored == dfquad_strengths({**base, "c": 0.9}, [("a", "b")], [("c", "a")])
     with pytest.raises(ValueError, match="edge x -> a joins a node without a base score"):
         dfquad_strengths(base, [("a", "b"), ("x", "a")], [], cache=cache)
+
+
+def _reference_acyclic(base, supports, attacks, order):
+    """DF-QuAD of an acyclic graph, node after node in ``order`` (influencers first): each
+    product over the sorted influencers, one multiplication at a time."""
+    attackers, supporters = {}, {}
+    for source, target in attacks:
+        attackers.setdefault(target, []).append(source)
+    for source, target in supports:
+        supporters.setdefault(target, []).append(source)
+    found = {}
+
+    def aggregate(nodes):
+        remainder = 1.0
+        for node in sorted(nodes):
+            remainder *= 1.0 - found[node]
+        return 1.0 - remainder
+
+    for node in order:
+        attack = aggregate(attackers.get(node, ()))
+        support = aggregate(supporters.get(node, ()))
+        b = base[node]
+        found[node] = (
+            b - b * (attack - support) if attack >= support else b + (1 - b) * (support - attack)
+        )
+    return found
+
+
+def test_acyclic_strengths_equal_one_multiplication_at_a_time_bit_for_bit():
+    rng = random.Random(5)
+    nodes = [f"n{i}" for i in range(400)]
+    base = {node: rng.choice((0.2, 0.5, 0.7)) for node in nodes}
+    # Edges only from a later node to an earlier one: acyclic, with up to a dozen influencers.
+    supports = {(nodes[rng.randrange(i + 1, 400)], nodes[i]) for i in range(399) for _ in range(6)}
+    attacks = {(nodes[rng.randrange(i + 1, 400)], nodes[i]) for i in range(399) for _ in range(6)}
+
+    result = dfquad_strengths(base, supports, attacks)
+
+    assert result.strengths == _reference_acyclic(base, supports, attacks, nodes[::-1])
+    assert (result.rounds, result.converged) == (1, True)
+
+
+def test_a_long_support_chain_is_computed_link_after_link():
+    nodes = [f"n{i}" for i in range(3000)]
+    supports = [(nodes[i + 1], nodes[i]) for i in range(2999)]
+    attacks = [(nodes[-1], nodes[-2])]
+
+    result = dfquad_strengths(dict.fromkeys(nodes, 0.5), supports, attacks)
+
+    assert result.strengths == _reference_acyclic(
+        dict.fromkeys(nodes, 0.5), supports, attacks, nodes[::-1]
+    )
+    assert result.strengths["n2999"] == 0.5
+    assert result.strengths["n2998"] == 0.5  # supported and attacked by n2999 alike
