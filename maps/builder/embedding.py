@@ -38,6 +38,10 @@ WORDLLAMA_MODEL = "wordllama-0.4.0.post1/l2_supercat_256"
 
 # Texts per step of the encoder: bounds its word lists and token arrays (tens of megabytes).
 _TEXTS_PER_STEP = 32768
+# Rows of the table's blocks: 8 MB of float16 vectors each.
+_BLOCK_BITS = 14
+_BLOCK_ROWS = 1 << _BLOCK_BITS
+_BLOCK_MASK = _BLOCK_ROWS - 1
 # Texts per float32 running sum: 256 rows of 1 KiB stay in the processor's cache (twice as
 # fast as 1,024 rows).
 _ROWS_PER_SUM = 256
@@ -239,8 +243,7 @@ class _NewVectors(Mapping[str, bytes]):
         self._table = table
 
     def __getitem__(self, key: str) -> bytes:
-        row = self._table._new_rows[key]
-        return self._table._matrix[row].tobytes()
+        return self._table._row(self._table._new_rows[key]).tobytes()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._table._new_rows)
@@ -254,16 +257,18 @@ class EmbeddingTable:
 
     Create one per build; after it, ``new`` holds the vectors this build encoded (by key, as
     ``vector_bytes``) for the caller to store, and ``encoded`` counts the texts it encoded.
-    Vectors are kept in one float16 matrix, a row per distinct text.
+    Vectors are kept in float16 blocks of ``_BLOCK_ROWS`` rows, a row per distinct text: the
+    table grows a block at a time, never copying what it holds (a matrix grown by doubling
+    held up to twice the rows, and both copies while it grew).
     """
 
     def __init__(self, encoder: TextEncoder, lookup: EmbeddingLookup | None = None) -> None:
         self.encoder = encoder
         self.model = encoder.name
         self._lookup = lookup
-        self._matrix = np.zeros((0, DIMENSIONS), dtype=VECTOR_DTYPE)
+        self._blocks: list[np.ndarray] = []
         self._size = 0
-        self._rows: dict[str, int] = {}  # key -> row of ``_matrix``
+        self._rows: dict[str, int] = {}  # key -> row of the blocks
         self._text_rows: dict[str, int] = {}  # text as given -> row
         self._new_rows: dict[str, int] = {}
         self.new: Mapping[str, bytes] = _NewVectors(self)
@@ -274,15 +279,26 @@ class EmbeddingTable:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=VECTOR_DTYPE)
         rows = self.rows(texts)
-        return self._matrix[rows]
+        found = np.empty((len(rows), DIMENSIONS), dtype=VECTOR_DTYPE)
+        blocks = rows >> _BLOCK_BITS
+        if blocks.min() == blocks.max():
+            found[:] = self._blocks[int(blocks[0])][rows & _BLOCK_MASK]
+            return found
+        for block in np.unique(blocks).tolist():
+            here = blocks == block
+            found[here] = self._blocks[block][rows[here] & _BLOCK_MASK]
+        return found
+
+    def _row(self, row: int) -> np.ndarray:
+        return self._blocks[row >> _BLOCK_BITS][row & _BLOCK_MASK]
 
     def cosine(self, text_a: str, text_b: str) -> float:
         """Return the cosine of two texts' vectors in float64, rounded to 4 decimals."""
         rows = self._text_rows
         if text_a not in rows or text_b not in rows:
             self.rows([text_a, text_b])
-        a = self._matrix[rows[text_a]].astype(np.float64)
-        return round(float(a @ self._matrix[rows[text_b]].astype(np.float64)), 4)
+        a = self._row(rows[text_a]).astype(np.float64)
+        return round(float(a @ self._row(rows[text_b]).astype(np.float64)), 4)
 
     def rows(self, texts: Sequence[str]) -> np.ndarray:
         """Return each text's row of the table's matrix, reading or encoding what it lacks."""
@@ -332,11 +348,15 @@ class EmbeddingTable:
 
     def _append(self, keys: list[str], vectors: np.ndarray) -> None:
         vectors = vectors.reshape(len(keys), DIMENSIONS)
-        needed = self._size + len(keys)
-        if needed > len(self._matrix):
-            grown = np.zeros((max(needed, 2 * len(self._matrix)), DIMENSIONS), VECTOR_DTYPE)
-            grown[: self._size] = self._matrix[: self._size]
-            self._matrix = grown
-        self._matrix[self._size : needed] = vectors
-        self._rows.update((key, self._size + n) for n, key in enumerate(keys))
-        self._size = needed
+        first = self._size
+        written = 0
+        while written < len(keys):
+            row = first + written
+            if row >> _BLOCK_BITS == len(self._blocks):
+                self._blocks.append(np.zeros((_BLOCK_ROWS, DIMENSIONS), VECTOR_DTYPE))
+            offset = row & _BLOCK_MASK
+            part = min(len(keys) - written, _BLOCK_ROWS - offset)
+            self._blocks[-1][offset : offset + part] = vectors[written : written + part]
+            written += part
+        self._rows.update((key, first + n) for n, key in enumerate(keys))
+        self._size = first + len(keys)

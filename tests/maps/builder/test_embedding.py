@@ -81,3 +81,33 @@ def test_the_table_keeps_float16_rows_and_hands_back_what_it_encoded():
     warm = EmbeddingTable(WordLlamaEncoder(), lambda keys: {k: stored[k] for k in keys})
     assert np.array_equal(warm.vectors(texts[::-1]), vectors[:50][::-1])
     assert (warm.encoded, dict(warm.new)) == (0, {})
+
+
+class _NumberedEncoder:
+    """Row n of a text "t<n>" is n/100000 and 1 in its first two places: every row differs."""
+
+    name = "numbered/test"
+
+    def encode(self, texts):
+        rows = np.zeros((len(texts), 256), dtype=np.float32)
+        rows[:, 0] = [int(text[1:]) / 100000 for text in texts]
+        rows[:, 1] = 1.0
+        return rows
+
+
+def test_the_table_grows_block_by_block_and_reads_rows_across_blocks():
+    # 40,000 texts in two calls: three blocks of 16,384 rows, a call's rows across a boundary.
+    texts = [f"t{n}" for n in range(40_000)]
+    table = EmbeddingTable(_NumberedEncoder())
+    table.vectors(texts[:10_000])
+    vectors = table.vectors(texts[::-1])
+
+    expected = _NumberedEncoder().encode(texts[::-1]).astype(np.float16)
+    assert np.array_equal(vectors, expected)
+    assert len(table._blocks) == 3
+    assert table.encoded == len(table.new) == 40_000
+    key = embedding_key("t39999", table.model)
+    assert table.new[key] == vector_bytes(expected[0])
+    assert table.cosine("t16383", "t16384") == round(
+        float(expected[[-16384, -16385]].astype(np.float64).prod(axis=0).sum()), 4
+    )
