@@ -33,6 +33,12 @@ GUARD_OVERLAP = 0.5
 _TOKEN = re.compile(r"[^\W_]+")
 _NOT_CONTRACTION = re.compile(r"n['\u2019]t\b")
 _FAILS_TO = re.compile(r"\bfail(?:s|ed|ing)? to\b")
+_SEPARATOR = "\x00"
+# Every ASCII character but letters, digits and the separator, as a space: ``_TOKEN``'s words
+# of an ASCII text are the words ``str.split`` finds in its translation.
+_ASCII_SPACES = str.maketrans(
+    {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != _SEPARATOR}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +91,83 @@ def negation_marks(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     the first or has the second can contradict itself, so only those need ``contradicts``.
 
     Cheaper than ``polarity`` for every text (no stems, no sets kept): a group of a hundred
-    thousand spans asks ``polarity`` only for the texts of suspect pairs.
+    thousand spans asks ``polarity`` only for the texts of suspect pairs. The texts are folded
+    all at once, and those that fold to ASCII are read as one string (``_AsciiWords``), never
+    split into a list of words each.
     """
-    negated = np.zeros(len(texts), dtype=bool)
-    token_lists = []
-    for position, text in enumerate(texts):
-        folded, tokens = _tokens(text)
-        negated[position] = _negated(folded, tokens)
-        token_lists.append(tokens)
-    vocabulary = {token for tokens in token_lists for token in tokens}
+    folded = _folded(texts)
+    ascii_rows = [row for row, text in enumerate(folded) if _plain(text)]
+    plain = _AsciiWords([folded[row] for row in ascii_rows])
+    counts = np.zeros(len(texts), dtype=np.int64)
+    counts[ascii_rows] = plain.counts(_NEGATION_WORD)
+    vocabulary = plain.vocabulary()
+    other_tokens: dict[int, list[str]] = {}
+    for row, text in enumerate(folded):
+        if "fail" in text:
+            counts[row] += len(_FAILS_TO.findall(text))
+        if not _plain(text):
+            tokens = other_tokens[row] = _TOKEN.findall(text)
+            counts[row] += sum(map(NEGATION_WORDS.__contains__, tokens))
+            vocabulary.update(tokens)
+    negated = counts % 2 == 1
     # Only a prefixed word whose base is a word of the group counts.
     opposed = {token for token in vocabulary if opposite_base(token) in vocabulary}
-    prefixed = np.fromiter(
-        (not opposed.isdisjoint(tokens) for tokens in token_lists), dtype=bool, count=len(texts)
-    )
+    prefixed = np.zeros(len(texts), dtype=bool)
+    if opposed:
+        prefixed[ascii_rows] = plain.counts(_any_word(opposed)) > 0
+        for row, tokens in other_tokens.items():
+            prefixed[row] = not opposed.isdisjoint(tokens)
     return negated, prefixed
+
+
+def _plain(text: str) -> bool:
+    return text.isascii() and _SEPARATOR not in text
+
+
+def _folded(texts: Sequence[str]) -> list[str]:
+    """Return each text folded as ``_tokens`` folds it, all in one string when no text holds
+    the separator (NFKC leaves it alone and composes nothing across it)."""
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
+        return [_tokens(text)[0] for text in texts]
+    folded = _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", joined).casefold())
+    return folded.split(_SEPARATOR)
+
+
+class _AsciiWords:
+    """ASCII texts as one string of their words (``_TOKEN``'s: every other character a space),
+    each text between separators: a word is ``" word "``, found by one regular expression."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.text = (" " + f" {_SEPARATOR} ".join(texts) + " ").translate(_ASCII_SPACES)
+        # Where each text begins in ``self.text``: translation keeps every length.
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        self.starts = np.cumsum(lengths + 3) - lengths - 3
+        self.size = len(texts)
+
+    def counts(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """Return how many times each text has a word ``pattern`` matches (with its space)."""
+        found = np.fromiter(
+            (match.start() for match in pattern.finditer(self.text)), dtype=np.int64
+        )
+        rows = np.searchsorted(self.starts, found, side="right") - 1
+        return np.bincount(rows, minlength=self.size)
+
+    def vocabulary(self) -> set[str]:
+        words = set(self.text.split())
+        words.discard(_SEPARATOR)
+        return words
+
+
+def _any_word(words: set[str]) -> re.Pattern[str]:
+    # Longest first, so no word stops at a shorter one that begins it.
+    alternatives = "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+    return re.compile(f" (?:{alternatives})(?= )")
+
+
+_NEGATION_WORD = _any_word(set(NEGATION_WORDS))
 
 
 def _prefixed_opposite(a: frozenset[str], b: frozenset[str]) -> bool:
