@@ -62,7 +62,9 @@ def _negated(text: str, tokens: list[str]) -> bool:
     return count % 2 == 1
 
 
-@lru_cache(maxsize=262144)
+# Bounded small: the semantic search keeps each group's polarities itself
+# (``maps.builder.semantic``); this cache serves the pairs of the lexical guard.
+@lru_cache(maxsize=16384)
 def polarity(text: str) -> Polarity:
     """Return a text's polarity: whether it is negated (odd negation count) and its words."""
     text, tokens = _tokens(text)

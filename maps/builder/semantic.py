@@ -27,7 +27,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from maps.builder.embedding import EmbeddingTable
-from maps.builder.negation import negation_guard, negation_marks
+from maps.builder.negation import (
+    Polarity,
+    contradicts,
+    negation_guard,
+    negation_marks,
+    polarity,
+)
 from maps.builder.neighbours import EXACT_LIMIT, exact_scores, leader_pairs
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
@@ -67,8 +73,19 @@ def _allowed(texts: Sequence[str], documents: np.ndarray):
         # The guard needs a look only where polarity differs or a text has a word whose
         # un-prefixed form is a word of the group: the rest are let through at once.
         suspect = mask & ((negated[left] != negated[right]) | prefixed[left] | prefixed[right])
-        for position in np.nonzero(suspect)[0]:
-            if negation_guard(texts[left[position]], texts[right[position]]):
+        # Each text's polarity once, kept for this group only (a million spans' texts would
+        # outgrow the shared cache, and hold it).
+        polarities: dict[int, Polarity] = {}
+        compute = polarity.__wrapped__
+
+        def polarity_of(row: int) -> Polarity:
+            found = polarities.get(row)
+            if found is None:
+                found = polarities[row] = compute(texts[row])
+            return found
+
+        for position in np.flatnonzero(suspect).tolist():
+            if contradicts(polarity_of(int(left[position])), polarity_of(int(right[position]))):
                 mask[position] = False
         return mask
 

@@ -258,9 +258,11 @@ def _compute(
             graph.cyclic[tuple(cycle)] = (rounds, converged)
             for name, settled_value in settled.items():
                 value[index[name]] = settled_value
-        reached = to_component[_ranges(out_bounds[wave], out_bounds[wave + 1])]
-        waiting -= np.bincount(reached, minlength=len(sizes))
-        touched = np.unique(reached)
+        # Only the components this wave reaches: a wave's work is its own size, however many.
+        touched, hits = np.unique(
+            to_component[_ranges(out_bounds[wave], out_bounds[wave + 1])], return_counts=True
+        )
+        waiting[touched] -= hits
         wave = touched[waiting[touched] == 0]
     strengths.update(zip(names, value.tolist(), strict=True))
 
