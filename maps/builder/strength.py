@@ -33,13 +33,6 @@ class StrengthResult:
     converged: bool
 
 
-def _aggregate(values: Iterable[float]) -> float:
-    remainder = 1.0
-    for value in values:
-        remainder *= 1.0 - value
-    return 1.0 - remainder
-
-
 def dfquad_combine(base: float, attack: float, support: float) -> float:
     """Return the DF-QuAD strength of an argument from its base score and aggregates."""
     if attack >= support:
@@ -244,20 +237,19 @@ def _compute(
         nodes_now = members[_ranges(member_bounds[wave], member_bounds[wave + 1])]
         plain = nodes_now[~cyclic[nodes_now]]
         if len(plain):
-            value[plain] = _combined(
-                plain, base_of, value, in_bounds, kind_of, source_of, value_outside
-            )
+            influences = _Influences(plain, in_bounds, kind_of, source_of, base_of)
+            value[plain] = influences.combined(influences.final(value, value_outside))
         for label in np.unique(component[nodes_now[cyclic[nodes_now]]]).tolist():
-            cycle = [names[n] for n in members[member_bounds[label] : member_bounds[label + 1]]]
-            # Its influencers outside it are final: the cycle reads them from ``strengths``.
-            inside = set(cycle)
-            for name in {n for node in cycle for n in _influencers(plan, node)} - inside:
-                if name in index:
-                    strengths[name] = float(value[index[name]])
-            settled, rounds, converged = _settle(graph, base, cycle, tolerance, max_rounds)
-            graph.cyclic[tuple(cycle)] = (rounds, converged)
-            for name, settled_value in settled.items():
-                value[index[name]] = settled_value
+            cycle = members[member_bounds[label] : member_bounds[label + 1]]
+            value[cycle], rounds, converged = _settle(
+                cycle,
+                _Influences(cycle, in_bounds, kind_of, source_of, base_of),
+                value,
+                value_outside,
+                tolerance,
+                max_rounds,
+            )
+            graph.cyclic[tuple(names[n] for n in cycle.tolist())] = (rounds, converged)
         # Only the components this wave reaches: a wave's work is its own size, however many.
         touched, hits = np.unique(
             to_component[_ranges(out_bounds[wave], out_bounds[wave + 1])], return_counts=True
@@ -274,73 +266,78 @@ def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.arange(total) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
 
 
-def _combined(
-    nodes: np.ndarray,
-    base_of: np.ndarray,
-    value: np.ndarray,
-    in_bounds: np.ndarray,
-    kind_of: np.ndarray,
-    source_of: np.ndarray,
-    value_outside: np.ndarray,
-) -> np.ndarray:
-    """Return the DF-QuAD strengths of acyclic arguments whose influencers are final."""
-    positions = _ranges(in_bounds[nodes], in_bounds[nodes + 1])
-    owner = np.repeat(np.arange(len(nodes)), in_bounds[nodes + 1] - in_bounds[nodes])
-    sources = source_of[positions]
-    influence = np.where(sources >= 0, value[np.maximum(sources, 0)], value_outside[positions])
-    aggregates = []
-    for kind in (0, 1):
-        mine = kind_of[positions] == kind
-        rest = 1.0 - influence[mine]
-        whose = owner[mine]
-        remainder = np.ones(len(nodes), dtype=np.float64)
-        if len(rest):
+class _Influences:
+    """The influences into some arguments (attackers, then supporters, each in the plan's
+    order), and the arguments' DF-QuAD values from their influencers' values."""
+
+    def __init__(
+        self,
+        nodes: np.ndarray,
+        in_bounds: np.ndarray,
+        kind_of: np.ndarray,
+        source_of: np.ndarray,
+        base_of: np.ndarray,
+    ) -> None:
+        self.positions = _ranges(in_bounds[nodes], in_bounds[nodes + 1])
+        self.sources = source_of[self.positions]
+        self.base = base_of[nodes]
+        owner = np.repeat(np.arange(len(nodes)), in_bounds[nodes + 1] - in_bounds[nodes])
+        # Of each kind: which influences, whose, and where each argument's begin.
+        self.kinds = []
+        for kind in (0, 1):
+            mine = kind_of[self.positions] == kind
+            whose = owner[mine]
             starts = np.flatnonzero(np.concatenate(([True], whose[1:] != whose[:-1])))
-            remainder[whose[starts]] = np.multiply.reduceat(rest, starts)
-        aggregates.append(1.0 - remainder)
-    attack, support = aggregates
-    base = base_of[nodes]
-    return np.where(
-        attack >= support,
-        base - base * (attack - support),
-        base + (1.0 - base) * (support - attack),
-    )
+            self.kinds.append((mine, whose[starts[: len(whose)]], starts[: len(whose)]))
+
+    def final(self, value: np.ndarray, value_outside: np.ndarray) -> np.ndarray:
+        """Return each influencer's value: computed (``value``) or given (outside the nodes)."""
+        sources = self.sources
+        return np.where(sources >= 0, value[np.maximum(sources, 0)], value_outside[self.positions])
+
+    def combined(self, influence: np.ndarray) -> np.ndarray:
+        """Return the arguments' strengths from their influencers' values: each product taken
+        one multiplication after another in the plan's order: ``1 - prod(1 - s)``."""
+        aggregates = []
+        for mine, owners, starts in self.kinds:
+            remainder = np.ones(len(self.base), dtype=np.float64)
+            if len(starts):
+                remainder[owners] = np.multiply.reduceat(1.0 - influence[mine], starts)
+            aggregates.append(1.0 - remainder)
+        attack, support = aggregates
+        base = self.base
+        return np.where(
+            attack >= support,
+            base - base * (attack - support),
+            base + (1.0 - base) * (support - attack),
+        )
 
 
 def _settle(
-    graph: _Graph,
-    base: Mapping[str, float],
-    component: list[str],
+    cycle: np.ndarray,
+    influences: _Influences,
+    value: np.ndarray,
+    value_outside: np.ndarray,
     tolerance: float,
     max_rounds: int,
-) -> tuple[dict[str, float], int, bool]:
-    """Iterate one cycle from its base scores to its fixed point (Jacobi, damped after
-    ``DFQUAD_PLAIN_ROUNDS`` rounds); its influencers outside are final in ``graph.strengths``.
-    Return its values, the rounds taken and whether it converged."""
-    plan, strengths = graph.plan, graph.strengths
-    current = {node: base[node] for node in component}
+) -> tuple[np.ndarray, int, bool]:
+    """Iterate one cycle (sorted node numbers) from its base scores to its fixed point
+    (Jacobi, damped after ``DFQUAD_PLAIN_ROUNDS`` rounds); its influencers outside are final
+    in ``value``. Return its values, the rounds taken and whether it converged."""
+    fixed = influences.final(value, value_outside)
+    sources = influences.sources
+    local = np.searchsorted(cycle, sources)
+    inside = np.flatnonzero((sources >= 0) & (cycle[np.minimum(local, len(cycle) - 1)] == sources))
+    local = local[inside]
+    current = influences.base.copy()
     for round_number in range(1, max_rounds + 1):
-        damped = round_number > DFQUAD_PLAIN_ROUNDS
-        updated: dict[str, float] = {}
-        change = 0.0
-        for node in component:
-            node_attackers, node_supporters = plan[node]
-            # Influencers outside the cycle are final already; those inside are not yet.
-            value = dfquad_combine(
-                base[node],
-                _aggregate(current[a] if a in current else strengths[a] for a in node_attackers),
-                _aggregate(current[s] if s in current else strengths[s] for s in node_supporters),
-            )
-            if damped:
-                value = (value + current[node]) / 2.0
-            change = max(change, abs(value - current[node]))
-            updated[node] = value
+        influence = fixed.copy()
+        influence[inside] = current[local]
+        updated = influences.combined(influence)
+        if round_number > DFQUAD_PLAIN_ROUNDS:
+            updated = (updated + current) / 2.0
+        change = float(np.max(np.abs(updated - current)))
         current = updated
         if change <= tolerance:
             return current, round_number, True
     return current, max_rounds, False
-
-
-def _influencers(plan: Mapping[str, tuple[list[str], list[str]]], node: str) -> list[str]:
-    node_attackers, node_supporters = plan[node]
-    return node_attackers + node_supporters
