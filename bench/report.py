@@ -27,12 +27,21 @@ from urllib.parse import urlparse
 START = "<!-- served-benchmarks:start (written by bench/run_bench.py; edits here are lost) -->"
 END = "<!-- served-benchmarks:end -->"
 HEADING = "## Served benchmarks (`make bench`)"
-ORDER = ("span_create", "span_read", "annotate_page", "map_build", "agreement", "peer")
+ORDER = (
+    "span_create",
+    "span_read",
+    "annotate_page",
+    "map_build",
+    "semantic_build",
+    "agreement",
+    "peer",
+)
 TITLES = {
     "span_create": "Span creation under load",
     "span_read": "Reading a document's 2,000 spans",
     "annotate_page": "The annotate page with 2,000 spans in Chromium",
     "map_build": "Argument map through the job",
+    "semantic_build": "A full build with semantic merging, in a process of its own",
     "agreement": "Debate agreement",
     "peer": "The peer workload: fresh connections, beside doccano and Label Studio",
 }
@@ -233,6 +242,14 @@ def _details(name: str, result: dict) -> list[str]:
                 f"requested {build['requested_at']}, started {build['started_at']}, finished "
                 f"{build['finished_at']}."
             )
+    elif name == "semantic_build":
+        lines.append(
+            f"`bench/semantic_build_bench.py --spans {details['spans']} --method semantic "
+            f"--cold`: the English claims of `bench/claims_text.py` ({details['true_arguments']:,}"
+            f" true arguments), every one of {details['encoded']:,} distinct texts encoded; "
+            f"{details['arguments']:,} nodes, {details['nodes_per_argument']} a true argument; "
+            f"{details['rss_before_build_mb']:,} MB resident before the build (input and model)."
+        )
     elif name == "agreement":
         lines.append(
             f"`{details['request']}` over {details['spans']:,} submitted spans: cold (counting "

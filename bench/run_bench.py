@@ -1,6 +1,6 @@
 """Run the served benchmarks and write docs/BENCHMARKS.md (``make bench``).
 
-    .venv/bin/python bench/run_bench.py                 # full size, about 10 minutes
+    .venv/bin/python bench/run_bench.py                 # full size, about 15 minutes
     .venv/bin/python bench/run_bench.py --scale small   # a quick check, about 3 minutes
     .venv/bin/python bench/run_bench.py --only map_build --reuse-data
 
@@ -19,6 +19,9 @@ Benchmarks, each writing ``bench/results/<name>.json``:
 - annotate_page: Chromium, from navigation start to ``document.body.dataset.ready``;
 - map_build: POST /api/v1/debates/<slug>/maps/ until the build is done, with the worker
   running, then one more review decision (accept + finish) and the rebuild;
+- semantic_build: bench/semantic_build_bench.py, a full build of a million gold spans (at scale
+  full) with semantic merging, every text encoded, in a process of its own: its CPU and peak
+  memory against the issue's targets;
 - agreement: GET /api/v1/debates/<slug>/agreement/;
 - peer: bench/peer_client.py, the workload that compared us with doccano and Label Studio
   (every request on a fresh connection), beside the figures those tools measured;
@@ -61,6 +64,7 @@ from bench.served.maps import bench_map_build  # noqa: E402
 from bench.served.page import bench_annotate_page  # noqa: E402
 from bench.served.peer import bench_peer  # noqa: E402
 from bench.served.results import LOAD_AT_START  # noqa: E402
+from bench.served.semantic import bench_semantic_build  # noqa: E402
 from bench.served.services import (  # noqa: E402
     Services,
     check_services,
@@ -114,6 +118,7 @@ def main() -> None:
             "span_read": lambda: bench_span_read(manifest, sizes, options.scale),
             "annotate_page": lambda: bench_annotate_page(manifest, sizes, options.scale),
             "map_build": lambda: bench_map_build(manifest, options.scale, worker_pid),
+            "semantic_build": lambda: bench_semantic_build(options.scale),
             "agreement": lambda: bench_agreement(manifest, sizes, options.scale),
             "peer": lambda: bench_peer(options.scale),
         }

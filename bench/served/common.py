@@ -73,6 +73,7 @@ BENCHMARKS = (
     "span_read",
     "annotate_page",
     "map_build",
+    "semantic_build",
     "agreement",
     "peer",
     "export",

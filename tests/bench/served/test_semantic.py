@@ -1,0 +1,31 @@
+"""bench/served/semantic.py: the semantic build's figures, and how the report writes them."""
+
+import json
+
+from bench import report
+from bench.served import results, semantic
+
+
+def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(results, "RESULTS", tmp_path)
+    monkeypatch.setitem(semantic.SEMANTIC_SPANS, "small", 2_000)
+
+    semantic.bench_semantic_build("small")
+
+    saved = json.loads((tmp_path / "semantic_build.json").read_text())
+    names = [item["name"] for item in saved["figures"]]
+    assert names == [
+        "full build with semantic merging, 2,000 gold spans / 200 documents: CPU",
+        "the same build: wall time, 2,000 gold spans / 200 documents",
+        "peak resident memory of the build's process",
+        "purity of its nodes (share of spans in their node's true argument)",
+    ]
+    # Below a million spans the targets (the million's) do not apply.
+    assert [item["pass"] for item in saved["figures"]] == [None, None, None, None]
+    details = saved["details"]
+    assert (details["spans"], details["method"], details["cache"]) == (2_000, "semantic", "cold")
+    assert details["encoded"] > 0 and details["arguments"] > 0
+    assert saved["figures"][2]["value"] == details["peak_rss_mb"] > details["rss_before_build_mb"]
+    lines = report._details("semantic_build", saved)
+    assert lines[0].startswith("`bench/semantic_build_bench.py --spans 2000 --method semantic")
+    assert f"{details['arguments']:,} nodes" in lines[0]
