@@ -19,7 +19,10 @@ def test_the_script_imports_its_modules_and_lists_its_options(tmp_path):
     assert done.returncode == 0, done.stderr
     for option in ("--scale {full,large,small}", "--only", "--reuse-data", "--no-report"):
         assert option in done.stdout
-    assert "span_create,span_read,annotate_page,map_build,agreement,peer,export" in done.stdout
+    assert (
+        "span_create,span_read,annotate_page,map_build,semantic_build,agreement,peer,export"
+        in done.stdout
+    )
 
 
 def test_the_script_refuses_an_unknown_scale(tmp_path):

@@ -25,7 +25,8 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     details = saved["details"]
     assert (details["spans"], details["method"], details["cache"]) == (2_000, "semantic", "cold")
     assert details["encoded"] > 0 and details["arguments"] > 0
-    assert saved["figures"][2]["value"] == details["peak_rss_mb"] > details["rss_before_build_mb"]
+    # A build this small may not raise the peak the input and the model set.
+    assert saved["figures"][2]["value"] == details["peak_rss_mb"] >= details["rss_before_build_mb"]
     lines = report._details("semantic_build", saved)
     assert lines[0].startswith("`bench/semantic_build_bench.py --spans 2000 --method semantic")
     assert f"{details['arguments']:,} nodes" in lines[0]
