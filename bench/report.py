@@ -24,18 +24,13 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bench.served.common import BENCHMARKS
+
 START = "<!-- served-benchmarks:start (written by bench/run_bench.py; edits here are lost) -->"
 END = "<!-- served-benchmarks:end -->"
 HEADING = "## Served benchmarks (`make bench`)"
-ORDER = (
-    "span_create",
-    "span_read",
-    "annotate_page",
-    "map_build",
-    "semantic_build",
-    "agreement",
-    "peer",
-)
+# The served benchmarks in their order; the export writes a section of its own.
+ORDER = tuple(name for name in BENCHMARKS if name != "export")
 TITLES = {
     "span_create": "Span creation under load",
     "span_read": "Reading a document's 2,000 spans",
