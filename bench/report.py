@@ -166,6 +166,8 @@ def _value(item: dict) -> str:
         text = f"{value:.1f} ms"
     elif item["unit"] == "%":
         text = f"{value:.0f} %"
+    elif not item["unit"]:  # a ratio, such as a purity
+        text = f"{value:.3f}"
     else:
         text = f"{value:,.0f} {item['unit']}"
     return text

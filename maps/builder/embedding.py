@@ -258,8 +258,7 @@ class EmbeddingTable:
     Create one per build; after it, ``new`` holds the vectors this build encoded (by key, as
     ``vector_bytes``) for the caller to store, and ``encoded`` counts the texts it encoded.
     Vectors are kept in float16 blocks of ``_BLOCK_ROWS`` rows, a row per distinct text: the
-    table grows a block at a time, never copying what it holds (a matrix grown by doubling
-    held up to twice the rows, and both copies while it grew).
+    table grows a block at a time and never copies what it holds.
     """
 
     def __init__(self, encoder: TextEncoder, lookup: EmbeddingLookup | None = None) -> None:

@@ -30,3 +30,5 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     lines = report._details("semantic_build", saved)
     assert lines[0].startswith("`bench/semantic_build_bench.py --spans 2000 --method semantic")
     assert f"{details['arguments']:,} nodes" in lines[0]
+    # A ratio is written with its decimals, not rounded to a whole number.
+    assert report._value(saved["figures"][3]) == f"{details['purity']:.3f}"
