@@ -365,8 +365,8 @@ def merge_group(
     # last build's by everything it is made of (the similarity object itself included, since
     # its explanation is its own) instead of being explained again.
     remembered = Memo(cache, f"merges of {members[0].side} {members[0].kind}s")
-    # A similarity that weighs several kinds of evidence names, for each merge, the one that
-    # merged it (``CombinedSimilarity.describe``); the others give one method for all.
+    # One explainer for the group: it may keep the group's words, and a similarity that weighs
+    # several kinds of evidence names, for each merge, the one that merged it.
     explain = step_explainer(similarity)
     try:
         hash(similarity)

@@ -28,7 +28,6 @@ import numpy as np
 
 from maps.builder.embedding import EmbeddingTable
 from maps.builder.negation import (
-    Polarity,
     contradicts,
     negation_guard,
     negation_marks,
@@ -41,8 +40,8 @@ from maps.builder.similarity import (
     LexicalSimilarity,
     StepExplainer,
     content_words,
-    group_words,
     jaccard,
+    memo_for_group,
     shared_stems,
 )
 
@@ -73,19 +72,9 @@ def _allowed(texts: Sequence[str], documents: np.ndarray):
         # The guard needs a look only where polarity differs or a text has a word whose
         # un-prefixed form is a word of the group: the rest are let through at once.
         suspect = mask & ((negated[left] != negated[right]) | prefixed[left] | prefixed[right])
-        # Each text's polarity once, kept for this group only (a million spans' texts would
-        # outgrow the shared cache, and hold it).
-        polarities: dict[int, Polarity] = {}
-        compute = polarity.__wrapped__
-
-        def polarity_of(row: int) -> Polarity:
-            found = polarities.get(row)
-            if found is None:
-                found = polarities[row] = compute(texts[row])
-            return found
-
+        polarity_of = memo_for_group(polarity)
         for position in np.flatnonzero(suspect).tolist():
-            if contradicts(polarity_of(int(left[position])), polarity_of(int(right[position]))):
+            if contradicts(polarity_of(texts[left[position]]), polarity_of(texts[right[position]])):
                 mask[position] = False
         return mask
 
@@ -215,7 +204,7 @@ class SemanticSimilarity:
     def explainer(self) -> StepExplainer:
         """Return ``explain`` as one group's merge steps use it: the cosine is the pair's
         score, computed as ``score`` computes it, not again."""
-        words, method = group_words(), self.method
+        words, method = memo_for_group(content_words), self.method
         return lambda text_a, text_b, score: (
             method,
             _semantic_basis(score, words(text_a), words(text_b)),

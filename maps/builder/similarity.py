@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 
 class ClaimSimilarity(Protocol):
@@ -41,6 +41,8 @@ class ClaimSimilarity(Protocol):
         ...
 
 
+T = TypeVar("T")
+
 # How a build explains its merge steps: (matched text, text, the pair's score) -> the step's
 # method and basis. A similarity may make its own (``explainer()``), for one group at a time.
 StepExplainer = Callable[[str, str, float], tuple[str, str]]
@@ -56,22 +58,23 @@ def step_explainer(similarity: ClaimSimilarity) -> StepExplainer:
     return lambda text_a, text_b, score: (similarity.method, similarity.explain(text_a, text_b))
 
 
-def group_words() -> Callable[[str], frozenset[str]]:
-    """Return ``content_words`` with a memo of its own, for the texts of one group.
+def memo_for_group(cached: Callable[[str], T]) -> Callable[[str], T]:
+    """Return a cached pure function of a text (``content_words``, ``polarity``) with a memo
+    of its own, for the texts of one group.
 
-    A group of a million-span build has more texts than the shared cache holds, and each is in
-    a merge step or two: the memo computes each once and goes with the group.
+    A group of a million-span build has more texts than the shared cache holds, and the cache
+    would hold them after the build: the memo computes each text once and goes with the group.
     """
-    memo: dict[str, frozenset[str]] = {}
-    compute = content_words.__wrapped__
+    memo: dict[str, T] = {}
+    compute = cached.__wrapped__  # type: ignore[attr-defined]
 
-    def words(text: str) -> frozenset[str]:
+    def of(text: str) -> T:
         found = memo.get(text)
         if found is None:
             found = memo[text] = compute(text)
         return found
 
-    return words
+    return of
 
 
 def shared_stems(a: frozenset[str], b: frozenset[str]) -> str:
@@ -212,7 +215,7 @@ class LexicalSimilarity:
 
     def explainer(self) -> StepExplainer:
         """Return ``explain`` as one group's merge steps use it, with its ``method``."""
-        words, method = group_words(), self.method
+        words, method = memo_for_group(content_words), self.method
         return lambda text_a, text_b, score: (method, shared_stems(words(text_a), words(text_b)))
 
     def similar_pairs(

@@ -287,8 +287,8 @@ class _Influences:
         for kind in (0, 1):
             mine = kind_of[self.positions] == kind
             whose = owner[mine]
-            starts = np.flatnonzero(np.concatenate(([True], whose[1:] != whose[:-1])))
-            self.kinds.append((mine, whose[starts[: len(whose)]], starts[: len(whose)]))
+            starts = np.flatnonzero(np.diff(whose, prepend=-1))
+            self.kinds.append((mine, whose[starts], starts))
 
     def final(self, value: np.ndarray, value_outside: np.ndarray) -> np.ndarray:
         """Return each influencer's value: computed (``value``) or given (outside the nodes)."""

@@ -7,6 +7,7 @@ import pytest
 from maps.builder import (
     DFQUAD_PLAIN_ROUNDS,
     BuildCache,
+    dfquad_combine,
     dfquad_strengths,
 )
 
@@ -169,10 +170,7 @@ def _reference_acyclic(base, supports, attacks, order):
     for node in order:
         attack = aggregate(attackers.get(node, ()))
         support = aggregate(supporters.get(node, ()))
-        b = base[node]
-        found[node] = (
-            b - b * (attack - support) if attack >= support else b + (1 - b) * (support - attack)
-        )
+        found[node] = dfquad_combine(base[node], attack, support)
     return found
 
 
