@@ -132,7 +132,7 @@ def _folded(texts: Sequence[str]) -> list[str]:
     if not texts:
         return []
     joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
+    if joined.count(_SEPARATOR) != len(texts) - 1:
         return [_tokens(text)[0] for text in texts]
     folded = _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", joined).casefold())
     return folded.split(_SEPARATOR)
@@ -164,8 +164,8 @@ class _AsciiWords:
 
 
 def _any_word(words: set[str]) -> re.Pattern[str]:
-    # Longest first, so no word stops at a shorter one that begins it.
-    alternatives = "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+    # A word ends where a space follows it, so the order of the alternatives does not matter.
+    alternatives = "|".join(map(re.escape, sorted(words)))
     return re.compile(f" (?:{alternatives})(?= )")
 
 
