@@ -244,18 +244,25 @@ def test_a_celery_task_a_request_sends_logs_with_the_request_s_id(json_worker, d
     )
 
     assert response.status_code == 202
+
+    def worker_lines():
+        return [
+            json.loads(line)
+            for line in json_worker.log().splitlines()
+            if line.startswith("{") and "req-celery-7" in line
+        ]
+
+    # The build is marked done inside the task; "task_succeeded" is logged
+    # after the task returns, so wait for the line, not only the status.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if all(b.status == "done" for b in map_build_list(debate=debate)):
+        events = {line["event"] for line in worker_lines()}
+        if "task_succeeded" in events or "task_failed" in events:
             break
         time.sleep(0.2)
-    worker_lines = [
-        json.loads(line)
-        for line in json_worker.log().splitlines()
-        if line.startswith("{") and "req-celery-7" in line
-    ]
-    assert {line["event"] for line in worker_lines} >= {"task_started", "task_succeeded"}
-    assert {line["request_id"] for line in worker_lines} == {"req-celery-7"}
+    assert [b.status for b in map_build_list(debate=debate)] == ["done"]
+    assert {line["event"] for line in worker_lines()} >= {"task_started", "task_succeeded"}
+    assert {line["request_id"] for line in worker_lines()} == {"req-celery-7"}
 
 
 def test_the_request_started_line_is_written_at_debug_only(json_log):
