@@ -13,6 +13,7 @@ from maps.builder.neighbours import (
     exact_scores,
     leader_pairs,
     similar_vector_pairs,
+    sorted_unique,
 )
 from maps.builder.similarity import find_root, union
 
@@ -135,3 +136,13 @@ def test_on_the_labelled_claims_leaders_split_only_what_single_linkage_joins():
     assert all(s >= THRESHOLD and documents[i] != documents[j] for i, j, s in found)
     assert all(chained[i] == chained[j] for i, j, _ in found)
     assert (len(texts), len(set(chained)), len(set(nodes))) == (426, 380, 384)
+
+
+def test_sorted_unique_is_numpy_s_unique():
+    rng = np.random.default_rng(7)
+    many = rng.integers(0, 5_000, 20_000)
+    for values in (many, many[:1], many[:0], np.array([3, 3, 3]), np.array([9, -2, 9, 0])):
+        expected = np.unique(values)
+        found = sorted_unique(values.copy())
+        assert found.tolist() == expected.tolist()
+        assert found.dtype == expected.dtype
