@@ -242,10 +242,13 @@ def _details(name: str, result: dict) -> list[str]:
     elif name == "semantic_build":
         lines.append(
             f"`bench/semantic_build_bench.py --spans {details['spans']} --method semantic "
-            f"--cold`: the English claims of `bench/claims_text.py` ({details['true_arguments']:,}"
-            f" true arguments), every one of {details['encoded']:,} distinct texts encoded; "
+            f"--cold --job`: the English claims of `bench/claims_text.py` "
+            f"({details['true_arguments']:,} true arguments), every one of "
+            f"{details['encoded']:,} distinct texts encoded; input hash "
+            f"{details['hash_cpu_seconds']:.2f} s, build {details['build_cpu_seconds']:.2f} s, "
+            f"JSON {details['json_cpu_seconds']:.2f} s ({details['json_mb']:,.0f} MB) of CPU; "
             f"{details['arguments']:,} nodes, {details['nodes_per_argument']} a true argument; "
-            f"{details['rss_before_build_mb']:,} MB resident before the build (input and model)."
+            f"{details['rss_before_build_mb']:,} MB resident before the job (input and model)."
         )
     elif name == "agreement":
         lines.append(

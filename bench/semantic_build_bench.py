@@ -7,7 +7,11 @@
 debate; ``--text syllables`` is bench/map_build_bench.py's made-up words. "Cold": every text is
 encoded (an empty cache); "warm": every vector comes from the lookup, as from the
 ``ClaimEmbedding`` table after an earlier build (here a dict; the database read is timed by the
-served benchmark). Each build runs in a fresh process, so the peak resident memory is its own;
+served benchmark). ``--job`` runs what the map worker's job runs besides reading and storing:
+the input hash, the build and the map's JSON, with the collector paused throughout and what is
+left frozen (``core.memory.collector_paused_then_frozen``); without it, ``build_map`` alone,
+whose return re-enables the collector, whose first pass then walks the whole map. Each build
+runs in a fresh process, so the peak resident memory is its own;
 ``--profile`` prints where the build's time goes, ``--memory`` its allocations by file
 (tracemalloc, several times slower). Results: docs/BENCHMARKS.md.
 """
@@ -44,7 +48,15 @@ def _data(options: argparse.Namespace):
 
 def run(options: argparse.Namespace) -> dict:
     from bench.map_build_bench import merge_quality
-    from maps.builder import EmbeddingTable, WordLlamaEncoder, build_map, merge_similarity
+    from core.memory import collector_paused_then_frozen
+    from maps.builder import (
+        EmbeddingTable,
+        WordLlamaEncoder,
+        build_map,
+        input_hash,
+        map_to_json_bytes,
+        merge_similarity,
+    )
 
     data, truth = _data(options)
     stored: dict[str, bytes] = {}
@@ -63,10 +75,24 @@ def run(options: argparse.Namespace) -> dict:
     profile = cProfile.Profile() if options.profile else None
     if options.memory:
         tracemalloc.start()
+    stages: dict[str, float] = {}
     started, cpu = time.perf_counter(), time.process_time()
     if profile:
         profile.enable()
-    built = build_map(data, similarity=similarity)
+    if options.job:
+        # As the map worker's job: the collector off throughout and what it leaves frozen, the
+        # input hash first (to find an existing version), then the build, then the map's JSON.
+        with collector_paused_then_frozen():
+            digest = input_hash(data, similarity=similarity)
+            stages["hash_cpu_seconds"] = time.process_time() - cpu
+            built = build_map(data, similarity=similarity, known_input_hash=digest)
+            stages["build_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
+            body = map_to_json_bytes(built)
+            stages["json_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
+            stages["json_mb"] = len(body) / 2**20
+            del body
+    else:
+        built = build_map(data, similarity=similarity)
     if profile:
         profile.disable()
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
@@ -85,6 +111,8 @@ def run(options: argparse.Namespace) -> dict:
         "spans": options.spans,
         "method": options.method,
         "cache": "warm" if options.warm else "cold",
+        "job": options.job,
+        **{name: round(value, 2) for name, value in stages.items()},
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
         "encoded": table.encoded,
@@ -106,6 +134,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warm", action="store_true", help="(one run, in this process)")
     parser.add_argument("--cold", action="store_true", help="(one run, in this process)")
+    parser.add_argument(
+        "--job",
+        action="store_true",
+        help="run what the map worker's job runs: input hash, build and the map's JSON, with "
+        "the collector paused and what is left frozen (without: build_map alone)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the build")
     parser.add_argument("--memory", action="store_true", help="tracemalloc the build")
     options = parser.parse_args()

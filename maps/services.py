@@ -7,14 +7,11 @@ is idempotent: a build runs only from ``queued`` (or from ``running`` when its w
 dead), and the same input hash never makes a second ``MapVersion``.
 """
 
-import gc
 import logging
 import os
 import socket
 import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.db.text_bytes import text_bytes_insert_missing
-from core.memory import collector_paused
+from core.memory import collector_paused_then_frozen
 from debate.models import Debate
 from maps import gold
 from maps.builder import (
@@ -205,7 +202,7 @@ def map_build_run(
     # The cyclic collector stays off for the whole job, not only the build: reading,
     # hashing and serialising a large map allocate millions of objects too.
     started = time.perf_counter()
-    with _collector_paused_for_the_job(), heartbeat(build, worker):
+    with collector_paused_then_frozen(), heartbeat(build, worker):
         outcome = _run_claimed(build, worker, cache)
     MAP_BUILD_SECONDS.labels(outcome=outcome.status).observe(time.perf_counter() - started)
     return outcome
@@ -269,26 +266,6 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         heartbeat_at=timezone.now(),
     )
     return BuildOutcome(build.pk, MapBuildStatus.DONE, version.pk, not created)
-
-
-@contextmanager
-def _collector_paused_for_the_job() -> Iterator[None]:
-    """Pause the cyclic collector for a whole job, and keep it off what the job leaves alive.
-
-    A job leaves millions of objects alive for the next one (the worker's ``BuildCache``: the
-    last build's spans, nodes, edges and their JSON), all made while the collector was off;
-    its first pass afterwards would scan them all, in the path of the build's "done" or of the
-    next build. ``gc.freeze`` moves them out of its sight (test_services.py's
-    test_the_job_keeps_the_collector_off_until_done_and_freezes_what_it_leaves holds both;
-    bench/notes/maps.md has the figures). They are
-    freed by reference counting when replaced; only a cycle that was already garbage when the
-    job ended stays, and ``--max-tasks-per-child`` bounds that.
-    """
-    with collector_paused():
-        try:
-            yield
-        finally:
-            gc.freeze()
 
 
 def map_version_store(
