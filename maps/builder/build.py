@@ -15,7 +15,7 @@ from operator import attrgetter
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
 from maps.builder.edges import actor_parts, relation_edges, stance_edges
-from maps.builder.hashing import digest, id_key, input_hash
+from maps.builder.hashing import digest, input_hash, sorted_ids
 from maps.builder.merge import BuildSpan, Group, curations_by_group, merge_groups
 from maps.builder.model import (
     BUILDER_VERSION,
@@ -241,7 +241,7 @@ def _group_nodes(
                 actors=tuple(
                     sorted({f"actor-{s.actor_id}" for s in node_sources if s.actor_id is not None})
                 ),
-                documents=tuple(sorted({s.document_id for s in node_sources}, key=id_key)),
+                documents=sorted_ids({s.document_id for s in node_sources}),
                 strength=0.0,
                 curation=marks,
             )

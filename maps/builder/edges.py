@@ -14,7 +14,7 @@ from itertools import compress
 from operator import eq, is_, itemgetter, ne, or_
 
 from maps.builder.cache import BuildCache, Memo, records_in_order, same_ends
-from maps.builder.hashing import digest, id_key
+from maps.builder.hashing import digest, id_key, sorted_ids
 from maps.builder.merge import BuildSpan
 from maps.builder.model import (
     CLAIM,
@@ -138,12 +138,8 @@ def _edge(key: tuple[str, str, str], records: list[tuple]) -> tuple[tuple, MapEd
         target=target,
         origin="relation",
         count=len(ends),
-        documents=tuple(
-            sorted(
-                {r[4].source.document_id for r in records}
-                | {r[5].source.document_id for r in records},
-                key=id_key,
-            )
+        documents=sorted_ids(
+            {r[4].source.document_id for r in records} | {r[5].source.document_id for r in records}
         ),
         relations=tuple(
             RelationSource(source_span_id=a, target_span_id=b, type=t) for a, b, t in ends
@@ -338,7 +334,7 @@ def _actor_part(
         position=position,
         span_count=sum(len(sources) for sources in voiced.values()),
         argument_count=len(voiced),
-        documents=tuple(sorted(documents, key=id_key)),
+        documents=sorted_ids(documents),
     )
     actor_position = ActorPosition(
         actor=node_id,
@@ -350,7 +346,7 @@ def _actor_part(
     edges = []
     for argument_id in sorted(voiced):
         sources = voiced[argument_id]
-        documents = tuple(sorted({s.document_id for s in sources}, key=id_key))
+        documents = sorted_ids({s.document_id for s in sources})
         values = (node_id, argument_id, len(sources), documents)
         edge = remembered.get(values)
         if edge is None:

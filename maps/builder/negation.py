@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from maps.builder.similarity import STOPWORDS, jaccard, stem
+from maps.builder.similarity import STOPWORDS, TokenStems, jaccard
 
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "unable"}
@@ -39,6 +39,10 @@ _SEPARATOR = "\x00"
 _ASCII_SPACES = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != _SEPARATOR}
 )
+
+
+# The stems the guard compares: content words, negation words left out too.
+_GUARD_STEMS = TokenStems(STOPWORDS | NEGATION_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +72,11 @@ def _negated(text: str, tokens: list[str]) -> bool:
 def polarity(text: str) -> Polarity:
     """Return a text's polarity: whether it is negated (odd negation count) and its words."""
     text, tokens = _tokens(text)
-    words = frozenset(
-        stem(token)
-        for token in tokens
-        if token not in STOPWORDS
-        and token not in NEGATION_WORDS
-        and (len(token) > 1 or token.isdigit())
+    return Polarity(
+        negated=_negated(text, tokens),
+        words=_GUARD_STEMS.words(tokens),
+        tokens=frozenset(tokens),
     )
-    return Polarity(negated=_negated(text, tokens), words=words, tokens=frozenset(tokens))
 
 
 @lru_cache(maxsize=65536)

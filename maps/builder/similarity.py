@@ -143,16 +143,41 @@ def stem(word: str) -> str:
     return word
 
 
+# Distinct tokens a ``TokenStems`` remembers; past it, a new token is stemmed each time it comes.
+_TOKENS_KEPT = 1 << 18
+_LEFT_OUT = frozenset({""})
+
+
+class TokenStems(dict[str, str]):
+    """Each token's stem, or "" for a token that is no content word: one of ``left_out``, or a
+    single character other than a digit. Filled as tokens come, so a text's words are a
+    look-up a token at C speed (``words``), not a Python test and a call to ``stem`` each."""
+
+    def __init__(self, left_out: frozenset[str]) -> None:
+        super().__init__()
+        self.left_out = left_out
+
+    def __missing__(self, token: str) -> str:
+        kept = token not in self.left_out and (len(token) > 1 or token.isdigit())
+        found = stem(token) if kept else ""
+        if len(self) < _TOKENS_KEPT:
+            self[token] = found
+        return found
+
+    def words(self, tokens: Iterable[str]) -> frozenset[str]:
+        """Return the stems of the tokens that are content words."""
+        found = frozenset(map(self.__getitem__, tokens))
+        return found - _LEFT_OUT if "" in found else found
+
+
+_CONTENT_STEMS = TokenStems(STOPWORDS)
+
+
 @lru_cache(maxsize=262144)
 def content_words(text: str) -> frozenset[str]:
     """Return the set of stemmed content words of a text."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _NOT_CONTRACTION.sub(" not", text)
-    return frozenset(
-        stem(token)
-        for token in _TOKEN.findall(text)
-        if token not in STOPWORDS and (len(token) > 1 or token.isdigit())
-    )
+    return _CONTENT_STEMS.words(_TOKEN.findall(_NOT_CONTRACTION.sub(" not", text)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

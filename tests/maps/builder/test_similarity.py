@@ -97,3 +97,25 @@ def test_similar_pairs_connects_exactly_what_an_all_pairs_scan_connects():
     assert len(expected) > len(found) > 100
     assert set(found) <= set(expected)
     assert _components(len(texts), found) == _components(len(texts), expected)
+
+
+def test_token_stems_leave_out_what_is_no_content_word_and_keep_stemming_when_full(monkeypatch):
+    from maps.builder import similarity
+
+    stems = similarity.TokenStems(frozenset({"the", "not"}))
+    tokens = ["the", "backdoors", "x", "7", "not", "scanning", "backdoors"]
+
+    assert stems.words(tokens) == frozenset({"backdoor", "7", "scan"})
+    assert stems.words(["the", "x"]) == frozenset()
+    assert dict(stems) == {
+        "the": "",
+        "backdoors": "backdoor",
+        "x": "",
+        "7": "7",
+        "not": "",
+        "scanning": "scan",
+    }
+    # Full: a new token is stemmed each time and not kept.
+    monkeypatch.setattr(similarity, "_TOKENS_KEPT", len(stems))
+    assert stems.words(["encrypted", "messages"]) == frozenset({"encrypt", "messag"})
+    assert "encrypted" not in stems and len(stems) == 6
