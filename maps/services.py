@@ -235,6 +235,9 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
             report.step(90, "Saving the map")
             # The vectors this build had to encode, so the next one reads them instead.
             claim_embeddings_store(model=embeddings.model, vectors=embeddings.new)
+            # Stored: the vectors go before the map's JSON is written (the worker's cache
+            # keeps the similarity, and so the table, until the next build).
+            embeddings.release()
             version, created = map_version_store(
                 debate=debate,
                 digest=digest,

@@ -288,6 +288,22 @@ class EmbeddingTable:
             found[here] = self._blocks[block][rows[here] & _BLOCK_MASK]
         return found
 
+    @property
+    def held(self) -> int:
+        """How many distinct texts' vectors the table holds."""
+        return self._size
+
+    def release(self) -> None:
+        """Drop every vector and row the table holds, once the caller has stored ``new``.
+
+        A worker's ``BuildCache`` keeps the build's similarity as a key of what it kept (an
+        equal similarity finds it again), and the similarity keeps its table: released, the
+        table holds nothing between builds (a million-span build's vectors and keys are about
+        600 MB). Asked again after, it reads or encodes the texts anew.
+        """
+        self._blocks, self._size = [], 0
+        self._rows, self._text_rows, self._new_rows = {}, {}, {}
+
     def _row(self, row: int) -> np.ndarray:
         return self._blocks[row >> _BLOCK_BITS][row & _BLOCK_MASK]
 

@@ -113,3 +113,32 @@ def test_stored_vectors_are_read_back_as_stored_and_a_second_store_keeps_the_fir
     assert list(found) == [key] and found[key] == data
     assert (vector_from_bytes(found[key]) == vector.astype("<f2").astype("float32")).all()
     assert claim_embeddings_get(model="another-model", keys=[key]) == {}
+
+
+def test_the_job_stores_the_new_vectors_then_releases_its_table(
+    debate, paraphrase, no_dispatch, monkeypatch
+):
+    from maps import services
+
+    tables = []
+    held_when_stored = []
+    make_table, store = services.claim_embedding_table, services.claim_embeddings_store
+
+    def made():
+        tables.append(make_table())
+        return tables[-1]
+
+    def stored(*, model, vectors):
+        held_when_stored.append((tables[-1].held, len(vectors)))
+        return store(model=model, vectors=vectors)
+
+    monkeypatch.setattr(services, "claim_embedding_table", made)
+    monkeypatch.setattr(services, "claim_embeddings_store", stored)
+
+    outcome = build(debate)
+
+    assert outcome.status == "done"
+    # The contra claims (TEXT_A and TEXT_C) were encoded and stored, then let go.
+    assert held_when_stored == [(2, 2)]
+    assert ClaimEmbedding.objects.count() == 2
+    assert (tables[0].held, len(tables[0].new)) == (0, 0)

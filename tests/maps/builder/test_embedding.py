@@ -111,3 +111,17 @@ def test_the_table_grows_block_by_block_and_reads_rows_across_blocks():
     assert table.cosine("t16383", "t16384") == round(
         float(expected[[-16384, -16385]].astype(np.float64).prod(axis=0).sum()), 4
     )
+
+
+def test_a_released_table_holds_nothing_and_encodes_again_when_asked():
+    texts = [f"t{n}" for n in range(20_000)]
+    table = EmbeddingTable(_NumberedEncoder())
+    before = table.vectors(texts)
+    assert (table.held, len(table.new), table.encoded) == (20_000, 20_000, 20_000)
+
+    table.release()
+
+    assert (table.held, len(table.new), table.encoded) == (0, 0, 20_000)
+    again = table.vectors(texts[:3])
+    assert np.array_equal(again, before[:3])
+    assert (table.held, len(table.new), table.encoded) == (3, 3, 20_003)
