@@ -26,10 +26,11 @@ def collector_paused_then_frozen() -> Iterator[None]:
 
     A job may leave millions of objects alive for the next one (a map worker's ``BuildCache``:
     the last build's spans, nodes, edges and their JSON), all made while the collector was
-    off; its first pass afterwards would scan them all (4.7 s after a million-span map build),
-    in the path of the job's "done" or of the next job. ``gc.freeze`` moves them out of its
-    sight. They are freed by reference counting when replaced; only a cycle that was already
-    garbage when the job ended stays, and a worker's ``--max-tasks-per-child`` bounds that.
+    off; its first pass afterwards would scan them all, in the path of the job's "done" or of
+    the next job. ``gc.freeze`` moves them out of its sight. They are freed by reference
+    counting when replaced; only a cycle that was already garbage when the job ended stays,
+    and a worker's ``--max-tasks-per-child`` bounds that. tests/maps/test_services.py holds
+    both: the collector off through the job, what it leaves frozen.
     """
     with collector_paused():
         try:

@@ -298,8 +298,8 @@ class EmbeddingTable:
 
         A worker's ``BuildCache`` keeps the build's similarity as a key of what it kept (an
         equal similarity finds it again), and the similarity keeps its table: released, the
-        table holds nothing between builds (a million-span build's vectors and keys are about
-        600 MB). Asked again after, it reads or encodes the texts anew.
+        table holds nothing between builds, and the map's JSON and the next build reuse its
+        memory. Asked again after, it reads or encodes the texts anew.
         """
         self._blocks, self._size = [], 0
         self._rows, self._text_rows, self._new_rows = {}, {}, {}

@@ -42,7 +42,8 @@ def id_key(value: str) -> tuple[int, int, str]:
 
 
 def sorted_ids(ids: set[str] | frozenset[str]) -> tuple[str, ...]:
-    """Return ids in ``id_key`` order; most sets of a million-span map's sources hold one."""
+    """Return ids in ``id_key`` order (most sets of an argument's or edge's documents hold
+    one, which needs no sort)."""
     return tuple(ids) if len(ids) < 2 else tuple(sorted(ids, key=id_key))
 
 

@@ -177,9 +177,9 @@ def _distinct(pairs: list[np.ndarray], count: int) -> np.ndarray:
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """Return ``np.unique(values)`` of a 1-d array, sorted in place (``values`` is spent).
 
-    NumPy 2.4's ``np.unique`` finds distinct integers by a hash table and then sorts them: on
-    the million-span build's 12 million candidate codes that took 4 s, a sort and one
-    comparison 0.6 s (bench/notes/semantic1m.md).
+    NumPy 2.4's ``np.unique`` finds distinct integers by a hash table and then sorts them,
+    several times slower than one sort and one comparison on millions of candidate codes
+    (test_neighbours.py holds that both give the same).
     """
     values.sort()
     if len(values) < 2:
