@@ -246,7 +246,8 @@ def _details(name: str, result: dict) -> list[str]:
             f"({details['true_arguments']:,} true arguments), every one of "
             f"{details['encoded']:,} distinct texts encoded; input hash "
             f"{details['hash_cpu_seconds']:.2f} s, build {details['build_cpu_seconds']:.2f} s, "
-            f"JSON {details['json_cpu_seconds']:.2f} s ({details['json_mb']:,.0f} MB) of CPU; "
+            f"JSON in {details['chunks']:,} chunks {details['json_cpu_seconds']:.2f} s "
+            f"({details['json_mb']:,.0f} MB) of CPU, with a worker's build cache; "
             f"{details['arguments']:,} nodes, {details['nodes_per_argument']} a true argument; "
             f"{details['rss_before_build_mb']:,} MB resident before the job (input and model)."
         )

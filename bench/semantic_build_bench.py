@@ -7,9 +7,10 @@
 debate; ``--text syllables`` is bench/map_build_bench.py's made-up words. "Cold": every text is
 encoded (an empty cache); "warm": every vector comes from the lookup, as from the
 ``ClaimEmbedding`` table after an earlier build (here a dict; the database read is timed by the
-served benchmark). ``--job`` runs what the map worker's job runs besides reading and storing:
-the input hash, the build, the embedding table released (as after storing its new vectors)
-and the map's JSON, with the collector paused throughout and what is left frozen
+served benchmark). ``--job`` runs what the map worker's job runs besides reading and writing
+the database, with a worker's ``BuildCache``: the input hash, the build, the embedding table
+released (as after storing its new vectors) and the map's JSON cut into a version's chunks,
+with the collector paused throughout and what is left frozen
 (``core.memory.collector_paused_then_frozen``); without it, ``build_map`` alone, whose return
 re-enables the collector, whose first pass then walks the whole map. Each build runs in a
 fresh process, so the peak resident memory is its own; ``--profile`` prints where the build's
@@ -51,6 +52,7 @@ def run(options: argparse.Namespace) -> dict:
     from bench.map_build_bench import merge_quality
     from core.memory import collector_paused_then_frozen
     from maps.builder import (
+        BuildCache,
         EmbeddingTable,
         WordLlamaEncoder,
         build_map,
@@ -58,6 +60,7 @@ def run(options: argparse.Namespace) -> dict:
         map_to_json_bytes,
         merge_similarity,
     )
+    from maps.chunks import chunked
 
     data, truth = _data(options)
     stored: dict[str, bytes] = {}
@@ -81,20 +84,22 @@ def run(options: argparse.Namespace) -> dict:
     if profile:
         profile.enable()
     if options.job:
-        # As the map worker's job: the collector off throughout and what it leaves frozen, the
-        # input hash first (to find an existing version), then the build, then the map's JSON.
+        # As the map worker's job, with a worker's build cache (which keeps what the build
+        # made for the next one): the collector off throughout and what it leaves frozen, the
+        # input hash first (to find an existing version), the build, the new vectors stored
+        # and released, then the map's JSON cut into the chunks a version stores.
+        cache = BuildCache()
         with collector_paused_then_frozen():
-            digest = input_hash(data, similarity=similarity)
+            digest = input_hash(data, similarity=similarity, cache=cache)
             stages["hash_cpu_seconds"] = time.process_time() - cpu
-            built = build_map(data, similarity=similarity, known_input_hash=digest)
+            built = build_map(data, similarity=similarity, known_input_hash=digest, cache=cache)
             stages["build_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
-            # The job stores the new vectors here, then releases them.
             encoded = table.encoded
             table.release()
-            body = map_to_json_bytes(built)
+            cut = chunked(map_to_json_bytes(built, cache=cache))
             stages["json_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
-            stages["json_mb"] = len(body) / 2**20
-            del body
+            stages["json_mb"] = cut.ends[-1] / 2**20
+            stages["chunks"] = len(cut.chunks)
     else:
         built = build_map(data, similarity=similarity)
         encoded = table.encoded
@@ -142,8 +147,9 @@ def main() -> None:
     parser.add_argument(
         "--job",
         action="store_true",
-        help="run what the map worker's job runs: input hash, build and the map's JSON, with "
-        "the collector paused and what is left frozen (without: build_map alone)",
+        help="run what the map worker's job runs, with a worker's build cache: input hash, "
+        "build, the map's JSON cut into chunks, with the collector paused and what is left "
+        "frozen (without: build_map alone)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the build")
     parser.add_argument("--memory", action="store_true", help="tracemalloc the build")

@@ -1,6 +1,6 @@
 """semantic_build: the full build of the issue's size with semantic merging, in a process of
-its own (bench/semantic_build_bench.py --job: the map job's input hash, build and JSON), against
-its targets of CPU and peak memory."""
+its own (bench/semantic_build_bench.py --job: the map job's input hash, build and JSON chunks),
+against its targets of CPU and peak memory."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ TARGET_MB = 2048
 
 def bench_semantic_build(scale: str) -> None:
     """Build the English claims with every text encoded (a cold vector cache), as the map job
-    does (input hash, build, the map's JSON; not the database read and write), and record the
-    job's CPU, the build's share, the wall time and the peak resident memory of its process."""
+    does with a worker's build cache (input hash, build, the map's JSON cut into chunks; not
+    the database read and write), and record the job's CPU, the build's share, the wall time
+    and the peak resident memory of its process."""
     spans = SEMANTIC_SPANS[scale]
     command = [
         sys.executable,
@@ -47,7 +48,7 @@ def bench_semantic_build(scale: str) -> None:
         scale,
         [
             figure(
-                f"map job with semantic merging (input hash, build, JSON), {label}: CPU",
+                f"map job with semantic merging (input hash, build, JSON chunks), {label}: CPU",
                 result["cpu_seconds"],
                 "s",
                 TARGET_SECONDS if full else None,

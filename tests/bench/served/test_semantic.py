@@ -15,8 +15,8 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     saved = json.loads((tmp_path / "semantic_build.json").read_text())
     names = [item["name"] for item in saved["figures"]]
     assert names == [
-        "map job with semantic merging (input hash, build, JSON), 2,000 gold spans / 200 "
-        "documents: CPU",
+        "map job with semantic merging (input hash, build, JSON chunks), 2,000 gold spans / "
+        "200 documents: CPU",
         "of it the build (build_map)",
         "the same job: wall time, 2,000 gold spans / 200 documents",
         "peak resident memory of the job's process",
@@ -28,6 +28,7 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     assert (details["spans"], details["method"], details["cache"]) == (2_000, "semantic", "cold")
     assert details["job"] is True
     assert details["encoded"] > 0 and details["arguments"] > 0 and details["json_mb"] > 0
+    assert details["chunks"] >= 1
     # The job's CPU is its three stages' (each rounded to hundredths), the build one of them.
     stages = ("hash_cpu_seconds", "build_cpu_seconds", "json_cpu_seconds")
     assert abs(details["cpu_seconds"] - sum(details[key] for key in stages)) <= 0.02
@@ -39,6 +40,7 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
         "`bench/semantic_build_bench.py --spans 2000 --method semantic --cold --job`"
     )
     assert f"build {details['build_cpu_seconds']:.2f} s" in lines[0]
+    assert f"JSON in {details['chunks']:,} chunks" in lines[0]
     assert f"{details['arguments']:,} nodes" in lines[0]
     # A ratio is written with its decimals, not rounded to a whole number.
     assert report._value(saved["figures"][4]) == f"{details['purity']:.3f}"
