@@ -240,6 +240,7 @@ def _details(name: str, result: dict) -> list[str]:
                 f"{build['finished_at']}."
             )
     elif name == "semantic_build":
+        kept = "with" if details["build_cache"] else "without"
         lines.append(
             f"`bench/semantic_build_bench.py --spans {details['spans']} --method semantic "
             f"--cold --job`: the English claims of `bench/claims_text.py` "
@@ -247,8 +248,9 @@ def _details(name: str, result: dict) -> list[str]:
             f"{details['encoded']:,} distinct texts encoded; input hash "
             f"{details['hash_cpu_seconds']:.2f} s, build {details['build_cpu_seconds']:.2f} s, "
             f"JSON in {details['chunks']:,} chunks {details['json_cpu_seconds']:.2f} s "
-            f"({details['json_mb']:,.0f} MB) of CPU, with a worker's build cache; "
-            f"{details['arguments']:,} nodes, {details['nodes_per_argument']} a true argument; "
+            f"({details['json_mb']:,.0f} MB) of CPU, {kept} the worker's build cache "
+            f"(`MAP_BUILD_CACHE_MAX_SPANS`); {details['arguments']:,} nodes, "
+            f"{details['nodes_per_argument']} a true argument; "
             f"{details['rss_before_build_mb']:,} MB resident before the job (input and model)."
         )
     elif name == "agreement":

@@ -8,7 +8,8 @@ debate; ``--text syllables`` is bench/map_build_bench.py's made-up words. "Cold"
 encoded (an empty cache); "warm": every vector comes from the lookup, as from the
 ``ClaimEmbedding`` table after an earlier build (here a dict; the database read is timed by the
 served benchmark). ``--job`` runs what the map worker's job runs besides reading and writing
-the database, with a worker's ``BuildCache``: the input hash, the build, the embedding table
+the database, with a worker's ``BuildCache`` where the worker would have one
+(``maps.services.build_cache_for``): the input hash, the build, the embedding table
 released (as after storing its new vectors) and the map's JSON cut into a version's chunks,
 with the collector paused throughout and what is left frozen
 (``core.memory.collector_paused_then_frozen``); without it, ``build_map`` alone, whose return
@@ -79,16 +80,23 @@ def run(options: argparse.Namespace) -> dict:
     profile = cProfile.Profile() if options.profile else None
     if options.memory:
         tracemalloc.start()
+    cache = None
+    if options.job:
+        import django
+
+        django.setup()
+        from maps.services import build_cache_for
+
+        cache = build_cache_for(spans=len(data.spans), cache=BuildCache())
     stages: dict[str, float] = {}
     started, cpu = time.perf_counter(), time.process_time()
     if profile:
         profile.enable()
     if options.job:
-        # As the map worker's job, with a worker's build cache (which keeps what the build
-        # made for the next one): the collector off throughout and what it leaves frozen, the
-        # input hash first (to find an existing version), the build, the new vectors stored
-        # and released, then the map's JSON cut into the chunks a version stores.
-        cache = BuildCache()
+        # As the map worker's job, with the worker's build cache where it would keep one: the
+        # collector off throughout and what it leaves frozen, the input hash first (to find an
+        # existing version), the build, the new vectors stored and released, then the map's
+        # JSON cut into the chunks a version stores.
         with collector_paused_then_frozen():
             digest = input_hash(data, similarity=similarity, cache=cache)
             stages["hash_cpu_seconds"] = time.process_time() - cpu
@@ -122,6 +130,7 @@ def run(options: argparse.Namespace) -> dict:
         "method": options.method,
         "cache": "warm" if options.warm else "cold",
         "job": options.job,
+        "build_cache": cache is not None,
         **{name: round(value, 2) for name, value in stages.items()},
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),

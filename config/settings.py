@@ -438,6 +438,14 @@ CELERY_MAP_QUEUE = env.str("CELERY_MAP_QUEUE", default="maps")
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # A running build whose heartbeat is older than this is taken to be dead and re-sent.
 MAP_BUILD_STALE_SECONDS = env.int("MAP_BUILD_STALE_SECONDS", default=120)
+# A map worker keeps what its last build made for the next (maps.tasks.BUILD_CACHE), which
+# makes a rebuild after one decision fast and roughly doubles the worker's memory: a gold layer
+# of more spans than this is built without it (0: always with it). docs/DEPLOY.md.
+MAP_BUILD_CACHE_MAX_SPANS = env.int("MAP_BUILD_CACHE_MAX_SPANS", default=250_000)
+if MAP_BUILD_CACHE_MAX_SPANS < 0:
+    raise ImproperlyConfigured(
+        f"MAP_BUILD_CACHE_MAX_SPANS must be 0 (no limit) or more, not {MAP_BUILD_CACHE_MAX_SPANS}."
+    )
 # The suggestion model is trained once a debate has this many adjudicated documents
 # (docs/SUGGESTIONS.md); below it, the model says it is not trained yet.
 SUGGESTIONS_MIN_DOCUMENTS = env.int("SUGGESTIONS_MIN_DOCUMENTS", default=20)

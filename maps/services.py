@@ -214,6 +214,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
     try:
         report.step(10, "Reading the gold layer")
         data = gold.gold_map_input(debate=debate, cache=cache)
+        cache = build_cache_for(spans=len(data.spans), cache=cache)
         # The debate's merge method is part of the input hash: changing it makes a new version.
         embeddings = claim_embedding_table()
         similarity = merge_similarity(debate.merge_method, embeddings)
@@ -269,6 +270,17 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         heartbeat_at=timezone.now(),
     )
     return BuildOutcome(build.pk, MapBuildStatus.DONE, version.pk, not created)
+
+
+def build_cache_for(*, spans: int, cache: BuildCache | None) -> BuildCache | None:
+    """Return the worker's cache for a build of this many gold spans, or None, emptied, above
+    ``MAP_BUILD_CACHE_MAX_SPANS``: what a build keeps for the next is about as large as the
+    map itself, so a very large debate is rebuilt in full rather than held twice."""
+    limit = settings.MAP_BUILD_CACHE_MAX_SPANS
+    if cache is not None and limit and spans > limit:
+        cache.clear()
+        return None
+    return cache
 
 
 def map_version_store(

@@ -111,6 +111,13 @@ class BuildCache:
         self._clusters: OrderedDict[Hashable, tuple] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget everything kept: the next build works everything out."""
+        with self._lock:
+            self._last.clear()
+            self._pairs.clear()
+            self._clusters.clear()
+
     def last(self, name: str) -> Mapping[Any, Any]:
         """Return, read-only, what the last build kept of one kind of object ("spans",
         "nodes", "json", ...: the names the builder gives its ``Memo``s)."""

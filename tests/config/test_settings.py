@@ -140,6 +140,10 @@ HOSTS_MESSAGE = "ALLOWED_HOSTS must list the host names this site serves in prod
             {"DJANGO_ENV": "staging"},
             "DJANGO_ENV must be development, production or test, not 'staging'.",
         ),
+        (
+            {"MAP_BUILD_CACHE_MAX_SPANS": "-1"},
+            "MAP_BUILD_CACHE_MAX_SPANS must be 0 (no limit) or more, not -1.",
+        ),
     ],
 )
 def test_production_refuses_an_insecure_start(overrides, message):

@@ -502,3 +502,46 @@ def test_a_rebuild_stores_only_the_chunks_no_version_holds(debate, no_dispatch):
     # rest of the map behind them (3 of 1,015 at 100,000 spans).
     assert (len(new), len(second.chunks)) == (6, 29)
     assert MapChunk.objects.count() == chunks_after_first + len(new)
+
+
+@pytest.mark.parametrize(
+    ("limit", "spans", "kept"), [(0, 10_000_000, True), (5, 5, True), (5, 6, False)]
+)
+def test_a_build_keeps_the_worker_s_cache_up_to_the_span_limit(settings, limit, spans, kept):
+    from maps.builder import BuildCache, Memo
+
+    settings.MAP_BUILD_CACHE_MAX_SPANS = limit
+    cache = BuildCache()
+    memo = Memo(cache, "spans in order")
+    memo.keep(None, "the last build's")
+    memo.remember()
+
+    found = map_services.build_cache_for(spans=spans, cache=cache)
+
+    assert (found is cache) is kept
+    assert len(cache.last("spans in order")) == (1 if kept else 0)
+    assert map_services.build_cache_for(spans=spans, cache=None) is None
+
+
+def test_a_gold_layer_above_the_limit_empties_the_worker_s_cache(
+    debate, gold, no_dispatch, settings
+):
+    from maps.builder import BuildCache
+
+    cache = BuildCache()
+    settings.MAP_BUILD_CACHE_MAX_SPANS = 2  # the gold layer's two spans
+    first = map_build_run(
+        build_id=map_build_request(debate=debate, reason="x").pk, worker="w:1", cache=cache
+    )
+    assert first.status == "done" and len(cache.last("spans in order")) == 1
+
+    settings.MAP_BUILD_CACHE_MAX_SPANS = 1
+    MapVersion.objects.all().delete()
+    second = map_build_run(
+        build_id=map_build_request(debate=debate, reason="y").pk, worker="w:1", cache=cache
+    )
+
+    # Built in full, without the cache, which holds nothing afterwards.
+    assert second.status == "done" and second.version_id != first.version_id
+    assert len(cache.last("spans in order")) == 0
+    assert cache.last("stored chunks") == {}

@@ -29,6 +29,8 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     assert details["job"] is True
     assert details["encoded"] > 0 and details["arguments"] > 0 and details["json_mb"] > 0
     assert details["chunks"] >= 1
+    # 2,000 spans: below MAP_BUILD_CACHE_MAX_SPANS, so with the worker's cache, as a worker.
+    assert details["build_cache"] is True
     # The job's CPU is its three stages' (each rounded to hundredths), the build one of them.
     stages = ("hash_cpu_seconds", "build_cpu_seconds", "json_cpu_seconds")
     assert abs(details["cpu_seconds"] - sum(details[key] for key in stages)) <= 0.02
@@ -41,6 +43,7 @@ def test_the_semantic_build_records_its_cpu_memory_and_purity(tmp_path, monkeypa
     )
     assert f"build {details['build_cpu_seconds']:.2f} s" in lines[0]
     assert f"JSON in {details['chunks']:,} chunks" in lines[0]
+    assert "with the worker's build cache" in lines[0]
     assert f"{details['arguments']:,} nodes" in lines[0]
     # A ratio is written with its decimals, not rounded to a whole number.
     assert report._value(saved["figures"][4]) == f"{details['purity']:.3f}"
