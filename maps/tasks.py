@@ -14,7 +14,8 @@ from maps.services import MapBuildBusy, map_build_run, map_builds_reconcile
 
 # One per worker process (each pool process imports this module): a rebuild after one reviewer
 # decision takes what the process's last build made instead of working it out again, and
-# builds the same map as without it (tests/maps/builder/test_cache.py).
+# builds the same map as without it (tests/maps/builder/test_cache.py). A gold layer above
+# MAP_BUILD_CACHE_MAX_SPANS is built without it (maps.services.build_cache_for).
 BUILD_CACHE = BuildCache()
 
 
