@@ -15,14 +15,13 @@ other words.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from maps.builder.similarity import STOPWORDS, TokenStems, jaccard
+from maps.builder.similarity import STOPWORDS, WORD, TokenStems, fold, jaccard
 
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "unable"}
@@ -30,11 +29,9 @@ NEGATION_WORDS = frozenset(
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
 GUARD_OVERLAP = 0.5
 
-_TOKEN = re.compile(r"[^\W_]+")
-_NOT_CONTRACTION = re.compile(r"n['\u2019]t\b")
 _FAILS_TO = re.compile(r"\bfail(?:s|ed|ing)? to\b")
 _SEPARATOR = "\x00"
-# Every ASCII character but letters, digits and the separator, as a space: ``_TOKEN``'s words
+# Every ASCII character but letters, digits and the separator, as a space: ``WORD``'s words
 # of an ASCII text are the words ``str.split`` finds in its translation.
 _ASCII_SPACES = str.maketrans(
     {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != _SEPARATOR}
@@ -55,8 +52,8 @@ class Polarity:
 
 
 def _tokens(text: str) -> tuple[str, list[str]]:
-    text = _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", text).casefold())
-    return text, _TOKEN.findall(text)
+    text = fold(text)
+    return text, WORD.findall(text)
 
 
 def _negated(text: str, tokens: list[str]) -> bool:
@@ -109,7 +106,7 @@ def negation_marks(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         if "fail" in text:
             counts[row] += len(_FAILS_TO.findall(text))
         if not _plain(text):
-            tokens = other_tokens[row] = _TOKEN.findall(text)
+            tokens = other_tokens[row] = WORD.findall(text)
             counts[row] += sum(map(NEGATION_WORDS.__contains__, tokens))
             vocabulary.update(tokens)
     negated = counts % 2 == 1
@@ -128,19 +125,18 @@ def _plain(text: str) -> bool:
 
 
 def _folded(texts: Sequence[str]) -> list[str]:
-    """Return each text folded as ``_tokens`` folds it, all in one string when no text holds
+    """Return each text as ``fold`` makes it, all in one string when no text holds
     the separator (NFKC leaves it alone and composes nothing across it)."""
     if not texts:
         return []
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != len(texts) - 1:
-        return [_tokens(text)[0] for text in texts]
-    folded = _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", joined).casefold())
-    return folded.split(_SEPARATOR)
+        return [fold(text) for text in texts]
+    return fold(joined).split(_SEPARATOR)
 
 
 class _AsciiWords:
-    """ASCII texts as one string of their words (``_TOKEN``'s: every other character a space),
+    """ASCII texts as one string of their words (``WORD``'s: every other character a space),
     each text between separators: a word is ``" word "``, found by one regular expression."""
 
     def __init__(self, texts: list[str]) -> None:

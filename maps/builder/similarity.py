@@ -101,8 +101,16 @@ _STOPWORD_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
-_TOKEN = re.compile(r"[^\W_]+")
+# A word: letters and digits (any script); texts are compared as ``fold`` makes them.
+WORD = re.compile(r"[^\W_]+")
 _NOT_CONTRACTION = re.compile(r"n['\u2019]t\b")
+
+
+def fold(text: str) -> str:
+    """Return a text as its words are compared: NFKC, case-folded, "n't" as " not"."""
+    return _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", text).casefold())
+
+
 # Longest first; a suffix comes off only if at least three letters stay.
 _SUFFIXES = (
     "ations",
@@ -176,8 +184,7 @@ _CONTENT_STEMS = TokenStems(STOPWORDS)
 @lru_cache(maxsize=262144)
 def content_words(text: str) -> frozenset[str]:
     """Return the set of stemmed content words of a text."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _CONTENT_STEMS.words(_TOKEN.findall(_NOT_CONTRACTION.sub(" not", text)))
+    return _CONTENT_STEMS.words(WORD.findall(fold(text)))
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
