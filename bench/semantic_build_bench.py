@@ -97,15 +97,22 @@ def run(options: argparse.Namespace) -> dict:
         # collector off throughout and what it leaves frozen, the input hash first (to find an
         # existing version), the build, the new vectors stored and released, then the map's
         # JSON cut into the chunks a version stores.
+        lap = cpu
+
+        def spent(stage: str) -> None:
+            nonlocal lap
+            now = time.process_time()
+            stages[f"{stage}_cpu_seconds"], lap = now - lap, now
+
         with collector_paused_then_frozen():
             digest = input_hash(data, similarity=similarity, cache=cache)
-            stages["hash_cpu_seconds"] = time.process_time() - cpu
+            spent("hash")
             built = build_map(data, similarity=similarity, known_input_hash=digest, cache=cache)
-            stages["build_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
+            spent("build")
             encoded = table.encoded
             table.release()
             cut = chunked(map_to_json_bytes(built, cache=cache))
-            stages["json_cpu_seconds"] = time.process_time() - cpu - sum(stages.values())
+            spent("json")
             stages["json_mb"] = cut.ends[-1] / 2**20
             stages["chunks"] = len(cut.chunks)
     else:
