@@ -279,6 +279,12 @@ def build_cache_for(*, spans: int, cache: BuildCache | None) -> BuildCache | Non
     limit = settings.MAP_BUILD_CACHE_MAX_SPANS
     if cache is not None and limit and spans > limit:
         cache.clear()
+        logger.info(
+            "Building %d gold spans without the worker's build cache (above "
+            "MAP_BUILD_CACHE_MAX_SPANS=%d): a rebuild redoes everything",
+            spans,
+            limit,
+        )
         return None
     return cache
 

@@ -524,7 +524,7 @@ def test_a_build_keeps_the_worker_s_cache_up_to_the_span_limit(settings, limit, 
 
 
 def test_a_gold_layer_above_the_limit_empties_the_worker_s_cache(
-    debate, gold, no_dispatch, settings
+    debate, gold, no_dispatch, settings, caplog
 ):
     from maps.builder import BuildCache
 
@@ -545,3 +545,7 @@ def test_a_gold_layer_above_the_limit_empties_the_worker_s_cache(
     assert second.status == "done" and second.version_id != first.version_id
     assert len(cache.last("spans in order")) == 0
     assert cache.last("stored chunks") == {}
+    assert (
+        "Building 2 gold spans without the worker's build cache (above "
+        "MAP_BUILD_CACHE_MAX_SPANS=1): a rebuild redoes everything"
+    ) in caplog.messages
