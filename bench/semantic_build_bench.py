@@ -10,7 +10,8 @@ encoded (an empty cache); "warm": every vector comes from the lookup, as from th
 served benchmark). ``--job`` runs what the map worker's job runs besides reading and writing
 the database, with a worker's ``BuildCache`` where the worker would have one
 (``maps.services.build_cache_for``): the input hash, the build, the embedding table
-released (as after storing its new vectors) and the map's JSON cut into a version's chunks,
+released (as after storing its new vectors) and the map's JSON cut into a version's chunks
+(``maps.services.map_chunks``: written and cut as it goes without a cache),
 with the collector paused throughout and what is left frozen
 (``core.memory.collector_paused_then_frozen``); without it, ``build_map`` alone, whose return
 re-enables the collector, whose first pass then walks the whole map. Each build runs in a
@@ -58,10 +59,8 @@ def run(options: argparse.Namespace) -> dict:
         WordLlamaEncoder,
         build_map,
         input_hash,
-        map_to_json_bytes,
         merge_similarity,
     )
-    from maps.chunks import chunked
 
     data, truth = _data(options)
     stored: dict[str, bytes] = {}
@@ -85,7 +84,7 @@ def run(options: argparse.Namespace) -> dict:
         import django
 
         django.setup()
-        from maps.services import build_cache_for
+        from maps.services import build_cache_for, map_chunks
 
         cache = build_cache_for(spans=len(data.spans), cache=BuildCache())
     stages: dict[str, float] = {}
@@ -111,10 +110,11 @@ def run(options: argparse.Namespace) -> dict:
             spent("build")
             encoded = table.encoded
             table.release()
-            cut = chunked(map_to_json_bytes(built, cache=cache))
+            # The chunks as the job writes them, dropped here instead of written.
+            sizes = [len(chunk) for _, chunk in map_chunks(built, cache=cache)]
             spent("json")
-            stages["json_mb"] = cut.ends[-1] / 2**20
-            stages["chunks"] = len(cut.chunks)
+            stages["json_mb"] = sum(sizes) / 2**20
+            stages["chunks"] = len(sizes)
     else:
         built = build_map(data, similarity=similarity)
         encoded = table.encoded

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -200,11 +200,89 @@ def _chunked(
     named, cut = list(digests), list(chunks)
     named.extend([None] * (len(ends) - len(named)))
     cut.extend([None] * (len(ends) - len(cut)))
-    for number, (start, end) in enumerate(zip((0, *ends[:-1]), ends, strict=True)):
+    for number, (start, end) in enumerate(zip([0, *ends][: len(ends)], ends, strict=True)):
         if cut[number] is None:
             cut[number] = text[start:end]
             named[number] = chunk_digest(cut[number])
     return Chunked(tuple(ends), tuple(named), tuple(cut))
+
+
+# How much text past the last cut ``chunks_of`` gathers before cutting: at least twice
+# ``LOOKAHEAD`` (so every round cuts), and large enough that the ``LOOKAHEAD`` it reads again
+# next round is a small part of it.
+STREAM_AHEAD = 16 * LOOKAHEAD
+
+
+def chunks_of(pieces: Iterable[bytes], *, ahead: int = STREAM_AHEAD) -> Iterator[tuple[str, bytes]]:
+    """Yield the (name, bytes) of each chunk of the text the pieces make, joined: the chunks
+    ``chunked`` cuts of the whole text, in order, without ever holding the whole text.
+
+    Pieces gather until ``ahead`` bytes follow the last cut; the cuts up to ``LOOKAHEAD``
+    before the end of what has come are then final (a cut depends on nothing further, which
+    ``chunked`` relies on too), their chunks go, and the text before them is dropped.
+    """
+    if ahead < 2 * LOOKAHEAD:
+        raise ValueError(f"ahead must be at least {2 * LOOKAHEAD} bytes")
+    stream = _Stream()
+    for piece in pieces:
+        stream.buffer += piece
+        if stream.waiting() >= ahead:
+            yield from stream.cut(final=False)
+    yield from stream.cut(final=True)
+
+
+class _Stream:
+    """A text coming in pieces, held from a window before its last cut."""
+
+    __slots__ = ("base", "buffer", "last")
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        # The text's offsets of the buffer's first byte and of the last cut.
+        self.base = self.last = 0
+
+    def waiting(self) -> int:
+        """Return how many bytes follow the last cut."""
+        return self.base + len(self.buffer) - self.last
+
+    def cut(self, *, final: bool) -> list[tuple[str, bytes]]:
+        """Return the chunks whose ends are final (all, at the text's end) and drop them."""
+        start = self.last - self.base
+        if final and self.base == 0 and len(self.buffer) <= MINIMUM:
+            ends = [len(self.buffer)] if len(self.buffer) > start else []  # as ``chunk_ends``
+        else:
+            ends = _buffer_cuts(self.buffer, start, final=final)
+        chunks = []
+        with memoryview(self.buffer) as view:
+            for end in ends:
+                chunk = bytes(view[start:end])
+                chunks.append((chunk_digest(chunk), chunk))
+                start = end
+        self.last = self.base + start
+        # The window before the last cut stays: the next cut's look-back reads it.
+        drop = max(start - WINDOW, 0)
+        del self.buffer[:drop]
+        self.base += drop
+        return chunks
+
+
+def _buffer_cuts(buffer: bytearray, start: int, *, final: bool) -> list[int]:
+    """Return the cuts after ``start`` in the buffer that no later byte can move: up to
+    ``LOOKAHEAD`` before its end, or all of them when the text ends there."""
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    size = len(data)
+    low = max(start - WINDOW, 0)
+    candidates = _candidates(data[low:]) + low
+    limit = size if final else size - LOOKAHEAD
+    cuts = []
+    # Before the text's end, -1 for its size: no cut is ever taken for the last.
+    for cut in _chain(
+        data, candidates, _content_cuts(data, candidates), start, size, size if final else -1
+    ):
+        if cut > limit:
+            break
+        cuts.append(cut)
+    return cuts
 
 
 def split_chunks(text: bytes) -> list[bytes]:

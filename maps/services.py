@@ -12,6 +12,7 @@ import os
 import socket
 import time
 import traceback
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,10 +33,11 @@ from maps.builder import (
     Memo,
     build_map,
     input_hash,
+    map_json_pieces,
     map_to_json_bytes,
     merge_similarity,
 )
-from maps.chunks import chunked
+from maps.chunks import chunked, chunks_of
 from maps.embeddings import claim_embedding_table, claim_embeddings_store
 from maps.heartbeat import ProgressReport, heartbeat
 from maps.metrics import MAP_BUILD_SECONDS
@@ -299,24 +301,20 @@ def map_version_store(
 ) -> tuple[MapVersion, bool]:
     """Store a built map as a new version; return it and whether it is new.
 
-    The map's JSON is cut into content-named chunks (``maps.chunks``) and only the chunks no
+    The map's JSON is cut into content-named chunks (``map_chunks``) and only the chunks no
     version holds yet are written: a rebuild after one decision writes a few hundred kilobytes,
-    not the whole map. A version of the same input stored meanwhile (a redelivered task) is
-    returned instead. The version comes without its graph: nothing in the job reads it back.
+    not the whole map. Without the worker's cache the chunks are written a few megabytes at a
+    time as the text is cut, in the version's transaction. A version of the same input stored
+    meanwhile (a redelivered task) is returned instead. The version comes without its graph:
+    nothing in the job reads it back.
     """
-    # The last map this worker stored, cut into chunks: cutting the next one takes what the two
-    # share from it (``maps.chunks.chunked``).
-    stored = Memo(cache, "stored chunks")
-    cut = chunked(map_to_json_bytes(graph, cache=cache), stored.get(None))
-    stored.keep(None, cut)
-    stored.remember()
-    chunks, digests = cut.chunks, list(cut.digests)
     try:
         with transaction.atomic():
             # Chunks first: a version never lists a chunk that is not there.
-            text_bytes_insert_missing(
-                MapChunk, key="digest", column="text", rows=dict(zip(digests, chunks, strict=True))
-            )
+            digests: list[str] = []
+            for batch in _batches(map_chunks(graph, cache=cache), whole=cache is not None):
+                text_bytes_insert_missing(MapChunk, key="digest", column="text", rows=dict(batch))
+                digests.extend(name for name, _ in batch)
             version = MapVersion.objects.create(
                 debate_id=debate.pk,
                 input_hash=digest,
@@ -329,6 +327,46 @@ def map_version_store(
     except IntegrityError:
         return MapVersion.objects.defer(*LARGE_FIELDS).get(debate=debate, input_hash=digest), False
     return MapVersion.objects.defer(*LARGE_FIELDS).get(pk=version.pk), True
+
+
+# A chunk of a map's JSON: its name and its bytes.
+Chunk = tuple[str, bytes]
+
+
+def map_chunks(graph: ArgumentMap, *, cache: BuildCache | None = None) -> Iterator[Chunk]:
+    """Return the (name, bytes) of each chunk of the map's JSON, in order.
+
+    With the worker's cache, the whole text is written (mostly from the last map's kept
+    JSON of its arguments and edges) and cut with the help of the last map's chunks, kept for
+    the next; without one (a cold worker, or a debate above ``MAP_BUILD_CACHE_MAX_SPANS``), the
+    text is written and cut as it goes, so the job never holds all of it, nor its dicts.
+    """
+    if cache is None:
+        return chunks_of(map_json_pieces(graph))
+    stored = Memo(cache, "stored chunks")
+    cut = chunked(map_to_json_bytes(graph, cache=cache), stored.get(None))
+    stored.keep(None, cut)
+    stored.remember()
+    return zip(cut.digests, cut.chunks, strict=True)
+
+
+# Bytes of chunks a statement writes while the map's text is cut as it goes.
+WRITE_BYTES = 8 * 2**20
+
+
+def _batches(chunks: Iterable[Chunk], *, whole: bool) -> Iterator[list[Chunk]]:
+    """Return the chunks in lists of about ``WRITE_BYTES``, or in one list when ``whole`` (their
+    text is held anyway, and one statement is quicker)."""
+    batch: list[Chunk] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk[1])
+        if not whole and held >= WRITE_BYTES:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def _is_transient(exc: Exception) -> bool:

@@ -82,7 +82,13 @@ from maps.builder.semantic import (
     SemanticSimilarity,
     merge_similarity,
 )
-from maps.builder.serialise import map_from_dict, map_to_dict, map_to_json, map_to_json_bytes
+from maps.builder.serialise import (
+    map_from_dict,
+    map_json_pieces,
+    map_to_dict,
+    map_to_json,
+    map_to_json_bytes,
+)
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
     STOPWORDS,
@@ -173,6 +179,7 @@ __all__ = [
     "jaccard",
     "map_diff",
     "map_from_dict",
+    "map_json_pieces",
     "map_to_dict",
     "map_to_json",
     "map_to_json_bytes",

@@ -6,7 +6,7 @@ order; a version stores exactly these bytes. ``map_from_dict`` reads them back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -70,6 +70,31 @@ def _map_dict(
 
     if edge is None:
         edge = _edge_dict
+    head = _map_head(m, number)
+    lists = {
+        "arguments": [argument(n) for n in m.arguments],
+        "edges": [edge(e) for e in m.edges],
+    }
+    return {key: lists[key] if key in lists else head[key] for key in _MAP_KEYS}
+
+
+# The map's keys in the order ``map_to_dict`` gives them (its canonical JSON sorts them).
+_MAP_KEYS = (
+    "builder",
+    "input_hash",
+    "similarity",
+    "strength",
+    "proposition",
+    "arguments",
+    "actors",
+    "edges",
+    "positions",
+    "notes",
+)
+
+
+def _map_head(m: ArgumentMap, number: Callable[[float], Any]) -> dict[str, Any]:
+    """Return ``map_to_dict`` data but the arguments and edges, the lists as long as the map."""
     return {
         "builder": m.builder,
         "input_hash": m.input_hash,
@@ -88,7 +113,6 @@ def _map_dict(
             "text": m.proposition.text,
             "strength": number(m.proposition.strength),
         },
-        "arguments": [argument(n) for n in m.arguments],
         "actors": [
             {
                 "id": a.id,
@@ -104,7 +128,6 @@ def _map_dict(
             }
             for a in m.actors
         ],
-        "edges": [edge(e) for e in m.edges],
         "positions": [
             {
                 "actor": p.actor,
@@ -280,3 +303,55 @@ def _orjson_map_dict(argument_map: ArgumentMap, cache: BuildCache | None) -> dic
     data = _map_dict(argument_map, json_float, argument=argument, edge=edge)
     written.remember()
     return data
+
+
+# Arguments or edges written by one orjson call: a call an item costs more than its writing,
+# a call for the whole list holds every item's dict and the list's whole text at once.
+_BATCH = 1024
+
+
+def map_json_pieces(argument_map: ArgumentMap) -> Iterator[bytes]:
+    """Yield ``map_to_json_bytes(argument_map)`` in pieces: joined, its very bytes.
+
+    Arguments and edges are written a batch at a time, each item's dict made only for its
+    batch, so the map's whole text and a dict of every item (each about as large as the map's
+    objects) never exist at once; the caller cuts the pieces into chunks as they come
+    (``maps.chunks.chunks_of``).
+    """
+    heads: dict[Callable[[float], Any], dict[str, Any]] = {}
+
+    def head(number: Callable[[float], Any]) -> dict[str, Any]:
+        if number not in heads:
+            heads[number] = _map_head(argument_map, number)
+        return heads[number]
+
+    lists: dict[str, tuple[Sequence[Any], Callable[[Any, Callable[[float], Any]], Any]]] = {
+        "arguments": (argument_map.arguments, _argument_dict),
+        "edges": (argument_map.edges, lambda e, _number: _edge_dict(e)),
+    }
+    opening = b"{"
+    for key in sorted(_MAP_KEYS):
+        yield opening + orjson.dumps(key) + b":"
+        opening = b","
+        if key not in lists:
+            yield _canonical(lambda number, key=key: head(number)[key])
+            continue
+        items, make = lists[key]
+        yield b"["
+        for start in range(0, len(items), _BATCH):
+            batch = items[start : start + _BATCH]
+            text = _canonical(
+                lambda number, batch=batch, make=make: [make(item, number) for item in batch]
+            )
+            yield (b"," if start else b"") + text[1:-1]
+        yield b"]"
+    yield b"}"
+
+
+def _canonical(make: Callable[[Callable[[float], Any]], Any]) -> bytes:
+    """Return the canonical JSON of ``make(number)``'s value: orjson's with ``json_float``,
+    else ``json``'s with the floats as they are (``map_to_json_bytes`` does the same)."""
+    fast = orjson_or_none(lambda: make(json_float))
+    if fast is not None:
+        return fast
+    return reference_json(make(same)).encode("utf-8")

@@ -5,7 +5,16 @@ import random
 
 import pytest
 
-from maps.chunks import MAXIMUM, MINIMUM, chunk_digest, chunk_ends, chunked, split_chunks
+from maps.chunks import (
+    LOOKAHEAD,
+    MAXIMUM,
+    MINIMUM,
+    chunk_digest,
+    chunk_ends,
+    chunked,
+    chunks_of,
+    split_chunks,
+)
 
 
 def _array(count: int, seed: int = 1) -> list[dict]:
@@ -62,6 +71,8 @@ def test_a_long_text_without_elements_is_cut_at_character_boundaries():
 @pytest.mark.parametrize("text", [b"", b"{}", b'{"a":[{"b":1},{"c":2}]}'])
 def test_a_small_text_is_one_chunk(text):
     assert split_chunks(text) == ([text] if text else [])
+    assert list(chunked(text).chunks) == ([text] if text else [])
+    assert list(chunks_of([text])) == ([(chunk_digest(text), text)] if text else [])
 
 
 def _edited(items: list[dict], edit: str, rng: random.Random) -> list[dict]:
@@ -131,3 +142,61 @@ def test_edits_reuse_the_chunk_objects_far_from_them():
     # them (MAXIMUM / MINIMUM chunks at most, each).
     assert 2 <= len(made) <= 2 * (MAXIMUM // MINIMUM + 2)
     assert b"".join(cut.chunks) == _text(items)
+
+
+def _pieces(text: bytes, rng: random.Random, sizes: list[int]) -> list[bytes]:
+    pieces, at = [], 0
+    while at < len(text):
+        size = rng.choice(sizes)
+        pieces.append(text[at : at + size])
+        at += size
+    return pieces
+
+
+TEXTS = {
+    # Elements of every length: cuts by content, about 3 and 9 MB (many rounds of cutting).
+    "elements": lambda: _text(_array(30_000, seed=5)),
+    "many elements": lambda: _text(_array(90_000, seed=6)),
+    # Elements far apart: chunks cut at the last element that keeps them short enough.
+    "few elements": lambda: b",{".join([b"y" * 600_000] * 9),
+    # No element at all for megabytes: blind cuts at a character boundary.
+    "no elements": lambda: ("\u00e4" * 1_500_000 + ",{" + "b" * 1_500_000).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", list(TEXTS))
+@pytest.mark.parametrize("ahead", [2 * LOOKAHEAD, 2 * LOOKAHEAD + 12_345, 16 * LOOKAHEAD])
+def test_the_chunks_of_a_text_in_pieces_are_the_chunks_of_the_whole(kind, ahead):
+    text = TEXTS[kind]()
+    whole = chunked(text)
+    expected = list(zip(whole.digests, whole.chunks, strict=True))
+    assert len(expected) > 5
+
+    for seed, sizes in enumerate(([1, 7, 1_000], [100_000, 2_000_000], [len(text)])):
+        pieces = _pieces(text, random.Random(seed), sizes)
+
+        assert list(chunks_of(pieces, ahead=ahead)) == expected
+
+
+def test_the_chunks_of_pieces_come_before_the_last_piece():
+    text = TEXTS["many elements"]()
+    pieces = _pieces(text, random.Random(1), [50_000])
+    given = 0
+
+    def counted():
+        nonlocal given
+        for piece in pieces:
+            given += 1
+            yield piece
+
+    chunks = chunks_of(counted(), ahead=2 * LOOKAHEAD)
+    next(chunks)
+
+    # The first chunk came once enough text followed it, long before the end.
+    assert given == -(-2 * LOOKAHEAD // 50_000)
+    assert b"".join([next(chunks)[1] for _ in range(3)])
+
+
+def test_cutting_pieces_too_few_bytes_ahead_is_refused():
+    with pytest.raises(ValueError, match="ahead must be at least"):
+        list(chunks_of([b"{}"], ahead=2 * LOOKAHEAD - 1))

@@ -23,9 +23,11 @@ from maps.builder import (
     MapScheme,
     build_map,
     input_hash,
+    map_json_pieces,
     map_to_dict,
     map_to_json,
     map_to_json_bytes,
+    serialise,
 )
 from maps.builder.hashing import canonical_input
 from maps.builder.json_text import kept_fragment
@@ -94,6 +96,7 @@ def test_the_map_json_is_the_reference_bytes(built):
 
     assert text == reference(map_to_dict(built))
     assert map_to_json_bytes(built) == text.encode("utf-8")
+    assert b"".join(map_json_pieces(built)) == text.encode("utf-8")
 
 
 @pytest.mark.parametrize("value", TRICKY_FLOATS, ids=repr)
@@ -116,6 +119,7 @@ def test_floats_json_writes_in_its_own_way_stay_as_json_writes_them(built, value
 
     assert map_to_json(tricky) == expected
     assert map_to_json_bytes(tricky) == expected.encode("utf-8")
+    assert b"".join(map_json_pieces(tricky)) == expected.encode("utf-8")
 
 
 def test_a_value_orjson_refuses_is_written_by_json(built):
@@ -129,6 +133,25 @@ def test_a_value_orjson_refuses_is_written_by_json(built):
     assert f'"start":{2**70}' in text
     assert text == reference(map_to_dict(huge))
     assert map_to_json_bytes(huge) == text.encode("utf-8")
+    assert b"".join(map_json_pieces(huge)) == text.encode("utf-8")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 1024])
+def test_the_map_json_in_pieces_is_its_bytes_with_lists_of_any_length(built, monkeypatch, batch):
+    monkeypatch.setattr(serialise, "_BATCH", batch)
+    many = replace(built, arguments=built.arguments * 3, edges=built.edges * 5)
+    empty = replace(built, arguments=(), edges=(), actors=(), positions=(), notes=())
+
+    for argument_map in (built, many, empty):
+        pieces = list(map_json_pieces(argument_map))
+        text = map_to_json_bytes(argument_map)
+
+        assert b"".join(pieces) == text
+        # Each batch of arguments and edges is a piece of its own.
+        assert len(pieces) == 23 + sum(
+            -(-len(items) // batch) for items in (argument_map.arguments, argument_map.edges)
+        )
+    assert b'"arguments":[]' in map_to_json_bytes(empty)
 
 
 @pytest.mark.parametrize(
