@@ -228,19 +228,23 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
         if existing is None:
             building = f"Building from {len(data.spans)} gold spans"
             report.step(15, building)
+
+            def merged() -> None:
+                # The vectors this build had to encode, so the next one reads them instead;
+                # stored, they go before the map takes their room (the worker's cache keeps
+                # the similarity, and so the table, until the next build).
+                claim_embeddings_store(model=embeddings.model, vectors=embeddings.new)
+                embeddings.release()
+
             graph = build_map(
                 data,
                 similarity=similarity,
                 progress=report.during(15, 85, building),
                 known_input_hash=digest,
                 cache=cache,
+                after_merging=merged,
             )
             report.step(90, "Saving the map")
-            # The vectors this build had to encode, so the next one reads them instead.
-            claim_embeddings_store(model=embeddings.model, vectors=embeddings.new)
-            # Stored: the vectors go before the map's JSON is written (the worker's cache
-            # keeps the similarity, and so the table, until the next build).
-            embeddings.release()
             version, created = map_version_store(
                 debate=debate,
                 digest=digest,

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from maps.builder import (
+    DEFAULT_SIMILARITY,
     PROPOSITION_ID,
     GoldRelation,
     GoldSpan,
@@ -294,6 +295,44 @@ def test_build_reports_its_progress_from_zero_to_one():
         "done",
     ]
     assert map_to_json(result) == map_to_json(build_map(seed_map_input()))
+
+
+def test_after_merging_runs_once_between_merging_and_linking_and_nothing_scores_after_it():
+    events = []
+
+    class Closing:
+        """Lexical merging that refuses to score once told the merging is over."""
+
+        method, threshold = DEFAULT_SIMILARITY.method, DEFAULT_SIMILARITY.threshold
+        closed = False
+
+        def similar_pairs(self, texts, groups):
+            assert not self.closed
+            return DEFAULT_SIMILARITY.similar_pairs(texts, groups)
+
+        def explain(self, text_a, text_b):
+            assert not self.closed
+            return DEFAULT_SIMILARITY.explain(text_a, text_b)
+
+    similarity = Closing()
+
+    def merged():
+        similarity.closed = True
+        events.append("merged")
+
+    result = build_map(
+        bigger_seed_input(),
+        similarity=similarity,
+        progress=lambda fraction, stage: events.append(stage),
+        after_merging=merged,
+    )
+
+    assert events.index("merged") == events.index("linking arguments") - 1
+    assert events.count("merged") == 1
+    assert events[events.index("merged") - 1] == "merging pro premises"
+    expected = build_map(bigger_seed_input(), similarity=Closing())
+    assert [n.merges for n in result.arguments] == [n.merges for n in expected.arguments]
+    assert any(n.merges for n in result.arguments)
 
 
 # --- ids, determinism, hashing ----------------------------------------------------------------
