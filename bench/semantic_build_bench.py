@@ -10,7 +10,7 @@ encoded (an empty cache); "warm": every vector comes from the lookup, as from th
 served benchmark). ``--job`` runs what the map worker's job runs besides reading and writing
 the database, with a worker's ``BuildCache`` where the worker would have one
 (``maps.services.build_cache_for``): the input hash, the build, the embedding table
-released once every group is merged (as after storing its new vectors), the map's JSON cut
+released each time a group is merged (as after storing its new vectors), the map's JSON cut
 into a version's chunks (``maps.services.map_chunks``: written and cut as it goes without a
 cache), with the collector paused throughout and what is left frozen
 (``core.memory.collector_paused_then_frozen``); without it, ``build_map`` alone, whose return
@@ -106,14 +106,14 @@ def run(options: argparse.Namespace) -> dict:
         with collector_paused_then_frozen():
             digest = input_hash(data, similarity=similarity, cache=cache)
             spent("hash")
-            # The table released once every group is merged, as the job does (once it has
-            # stored the vectors the build encoded).
+            # The table released each time a group is merged, as the job does (once it has
+            # stored the vectors the build encoded for it).
             built = build_map(
                 data,
                 similarity=similarity,
                 known_input_hash=digest,
                 cache=cache,
-                after_merging=table.release,
+                after_group=table.release,
             )
             spent("build")
             encoded = table.encoded

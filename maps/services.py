@@ -230,9 +230,10 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
             report.step(15, building)
 
             def merged() -> None:
-                # The vectors this build had to encode, so the next one reads them instead;
-                # stored, they go before the map takes their room (the worker's cache keeps
-                # the similarity, and so the table, until the next build).
+                # The vectors the build had to encode for the group, so the next group and
+                # the next build read them instead; stored, they go, and the table holds one
+                # group's at a time (the worker's cache keeps the similarity, and so the
+                # table, until the next build).
                 claim_embeddings_store(model=embeddings.model, vectors=embeddings.new)
                 embeddings.release()
 
@@ -242,7 +243,7 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
                 progress=report.during(15, 85, building),
                 known_input_hash=digest,
                 cache=cache,
-                after_merging=merged,
+                after_group=merged,
             )
             report.step(90, "Saving the map")
             version, created = map_version_store(

@@ -48,7 +48,7 @@ def build_map(
     progress: Progress = _no_progress,
     known_input_hash: str | None = None,
     cache: BuildCache | None = None,
-    after_merging: Callable[[], None] | None = None,
+    after_group: Callable[[], None] | None = None,
 ) -> ArgumentMap:
     """Return the argument map of a debate's gold spans and relations.
 
@@ -57,14 +57,12 @@ def build_map(
     with the same settings, when the caller has it already (a job computes it first, to skip
     a build whose input is unchanged): hashing a large input costs a noticeable part of a build.
     ``cache`` keeps what this build made for the next one (see ``BuildCache``); it never
-    changes the map. ``after_merging()`` is called once every group is merged, before the
-    arguments are linked: nothing after it asks the similarity for a score, so a job may store
-    the vectors the build encoded and free them there, before the map takes their room.
+    changes the map. ``after_group()`` is called each time a (kind, side) group is merged:
+    nothing after it asks the similarity about that group's texts again, so a job may store
+    the vectors the build encoded so far and free them there, and hold one group's at a time.
     """
     with collector_paused():
-        return _build(
-            data, similarity, base_score, progress, known_input_hash, cache, after_merging
-        )
+        return _build(data, similarity, base_score, progress, known_input_hash, cache, after_group)
 
 
 def _validate(data: MapInput) -> list[str]:
@@ -114,7 +112,7 @@ def _build(
     progress: Progress,
     known_input_hash: str | None,
     cache: BuildCache | None,
-    after_merging: Callable[[], None] | None,
+    after_group: Callable[[], None] | None,
 ) -> ArgumentMap:
     progress(0.0, "checking the input")
     # A rebuild after one decision sees the same spans and nodes again: each is taken from
@@ -122,9 +120,7 @@ def _build(
     spans = read_spans(data, _validate(data), cache)
     notes: list[str] = []
     curations = curations_by_group(data.decisions, spans, notes)
-    groups = merge_groups(spans, similarity, progress, cache, curations, notes)
-    if after_merging is not None:
-        after_merging()
+    groups = merge_groups(spans, similarity, progress, cache, curations, notes, after_group)
     arguments, node_of_span = _argument_nodes(groups, cache)
 
     progress(0.8, "linking arguments")

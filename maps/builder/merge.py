@@ -28,7 +28,7 @@ Both go into the map's notes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter, eq, itemgetter
@@ -133,6 +133,7 @@ def merge_groups(
     cache: BuildCache | None,
     curations: Mapping[GroupKey, tuple[Curation, ...]] | None = None,
     notes: list[str] | None = None,
+    after_group: Callable[[], None] | None = None,
 ) -> list[Group]:
     """Return each (kind, side) group's members in order and its clusters as positions among
     them, with their merges and splits, as ``merge_spans`` describes them.
@@ -174,6 +175,8 @@ def merge_groups(
         members, found, skipped = known
         overruled.extend(skipped)
         made.append((bucket_key, members, found))
+        if after_group is not None:
+            after_group()
     same_groups.remember()
     if notes is not None:
         notes.extend(overruled)

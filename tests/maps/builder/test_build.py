@@ -297,40 +297,53 @@ def test_build_reports_its_progress_from_zero_to_one():
     assert map_to_json(result) == map_to_json(build_map(seed_map_input()))
 
 
-def test_after_merging_runs_once_between_merging_and_linking_and_nothing_scores_after_it():
+def test_after_group_runs_as_each_group_is_merged_and_nothing_asks_about_its_texts_after():
     events = []
 
     class Closing:
-        """Lexical merging that refuses to score once told the merging is over."""
+        """Lexical merging that refuses to score a text of a group it was told is done."""
 
         method, threshold = DEFAULT_SIMILARITY.method, DEFAULT_SIMILARITY.threshold
-        closed = False
+        asked: set[str] = set()
+        closed: set[str] = set()
 
         def similar_pairs(self, texts, groups):
-            assert not self.closed
+            assert not self.closed & set(texts)
+            self.asked.update(texts)
             return DEFAULT_SIMILARITY.similar_pairs(texts, groups)
 
         def explain(self, text_a, text_b):
-            assert not self.closed
+            assert not self.closed & {text_a, text_b}
             return DEFAULT_SIMILARITY.explain(text_a, text_b)
 
     similarity = Closing()
 
     def merged():
-        similarity.closed = True
+        similarity.closed |= similarity.asked
         events.append("merged")
 
     result = build_map(
         bigger_seed_input(),
         similarity=similarity,
         progress=lambda fraction, stage: events.append(stage),
-        after_merging=merged,
+        after_group=merged,
     )
 
-    assert events.index("merged") == events.index("linking arguments") - 1
-    assert events.count("merged") == 1
-    assert events[events.index("merged") - 1] == "merging pro premises"
-    expected = build_map(bigger_seed_input(), similarity=Closing())
+    assert events[events.index("merging contra claims") :] == [
+        "merging contra claims",
+        "merged",
+        "merging pro claims",
+        "merged",
+        "merging contra premises",
+        "merged",
+        "merging pro premises",
+        "merged",
+        "linking arguments",
+        "computing strengths",
+        "assembling the map",
+        "done",
+    ]
+    expected = build_map(bigger_seed_input())
     assert [n.merges for n in result.arguments] == [n.merges for n in expected.arguments]
     assert any(n.merges for n in result.arguments)
 
