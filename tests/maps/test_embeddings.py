@@ -73,6 +73,45 @@ def test_a_rebuild_reads_the_stored_vectors_and_encodes_nothing(
     assert second.version_id != first.version_id and not second.reused
 
 
+def test_a_later_group_reads_the_vectors_an_earlier_group_stored(
+    debate, paraphrase, no_dispatch, encoded, monkeypatch
+):
+    from maps import embeddings
+
+    read = []
+    get = embeddings.claim_embeddings_get
+
+    def reading(*, model, keys):
+        found = get(model=model, keys=keys)
+        read.append((len(keys), len(found)))
+        return found
+
+    monkeypatch.setattr(embeddings, "claim_embeddings_get", reading)
+    # The contra claims' two texts again, as contra premises of two more documents: merged
+    # after the claims, whose vectors were stored and let go by then.
+    for text in (TEXT_A, TEXT_C):
+        document = DocumentFactory(
+            debate=debate, text=f"{text} So it was reported.", status=DocumentStatus.ADJUDICATED
+        )
+        SpanFactory(
+            document=document,
+            annotator=None,
+            created_by=paraphrase.created_by,
+            start=0,
+            end=len(text),
+            stance="contra",
+            role="premise",
+        )
+
+    outcome = build(debate)
+
+    assert outcome.status == "done"
+    # Each text encoded once, for the claims; the premises read both from the database.
+    assert sorted(text for call in encoded for text in call) == sorted([TEXT_A, TEXT_C])
+    assert read == [(2, 0), (2, 2)]
+    assert ClaimEmbedding.objects.count() == 2
+
+
 def test_changing_the_merge_method_changes_the_input_hash_and_the_map(
     debate, paraphrase, no_dispatch
 ):
