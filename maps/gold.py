@@ -55,11 +55,14 @@ def gold_map_input(*, debate: Debate, cache: BuildCache | None = None) -> MapInp
     gold = {"document__debate": debate, "document__status": DocumentStatus.ADJUDICATED}
     span_rows = Span.objects.filter(annotator__isnull=True, **gold)
     relation_rows = Relation.objects.filter(annotator__isnull=True, **gold)
+    shared = _Shared()
     if cache is None:
-        spans = [GoldSpan(*row) for row in _span_values(span_rows)]
-        relations = [GoldRelation(*row[2:]) for row in _relation_values(relation_rows)]
+        spans = list(map(shared.span, _span_values(span_rows)))
+        relations = list(map(shared.relation, _relation_values(relation_rows)))
     else:
-        spans, relations = _gold_by_document(documents, revisions, span_rows, relation_rows, cache)
+        spans, relations = _gold_by_document(
+            documents, revisions, span_rows, relation_rows, cache, shared
+        )
     actors = [
         MapActor(id=pk, name=name, kind=kind, affiliation=affiliation, aliases=tuple(aliases))
         for pk, name, kind, affiliation, aliases in debate.actors.order_by("pk").values_list(
@@ -102,6 +105,21 @@ _RELATION_COLUMNS = ("pk", "document_id", "source_id", "target_id", "type")
 _CHUNK = 5000
 
 
+class _Shared(dict[str, str]):
+    """One string object for each of the few words gold rows repeat (stances, roles, relation
+    types) in one read: the database driver makes a new one every row (a million spans held two
+    million copies of a few words)."""
+
+    def span(self, row: tuple) -> GoldSpan:
+        pk, document_id, start, end, quote, stance, role, actor_id = row
+        stance, role = self.setdefault(stance, stance), self.setdefault(role, role)
+        return GoldSpan(pk, document_id, start, end, quote, stance, role, actor_id)
+
+    def relation(self, row: tuple) -> GoldRelation:
+        _, _, source_id, target_id, kind = row
+        return GoldRelation(source_id, target_id, self.setdefault(kind, kind))
+
+
 def _span_values(rows: QuerySet) -> Iterator[tuple]:
     return rows.order_by("pk").values_list(*_SPAN_COLUMNS).iterator(chunk_size=_CHUNK)
 
@@ -116,6 +134,7 @@ def _gold_by_document(
     span_rows: QuerySet,
     relation_rows: QuerySet,
     cache: BuildCache,
+    shared: _Shared,
 ) -> tuple[list[GoldSpan], list[GoldRelation]]:
     """Return the gold spans and relations of the documents, document by document, reading
     only those of documents whose gold revision is not the one the last read found.
@@ -137,7 +156,9 @@ def _gold_by_document(
         else:
             found[document.id] = (key, block)
     if missing:
-        found.update(_read_documents(span_rows, relation_rows, missing, len(documents), revisions))
+        found.update(
+            _read_documents(span_rows, relation_rows, missing, len(documents), revisions, shared)
+        )
     spans: list[GoldSpan] = []
     relations: list[GoldRelation] = []
     for document in documents:
@@ -155,6 +176,7 @@ def _read_documents(
     ids: list,
     all_documents: int,
     revisions: Mapping[int, int | None],
+    shared: _Shared,
 ) -> dict:
     """Return each document's (key, (spans, relations)), the key its revision read before."""
     span_values: dict = {pk: [] for pk in ids}
@@ -174,8 +196,8 @@ def _read_documents(
         pk: (
             (pk, revisions[pk]),
             (
-                tuple(GoldSpan(*row) for row in span_values[pk]),
-                tuple(GoldRelation(*row[2:]) for row in relation_values[pk]),
+                tuple(map(shared.span, span_values[pk])),
+                tuple(map(shared.relation, relation_values[pk])),
             ),
         )
         for pk in ids

@@ -72,11 +72,13 @@ def read_spans(
         last = _Kept(context, {}, [], [], last.by_values)
     spans = list(data.spans)
     found: list[str] = []
+    # One string object for each document and actor id, however many spans name it.
+    names: dict[str, str] = {}
     records, head, tail = records_in_order(
         last.spans,
         last.records,
         spans,
-        lambda span: _record(span, documents, actors, scheme, last.by_values, found),
+        lambda span: _record(span, documents, actors, scheme, last.by_values, found, names),
     )
     # (span id, BuildSpan) of each record: a span id twice makes fewer entries than spans.
     read = dict(map(itemgetter(1, 2), records)) if not found else {}
@@ -95,15 +97,20 @@ def _record(
     scheme: Any,
     by_values: Mapping[tuple, BuildSpan],
     problems: list[str],
+    names: dict[str, str],
 ) -> tuple:
     """Return a span's record: (span, its id, its BuildSpan, its values or None, its
-    document). A problem is added to ``problems`` (its record is then never used)."""
+    document). A problem is added to ``problems`` (its record is then never used). ``names``
+    gives the id strings already made their one object."""
     span_id, document_id = str(span.id), str(span.document_id)
+    document_id = names.setdefault(document_id, document_id)
     document = documents.get(document_id)
     if document is None:
         problems.append(f"span {span_id}: unknown document {document_id}")
         return (span, span_id, None, None, None)
     actor_id = None if span.actor_id is None else str(span.actor_id)
+    if actor_id is not None:
+        actor_id = names.setdefault(actor_id, actor_id)
     if actor_id is not None and actor_id not in actors:
         problems.append(f"span {span_id}: unknown actor {actor_id}")
     start, end, quote = span.start, span.end, span.quote
@@ -187,7 +194,7 @@ def _problems(
             problems.append(f"span {span_id} appears twice")
             continue
         # A span of an unknown document or stance is not read: relations to it are named.
-        if _record(span, documents, actors, data.scheme, {}, problems)[2] is not None:
+        if _record(span, documents, actors, data.scheme, {}, problems, {})[2] is not None:
             seen.add(span_id)
     for relation in data.relations:
         for end in (relation.source_id, relation.target_id):

@@ -183,6 +183,18 @@ def test_every_source_keeps_its_provenance(seed_map):
     assert rules.start == ARTICLE_000.index("tech companies would have to")
 
 
+def test_the_sources_of_one_document_or_actor_share_one_id_string(seed_map):
+    sources = [s for n in seed_map.arguments for s in n.sources]
+    for field in ("document_id", "actor_id"):
+        named: dict[str, str] = {}
+        for source in sources:
+            value = getattr(source, field)
+            if value is not None:
+                assert named.setdefault(value, value) is value
+        # Several sources name the same one: the identity above was tested, not assumed.
+        assert len(named) < sum(getattr(s, field) is not None for s in sources)
+
+
 # --- merging ----------------------------------------------------------------------------------
 
 
