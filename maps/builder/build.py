@@ -122,9 +122,13 @@ def _build(
     curations = curations_by_group(data.decisions, spans, notes)
     groups = merge_groups(spans, similarity, progress, cache, curations, notes, after_group)
     arguments, node_of_span = _argument_nodes(groups, cache)
+    # The nodes hold what the rest needs of the clusters, and the edges of the spans: each goes
+    # as soon as it has served (a million spans' BuildSpans and keys are a third of a GB).
+    del groups
 
     progress(0.8, "linking arguments")
     edges = relation_edges(data.relations, spans, node_of_span, data.scheme, notes, cache)
+    del spans, node_of_span
     edges.extend(stance_edges(arguments.values(), cache))
     actor_nodes, positions, voiced = actor_parts(
         arguments, {str(a.id): a for a in data.actors}, cache

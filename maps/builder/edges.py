@@ -196,14 +196,17 @@ def _relation_records(
 def _relation_record(
     relation: GoldRelation, spans: Mapping[str, BuildSpan], polarities: Mapping[str, str]
 ) -> tuple:
-    source_span, target_span = str(relation.source_id), str(relation.target_id)
+    source, target = spans[str(relation.source_id)], spans[str(relation.target_id)]
+    # The span ids as the spans hold them: one string object for each, however many
+    # relations and edges name it.
+    source_span, target_span = source.source.span_id, target.source.span_id
     return (
         relation,
         source_span,
         target_span,
         polarities[relation.type],
-        spans[source_span],
-        spans[target_span],
+        source,
+        target,
         (source_span, target_span, relation.type),
     )
 

@@ -183,7 +183,7 @@ def test_every_source_keeps_its_provenance(seed_map):
     assert rules.start == ARTICLE_000.index("tech companies would have to")
 
 
-def test_the_sources_of_one_document_or_actor_share_one_id_string(seed_map):
+def test_sources_and_relations_share_one_string_for_each_id(seed_map):
     sources = [s for n in seed_map.arguments for s in n.sources]
     for field in ("document_id", "actor_id"):
         named: dict[str, str] = {}
@@ -193,6 +193,15 @@ def test_the_sources_of_one_document_or_actor_share_one_id_string(seed_map):
                 assert named.setdefault(value, value) is value
         # Several sources name the same one: the identity above was tested, not assumed.
         assert len(named) < sum(getattr(s, field) is not None for s in sources)
+    # A relation's ends are its spans' own id strings.
+    span_ids = {s.span_id: s.span_id for s in sources}
+    ends = [
+        end
+        for e in seed_map.edges
+        for r in e.relations
+        for end in (r.source_span_id, r.target_span_id)
+    ]
+    assert ends and all(span_ids[end] is end for end in ends)
 
 
 # --- merging ----------------------------------------------------------------------------------
