@@ -123,7 +123,7 @@ def _build(
     groups = merge_groups(spans, similarity, progress, cache, curations, notes, after_group)
     arguments, node_of_span = _argument_nodes(groups, cache)
     # The nodes hold what the rest needs of the clusters, and the edges of the spans: each goes
-    # as soon as it has served (a million spans' BuildSpans and keys are a third of a GB).
+    # as soon as it has served (a BuildSpan and its sort key for every gold span).
     del groups
 
     progress(0.8, "linking arguments")

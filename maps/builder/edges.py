@@ -57,13 +57,15 @@ def relation_edges(
             f"relation {record[1]}->{record[2]} ({record[0].type}) joins two sources "
             f"of argument {sources[n]}; left out"
         )
+    if cache is None:
+        # Nothing is kept for a next build: each edge's records go as soon as it is made.
+        grouped = _grouped(records, sources, targets)
+        del records, sources, targets
+        return [_edge(key, grouped.pop(key))[1] for key in list(grouped)]
     memo = Memo(cache, "relation edges")
     last = memo.get(None)
     if last is None:
-        grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
-        for record, source, target in zip(records, sources, targets, strict=True):
-            if source != target:
-                grouped[(record[3], source, target)].append(record)
+        grouped = _grouped(records, sources, targets)
         by_key = {key: _edge(key, members) for key, members in grouped.items()}
     else:
         by_key = _changed_edges(last, records, sources, targets)
@@ -71,6 +73,18 @@ def relation_edges(
     memo.keep(None, (records, sources, targets, by_key))
     memo.remember()
     return [edge for _, edge in by_key.values()]
+
+
+def _grouped(
+    records: list[tuple], sources: list[str], targets: list[str]
+) -> dict[tuple[str, str, str], list[tuple]]:
+    """Return the records of each edge, (polarity, source argument, target argument), in
+    input order, leaving out those whose ends lie in one argument."""
+    grouped: dict[tuple[str, str, str], list[tuple]] = defaultdict(list)
+    for record, source, target in zip(records, sources, targets, strict=True):
+        if source != target:
+            grouped[(record[3], source, target)].append(record)
+    return grouped
 
 
 def _changed_edges(
@@ -130,7 +144,7 @@ def _edge(key: tuple[str, str, str], records: list[tuple]) -> tuple[tuple, MapEd
     kind, source, target = key
     if len(records) > 1:
         records = sorted(records, key=_record_order)
-    ends = [record[6] for record in records]
+    ends = [(record[1], record[2], record[0].type) for record in records]
     edge = MapEdge(
         id=f"{kind}-" + digest(kind, source, target),
         kind=kind,
@@ -149,7 +163,7 @@ def _edge(key: tuple[str, str, str], records: list[tuple]) -> tuple[tuple, MapEd
 
 
 def _record_order(record: tuple) -> tuple:
-    return (id_key(record[1]), id_key(record[2]), record[6][2])
+    return (id_key(record[1]), id_key(record[2]), record[0].type)
 
 
 def _relation_records(
@@ -159,7 +173,7 @@ def _relation_records(
     cache: BuildCache | None,
 ) -> list[tuple]:
     """Return each relation's record, in input order: (relation, source span id, target span
-    id, polarity, source span, target span, the relation's ends as the edge lists them).
+    id, polarity, source span, target span).
 
     With a cache, the same relations take the last build's records (``records_in_order``); a
     record stays only while its ends are the same span objects.
@@ -200,15 +214,7 @@ def _relation_record(
     # The span ids as the spans hold them: one string object for each, however many
     # relations and edges name it.
     source_span, target_span = source.source.span_id, target.source.span_id
-    return (
-        relation,
-        source_span,
-        target_span,
-        polarities[relation.type],
-        source,
-        target,
-        (source_span, target_span, relation.type),
-    )
+    return (relation, source_span, target_span, polarities[relation.type], source, target)
 
 
 def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) -> list[MapEdge]:

@@ -43,8 +43,15 @@ def id_key(value: str) -> tuple[int, int, str]:
 
 def sorted_ids(ids: set[str] | frozenset[str]) -> tuple[str, ...]:
     """Return ids in ``id_key`` order (most sets of an argument's or edge's documents hold
-    one, which needs no sort)."""
-    return tuple(ids) if len(ids) < 2 else tuple(sorted(ids, key=id_key))
+    one, which needs no sort, and is one tuple object for every edge that names it)."""
+    if len(ids) > 1:
+        return tuple(sorted(ids, key=id_key))
+    return _one(*ids) if ids else ()
+
+
+@lru_cache(maxsize=1 << 18)
+def _one(value: str) -> tuple[str]:
+    return (value,)
 
 
 # Typed: 1 and 1.0 are different parts ("1" and "1.0").

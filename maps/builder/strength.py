@@ -11,6 +11,7 @@ fixed point; after ``DFQUAD_PLAIN_ROUNDS`` rounds without convergence the update
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -56,12 +57,17 @@ def dfquad_strengths(
     argument's influencers changed, so its value would come out the same. An argument gone
     since the last graph, or other settings, computes everything again.
     """
-    supports, attacks = set(supports), set(attacks)
+    if cache is not None:
+        # Compared with the last graph's (``updated``); without a cache read once, as they come.
+        supports, attacks = set(supports), set(attacks)
     kept = Memo(cache, "strengths")
     last = kept.get((tolerance, max_rounds))
     graph = None if last is None else last.updated(base, supports, attacks)
     if graph is None:
-        graph = _Graph.of(base, supports, attacks)
+        # Without a cache no later graph is compared with this one: it goes without its edges
+        # and what each influences, most of the memory the strengths take on a large map.
+        graph = _Graph.of(base, supports, attacks, compared=cache is not None)
+        del supports, attacks
         _compute(graph, base, set(base), tolerance, max_rounds)
     kept.keep((tolerance, max_rounds), graph)
     kept.remember()
@@ -91,7 +97,9 @@ class _Graph:
         self.tolerance, self.max_rounds = DFQUAD_TOLERANCE, DFQUAD_MAX_ROUNDS
 
     @classmethod
-    def of(cls, base, supports, attacks) -> _Graph:
+    def of(cls, base, supports, attacks, *, compared: bool = True) -> _Graph:
+        """Return the graph; one never ``updated`` (not ``compared``) keeps no edges and no
+        influences, which only that needs."""
         supporters: dict[str, set[str]] = defaultdict(set)
         attackers: dict[str, set[str]] = defaultdict(set)
         influences: dict[str, set[str]] = defaultdict(set)
@@ -99,11 +107,14 @@ class _Graph:
             for source, target in edges:
                 _check(base, source, target)
                 into[target].add(source)
-                influences[source].add(target)
+                if compared:
+                    influences[source].add(target)
         plan = {
-            node: (sorted(attackers.get(node, ())), sorted(supporters.get(node, ())))
+            node: (sorted(attackers.pop(node, ())), sorted(supporters.pop(node, ())))
             for node in base
         }
+        if not compared:
+            return cls(base, set(), set(), plan, {})
         return cls(base, supports, attacks, plan, dict(influences))
 
     def updated(self, base, supports, attacks) -> _Graph | None:
@@ -188,10 +199,8 @@ def _compute(
     count = len(names)
     # Each influence into ``nodes``, target by target and in the plan's order, attackers
     # (kind 0) before supporters (kind 1); a source outside ``nodes`` is final: its value.
-    targets: list[int] = []
-    kinds: list[int] = []
-    sources: list[int] = []
-    outside: list[float] = []
+    # Machine numbers, not a Python object each: there is one for every influence.
+    targets, kinds, sources, outside = array("q"), array("q"), array("q"), array("d")
     for target, name in enumerate(names):
         for kind, influencers in enumerate(plan[name]):
             for source in influencers:
@@ -200,11 +209,10 @@ def _compute(
                 position = index.get(source)
                 sources.append(-1 if position is None else position)
                 outside.append(0.0 if position is not None else strengths[source])
-    target_of = np.array(targets, dtype=np.int64)
-    kind_of = np.array(kinds, dtype=np.int64)
-    source_of = np.array(sources, dtype=np.int64)
-    value_outside = np.array(outside, dtype=np.float64)
-    del targets, kinds, sources, outside
+    target_of = np.frombuffer(targets, dtype=np.int64)
+    kind_of = np.frombuffer(kinds, dtype=np.int64)
+    source_of = np.frombuffer(sources, dtype=np.int64)
+    value_outside = np.frombuffer(outside, dtype=np.float64)
     inner = source_of >= 0
     _, component = connected_components(
         coo_matrix(

@@ -31,6 +31,7 @@ def test_builder_imports_no_django():
         assert "django" not in imported
         assert imported <= {
             "__future__",
+            "array",
             "collections",
             "contextlib",
             "core",

@@ -137,6 +137,20 @@ def test_strengths_kept_in_a_cache_and_brought_up_to_date_equal_a_fresh_computat
     assert fresh.rounds > 1
 
 
+def test_edges_read_once_as_they_come_and_given_twice_count_once():
+    rng = random.Random(12)
+    nodes = [f"n{i:02d}" for i in range(30)]
+    supports, attacks = _random_graph(rng, nodes)
+    base = dict.fromkeys(nodes, 0.5)
+    expected = dfquad_strengths(base, supports, attacks, cache=BuildCache())
+
+    # One pass over each, every edge twice: without a cache they are read once, not kept.
+    once = dfquad_strengths(base, iter([*supports, *supports]), iter([*attacks, *attacks]))
+
+    assert once == expected
+    assert expected.rounds > 1
+
+
 def test_an_argument_gone_or_rescored_computes_everything_again():
     cache = BuildCache()
     base = {"a": 0.5, "b": 0.5, "c": 0.5}
