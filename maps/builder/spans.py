@@ -67,19 +67,30 @@ def read_spans(
     last = memo.get(None) or _NOTHING
     if last.context != context:
         last = _NOTHING
-    # A span's record stays right while its document is the same object; else by values only.
-    if not all(documents.get(key) is doc for key, doc in last.documents.items()):
+    # A span's record stays right while its document is the same object (or gone, as long as
+    # none of its spans is read again); else by values only.
+    if not all(documents.get(key, doc) is doc for key, doc in last.documents.items()):
         last = _Kept(context, {}, [], [], last.by_values)
+    gone = {id(doc) for key, doc in last.documents.items() if key not in documents}
     spans = list(data.spans)
     found: list[str] = []
     # One string object for each document and actor id, however many spans name it.
     names: dict[str, str] = {}
-    records, head, tail = records_in_order(
-        last.spans,
-        last.records,
-        spans,
-        lambda span: _record(span, documents, actors, scheme, last.by_values, found, names),
-    )
+
+    def records_of(last: _Kept) -> tuple[list[tuple], int, int]:
+        return records_in_order(
+            last.spans,
+            last.records,
+            spans,
+            lambda span: _record(span, documents, actors, scheme, last.by_values, found, names),
+        )
+
+    records, head, tail = records_of(last)
+    if gone and any(map(gone.__contains__, map(id, map(itemgetter(4), records)))):
+        # A span of a document no longer in the input took its old record: read them anew.
+        found.clear()
+        last = _Kept(context, {}, [], [], last.by_values)
+        records, head, tail = records_of(last)
     # (span id, BuildSpan) of each record: a span id twice makes fewer entries than spans.
     read = dict(map(itemgetter(1, 2), records)) if not found else {}
     if problems or found or len(read) != len(spans) or not _relations_fit(data, read):

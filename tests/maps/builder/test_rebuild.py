@@ -229,3 +229,32 @@ def test_the_input_hash_through_a_cache_is_the_hash_without_one(base):
     # A value orjson refuses (an integer beyond 64 bits) falls back to json, cache or not.
     huge = replace(base, spans=[replace(base.spans[0], actor_id=2**70), *base.spans[1:]])
     assert input_hash(huge, cache=cache) == input_hash(huge)
+
+
+def test_a_document_leaving_costs_no_span_read_again_and_its_spans_are_refused(base, monkeypatch):
+    from maps.builder import MapInputError, spans
+
+    made = []
+    record = spans._record
+    monkeypatch.setattr(spans, "_record", lambda *args: made.append(1) or record(*args))
+    cache = BuildCache()
+    _warm(base, LEXICAL, cache)
+    made.clear()
+    left = _document_removed(base)
+
+    warm = _warm(left, LEXICAL, cache)
+
+    # Every other span took its last record.
+    assert made == []
+    assert warm == _cold(left, LEXICAL)
+
+    # The document's spans given again without it: each is named, none takes an old record.
+    document = _one_document(base)
+    stale = replace(
+        left, spans=[*left.spans, *(s for s in base.spans if s.document_id == document)]
+    )
+    with pytest.raises(MapInputError) as raised:
+        _warm(stale, LEXICAL, cache)
+    assert sum("unknown document" in problem for problem in raised.value.problems) == sum(
+        s.document_id == document for s in base.spans
+    )
