@@ -21,9 +21,9 @@ TARGET_MB = 2048
 
 def bench_semantic_build(scale: str) -> None:
     """Build the English claims with every text encoded (a cold vector cache), as the map job
-    does with a worker's build cache (input hash, build, the map's JSON cut into chunks; not
-    the database read and write), and record the job's CPU, the build's share, the wall time
-    and the peak resident memory of its process."""
+    does, with the worker's build cache where the worker keeps one (input hash, build, the
+    map's JSON cut into chunks; not the database read and write), and record the job's CPU,
+    the build's share, the wall time and the peak resident memory of its process."""
     spans = SEMANTIC_SPANS[scale]
     command = [
         sys.executable,
