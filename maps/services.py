@@ -343,8 +343,8 @@ def map_chunks(graph: ArgumentMap, *, cache: BuildCache | None = None) -> Iterat
 
     With the worker's cache, the whole text is written (mostly from the last map's kept
     JSON of its arguments and edges) and cut with the help of the last map's chunks, kept for
-    the next; without one (a cold worker, or a debate above ``MAP_BUILD_CACHE_MAX_SPANS``), the
-    text is written and cut as it goes, so the job never holds all of it, nor its dicts.
+    the next; without one (a debate above ``MAP_BUILD_CACHE_MAX_SPANS``), the text is written
+    and cut as it goes, so the job never holds all of it, nor its dicts.
     """
     if cache is None:
         return chunks_of(map_json_pieces(graph))
