@@ -81,7 +81,7 @@ def run(options: argparse.Namespace) -> dict:
 
     data, truth = _data(options)
     # The benchmark's answer key, not the job's: held as an array, so it weighs next to nothing
-    # in the peak measured (a dict of a million span ids was about 100 MB).
+    # in the peak measured (a dict holds an object for every span id).
     truth = _Truth(truth)
     stored: dict[str, bytes] = {}
     if options.warm and options.method != "lexical":

@@ -107,8 +107,7 @@ _CHUNK = 5000
 
 class _Shared(dict[str, str]):
     """One string object for each of the few words gold rows repeat (stances, roles, relation
-    types) in one read: the database driver makes a new one every row (a million spans held two
-    million copies of a few words)."""
+    types) in one read: the database driver makes a new one every row, two for every span."""
 
     def span(self, row: tuple) -> GoldSpan:
         pk, document_id, start, end, quote, stance, role, actor_id = row
