@@ -68,9 +68,7 @@ def chunk_ends(text: bytes) -> list[int]:
     size = len(text)
     if size <= MINIMUM:
         return [size] if size else []
-    data = np.frombuffer(text, dtype=np.uint8)
-    candidates = _candidates(data)
-    return list(_chain(data, candidates, _content_cuts(data, candidates), 0, size, size))
+    return _buffer_cuts(text, 0, final=True)
 
 
 def _chain(
@@ -248,8 +246,8 @@ class _Stream:
     def cut(self, *, final: bool) -> list[tuple[str, bytes]]:
         """Return the chunks whose ends are final (all, at the text's end) and drop them."""
         start = self.last - self.base
-        if final and self.base == 0 and len(self.buffer) <= MINIMUM:
-            ends = [len(self.buffer)] if len(self.buffer) > start else []  # as ``chunk_ends``
+        if final and self.base == 0:  # never cut: the whole text is here
+            ends = chunk_ends(self.buffer)
         else:
             ends = _buffer_cuts(self.buffer, start, final=final)
         chunks = []
@@ -266,9 +264,9 @@ class _Stream:
         return chunks
 
 
-def _buffer_cuts(buffer: bytearray, start: int, *, final: bool) -> list[int]:
+def _buffer_cuts(buffer: bytes | bytearray, start: int, *, final: bool) -> list[int]:
     """Return the cuts after ``start`` in the buffer that no later byte can move: up to
-    ``LOOKAHEAD`` before its end, or all of them when the text ends there."""
+    ``LOOKAHEAD`` before its end, or all of them when the text ends there (``final``)."""
     data = np.frombuffer(buffer, dtype=np.uint8)
     size = len(data)
     low = max(start - WINDOW, 0)
