@@ -26,7 +26,7 @@ from operator import is_not, ne
 from types import MappingProxyType
 from typing import Any
 
-from maps.builder.similarity import ClaimSimilarity
+from maps.builder.similarity import ClaimSimilarity, PairArrays
 
 RECENT_GROUPS = 32
 
@@ -133,6 +133,18 @@ class BuildCache:
             self._pairs, key, lambda: tuple(similarity.similar_pairs(texts, groups))
         )
 
+    def similar_pair_arrays(
+        self, similarity: ClaimSimilarity, texts: Sequence[str], groups: Sequence[object]
+    ) -> PairArrays:
+        """Return ``similarity.similar_pair_arrays(texts, groups)`` (arrays the caller never
+        changes), taken from the last few groups' as ``similar_pairs`` is."""
+        key = ("arrays", similarity, tuple(texts), tuple(groups))
+        return self._recent(
+            self._pairs,
+            key,
+            lambda: similarity.similar_pair_arrays(texts, groups),  # type: ignore[attr-defined]
+        )
+
     def clusters(
         self, similarity: ClaimSimilarity, signature: Hashable, make: Callable[[], tuple]
     ) -> tuple:
@@ -188,8 +200,11 @@ def records_in_order(
     if len(middle) > LOOKED_UP:
         keys = last_items if by_value else map(id, last_items)
         found = dict(zip(keys, last_records, strict=True))
-    made = []
-    for item in middle:
-        record = found.get(item if by_value else id(item))
-        made.append(make(item) if record is None else record)
+    if found:
+        made = []
+        for item in middle:
+            record = found.get(item if by_value else id(item))
+            made.append(make(item) if record is None else record)
+    else:  # nothing kept to look up (a first build): no item is hashed
+        made = list(map(make, middle))
     return [*last_records[:head], *made, *last_records[len(last_records) - tail :]], head, tail

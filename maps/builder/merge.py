@@ -35,6 +35,7 @@ from operator import attrgetter, eq, itemgetter
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo, records_in_order
+from maps.builder.forest import Constraints, unconstrained_forest
 from maps.builder.hashing import id_key
 from maps.builder.model import (
     JOIN,
@@ -207,48 +208,6 @@ def _group_clusters(
     )
 
 
-class _Constraints:
-    """Union-find over a group's positions that refuses unions across a reviewer's split."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        # root -> {split number: the sides ("a", "b") of that split the component holds}
-        self.sides: dict[int, dict[int, set[str]]] = {}
-
-    def root(self, i: int) -> int:
-        return find_root(self.parent, i)
-
-    def conflict(self, ri: int, rj: int) -> bool:
-        left, right = self.sides.get(ri), self.sides.get(rj)
-        if not left or not right:
-            return False
-        return any(len(left[k] | right[k]) == 2 for k in left.keys() & right.keys())
-
-    def join(self, i: int, j: int) -> bool:
-        """Union the components of i and j unless they are one or a split forbids it."""
-        parent, sides = self.parent, self.sides
-        ri, rj = find_root(parent, i), find_root(parent, j)
-        if ri == rj or (sides and self.conflict(ri, rj)):
-            return False
-        # As ``union`` does: the smaller root index becomes the root.
-        root, child = (ri, rj) if ri < rj else (rj, ri)
-        parent[child] = root
-        if sides:
-            merged: dict[int, set[str]] = {}
-            for old in (ri, rj):
-                for k, held in sides.pop(old, {}).items():
-                    merged.setdefault(k, set()).update(held)
-            if merged:
-                sides[root] = merged
-        return True
-
-    def forbid(self, number: int, first: Sequence[int], second: Sequence[int]) -> None:
-        """Keep the components of ``first`` apart from those of ``second`` from now on."""
-        for positions, side in ((first, "a"), (second, "b")):
-            for i in positions:
-                self.sides.setdefault(self.root(i), {}).setdefault(number, set()).add(side)
-
-
 def _reviewer_step(
     members: list[BuildSpan], i: int, j: int, curation: Curation, method: str, basis: str
 ) -> MergeStep:
@@ -272,35 +231,45 @@ def merge_group(
 ) -> tuple[tuple[Cluster, ...], tuple[str, ...]]:
     """Return one group's clusters as member positions, with the merges that explain each
     and the splits that shaped it, and the notes of the decisions a later one overruled."""
-    clusters: list[Cluster] = []
     texts = list(map(_quote, members))
     documents = list(map(_document, members))
-    found = (
-        similarity.similar_pairs(texts, documents)
-        if cache is None
-        else cache.similar_pairs(similarity, texts, documents)
-    )
-    pairs = [(i, j, score) for i, j, score in found if documents[i] != documents[j]]
     # The same span annotated twice (same document and offsets) is one argument; joining
     # these first also keeps every anchor, and so every argument id, unique.
     places = list(map(_place, map(_key, members)))
     duplicates = {
         (i - 1, i) for i in compress(range(1, len(members)), map(eq, places[1:], places[:-1]))
     }
+    span_ids = list(map(_span_id, members))
+    if not curations and hasattr(similarity, "similar_pair_arrays"):
+        # Nothing to refuse or force: the compiled union-find over the pairs as arrays.
+        found_arrays = (
+            similarity.similar_pair_arrays(texts, documents)
+            if cache is None
+            else cache.similar_pair_arrays(similarity, texts, documents)
+        )
+        forest = unconstrained_forest(found_arrays, documents, duplicates)
+        steps = _explained_steps(
+            members, similarity, cache, texts, span_ids, forest.accepted, duplicates
+        )
+        return forest.clusters(span_ids, steps), ()
+    found = (
+        similarity.similar_pairs(texts, documents)
+        if cache is None
+        else cache.similar_pairs(similarity, texts, documents)
+    )
+    pairs = [(i, j, score) for i, j, score in found if documents[i] != documents[j]]
     pairs.extend((i, j, 1.0) for i, j in duplicates)
     # Strongest pairs first (Kruskal), so a similarity that yields every pair gets the
     # maximum spanning forest as its explanation; ties are broken by position, which
-    # depends only on content, never on input order. (Two stable sorts: by position, then
-    # by score, strongest first.)
+    # depends only on content, never on input order. (Two stable sorts: by position,
+    # then by score, strongest first.)
     pairs.sort(key=_positions)
     pairs.sort(key=_score, reverse=True)
-    constraints = _Constraints(len(members))
-    parent = constraints.parent
-    span_ids = list(map(_span_id, members))
-    position = dict(zip(span_ids, range(len(members)), strict=True))
+    constraints = Constraints(len(members))
     forced: list[MergeStep] = []
     overruled: list[str] = []
     splits: list[tuple[Curation, list[int], list[int]]] = []
+    position = dict(zip(span_ids, range(len(members)), strict=True))
     # Newest first: a decision only adds what the later ones left possible.
     for number, curation in reversed(list(enumerate(curations))):
         first = sorted(position[s] for s in curation.spans)
@@ -321,8 +290,8 @@ def merge_group(
             elif constraints.root(first[0]) != constraints.root(second[0]):
                 overruled.append(f"{name} is overruled by a later split")
         else:
-            roots = {constraints.root(i) for i in first}
-            if any(constraints.root(i) in roots for i in second):
+            roots_of_first = {constraints.root(i) for i in first}
+            if any(constraints.root(i) in roots_of_first for i in second):
                 overruled.append(f"{name} is overruled by a later join")
                 continue
             constraints.forbid(number, first, second)
@@ -345,17 +314,18 @@ def merge_group(
                             f"kept together by reviewer {curation.by}'s split",
                         )
                     )
-    roots = [find_root(parent, index) for index in range(len(members))]
+    roots = [find_root(constraints.parent, index) for index in range(len(members))]
+    # Each member's argument is its root's: the smallest position of its component.
     groups: dict[int, list[int]] = defaultdict(list)
     for index, root in enumerate(roots):
         groups[root].append(index)
     steps_by_root: dict[int, list[MergeStep]] = defaultdict(list)
     for step in forced:
-        steps_by_root[find_root(parent, position[step.matched_span_id])].append(step)
+        steps_by_root[roots[position[step.matched_span_id]]].append(step)
     marks_by_root: dict[int, list[CurationNote]] = defaultdict(list)
     for curation, first, second in splits:
         for mine, theirs in ((first, curation.other_spans), (second, curation.spans)):
-            marks_by_root[find_root(parent, mine[0])].append(
+            marks_by_root[roots[mine[0]]].append(
                 CurationNote(
                     decision=curation.decision,
                     kind=SPLIT,
@@ -364,6 +334,39 @@ def merge_group(
                     span_ids=theirs,
                 )
             )
+    steps = _explained_steps(members, similarity, cache, texts, span_ids, accepted, duplicates)
+    for (i, _, _), step in zip(accepted, steps, strict=True):
+        steps_by_root[roots[i]].append(step)
+    # The steps of an argument in their order, the last build's for the very same steps.
+    ordered = Memo(cache, f"ordered merges of {members[0].side} {members[0].kind}s")
+    clusters: list[Cluster] = []
+    for root, indexes in groups.items():
+        # Most arguments have one source: nothing to sort.
+        steps = steps_by_root.get(root, ())
+        if len(steps) > 1:
+            # The kept value holds the steps, so no other object has their ids meanwhile.
+            identity = tuple(map(id, steps))
+            known = ordered.get(identity)
+            steps = tuple(sorted(steps, key=_step_order)) if known is None else known
+            ordered.keep(identity, steps)
+        marks = marks_by_root.get(root, ())
+        if len(marks) > 1:
+            marks = sorted(marks, key=_mark_order)
+        clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
+    ordered.remember()
+    return tuple(clusters), tuple(overruled)
+
+
+def _explained_steps(
+    members: list[BuildSpan],
+    similarity: ClaimSimilarity,
+    cache: BuildCache | None,
+    texts: list[str],
+    span_ids: list[str],
+    accepted: list[tuple[int, int, float]],
+    duplicates: set[tuple[int, int]],
+) -> list[MergeStep]:
+    """Return the merge step of each accepted pair, in their order, with its explanation."""
     # The group changed by one decision keeps nearly all its merges: each is taken from the
     # last build's by everything it is made of (the similarity object itself included, since
     # its explanation is its own) instead of being explained again.
@@ -415,25 +418,7 @@ def merge_group(
     if similarity_key is not None:
         remembered.keep(None, (made_of, steps))
     remembered.remember()
-    for (i, _, _), step in zip(accepted, steps, strict=True):
-        steps_by_root[roots[i]].append(step)
-    # The steps of an argument in their order, the last build's for the very same steps.
-    ordered = Memo(cache, f"ordered merges of {members[0].side} {members[0].kind}s")
-    for root, indexes in groups.items():
-        # Most arguments have one source: nothing to sort.
-        steps = steps_by_root.get(root, ())
-        if len(steps) > 1:
-            # The kept value holds the steps, so no other object has their ids meanwhile.
-            identity = tuple(map(id, steps))
-            known = ordered.get(identity)
-            steps = tuple(sorted(steps, key=_step_order)) if known is None else known
-            ordered.keep(identity, steps)
-        marks = marks_by_root.get(root, ())
-        if len(marks) > 1:
-            marks = sorted(marks, key=_mark_order)
-        clusters.append((tuple(indexes), tuple(steps), tuple(marks)))
-    ordered.remember()
-    return tuple(clusters), tuple(overruled)
+    return steps
 
 
 _positions = itemgetter(0, 1)

@@ -38,6 +38,7 @@ from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
     ClaimSimilarity,
     LexicalSimilarity,
+    PairArrays,
     StepExplainer,
     content_words,
     jaccard,
@@ -132,9 +133,9 @@ class _Wordings:
 
     def span_pairs(
         self, found: list[tuple[int, int, float]], self_scores: np.ndarray
-    ) -> tuple[tuple[int, int, float], ...]:
+    ) -> PairArrays:
         """Return span pairs that connect each wording's spans of different documents and each
-        member wording's spans to a span of its leader in another document."""
+        member wording's spans to a span of its leader in another document, by (i, j)."""
         sizes = np.diff(self.bounds)
         # Every span but a wording's first, with a partner of the same text elsewhere.
         not_first = np.ones(len(self.spans), dtype=bool)
@@ -158,7 +159,7 @@ class _Wordings:
         left, right, scores = left[keep], right[keep], scores[keep]
         i, j = np.minimum(left, right), np.maximum(left, right)
         order = np.lexsort((j, i))
-        return tuple(zip(i[order].tolist(), j[order].tolist(), scores[order].tolist(), strict=True))
+        return i[order], j[order], scores[order]
 
 
 def _semantic_basis(cosine: float, a: frozenset[str], b: frozenset[str]) -> str:
@@ -214,8 +215,12 @@ class SemanticSimilarity:
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
         """Return span pairs whose components are the leader clusters of the texts."""
+        return _tuples(self.similar_pair_arrays(texts, groups))
+
+    def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
+        """Return ``similar_pairs``'s pairs as arrays, by (i, j)."""
         if len(texts) < 2:
-            return ()
+            return _NO_PAIRS
         documents = _group_numbers(groups)
         wordings = _Wordings(texts, documents)
         vectors = self.embeddings.vectors(wordings.texts)
@@ -300,13 +305,31 @@ class CombinedSimilarity:
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
         """Return the guarded lexical forest and the guarded semantic forest, each pair once
-        with its best score."""
-        found: dict[tuple[int, int], float] = {}
+        with the score of the first that found it, by (i, j)."""
+        return _tuples(self.similar_pair_arrays(texts, groups))
+
+    def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
+        """Return ``similar_pairs``'s pairs as arrays, by (i, j)."""
         # Lexical first: a pair both find keeps its Jaccard index, as ``evidence`` reports it.
-        for source in (self.lexical, self.semantic):
-            for i, j, score in source.similar_pairs(texts, groups):
-                found.setdefault((i, j), score)
-        return tuple((i, j, score) for (i, j), score in sorted(found.items()))
+        found = [
+            source.similar_pair_arrays(texts, groups) for source in (self.lexical, self.semantic)
+        ]
+        first, second, scores = (np.concatenate(column) for column in zip(*found, strict=True))
+        # The first of each pair (``np.unique`` gives each code's first place), by code.
+        _, places = np.unique(first * max(len(texts), 1) + second, return_index=True)
+        return first[places], second[places], scores[places]
+
+
+_NO_PAIRS: PairArrays = (
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0, dtype=np.float64),
+)
+
+
+def _tuples(pairs: PairArrays) -> tuple[tuple[int, int, float], ...]:
+    first, second, scores = pairs
+    return tuple(zip(first.tolist(), second.tolist(), scores.tolist(), strict=True))
 
 
 def merge_similarity(

@@ -15,7 +15,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class ClaimSimilarity(Protocol):
@@ -42,6 +45,12 @@ class ClaimSimilarity(Protocol):
 
 
 T = TypeVar("T")
+
+# A similarity's pairs as arrays: first texts, second texts (int64), scores (float64). A
+# similarity with ``similar_pair_arrays(texts, groups)`` returning them (the pairs of
+# ``similar_pairs``, in any order) lets a group no reviewer constrains be merged by the
+# compiled union-find (``maps.builder.merge``).
+PairArrays = tuple["np.ndarray", "np.ndarray", "np.ndarray"]
 
 # How a build explains its merge steps: (matched text, text, the pair's score) -> the step's
 # method and basis. A similarity may make its own (``explainer()``), for one group at a time.
@@ -259,8 +268,15 @@ class LexicalSimilarity:
         ``_spanning_pairs``, in the same order); the guard is a Python function of two texts.
         """
         if self.guard is None:
-            return tuple(_compiled_pairs(texts, groups, self.threshold, self.min_shared))
+            first, second, scores = _compiled_pairs(texts, groups, self.threshold, self.min_shared)
+            return tuple(zip(first.tolist(), second.tolist(), scores.tolist(), strict=True))
         return tuple(self._spanning_pairs(texts, groups))
+
+    def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
+        """Return ``similar_pairs``'s pairs as arrays: the first texts, the second, the scores."""
+        if self.guard is None:
+            return _compiled_pairs(texts, groups, self.threshold, self.min_shared)
+        return pair_arrays(self._spanning_pairs(texts, groups))
 
     def _spanning_pairs(
         self, texts: Sequence[str], groups: Sequence[object]
@@ -366,8 +382,8 @@ def _word_codes(text: str) -> bytes:
 
 def _compiled_pairs(
     texts: Sequence[str], groups: Sequence[object], threshold: float, min_shared: int
-) -> Iterator[tuple[int, int, float]]:
-    """Return ``_spanning_pairs``'s pairs by the compiled kernel.
+) -> PairArrays:
+    """Return ``_spanning_pairs``'s pairs by the compiled kernel, as arrays.
 
     Its input is ``_ranked``'s, made by NumPy from each text's cached word numbers: a word's
     rank is its place among the group's words by (texts that have it, word), and each text's
@@ -408,10 +424,20 @@ def _compiled_pairs(
         dtype=np.int64,
         count=len(blobs),
     )
-    first, second, scores = spanning_pairs(
+    return spanning_pairs(
         order, word_ptr, words, group_codes, float(threshold), int(min_shared), max(len(present), 1)
     )
-    return zip(first.tolist(), second.tolist(), scores.tolist(), strict=True)
+
+
+def pair_arrays(pairs: Iterable[tuple[int, int, float]]) -> PairArrays:
+    """Return pairs ``(i, j, score)`` as three arrays (int64, int64, float64)."""
+    import numpy as np
+
+    found = list(pairs)
+    first = np.fromiter((pair[0] for pair in found), dtype=np.int64, count=len(found))
+    second = np.fromiter((pair[1] for pair in found), dtype=np.int64, count=len(found))
+    scores = np.fromiter((pair[2] for pair in found), dtype=np.float64, count=len(found))
+    return first, second, scores
 
 
 def find_root(parent: list[int], i: int) -> int:

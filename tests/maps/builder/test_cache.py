@@ -272,7 +272,8 @@ def test_the_cache_answers_a_repeated_group_of_texts_from_its_pairs():
 
 
 class RecordingSimilarity(LexicalSimilarity):
-    """The default similarity, recording the texts of every group it is asked about."""
+    """The default similarity, recording the texts of every group it is asked about (a group
+    no reviewer constrains is asked for its pairs as arrays, any other as tuples)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -281,6 +282,10 @@ class RecordingSimilarity(LexicalSimilarity):
     def similar_pairs(self, texts, groups):
         self.asked.append(list(texts))
         return super().similar_pairs(texts, groups)
+
+    def similar_pair_arrays(self, texts, groups):
+        self.asked.append(list(texts))
+        return super().similar_pair_arrays(texts, groups)
 
 
 def test_a_rebuild_reuses_the_clusters_of_unchanged_groups_only():
