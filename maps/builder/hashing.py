@@ -58,7 +58,7 @@ def _one(value: str) -> tuple[str]:
 @lru_cache(maxsize=1 << 18, typed=True)
 def digest(*parts: object) -> str:
     """Return the 16-hex-digit id hash of some parts, each written with ``str``."""
-    text = "\x1f".join(str(part) for part in parts)
+    text = "\x1f".join(map(str, parts))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -89,7 +89,9 @@ def memo_for_group(cached: Callable[[str], T]) -> Callable[[str], T]:
 def shared_stems(a: frozenset[str], b: frozenset[str]) -> str:
     """Return how many content-word stems two texts share of all, and which."""
     shared = sorted(a & b)
-    return f"{len(shared)} of {len(a | b)} content-word stems shared: {' '.join(shared)}"
+    # |a | b| without making the union.
+    every = len(a) + len(b) - len(shared)
+    return f"{len(shared)} of {every} content-word stems shared: {' '.join(shared)}"
 
 
 # Function words, and reporting verbs: "X says that ..." and "X argues ..." attribute a claim

@@ -147,7 +147,8 @@ def _record(
     # Equal is not enough for numbers (1 == 1.0 == True, but "1.0" is not "1"): only spans
     # with integer offsets, as the database gives them, are remembered and reused.
     plain = type(start) is int and type(end) is int
-    known = by_values.get(values) if plain else None
+    # (Nothing kept, as in a first build: no look-up, so no tuple of values is hashed.)
+    known = by_values.get(values) if plain and by_values else None
     if known is None or known.side != side or known.kind != kind:
         known = BuildSpan(
             source=SourceSpan(*values) if known is None else known.source,
