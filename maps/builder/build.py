@@ -16,7 +16,7 @@ from operator import attrgetter
 from core.memory import collector_paused
 from maps.builder.cache import BuildCache, Memo
 from maps.builder.edges import actor_parts, relation_edges, stance_edges
-from maps.builder.hashing import digest, input_hash, sorted_ids
+from maps.builder.hashing import digest_for, input_hash, sorted_ids
 from maps.builder.merge import BuildSpan, Group, curations_by_group, merge_groups
 from maps.builder.model import (
     BUILDER_VERSION,
@@ -212,10 +212,11 @@ def _group_nodes(
     # Only the last build of this group that made nodes: one decision changes one group,
     # whose clusters are mostly the same sources, merges and splits as before.
     remembered = Memo(cache, "nodes of {} {}s".format(*reversed(group_key)))
+    hashed = digest_for(cache)
     for indexes, merges, marks in found:
         cluster = [members[i] for i in indexes]
         anchor = cluster[0]
-        node_id = f"{anchor.kind}-" + digest(
+        node_id = f"{anchor.kind}-" + hashed(
             anchor.kind,
             anchor.side,
             anchor.source.document_id,
@@ -228,17 +229,22 @@ def _group_nodes(
         # By identity: a remembered node holds its sources, merges and splits, so no other
         # object can have their ids while it is remembered, and the same objects (in the same
         # numbers) mean the same node.
+        # (Without a cache nothing is remembered: no identity is made.)
         identity = (
-            node_id,
-            anchor.kind,
-            anchor.side,
-            len(node_sources),
-            len(merges),
-            *map(id, node_sources),
-            *map(id, merges),
-            *map(id, marks),
+            None
+            if cache is None
+            else (
+                node_id,
+                anchor.kind,
+                anchor.side,
+                len(node_sources),
+                len(merges),
+                *map(id, node_sources),
+                *map(id, merges),
+                *map(id, marks),
+            )
         )
-        node = remembered.get(identity)
+        node = None if identity is None else remembered.get(identity)
         if node is None:
             node = ArgumentNode(
                 id=node_id,
@@ -254,7 +260,8 @@ def _group_nodes(
                 strength=0.0,
                 curation=marks,
             )
-        remembered.keep(identity, node)
+        if identity is not None:
+            remembered.keep(identity, node)
         arguments[node_id] = node
     remembered.remember()
     return arguments, node_of_span

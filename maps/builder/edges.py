@@ -9,12 +9,12 @@ from the last build's (through the ``BuildCache``) when everything it holds is t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress
 from operator import eq, is_, itemgetter, ne, or_
 
 from maps.builder.cache import BuildCache, Memo, records_in_order, same_ends
-from maps.builder.hashing import digest, id_key, sorted_ids
+from maps.builder.hashing import digest, digest_for, id_key, sorted_ids
 from maps.builder.merge import BuildSpan
 from maps.builder.model import (
     CLAIM,
@@ -61,7 +61,8 @@ def relation_edges(
         # Nothing is kept for a next build: each edge's records go as soon as it is made.
         grouped = _grouped(records, sources, targets)
         del records, sources, targets
-        return [_edge(key, grouped.pop(key))[1] for key in list(grouped)]
+        hashed = digest_for(cache)
+        return [_edge(key, grouped.pop(key), hashed)[1] for key in list(grouped)]
     memo = Memo(cache, "relation edges")
     last = memo.get(None)
     if last is None:
@@ -139,14 +140,16 @@ def _changed_edges(
     return by_key
 
 
-def _edge(key: tuple[str, str, str], records: list[tuple]) -> tuple[tuple, MapEdge]:
-    """Return an edge's records in their order and the edge."""
+def _edge(
+    key: tuple[str, str, str], records: list[tuple], hashed: Callable[..., str] = digest
+) -> tuple[tuple, MapEdge]:
+    """Return an edge's records in their order and the edge (its id made by ``hashed``)."""
     kind, source, target = key
     if len(records) > 1:
         records = sorted(records, key=_record_order)
     ends = [(record[1], record[2], record[0].type) for record in records]
     edge = MapEdge(
-        id=f"{kind}-" + digest(kind, source, target),
+        id=f"{kind}-" + hashed(kind, source, target),
         kind=kind,
         source=source,
         target=target,
@@ -222,6 +225,7 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
     proposition."""
     edges = []
     remembered = Memo(cache, "stance edges")
+    hashed = digest_for(cache)
     for node in arguments:
         if node.kind == CLAIM and node.side in ("pro", "contra"):
             kind = "support" if node.side == "pro" else "attack"
@@ -229,7 +233,7 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
             edge = remembered.get(values)
             if edge is None:
                 edge = MapEdge(
-                    id=f"{kind}-" + digest(kind, node.id, PROPOSITION_ID),
+                    id=f"{kind}-" + hashed(kind, node.id, PROPOSITION_ID),
                     kind=kind,
                     source=node.id,
                     target=PROPOSITION_ID,
@@ -288,10 +292,17 @@ def actor_parts(
         voiced_by = {actor_id: frozenset(ids) for actor_id, ids in found.items()}
         touched, parts = set(voiced_by), {}
     remembered = Memo(cache, "voiced edges")
+    hashed = digest_for(cache)
     for actor_id in touched:
         if voiced_by.get(actor_id):
             parts[actor_id] = _actor_part(
-                actors[actor_id], actor_id, voiced_by[actor_id], arguments, speakers, remembered
+                actors[actor_id],
+                actor_id,
+                voiced_by[actor_id],
+                arguments,
+                speakers,
+                remembered,
+                hashed,
             )
         else:
             parts.pop(actor_id, None)
@@ -323,8 +334,10 @@ def _actor_part(
     arguments: Mapping[str, ArgumentNode],
     speakers: Mapping[str, Mapping[str, tuple[SourceSpan, ...]]],
     remembered: Memo,
+    hashed: Callable[..., str],
 ) -> tuple[ActorNode, ActorPosition, list[MapEdge]]:
-    """Return one actor's node, position and ``voiced`` edges, from the arguments they voiced."""
+    """Return one actor's node, position and ``voiced`` edges, from the arguments they voiced
+    (the edges' ids made by ``hashed``)."""
     voiced: dict[str, tuple[SourceSpan, ...]] = {}
     sides = dict.fromkeys(SIDES, 0)
     for node_id in node_ids:
@@ -360,7 +373,7 @@ def _actor_part(
         edge = remembered.get(values)
         if edge is None:
             edge = MapEdge(
-                id="voiced-" + digest("voiced", node_id, argument_id),
+                id="voiced-" + hashed("voiced", node_id, argument_id),
                 kind="voiced",
                 source=node_id,
                 target=argument_id,

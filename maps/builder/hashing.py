@@ -29,11 +29,11 @@ from maps.builder.json_text import (
 from maps.builder.model import BUILDER_VERSION, DEFAULT_BASE_SCORE, GoldRelation, GoldSpan, MapInput
 from maps.builder.similarity import DEFAULT_SIMILARITY, ClaimSimilarity
 
-# ``id_key`` and ``digest`` are pure functions of immutable values: their caches only save
-# work (a rebuild asks for the same keys and ids again), never change a result, and are bounded.
+# ``digest`` is a pure function of immutable values: its cache only saves work (a rebuild asks
+# for the same ids again), never changes a result, and is bounded. ``id_key`` has none: making
+# the key costs what looking it up in a cache does.
 
 
-@lru_cache(maxsize=1 << 18)
 def id_key(value: str) -> tuple[int, int, str]:
     """Return the sort key of an id: database ids are integers, so "10" follows "9"."""
     if value.isascii() and value.isdigit():
@@ -60,6 +60,13 @@ def digest(*parts: object) -> str:
     """Return the 16-hex-digit id hash of some parts, each written with ``str``."""
     text = "\x1f".join(map(str, parts))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def digest_for(cache: object | None) -> Callable[..., str]:
+    """Return ``digest`` for a build with a ``BuildCache``, and without its cache for one
+    without: such a build is a first build, which never asks for an id twice, so the cache
+    would only cost its look-ups and hold up to its size in ids."""
+    return digest if cache is not None else digest.__wrapped__
 
 
 def canonical_input(

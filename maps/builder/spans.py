@@ -76,13 +76,17 @@ def read_spans(
     found: list[str] = []
     # One string object for each document and actor id, however many spans name it.
     names: dict[str, str] = {}
+    # And one sort key for each document id (``id_key`` makes a new one each time).
+    document_keys: dict[str, tuple] = {}
 
     def records_of(last: _Kept) -> tuple[list[tuple], int, int]:
         return records_in_order(
             last.spans,
             last.records,
             spans,
-            lambda span: _record(span, documents, actors, scheme, last.by_values, found, names),
+            lambda span: _record(
+                span, documents, actors, scheme, last.by_values, found, names, document_keys
+            ),
         )
 
     records, head, tail = records_of(last)
@@ -109,10 +113,12 @@ def _record(
     by_values: Mapping[tuple, BuildSpan],
     problems: list[str],
     names: dict[str, str],
+    document_keys: dict[str, tuple],
 ) -> tuple:
     """Return a span's record: (span, its id, its BuildSpan, its values or None, its
     document). A problem is added to ``problems`` (its record is then never used). ``names``
-    gives the id strings already made their one object."""
+    gives the id strings already made their one object, ``document_keys`` the documents'
+    sort keys."""
     span_id, document_id = str(span.id), str(span.document_id)
     document_id = names.setdefault(document_id, document_id)
     document = documents.get(document_id)
@@ -150,11 +156,14 @@ def _record(
     # (Nothing kept, as in a first build: no look-up, so no tuple of values is hashed.)
     known = by_values.get(values) if plain and by_values else None
     if known is None or known.side != side or known.kind != kind:
+        document_key = document_keys.get(document_id)
+        if document_key is None:
+            document_key = document_keys[document_id] = id_key(document_id)
         known = BuildSpan(
             source=SourceSpan(*values) if known is None else known.source,
             side=side,
             kind=kind,
-            key=(id_key(document_id), start, end, id_key(span_id)),
+            key=(document_key, start, end, id_key(span_id)),
         )
     return (span, span_id, known, values if plain else None, document)
 
@@ -206,7 +215,7 @@ def _problems(
             problems.append(f"span {span_id} appears twice")
             continue
         # A span of an unknown document or stance is not read: relations to it are named.
-        if _record(span, documents, actors, data.scheme, {}, problems, {})[2] is not None:
+        if _record(span, documents, actors, data.scheme, {}, problems, {}, {})[2] is not None:
             seen.add(span_id)
     for relation in data.relations:
         for end in (relation.source_id, relation.target_id):

@@ -1,5 +1,6 @@
 """build_map on the seed scenario: merging, provenance, sides, edges, determinism, errors."""
 
+import json
 import random
 from dataclasses import replace
 
@@ -17,6 +18,8 @@ from maps.builder import (
     input_hash,
     map_to_json,
 )
+from maps.builder.cache import BuildCache
+from maps.builder.hashing import digest
 from tests.maps.seed import (
     ACTORS,
     ARTICLE_000,
@@ -202,6 +205,27 @@ def test_sources_and_relations_share_one_string_for_each_id(seed_map):
         for end in (r.source_span_id, r.target_span_id)
     ]
     assert ends and all(span_ids[end] is end for end in ends)
+
+
+def test_the_spans_of_one_document_share_its_sort_key():
+    from maps.builder.spans import read_spans
+
+    spans = read_spans(seed_map_input(), [], None)
+    keys: dict[str, tuple] = {}
+    for span in spans.values():
+        document_key = span.key[0]
+        assert keys.setdefault(span.source.document_id, document_key) is document_key
+    # Documents with several spans: the identity above was tested, not assumed.
+    assert len(keys) < len(spans)
+
+
+def test_a_build_without_a_cache_keeps_no_id_hashes_and_one_with_a_cache_does():
+    digest.cache_clear()
+    first = map_to_json(build_map(seed_map_input()))
+    assert digest.cache_info().currsize == 0
+    assert map_to_json(build_map(seed_map_input(), cache=BuildCache())) == first
+    # Every node and edge id of the map is kept for the next build with that cache.
+    assert digest.cache_info().currsize >= len(json.loads(first)["edges"])
 
 
 # --- merging ----------------------------------------------------------------------------------
