@@ -4,9 +4,9 @@ Kruskal's algorithm over the group's pairs, strongest first, ties by position: e
 that joins two components is a merge, and each component (its root: its smallest position)
 is an argument. ``Constraints`` is the Python union-find that also refuses unions across a
 reviewer's split; a group no reviewer constrains takes ``unconstrained_forest``, the same
-merges from the pairs as arrays, by the compiled union-find (``forest_kernel.kruskal``), and
-its clusters as ``Forest.clusters`` orders them (tests/maps/builder/test_merge_forest.py
-holds both to the same map).
+merges from the pairs as arrays (``kruskal``: SciPy's spanning forest of the pairs weighted
+by their places in Kruskal's order), and its clusters as ``Forest.clusters`` orders them
+(tests/maps/builder/test_merge_forest.py holds both to the same map).
 """
 
 from __future__ import annotations
@@ -104,15 +104,12 @@ def unconstrained_forest(
     found: PairArrays, documents: Sequence[str], duplicates: set[tuple[int, int]]
 ) -> Forest:
     """Return the pairs Kruskal's algorithm accepts, in the order it takes them, and each
-    member's root, for a group no reviewer constrains: what ``Constraints`` finds, compiled.
+    member's root, for a group no reviewer constrains: what ``Constraints`` finds.
 
     The pairs of one document are left out, the duplicates' pairs added with score 1.0, and
     all taken strongest first, ties by position, as ``merge_group``'s two stable sorts take
     them (a pair equal in score and positions to another is the same pair).
     """
-    # Imported here: Numba loads LLVM once, when a group is first merged.
-    from maps.builder.forest_kernel import kruskal
-
     first, second, scores = found
     number: dict[str, int] = {}
     codes = np.fromiter(
@@ -130,6 +127,37 @@ def unconstrained_forest(
     first, second = left[chosen], right[chosen]
     accepted = list(zip(first.tolist(), second.tolist(), score[chosen].tolist(), strict=True))
     return Forest(accepted, first, second, roots)
+
+
+def kruskal(
+    count: int, left: np.ndarray, right: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Take the pairs ``(left[p], right[p])`` in ``order`` and keep each that joins two
+    components, as the union-find does; return the kept pairs' positions, in the order
+    taken, and each vertex's root: the smallest vertex of its component.
+
+    The pairs kept are the minimum spanning forest of the pairs weighted by their places in
+    ``order``: distinct weights, so one forest, Kruskal's (a pair given again keeps its first
+    place; a later one never joins anything). SciPy finds it in compiled code.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+
+    vertices = np.arange(count)
+    ordered_left, ordered_right = left[order], right[order]
+    # Each pair's first place (a loop, i == j, never joins two components).
+    codes = np.where(ordered_left != ordered_right, ordered_left * count + ordered_right, -1)
+    _, places = np.unique(codes, return_index=True)
+    places = places[codes[places] >= 0]
+    graph = coo_matrix(
+        (places + 1.0, (ordered_left[places], ordered_right[places])), shape=(count, count)
+    ).tocsr()
+    forest = minimum_spanning_tree(graph)
+    chosen = order[np.sort(forest.data).astype(np.int64) - 1]
+    _, labels = connected_components(forest, directed=False)
+    # A component's smallest vertex is where its label first appears.
+    _, smallest = np.unique(labels, return_index=True)
+    return chosen, vertices[smallest][labels]
 
 
 def id_ranks(ids: Sequence[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Spanning forests, compiled: ``LexicalSimilarity``'s pair search and Kruskal's algorithm.
+"""``LexicalSimilarity``'s spanning forest without a guard, compiled: the same pairs in order.
 
 ``spanning_pairs`` is ``LexicalSimilarity._spanning_pairs`` step for step, over integers:
 each text's content words as ranks (rarest first), the prefix posting lists as linked lists
@@ -8,9 +8,6 @@ again goes last; a key set again keeps its place), each component's words as a s
 with, as the Python lists share their items, and a list is walked for the length it had when
 it was looked at, so the pairs yielded, and their order, are the Python's.
 ``tests/maps/builder/test_forest_kernel.py`` holds the two to the same pairs.
-
-``kruskal`` is the merge step's union-find over a group's pairs in a given order (the smaller
-root index becomes the root), for a group no reviewer's decision constrains.
 """
 
 import math
@@ -321,32 +318,8 @@ def _added(table, held, key):
     return table, held + 1
 
 
-@njit(cache=True)
-def kruskal(count, left, right, order):
-    """Take the pairs ``(left[p], right[p])`` in ``order`` and keep each that joins two
-    components, the smaller root index becoming the root (``maps.builder.similarity.union``).
-
-    Return the kept pairs' positions, in the order taken, and each vertex's root: the
-    smallest vertex of its component.
-    """
-    parent = np.arange(count)
-    chosen = np.empty(min(order.shape[0], max(count - 1, 0)), np.int64)
-    kept = 0
-    for k in range(order.shape[0]):
-        pair = order[k]
-        a, b = _find(parent, left[pair]), _find(parent, right[pair])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-            chosen[kept] = pair
-            kept += 1
-    roots = np.empty(count, np.int64)
-    for vertex in range(count):
-        roots[vertex] = _find(parent, vertex)
-    return chosen[:kept], roots
-
-
 def warm() -> None:
-    """Compile the kernels into the cache now (the container image does, as it is built)."""
+    """Compile the kernel into the cache now (the container image does, as it is built)."""
     words = np.array([0, 1, 2, 0, 1, 2], dtype=np.int64)
     spanning_pairs(
         np.array([0, 1], dtype=np.int64),
@@ -356,10 +329,4 @@ def warm() -> None:
         0.5,
         3,
         3,
-    )
-    kruskal(
-        3,
-        np.array([0, 1], dtype=np.int64),
-        np.array([1, 2], dtype=np.int64),
-        np.array([1, 0], dtype=np.int64),
     )

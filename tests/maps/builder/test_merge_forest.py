@@ -1,5 +1,5 @@
-"""A group no reviewer constrains is merged from its pairs as arrays by the compiled union-find:
-the same merges, in the same order, as the Python union-find over the pairs as tuples."""
+"""A group no reviewer constrains is merged from its pairs as arrays (``forest.kruskal``): the
+same merges, in the same order, as the Python union-find over the pairs as tuples."""
 
 import random
 from dataclasses import replace
@@ -10,8 +10,7 @@ import pytest
 from bench.map_build_bench import generate
 from maps.builder import build_map
 from maps.builder.cache import BuildCache
-from maps.builder.forest import id_ranks
-from maps.builder.forest_kernel import kruskal
+from maps.builder.forest import id_ranks, kruskal
 from maps.builder.hashing import id_key
 from maps.builder.semantic import CombinedSimilarity
 from maps.builder.serialise import map_to_json_bytes
