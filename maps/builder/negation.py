@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from maps.builder.similarity import STOPWORDS, WORD, TokenStems, fold, jaccard
+from maps.builder.similarity import STOPWORDS, WORD, TokenStems, fold, fold_words, jaccard
 
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "unable"}
@@ -52,8 +52,7 @@ class Polarity:
 
 
 def _tokens(text: str) -> tuple[str, list[str]]:
-    text = fold(text)
-    return text, WORD.findall(text)
+    return fold_words(text)
 
 
 def _negated(text: str, tokens: list[str]) -> bool:

@@ -122,6 +122,23 @@ def fold(text: str) -> str:
     return _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", text).casefold())
 
 
+# Every ASCII character but letters and digits, as a space: ``WORD``'s words of an ASCII text
+# are the words ``str.split`` finds in its translation.
+_NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def fold_words(text: str) -> tuple[str, list[str]]:
+    """Return ``fold(text)`` and its words (``WORD.findall``): an ASCII text is only
+    lower-cased (NFKC changes no ASCII character) and split, without the regular expression."""
+    if text.isascii():
+        folded = text.lower()
+        if "'" in folded:
+            folded = _NOT_CONTRACTION.sub(" not", folded)
+        return folded, folded.translate(_NOT_WORD).split()
+    folded = fold(text)
+    return folded, WORD.findall(folded)
+
+
 # Longest first; a suffix comes off only if at least three letters stay.
 _SUFFIXES = (
     "ations",
@@ -195,7 +212,7 @@ _CONTENT_STEMS = TokenStems(STOPWORDS)
 @lru_cache(maxsize=262144)
 def content_words(text: str) -> frozenset[str]:
     """Return the set of stemmed content words of a text."""
-    return _CONTENT_STEMS.words(WORD.findall(fold(text)))
+    return _CONTENT_STEMS.words(fold_words(text)[1])
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -4,6 +4,7 @@ import random
 
 from maps.builder import EmbeddingTable, SemanticSimilarity, WordLlamaEncoder
 from maps.builder.negation import negation_marks
+from maps.builder.similarity import WORD, fold, fold_words
 
 TEXTS = [
     "Scanning on the device is safe.",
@@ -41,9 +42,9 @@ def test_a_prefixed_opposite_never_merges_a_plain_paraphrase_does():
 
 def _marks_one_text_at_a_time(texts):
     """negation_marks as it was: every text's word list by the regular expression."""
-    from maps.builder.negation import _negated, _tokens, opposite_base
+    from maps.builder.negation import _negated, opposite_base
 
-    lists = [_tokens(text) for text in texts]
+    lists = [(fold(text), WORD.findall(fold(text))) for text in texts]
     vocabulary = {token for _, tokens in lists for token in tokens}
     opposed = {token for token in vocabulary if opposite_base(token) in vocabulary}
     return (
@@ -93,6 +94,11 @@ def test_negation_marks_read_all_texts_at_once_as_one_at_a_time():
     texts = [" ".join(rng.choices(pieces, k=rng.randrange(0, 9))) for _ in range(3000)]
     texts += ["".join(rng.choices(pieces, k=rng.randrange(0, 9))) for _ in range(3000)]
     without_separator = [text for text in texts if "\x00" not in text]
+
+    # Each text's folded form and words, ASCII ones without the regular expression.
+    for text in texts:
+        assert fold_words(text) == (fold(text), WORD.findall(fold(text)))
+    assert sum(text.isascii() for text in texts) > 1000
 
     for group in (texts, without_separator, without_separator[:1], []):
         negated, prefixed = negation_marks(group)
