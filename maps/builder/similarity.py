@@ -89,9 +89,8 @@ def memo_for_group(cached: Callable[[str], T]) -> Callable[[str], T]:
 def shared_stems(a: frozenset[str], b: frozenset[str]) -> str:
     """Return how many content-word stems two texts share of all, and which."""
     shared = sorted(a & b)
-    # |a | b| without making the union.
-    every = len(a) + len(b) - len(shared)
-    return f"{len(shared)} of {every} content-word stems shared: {' '.join(shared)}"
+    union_size = len(a) + len(b) - len(shared)  # |a | b|, without making the union
+    return f"{len(shared)} of {union_size} content-word stems shared: {' '.join(shared)}"
 
 
 # Function words, and reporting verbs: "X says that ..." and "X argues ..." attribute a claim
@@ -452,11 +451,8 @@ def pair_arrays(pairs: Iterable[tuple[int, int, float]]) -> PairArrays:
     """Return pairs ``(i, j, score)`` as three arrays (int64, int64, float64)."""
     import numpy as np
 
-    found = list(pairs)
-    first = np.fromiter((pair[0] for pair in found), dtype=np.int64, count=len(found))
-    second = np.fromiter((pair[1] for pair in found), dtype=np.int64, count=len(found))
-    scores = np.fromiter((pair[2] for pair in found), dtype=np.float64, count=len(found))
-    return first, second, scores
+    first, second, scores = tuple(zip(*pairs, strict=True)) or ((), (), ())
+    return np.array(first, np.int64), np.array(second, np.int64), np.array(scores, np.float64)
 
 
 def find_root(parent: list[int], i: int) -> int:
