@@ -241,7 +241,7 @@ def merge_group(
     }
     span_ids = list(map(_span_id, members))
     if not curations and hasattr(similarity, "similar_pair_arrays"):
-        # Nothing to refuse or force: the compiled union-find over the pairs as arrays.
+        # Nothing to refuse or force: Kruskal's forest of the pairs as arrays (SciPy's).
         found_arrays = (
             similarity.similar_pair_arrays(texts, documents)
             if cache is None
