@@ -48,8 +48,8 @@ T = TypeVar("T")
 
 # A similarity's pairs as arrays: first texts, second texts (int64), scores (float64). A
 # similarity with ``similar_pair_arrays(texts, groups)`` returning them (the pairs of
-# ``similar_pairs``, in any order) lets a group no reviewer constrains be merged by the
-# compiled union-find (``maps.builder.merge``).
+# ``similar_pairs``, in any order) lets a group no reviewer constrains be merged from arrays
+# (``maps.builder.forest``).
 PairArrays = tuple["np.ndarray", "np.ndarray", "np.ndarray"]
 
 # How a build explains its merge steps: (matched text, text, the pair's score) -> the step's
