@@ -18,7 +18,7 @@ import numpy as np
 
 from maps.builder.hashing import id_key
 from maps.builder.model import MergeStep
-from maps.builder.similarity import PairArrays, find_root
+from maps.builder.similarity import PairArrays, find_root, pair_tuples
 
 # The digits an id may have to be read as an int64 (19 may not fit).
 _DIGITS = 18
@@ -70,10 +70,15 @@ class Constraints:
 class Forest:
     """The accepted pairs of a group, in the order taken, and each member's root."""
 
-    accepted: list[tuple[int, int, float]]
     first: np.ndarray  # each accepted pair's positions
     second: np.ndarray
+    scores: np.ndarray
     roots: np.ndarray
+
+    @property
+    def accepted(self) -> tuple[tuple[int, int, float], ...]:
+        """The accepted pairs as ``(i, j, score)``."""
+        return pair_tuples((self.first, self.second, self.scores))
 
     def clusters(
         self, span_ids: Sequence[str], steps: Sequence[MergeStep]
@@ -124,9 +129,7 @@ def unconstrained_forest(
     score = np.concatenate((scores[across], np.ones(len(doubled))))
     order = np.lexsort((right, left, -score))
     chosen, roots = kruskal(len(documents), left, right, order)
-    first, second = left[chosen], right[chosen]
-    accepted = list(zip(first.tolist(), second.tolist(), score[chosen].tolist(), strict=True))
-    return Forest(accepted, first, second, roots)
+    return Forest(left[chosen], right[chosen], score[chosen], roots)
 
 
 def kruskal(

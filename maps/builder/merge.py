@@ -363,7 +363,7 @@ def _explained_steps(
     cache: BuildCache | None,
     texts: list[str],
     span_ids: list[str],
-    accepted: list[tuple[int, int, float]],
+    accepted: Sequence[tuple[int, int, float]],
     duplicates: set[tuple[int, int]],
 ) -> list[MergeStep]:
     """Return the merge step of each accepted pair, in their order, with its explanation."""

@@ -43,6 +43,7 @@ from maps.builder.similarity import (
     content_words,
     jaccard,
     memo_for_group,
+    pair_tuples,
     shared_stems,
 )
 
@@ -215,7 +216,7 @@ class SemanticSimilarity:
         self, texts: Sequence[str], groups: Sequence[object]
     ) -> Iterable[tuple[int, int, float]]:
         """Return span pairs whose components are the leader clusters of the texts."""
-        return _tuples(self.similar_pair_arrays(texts, groups))
+        return pair_tuples(self.similar_pair_arrays(texts, groups))
 
     def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
         """Return ``similar_pairs``'s pairs as arrays, by (i, j)."""
@@ -306,7 +307,7 @@ class CombinedSimilarity:
     ) -> Iterable[tuple[int, int, float]]:
         """Return the guarded lexical forest and the guarded semantic forest, each pair once
         with the score of the first that found it, by (i, j)."""
-        return _tuples(self.similar_pair_arrays(texts, groups))
+        return pair_tuples(self.similar_pair_arrays(texts, groups))
 
     def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
         """Return ``similar_pairs``'s pairs as arrays, by (i, j)."""
@@ -325,11 +326,6 @@ _NO_PAIRS: PairArrays = (
     np.zeros(0, dtype=np.int64),
     np.zeros(0, dtype=np.float64),
 )
-
-
-def _tuples(pairs: PairArrays) -> tuple[tuple[int, int, float], ...]:
-    first, second, scores = pairs
-    return tuple(zip(first.tolist(), second.tolist(), scores.tolist(), strict=True))
 
 
 def merge_similarity(

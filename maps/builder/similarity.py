@@ -46,10 +46,9 @@ class ClaimSimilarity(Protocol):
 
 T = TypeVar("T")
 
-# A similarity's pairs as arrays: first texts, second texts (int64), scores (float64). A
-# similarity with ``similar_pair_arrays(texts, groups)`` returning them (the pairs of
-# ``similar_pairs``, in any order) lets a group no reviewer constrains be merged from arrays
-# (``maps.builder.forest``).
+# A similarity's pairs as arrays: first texts, second texts (int64), scores (float64); one with
+# ``similar_pair_arrays(texts, groups)`` (``similar_pairs``'s, in any order) lets a group no
+# reviewer constrains be merged from arrays (``maps.builder.forest``).
 PairArrays = tuple["np.ndarray", "np.ndarray", "np.ndarray"]
 
 # How a build explains its merge steps: (matched text, text, the pair's score) -> the step's
@@ -286,8 +285,7 @@ class LexicalSimilarity:
         ``_spanning_pairs``, in the same order); the guard is a Python function of two texts.
         """
         if self.guard is None:
-            first, second, scores = _compiled_pairs(texts, groups, self.threshold, self.min_shared)
-            return tuple(zip(first.tolist(), second.tolist(), scores.tolist(), strict=True))
+            return pair_tuples(_compiled_pairs(texts, groups, self.threshold, self.min_shared))
         return tuple(self._spanning_pairs(texts, groups))
 
     def similar_pair_arrays(self, texts: Sequence[str], groups: Sequence[object]) -> PairArrays:
@@ -453,6 +451,11 @@ def pair_arrays(pairs: Iterable[tuple[int, int, float]]) -> PairArrays:
 
     first, second, scores = tuple(zip(*pairs, strict=True)) or ((), (), ())
     return np.array(first, np.int64), np.array(second, np.int64), np.array(scores, np.float64)
+
+
+def pair_tuples(pairs: PairArrays) -> tuple[tuple[int, int, float], ...]:
+    """Return pairs as three arrays as ``(i, j, score)`` tuples (``pair_arrays`` undone)."""
+    return tuple(zip(*(column.tolist() for column in pairs), strict=True))
 
 
 def find_root(parent: list[int], i: int) -> int:
