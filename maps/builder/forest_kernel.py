@@ -47,7 +47,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
     set_words.pop()
     # Membership keys (set * ranks + word) in an open-addressing table (``_has``, ``_added``):
     # a text checks its words against each component it meets, millions of look-ups.
-    member = np.full(1 << 16, -1, np.int64)
+    member = np.full(1 << 10, -1, np.int64)
     members_held = 0
     # Posting lists: linked lists of nodes. One node for each text a prefix word indexes and
     # at most one list for each, so both fit in as many places as there are words.
@@ -62,15 +62,16 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
     # Each word's components, in a dict's key order: entries of a linked list per word,
     # dead once their key is taken away (grown as needed).
     # Columns: _COMPONENT, _LIST, _NEXT, _ALIVE (1 or 0).
-    entry = np.empty((2 * capacity, 4), np.int64)
+    entry = np.empty((64, 4), np.int64)
     entries = 0
     word_first = np.full(ranks, -1, np.int64)
     word_last = np.full(ranks, -1, np.int64)
     # (word * n + component) -> its entry.
     entry_of = Dict.empty(key_type=_INT, value_type=_INT)
-    # A word's (component, list) items as they were when the word was looked up.
-    snapshot_components = np.empty(16, np.int64)
-    snapshot_lists = np.empty(16, np.int64)
+    # A word's (component, list) items as they were when the word was looked up: one entry
+    # for each component at most.
+    snapshot_components = np.empty(max(n, 1), np.int64)
+    snapshot_lists = np.empty(max(n, 1), np.int64)
     # Each pair joins two components: a forest of n texts has fewer than n pairs.
     first = np.empty(n, np.int64)
     second = np.empty(n, np.int64)
@@ -86,6 +87,15 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             math.ceil(2 * threshold / (1 + threshold) * size - 1e-9), min(min_shared, size)
         )
         own = x
+        # The tables grow here, before the text's loops, never within them: an array that a
+        # loop may rebind is reference-counted at every turn of it.
+        # This text adds an entry at most for each word it indexes and each regroup, which
+        # takes one away; and membership keys at most for each of its words and each key of
+        # the sets its joins merge (union by size: no more keys than are held).
+        if entry.shape[0] < 2 * entries + size:
+            entry = _grown(entry, 2 * entries + size)
+        if member.shape[0] < 2 * (2 * members_held + size):
+            member = _rehashed(member, 2 * members_held + size)
         for position in range(first_word, first_word + size - needed + 1):
             word = words[position]
             # A snapshot of the word's (component, list) items.
@@ -93,9 +103,6 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             at = word_first[word]
             while at >= 0:
                 if entry[at, _ALIVE]:
-                    if items == snapshot_components.shape[0]:
-                        snapshot_components = _grown(snapshot_components)
-                        snapshot_lists = _grown(snapshot_lists)
                     snapshot_components[items] = entry[at, _COMPONENT]
                     snapshot_lists[items] = entry[at, _LIST]
                     items += 1
@@ -114,7 +121,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                     moved = entry[gone, _LIST]
                     key = word * n + root
                     if key not in entry_of:
-                        entry, entries = _add_entry(
+                        entries = _add_entry(
                             entry, entries, word, root, moved, key, entry_of, word_first, word_last
                         )
                     else:
@@ -146,7 +153,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                     if score >= threshold and (
                         shared >= min_shared or (shared == size and shared == other_size)
                     ):
-                        own, member, members_held = _join(
+                        own, members_held = _join(
                             parent, set_of, set_size, set_words, member, members_held, ranks, x, y
                         )
                         first[pairs] = min(x, y)
@@ -164,7 +171,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
         for p in range(first_word, last_word):
             key = held * ranks + words[p]
             if not _has(member, key):
-                member, members_held = _added(member, members_held, key)
+                members_held = _added(member, members_held, key)
                 set_words[held].append(words[p])
                 set_size[held] += 1
         for position in range(first_word, first_word + size - needed_indexed + 1):
@@ -178,7 +185,7 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
                 list_head[posting] = -1
                 list_tail[posting] = -1
                 list_size[posting] = 0
-                entry, entries = _add_entry(
+                entries = _add_entry(
                     entry, entries, word, own, posting, key, entry_of, word_first, word_last
                 )
             node = nodes
@@ -195,10 +202,10 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
 
 
 @njit(cache=True)
-def _grown(array):
-    """Return a copy of ``array`` with twice as many rows, the first half the same."""
-    # Concatenated: Numba compiles a tuple sum, not a starred tuple.
-    bigger = np.empty((2 * array.shape[0],) + array.shape[1:], array.dtype)  # noqa: RUF005
+def _grown(array, rows):
+    """Return a copy of a table with at least ``rows`` rows (twice as many at least), the
+    first the same."""
+    bigger = np.empty((max(rows, 2 * array.shape[0]), array.shape[1]), array.dtype)
     bigger[: array.shape[0]] = array
     return bigger
 
@@ -206,9 +213,7 @@ def _grown(array):
 @njit(cache=True)
 def _add_entry(entry, entries, word, component, posting, key, entry_of, word_first, word_last):
     """Set ``by_component[component] = posting`` for a key the word's dict does not hold: a
-    new entry, last in the word's order. Return the table (grown if full) and its length."""
-    if entries == entry.shape[0]:
-        entry = _grown(entry)
+    new entry, last in the word's order (the table has room). Return the table's length."""
     entry[entries, _COMPONENT] = component
     entry[entries, _LIST] = posting
     entry[entries, _NEXT] = -1
@@ -219,7 +224,7 @@ def _add_entry(entry, entries, word, component, posting, key, entry_of, word_fir
         word_first[word] = entries
     word_last[word] = entries
     entry_of[key] = entries
-    return entry, entries + 1
+    return entries + 1
 
 
 @njit(cache=True)
@@ -256,7 +261,7 @@ def _shared(words, word_ptr, x, y):
 @njit(cache=True)
 def _join(parent, set_of, set_size, set_words, member, members_held, ranks, a, b):
     """``_join``: union by the smaller root, the smaller word set added to the larger.
-    Return the root and the membership table (grown if it filled) with its count."""
+    Return the root and how many membership keys there are (the table has room)."""
     root_a, root_b = _find(parent, a), _find(parent, b)
     parent[max(root_a, root_b)] = min(root_a, root_b)
     root, other = min(root_a, root_b), max(root_a, root_b)
@@ -275,11 +280,11 @@ def _join(parent, set_of, set_size, set_words, member, members_held, ranks, a, b
         for word in set_words[extra]:
             key = merged * ranks + word
             if not _has(member, key):
-                member, members_held = _added(member, members_held, key)
+                members_held = _added(member, members_held, key)
                 set_words[merged].append(word)
                 set_size[merged] += 1
     set_of[root] = merged
-    return root, member, members_held
+    return root, members_held
 
 
 # Fibonacci hashing: the key times 2^64 / phi; the slot from its high half (tables of up to
@@ -306,16 +311,22 @@ def _has(table, key):
 
 @njit(cache=True)
 def _added(table, held, key):
-    """Return the table with ``key`` added (not in it yet) and how many keys it holds; it
-    doubles once half full."""
-    if 2 * (held + 1) > table.shape[0]:
-        bigger = np.full(2 * table.shape[0], -1, np.int64)
-        for old in table:
-            if old != -1:
-                bigger[_slot(bigger, old)] = old
-        table = bigger
+    """Add ``key`` (not in the table yet, which has room); return how many keys it holds."""
     table[_slot(table, key)] = key
-    return table, held + 1
+    return held + 1
+
+
+@njit(cache=True)
+def _rehashed(table, keys):
+    """Return the table's keys in a table at most half full with ``keys`` keys."""
+    size = table.shape[0]
+    while size < 2 * keys:
+        size *= 2
+    bigger = np.full(size, -1, np.int64)
+    for old in table:
+        if old != -1:
+            bigger[_slot(bigger, old)] = old
+    return bigger
 
 
 def warm() -> None:

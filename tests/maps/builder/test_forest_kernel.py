@@ -104,9 +104,15 @@ def test_the_membership_table_finds_every_key_it_was_given_and_no_other():
     rng = random.Random(3)
     table, held = forest_kernel.np.full(16, -1, forest_kernel.np.int64), 0
     keys = rng.sample(range(10**10), 5000)
-    for key in keys:
-        table, held = forest_kernel._added(table, held, key)
-    assert held == 5000 and table.shape[0] == 16384
+    sizes = []
+    for start in range(0, len(keys), 100):
+        # As the kernel does before a text: room made for the keys it may add.
+        if table.shape[0] < 2 * (held + 100):
+            table = forest_kernel._rehashed(table, held + 100)
+            sizes.append(table.shape[0])
+        for key in keys[start : start + 100]:
+            held = forest_kernel._added(table, held, key)
+    assert held == 5000 and sizes == [256, 512, 1024, 2048, 4096, 8192, 16384]
     assert all(forest_kernel._has(table, key) for key in keys)
     others = set(rng.sample(range(10**10), 5000)) - set(keys)
     assert not any(forest_kernel._has(table, key) for key in others)
