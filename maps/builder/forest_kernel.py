@@ -100,13 +100,24 @@ def spanning_pairs(order, word_ptr, words, groups, threshold, min_shared, ranks)
             word = words[position]
             # A snapshot of the word's (component, list) items.
             items = 0
+            # Dead entries are unlinked as they are passed: the living keep their order.
             at = word_first[word]
+            before = -1
             while at >= 0:
+                after = entry[at, _NEXT]
                 if entry[at, _ALIVE]:
                     snapshot_components[items] = entry[at, _COMPONENT]
                     snapshot_lists[items] = entry[at, _LIST]
                     items += 1
-                at = entry[at, _NEXT]
+                    before = at
+                else:
+                    if before >= 0:
+                        entry[before, _NEXT] = after
+                    else:
+                        word_first[word] = after
+                    if word_last[word] == at:
+                        word_last[word] = before
+                at = after
             for item in range(items):
                 component = snapshot_components[item]
                 members = snapshot_lists[item]
