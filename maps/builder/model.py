@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import field
+from typing import Any, TypeVar, dataclass_transform
 
 # Part of every input hash: bump it with any change that changes a built map, so that the same
 # gold layer then makes a new version instead of matching one built by the old code.
@@ -25,6 +26,43 @@ Id = int | str
 Progress = Callable[[float, str], object]
 
 
+_Record = TypeVar("_Record", bound=type)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: _Record) -> _Record:
+    """Return ``cls`` as a frozen dataclass with slots, made by a quicker ``__init__``.
+
+    A frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__``; this
+    one calls each slot's descriptor, which is what that comes down to, without the look-ups:
+    a build makes millions of these objects. Everything else is the dataclass's (equality,
+    hash, repr, ``replace``, and ``FrozenInstanceError`` on assignment). Fields are plain: a
+    default value at most (no factory, no ``__post_init__``).
+    """
+    cls = dataclasses.dataclass(frozen=True, slots=True)(cls)
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: record() does not call __post_init__")
+    names: dict[str, Any] = {}
+    parameters, lines = [], []
+    for item in dataclasses.fields(cls):
+        if not item.init or item.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{item.name}: record() takes plain fields")
+        if item.default is dataclasses.MISSING:
+            parameters.append(item.name)
+        else:
+            names[f"_default_{item.name}"] = item.default
+            parameters.append(f"{item.name}=_default_{item.name}")
+        names[f"_set_{item.name}"] = getattr(cls, item.name).__set__
+        lines.append(f"    _set_{item.name}(self, {item.name})")
+    source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(lines or ["    pass"])
+    exec(source, names)  # noqa: S102 - made here from the fields' names, as dataclasses does
+    initialiser = names["__init__"]
+    initialiser.__qualname__ = f"{cls.__qualname__}.__init__"
+    initialiser.__doc__ = cls.__init__.__doc__
+    cls.__init__ = initialiser
+    return cls
+
+
 class MapInputError(ValueError):
     """The input of a map build is inconsistent; ``problems`` names every problem found."""
 
@@ -36,7 +74,7 @@ class MapInputError(ValueError):
 # --- input ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapScheme:
     """The parts of a debate's label scheme the builder needs."""
 
@@ -55,7 +93,7 @@ class MapScheme:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapActor:
     """Who holds a position: a person, an organisation or a collective."""
 
@@ -66,7 +104,7 @@ class MapActor:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapDocument:
     """A document the gold spans point into; its title and publication day (ISO 8601,
     ``YYYY-MM-DD``, or None when unknown) go into every provenance record."""
@@ -76,7 +114,7 @@ class MapDocument:
     published: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GoldSpan:
     """An adjudicated span: ``quote`` is exactly ``text[start:end]`` in code points."""
 
@@ -90,7 +128,7 @@ class GoldSpan:
     actor_id: Id | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GoldRelation:
     """A gold relation between two spans, typed by a key of the scheme's relation types."""
 
@@ -99,7 +137,7 @@ class GoldRelation:
     type: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CurationDecision:
     """A reviewer's decision about merging, naming gold spans in two groups.
 
@@ -118,7 +156,7 @@ class CurationDecision:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapInput:
     """Everything a build reads: the debate's proposition, scheme, actors and gold layer."""
 
@@ -134,7 +172,7 @@ class MapInput:
 # --- output -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceSpan:
     """One gold span an argument node came from: its provenance."""
 
@@ -150,7 +188,7 @@ class SourceSpan:
     published: str | None = None  # the document's publication day, YYYY-MM-DD
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MergeStep:
     """Why two sources are one argument: the similarity that merged them (``score``,
     ``method``, ``basis``) or a reviewer's join (method ``reviewer-join``, with ``by``,
@@ -166,7 +204,7 @@ class MergeStep:
     decision: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CurationNote:
     """A reviewer's split that shaped an argument: who kept which spans apart from it, when."""
 
@@ -177,7 +215,7 @@ class CurationNote:
     span_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PropositionNode:
     """The claim both sides argue about, with its DF-QuAD strength."""
 
@@ -186,7 +224,7 @@ class PropositionNode:
     strength: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArgumentNode:
     """A claim or premise: one or more paraphrased source spans of one side."""
 
@@ -202,7 +240,7 @@ class ArgumentNode:
     curation: tuple[CurationNote, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActorNode:
     """An actor who voiced at least one argument, with their overall position."""
 
@@ -218,7 +256,7 @@ class ActorNode:
     documents: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RelationSource:
     """One gold relation behind an argument-to-argument edge."""
 
@@ -227,7 +265,7 @@ class RelationSource:
     type: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MapEdge:
     """A support, attack or voiced edge, made by a relation, a stance or a speaker (origin)."""
 
@@ -241,7 +279,7 @@ class MapEdge:
     relations: tuple[RelationSource, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActorPosition:
     """One row of the actor x position matrix."""
 
@@ -252,7 +290,7 @@ class ActorPosition:
     arguments: Mapping[str, int]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StrengthReport:
     """How the strengths were computed and whether the iteration converged."""
 
@@ -262,7 +300,7 @@ class StrengthReport:
     converged: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArgumentMap:
     """The built map: nodes and edges sorted by id, plus the actor x position matrix."""
 
