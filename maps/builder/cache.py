@@ -46,10 +46,13 @@ class Memo:
     equal key always means an equal object.
     """
 
-    __slots__ = ("_cache", "_made", "_name", "get", "keep")
+    __slots__ = ("_cache", "_made", "_name", "active", "get", "keep")
 
     def __init__(self, cache: BuildCache | None, name: str) -> None:
         self._cache, self._name = cache, name
+        # Without a cache ``get`` finds nothing and ``keep`` keeps nothing: a caller may skip
+        # making their keys.
+        self.active = cache is not None
         self._made: dict = {}
         self.get: Callable[[Hashable], Any]
         self.keep: Callable[[Hashable, Any], None]

@@ -230,7 +230,7 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
         if node.kind == CLAIM and node.side in ("pro", "contra"):
             kind = "support" if node.side == "pro" else "attack"
             values = (kind, node.id, len(node.sources), node.documents)
-            edge = remembered.get(values)
+            edge = remembered.get(values) if remembered.active else None
             if edge is None:
                 edge = MapEdge(
                     id=f"{kind}-" + hashed(kind, node.id, PROPOSITION_ID),
@@ -241,7 +241,8 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
                     count=len(node.sources),
                     documents=node.documents,
                 )
-            remembered.keep(values, edge)
+            if remembered.active:
+                remembered.keep(values, edge)
             edges.append(edge)
     remembered.remember()
     return edges
@@ -358,19 +359,20 @@ def _actor_part(
         argument_count=len(voiced),
         documents=sorted_ids(documents),
     )
+    in_order = sorted(voiced)
     actor_position = ActorPosition(
         actor=node_id,
         name=actor.name,
         position=position,
         sides=sides,
-        arguments={arg: len(voiced[arg]) for arg in sorted(voiced)},
+        arguments={arg: len(voiced[arg]) for arg in in_order},
     )
     edges = []
-    for argument_id in sorted(voiced):
+    for argument_id in in_order:
         sources = voiced[argument_id]
         documents = sorted_ids({s.document_id for s in sources})
         values = (node_id, argument_id, len(sources), documents)
-        edge = remembered.get(values)
+        edge = remembered.get(values) if remembered.active else None
         if edge is None:
             edge = MapEdge(
                 id="voiced-" + hashed("voiced", node_id, argument_id),
@@ -381,7 +383,8 @@ def _actor_part(
                 count=len(sources),
                 documents=documents,
             )
-        remembered.keep(values, edge)
+        if remembered.active:
+            remembered.keep(values, edge)
         edges.append(edge)
     return actor_node, actor_position, edges
 

@@ -380,6 +380,35 @@ def _explained_steps(
         similarity_key = None
     else:
         similarity_key = similarity
+
+    def step(
+        span_id: str,
+        matched_span_id: str,
+        rounded: float,
+        duplicate: bool,
+        text_i: str,
+        text_j: str,
+    ) -> MergeStep:
+        if duplicate:
+            method, basis = SAME_OFFSETS, "same document, start and end"
+        else:
+            method, basis = explain(text_i, text_j, rounded)
+        return MergeStep(
+            span_id=span_id,
+            matched_span_id=matched_span_id,
+            score=rounded,
+            method=method,
+            basis=basis,
+        )
+
+    if not remembered.active:
+        # Nothing to take from a last build nor to keep for the next: each step made at once.
+        return [
+            step(
+                span_ids[j], span_ids[i], round(score, 4), (i, j) in duplicates, texts[i], texts[j]
+            )
+            for i, j, score in accepted
+        ]
     # What each merge is made of, in the order of ``accepted``.
     made_of = [
         (
@@ -400,17 +429,7 @@ def _explained_steps(
 
     def step_of(what: tuple) -> MergeStep:
         _, span_id, matched_span_id, _, rounded, duplicate, text_i, text_j = what
-        if duplicate:
-            method, basis = SAME_OFFSETS, "same document, start and end"
-        else:
-            method, basis = explain(text_i, text_j, rounded)
-        return MergeStep(
-            span_id=span_id,
-            matched_span_id=matched_span_id,
-            score=rounded,
-            method=method,
-            basis=basis,
-        )
+        return step(span_id, matched_span_id, rounded, duplicate, text_i, text_j)
 
     # The last build's merges, in the same order (an added or removed member shifts the
     # positions after it, not the order): taken for equal ``made_of``.
