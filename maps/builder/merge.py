@@ -163,8 +163,9 @@ def merge_groups(
         bucket = buckets[bucket_key]
         done += len(bucket)
         group_curations = curations.get(bucket_key, ())
-        # Ids of the objects the kept group holds alive: an equal set is the same objects.
-        identity = (similarity, bucket_key, group_curations, frozenset(map(id, bucket)))
+        # Ids of the objects the kept group holds alive, in the spans' order (the gold layer's,
+        # the same from one build to the next): equal ids are the same objects.
+        identity = (similarity, bucket_key, group_curations, tuple(map(id, bucket)))
         known = same_groups.get(identity)
         if known is None:
             members = sorted(bucket, key=_key)
