@@ -230,7 +230,7 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
         if node.kind == CLAIM and node.side in ("pro", "contra"):
             kind = "support" if node.side == "pro" else "attack"
             values = (kind, node.id, len(node.sources), node.documents)
-            edge = remembered.get(values) if remembered.active else None
+            edge = remembered.get(values)
             if edge is None:
                 edge = MapEdge(
                     id=f"{kind}-" + hashed(kind, node.id, PROPOSITION_ID),
@@ -241,8 +241,7 @@ def stance_edges(arguments: Iterable[ArgumentNode], cache: BuildCache | None) ->
                     count=len(node.sources),
                     documents=node.documents,
                 )
-            if remembered.active:
-                remembered.keep(values, edge)
+            remembered.keep(values, edge)
             edges.append(edge)
     remembered.remember()
     return edges
@@ -372,7 +371,7 @@ def _actor_part(
         sources = voiced[argument_id]
         documents = sorted_ids({s.document_id for s in sources})
         values = (node_id, argument_id, len(sources), documents)
-        edge = remembered.get(values) if remembered.active else None
+        edge = remembered.get(values)
         if edge is None:
             edge = MapEdge(
                 id="voiced-" + hashed("voiced", node_id, argument_id),
@@ -383,8 +382,7 @@ def _actor_part(
                 count=len(sources),
                 documents=documents,
             )
-        if remembered.active:
-            remembered.keep(values, edge)
+        remembered.keep(values, edge)
         edges.append(edge)
     return actor_node, actor_position, edges
 
