@@ -21,7 +21,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from maps.builder.similarity import STOPWORDS, WORD, TokenStems, fold, fold_words, jaccard
+from maps.builder.similarity import (
+    ASCII_NON_WORD,
+    STOPWORDS,
+    WORD,
+    TokenStems,
+    fold,
+    fold_words,
+    jaccard,
+)
 
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "unable"}
@@ -31,11 +39,8 @@ GUARD_OVERLAP = 0.5
 
 _FAILS_TO = re.compile(r"\bfail(?:s|ed|ing)? to\b")
 _SEPARATOR = "\x00"
-# Every ASCII character but letters, digits and the separator, as a space: ``WORD``'s words
-# of an ASCII text are the words ``str.split`` finds in its translation.
-_ASCII_SPACES = str.maketrans(
-    {chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != _SEPARATOR}
-)
+# ``ASCII_NON_WORD`` but for the separator, which stays between the texts it joins.
+_ASCII_SPACES = {c: space for c, space in ASCII_NON_WORD.items() if c != ord(_SEPARATOR)}
 
 
 # The stems the guard compares: content words, negation words left out too.
@@ -51,10 +56,6 @@ class Polarity:
     tokens: frozenset[str]
 
 
-def _tokens(text: str) -> tuple[str, list[str]]:
-    return fold_words(text)
-
-
 def _negated(text: str, tokens: list[str]) -> bool:
     count = sum(map(NEGATION_WORDS.__contains__, tokens))
     if "fail" in text:
@@ -67,7 +68,7 @@ def _negated(text: str, tokens: list[str]) -> bool:
 @lru_cache(maxsize=16384)
 def polarity(text: str) -> Polarity:
     """Return a text's polarity: whether it is negated (odd negation count) and its words."""
-    text, tokens = _tokens(text)
+    text, tokens = fold_words(text)
     return Polarity(
         negated=_negated(text, tokens),
         words=_GUARD_STEMS.words(tokens),

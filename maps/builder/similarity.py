@@ -122,7 +122,7 @@ def fold(text: str) -> str:
 
 # Every ASCII character but letters and digits, as a space: ``WORD``'s words of an ASCII text
 # are the words ``str.split`` finds in its translation.
-_NOT_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 def fold_words(text: str) -> tuple[str, list[str]]:
@@ -132,7 +132,7 @@ def fold_words(text: str) -> tuple[str, list[str]]:
         folded = text.lower()
         if "'" in folded:
             folded = _NOT_CONTRACTION.sub(" not", folded)
-        return folded, folded.translate(_NOT_WORD).split()
+        return folded, folded.translate(ASCII_NON_WORD).split()
     folded = fold(text)
     return folded, WORD.findall(folded)
 
