@@ -197,10 +197,17 @@ def _kept(
 def _relations_fit(data: MapInput, spans: Mapping[str, BuildSpan]) -> bool:
     """Whether every relation joins two of the spans by a type of the scheme."""
     relations = data.relations
-    ends = set(map(str, map(attrgetter("source_id"), relations)))
-    ends.update(map(str, map(attrgetter("target_id"), relations)))
     types = set(map(attrgetter("type"), relations))
-    return ends <= spans.keys() and types <= data.scheme.relation_polarities.keys()
+    if not types <= data.scheme.relation_polarities.keys():
+        return False
+    ends = set(map(attrgetter("source_id"), relations))
+    ends.update(map(attrgetter("target_id"), relations))
+    ids = set(map(attrgetter("id"), data.spans))
+    # Database ids are integers, whose strings are equal when they are: compared as they
+    # are, not as the strings the spans are read by (a string each, hundreds of thousands).
+    if set(map(type, ends)) | set(map(type, ids)) == {int}:
+        return ends <= ids
+    return set(map(str, ends)) <= spans.keys()
 
 
 def _problems(

@@ -437,6 +437,26 @@ def test_inconsistent_input_is_refused_with_every_problem_named():
     )
 
 
+def test_a_relation_to_a_span_not_in_the_gold_layer_alone_is_refused():
+    data = seed_map_input()
+    relations = [*data.relations, GoldRelation(5, 42, "supports")]
+    with pytest.raises(MapInputError) as raised:
+        build_map(replace(data, relations=relations))
+    assert raised.value.problems == ("relation 5->42: unknown span 42",)
+
+
+def test_relation_ends_name_spans_by_their_ids_written_as_strings():
+    # Ends are matched with spans as the ids' strings, whatever type each side gives them.
+    data = seed_map_input()
+    expected = map_to_json(build_map(data))
+    as_strings = [replace(r, source_id=str(r.source_id)) for r in data.relations]
+    assert map_to_json(build_map(replace(data, relations=as_strings))) == expected
+    spans = [
+        replace(s, id=str(s.id)) if s.id == data.relations[0].target_id else s for s in data.spans
+    ]
+    assert map_to_json(build_map(replace(data, spans=spans))) == expected
+
+
 def test_a_known_input_hash_saves_hashing_again_and_changes_nothing():
     data = bigger_seed_input()
     digest = input_hash(data)
