@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter, eq, itemgetter
+from operator import attrgetter, eq, is_, itemgetter
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo, records_in_order
@@ -163,18 +163,18 @@ def merge_groups(
         bucket = buckets[bucket_key]
         done += len(bucket)
         group_curations = curations.get(bucket_key, ())
-        # Ids of the objects the kept group holds alive, in the spans' order (the gold layer's,
-        # the same from one build to the next): equal ids are the same objects.
-        identity = (similarity, bucket_key, group_curations, tuple(map(id, bucket)))
+        # The kept group holds its span objects, in the spans' order (the gold layer's, the
+        # same from one build to the next): the very same objects are the same group.
+        identity = (similarity, bucket_key, group_curations)
         known = same_groups.get(identity)
-        if known is None:
+        if known is None or not _same_objects(known[0], bucket):
             members = sorted(bucket, key=_key)
             found, skipped = _group_clusters(
                 bucket_key, members, similarity, cache, group_curations
             )
-            known = (members, found, skipped)
+            known = (bucket, members, found, skipped)
         same_groups.keep(identity, known)
-        members, found, skipped = known
+        _, members, found, skipped = known
         overruled.extend(skipped)
         made.append((bucket_key, members, found))
         if after_group is not None:
@@ -183,6 +183,11 @@ def merge_groups(
     if notes is not None:
         notes.extend(overruled)
     return made
+
+
+def _same_objects(old: list[Any], new: list[Any]) -> bool:
+    """Whether two lists hold the very same objects in the same places (compared in C)."""
+    return len(old) == len(new) and all(map(is_, old, new))
 
 
 def _group_clusters(
