@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import compress, count
 from operator import is_not, ne
 from types import MappingProxyType
@@ -40,10 +40,11 @@ def _forget(key: Any, value: Any) -> None:
 class Memo:
     """One kind of object of the last build, by key, and the ones this build makes.
 
-    ``get(key)`` returns the last build's object for an equal key, or None; ``keep(key,
-    value)`` records this build's; ``remember()`` hands this build's to the next build. A key
-    holds everything the object is made of, or holds the objects it names by ``id()``, so an
-    equal key always means an equal object.
+    ``get(key[, default])`` returns the last build's object for an equal key, or None (the
+    default); ``keep(key, value)`` records this build's, ``keep_all(pairs)`` many at once;
+    ``remember()`` hands this build's to the next build. A key holds everything the object is
+    made of, or holds the objects it names by ``id()``, so an equal key always means an equal
+    object.
     """
 
     __slots__ = ("_cache", "_made", "_name", "active", "get", "keep")
@@ -54,12 +55,17 @@ class Memo:
         # making their keys.
         self.active = cache is not None
         self._made: dict = {}
-        self.get: Callable[[Hashable], Any]
+        self.get: Callable[..., Any]
         self.keep: Callable[[Hashable, Any], None]
         if cache is None:
             self.get, self.keep = _NOTHING.get, _forget
         else:
             self.get, self.keep = cache._last.get(name, {}).get, self._made.__setitem__
+
+    def keep_all(self, pairs: Iterable[tuple[Hashable, Any]]) -> None:
+        """Record this build's object for each ``(key, value)``, as ``keep`` does one."""
+        if self.active:
+            self._made.update(pairs)
 
     def remember(self) -> None:
         """Make what this build kept the objects the next build finds."""

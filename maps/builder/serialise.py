@@ -7,6 +7,8 @@ order; a version stores exactly these bytes. ``map_from_dict`` reads them back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import compress, count, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 import orjson
@@ -58,23 +60,17 @@ def map_to_dict(argument_map: ArgumentMap) -> dict[str, Any]:
 def _map_dict(
     m: ArgumentMap,
     number: Callable[[float], Any],
-    argument: Callable[[ArgumentNode], Any] | None = None,
-    edge: Callable[[MapEdge], Any] | None = None,
+    arguments: list[Any] | None = None,
+    edges: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """Return ``map_to_dict`` data, every float passed through ``number`` on its way, and each
-    argument and edge through ``argument`` and ``edge`` (by default, their dicts)."""
-    if argument is None:
-
-        def argument(n: ArgumentNode) -> dict[str, Any]:
-            return _argument_dict(n, number)
-
-    if edge is None:
-        edge = _edge_dict
+    """Return ``map_to_dict`` data, every float passed through ``number`` on its way, with
+    ``arguments`` and ``edges`` as the lists of arguments and edges (by default, their dicts)."""
+    if arguments is None:
+        arguments = [_argument_dict(n, number) for n in m.arguments]
+    if edges is None:
+        edges = list(map(_edge_dict, m.edges))
     head = _map_head(m, number)
-    lists = {
-        "arguments": [argument(n) for n in m.arguments],
-        "edges": [edge(e) for e in m.edges],
-    }
+    lists = {"arguments": arguments, "edges": edges}
     return {key: lists[key] if key in lists else head[key] for key in _MAP_KEYS}
 
 
@@ -284,25 +280,38 @@ def _orjson_map_dict(argument_map: ArgumentMap, cache: BuildCache | None) -> dic
     if cache is None:
         return _map_dict(argument_map, json_float)
     written = Memo(cache, "json")
-
-    def fragment(item: Any, make: Callable[[Any], Any]) -> orjson.Fragment:
-        key = id(item)
-        known = written.get(key)
-        if known is None or known[0] is not item:
-            # A rebuild keeps one fragment per argument and edge.
-            known = (item, kept_fragment(make(item), orjson.OPT_SORT_KEYS))
-        written.keep(key, known)
-        return known[1]
-
-    def argument(node: ArgumentNode) -> orjson.Fragment:
-        return fragment(node, lambda n: _argument_dict(n, json_float))
-
-    def edge(map_edge: MapEdge) -> orjson.Fragment:
-        return fragment(map_edge, _edge_dict)
-
-    data = _map_dict(argument_map, json_float, argument=argument, edge=edge)
+    data = _map_dict(
+        argument_map,
+        json_float,
+        arguments=_fragments(
+            argument_map.arguments, written, lambda n: _argument_dict(n, json_float)
+        ),
+        edges=_fragments(argument_map.edges, written, _edge_dict),
+    )
     written.remember()
     return data
+
+
+# What ``Memo.get`` gives for an item not written by the last map: no item is None.
+_UNWRITTEN = (None, None)
+
+
+def _fragments(
+    items: Sequence[Any], written: Memo, make: Callable[[Any], Any]
+) -> list[orjson.Fragment]:
+    """Return each item's JSON as a fragment: the last map's for the same object, else made.
+
+    Each entry kept holds the object it was written from, so no other object has its id
+    while it is kept. The look-ups run in C iterators: a rebuild makes a handful of the map's
+    hundreds of thousands of items, and a Python step an item cost more than the writing.
+    """
+    keys = list(map(id, items))
+    entries = list(map(written.get, keys, repeat(_UNWRITTEN)))
+    for position in compress(count(), map(is_not, map(itemgetter(0), entries), items)):
+        item = items[position]
+        entries[position] = (item, kept_fragment(make(item), orjson.OPT_SORT_KEYS))
+    written.keep_all(zip(keys, entries, strict=True))
+    return list(map(itemgetter(1), entries))
 
 
 # Arguments or edges written by one orjson call: a call an item costs more than its writing,
