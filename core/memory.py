@@ -1,6 +1,8 @@
 """Memory helpers for code that allocates millions of short-lived objects."""
 
+import ctypes
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -37,3 +39,64 @@ def collector_paused_then_frozen() -> Iterator[None]:
             yield
         finally:
             gc.freeze()
+
+
+# mallopt(3) parameters of glibc, the largest value it takes (a C int), and the highest
+# threshold glibc's own adjustment gives large allocations on 64-bit systems.
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_LARGEST = 2**31 - 1
+_GLIBC_HIGHEST_MMAP_THRESHOLD = 32 * 2**20
+_kept = False
+
+
+def _mallopt():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
+    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return mallopt
+
+
+def keep_freed_memory() -> bool:
+    """Have the C allocator keep what this process frees for its next allocations.
+
+    glibc gives an allocation above a threshold pages of its own, unmapped again when it is
+    freed, and hands the free top of its heap back to the system: so each map rebuild wrote
+    its tens of megabytes of JSON into fresh pages, which the kernel zeroes at their first
+    touch, a page fault each (docs/BENCHMARKS.md has what they cost). With both thresholds
+    at their largest, freed memory stays in the heap and serves the next build; the process
+    stays at its largest size so far. For a map worker whose builds keep a cache
+    (``maps.services.build_cache_for``); ``return_freed_memory`` undoes it before a build
+    too large for one. Returns whether it took effect: only glibc has ``mallopt``.
+    """
+    global _kept
+    mallopt = _mallopt()
+    if mallopt is None:
+        return False
+    _kept = bool(mallopt(_M_MMAP_THRESHOLD, _LARGEST)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, _LARGEST)
+    )
+    return _kept
+
+
+def return_freed_memory() -> bool:
+    """Undo ``keep_freed_memory``, if it was done, and give back what is free now.
+
+    Large allocations get pages of their own again from the threshold glibc's own adjustment
+    ends at, and the heap's free top goes back beyond twice that (glibc cannot be told to
+    adjust them itself again). Kept freed memory would add to the peak of a build that keeps
+    no cache, whose peak is the one that counts. Returns whether there was anything to undo.
+    """
+    global _kept
+    mallopt = _mallopt()
+    if not _kept or mallopt is None:
+        return False
+    mallopt(_M_MMAP_THRESHOLD, _GLIBC_HIGHEST_MMAP_THRESHOLD)
+    mallopt(_M_TRIM_THRESHOLD, 2 * _GLIBC_HIGHEST_MMAP_THRESHOLD)
+    ctypes.CDLL(None).malloc_trim(0)
+    _kept = False
+    return True

@@ -24,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.db.text_bytes import text_bytes_insert_missing
-from core.memory import collector_paused_then_frozen
+from core.memory import collector_paused_then_frozen, keep_freed_memory, return_freed_memory
 from debate.models import Debate
 from maps import gold
 from maps.builder import (
@@ -282,10 +282,18 @@ def _run_claimed(build: MapBuild, worker: str, cache: BuildCache | None) -> Buil
 def build_cache_for(*, spans: int, cache: BuildCache | None) -> BuildCache | None:
     """Return the worker's cache for a build of this many gold spans, or None, emptied, above
     ``MAP_BUILD_CACHE_MAX_SPANS``: what a build keeps for the next is about as large as the
-    map itself, so a very large debate is rebuilt in full rather than held twice."""
+    map itself, so a very large debate is rebuilt in full rather than held twice.
+
+    A worker that keeps a cache keeps the memory its builds free too, for the next
+    (``core.memory.keep_freed_memory``); before a build too large for a cache it gives back
+    what is free and returns to the allocator's way.
+    """
+    if cache is None:
+        return None
     limit = settings.MAP_BUILD_CACHE_MAX_SPANS
-    if cache is not None and limit and spans > limit:
+    if limit and spans > limit:
         cache.clear()
+        return_freed_memory()
         logger.info(
             "Building %d gold spans without the worker's build cache (above "
             "MAP_BUILD_CACHE_MAX_SPANS=%d): a rebuild redoes everything",
@@ -293,6 +301,7 @@ def build_cache_for(*, spans: int, cache: BuildCache | None) -> BuildCache | Non
             limit,
         )
         return None
+    keep_freed_memory()
     return cache
 
 

@@ -507,9 +507,14 @@ def test_a_rebuild_stores_only_the_chunks_no_version_holds(debate, no_dispatch):
 @pytest.mark.parametrize(
     ("limit", "spans", "kept"), [(0, 10_000_000, True), (5, 5, True), (5, 6, False)]
 )
-def test_a_build_keeps_the_worker_s_cache_up_to_the_span_limit(settings, limit, spans, kept):
+def test_a_build_keeps_the_worker_s_cache_up_to_the_span_limit(
+    settings, monkeypatch, limit, spans, kept
+):
     from maps.builder import BuildCache, Memo
 
+    calls: list[str] = []
+    monkeypatch.setattr(map_services, "keep_freed_memory", lambda: calls.append("keep"))
+    monkeypatch.setattr(map_services, "return_freed_memory", lambda: calls.append("return"))
     settings.MAP_BUILD_CACHE_MAX_SPANS = limit
     cache = BuildCache()
     memo = Memo(cache, "spans in order")
@@ -520,7 +525,10 @@ def test_a_build_keeps_the_worker_s_cache_up_to_the_span_limit(settings, limit, 
 
     assert (found is cache) is kept
     assert len(cache.last("spans in order")) == (1 if kept else 0)
+    # The worker keeps freed memory while it keeps a cache, and gives it back without one.
+    assert calls == (["keep"] if kept else ["return"])
     assert map_services.build_cache_for(spans=spans, cache=None) is None
+    assert len(calls) == 1
 
 
 def test_a_gold_layer_above_the_limit_empties_the_worker_s_cache(
