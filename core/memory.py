@@ -5,6 +5,7 @@ import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 
 @contextmanager
@@ -50,15 +51,18 @@ _GLIBC_HIGHEST_MMAP_THRESHOLD = 32 * 2**20
 _kept = False
 
 
-def _mallopt():
+@cache
+def _libc() -> ctypes.CDLL | None:
+    """Return the process's C library when it is glibc's (the one with ``mallopt``)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        mallopt = ctypes.CDLL(None).mallopt
+        libc = ctypes.CDLL(None)
+        libc.mallopt.argtypes, libc.mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+        libc.malloc_trim.argtypes, libc.malloc_trim.restype = (ctypes.c_size_t,), ctypes.c_int
     except (OSError, AttributeError):
         return None
-    mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
-    return mallopt
+    return libc
 
 
 def keep_freed_memory() -> bool:
@@ -74,11 +78,11 @@ def keep_freed_memory() -> bool:
     too large for one. Returns whether it took effect: only glibc has ``mallopt``.
     """
     global _kept
-    mallopt = _mallopt()
-    if mallopt is None:
+    libc = _libc()
+    if libc is None:
         return False
-    _kept = bool(mallopt(_M_MMAP_THRESHOLD, _LARGEST)) and bool(
-        mallopt(_M_TRIM_THRESHOLD, _LARGEST)
+    _kept = bool(libc.mallopt(_M_MMAP_THRESHOLD, _LARGEST)) and bool(
+        libc.mallopt(_M_TRIM_THRESHOLD, _LARGEST)
     )
     return _kept
 
@@ -92,11 +96,11 @@ def return_freed_memory() -> bool:
     no cache, whose peak is the one that counts. Returns whether there was anything to undo.
     """
     global _kept
-    mallopt = _mallopt()
-    if not _kept or mallopt is None:
+    libc = _libc()
+    if not _kept or libc is None:
         return False
-    mallopt(_M_MMAP_THRESHOLD, _GLIBC_HIGHEST_MMAP_THRESHOLD)
-    mallopt(_M_TRIM_THRESHOLD, 2 * _GLIBC_HIGHEST_MMAP_THRESHOLD)
-    ctypes.CDLL(None).malloc_trim(0)
+    libc.mallopt(_M_MMAP_THRESHOLD, _GLIBC_HIGHEST_MMAP_THRESHOLD)
+    libc.mallopt(_M_TRIM_THRESHOLD, 2 * _GLIBC_HIGHEST_MMAP_THRESHOLD)
+    libc.malloc_trim(0)
     _kept = False
     return True
