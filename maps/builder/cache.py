@@ -106,6 +106,8 @@ def same_ends(
     # The first place where the objects differ, found by C iterators (no Python step an item).
     head = next(compress(count(), map(differ, old, new)), shorter)
     room = shorter - head
+    if not room:  # one list is the other's start: no end to look at
+        return head, 0
     tail = next(compress(count(), map(differ, reversed(old), reversed(new))), room)
     return head, min(tail, room)
 

@@ -31,10 +31,10 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter, eq, is_, itemgetter
+from operator import attrgetter, eq, itemgetter
 from typing import Any
 
-from maps.builder.cache import BuildCache, Memo, records_in_order
+from maps.builder.cache import BuildCache, Memo, records_in_order, same_ends
 from maps.builder.forest import Constraints, unconstrained_forest
 from maps.builder.hashing import id_key
 from maps.builder.model import (
@@ -167,7 +167,12 @@ def merge_groups(
         # same from one build to the next): the very same objects are the same group.
         identity = (similarity, bucket_key, group_curations)
         known = same_groups.get(identity)
-        if known is None or not _same_objects(known[0], bucket):
+        same = (
+            known is not None
+            and len(known[0]) == len(bucket)
+            and same_ends(known[0], bucket)[0] == len(bucket)
+        )
+        if not same:
             members = sorted(bucket, key=_key)
             found, skipped = _group_clusters(
                 bucket_key, members, similarity, cache, group_curations
@@ -183,11 +188,6 @@ def merge_groups(
     if notes is not None:
         notes.extend(overruled)
     return made
-
-
-def _same_objects(old: list[Any], new: list[Any]) -> bool:
-    """Whether two lists hold the very same objects in the same places (compared in C)."""
-    return len(old) == len(new) and all(map(is_, old, new))
 
 
 def _group_clusters(
