@@ -14,9 +14,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
-import structlog
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config.api_schema import API_SCHEMA
+from config.logs import configure_logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -316,63 +318,8 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "NUM_PROXIES": NUM_PROXIES,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Debatemap API",
-    "DESCRIPTION": (
-        "Annotate news articles as positions in a debate, adjudicate them into a gold layer "
-        "and export annotations and argument maps. Authenticate with "
-        "`Authorization: Token <key>` (POST /api/v1/auth/token/) or a browser session "
-        "(unsafe methods then need the `X-CSRFToken` header).\n\n"
-        "**Walk it with curl**\n\n"
-        "```\n"
-        "curl -X POST -H 'Content-Type: application/json' "
-        '-d \'{"username": "me", "password": "..."}\' $HOST/api/v1/auth/token/\n'
-        "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/\n"
-        "curl -H 'Authorization: Token <token>' $HOST/api/v1/debates/<slug>/documents/\n"
-        "curl -H 'Authorization: Token <token>' -F file=@articles.jsonl "
-        "$HOST/api/v1/debates/<slug>/documents/import/\n"
-        "curl -H 'Authorization: Token <token>' $HOST/api/v1/documents/<id>/\n"
-        "curl -H 'Authorization: Token <token>' "
-        '"$HOST/api/v1/documents/<id>/?include=spans,relations&layer=all"\n'
-        "curl -H 'Authorization: Token <token>' \"$HOST/api/v1/documents/<id>/spans/?layer=all\"\n"
-        "```\n\n"
-        "**Conventions.** Lists are cursor-paginated: follow `next` until it is null. Span "
-        "offsets are Unicode code points into the document's `text`, half-open `[start, end)`, "
-        "and `quote` is exactly `text[start:end]`. A layer is `gold` or an annotator's "
-        "username. Changing a span needs the `ETag` you read in `If-Match` (or the `version` "
-        "you read); a stale one gets 412 and changes nothing. A POST with an "
-        '`Idempotency-Key` can be retried safely. Errors are `{"detail": "..."}`, or '
-        '`{"field": ["reason"]}` for invalid input. Unknown query parameters and fields '
-        "are refused with 400. Objects of a debate you are not a member of answer 404."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Deep links make each operation's path a link inside its expand button, which a keyboard
-    # or screen reader user cannot tell apart (axe: nested-interactive).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.postprocess_schema",
-    ],
-    "ENUM_NAME_OVERRIDES": {
-        "RoleEnum": "debate.models.Role",
-        "DocumentStatusEnum": "debate.models.DocumentStatus",
-        "AssignmentStatusEnum": "annotations.models.AssignmentStatus",
-        "ChangeActionEnum": "annotations.models.SpanEventAction",
-        "ReviewActionEnum": "annotations.models.ReviewAction",
-        "KindEnum": "debate.models.ActorKind",  # its name before the maps' argument kind came
-        "ArgumentKindEnum": "maps.serializers.ARGUMENT_KINDS",
-        "ActorPositionEnum": "maps.serializers.POSITION_CHOICES",
-        "MergeDecisionKindEnum": "maps.models.MergeDecisionKind",
-        "SuggestionModeEnum": "debate.models.SuggestionMode",
-        "SuggestionActionEnum": "suggestions.models.DecisionAction",
-    },
-}
+# The OpenAPI schema's title, walk-through and enum names (config/api_schema.py).
+SPECTACULAR_SETTINGS = API_SCHEMA
 
 # --- Cache (throttling counters) ------------------------------------------------------------
 # Shared by every web process in production, so throttles count across gunicorn workers.
@@ -510,23 +457,6 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 if LOG_FORMAT not in ("json", "plain"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-_LOG_CHAIN = [
-    structlog.contextvars.merge_contextvars,
-    structlog.stdlib.add_log_level,
-    structlog.stdlib.add_logger_name,
-    structlog.processors.TimeStamper(fmt="iso", utc=True),
-]
-structlog.configure(
-    processors=[
-        structlog.stdlib.filter_by_level,
-        *_LOG_CHAIN,
-        structlog.processors.StackInfoRenderer(),
-        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-    ],
-    logger_factory=structlog.stdlib.LoggerFactory(),
-    wrapper_class=structlog.stdlib.BoundLogger,
-    cache_logger_on_first_use=True,
-)
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # The proxy's X-Request-ID (nginx: proxy_set_header X-Request-ID $request_id) names the
 # request in both logs; without one, a fresh id. Addresses are not logged (personal data).
@@ -536,35 +466,10 @@ DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # writing each line costs about 4 % of a small API request's CPU (docs/BENCHMARKS.md). The
 # started line is written at DEBUG, so LOG_LEVEL=DEBUG brings it back.
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
-# Workers log through LOGGING above (JSON in production), not Celery's own format.
+# Workers log through LOGGING (below; JSON in production), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {
-            "()": structlog.stdlib.ProcessorFormatter,
-            "processors": [
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                structlog.processors.JSONRenderer(),
-            ],
-            "foreign_pre_chain": _LOG_CHAIN,
-        },
-    },
-    # 401, 403 and 404 are answers the site means to give: one INFO line, no traceback.
-    "filters": {"expected_refusals": {"()": "core.log_filters.ExpectedRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["expected_refusals"]},
-        # A request_finished line per request: for the JSON logs a log collector reads; in
-        # readable development logs the server's own line says it.
-        "django_structlog": {"level": LOG_LEVEL if LOG_FORMAT == "json" else "ERROR"},
-    },
-}
+# Lines as LOG_FORMAT says, through structlog (config/logs.py).
+LOGGING = configure_logs(LOG_FORMAT, LOG_LEVEL)
 
 # --- Health and metrics (core.health, core.metrics; docs/DEPLOY.md) -------------------------
 # The queues /health/ wants a worker for, and /metrics reports the length of.
