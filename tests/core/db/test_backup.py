@@ -60,6 +60,14 @@ def test_a_restore_that_lost_rows_is_reported_table_by_table(team, monkeypatch):
             conn = real_connect(path, *args, **kwargs)
             opened.append(conn)
             if len(opened) % 2 == 0:  # the restored copy, opened to be compared
+                # A restore loses a row without running the triggers a delete runs (the gold
+                # revisions': core.db.kept_revisions), so the copy loses the span alone.
+                triggers = conn.execute(
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'trigger' AND tbl_name = 'annotations_span'"
+                ).fetchall()
+                for (name,) in triggers:
+                    conn.execute(f'DROP TRIGGER "{name}"')
                 conn.execute(
                     "DELETE FROM annotations_span WHERE id = (SELECT min(id) FROM annotations_span)"
                 )
