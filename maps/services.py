@@ -129,6 +129,11 @@ def map_build_claim(*, build_id: int, worker: str) -> MapBuild | None:
                 progress=0,
                 message="Starting",
             )
+            if claimed:
+                # The claim may have waited for the debate's last build to finish (its
+                # row, or the database): the build starts once the claim holds it.
+                now = timezone.now()
+                MapBuild.objects.filter(pk=build_id).update(started_at=now, heartbeat_at=now)
     except IntegrityError as exc:  # one_running_map_build_per_debate
         raise MapBuildBusy(
             f"Another build of this debate is running (build {build_id} waits)."
