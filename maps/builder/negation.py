@@ -22,10 +22,10 @@ from functools import lru_cache
 import numpy as np
 
 from maps.builder.similarity import (
-    ASCII_NON_WORD,
     STOPWORDS,
     WORD,
     TokenStems,
+    ascii_spaces,
     fold,
     fold_words,
     jaccard,
@@ -39,8 +39,9 @@ GUARD_OVERLAP = 0.5
 
 _FAILS_TO = re.compile(r"\bfail(?:s|ed|ing)? to\b")
 _SEPARATOR = "\x00"
-# ``ASCII_NON_WORD`` but for the separator, which stays between the texts it joins.
-_ASCII_SPACES = {c: space for c, space in ASCII_NON_WORD.items() if c != ord(_SEPARATOR)}
+# Every ASCII character but letters, digits and the separator (which stays between the texts
+# it joins) as a space.
+_ASCII_SPACES = ascii_spaces(keep=_SEPARATOR)
 
 
 # The stems the guard compares: content words, negation words left out too.
@@ -140,7 +141,8 @@ class _AsciiWords:
     each text between separators: a word is ``" word "``, found by one regular expression."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.text = (" " + f" {_SEPARATOR} ".join(texts) + " ").translate(_ASCII_SPACES)
+        joined = " " + f" {_SEPARATOR} ".join(texts) + " "
+        self.text = joined.encode().translate(_ASCII_SPACES).decode()
         # Where each text begins in ``self.text``: translation keeps every length.
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         self.starts = np.cumsum(lengths + 3) - lengths - 3

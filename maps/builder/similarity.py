@@ -120,9 +120,17 @@ def fold(text: str) -> str:
     return _NOT_CONTRACTION.sub(" not", unicodedata.normalize("NFKC", text).casefold())
 
 
-# Every ASCII character but letters and digits, as a space: ``WORD``'s words of an ASCII text
-# are the words ``str.split`` finds in its translation.
-ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+def ascii_spaces(keep: str = "") -> bytes:
+    """Return a ``bytes.translate`` table that makes every ASCII character but letters, digits
+    and ``keep`` a space: ``WORD``'s words of an ASCII text are the words ``split`` finds in its
+    translation. (Encoded, translated by a byte table and decoded, an ASCII text is translated
+    several times faster than by the mapping ``str.translate`` takes.)"""
+    return bytes(
+        32 if c < 128 and not chr(c).isalnum() and chr(c) not in keep else c for c in range(256)
+    )
+
+
+_ASCII_NON_WORD = ascii_spaces()
 
 
 def fold_words(text: str) -> tuple[str, list[str]]:
@@ -132,7 +140,7 @@ def fold_words(text: str) -> tuple[str, list[str]]:
         folded = text.lower()
         if "'" in folded:
             folded = _NOT_CONTRACTION.sub(" not", folded)
-        return folded, folded.translate(ASCII_NON_WORD).split()
+        return folded, folded.encode().translate(_ASCII_NON_WORD).decode().split()
     folded = fold(text)
     return folded, WORD.findall(folded)
 
@@ -198,9 +206,13 @@ class TokenStems(dict[str, str]):
             self[token] = found
         return found
 
-    def words(self, tokens: Iterable[str]) -> frozenset[str]:
+    def words(self, tokens: Sequence[str]) -> frozenset[str]:
         """Return the stems of the tokens that are content words."""
-        found = frozenset(map(self.__getitem__, tokens))
+        # Known tokens by ``dict.get`` (no Python call a token); a new one gives None, and
+        # the tokens are then read again, filling in the new ones.
+        found = frozenset(map(self.get, tokens))
+        if None in found:
+            found = frozenset(map(self.__getitem__, tokens))
         return found - _LEFT_OUT if "" in found else found
 
 
