@@ -31,12 +31,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
-from operator import attrgetter, eq, itemgetter
+from operator import eq, itemgetter
 from typing import Any
 
 from maps.builder.cache import BuildCache, Memo, records_in_order, same_ends
 from maps.builder.forest import Constraints, unconstrained_forest
 from maps.builder.hashing import id_key
+from maps.builder.members import GroupColumns, group_columns, member_columns
 from maps.builder.model import (
     JOIN,
     REVIEWER_JOIN,
@@ -150,6 +151,9 @@ def merge_groups(
     for span in spans.values():
         buckets[(span.kind, span.side)].append(span)
     same_groups = Memo(cache, "groups")
+    # Each group's members and what merging reads of them, whatever the similarity: the
+    # next build edits them where its group changed.
+    kept_columns = Memo(cache, "group columns")
     try:
         hash(similarity)
     except TypeError:  # an unhashable similarity: its groups are never kept
@@ -172,19 +176,23 @@ def merge_groups(
             and len(known[0]) == len(bucket)
             and same_ends(known[0], bucket)[0] == len(bucket)
         )
+        columns = kept_columns.get(bucket_key)
         if not same:
-            members = sorted(bucket, key=_key)
+            columns = group_columns(bucket, columns)
             found, skipped = _group_clusters(
-                bucket_key, members, similarity, cache, group_curations
+                bucket_key, columns, similarity, cache, group_curations
             )
-            known = (bucket, members, found, skipped)
+            known = (bucket, columns.members, found, skipped)
         same_groups.keep(identity, known)
+        if columns is not None:
+            kept_columns.keep(bucket_key, columns)
         _, members, found, skipped = known
         overruled.extend(skipped)
         made.append((bucket_key, members, found))
         if after_group is not None:
             after_group()
     same_groups.remember()
+    kept_columns.remember()
     if notes is not None:
         notes.extend(overruled)
     return made
@@ -192,25 +200,22 @@ def merge_groups(
 
 def _group_clusters(
     bucket_key: GroupKey,
-    members: list[BuildSpan],
+    columns: GroupColumns,
     similarity: ClaimSimilarity,
     cache: BuildCache | None,
     group_curations: tuple[Curation, ...],
 ) -> tuple[tuple[Cluster, ...], tuple[str, ...]]:
+    members = columns.members
     if cache is None:
-        return merge_group(members, similarity, None, group_curations)
+        return merge_group(members, similarity, None, group_curations, columns)
     # A group's clusters follow from its members' keys and texts and its reviewers'
     # decisions alone: a rebuild after one decision changes one group and takes the
     # others' from the cache.
-    signature = (
-        bucket_key,
-        tuple(zip(map(_key, members), map(_quote, members), strict=True)),
-        group_curations,
-    )
+    signature = (bucket_key, tuple(zip(columns.keys, columns.texts, strict=True)), group_curations)
     return cache.clusters(
         similarity,
         signature,
-        lambda: merge_group(members, similarity, cache, group_curations),
+        lambda: merge_group(members, similarity, cache, group_curations, columns),
     )
 
 
@@ -234,18 +239,24 @@ def merge_group(
     similarity: ClaimSimilarity,
     cache: BuildCache | None,
     curations: tuple[Curation, ...] = (),
+    columns: GroupColumns | None = None,
 ) -> tuple[tuple[Cluster, ...], tuple[str, ...]]:
     """Return one group's clusters as member positions, with the merges that explain each
-    and the splits that shaped it, and the notes of the decisions a later one overruled."""
-    texts = list(map(_quote, members))
-    documents = list(map(_document, members))
+    and the splits that shaped it, and the notes of the decisions a later one overruled.
+    ``columns`` are the members' (``maps.builder.members``), when the caller has them."""
+    if columns is None:
+        columns = member_columns(members)
+    texts, documents, span_ids, places = (
+        columns.texts,
+        columns.documents,
+        columns.span_ids,
+        columns.places,
+    )
     # The same span annotated twice (same document and offsets) is one argument; joining
     # these first also keeps every anchor, and so every argument id, unique.
-    places = list(map(_place, map(_key, members)))
     duplicates = {
         (i - 1, i) for i in compress(range(1, len(members)), map(eq, places[1:], places[:-1]))
     }
-    span_ids = list(map(_span_id, members))
     if not curations and hasattr(similarity, "similar_pair_arrays"):
         # Nothing to refuse or force: Kruskal's forest of the pairs as arrays (SciPy's).
         found_arrays = (
@@ -448,14 +459,6 @@ def _explained_steps(
 
 _positions = itemgetter(0, 1)
 _score = itemgetter(2)
-_key = attrgetter("key")
-_quote = attrgetter("source.quote")
-_document = attrgetter("source.document_id")
-_span_id = attrgetter("source.span_id")
-
-# A member's document, start and end (its key's first three): two members at one place are
-# one span annotated twice.
-_place = itemgetter(slice(0, 3))
 
 
 def _step_order(step: MergeStep) -> tuple:

@@ -32,6 +32,7 @@ def test_builder_imports_no_django():
         assert imported <= {
             "__future__",
             "array",
+            "bisect",
             "collections",
             "contextlib",
             "core",
