@@ -5,8 +5,8 @@ end) that makes two members one span annotated twice. Read from the members them
 is a pass over tens of thousands of objects scattered in memory; a rebuild after one decision
 changes a handful of a group's members, so ``group_columns`` takes the last build's columns
 and removes and inserts the members that changed, by key, instead of sorting the group and
-reading every member again. The columns are the same either way (tests/maps/builder/
-test_members.py compares them).
+reading every member again. The columns are the same either way
+(tests/maps/builder/test_members.py compares them).
 """
 
 from __future__ import annotations
