@@ -91,12 +91,10 @@ from maps.builder.serialise import (
 )
 from maps.builder.similarity import (
     DEFAULT_SIMILARITY,
-    STOPWORDS,
     ClaimSimilarity,
     LexicalSimilarity,
     content_words,
     jaccard,
-    stem,
 )
 from maps.builder.strength import (
     DFQUAD_MAX_ROUNDS,
@@ -107,6 +105,7 @@ from maps.builder.strength import (
     dfquad_strengths,
 )
 from maps.builder.timeline import ActorTimeline, TimelinePoint, actor_timelines
+from maps.builder.words import STOPWORDS, stem
 
 __all__ = [
     "BUILDER_VERSION",

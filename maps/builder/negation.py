@@ -21,15 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from maps.builder.similarity import (
-    STOPWORDS,
-    WORD,
-    TokenStems,
-    ascii_spaces,
-    fold,
-    fold_words,
-    jaccard,
-)
+from maps.builder.similarity import jaccard
+from maps.builder.words import STOPWORDS, WORD, TokenStems, ascii_spaces, fold, fold_words
 
 NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "cannot", "unable"}

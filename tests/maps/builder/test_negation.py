@@ -4,7 +4,7 @@ import random
 
 from maps.builder import EmbeddingTable, SemanticSimilarity, WordLlamaEncoder
 from maps.builder.negation import negation_marks
-from maps.builder.similarity import WORD, fold, fold_words
+from maps.builder.words import WORD, fold, fold_words
 
 TEXTS = [
     "Scanning on the device is safe.",

@@ -100,9 +100,9 @@ def test_similar_pairs_connects_exactly_what_an_all_pairs_scan_connects():
 
 
 def test_token_stems_leave_out_what_is_no_content_word_and_keep_stemming_when_full(monkeypatch):
-    from maps.builder import similarity
+    from maps.builder import words
 
-    stems = similarity.TokenStems(frozenset({"the", "not"}))
+    stems = words.TokenStems(frozenset({"the", "not"}))
     tokens = ["the", "backdoors", "x", "7", "not", "scanning", "backdoors"]
 
     assert stems.words(tokens) == frozenset({"backdoor", "7", "scan"})
@@ -116,6 +116,6 @@ def test_token_stems_leave_out_what_is_no_content_word_and_keep_stemming_when_fu
         "scanning": "scan",
     }
     # Full: a new token is stemmed each time and not kept.
-    monkeypatch.setattr(similarity, "_TOKENS_KEPT", len(stems))
+    monkeypatch.setattr(words, "_TOKENS_KEPT", len(stems))
     assert stems.words(["encrypted", "messages"]) == frozenset({"encrypt", "messag"})
     assert "encrypted" not in stems and len(stems) == 6
